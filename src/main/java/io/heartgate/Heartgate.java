@@ -1,0 +1,139 @@
+package io.heartgate;
+
+import io.heartgate.auth.Grant;
+import io.heartgate.auth.TokenVerifierVerticle;
+import io.heartgate.bus.LocalCodec;
+import io.heartgate.heartbeat.AgentHeartbeat;
+import io.heartgate.heartbeat.HeartbeatWriterVerticle;
+import io.heartgate.http.HealthRoutes;
+import io.heartgate.http.Readiness;
+import io.heartgate.http.RouterVerticle;
+import io.heartgate.http.Routes;
+import io.heartgate.settings.Settings;
+import io.heartgate.store.Migrations;
+import io.heartgate.store.Store;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.logging.Logger;
+
+/**
+ * A running gateway node: settings → store → migrations → verticles. Started and stopped from a plain thread
+ * (main, a signal handler or a test), never from inside a Vert.x context.
+ */
+public final class Heartgate {
+  private static final Logger LOG = Logger.getLogger(Heartgate.class.getName());
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+  private static final Duration STOP_TIMEOUT = Duration.ofSeconds(9);
+
+  private final Vertx vertx;
+  private final Settings settings;
+  private Store store;
+  private Readiness readiness;
+  private String routerDeployment;
+  private String writerDeployment;
+  private String verifierDeployment;
+
+  private Heartgate(Vertx vertx, Settings settings) {
+    this.vertx = vertx;
+    this.settings = settings;
+  }
+
+  /** Starts a node and returns once both listeners accept connections; throws with a clear reason. */
+  public static Heartgate start(Settings settings) throws StartupException {
+    int eventLoops = Runtime.getRuntime().availableProcessors();
+    Vertx vertx = Vertx.builder().with(new VertxOptions().setEventLoopPoolSize(eventLoops)).build();
+    LocalCodec.register(vertx, Grant.class);
+    LocalCodec.register(vertx, AgentHeartbeat.class);
+    Heartgate node = new Heartgate(vertx, settings);
+    try {
+      await(node.deploy(eventLoops), START_TIMEOUT);
+      return node;
+    } catch (StartupException e) {
+      node.stop();
+      throw e;
+    }
+  }
+
+  private Future<Void> deploy(int routerInstances) {
+    return Store.open(vertx, settings.database(), settings.databasePoolSize())
+        .compose(opened -> {
+          store = opened;
+          readiness = new Readiness(store);
+          return Migrations.apply(store);
+        })
+        .compose(applied -> vertx.deployVerticle(new TokenVerifierVerticle(store)))
+        .compose(id -> {
+          verifierDeployment = id;
+          return vertx.deployVerticle(new HeartbeatWriterVerticle(store, settings.heartbeatQueueSize()));
+        })
+        .compose(id -> {
+          writerDeployment = id;
+          Routes health = new HealthRoutes(readiness)::mount;
+          List<Routes> api = List.of(health);
+          List<Routes> heartbeat = List.of(health);
+          return vertx.deployVerticle(() -> new RouterVerticle(settings, api, heartbeat),
+              new DeploymentOptions().setInstances(routerInstances));
+        })
+        .onSuccess(id -> routerDeployment = id)
+        .mapEmpty();
+  }
+
+  public Settings settings() {
+    return settings;
+  }
+
+  /**
+   * Stops within about ten seconds: report not ready, stop accepting and finish in-flight requests, drain
+   * the heartbeat writer, close the store, then Vert.x.
+   */
+  public void stop() {
+    if (readiness != null) {
+      readiness.startDraining();
+    }
+    long deadline = System.nanoTime() + STOP_TIMEOUT.toNanos();
+    for (String deployment : new String[] {routerDeployment, writerDeployment, verifierDeployment}) {
+      if (deployment != null) {
+        quietly("undeploy", vertx.undeploy(deployment), deadline);
+      }
+    }
+    if (store != null) {
+      quietly("close the store", store.close(), deadline);
+    }
+    quietly("close Vert.x", vertx.close(), deadline + Duration.ofSeconds(1).toNanos());
+  }
+
+  private static void quietly(String step, Future<?> future, long deadlineNanos) {
+    try {
+      await(future, Duration.ofNanos(Math.max(1, deadlineNanos - System.nanoTime())));
+    } catch (StartupException e) {
+      LOG.warning("could not " + step + " cleanly: " + e.getMessage());
+    }
+  }
+
+  private static <T> T await(Future<T> future, Duration timeout) throws StartupException {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      throw new StartupException(e.getCause().getMessage(), e.getCause());
+    } catch (TimeoutException e) {
+      throw new StartupException("timed out after " + timeout.toSeconds() + " s", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StartupException("interrupted", e);
+    }
+  }
+
+  /** The node could not start (or a step of stopping failed); the message says why, in one sentence. */
+  public static final class StartupException extends Exception {
+    StartupException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+}

@@ -1,0 +1,48 @@
+package io.heartgate.auth;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+
+/** The API token format {@code tc-apiv1_} + 64 lowercase hex characters, its generation and its hash. */
+public final class TokenFormat {
+  public static final String PREFIX = "tc-apiv1_";
+  private static final int HEX_LENGTH = 64;
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final HexFormat HEX = HexFormat.of();
+
+  private TokenFormat() {
+  }
+
+  /** Checked before any lookup, so a malformed value never costs a hash or a store query. */
+  public static boolean isWellFormed(String token) {
+    if (token == null || token.length() != PREFIX.length() + HEX_LENGTH || !token.startsWith(PREFIX)) {
+      return false;
+    }
+    for (int i = PREFIX.length(); i < token.length(); i++) {
+      char c = token.charAt(i);
+      if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** A new token from 32 random bytes. */
+  public static String generate() {
+    byte[] bytes = new byte[HEX_LENGTH / 2];
+    RANDOM.nextBytes(bytes);
+    return PREFIX + HEX.formatHex(bytes);
+  }
+
+  /** The only form in which a token is stored: the SHA-256 of the whole string, in hex. */
+  public static String hash(String token) {
+    try {
+      return HEX.formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.US_ASCII)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+    }
+  }
+}

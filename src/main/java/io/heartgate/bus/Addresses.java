@@ -1,0 +1,14 @@
+package io.heartgate.bus;
+
+/** Every event-bus address, named once. All are local to one node. */
+public final class Addresses {
+  /** Request/reply: a token hash in, the grant out (or a 401 failure). */
+  public static final String AUTH_VERIFY = "auth.verify";
+  /** Publish: a grant may have narrowed; every verifier drops what it cached for it. */
+  public static final String AUTH_INVALIDATE = "auth.invalidate";
+  /** Request/reply: one heartbeat in, the reply once it is committed (or a 503 failure). */
+  public static final String HEARTBEAT_WRITE = "heartbeat.write";
+
+  private Addresses() {
+  }
+}

@@ -1,0 +1,41 @@
+package io.heartgate.http;
+
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/** {@code GET /health/live} and {@code GET /health/ready}, served on both listeners without authentication. */
+public final class HealthRoutes {
+  private final Readiness readiness;
+
+  public HealthRoutes(Readiness readiness) {
+    this.readiness = readiness;
+  }
+
+  public void mount(Router router) {
+    router.get("/health/live").handler(this::live);
+    router.get("/health/ready").handler(this::ready);
+  }
+
+  private void live(RoutingContext ctx) {
+    json(ctx, 200, new JsonObject().put("status", "ok"));
+  }
+
+  private void ready(RoutingContext ctx) {
+    readiness.check()
+        .onSuccess(ignored -> json(ctx, 200, new JsonObject().put("ready", true)))
+        .onFailure(e -> {
+          ctx.response().putHeader(HttpHeaders.RETRY_AFTER, String.valueOf(ErrorResponder.RETRY_AFTER_SECONDS));
+          json(ctx, 503, new JsonObject().put("ready", false).put("error", "not_ready").put("message",
+              "Not ready: " + e.getMessage()));
+        });
+  }
+
+  private static void json(RoutingContext ctx, int status, JsonObject body) {
+    ctx.response().setStatusCode(status)
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+        .end(body.toBuffer());
+  }
+}

@@ -1,0 +1,71 @@
+package io.heartgate.http;
+
+import io.heartgate.settings.Settings;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Serves HTTP: one instance per event loop, each listening on the API port and, when it differs, the heartbeat
+ * port (Vert.x spreads the connections of a shared port over the instances).
+ */
+public final class RouterVerticle extends VerticleBase {
+  /** How long in-flight requests may finish when the node stops. */
+  private static final long SHUTDOWN_GRACE_SECONDS = 4;
+  private static final int IDLE_TIMEOUT_SECONDS = 300;
+
+  private final Settings settings;
+  private final List<Routes> apiRoutes;
+  private final List<Routes> heartbeatRoutes;
+  private final List<HttpServer> servers = new ArrayList<>();
+
+  /**
+   * @param apiRoutes everything the API listener serves
+   * @param heartbeatRoutes the subset the heartbeat listener serves
+   */
+  public RouterVerticle(Settings settings, List<Routes> apiRoutes, List<Routes> heartbeatRoutes) {
+    this.settings = settings;
+    this.apiRoutes = apiRoutes;
+    this.heartbeatRoutes = heartbeatRoutes;
+  }
+
+  @Override
+  public Future<?> start() {
+    Future<HttpServer> api = listen(router(apiRoutes), settings.apiPort());
+    if (settings.heartbeatPort() == settings.apiPort()) {
+      return api;
+    }
+    return Future.all(api, listen(router(heartbeatRoutes), settings.heartbeatPort()));
+  }
+
+  /** Stops accepting connections and lets in-flight requests finish. */
+  @Override
+  public Future<?> stop() {
+    return Future.join(servers.stream()
+        .map(server -> server.shutdown(SHUTDOWN_GRACE_SECONDS, TimeUnit.SECONDS))
+        .toList());
+  }
+
+  private Router router(List<Routes> routes) {
+    Router router = Router.router(vertx);
+    routes.forEach(r -> r.mount(router));
+    router.route().failureHandler(ErrorResponder::handle);
+    for (int status : new int[] {400, 404, 405, 413, 415, 500}) {
+      router.errorHandler(status, ErrorResponder::handle);
+    }
+    return router;
+  }
+
+  private Future<HttpServer> listen(Router router, int port) {
+    HttpServer server = vertx.createHttpServer(new HttpServerOptions()
+        .setIdleTimeout(IDLE_TIMEOUT_SECONDS)
+        .setIdleTimeoutUnit(TimeUnit.SECONDS));
+    servers.add(server);
+    return server.requestHandler(router).listen(port, settings.host());
+  }
+}

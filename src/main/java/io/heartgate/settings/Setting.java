@@ -1,0 +1,134 @@
+package io.heartgate.settings;
+
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Every start-up setting: its key in conf/heartgate.json, its environment variable, its flag, what it accepts.
+ * Defaults live in conf/heartgate.json only (bundled in the jar), so they are written down once.
+ */
+public enum Setting {
+  HOST("host", "BIND_ADDRESS", "--host", false,
+      "address both listeners bind to", "an IP address or host name", Setting::host),
+  PORT("port", "APP_PORT", "--port", false,
+      "API listener port", "a port number 1-65535", Setting::port),
+  HEARTBEAT_PORT("heartbeatPort", "HEARTBEAT_PORT", "--heartbeat-port", false,
+      "heartbeat listener port (same as the API port = one listener)", "a port number 1-65535", Setting::port),
+  DATABASE("database", "DATABASE_URL", "--database", true,
+      "store location", DatabaseUrl.FORM, DatabaseUrl::parse),
+  DATABASE_POOL_SIZE("databasePoolSize", "DATABASE_POOL_SIZE", "--database-pool-size", false,
+      "PostgreSQL connections per node (SQLite always uses one)", "an integer 1-200", v -> integer(v, 1, 200)),
+  DISABLED_AUTH_ENDPOINTS("disabledAuthEndpoints", "DISABLED_AUTH_ENDPOINTS", "--disable-auth-endpoints", false,
+      "endpoint groups served without authentication",
+      "a comma list of agents, configs, reporting-rules, heartbeat, or *", AuthGroup::parseList),
+  OWNER_USERNAME("ownerUsername", "OWNER_USERNAME", "--owner-username", false,
+      "creates the owner at first start (with OWNER_PASSWORD)", "a user name", v -> v),
+  OWNER_PASSWORD("ownerPassword", "OWNER_PASSWORD", "--owner-password", true,
+      "password of the owner created at first start", "a password of at least 8 characters", Setting::password),
+  OWNER_TOKEN("ownerToken", "OWNER_TOKEN", "--owner-token", true,
+      "bootstrap API token of the owner, re-evaluated at every start", "tc-apiv1_ followed by 64 hex characters",
+      v -> v),
+  SESSION_SECRET("sessionSecret", "SESSION_SECRET", "--session-secret", true,
+      "signs session cookies; the same on every node (generated and stored when empty)",
+      "at least 32 characters", Setting::sessionSecret),
+  HEARTBEAT_QUEUE_SIZE("heartbeatQueueSize", "HEARTBEAT_QUEUE_SIZE", "--heartbeat-queue-size", false,
+      "heartbeats waiting for the store before new ones get 503", "an integer 1-10000000",
+      v -> integer(v, 1, 10_000_000));
+
+  private final String key;
+  private final String env;
+  private final String flag;
+  private final boolean secret;
+  private final String description;
+  private final String expected;
+  private final Function<String, Object> parser;
+
+  Setting(String key, String env, String flag, boolean secret, String description, String expected,
+      Function<String, Object> parser) {
+    this.key = key;
+    this.env = env;
+    this.flag = flag;
+    this.secret = secret;
+    this.description = description;
+    this.expected = expected;
+    this.parser = parser;
+  }
+
+  public String key() {
+    return key;
+  }
+
+  public String env() {
+    return env;
+  }
+
+  public String flag() {
+    return flag;
+  }
+
+  /** Secrets are never printed: not in errors, not in /api/settings, not in logs. */
+  public boolean secret() {
+    return secret;
+  }
+
+  public String description() {
+    return description;
+  }
+
+  public String expected() {
+    return expected;
+  }
+
+  /** Parses a raw value; throws IllegalArgumentException when it is not of the expected form. */
+  Object parse(String raw) {
+    return parser.apply(raw);
+  }
+
+  static Optional<Setting> byKey(String key) {
+    return Arrays.stream(values()).filter(s -> s.key.equals(key)).findFirst();
+  }
+
+  static Optional<Setting> byFlag(String flag) {
+    return Arrays.stream(values()).filter(s -> s.flag.equals(flag)).findFirst();
+  }
+
+  private static Object port(String v) {
+    return integer(v, 1, 65535);
+  }
+
+  private static Object integer(String v, int min, int max) {
+    int n;
+    try {
+      n = Integer.parseInt(v.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("not an integer");
+    }
+    if (n < min || n > max) {
+      throw new IllegalArgumentException("out of range");
+    }
+    return n;
+  }
+
+  private static Object host(String v) {
+    String host = v.trim();
+    if (host.isEmpty() || !host.matches("[A-Za-z0-9.:\\-\\[\\]%]+")) {
+      throw new IllegalArgumentException("not an address");
+    }
+    return host;
+  }
+
+  private static Object password(String v) {
+    if (!v.isEmpty() && v.length() < 8) {
+      throw new IllegalArgumentException("too short");
+    }
+    return v;
+  }
+
+  private static Object sessionSecret(String v) {
+    if (!v.isEmpty() && v.length() < 32) {
+      throw new IllegalArgumentException("too short");
+    }
+    return v;
+  }
+}

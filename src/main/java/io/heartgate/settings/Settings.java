@@ -1,0 +1,78 @@
+package io.heartgate.settings;
+
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/** The effective start-up settings, typed, after file, environment and flags were merged. */
+public final class Settings {
+  private final Map<Setting, Object> values;
+
+  Settings(Map<Setting, Object> values) {
+    this.values = new EnumMap<>(values);
+  }
+
+  public String host() {
+    return (String) values.get(Setting.HOST);
+  }
+
+  public int apiPort() {
+    return (Integer) values.get(Setting.PORT);
+  }
+
+  public int heartbeatPort() {
+    return (Integer) values.get(Setting.HEARTBEAT_PORT);
+  }
+
+  public DatabaseUrl database() {
+    return (DatabaseUrl) values.get(Setting.DATABASE);
+  }
+
+  public int databasePoolSize() {
+    return (Integer) values.get(Setting.DATABASE_POOL_SIZE);
+  }
+
+  @SuppressWarnings("unchecked")
+  public Set<AuthGroup> disabledAuthGroups() {
+    return (Set<AuthGroup>) values.get(Setting.DISABLED_AUTH_ENDPOINTS);
+  }
+
+  public String ownerUsername() {
+    return (String) values.get(Setting.OWNER_USERNAME);
+  }
+
+  public String ownerPassword() {
+    return (String) values.get(Setting.OWNER_PASSWORD);
+  }
+
+  public String ownerToken() {
+    return (String) values.get(Setting.OWNER_TOKEN);
+  }
+
+  public String sessionSecret() {
+    return (String) values.get(Setting.SESSION_SECRET);
+  }
+
+  public int heartbeatQueueSize() {
+    return (Integer) values.get(Setting.HEARTBEAT_QUEUE_SIZE);
+  }
+
+  /** Every setting by its file key, as it is in effect, with secrets masked; for GET /api/settings and logs. */
+  public Map<String, Object> masked() {
+    Map<String, Object> shown = new LinkedHashMap<>();
+    for (Setting setting : Setting.values()) {
+      Object value = values.get(setting);
+      if (value instanceof DatabaseUrl url) {
+        shown.put(setting.key(), url.masked());
+      } else if (setting.secret()) {
+        shown.put(setting.key(), value.toString().isEmpty() ? "" : "****");
+      } else if (value instanceof Set<?> groups) {
+        shown.put(setting.key(), groups.stream().map(g -> ((AuthGroup) g).wireName()).toList());
+      } else {
+        shown.put(setting.key(), value);
+      }
+    }
+    return shown;
+  }
+}

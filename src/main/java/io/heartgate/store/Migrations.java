@@ -1,0 +1,131 @@
+package io.heartgate.store;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Logger;
+
+/**
+ * Applies the versioned migrations of src/main/resources/db/&lt;dialect&gt;/ in one transaction, recording each
+ * in schema_migrations. Safe to run twice; on PostgreSQL an advisory lock makes nodes starting together wait
+ * for each other. An edited or unknown applied migration stops start-up instead of guessing.
+ */
+public final class Migrations {
+  /** The migrations in order; each has one file per dialect, db/&lt;dialect&gt;/&lt;name&gt;.sql. */
+  static final List<String> NAMES = List.of("V1__initial_schema");
+
+  /** Any constant shared by every node; it only has to differ from other advisory locks in the database. */
+  private static final long POSTGRES_LOCK_KEY = 0x4865617274676174L;
+  private static final Logger LOG = Logger.getLogger(Migrations.class.getName());
+
+  /** One migration: its version, its name and the statements of its file. */
+  record Migration(int version, String name, String checksum, List<String> statements) {
+  }
+
+  private Migrations() {
+  }
+
+  /** Brings the schema up to date; the Future holds how many migrations were applied now. */
+  public static Future<Integer> apply(Store store) {
+    List<Migration> migrations = NAMES.stream().map(name -> load(store.dialect(), name)).toList();
+    return store.inTransaction(connection -> lock(store.dialect(), connection)
+        .compose(ignored -> connection.query("CREATE TABLE IF NOT EXISTS schema_migrations ("
+            + "version INTEGER PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL, "
+            + "applied_at BIGINT NOT NULL)").execute())
+        .compose(ignored -> connection.query("SELECT version, name, checksum FROM schema_migrations").execute())
+        .compose(rows -> {
+          Map<Integer, Row> applied = new HashMap<>();
+          rows.forEach(row -> applied.put(row.getInteger("version"), row));
+          checkApplied(applied, migrations);
+          List<Migration> pending = migrations.stream().filter(m -> !applied.containsKey(m.version())).toList();
+          Future<Void> chain = Future.succeededFuture();
+          for (Migration migration : pending) {
+            chain = chain.compose(ignored -> run(store, connection, migration));
+          }
+          return chain.map(pending.size());
+        }));
+  }
+
+  private static Future<?> lock(Dialect dialect, SqlConnection connection) {
+    return dialect == Dialect.POSTGRES
+        ? connection.query("SELECT pg_advisory_xact_lock(" + POSTGRES_LOCK_KEY + ")").execute()
+        : Future.succeededFuture();
+  }
+
+  private static void checkApplied(Map<Integer, Row> applied, List<Migration> known) {
+    int newest = known.get(known.size() - 1).version();
+    for (Map.Entry<Integer, Row> entry : applied.entrySet()) {
+      if (entry.getKey() > newest) {
+        throw new IllegalStateException("the database schema is at version " + entry.getKey()
+            + ", newer than this Heartgate knows (" + newest + "); run a newer release");
+      }
+    }
+    for (Migration migration : known) {
+      Row row = applied.get(migration.version());
+      if (row != null && !row.getString("checksum").equals(migration.checksum())) {
+        throw new IllegalStateException("migration " + migration.name()
+            + " was changed after it was applied to this database; restore the released file");
+      }
+    }
+  }
+
+  private static Future<Void> run(Store store, SqlConnection connection, Migration migration) {
+    Future<?> chain = Future.succeededFuture();
+    for (String statement : migration.statements()) {
+      chain = chain.compose(ignored -> connection.query(statement).execute());
+    }
+    return chain
+        .compose(ignored -> connection.preparedQuery(store.dialect().sql(
+                "INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES ($1, $2, $3, $4)"))
+            .execute(Tuple.of(migration.version(), migration.name(), migration.checksum(),
+                System.currentTimeMillis())))
+        .onSuccess(ignored -> LOG.info("applied migration " + migration.name()))
+        .mapEmpty();
+  }
+
+  static Migration load(Dialect dialect, String name) {
+    String path = "db/" + dialect.migrationFolder() + "/" + name + ".sql";
+    try (InputStream in = Migrations.class.getClassLoader().getResourceAsStream(path)) {
+      if (in == null) {
+        throw new IllegalStateException("migration " + path + " is missing from the class path");
+      }
+      byte[] bytes = in.readAllBytes();
+      String text = new String(bytes, StandardCharsets.UTF_8);
+      int version = Integer.parseInt(name.substring(1, name.indexOf("__")));
+      return new Migration(version, name, sha256(bytes), statements(text));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Splits a script at semicolons that end a line; comment lines are dropped. */
+  static List<String> statements(String script) {
+    String withoutComments = script.lines()
+        .filter(line -> !line.strip().startsWith("--"))
+        .reduce("", (a, b) -> a + b + "\n");
+    return Arrays.stream(withoutComments.split(";\\s*\n"))
+        .map(String::strip)
+        .filter(s -> !s.isEmpty())
+        .toList();
+  }
+
+  private static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

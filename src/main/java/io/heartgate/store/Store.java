@@ -1,0 +1,167 @@
+package io.heartgate.store;
+
+import io.heartgate.settings.DatabaseUrl;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.jdbcclient.JDBCPool;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.SslMode;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
+
+/**
+ * The one pool every repository uses, over an embedded SQLite file (JDBC on a worker, one connection) or
+ * PostgreSQL (vertx-pg-client, pooled and pipelined). SQL is written with $n placeholders.
+ */
+public final class Store {
+  private static final long PING_TIMEOUT_MS = 2_000;
+
+  private final Pool pool;
+  private final Dialect dialect;
+  private final String description;
+
+  private Store(Pool pool, Dialect dialect, String description) {
+    this.pool = pool;
+    this.dialect = dialect;
+    this.description = description;
+  }
+
+  /**
+   * Opens the store and checks that it answers; fails with a sentence naming the store when it cannot be
+   * reached, created or written.
+   */
+  public static Future<Store> open(Vertx vertx, DatabaseUrl url, int postgresPoolSize) {
+    Future<Store> opened = url instanceof DatabaseUrl.Sqlite sqlite
+        ? openSqlite(vertx, sqlite)
+        : Future.succeededFuture(openPostgres(vertx, (DatabaseUrl.Postgres) url, postgresPoolSize));
+    return opened.compose(store -> store.checkWritable()
+        .map(store)
+        .recover(e -> store.close().transform(ignored -> Future.failedFuture(new StoreUnavailableException(
+            "cannot use the store " + url.masked() + ": " + rootMessage(e), e)))));
+  }
+
+  private static Future<Store> openSqlite(Vertx vertx, DatabaseUrl.Sqlite url) {
+    Path file = url.file().toAbsolutePath();
+    return vertx.executeBlocking(() -> {
+      try {
+        Files.createDirectories(file.getParent());
+      } catch (IOException e) {
+        throw new StoreUnavailableException("cannot use the store " + url.masked()
+            + ": cannot create the folder " + file.getParent() + " (" + e + ")", e);
+      }
+      SQLiteConfig config = new SQLiteConfig();
+      config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+      config.enforceForeignKeys(true);
+      config.setBusyTimeout(5_000);
+      config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+      config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+      SQLiteDataSource dataSource = new SQLiteDataSource(config);
+      dataSource.setUrl("jdbc:sqlite:" + file);
+      // One connection: SQLite has one writer anyway, and one connection keeps every write in order.
+      Pool pool = JDBCPool.pool(vertx, dataSource, new PoolOptions().setMaxSize(1).setName("heartgate-sqlite"));
+      return new Store(pool, Dialect.SQLITE, url.masked());
+    });
+  }
+
+  private static Store openPostgres(Vertx vertx, DatabaseUrl.Postgres url, int poolSize) {
+    PgConnectOptions connect = new PgConnectOptions()
+        .setHost(url.host())
+        .setPort(url.port())
+        .setDatabase(url.database())
+        .setUser(url.user())
+        .setPassword(url.password())
+        .setPipeliningLimit(256)
+        .setCachePreparedStatements(true);
+    if (url.sslMode() != null) {
+      connect.setSslMode(SslMode.of(url.sslMode()));
+    }
+    Pool pool = PgBuilder.pool()
+        .with(new PoolOptions().setMaxSize(poolSize).setName("heartgate-pg"))
+        .with(new NetClientOptions().setConnectTimeout(5_000))
+        .connectingTo(connect)
+        .using(vertx)
+        .build();
+    return new Store(pool, Dialect.POSTGRES, url.masked());
+  }
+
+  public Dialect dialect() {
+    return dialect;
+  }
+
+  /** The store as an operator would name it, password masked. */
+  public String description() {
+    return description;
+  }
+
+  public Future<RowSet<Row>> query(String sql, Tuple params) {
+    return pool.preparedQuery(dialect.sql(sql)).execute(params);
+  }
+
+  public Future<RowSet<Row>> query(String sql) {
+    return pool.preparedQuery(dialect.sql(sql)).execute();
+  }
+
+  /** One statement run once per tuple, in one round trip where the dialect allows. */
+  public Future<RowSet<Row>> batch(SqlConnection connection, String sql, List<Tuple> params) {
+    return connection.preparedQuery(dialect.sql(sql)).executeBatch(params);
+  }
+
+  /** Runs the work in one transaction: committed when its Future succeeds, rolled back when it fails. */
+  public <T> Future<T> inTransaction(Function<SqlConnection, Future<T>> work) {
+    return pool.withTransaction(work);
+  }
+
+  /** Succeeds when the store answers a query within two seconds. */
+  public Future<Void> ping() {
+    return pool.query("SELECT 1").execute()
+        .timeout(PING_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+        .<Void>mapEmpty()
+        .recover(e -> Future.failedFuture(new StoreUnavailableException(
+            "the store " + description + " does not answer: " + rootMessage(e), e)));
+  }
+
+  public Future<Void> close() {
+    return pool.close();
+  }
+
+  /** A write that is rolled back: proves the store is reachable and, for SQLite, the file is writable. */
+  private Future<Void> checkWritable() {
+    return pool.withTransaction(connection -> connection
+            .query("CREATE TEMPORARY TABLE IF NOT EXISTS heartgate_write_check (x INTEGER)").execute()
+            .compose(ignored -> dialect == Dialect.SQLITE
+                ? connection.query("PRAGMA user_version = 0").execute()
+                : Future.succeededFuture())
+            .compose(ignored -> Future.<Void>failedFuture(new RollbackOnly())))
+        .recover(e -> e instanceof RollbackOnly ? Future.succeededFuture() : Future.failedFuture(e));
+  }
+
+  /** Marks a transaction that did its job by running, and must not commit. */
+  private static final class RollbackOnly extends RuntimeException {
+    RollbackOnly() {
+      super(null, null, false, false);
+    }
+  }
+
+  static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String message = root.getMessage();
+    return message == null || message.isBlank() ? root.getClass().getSimpleName() : message;
+  }
+}

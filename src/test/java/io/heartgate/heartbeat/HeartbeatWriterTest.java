@@ -1,0 +1,102 @@
+package io.heartgate.heartbeat;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.heartgate.bus.Addresses;
+import io.heartgate.bus.LocalCodec;
+import io.heartgate.store.Migrations;
+import io.heartgate.store.Store;
+import io.heartgate.testsupport.Await;
+import io.heartgate.testsupport.StoreKind;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.sqlclient.Row;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** The writer's group commit over the event bus, against both stores: every reply means committed. */
+class HeartbeatWriterTest {
+  @TempDir
+  Path tempDir;
+  private final Vertx vertx = Vertx.vertx();
+  private Store store;
+
+  @AfterEach
+  void close() {
+    Await.of(store.close());
+    Await.of(vertx.close());
+  }
+
+  private void deployWriter(StoreKind kind, int capacity) {
+    LocalCodec.register(vertx, AgentHeartbeat.class);
+    store = Await.of(Store.open(vertx, kind.freshStore(tempDir), 4));
+    Await.of(Migrations.apply(store));
+    Await.of(vertx.deployVerticle(new HeartbeatWriterVerticle(store, capacity)));
+  }
+
+  private Future<Object> send(String agentId, long receivedAt) {
+    return vertx.eventBus().request(Addresses.HEARTBEAT_WRITE,
+        new AgentHeartbeat(agentId, "Telegraf 1.39.3", "host-" + agentId, "ok", "127.0.0.1", receivedAt))
+        .map(reply -> reply.body());
+  }
+
+  private Row totals() {
+    return Await.of(store.query("SELECT COUNT(*) AS agents, SUM(heartbeats) AS heartbeats, MAX(last_seen) AS newest "
+        + "FROM agents")).iterator().next();
+  }
+
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void everyAcknowledgedHeartbeatIsStoredAndRepeatsCoalesce(StoreKind kind) {
+    deployWriter(kind, 100_000);
+    List<Future<Object>> replies = new ArrayList<>();
+    for (int round = 1; round <= 3; round++) {
+      for (int agent = 0; agent < 1_000; agent++) {
+        replies.add(send("agent-" + agent, round));
+      }
+    }
+    Await.of(Future.all(replies));
+    Row totals = totals();
+    assertEquals(1_000L, totals.getLong("agents"));
+    assertEquals(3_000L, totals.getLong("heartbeats"), "coalesced heartbeats still count");
+    assertEquals(3L, totals.getLong("newest"), "the newest heartbeat of each agent wins");
+  }
+
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void fullQueueAnswers503AndOnlyAcknowledgedHeartbeatsAreStored(StoreKind kind) {
+    deployWriter(kind, 10);
+    List<Future<Object>> replies = new ArrayList<>();
+    for (int agent = 0; agent < 500; agent++) {
+      replies.add(send("agent-" + agent, 1));
+    }
+    Await.failureOf(Future.all(replies));
+    Await.of(Future.join(replies).otherwiseEmpty());
+    long acknowledged = replies.stream().filter(Future::succeeded).count();
+    List<Throwable> refused = replies.stream().filter(Future::failed).map(Future::cause).toList();
+    assertTrue(acknowledged >= 10 && !refused.isEmpty(), acknowledged + " acknowledged");
+    ReplyException full = assertInstanceOf(ReplyException.class, refused.get(0));
+    assertEquals(503, full.failureCode());
+    assertEquals("Too many heartbeats waiting for the store; try again later", full.getMessage());
+    assertEquals(acknowledged, totals().getLong("agents"));
+  }
+
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void storeFailureIsNeverAcknowledged(StoreKind kind) {
+    deployWriter(kind, 1_000);
+    Await.of(store.query("DROP TABLE agent_heartbeats"));
+    Await.of(store.query("DROP TABLE agents"));
+    ReplyException failed = assertInstanceOf(ReplyException.class, Await.failureOf(send("agent-1", 1)));
+    assertEquals(503, failed.failureCode());
+    assertEquals("The store is unavailable; try again later", failed.getMessage());
+  }
+}

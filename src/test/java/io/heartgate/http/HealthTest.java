@@ -1,0 +1,64 @@
+package io.heartgate.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.heartgate.testsupport.StoreKind;
+import io.heartgate.testsupport.TestGateway;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.function.Function;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** Health endpoints and error bodies, over HTTP on loopback, on both listeners and both stores. */
+class HealthTest {
+  @TempDir
+  Path tempDir;
+
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void liveAndReadyAnswerOnBothListeners(StoreKind kind) throws Exception {
+    try (TestGateway gateway = TestGateway.start(kind.freshStore(tempDir))) {
+      for (Function<String, URI> listener : java.util.List.<Function<String, URI>>of(gateway::api,
+          gateway::heartbeatListener)) {
+        HttpResponse<String> live = TestGateway.get(listener.apply("/health/live"));
+        assertEquals(200, live.statusCode());
+        assertEquals(new JsonObject().put("status", "ok"), new JsonObject(live.body()));
+        HttpResponse<String> ready = TestGateway.get(listener.apply("/health/ready"));
+        assertEquals(200, ready.statusCode());
+        assertEquals(new JsonObject().put("ready", true), new JsonObject(ready.body()));
+        assertEquals("application/json", ready.headers().firstValue("content-type").orElse(""));
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void unknownPathsAndMethodsGetContractErrorBodies(StoreKind kind) throws Exception {
+    try (TestGateway gateway = TestGateway.start(kind.freshStore(tempDir))) {
+      HttpResponse<String> missing = TestGateway.get(gateway.api("/api/nothing-here"));
+      assertEquals(404, missing.statusCode());
+      assertEquals("not_found", new JsonObject(missing.body()).getString("error"));
+      HttpResponse<String> wrongMethod = TestGateway.send(HttpRequest.newBuilder(gateway.api("/health/live"))
+          .DELETE().build());
+      assertEquals(405, wrongMethod.statusCode());
+      JsonObject body = new JsonObject(wrongMethod.body());
+      assertEquals("method_not_allowed", body.getString("error"));
+      assertEquals("Method not allowed on this resource", body.getString("message"));
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void onePortMeansOneListenerServingEverything(StoreKind kind) throws Exception {
+    int port = io.heartgate.testsupport.FreePort.find();
+    try (TestGateway gateway = TestGateway.start(kind.freshStore(tempDir), "--port", String.valueOf(port),
+        "--heartbeat-port", String.valueOf(port))) {
+      assertEquals(200, TestGateway.get(URI.create("http://127.0.0.1:" + port + "/health/ready")).statusCode());
+    }
+  }
+}

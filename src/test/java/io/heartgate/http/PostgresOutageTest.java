@@ -1,0 +1,50 @@
+package io.heartgate.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.heartgate.testsupport.Poll;
+import io.heartgate.testsupport.TestGateway;
+import io.heartgate.testsupport.TestPostgres;
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Readiness follows the store: 503 while PostgreSQL is down, 200 again once it is back, with no restart. */
+class PostgresOutageTest {
+  private TestPostgres postgres;
+
+  @BeforeEach
+  void ownCluster() {
+    postgres = TestPostgres.startThrowaway();
+  }
+
+  @AfterEach
+  void destroyCluster() {
+    postgres.destroy();
+  }
+
+  @Test
+  void readyTurns503WhilePostgresIsDownAnd200WhenItReturns() throws Exception {
+    try (TestGateway gateway = TestGateway.start(postgres.newDatabase())) {
+      assertEquals(200, status(gateway));
+
+      postgres.stopServer();
+      Poll.until(Duration.ofSeconds(15), "ready turns 503", () -> status(gateway) == 503);
+      HttpResponse<String> down = TestGateway.get(gateway.heartbeatListener("/health/ready"));
+      assertEquals(503, down.statusCode());
+      assertEquals(false, new JsonObject(down.body()).getBoolean("ready"));
+      assertEquals("5", down.headers().firstValue("retry-after").orElse(""));
+      assertEquals(200, TestGateway.get(gateway.api("/health/live")).statusCode(), "live does not depend on the store");
+
+      postgres.startServer();
+      Poll.until(Duration.ofSeconds(15), "ready turns 200 again", () -> status(gateway) == 200);
+    }
+  }
+
+  private static int status(TestGateway gateway) {
+    return TestGateway.get(gateway.api("/health/ready")).statusCode();
+  }
+}

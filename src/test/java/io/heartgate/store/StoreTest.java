@@ -1,0 +1,234 @@
+package io.heartgate.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.heartgate.settings.DatabaseUrl;
+import io.heartgate.testsupport.Await;
+import io.heartgate.testsupport.StoreKind;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** The store and its migrations, against SQLite and a real PostgreSQL server alike. */
+class StoreTest {
+  @TempDir
+  Path tempDir;
+  private Vertx vertx;
+  private final List<Store> opened = new ArrayList<>();
+
+  @BeforeEach
+  void startVertx() {
+    vertx = Vertx.vertx();
+  }
+
+  @AfterEach
+  void closeAll() {
+    opened.forEach(store -> Await.of(store.close()));
+    Await.of(vertx.close());
+  }
+
+  private Store open(DatabaseUrl url) {
+    Store store = Await.of(Store.open(vertx, url, 4));
+    opened.add(store);
+    return store;
+  }
+
+  private Store migrated(StoreKind kind) {
+    Store store = open(kind.freshStore(tempDir));
+    assertEquals(Migrations.NAMES.size(), Await.of(Migrations.apply(store)));
+    return store;
+  }
+
+  private static long count(Store store, String sql, Object... params) {
+    return Await.of(store.query(sql, Tuple.from(params))).iterator().next().getLong(0);
+  }
+
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void migrationsAreRecordedAndSafeToRunTwice(StoreKind kind) {
+    Store store = migrated(kind);
+    assertEquals(0, Await.of(Migrations.apply(store)), "nothing left to apply the second time");
+    Row recorded = Await.of(store.query("SELECT version, name, checksum FROM schema_migrations")).iterator().next();
+    assertEquals(1, recorded.getInteger("version"));
+    assertEquals("V1__initial_schema", recorded.getString("name"));
+    assertEquals(64, recorded.getString("checksum").length());
+  }
+
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void firstMigrationCreatesEveryTableTheFeaturesNeed(StoreKind kind) {
+    Store store = migrated(kind);
+    for (String table : List.of("users", "sessions", "tokens", "agents", "agent_heartbeats", "configs",
+        "reporting_rules", "audit_events", "settings")) {
+      assertEquals(0L, count(store, "SELECT COUNT(*) FROM " + table + " WHERE 1 = 0"), table);
+    }
+    Row rule = Await.of(store.query("SELECT name, not_reporting_after_seconds, is_default FROM reporting_rules"))
+        .iterator().next();
+    assertEquals("Default", rule.getString("name"));
+    assertEquals(180, rule.getInteger("not_reporting_after_seconds"));
+    assertEquals(1, rule.getInteger("is_default"));
+  }
+
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void foreignKeysAreEnforcedAndCascade(StoreKind kind) {
+    Store store = migrated(kind);
+    insertUser(store, "u1", "alice", "manager");
+    insertToken(store, "t1", "u1");
+    Throwable orphan = Await.failureOf(insertTokenFuture(store, "t2", "no-such-user"));
+    assertTrue(orphan.getMessage().toLowerCase().contains("foreign key"), orphan.getMessage());
+    Await.of(store.query("DELETE FROM users WHERE id = $1", Tuple.of("u1")));
+    assertEquals(0L, count(store, "SELECT COUNT(*) FROM tokens"), "deleting a user deletes their tokens");
+  }
+
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void storeRefusesASecondOwner(StoreKind kind) {
+    Store store = migrated(kind);
+    insertUser(store, "u1", "alice", "owner");
+    Throwable second = Await.failureOf(insertUserFuture(store, "u2", "bob", "owner"));
+    assertTrue(second.getMessage().toLowerCase().contains("unique"), second.getMessage());
+    assertEquals(1L, count(store, "SELECT COUNT(*) FROM users"));
+  }
+
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void parametersMayRepeatAndComeOutOfOrder(StoreKind kind) {
+    Store store = migrated(kind);
+    Row row = Await.of(store.query("SELECT $2 AS b, $1 AS a, $2 AS again", Tuple.of("one", "two"))).iterator().next();
+    assertEquals("two", row.getString("b"));
+    assertEquals("one", row.getString("a"));
+    assertEquals("two", row.getString("again"));
+  }
+
+  /** Several nodes share one database only on PostgreSQL; SQLite is one node's file. */
+  @org.junit.jupiter.api.Test
+  void nodesStartingTogetherOnPostgresMigrateOnce() {
+    DatabaseUrl url = StoreKind.POSTGRES.freshStore(tempDir);
+    List<Store> nodes = List.of(open(url), open(url), open(url));
+    List<Future<Integer>> runs = nodes.stream().map(Migrations::apply).toList();
+    Await.of(Future.all(runs));
+    assertEquals(Migrations.NAMES.size(), runs.stream().mapToInt(Future::result).sum(),
+        "each migration applied by exactly one node");
+    assertEquals(Migrations.NAMES.size(), count(nodes.get(0), "SELECT COUNT(*) FROM schema_migrations"));
+  }
+
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void editedMigrationStopsStartUp(StoreKind kind) {
+    Store store = migrated(kind);
+    Await.of(store.query("UPDATE schema_migrations SET checksum = 'x' WHERE version = 1"));
+    Throwable e = Await.failureOf(Migrations.apply(store));
+    assertEquals("migration V1__initial_schema was changed after it was applied to this database; "
+        + "restore the released file", e.getMessage());
+  }
+
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void newerSchemaStopsStartUp(StoreKind kind) {
+    Store store = migrated(kind);
+    Await.of(store.query("INSERT INTO schema_migrations (version, name, checksum, applied_at) "
+        + "VALUES (99, 'V99__future', 'x', 0)"));
+    Throwable e = Await.failureOf(Migrations.apply(store));
+    assertTrue(e.getMessage().startsWith("the database schema is at version 99, newer than this Heartgate"),
+        e.getMessage());
+  }
+
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void pingAnswersWhileTheStoreIsUp(StoreKind kind) {
+    Await.of(migrated(kind).ping());
+  }
+
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void transactionRollsBackWhenItsWorkFails(StoreKind kind) {
+    Store store = migrated(kind);
+    Throwable e = Await.failureOf(store.inTransaction(connection -> connection
+        .preparedQuery(store.dialect().sql("INSERT INTO settings (key, value, updated_at) VALUES ($1, $2, 0)"))
+        .execute(Tuple.of("k", "v"))
+        .compose(ignored -> Future.failedFuture("boom"))));
+    assertEquals("boom", e.getMessage());
+    assertEquals(0L, count(store, "SELECT COUNT(*) FROM settings"));
+  }
+
+  @org.junit.jupiter.api.Test
+  void sqliteCreatesParentFoldersAndUsesWriteAheadLogging() {
+    Path file = tempDir.resolve("a/b/c/heartgate.db");
+    Store store = open(new DatabaseUrl.Sqlite(file));
+    Await.of(Migrations.apply(store));
+    assertTrue(file.toFile().isFile());
+    assertEquals("wal", Await.of(store.query("PRAGMA journal_mode")).iterator().next().getString(0));
+    assertEquals(1, Await.of(store.query("PRAGMA foreign_keys")).iterator().next().getInteger(0));
+  }
+
+  @org.junit.jupiter.api.Test
+  void sqliteInAFolderThatCannotBeCreatedFailsClearly() throws Exception {
+    Path blocker = java.nio.file.Files.writeString(tempDir.resolve("not-a-folder"), "x");
+    Throwable e = Await.failureOf(Store.open(vertx, new DatabaseUrl.Sqlite(blocker.resolve("heartgate.db")), 1));
+    assertInstanceOf(StoreUnavailableException.class, e);
+    assertTrue(e.getMessage().startsWith("cannot use the store sqlite:" + blocker.resolve("heartgate.db")),
+        e.getMessage());
+  }
+
+  @org.junit.jupiter.api.Test
+  void readOnlySqliteFileFailsClearly() throws Exception {
+    Path file = tempDir.resolve("ro/heartgate.db");
+    Store first = open(new DatabaseUrl.Sqlite(file));
+    Await.of(Migrations.apply(first));
+    Await.of(first.close());
+    opened.remove(first);
+    java.nio.file.Files.deleteIfExists(Path.of(file + "-wal"));
+    java.nio.file.Files.deleteIfExists(Path.of(file + "-shm"));
+    assertTrue(file.toFile().setWritable(false) && file.getParent().toFile().setWritable(false));
+    try {
+      org.junit.jupiter.api.Assumptions.assumeFalse(java.nio.file.Files.isWritable(file),
+          "running as a user that can write read-only files (root)");
+      Throwable e = Await.failureOf(Store.open(vertx, new DatabaseUrl.Sqlite(file), 1));
+      assertInstanceOf(StoreUnavailableException.class, e);
+    } finally {
+      file.getParent().toFile().setWritable(true);
+      file.toFile().setWritable(true);
+    }
+  }
+
+  @org.junit.jupiter.api.Test
+  void unreachablePostgresFailsClearly() {
+    int closedPort = io.heartgate.testsupport.FreePort.find();
+    DatabaseUrl url = new DatabaseUrl.Postgres("127.0.0.1", closedPort, "hg", "hg", "secret", null);
+    Throwable e = Await.failureOf(Store.open(vertx, url, 2));
+    assertInstanceOf(StoreUnavailableException.class, e);
+    assertTrue(e.getMessage().startsWith("cannot use the store postgres://hg:****@127.0.0.1:" + closedPort + "/hg: "),
+        e.getMessage());
+    assertTrue(!e.getMessage().contains("secret"));
+  }
+
+  private static void insertUser(Store store, String id, String username, String role) {
+    Await.of(insertUserFuture(store, id, username, role));
+  }
+
+  private static Future<?> insertUserFuture(Store store, String id, String username, String role) {
+    return store.query("INSERT INTO users (id, username, password_hash, role, created_at, updated_at) "
+        + "VALUES ($1, $2, 'x', $3, 0, 0)", Tuple.of(id, username, role));
+  }
+
+  private static void insertToken(Store store, String id, String userId) {
+    Await.of(insertTokenFuture(store, id, userId));
+  }
+
+  private static Future<?> insertTokenFuture(Store store, String id, String userId) {
+    return store.query("INSERT INTO tokens (id, name, token_hash, user_id, permissions, source, created_at) "
+        + "VALUES ($1, $1, $1, $2, 'configs:read', 'api', 0)", Tuple.of(id, userId));
+  }
+}

@@ -1,0 +1,75 @@
+package io.heartgate.testsupport;
+
+import io.heartgate.Heartgate;
+import io.heartgate.settings.DatabaseUrl;
+import io.heartgate.settings.SettingsLoader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** A gateway node running in the test JVM on free loopback ports, and an HTTP client to talk to it. */
+public final class TestGateway implements AutoCloseable {
+  private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  private final Heartgate node;
+  private final int apiPort;
+  private final int heartbeatPort;
+
+  private TestGateway(Heartgate node, int apiPort, int heartbeatPort) {
+    this.node = node;
+    this.apiPort = apiPort;
+    this.heartbeatPort = heartbeatPort;
+  }
+
+  /** Starts a node on the store, with extra flags (for example {@code --disable-auth-endpoints agents}). */
+  public static TestGateway start(DatabaseUrl store, String... extraFlags) throws Heartgate.StartupException {
+    int apiPort = FreePort.find();
+    int heartbeatPort = FreePort.find();
+    List<String> flags = new ArrayList<>(List.of("--host", "127.0.0.1", "--port", String.valueOf(apiPort),
+        "--heartbeat-port", String.valueOf(heartbeatPort), "--database", connectionString(store)));
+    flags.addAll(List.of(extraFlags));
+    return new TestGateway(Heartgate.start(SettingsLoader.load(flags, Map.of())), apiPort, heartbeatPort);
+  }
+
+  public static String connectionString(DatabaseUrl store) {
+    if (store instanceof DatabaseUrl.Sqlite sqlite) {
+      return "sqlite:" + sqlite.file();
+    }
+    DatabaseUrl.Postgres pg = (DatabaseUrl.Postgres) store;
+    String credentials = pg.user() + (pg.password().isEmpty() ? "" : ":" + pg.password());
+    return "postgres://" + credentials + "@" + pg.host() + ":" + pg.port() + "/" + pg.database();
+  }
+
+  public URI api(String path) {
+    return URI.create("http://127.0.0.1:" + apiPort + path);
+  }
+
+  public URI heartbeatListener(String path) {
+    return URI.create("http://127.0.0.1:" + heartbeatPort + path);
+  }
+
+  public static HttpResponse<String> get(URI uri) {
+    return send(HttpRequest.newBuilder(uri).GET().build());
+  }
+
+  public static HttpResponse<String> send(HttpRequest request) {
+    try {
+      return CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    node.stop();
+  }
+}
