@@ -1,15 +1,30 @@
 package io.heartgate;
 
+import io.heartgate.audit.AuditLog;
+import io.heartgate.audit.AuditRoutes;
+import io.heartgate.auth.AuthChanges;
 import io.heartgate.auth.Grant;
+import io.heartgate.auth.Invalidation;
 import io.heartgate.auth.TokenVerifierVerticle;
 import io.heartgate.bus.LocalCodec;
 import io.heartgate.heartbeat.AgentHeartbeat;
 import io.heartgate.heartbeat.HeartbeatWriterVerticle;
+import io.heartgate.http.Authenticator;
 import io.heartgate.http.HealthRoutes;
 import io.heartgate.http.Readiness;
 import io.heartgate.http.RouterVerticle;
 import io.heartgate.http.Routes;
 import io.heartgate.settings.Settings;
+import io.heartgate.settings.SettingsRoutes;
+import io.heartgate.tokens.OwnerTokenBootstrap;
+import io.heartgate.tokens.TokenRepository;
+import io.heartgate.tokens.TokenRoutes;
+import io.heartgate.tokens.TokenService;
+import io.heartgate.users.PasswordHasher;
+import io.heartgate.users.SessionService;
+import io.heartgate.users.UserRepository;
+import io.heartgate.users.UserRoutes;
+import io.heartgate.users.UserService;
 import io.heartgate.store.Migrations;
 import io.heartgate.store.Store;
 import io.vertx.core.DeploymentOptions;
@@ -50,6 +65,7 @@ public final class Heartgate {
     int eventLoops = Runtime.getRuntime().availableProcessors();
     Vertx vertx = Vertx.builder().with(new VertxOptions().setEventLoopPoolSize(eventLoops)).build();
     LocalCodec.register(vertx, Grant.class);
+    LocalCodec.register(vertx, Invalidation.class);
     LocalCodec.register(vertx, AgentHeartbeat.class);
     Heartgate node = new Heartgate(vertx, settings);
     try {
@@ -75,11 +91,27 @@ public final class Heartgate {
         })
         .compose(id -> {
           writerDeployment = id;
+          return SessionService.start(store, settings.sessionSecret());
+        })
+        .compose(sessions -> {
+          AuditLog audit = new AuditLog(store);
+          AuthChanges changes = new AuthChanges(vertx, store);
+          UserRepository users = new UserRepository(store);
+          TokenRepository tokens = new TokenRepository(store);
+          UserService userService = new UserService(users, tokens, sessions, new PasswordHasher(vertx), changes, audit);
+          Authenticator auth = new Authenticator(vertx, settings.disabledAuthGroups(), SessionService.COOKIE,
+              sessions::resolve);
           Routes health = new HealthRoutes(readiness)::mount;
-          List<Routes> api = List.of(health);
+          List<Routes> api = List.of(health,
+              new UserRoutes(userService, sessions, auth),
+              new TokenRoutes(new TokenService(tokens, users, changes, audit), auth),
+              new AuditRoutes(audit, auth),
+              new SettingsRoutes(settings, auth));
           List<Routes> heartbeat = List.of(health);
-          return vertx.deployVerticle(() -> new RouterVerticle(settings, api, heartbeat),
-              new DeploymentOptions().setInstances(routerInstances));
+          return userService.bootstrapOwner(settings.ownerUsername(), settings.ownerPassword())
+              .compose(ignored -> new OwnerTokenBootstrap(tokens, users, changes).apply(settings.ownerToken()))
+              .compose(ignored -> vertx.deployVerticle(() -> new RouterVerticle(settings, api, heartbeat),
+                  new DeploymentOptions().setInstances(routerInstances)));
         })
         .onSuccess(id -> routerDeployment = id)
         .mapEmpty();

@@ -6,6 +6,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -18,6 +19,8 @@ public final class RouterVerticle extends VerticleBase {
   /** How long in-flight requests may finish when the node stops. */
   private static final long SHUTDOWN_GRACE_SECONDS = 4;
   private static final int IDLE_TIMEOUT_SECONDS = 300;
+  /** Request bodies of the JSON API; larger ones get 413. */
+  private static final long API_BODY_LIMIT = 1024 * 1024;
 
   private final Settings settings;
   private final List<Routes> apiRoutes;
@@ -53,6 +56,7 @@ public final class RouterVerticle extends VerticleBase {
 
   private Router router(List<Routes> routes) {
     Router router = Router.router(vertx);
+    router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(API_BODY_LIMIT));
     routes.forEach(r -> r.mount(router));
     router.route().failureHandler(ErrorResponder::handle);
     for (int status : new int[] {400, 404, 405, 413, 415, 500}) {

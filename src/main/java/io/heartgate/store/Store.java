@@ -33,11 +33,13 @@ public final class Store {
   private final Pool pool;
   private final Dialect dialect;
   private final String description;
+  private final PgConnectOptions postgresOptions;
 
-  private Store(Pool pool, Dialect dialect, String description) {
+  private Store(Pool pool, Dialect dialect, String description, PgConnectOptions postgresOptions) {
     this.pool = pool;
     this.dialect = dialect;
     this.description = description;
+    this.postgresOptions = postgresOptions;
   }
 
   /**
@@ -73,7 +75,7 @@ public final class Store {
       dataSource.setUrl("jdbc:sqlite:" + file);
       // One connection: SQLite has one writer anyway, and one connection keeps every write in order.
       Pool pool = JDBCPool.pool(vertx, dataSource, new PoolOptions().setMaxSize(1).setName("heartgate-sqlite"));
-      return new Store(pool, Dialect.SQLITE, url.masked());
+      return new Store(pool, Dialect.SQLITE, url.masked(), null);
     });
   }
 
@@ -95,11 +97,16 @@ public final class Store {
         .connectingTo(connect)
         .using(vertx)
         .build();
-    return new Store(pool, Dialect.POSTGRES, url.masked());
+    return new Store(pool, Dialect.POSTGRES, url.masked(), connect);
   }
 
   public Dialect dialect() {
     return dialect;
+  }
+
+  /** How to open a dedicated PostgreSQL connection (for LISTEN), or null on SQLite. */
+  PgConnectOptions postgresOptions() {
+    return postgresOptions;
   }
 
   /** The store as an operator would name it, password masked. */

@@ -53,6 +53,32 @@ public final class TestGateway implements AutoCloseable {
     return URI.create("http://127.0.0.1:" + heartbeatPort + path);
   }
 
+  /** A JSON API call on the API listener; body may be a JsonObject, a String (sent as is) or null. */
+  public Reply call(String method, String path, Credentials credentials, Object body) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(api(path)).timeout(Duration.ofSeconds(30));
+    if (credentials.authorization() != null) {
+      request.header("Authorization", credentials.authorization());
+    }
+    if (credentials.cookie() != null) {
+      request.header("Cookie", credentials.cookie());
+    }
+    if (body != null) {
+      request.header("Content-Type", "application/json");
+    }
+    request.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+        : HttpRequest.BodyPublishers.ofString(body.toString()));
+    HttpResponse<String> response = send(request.build());
+    return new Reply(response.statusCode(), response.body(), response.headers());
+  }
+
+  public Reply get(String path, Credentials credentials) {
+    return call("GET", path, credentials, null);
+  }
+
+  public Reply post(String path, Credentials credentials, Object body) {
+    return call("POST", path, credentials, body);
+  }
+
   public static HttpResponse<String> get(URI uri) {
     return send(HttpRequest.newBuilder(uri).GET().build());
   }

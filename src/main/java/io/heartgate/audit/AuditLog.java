@@ -1,0 +1,51 @@
+package io.heartgate.audit;
+
+import io.heartgate.store.Store;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Logger;
+
+/** Records audited actions in the store and reads them back by time range. */
+public final class AuditLog {
+  private static final Logger LOG = Logger.getLogger(AuditLog.class.getName());
+  private final Store store;
+
+  public AuditLog(Store store) {
+    this.store = store;
+  }
+
+  /**
+   * Records an event. The action it describes already happened, so a failure to record is logged rather
+   * than turned into a failed request.
+   */
+  public Future<Void> record(AuditEvent event) {
+    return store.query("INSERT INTO audit_events (at, action, actor_type, actor_id, target_type, target_id, outcome, "
+            + "client_ip, user_agent) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            Tuple.from(new Object[] {event.at(), event.action(), event.actorType(), event.actorId(),
+                event.targetType(), event.targetId(), event.outcome(), event.clientIp(), event.userAgent()}))
+        .<Void>mapEmpty()
+        .recover(e -> {
+          LOG.warning("could not record audit event " + event.action() + ": " + e.getMessage());
+          return Future.succeededFuture();
+        });
+  }
+
+  /** Events with from ≤ at &lt; to, newest first. */
+  public Future<List<AuditEvent>> between(long from, long to, int limit) {
+    return store.query("SELECT at, action, actor_type, actor_id, target_type, target_id, outcome, client_ip, "
+            + "user_agent FROM audit_events WHERE at >= $1 AND at < $2 ORDER BY at DESC, id DESC LIMIT $3",
+            Tuple.of(from, to, limit))
+        .map(rows -> {
+          List<AuditEvent> events = new ArrayList<>();
+          for (Row row : rows) {
+            events.add(new AuditEvent(row.getLong("at"), row.getString("action"), row.getString("actor_type"),
+                row.getString("actor_id"), row.getString("target_type"), row.getString("target_id"),
+                row.getString("outcome"), row.getString("client_ip"), row.getString("user_agent")));
+          }
+          return events;
+        });
+  }
+}

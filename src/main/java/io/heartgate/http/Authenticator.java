@@ -1,0 +1,113 @@
+package io.heartgate.http;
+
+import io.heartgate.auth.Grant;
+import io.heartgate.auth.Principal;
+import io.heartgate.auth.TokenFormat;
+import io.heartgate.bus.Addresses;
+import io.heartgate.settings.AuthGroup;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.Cookie;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Authenticates a request (a token in {@code Authorization: Bearer|Token …}, or a session cookie) and
+ * checks the permission its route needs. Token checks go to the verifier over the event bus: one SHA-256
+ * here, no store I/O on a cache hit.
+ */
+public final class Authenticator {
+  public static final String MISSING_HEADER = "Missing or invalid Authorization header";
+  public static final String INVALID_FORMAT = "Invalid token format";
+  private static final String PRINCIPAL = "heartgate.principal";
+
+  private final Vertx vertx;
+  private final Set<AuthGroup> disabledGroups;
+  private final String sessionCookie;
+  private final Function<String, Future<Principal>> sessions;
+
+  /**
+   * @param sessionCookie name of the session cookie
+   * @param sessions resolves a session cookie's value to its user, or fails with a 401
+   */
+  public Authenticator(Vertx vertx, Set<AuthGroup> disabledGroups, String sessionCookie,
+      Function<String, Future<Principal>> sessions) {
+    this.vertx = vertx;
+    this.disabledGroups = Set.copyOf(disabledGroups);
+    this.sessionCookie = sessionCookie;
+    this.sessions = sessions;
+  }
+
+  /** The caller of a request that passed one of this class's handlers. */
+  public static Principal principal(RoutingContext ctx) {
+    return ctx.get(PRINCIPAL);
+  }
+
+  /** Any authenticated caller. */
+  public Handler<RoutingContext> authenticated() {
+    return ctx -> authenticate(ctx).onSuccess(principal -> {
+      ctx.put(PRINCIPAL, principal);
+      ctx.next();
+    }).onFailure(ctx::fail);
+  }
+
+  /** A caller holding the permission. */
+  public Handler<RoutingContext> require(String permission) {
+    return ctx -> authenticate(ctx).onSuccess(principal -> {
+      if (!principal.has(permission)) {
+        ctx.fail(ApiError.forbidden("missing permission " + permission));
+        return;
+      }
+      ctx.put(PRINCIPAL, principal);
+      ctx.next();
+    }).onFailure(ctx::fail);
+  }
+
+  /** A caller holding the permission, unless the operator disabled authentication for the group. */
+  public Handler<RoutingContext> require(AuthGroup group, String permission) {
+    if (disabledGroups.contains(group)) {
+      return ctx -> {
+        ctx.put(PRINCIPAL, Principal.anonymous(Set.of(permission)));
+        ctx.next();
+      };
+    }
+    return require(permission);
+  }
+
+  private Future<Principal> authenticate(RoutingContext ctx) {
+    String header = ctx.request().getHeader("Authorization");
+    if (header != null) {
+      return token(header).compose(this::verify);
+    }
+    Cookie cookie = ctx.request().getCookie(sessionCookie);
+    if (cookie != null && !cookie.getValue().isEmpty()) {
+      return sessions.apply(cookie.getValue());
+    }
+    return Future.failedFuture(ApiError.unauthorized(MISSING_HEADER));
+  }
+
+  /** The token of {@code Bearer <token>} or {@code Token <token>}, scheme case-insensitive. */
+  static Future<String> token(String header) {
+    String trimmed = header.strip();
+    int space = trimmed.indexOf(' ');
+    if (space < 0) {
+      return Future.failedFuture(ApiError.unauthorized(MISSING_HEADER));
+    }
+    String scheme = trimmed.substring(0, space);
+    String value = trimmed.substring(space + 1).strip();
+    if (!(scheme.equalsIgnoreCase("Bearer") || scheme.equalsIgnoreCase("Token")) || value.isEmpty()) {
+      return Future.failedFuture(ApiError.unauthorized(MISSING_HEADER));
+    }
+    if (!TokenFormat.isWellFormed(value)) {
+      return Future.failedFuture(ApiError.unauthorized(INVALID_FORMAT));
+    }
+    return Future.succeededFuture(value);
+  }
+
+  private Future<Principal> verify(String token) {
+    return vertx.eventBus().<Grant>request(Addresses.AUTH_VERIFY, TokenFormat.hash(token))
+        .map(reply -> Principal.of(reply.body()));
+  }
+}

@@ -1,0 +1,83 @@
+package io.heartgate.http;
+
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Locale;
+import java.util.Map;
+
+/** Reads a JSON request body and its fields; every problem becomes a 400 (or 415) naming the field. */
+public final class RequestBody {
+  private RequestBody() {
+  }
+
+  /** The body as a JSON object: 415 when it is not declared JSON, 400 when it is empty or malformed. */
+  public static JsonObject object(RoutingContext ctx) {
+    String contentType = ctx.request().getHeader("Content-Type");
+    if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+      throw new ApiError(415, "unsupported_media_type", "The request body must be JSON (Content-Type: application/json)",
+          null, null);
+    }
+    if (ctx.body() == null || ctx.body().length() == 0) {
+      throw new ApiError(400, "invalid_request", "The request body is empty; expected a JSON object", null, null);
+    }
+    Object parsed;
+    try {
+      parsed = ctx.body().buffer().toJsonValue();
+    } catch (DecodeException e) {
+      throw new ApiError(400, "invalid_request", "The request body is not valid JSON", null, null);
+    }
+    if (!(parsed instanceof JsonObject object)) {
+      throw new ApiError(400, "invalid_request", "The request body must be a JSON object", null, null);
+    }
+    return object;
+  }
+
+  /** A string field of 1..max characters; null when absent and not required. */
+  public static String string(JsonObject body, String field, boolean required, int maxLength) {
+    Object value = body.getValue(field);
+    if (value == null) {
+      if (required) {
+        throw invalid(field, field + " is required");
+      }
+      return null;
+    }
+    if (!(value instanceof String text)) {
+      throw invalid(field, field + " must be a string");
+    }
+    if (text.isBlank()) {
+      throw invalid(field, field + " must not be empty");
+    }
+    if (text.length() > maxLength) {
+      throw invalid(field, field + " must be at most " + maxLength + " characters");
+    }
+    return text;
+  }
+
+  /** An array of strings; null when absent. */
+  public static java.util.List<String> strings(JsonObject body, String field, boolean required) {
+    Object value = body.getValue(field);
+    if (value == null) {
+      if (required) {
+        throw invalid(field, field + " is required");
+      }
+      return null;
+    }
+    if (!(value instanceof JsonArray array)) {
+      throw invalid(field, field + " must be an array of strings");
+    }
+    java.util.List<String> items = new java.util.ArrayList<>();
+    for (Object item : array) {
+      if (!(item instanceof String text)) {
+        throw invalid(field, field + " must be an array of strings");
+      }
+      items.add(text);
+    }
+    return items;
+  }
+
+  public static ApiError invalid(String field, String message) {
+    return new ApiError(400, "invalid_request", message, Map.of("field", field), null);
+  }
+}

@@ -1,0 +1,157 @@
+package io.heartgate.tokens;
+
+import io.heartgate.auth.Permissions;
+import io.heartgate.auth.Role;
+import io.heartgate.store.Store;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/** SQL for tokens. */
+public final class TokenRepository {
+  private static final String SELECT = "SELECT t.id, t.name, t.user_id, u.username, u.role, t.permissions, t.state, "
+      + "t.source, t.expires_at, t.created_at, t.revoked_by, t.revoked_at, t.last_used_at "
+      + "FROM tokens t JOIN users u ON u.id = t.user_id";
+
+  private final Store store;
+
+  public TokenRepository(Store store) {
+    this.store = store;
+  }
+
+  /** A new token's row; {@code hash} is the SHA-256 of its value. */
+  public record NewToken(String id, String name, String hash, String userId, Set<String> permissions, String source,
+      Long expiresAt, String createdBy) {
+  }
+
+  /** Inserts; fails with {@link Conflict} when the name or the value is taken. */
+  public Future<Void> insert(NewToken token) {
+    return store.query("INSERT INTO tokens (id, name, token_hash, user_id, permissions, state, source, expires_at, "
+            + "created_at, created_by) VALUES ($1, $2, $3, $4, $5, 'active', $6, $7, $8, $9)",
+            Tuple.from(new Object[] {token.id(), token.name(), token.hash(), token.userId(),
+                Permissions.encode(token.permissions()), token.source(), token.expiresAt(), System.currentTimeMillis(),
+                token.createdBy()}))
+        .<Void>mapEmpty()
+        .recover(e -> {
+          String message = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
+          if (message.contains("unique") || message.contains("duplicate")) {
+            return Future.failedFuture(new Conflict(message.contains("token_hash") ? "value" : "name"));
+          }
+          return Future.failedFuture(e);
+        });
+  }
+
+  /** The name or the value of a new token is already taken. */
+  public static final class Conflict extends RuntimeException {
+    private final String what;
+
+    Conflict(String what) {
+      super("token " + what + " taken", null, false, false);
+      this.what = what;
+    }
+
+    public boolean onValue() {
+      return what.equals("value");
+    }
+  }
+
+  public Future<Boolean> nameTaken(String name) {
+    return store.query("SELECT 1 FROM tokens WHERE name = $1", Tuple.of(name)).map(rows -> rows.size() > 0);
+  }
+
+  public Future<Boolean> hashTaken(String hash) {
+    return store.query("SELECT 1 FROM tokens WHERE token_hash = $1", Tuple.of(hash)).map(rows -> rows.size() > 0);
+  }
+
+  public Future<Optional<Token>> byId(String id) {
+    return store.query(SELECT + " WHERE t.id = $1", Tuple.of(id)).map(TokenRepository::first);
+  }
+
+  public Future<Optional<Token>> byHash(String hash) {
+    return store.query(SELECT + " WHERE t.token_hash = $1", Tuple.of(hash)).map(TokenRepository::first);
+  }
+
+  /**
+   * Tokens filtered by state and owner; a null filter matches everything.
+   */
+  public Future<List<Token>> list(String state, String userId) {
+    return store.query(SELECT + " WHERE (CAST($1 AS TEXT) IS NULL OR t.state = $1) "
+        + "AND (CAST($2 AS TEXT) IS NULL OR t.user_id = $2) "
+        + "ORDER BY t.created_at, t.name", Tuple.of(state, userId)).map(TokenRepository::all);
+  }
+
+  public Future<List<Token>> activeBootstrapTokens() {
+    return store.query(SELECT + " WHERE t.source = 'bootstrap' AND t.state = 'active'").map(TokenRepository::all);
+  }
+
+  /** Revokes an active token; a revoked one keeps its first revocation (idempotent). */
+  public Future<Void> revoke(String id, String by) {
+    return store.query("UPDATE tokens SET state = 'revoked', revoked_at = $2, revoked_by = $3 "
+        + "WHERE id = $1 AND state = 'active'", Tuple.of(id, System.currentTimeMillis(), by)).mapEmpty();
+  }
+
+  /** Moves a token to another user with permissions already clamped to that user's role. */
+  public Future<Void> reassign(String id, String userId, Set<String> permissions, String by) {
+    if (permissions.isEmpty()) {
+      return store.query("UPDATE tokens SET user_id = $2, state = 'revoked', "
+          + "revoked_at = COALESCE(revoked_at, $3), revoked_by = COALESCE(revoked_by, $4) WHERE id = $1",
+          Tuple.of(id, userId, System.currentTimeMillis(), by)).mapEmpty();
+    }
+    return store.query("UPDATE tokens SET user_id = $2, permissions = $3 WHERE id = $1",
+        Tuple.of(id, userId, Permissions.encode(permissions))).mapEmpty();
+  }
+
+  public Future<Boolean> delete(String id) {
+    return store.query("DELETE FROM tokens WHERE id = $1", Tuple.of(id)).map(rows -> rows.rowCount() > 0);
+  }
+
+  /**
+   * Narrows the stored permissions of a user's active tokens to a role, revoking those left with nothing.
+   * Runs in one transaction.
+   */
+  public Future<Void> clampToRole(String userId, Role role, String by) {
+    return store.inTransaction(connection -> connection
+        .preparedQuery(store.dialect().sql("SELECT id, permissions FROM tokens WHERE user_id = $1 AND state = 'active'"))
+        .execute(Tuple.of(userId))
+        .compose(rows -> {
+          List<Tuple> narrowed = new ArrayList<>();
+          List<Tuple> emptied = new ArrayList<>();
+          long now = System.currentTimeMillis();
+          for (Row row : rows) {
+            Set<String> kept = Permissions.intersect(Permissions.decode(row.getString("permissions")), role.permissions());
+            if (kept.isEmpty()) {
+              emptied.add(Tuple.of(row.getString("id"), now, by));
+            } else {
+              narrowed.add(Tuple.of(row.getString("id"), Permissions.encode(kept)));
+            }
+          }
+          Future<?> chain = narrowed.isEmpty() ? Future.succeededFuture()
+              : store.batch(connection, "UPDATE tokens SET permissions = $2 WHERE id = $1", narrowed);
+          return chain.compose(ignored -> emptied.isEmpty() ? Future.succeededFuture()
+              : store.batch(connection, "UPDATE tokens SET state = 'revoked', revoked_at = $2, revoked_by = $3 "
+                  + "WHERE id = $1", emptied));
+        })
+        .mapEmpty());
+  }
+
+  private static Optional<Token> first(io.vertx.sqlclient.RowSet<Row> rows) {
+    return rows.size() == 0 ? Optional.empty() : Optional.of(toToken(rows.iterator().next()));
+  }
+
+  private static List<Token> all(io.vertx.sqlclient.RowSet<Row> rows) {
+    List<Token> tokens = new ArrayList<>(rows.size());
+    rows.forEach(row -> tokens.add(toToken(row)));
+    return tokens;
+  }
+
+  private static Token toToken(Row row) {
+    return new Token(row.getString("id"), row.getString("name"), row.getString("user_id"), row.getString("username"),
+        Role.of(row.getString("role")), Permissions.decode(row.getString("permissions")), row.getString("state"),
+        row.getString("source"), row.getLong("expires_at"), row.getLong("created_at"), row.getString("revoked_by"),
+        row.getLong("revoked_at"), row.getLong("last_used_at"));
+  }
+}

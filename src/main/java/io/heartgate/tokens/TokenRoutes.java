@@ -1,0 +1,150 @@
+package io.heartgate.tokens;
+
+import io.heartgate.auth.Permissions;
+import io.heartgate.auth.Principal;
+import io.heartgate.auth.TokenFormat;
+import io.heartgate.http.ApiError;
+import io.heartgate.http.Authenticator;
+import io.heartgate.http.ClientInfo;
+import io.heartgate.http.RequestBody;
+import io.heartgate.http.Responses;
+import io.heartgate.http.Routes;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/** HTTP ↔ JSON for {@code /api/tokens}. */
+public final class TokenRoutes implements Routes {
+  private static final int MAX_NAME = 255;
+  private static final int MAX_BULK = 1000;
+
+  private final TokenService service;
+  private final Authenticator auth;
+
+  public TokenRoutes(TokenService service, Authenticator auth) {
+    this.service = service;
+    this.auth = auth;
+  }
+
+  @Override
+  public void mount(Router router) {
+    router.post("/api/tokens/bulk/revoke").handler(auth.require("tokens:write")).handler(ctx -> bulk(ctx,
+        id -> service.revoke(Authenticator.principal(ctx), id, ClientInfo.of(ctx)).mapEmpty()));
+    router.post("/api/tokens/bulk/delete").handler(auth.require("tokens:delete")).handler(ctx -> bulk(ctx,
+        id -> service.delete(Authenticator.principal(ctx), id, ClientInfo.of(ctx))));
+    router.post("/api/tokens/bulk/reassign").handler(auth.require("tokens:write")).handler(this::bulkReassign);
+    router.post("/api/tokens").handler(auth.require("tokens:write")).handler(this::create);
+    router.get("/api/tokens").handler(auth.require("tokens:read")).handler(this::list);
+    router.get("/api/tokens/:id").handler(auth.require("tokens:read")).handler(ctx ->
+        respond(ctx, service.visible(Authenticator.principal(ctx), ctx.pathParam("id"))));
+    router.post("/api/tokens/:id/revoke").handler(auth.require("tokens:write")).handler(ctx ->
+        respond(ctx, service.revoke(Authenticator.principal(ctx), ctx.pathParam("id"), ClientInfo.of(ctx))));
+    router.post("/api/tokens/:id/reassign").handler(auth.require("tokens:write")).handler(ctx -> {
+      String userId = RequestBody.string(RequestBody.object(ctx), "userId", true, 255);
+      respond(ctx, service.reassign(Authenticator.principal(ctx), ctx.pathParam("id"), userId, ClientInfo.of(ctx)));
+    });
+    router.delete("/api/tokens/:id").handler(auth.require("tokens:delete")).handler(ctx ->
+        service.delete(Authenticator.principal(ctx), ctx.pathParam("id"), ClientInfo.of(ctx))
+            .onSuccess(ignored -> Responses.noContent(ctx))
+            .onFailure(ctx::fail));
+  }
+
+  private void create(RoutingContext ctx) {
+    JsonObject body = RequestBody.object(ctx);
+    String name = RequestBody.string(body, "name", true, MAX_NAME);
+    List<String> list = null;
+    String preset = null;
+    Object permissions = body.getValue("permissions");
+    if (permissions instanceof String presetName) {
+      if (!Permissions.isPreset(presetName)) {
+        throw RequestBody.invalid("permissions", "unknown preset " + presetName + "; expected one of "
+            + String.join(", ", Permissions.PRESETS) + " or an array of permissions");
+      }
+      preset = presetName;
+    } else if (permissions != null) {
+      list = RequestBody.strings(body, "permissions", false);
+    }
+    Long expiresAt = expiresAt(RequestBody.string(body, "expiresAt", false, 64));
+    String raw = RequestBody.string(body, "rawToken", false, 128);
+    if (raw != null && !TokenFormat.isWellFormed(raw)) {
+      throw RequestBody.invalid("rawToken", "Invalid token format: rawToken must be tc-apiv1_ followed by 64 "
+          + "lowercase hex characters");
+    }
+    service.create(Authenticator.principal(ctx), new TokenService.CreateRequest(name, list, preset, expiresAt, raw),
+            ClientInfo.of(ctx))
+        .onSuccess(created -> Responses.json(ctx, 201,
+            created.token().toJson(System.currentTimeMillis()).put("token", created.value())))
+        .onFailure(ctx::fail);
+  }
+
+  private static Long expiresAt(String value) {
+    if (value == null) {
+      return null;
+    }
+    try {
+      return OffsetDateTime.parse(value).toInstant().toEpochMilli();
+    } catch (DateTimeParseException e) {
+      throw RequestBody.invalid("expiresAt", "expiresAt must be an RFC 3339 time such as 2027-01-31T00:00:00Z");
+    }
+  }
+
+  private void list(RoutingContext ctx) {
+    String state = ctx.queryParams().get("state");
+    if (state != null && !state.equals(Token.ACTIVE) && !state.equals(Token.REVOKED)) {
+      throw RequestBody.invalid("state", "state must be active or revoked");
+    }
+    service.list(Authenticator.principal(ctx), state, ctx.queryParams().get("userId"))
+        .onSuccess(tokens -> {
+          long now = System.currentTimeMillis();
+          JsonArray items = new JsonArray();
+          tokens.forEach(token -> items.add(token.toJson(now)));
+          Responses.json(ctx, 200, new JsonObject().put("tokens", items));
+        })
+        .onFailure(ctx::fail);
+  }
+
+  private void bulkReassign(RoutingContext ctx) {
+    JsonObject body = RequestBody.object(ctx);
+    String userId = RequestBody.string(body, "userId", true, 255);
+    Principal actor = Authenticator.principal(ctx);
+    bulk(ctx, body, id -> service.reassign(actor, id, userId, ClientInfo.of(ctx)).mapEmpty());
+  }
+
+  private void bulk(RoutingContext ctx, Function<String, Future<Void>> action) {
+    bulk(ctx, RequestBody.object(ctx), action);
+  }
+
+  /** Runs the action for each id in turn; each gets ok, not_found or forbidden. */
+  private void bulk(RoutingContext ctx, JsonObject body, Function<String, Future<Void>> action) {
+    List<String> ids = RequestBody.strings(body, "ids", true);
+    if (ids.isEmpty() || ids.size() > MAX_BULK) {
+      throw RequestBody.invalid("ids", "ids must hold 1 to " + MAX_BULK + " token ids");
+    }
+    List<JsonObject> results = new ArrayList<>();
+    Future<Void> chain = Future.succeededFuture();
+    for (String id : ids) {
+      chain = chain.compose(ignored -> action.apply(id)
+          .map("ok")
+          .recover(e -> e instanceof ApiError error && (error.status() == 404 || error.status() == 403)
+              ? Future.succeededFuture(error.status() == 404 ? "not_found" : "forbidden")
+              : Future.failedFuture(e))
+          .map(status -> {
+            results.add(new JsonObject().put("id", id).put("status", status));
+            return null;
+          }));
+    }
+    chain.onSuccess(ignored -> Responses.json(ctx, 200, new JsonObject().put("results", new JsonArray(results))))
+        .onFailure(ctx::fail);
+  }
+
+  private static void respond(RoutingContext ctx, Future<Token> token) {
+    token.onSuccess(t -> Responses.json(ctx, 200, t.toJson(System.currentTimeMillis()))).onFailure(ctx::fail);
+  }
+}

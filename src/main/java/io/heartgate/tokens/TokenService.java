@@ -1,0 +1,166 @@
+package io.heartgate.tokens;
+
+import io.heartgate.audit.AuditEvent;
+import io.heartgate.audit.AuditLog;
+import io.heartgate.auth.AuthChanges;
+import io.heartgate.auth.Invalidation;
+import io.heartgate.auth.Permissions;
+import io.heartgate.auth.Principal;
+import io.heartgate.auth.Role;
+import io.heartgate.auth.TokenFormat;
+import io.heartgate.http.ApiError;
+import io.heartgate.http.ClientInfo;
+import io.heartgate.http.RequestBody;
+import io.heartgate.users.UserRepository;
+import io.vertx.core.Future;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The rules of API tokens: who may create, see and change which token, with which permissions. Every change
+ * that can narrow a grant is announced to the verifiers before the caller hears back.
+ */
+public final class TokenService {
+  private final TokenRepository tokens;
+  private final UserRepository users;
+  private final AuthChanges changes;
+  private final AuditLog audit;
+
+  public TokenService(TokenRepository tokens, UserRepository users, AuthChanges changes, AuditLog audit) {
+    this.tokens = tokens;
+    this.users = users;
+    this.changes = changes;
+    this.audit = audit;
+  }
+
+  /**
+   * What a caller asks for.
+   *
+   * @param permissionList explicit permissions, or null
+   * @param preset a preset name, or null; with both null the token gets {@code full}
+   * @param expiresAt epoch milliseconds, or null
+   * @param rawToken a pre-shared value, or null to generate one
+   */
+  public record CreateRequest(String name, List<String> permissionList, String preset, Long expiresAt,
+      String rawToken) {
+  }
+
+  /** A created token and its value, which is shown this once. */
+  public record Created(Token token, String value) {
+  }
+
+  public Future<Created> create(Principal actor, CreateRequest request, ClientInfo client) {
+    if (actor.isAnonymous() || actor.role() == Role.VIEWER) {
+      return Future.failedFuture(ApiError.forbidden("your role cannot create tokens"));
+    }
+    Set<String> permissions = requestedPermissions(actor, request);
+    if (request.expiresAt() != null && request.expiresAt() <= System.currentTimeMillis()) {
+      return Future.failedFuture(RequestBody.invalid("expiresAt", "expiresAt must be in the future"));
+    }
+    String value = request.rawToken() != null ? request.rawToken() : TokenFormat.generate();
+    String hash = TokenFormat.hash(value);
+    String source = request.rawToken() != null ? "preshared" : "api";
+    TokenRepository.NewToken row = new TokenRepository.NewToken(UUID.randomUUID().toString(), request.name(), hash,
+        actor.userId(), permissions, source, request.expiresAt(), actor.actorId());
+    return checkFree(request.name(), hash)
+        .compose(ignored -> tokens.insert(row))
+        .recover(e -> Future.failedFuture(e instanceof TokenRepository.Conflict conflict ? conflictError(conflict) : e))
+        // A verifier may remember this hash as unknown for a moment: make it work on its very next request.
+        .compose(ignored -> changes.announce(Invalidation.tokenHash(hash)))
+        .compose(ignored -> tokens.byId(row.id()))
+        .compose(created -> audit.record(AuditEvent.of("token.create", actor, "token", row.id(), AuditEvent.SUCCESS,
+            client)).map(new Created(created.orElseThrow(), value)));
+  }
+
+  private Future<Void> checkFree(String name, String hash) {
+    return tokens.nameTaken(name).compose(nameTaken -> {
+      if (nameTaken) {
+        return Future.failedFuture(new TokenRepository.Conflict("name"));
+      }
+      return tokens.hashTaken(hash).compose(valueTaken -> valueTaken
+          ? Future.failedFuture(new TokenRepository.Conflict("value")) : Future.succeededFuture());
+    });
+  }
+
+  private static ApiError conflictError(TokenRepository.Conflict conflict) {
+    return conflict.onValue()
+        ? ApiError.conflict("token_value_conflict", "A token with this value already exists")
+        : ApiError.conflict("token_name_conflict", "A token with this name already exists");
+  }
+
+  /**
+   * The permissions a new token gets: never more than the caller holds (the caller's role, narrowed by the
+   * caller's token when a token creates a token).
+   */
+  private static Set<String> requestedPermissions(Principal actor, CreateRequest request) {
+    Set<String> ceiling = actor.permissions();
+    Set<String> granted;
+    if (request.permissionList() != null) {
+      granted = new LinkedHashSet<>();
+      for (String permission : request.permissionList()) {
+        if (!Permissions.isKnown(permission)) {
+          throw RequestBody.invalid("permissions", "unknown permission " + permission);
+        }
+        if (!ceiling.contains(permission)) {
+          throw ApiError.forbidden("cannot grant permission " + permission + ": you do not hold it");
+        }
+        granted.add(permission);
+      }
+    } else {
+      granted = Permissions.preset(request.preset() == null ? Permissions.PRESET_FULL : request.preset(), ceiling);
+    }
+    if (granted.isEmpty()) {
+      throw RequestBody.invalid("permissions", "permissions must grant at least one permission");
+    }
+    return granted;
+  }
+
+  /** A token the caller may see, or 404: owner and administrator see all, anyone else only their own. */
+  public Future<Token> visible(Principal actor, String id) {
+    return tokens.byId(id).compose(token -> token.filter(t -> canSee(actor, t)).map(Future::succeededFuture)
+        .orElseGet(() -> Future.failedFuture(ApiError.notFound("No such token"))));
+  }
+
+  private static boolean canSee(Principal actor, Token token) {
+    return !actor.isAnonymous() && (actor.role().managesAllTokens() || token.userId().equals(actor.userId()));
+  }
+
+  public Future<List<Token>> list(Principal actor, String state, String userId) {
+    return tokens.list(state, userId)
+        .map(all -> all.stream().filter(t -> canSee(actor, t)).toList());
+  }
+
+  public Future<Token> revoke(Principal actor, String id, ClientInfo client) {
+    return visible(actor, id)
+        .compose(token -> tokens.revoke(id, actor.actorId()))
+        .compose(ignored -> changes.announce(Invalidation.tokenId(id)))
+        .compose(ignored -> audit.record(AuditEvent.of("token.revoke", actor, "token", id, AuditEvent.SUCCESS, client)))
+        .compose(ignored -> visible(actor, id));
+  }
+
+  public Future<Token> reassign(Principal actor, String id, String userId, ClientInfo client) {
+    if (actor.isAnonymous() || !actor.role().managesAllTokens()) {
+      return Future.failedFuture(ApiError.forbidden("only the owner or an administrator can reassign tokens"));
+    }
+    return visible(actor, id).compose(token -> users.byId(userId).compose(target -> {
+      if (target.isEmpty()) {
+        return Future.failedFuture(ApiError.notFound("No such user"));
+      }
+      Set<String> clamped = Permissions.intersect(token.permissions(), target.get().role().permissions());
+      return tokens.reassign(id, userId, clamped, actor.actorId());
+    }))
+        .compose(ignored -> changes.announce(Invalidation.tokenId(id)))
+        .compose(ignored -> audit.record(AuditEvent.of("token.reassign", actor, "token", id, AuditEvent.SUCCESS,
+            client)))
+        .compose(ignored -> visible(actor, id));
+  }
+
+  public Future<Void> delete(Principal actor, String id, ClientInfo client) {
+    return visible(actor, id)
+        .compose(token -> tokens.delete(id))
+        .compose(ignored -> changes.announce(Invalidation.tokenId(id)))
+        .compose(ignored -> audit.record(AuditEvent.of("token.delete", actor, "token", id, AuditEvent.SUCCESS, client)));
+  }
+}

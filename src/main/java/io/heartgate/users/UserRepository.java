@@ -1,0 +1,87 @@
+package io.heartgate.users;
+
+import io.heartgate.auth.Role;
+import io.heartgate.store.Store;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** SQL for users. */
+public final class UserRepository {
+  private static final String COLUMNS =
+      "id, username, password_hash, role, status, failed_logins, locked_until, created_at";
+  private final Store store;
+
+  public UserRepository(Store store) {
+    this.store = store;
+  }
+
+  public Future<Optional<User>> byId(String id) {
+    return store.query("SELECT " + COLUMNS + " FROM users WHERE id = $1", Tuple.of(id)).map(UserRepository::first);
+  }
+
+  public Future<Optional<User>> byUsername(String username) {
+    return store.query("SELECT " + COLUMNS + " FROM users WHERE username = $1", Tuple.of(username))
+        .map(UserRepository::first);
+  }
+
+  public Future<Optional<User>> owner() {
+    return store.query("SELECT " + COLUMNS + " FROM users WHERE role = 'owner'").map(UserRepository::first);
+  }
+
+  public Future<List<User>> all() {
+    return store.query("SELECT " + COLUMNS + " FROM users ORDER BY created_at, username").map(rows -> {
+      List<User> users = new ArrayList<>();
+      rows.forEach(row -> users.add(toUser(row)));
+      return users;
+    });
+  }
+
+  public Future<Void> insert(User user) {
+    return store.query("INSERT INTO users (id, username, password_hash, role, status, created_at, updated_at) "
+            + "VALUES ($1, $2, $3, $4, $5, $6, $6)",
+            Tuple.of(user.id(), user.username(), user.passwordHash(), user.role().wireName(), user.status(),
+                user.createdAt()))
+        .mapEmpty();
+  }
+
+  public Future<Void> update(String id, Role role, String status, String passwordHash) {
+    return store.query("UPDATE users SET role = $2, status = $3, password_hash = $4, failed_logins = 0, "
+            + "locked_until = NULL, updated_at = $5 WHERE id = $1",
+            Tuple.of(id, role.wireName(), status, passwordHash, System.currentTimeMillis()))
+        .mapEmpty();
+  }
+
+  /** Counts a failed login; locks the user until {@code lockUntil} when this failure reaches the limit. */
+  public Future<Void> recordFailedLogin(String id, int limit, long lockUntil) {
+    return store.query("UPDATE users SET failed_logins = failed_logins + 1, "
+            + "locked_until = CASE WHEN failed_logins + 1 >= $2 THEN $3 ELSE locked_until END WHERE id = $1",
+            Tuple.of(id, limit, lockUntil))
+        .mapEmpty();
+  }
+
+  public Future<Void> clearFailedLogins(String id) {
+    return store.query("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1", Tuple.of(id))
+        .mapEmpty();
+  }
+
+  /** Deletes the user; their tokens and sessions go with them (foreign keys cascade). */
+  public Future<Boolean> delete(String id) {
+    return store.query("DELETE FROM users WHERE id = $1", Tuple.of(id)).map(rows -> rows.rowCount() > 0);
+  }
+
+  private static Optional<User> first(RowSet<Row> rows) {
+    return rows.size() == 0 ? Optional.empty() : Optional.of(toUser(rows.iterator().next()));
+  }
+
+  private static User toUser(Row row) {
+    Integer failed = row.getInteger("failed_logins");
+    return new User(row.getString("id"), row.getString("username"), row.getString("password_hash"),
+        Role.of(row.getString("role")), row.getString("status"), failed == null ? 0 : failed,
+        row.getLong("locked_until"), row.getLong("created_at"));
+  }
+}

@@ -1,0 +1,231 @@
+package io.heartgate.users;
+
+import io.heartgate.audit.AuditEvent;
+import io.heartgate.audit.AuditLog;
+import io.heartgate.auth.AuthChanges;
+import io.heartgate.auth.Invalidation;
+import io.heartgate.auth.Principal;
+import io.heartgate.auth.Role;
+import io.heartgate.http.ApiError;
+import io.heartgate.http.ClientInfo;
+import io.heartgate.http.RequestBody;
+import io.heartgate.tokens.TokenRepository;
+import io.vertx.core.Future;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.logging.Logger;
+
+/**
+ * The rules of users: exactly one owner; only the owner creates, promotes, changes or deletes administrators;
+ * the owner cannot be demoted, disabled or deleted; login lockout after repeated failures. A role change or a
+ * disabled user narrows grants at once.
+ */
+public final class UserService {
+  static final int MAX_FAILED_LOGINS = 5;
+  static final long LOCKOUT_MS = 15 * 60 * 1000L;
+  static final int MIN_PASSWORD = 8;
+  static final int MAX_PASSWORD = 1024;
+  private static final Logger LOG = Logger.getLogger(UserService.class.getName());
+
+  private final UserRepository users;
+  private final TokenRepository tokens;
+  private final SessionService sessions;
+  private final PasswordHasher hasher;
+  private final AuthChanges changes;
+  private final AuditLog audit;
+
+  public UserService(UserRepository users, TokenRepository tokens, SessionService sessions, PasswordHasher hasher,
+      AuthChanges changes, AuditLog audit) {
+    this.users = users;
+    this.tokens = tokens;
+    this.sessions = sessions;
+    this.hasher = hasher;
+    this.changes = changes;
+    this.audit = audit;
+  }
+
+  public Future<Boolean> ownerExists() {
+    return users.owner().map(Optional::isPresent);
+  }
+
+  /** First start: the owner, through POST /api/auth/setup. 409 once an owner exists. */
+  public Future<User> setup(String username, String password, ClientInfo client) {
+    checkPassword(password);
+    return ownerExists().compose(exists -> exists
+            ? Future.failedFuture(ApiError.conflict("setup_complete", "An owner already exists"))
+            : insert(username, password, Role.OWNER))
+        .compose(owner -> audit.record(AuditEvent.of("user.create", null, "user", owner.id(), AuditEvent.SUCCESS,
+            client)).map(owner));
+  }
+
+  /** OWNER_USERNAME and OWNER_PASSWORD at start-up: create the owner when there is none yet. */
+  public Future<Void> bootstrapOwner(String username, String password) {
+    if (username.isEmpty() && password.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    if (username.isEmpty() || password.isEmpty()) {
+      LOG.warning("OWNER_USERNAME and OWNER_PASSWORD must both be set to create the owner; ignoring them");
+      return Future.succeededFuture();
+    }
+    return ownerExists().compose(exists -> {
+      if (exists) {
+        return Future.succeededFuture();
+      }
+      return setup(username, password, ClientInfo.system())
+          .onSuccess(owner -> LOG.info("created the owner " + owner.username() + " from OWNER_USERNAME"))
+          .<Void>mapEmpty()
+          // Another node may have created it at the same moment.
+          .recover(e -> ownerExists().compose(created -> created ? Future.succeededFuture() : Future.failedFuture(e)));
+    });
+  }
+
+  /** Checks a password; counts failures and locks the user for 15 minutes after five of them. */
+  public Future<User> login(String username, String password, ClientInfo client) {
+    long now = System.currentTimeMillis();
+    return users.byUsername(username).compose(found -> {
+      User user = found.orElse(null);
+      if (user != null && user.lockedUntil() != null && user.lockedUntil() > now) {
+        return auditLogin(null, username, AuditEvent.FAILURE, client).compose(ignored -> Future.failedFuture(
+            ApiError.tooManyAttempts("Too many failed logins; try again later",
+                (int) Math.max(1, (user.lockedUntil() - now + 999) / 1000))));
+      }
+      return hasher.matches(password, user == null ? null : user.passwordHash()).compose(matches -> {
+        if (!matches || !user.active()) {
+          Future<Void> counted = user == null ? Future.succeededFuture()
+              : users.recordFailedLogin(user.id(), MAX_FAILED_LOGINS, now + LOCKOUT_MS);
+          return counted.compose(ignored -> auditLogin(user, username, AuditEvent.FAILURE, client))
+              .compose(ignored -> Future.failedFuture(ApiError.unauthorized("Invalid username or password")));
+        }
+        return users.clearFailedLogins(user.id())
+            .compose(ignored -> auditLogin(user, username, AuditEvent.SUCCESS, client))
+            .map(user);
+      });
+    });
+  }
+
+  private Future<Void> auditLogin(User user, String username, String outcome, ClientInfo client) {
+    return audit.record(new AuditEvent(System.currentTimeMillis(), "auth.login", "user",
+        user == null ? null : user.id(), "user", user == null ? username : user.id(), outcome, client.address(),
+        client.userAgent()));
+  }
+
+  public Future<List<User>> list() {
+    return users.all();
+  }
+
+  public Future<User> get(String id) {
+    return users.byId(id).compose(UserService::orNotFound);
+  }
+
+  public Future<User> create(Principal actor, String username, String password, Role role, ClientInfo client) {
+    checkPassword(password);
+    if (role == Role.OWNER) {
+      return Future.failedFuture(RequestBody.invalid("role", "there is exactly one owner; choose administrator, "
+          + "manager or viewer"));
+    }
+    if (role == Role.ADMINISTRATOR && actor.role() != Role.OWNER) {
+      return Future.failedFuture(ApiError.forbidden("only the owner can create administrators"));
+    }
+    return users.byUsername(username).compose(existing -> existing.isPresent()
+            ? Future.failedFuture(ApiError.conflict("username_conflict", "A user with this username already exists"))
+            : insert(username, password, role))
+        .compose(user -> audit.record(AuditEvent.of("user.create", actor, "user", user.id(), AuditEvent.SUCCESS,
+            client)).map(user));
+  }
+
+  /** A change of role, status or password; null fields stay as they are. */
+  public Future<User> update(Principal actor, String id, Role role, String status, String password,
+      ClientInfo client) {
+    if (password != null) {
+      checkPassword(password);
+    }
+    return get(id).compose(user -> {
+      Role newRole = role == null ? user.role() : role;
+      String newStatus = status == null ? user.status() : status;
+      checkMayChange(actor, user, newRole, newStatus);
+      Future<String> hash = password == null ? Future.succeededFuture(user.passwordHash()) : hasher.hash(password);
+      return hash.compose(newHash -> users.update(id, newRole, newStatus, newHash))
+          .compose(ignored -> narrowGrants(actor, user, newRole, newStatus))
+          .compose(ignored -> audit.record(AuditEvent.of("user.update", actor, "user", id, AuditEvent.SUCCESS,
+              client)))
+          .compose(ignored -> get(id));
+    });
+  }
+
+  private static void checkMayChange(Principal actor, User user, Role newRole, String newStatus) {
+    if (user.role() == Role.OWNER) {
+      if (actor.role() != Role.OWNER) {
+        throw ApiError.forbidden("only the owner can change the owner");
+      }
+      if (newRole != Role.OWNER || !User.ACTIVE.equals(newStatus)) {
+        throw ApiError.conflict("owner_required", "The owner cannot be demoted or disabled; exactly one owner exists");
+      }
+    } else if (newRole == Role.OWNER) {
+      throw RequestBody.invalid("role", "there is exactly one owner; choose administrator, manager or viewer");
+    }
+    boolean touchesAdministrator = user.role() == Role.ADMINISTRATOR || newRole == Role.ADMINISTRATOR;
+    if (touchesAdministrator && actor.role() != Role.OWNER) {
+      throw ApiError.forbidden("only the owner can promote, change or demote administrators");
+    }
+  }
+
+  /** Re-clamps tokens to a new role, ends sessions, and drops cached grants before the caller hears back. */
+  private Future<Void> narrowGrants(Principal actor, User before, Role newRole, String newStatus) {
+    boolean roleChanged = newRole != before.role();
+    boolean statusChanged = !newStatus.equals(before.status());
+    if (!roleChanged && !statusChanged) {
+      return Future.succeededFuture();
+    }
+    Future<Void> clamped = roleChanged ? tokens.clampToRole(before.id(), newRole, actor.actorId())
+        : Future.succeededFuture();
+    return clamped
+        .compose(ignored -> sessions.closeAllOf(before.id()))
+        // A re-enabled user's tokens may be remembered as unknown: forget everything, it is rare.
+        .compose(ignored -> changes.announce(User.ACTIVE.equals(newStatus) && statusChanged
+            ? Invalidation.all() : Invalidation.user(before.id())));
+  }
+
+  public Future<Void> delete(Principal actor, String id, ClientInfo client) {
+    return get(id).compose(user -> {
+      if (user.role() == Role.OWNER) {
+        return Future.failedFuture(actor.role() == Role.OWNER
+            ? ApiError.conflict("owner_required", "The owner cannot be deleted; exactly one owner exists")
+            : ApiError.forbidden("only the owner can change the owner"));
+      }
+      if (user.role() == Role.ADMINISTRATOR && actor.role() != Role.OWNER) {
+        return Future.failedFuture(ApiError.forbidden("only the owner can delete administrators"));
+      }
+      return users.delete(id)
+          .compose(ignored -> changes.announce(Invalidation.user(id)))
+          .compose(ignored -> audit.record(AuditEvent.of("user.delete", actor, "user", id, AuditEvent.SUCCESS,
+              client)));
+    });
+  }
+
+  private Future<User> insert(String username, String password, Role role) {
+    checkUsername(username);
+    return hasher.hash(password).compose(hash -> {
+      User user = new User(UUID.randomUUID().toString(), username, hash, role, User.ACTIVE, 0, null,
+          System.currentTimeMillis());
+      return users.insert(user).map(user);
+    });
+  }
+
+  private static void checkUsername(String username) {
+    if (!username.matches("[A-Za-z0-9._@+-]{1,64}")) {
+      throw RequestBody.invalid("username", "username must be 1 to 64 letters, digits or . _ @ + -");
+    }
+  }
+
+  static void checkPassword(String password) {
+    if (password.length() < MIN_PASSWORD || password.length() > MAX_PASSWORD) {
+      throw RequestBody.invalid("password", "password must be " + MIN_PASSWORD + " to " + MAX_PASSWORD
+          + " characters");
+    }
+  }
+
+  private static Future<User> orNotFound(Optional<User> user) {
+    return user.map(Future::succeededFuture).orElseGet(() -> Future.failedFuture(ApiError.notFound("No such user")));
+  }
+}
