@@ -19,7 +19,7 @@ public final class RequestBody {
       throw new ApiError(415, "unsupported_media_type", "The request body must be JSON (Content-Type: application/json)",
           null, null);
     }
-    if (ctx.body() == null || ctx.body().length() == 0) {
+    if (ctx.body() == null || ctx.body().buffer() == null || ctx.body().length() <= 0) {
       throw new ApiError(400, "invalid_request", "The request body is empty; expected a JSON object", null, null);
     }
     Object parsed;

@@ -1,0 +1,86 @@
+package io.heartgate.tokens;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.heartgate.settings.DatabaseUrl;
+import io.heartgate.testsupport.Credentials;
+import io.heartgate.testsupport.Poll;
+import io.heartgate.testsupport.Reply;
+import io.heartgate.testsupport.Team;
+import io.heartgate.testsupport.TestGateway;
+import io.heartgate.testsupport.TestPostgres;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two gateway nodes on one PostgreSQL: a change made on one is honoured by the other within one second,
+ * although the other has the grant cached.
+ */
+class TwoNodesTest {
+  private static final Duration ONE_SECOND = Duration.ofSeconds(1);
+  private TestGateway nodeA;
+  private TestGateway nodeB;
+  private Team team;
+
+  @BeforeEach
+  void startTwoNodes() throws Exception {
+    DatabaseUrl shared = TestPostgres.shared().newDatabase();
+    nodeA = TestGateway.start(shared);
+    nodeB = TestGateway.start(shared);
+    team = Team.create(nodeA);
+  }
+
+  @AfterEach
+  void stopNodes() {
+    nodeA.close();
+    nodeB.close();
+  }
+
+  private static int me(TestGateway node, String token) {
+    return node.get("/api/auth/me", Credentials.bearer(token)).status();
+  }
+
+  @Test
+  void revokeOnOneNodeIsRefusedOnTheOtherWithinOneSecond() {
+    JsonObject token = team.token(team.session("owner"), "agent", "telegraf-agent");
+    String value = token.getString("token");
+    assertEquals(200, me(nodeB, value), "node B caches the grant");
+    assertEquals(200, me(nodeB, value));
+
+    Reply revoked = nodeA.post("/api/tokens/" + token.getString("id") + "/revoke", team.session("owner"), null);
+    assertEquals(200, revoked.status());
+    assertEquals(401, me(nodeA, value), "refused at once on the node that revoked it");
+    Poll.until(ONE_SECOND, "node B refuses the revoked token", () -> me(nodeB, value) == 401);
+  }
+
+  @Test
+  void disabledUserAndRoleChangeReachTheOtherNodeWithinOneSecond() {
+    String managerToken = team.token(team.session("manager"), "mine", "full").getString("token");
+    assertEquals(200, nodeB.get("/api/tokens", Credentials.bearer(managerToken)).status());
+
+    Reply demoted = nodeA.call("PATCH", "/api/users/" + team.member("manager").id(), team.session("owner"),
+        new JsonObject().put("role", "viewer"));
+    assertEquals(200, demoted.status(), demoted.toString());
+    Poll.until(ONE_SECOND, "node B clamps the demoted user's token",
+        () -> nodeB.get("/api/tokens", Credentials.bearer(managerToken)).status() == 403);
+
+    Reply disabled = nodeA.call("PATCH", "/api/users/" + team.member("manager").id(), team.session("owner"),
+        new JsonObject().put("status", "disabled"));
+    assertEquals(200, disabled.status());
+    Poll.until(ONE_SECOND, "node B refuses the disabled user's token", () -> me(nodeB, managerToken) == 401);
+  }
+
+  @Test
+  void presharedTokenCreatedOnOneNodeWorksOnTheOtherAtOnce() {
+    String raw = "tc-apiv1_" + "fedcba9876543210".repeat(4);
+    assertEquals(401, me(nodeB, raw), "node B now remembers the value as unknown");
+    Reply created = nodeA.post("/api/tokens", team.session("owner"), new JsonObject().put("name", "shared")
+        .put("rawToken", raw).put("permissions", List.of("configs:read")));
+    assertEquals(201, created.status(), created.toString());
+    Poll.until(ONE_SECOND, "node B accepts the new token", () -> me(nodeB, raw) == 200);
+  }
+}
