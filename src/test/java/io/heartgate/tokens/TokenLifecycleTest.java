@@ -239,12 +239,22 @@ class TokenLifecycleTest {
 
   @ParameterizedTest
   @EnumSource(StoreKind.class)
-  void lastUsedAtIsRecordedOffTheRequestPath(StoreKind kind) throws Exception {
-    start(kind);
+  void lastUsedAtIsRecordedOffTheRequestPathAndKeptAtShutdown(StoreKind kind) throws Exception {
+    io.heartgate.settings.DatabaseUrl store = kind.freshStore(tempDir);
+    gateway = TestGateway.start(store);
+    team = Team.create(gateway);
     JsonObject created = team.token(team.session("owner"), "used", null);
     assertNull(created.getString("lastUsedAt"));
+    long before = System.currentTimeMillis();
     assertEquals(200, me(created.getString("token")).status());
     assertNull(gateway.get("/api/tokens/" + created.getString("id"), team.session("owner")).json()
         .getString("lastUsedAt"), "not written on the request path");
+
+    gateway.close();
+    gateway = TestGateway.start(store);
+    String lastUsed = gateway.get("/api/tokens/" + created.getString("id"), Credentials.bearer(created.getString("token")))
+        .json().getString("lastUsedAt");
+    assertNotNull(lastUsed, "the pending batch was written when the node stopped");
+    assertTrue(Instant.parse(lastUsed).toEpochMilli() >= before - 1, lastUsed);
   }
 }

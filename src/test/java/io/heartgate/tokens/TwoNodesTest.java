@@ -75,6 +75,34 @@ class TwoNodesTest {
   }
 
   @Test
+  void otherNodeStillLearnsOfChangesAfterPostgresRestarts() throws Exception {
+    TestPostgres own = TestPostgres.startThrowaway();
+    try {
+      DatabaseUrl url = own.newDatabase();
+      try (TestGateway a = TestGateway.start(url); TestGateway b = TestGateway.start(url)) {
+        Team ownTeam = Team.create(a);
+        JsonObject token = ownTeam.token(ownTeam.session("owner"), "agent", "telegraf-agent");
+        String value = token.getString("token");
+        assertEquals(200, me(b, value));
+
+        own.stopServer();
+        own.startServer();
+        Poll.until(Duration.ofSeconds(15), "both nodes ready again", () -> ready(a) && ready(b));
+        Poll.until(Duration.ofSeconds(15), "node A can write again", () -> a.post(
+            "/api/tokens/" + token.getString("id") + "/revoke", ownTeam.session("owner"), null).status() == 200);
+        Poll.until(Duration.ofSeconds(3), "node B refuses the token revoked after the restart",
+            () -> me(b, value) == 401);
+      }
+    } finally {
+      own.destroy();
+    }
+  }
+
+  private static boolean ready(TestGateway node) {
+    return TestGateway.get(node.api("/health/ready")).statusCode() == 200;
+  }
+
+  @Test
   void presharedTokenCreatedOnOneNodeWorksOnTheOtherAtOnce() {
     String raw = "tc-apiv1_" + "fedcba9876543210".repeat(4);
     assertEquals(401, me(nodeB, raw), "node B now remembers the value as unknown");
