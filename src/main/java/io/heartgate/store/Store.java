@@ -129,7 +129,22 @@ public final class Store {
 
   /** Runs the work in one transaction: committed when its Future succeeds, rolled back when it fails. */
   public <T> Future<T> inTransaction(Function<SqlConnection, Future<T>> work) {
-    return pool.withTransaction(work);
+    if (dialect != Dialect.SQLITE) {
+      return pool.withTransaction(work);
+    }
+    // vertx-jdbc-client 5.0.x leaves the JDBC connection in manual-commit mode after withTransaction
+    // (vert-x3/vertx-jdbc-client#356): every later write outside a transaction would stay uncommitted, lost at
+    // shutdown or undone by an unrelated rollback. So on SQLite the transaction is plain SQL on a connection
+    // that stays in autocommit mode.
+    return pool.withConnection(connection -> connection.query("BEGIN IMMEDIATE").execute()
+        .compose(begun -> work.apply(connection).compose(
+            result -> connection.query("COMMIT").execute().map(result)
+                .recover(failure -> rollback(connection, failure)),
+            failure -> rollback(connection, failure))));
+  }
+
+  private static <T> Future<T> rollback(SqlConnection connection, Throwable failure) {
+    return connection.query("ROLLBACK").execute().transform(ignored -> Future.failedFuture(failure));
   }
 
   /** Succeeds when the store answers a query within two seconds. */
@@ -147,7 +162,7 @@ public final class Store {
 
   /** A write that is rolled back: proves the store is reachable and, for SQLite, the file is writable. */
   private Future<Void> checkWritable() {
-    return pool.withTransaction(connection -> connection
+    return inTransaction(connection -> connection
             .query("CREATE TEMPORARY TABLE IF NOT EXISTS heartgate_write_check (x INTEGER)").execute()
             .compose(ignored -> dialect == Dialect.SQLITE
                 ? connection.query("PRAGMA user_version = 0").execute()

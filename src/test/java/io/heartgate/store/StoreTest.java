@@ -145,6 +145,19 @@ class StoreTest {
         e.getMessage());
   }
 
+  /** Regression: vertx-jdbc-client left SQLite in manual-commit mode after a transaction. */
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void plainWritesAfterATransactionAreDurable(StoreKind kind) {
+    DatabaseUrl url = kind.freshStore(tempDir);
+    Store first = open(url);
+    Await.of(Migrations.apply(first));
+    Await.of(first.query("INSERT INTO settings (key, value, updated_at) VALUES ($1, 'v', 0)", Tuple.of("k")));
+    Await.of(first.close());
+    opened.remove(first);
+    assertEquals(1L, count(open(url), "SELECT COUNT(*) FROM settings"), "the write survives closing the store");
+  }
+
   @ParameterizedTest
   @EnumSource(StoreKind.class)
   void pingAnswersWhileTheStoreIsUp(StoreKind kind) {
