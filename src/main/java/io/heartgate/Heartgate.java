@@ -93,28 +93,34 @@ public final class Heartgate {
           writerDeployment = id;
           return SessionService.start(store, settings.sessionSecret());
         })
-        .compose(sessions -> {
-          AuditLog audit = new AuditLog(store);
-          AuthChanges changes = new AuthChanges(vertx, store);
-          UserRepository users = new UserRepository(store);
-          TokenRepository tokens = new TokenRepository(store);
-          UserService userService = new UserService(users, tokens, sessions, new PasswordHasher(vertx), changes, audit);
-          Authenticator auth = new Authenticator(vertx, settings.disabledAuthGroups(), SessionService.COOKIE,
-              sessions::resolve);
-          Routes health = new HealthRoutes(readiness)::mount;
-          List<Routes> api = List.of(health,
-              new UserRoutes(userService, sessions, auth),
-              new TokenRoutes(new TokenService(tokens, users, changes, audit), auth),
-              new AuditRoutes(audit, auth),
-              new SettingsRoutes(settings, auth));
-          List<Routes> heartbeat = List.of(health);
-          return userService.bootstrapOwner(settings.ownerUsername(), settings.ownerPassword())
-              .compose(ignored -> new OwnerTokenBootstrap(tokens, users, changes).apply(settings.ownerToken()))
-              .compose(ignored -> vertx.deployVerticle(() -> new RouterVerticle(settings, api, heartbeat),
-                  new DeploymentOptions().setInstances(routerInstances)));
-        })
+        .compose(this::startFeatures)
+        .compose(api -> vertx.deployVerticle(() -> new RouterVerticle(settings, api, List.of(health())),
+            new DeploymentOptions().setInstances(routerInstances)))
         .onSuccess(id -> routerDeployment = id)
         .mapEmpty();
+  }
+
+  /** Builds the features, applies the start-up bootstrap (owner, OWNER_TOKEN) and returns the API routes. */
+  private Future<List<Routes>> startFeatures(SessionService sessions) {
+    AuditLog audit = new AuditLog(store);
+    AuthChanges changes = new AuthChanges(vertx, store);
+    UserRepository users = new UserRepository(store);
+    TokenRepository tokens = new TokenRepository(store);
+    UserService userService = new UserService(users, tokens, sessions, new PasswordHasher(vertx), changes, audit);
+    Authenticator auth = new Authenticator(vertx, settings.disabledAuthGroups(), SessionService.COOKIE,
+        sessions::resolve);
+    List<Routes> api = List.of(health(),
+        new UserRoutes(userService, sessions, auth),
+        new TokenRoutes(new TokenService(tokens, users, changes, audit), auth),
+        new AuditRoutes(audit, auth),
+        new SettingsRoutes(settings, auth));
+    return userService.bootstrapOwner(settings.ownerUsername(), settings.ownerPassword())
+        .compose(ignored -> new OwnerTokenBootstrap(tokens, users, changes).apply(settings.ownerToken()))
+        .map(api);
+  }
+
+  private Routes health() {
+    return new HealthRoutes(readiness)::mount;
   }
 
   public Settings settings() {

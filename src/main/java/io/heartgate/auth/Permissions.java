@@ -62,9 +62,14 @@ public final class Permissions {
     return both;
   }
 
+  /** The known permissions of a set, in the contract's order. */
+  public static Set<String> inOrder(Set<String> permissions) {
+    return intersect(permissions, KNOWN);
+  }
+
   /** Stored form: a comma list. */
   public static String encode(Set<String> permissions) {
-    return String.join(",", intersect(permissions, KNOWN));
+    return String.join(",", inOrder(permissions));
   }
 
   public static Set<String> decode(String stored) {

@@ -5,6 +5,7 @@ import io.heartgate.auth.Role;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -34,7 +35,7 @@ public record Token(String id, String name, String userId, String username, Role
         .put("name", name)
         .put("userId", userId)
         .put("username", username)
-        .put("permissions", new JsonArray(java.util.List.copyOf(effective())))
+        .put("permissions", new JsonArray(List.copyOf(effective())))
         .put("state", state)
         .put("expired", expiresAt != null && expiresAt <= now)
         .put("expiresAt", time(expiresAt))

@@ -1,5 +1,6 @@
 package io.heartgate.users;
 
+import io.heartgate.auth.Permissions;
 import io.heartgate.auth.Principal;
 import io.heartgate.auth.Role;
 import io.heartgate.http.Authenticator;
@@ -14,6 +15,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.List;
 
 /** HTTP ↔ JSON for {@code /api/auth/*} and {@code /api/users}. */
 public final class UserRoutes implements Routes {
@@ -81,8 +83,7 @@ public final class UserRoutes implements Routes {
     service.get(principal.userId()).onSuccess(user -> Responses.json(ctx, 200, new JsonObject()
         .put("user", user.toJson())
         .put("role", principal.role().wireName())
-        .put("permissions", new JsonArray(io.heartgate.auth.Permissions.intersect(principal.permissions(),
-            principal.role().permissions()).stream().toList()))
+        .put("permissions", new JsonArray(List.copyOf(Permissions.inOrder(principal.permissions()))))
         .put("tokenId", principal.tokenId())))
         .onFailure(ctx::fail);
   }
