@@ -56,11 +56,16 @@ public final class UserRepository {
         .mapEmpty();
   }
 
-  /** Counts a failed login; locks the user until {@code lockUntil} when this failure reaches the limit. */
-  public Future<Void> recordFailedLogin(String id, int limit, long lockUntil) {
-    return store.query("UPDATE users SET failed_logins = failed_logins + 1, "
-            + "locked_until = CASE WHEN failed_logins + 1 >= $2 THEN $3 ELSE locked_until END WHERE id = $1",
-            Tuple.of(id, limit, lockUntil))
+  /**
+   * Counts a failed login; locks the user until {@code lockUntil} when this failure reaches the limit. Once a
+   * lock has ended (before {@code now}), counting starts again from this failure.
+   */
+  public Future<Void> recordFailedLogin(String id, int limit, long lockUntil, long now) {
+    String count = "CASE WHEN locked_until IS NOT NULL AND locked_until <= $4 THEN 1 ELSE failed_logins + 1 END";
+    return store.query("UPDATE users SET failed_logins = " + count + ", "
+            + "locked_until = CASE WHEN " + count + " >= $2 THEN $3 "
+            + "WHEN locked_until IS NOT NULL AND locked_until <= $4 THEN NULL ELSE locked_until END WHERE id = $1",
+            Tuple.of(id, limit, lockUntil, now))
         .mapEmpty();
   }
 

@@ -93,7 +93,7 @@ public final class UserService {
       return hasher.matches(password, user == null ? null : user.passwordHash()).compose(matches -> {
         if (!matches || !user.active()) {
           Future<Void> counted = user == null ? Future.succeededFuture()
-              : users.recordFailedLogin(user.id(), MAX_FAILED_LOGINS, now + LOCKOUT_MS);
+              : users.recordFailedLogin(user.id(), MAX_FAILED_LOGINS, now + LOCKOUT_MS, now);
           return counted.compose(ignored -> auditLogin(user, username, AuditEvent.FAILURE, client))
               .compose(ignored -> Future.failedFuture(ApiError.unauthorized("Invalid username or password")));
         }
