@@ -14,10 +14,6 @@ public record Grant(String tokenId, String userId, String username, String role,
     permissions = Set.copyOf(permissions);
   }
 
-  public boolean has(String permission) {
-    return permissions.contains(permission);
-  }
-
   public boolean expiredAt(long nowMillis) {
     return expiresAt != null && expiresAt <= nowMillis;
   }

@@ -5,7 +5,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Locale;
-import java.util.Map;
 
 /** Reads a JSON request body and its fields; every problem becomes a 400 (or 415) naming the field. */
 public final class RequestBody {
@@ -39,18 +38,18 @@ public final class RequestBody {
     Object value = body.getValue(field);
     if (value == null) {
       if (required) {
-        throw invalid(field, field + " is required");
+        throw ApiError.badRequest(field, field + " is required");
       }
       return null;
     }
     if (!(value instanceof String text)) {
-      throw invalid(field, field + " must be a string");
+      throw ApiError.badRequest(field, field + " must be a string");
     }
     if (text.isBlank()) {
-      throw invalid(field, field + " must not be empty");
+      throw ApiError.badRequest(field, field + " must not be empty");
     }
     if (text.length() > maxLength) {
-      throw invalid(field, field + " must be at most " + maxLength + " characters");
+      throw ApiError.badRequest(field, field + " must be at most " + maxLength + " characters");
     }
     return text;
   }
@@ -60,24 +59,20 @@ public final class RequestBody {
     Object value = body.getValue(field);
     if (value == null) {
       if (required) {
-        throw invalid(field, field + " is required");
+        throw ApiError.badRequest(field, field + " is required");
       }
       return null;
     }
     if (!(value instanceof JsonArray array)) {
-      throw invalid(field, field + " must be an array of strings");
+      throw ApiError.badRequest(field, field + " must be an array of strings");
     }
     java.util.List<String> items = new java.util.ArrayList<>();
     for (Object item : array) {
       if (!(item instanceof String text)) {
-        throw invalid(field, field + " must be an array of strings");
+        throw ApiError.badRequest(field, field + " must be an array of strings");
       }
       items.add(text);
     }
     return items;
-  }
-
-  public static ApiError invalid(String field, String message) {
-    return new ApiError(400, "invalid_request", message, Map.of("field", field), null);
   }
 }

@@ -64,7 +64,7 @@ public final class TokenRoutes implements Routes {
     Object permissions = body.getValue("permissions");
     if (permissions instanceof String presetName) {
       if (!Permissions.isPreset(presetName)) {
-        throw RequestBody.invalid("permissions", "unknown preset " + presetName + "; expected one of "
+        throw ApiError.badRequest("permissions", "unknown preset " + presetName + "; expected one of "
             + String.join(", ", Permissions.PRESETS) + " or an array of permissions");
       }
       preset = presetName;
@@ -74,7 +74,7 @@ public final class TokenRoutes implements Routes {
     Long expiresAt = expiresAt(RequestBody.string(body, "expiresAt", false, 64));
     String raw = RequestBody.string(body, "rawToken", false, 128);
     if (raw != null && !TokenFormat.isWellFormed(raw)) {
-      throw RequestBody.invalid("rawToken", "Invalid token format: rawToken must be tc-apiv1_ followed by 64 "
+      throw ApiError.badRequest("rawToken", "Invalid token format: rawToken must be tc-apiv1_ followed by 64 "
           + "lowercase hex characters");
     }
     service.create(Authenticator.principal(ctx), new TokenService.CreateRequest(name, list, preset, expiresAt, raw),
@@ -91,14 +91,14 @@ public final class TokenRoutes implements Routes {
     try {
       return OffsetDateTime.parse(value).toInstant().toEpochMilli();
     } catch (DateTimeParseException e) {
-      throw RequestBody.invalid("expiresAt", "expiresAt must be an RFC 3339 time such as 2027-01-31T00:00:00Z");
+      throw ApiError.badRequest("expiresAt", "expiresAt must be an RFC 3339 time such as 2027-01-31T00:00:00Z");
     }
   }
 
   private void list(RoutingContext ctx) {
     String state = ctx.queryParams().get("state");
     if (state != null && !state.equals(Token.ACTIVE) && !state.equals(Token.REVOKED)) {
-      throw RequestBody.invalid("state", "state must be active or revoked");
+      throw ApiError.badRequest("state", "state must be active or revoked");
     }
     service.list(Authenticator.principal(ctx), state, ctx.queryParams().get("userId"))
         .onSuccess(tokens -> {
@@ -125,7 +125,7 @@ public final class TokenRoutes implements Routes {
   private void bulk(RoutingContext ctx, JsonObject body, Function<String, Future<Void>> action) {
     List<String> ids = RequestBody.strings(body, "ids", true);
     if (ids.isEmpty() || ids.size() > MAX_BULK) {
-      throw RequestBody.invalid("ids", "ids must hold 1 to " + MAX_BULK + " token ids");
+      throw ApiError.badRequest("ids", "ids must hold 1 to " + MAX_BULK + " token ids");
     }
     List<JsonObject> results = new ArrayList<>();
     Future<Void> chain = Future.succeededFuture();

@@ -10,7 +10,6 @@ import io.heartgate.auth.Role;
 import io.heartgate.auth.TokenFormat;
 import io.heartgate.http.ApiError;
 import io.heartgate.http.ClientInfo;
-import io.heartgate.http.RequestBody;
 import io.heartgate.users.UserRepository;
 import io.vertx.core.Future;
 import java.util.LinkedHashSet;
@@ -57,7 +56,7 @@ public final class TokenService {
     }
     Set<String> permissions = requestedPermissions(actor, request);
     if (request.expiresAt() != null && request.expiresAt() <= System.currentTimeMillis()) {
-      return Future.failedFuture(RequestBody.invalid("expiresAt", "expiresAt must be in the future"));
+      return Future.failedFuture(ApiError.badRequest("expiresAt", "expiresAt must be in the future"));
     }
     String value = request.rawToken() != null ? request.rawToken() : TokenFormat.generate();
     String hash = TokenFormat.hash(value);
@@ -101,7 +100,7 @@ public final class TokenService {
       granted = new LinkedHashSet<>();
       for (String permission : request.permissionList()) {
         if (!Permissions.isKnown(permission)) {
-          throw RequestBody.invalid("permissions", "unknown permission " + permission);
+          throw ApiError.badRequest("permissions", "unknown permission " + permission);
         }
         if (!ceiling.contains(permission)) {
           throw ApiError.forbidden("cannot grant permission " + permission + ": you do not hold it");
@@ -112,7 +111,7 @@ public final class TokenService {
       granted = Permissions.preset(request.preset() == null ? Permissions.PRESET_FULL : request.preset(), ceiling);
     }
     if (granted.isEmpty()) {
-      throw RequestBody.invalid("permissions", "permissions must grant at least one permission");
+      throw ApiError.badRequest("permissions", "permissions must grant at least one permission");
     }
     return granted;
   }

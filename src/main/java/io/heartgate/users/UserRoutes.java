@@ -5,6 +5,7 @@ import io.heartgate.auth.Principal;
 import io.heartgate.auth.Role;
 import io.heartgate.http.Authenticator;
 import io.heartgate.http.ClientInfo;
+import io.heartgate.http.ApiError;
 import io.heartgate.http.RequestBody;
 import io.heartgate.http.Responses;
 import io.heartgate.http.Routes;
@@ -100,7 +101,7 @@ public final class UserRoutes implements Routes {
     Role role = role(body, false);
     String status = RequestBody.string(body, "status", false, 16);
     if (status != null && !status.equals(User.ACTIVE) && !status.equals(User.DISABLED)) {
-      throw RequestBody.invalid("status", "status must be active or disabled");
+      throw ApiError.badRequest("status", "status must be active or disabled");
     }
     String password = RequestBody.string(body, "password", false, UserService.MAX_PASSWORD);
     respond(ctx, 200, service.update(Authenticator.principal(ctx), ctx.pathParam("id"), role, status, password,
@@ -120,7 +121,7 @@ public final class UserRoutes implements Routes {
     if (name == null) {
       return null;
     }
-    return Role.byWireName(name).orElseThrow(() -> RequestBody.invalid("role",
+    return Role.byWireName(name).orElseThrow(() -> ApiError.badRequest("role",
         "role must be one of owner, administrator, manager, viewer"));
   }
 

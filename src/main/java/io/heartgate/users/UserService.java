@@ -8,7 +8,6 @@ import io.heartgate.auth.Principal;
 import io.heartgate.auth.Role;
 import io.heartgate.http.ApiError;
 import io.heartgate.http.ClientInfo;
-import io.heartgate.http.RequestBody;
 import io.heartgate.tokens.TokenRepository;
 import io.vertx.core.Future;
 import java.util.List;
@@ -121,7 +120,7 @@ public final class UserService {
   public Future<User> create(Principal actor, String username, String password, Role role, ClientInfo client) {
     checkPassword(password);
     if (role == Role.OWNER) {
-      return Future.failedFuture(RequestBody.invalid("role", "there is exactly one owner; choose administrator, "
+      return Future.failedFuture(ApiError.badRequest("role", "there is exactly one owner; choose administrator, "
           + "manager or viewer"));
     }
     if (role == Role.ADMINISTRATOR && actor.role() != Role.OWNER) {
@@ -162,7 +161,7 @@ public final class UserService {
         throw ApiError.conflict("owner_required", "The owner cannot be demoted or disabled; exactly one owner exists");
       }
     } else if (newRole == Role.OWNER) {
-      throw RequestBody.invalid("role", "there is exactly one owner; choose administrator, manager or viewer");
+      throw ApiError.badRequest("role", "there is exactly one owner; choose administrator, manager or viewer");
     }
     boolean touchesAdministrator = user.role() == Role.ADMINISTRATOR || newRole == Role.ADMINISTRATOR;
     if (touchesAdministrator && actor.role() != Role.OWNER) {
@@ -214,13 +213,13 @@ public final class UserService {
 
   private static void checkUsername(String username) {
     if (!username.matches("[A-Za-z0-9._@+-]{1,64}")) {
-      throw RequestBody.invalid("username", "username must be 1 to 64 letters, digits or . _ @ + -");
+      throw ApiError.badRequest("username", "username must be 1 to 64 letters, digits or . _ @ + -");
     }
   }
 
   static void checkPassword(String password) {
     if (password.length() < MIN_PASSWORD || password.length() > MAX_PASSWORD) {
-      throw RequestBody.invalid("password", "password must be " + MIN_PASSWORD + " to " + MAX_PASSWORD
+      throw ApiError.badRequest("password", "password must be " + MIN_PASSWORD + " to " + MAX_PASSWORD
           + " characters");
     }
   }
