@@ -1,5 +1,8 @@
 package io.heartgate;
 
+import io.heartgate.agents.AgentRepository;
+import io.heartgate.agents.AgentRoutes;
+import io.heartgate.agents.AgentSweeperVerticle;
 import io.heartgate.audit.AuditLog;
 import io.heartgate.audit.AuditRoutes;
 import io.heartgate.auth.AuthChanges;
@@ -8,6 +11,7 @@ import io.heartgate.auth.Invalidation;
 import io.heartgate.auth.TokenVerifierVerticle;
 import io.heartgate.bus.LocalCodec;
 import io.heartgate.heartbeat.AgentHeartbeat;
+import io.heartgate.heartbeat.HeartbeatRoutes;
 import io.heartgate.heartbeat.HeartbeatWriterVerticle;
 import io.heartgate.http.Authenticator;
 import io.heartgate.http.HealthRoutes;
@@ -33,6 +37,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -49,10 +54,13 @@ public final class Heartgate {
 
   private final Vertx vertx;
   private final Settings settings;
+  /** Names this node in logs and in the records of jobs that one node of a cluster runs. */
+  private final String nodeId = UUID.randomUUID().toString();
   private Store store;
   private Readiness readiness;
   private String routerDeployment;
   private String writerDeployment;
+  private String sweeperDeployment;
   private String verifierDeployment;
 
   private Heartgate(Vertx vertx, Settings settings) {
@@ -91,17 +99,27 @@ public final class Heartgate {
         })
         .compose(id -> {
           writerDeployment = id;
+          return vertx.deployVerticle(new AgentSweeperVerticle(store,
+              settings.agentSweepIntervalSeconds() * 1000L, nodeId));
+        })
+        .compose(id -> {
+          sweeperDeployment = id;
           return SessionService.start(store, settings.sessionSecret());
         })
         .compose(this::startFeatures)
-        .compose(api -> vertx.deployVerticle(() -> new RouterVerticle(settings, api, List.of(health())),
+        .compose(listeners -> vertx.deployVerticle(
+            () -> new RouterVerticle(settings, listeners.api(), listeners.heartbeat()),
             new DeploymentOptions().setInstances(routerInstances)))
         .onSuccess(id -> routerDeployment = id)
         .mapEmpty();
   }
 
-  /** Builds the features, applies the start-up bootstrap (owner, OWNER_TOKEN) and returns the API routes. */
-  private Future<List<Routes>> startFeatures(SessionService sessions) {
+  /** What each listener serves. */
+  private record Listeners(List<Routes> api, List<Routes> heartbeat) {
+  }
+
+  /** Builds the features, applies the start-up bootstrap (owner, OWNER_TOKEN) and returns the routes. */
+  private Future<Listeners> startFeatures(SessionService sessions) {
     AuditLog audit = new AuditLog(store);
     AuthChanges changes = new AuthChanges(vertx, store);
     UserRepository users = new UserRepository(store);
@@ -109,14 +127,17 @@ public final class Heartgate {
     UserService userService = new UserService(users, tokens, sessions, new PasswordHasher(vertx), changes, audit);
     Authenticator auth = new Authenticator(vertx, settings.disabledAuthGroups(), SessionService.COOKIE,
         sessions::resolve);
+    Routes heartbeats = new HeartbeatRoutes(auth, settings.trustedProxies());
     List<Routes> api = List.of(health(),
+        heartbeats,
+        new AgentRoutes(new AgentRepository(store), auth),
         new UserRoutes(userService, sessions, auth),
         new TokenRoutes(new TokenService(tokens, users, changes, audit), auth),
         new AuditRoutes(audit, auth),
         new SettingsRoutes(settings, auth));
     return userService.bootstrapOwner(settings.ownerUsername(), settings.ownerPassword())
         .compose(ignored -> new OwnerTokenBootstrap(tokens, users, changes).apply(settings.ownerToken()))
-        .map(api);
+        .map(new Listeners(api, List.of(health(), heartbeats)));
   }
 
   private Routes health() {
@@ -136,7 +157,8 @@ public final class Heartgate {
       readiness.startDraining();
     }
     long deadline = System.nanoTime() + STOP_TIMEOUT.toNanos();
-    for (String deployment : new String[] {routerDeployment, writerDeployment, verifierDeployment}) {
+    for (String deployment : new String[] {routerDeployment, sweeperDeployment, writerDeployment,
+        verifierDeployment}) {
       if (deployment != null) {
         quietly("undeploy", vertx.undeploy(deployment), deadline);
       }

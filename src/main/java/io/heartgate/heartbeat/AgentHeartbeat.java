@@ -3,8 +3,11 @@ package io.heartgate.heartbeat;
 /**
  * One accepted heartbeat on its way to the writer: what the agent reported plus what the gateway observed.
  *
+ * @param ip the agent's address as the gateway determined it
  * @param receivedAt server time, epoch milliseconds
  */
-public record AgentHeartbeat(String agentId, String version, String hostname, String reportedStatus, String ip,
-    long receivedAt) {
+public record AgentHeartbeat(HeartbeatBody body, String ip, long receivedAt) {
+  public String agentId() {
+    return body.id();
+  }
 }

@@ -7,8 +7,8 @@ import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,14 +25,7 @@ import java.util.logging.Logger;
 public final class HeartbeatWriterVerticle extends VerticleBase {
   static final int MAX_BATCH_AGENTS = 500;
   private static final Logger LOG = Logger.getLogger(HeartbeatWriterVerticle.class.getName());
-  private static final String UPSERT = "INSERT INTO agents "
-      + "(id, hostname, ip, version, reported_status, first_seen, last_seen, heartbeats) "
-      + "VALUES ($1, $2, $3, $4, $5, $6, $6, $7) ON CONFLICT (id) DO UPDATE SET "
-      + "hostname = excluded.hostname, ip = excluded.ip, version = excluded.version, "
-      + "reported_status = excluded.reported_status, last_seen = excluded.last_seen, "
-      + "heartbeats = agents.heartbeats + excluded.heartbeats";
-
-  private final Store store;
+  private final HeartbeatRepository repository;
   private final int capacity;
   private final Map<String, Pending> queued = new LinkedHashMap<>();
   private int waiting;
@@ -48,7 +41,7 @@ public final class HeartbeatWriterVerticle extends VerticleBase {
 
   /** @param capacity how many heartbeat requests may wait for the store at once */
   public HeartbeatWriterVerticle(Store store, int capacity) {
-    this.store = store;
+    this.repository = new HeartbeatRepository(store);
     this.capacity = capacity;
   }
 
@@ -119,13 +112,12 @@ public final class HeartbeatWriterVerticle extends VerticleBase {
   }
 
   private Future<Void> write(List<Pending> batch) {
-    List<Tuple> rows = new ArrayList<>(batch.size());
+    List<HeartbeatRepository.Coalesced> rows = new ArrayList<>(batch.size());
     for (Pending pending : batch) {
-      AgentHeartbeat hb = pending.latest;
-      rows.add(Tuple.of(hb.agentId(), hb.hostname(), hb.ip(), hb.version(), hb.reportedStatus(),
-          hb.receivedAt(), (long) pending.requests.size()));
+      rows.add(new HeartbeatRepository.Coalesced(pending.latest, pending.requests.size()));
     }
-    return store.inTransaction(connection -> store.batch(connection, UPSERT, rows)).mapEmpty();
+    rows.sort(Comparator.comparing(row -> row.latest().agentId()));
+    return repository.write(rows);
   }
 
   private void completeDrainIfIdle() {

@@ -13,11 +13,7 @@ public final class RequestBody {
 
   /** The body as a JSON object: 415 when it is not declared JSON, 400 when it is empty or malformed. */
   public static JsonObject object(RoutingContext ctx) {
-    String contentType = ctx.request().getHeader("Content-Type");
-    if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
-      throw new ApiError(415, "unsupported_media_type", "The request body must be JSON (Content-Type: application/json)",
-          null, null);
-    }
+    requireJson(ctx);
     if (ctx.body() == null || ctx.body().buffer() == null || ctx.body().length() <= 0) {
       throw new ApiError(400, "invalid_request", "The request body is empty; expected a JSON object", null, null);
     }
@@ -31,6 +27,15 @@ public final class RequestBody {
       throw new ApiError(400, "invalid_request", "The request body must be a JSON object", null, null);
     }
     return object;
+  }
+
+  /** 415 unless the request declares a JSON body. */
+  public static void requireJson(RoutingContext ctx) {
+    String contentType = ctx.request().getHeader("Content-Type");
+    if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+      throw new ApiError(415, "unsupported_media_type", "The request body must be JSON (Content-Type: application/json)",
+          null, null);
+    }
   }
 
   /** A string field of 1..max characters; null when absent and not required. */

@@ -34,7 +34,13 @@ public enum Setting {
       "at least 32 characters", Setting::sessionSecret),
   HEARTBEAT_QUEUE_SIZE("heartbeatQueueSize", "HEARTBEAT_QUEUE_SIZE", "--heartbeat-queue-size", false,
       "heartbeats waiting for the store before new ones get 503", "an integer 1-10000000",
-      v -> integer(v, 1, 10_000_000));
+      v -> integer(v, 1, 10_000_000)),
+  TRUSTED_PROXIES("trustedProxies", "TRUSTED_PROXIES", "--trusted-proxies", false,
+      "reverse proxies whose X-Forwarded-For names the agent's address", TrustedProxies.FORM,
+      TrustedProxies::parse),
+  AGENT_SWEEP_INTERVAL("agentSweepIntervalSeconds", "AGENT_SWEEP_INTERVAL_SECONDS", "--agent-sweep-interval",
+      false, "seconds between runs of the job that auto-deletes silent agents (one node runs it)",
+      "an integer 1-3600", v -> integer(v, 1, 3600));
 
   private final String key;
   private final String env;

@@ -58,6 +58,14 @@ public final class Settings {
     return (Integer) values.get(Setting.HEARTBEAT_QUEUE_SIZE);
   }
 
+  public TrustedProxies trustedProxies() {
+    return (TrustedProxies) values.get(Setting.TRUSTED_PROXIES);
+  }
+
+  public int agentSweepIntervalSeconds() {
+    return (Integer) values.get(Setting.AGENT_SWEEP_INTERVAL);
+  }
+
   /** Every setting by its file key, as it is in effect, with secrets masked; for GET /api/settings and logs. */
   public Map<String, Object> masked() {
     Map<String, Object> shown = new LinkedHashMap<>();
@@ -69,6 +77,8 @@ public final class Settings {
         shown.put(setting.key(), value.toString().isEmpty() ? "" : "****");
       } else if (value instanceof Set<?> groups) {
         shown.put(setting.key(), groups.stream().map(g -> ((AuthGroup) g).wireName()).toList());
+      } else if (value instanceof TrustedProxies proxies) {
+        shown.put(setting.key(), proxies.toString());
       } else {
         shown.put(setting.key(), value);
       }

@@ -44,7 +44,8 @@ class HeartbeatWriterTest {
 
   private Future<Object> send(String agentId, long receivedAt) {
     return vertx.eventBus().request(Addresses.HEARTBEAT_WRITE,
-        new AgentHeartbeat(agentId, "Telegraf 1.39.3", "host-" + agentId, "ok", "127.0.0.1", receivedAt))
+        new AgentHeartbeat(new HeartbeatBody(agentId, "Telegraf 1.39.3", "host-" + agentId, "ok", null, "[]", null,
+            "{\"schema\":1}"), "127.0.0.1", receivedAt))
         .map(reply -> reply.body());
   }
 

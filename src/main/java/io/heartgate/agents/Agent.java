@@ -1,0 +1,33 @@
+package io.heartgate.agents;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+
+/**
+ * An agent as the API shows it. {@code status} was computed by the store at read time: the reported status,
+ * or {@code not_reporting} once {@code lastSeen} is older than the agent's reporting rule allows.
+ *
+ * @param statistics, configurations, labels JSON text as stored
+ */
+public record Agent(String id, String hostname, String ip, String version, String status, String reportedStatus,
+    long firstSeen, long lastSeen, long heartbeats, String configurations, String statistics,
+    String reportingRuleId, String labels) {
+
+  public JsonObject toJson() {
+    return new JsonObject()
+        .put("id", id)
+        .put("hostname", hostname)
+        .put("ip", ip)
+        .put("version", version)
+        .put("status", status)
+        .put("reportedStatus", reportedStatus)
+        .put("firstSeen", Instant.ofEpochMilli(firstSeen).toString())
+        .put("lastSeen", Instant.ofEpochMilli(lastSeen).toString())
+        .put("heartbeats", heartbeats)
+        .put("configurations", configurations == null ? new JsonArray() : new JsonArray(configurations))
+        .put("statistics", statistics == null ? null : new JsonObject(statistics))
+        .put("reportingRuleId", reportingRuleId)
+        .put("labels", labels == null ? new JsonArray() : new JsonArray(labels));
+  }
+}

@@ -1,0 +1,186 @@
+package io.heartgate.agents;
+
+import io.heartgate.store.Store;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * SQL for reading and removing agents (only the heartbeat writer creates and updates them). Status is computed
+ * in every query from the time passed in as $1, so it is current whenever it is read.
+ */
+public final class AgentRepository {
+  /** The rule that applies to an agent: its own, or the default rule when it has none (or its rule was deleted). */
+  private static final String EFFECTIVE_RULE = " JOIN reporting_rules r ON r.id = "
+      + "COALESCE(a.reporting_rule_id, (SELECT id FROM reporting_rules WHERE is_default = 1))";
+  private static final String STATUS = "CASE WHEN a.last_seen + CAST(r.not_reporting_after_seconds AS BIGINT) * 1000 "
+      + "< CAST($1 AS BIGINT) THEN 'not_reporting' ELSE COALESCE(a.reported_status, 'undefined') END";
+  private static final String AGENTS = "SELECT a.id, a.hostname, a.ip, a.version, " + STATUS + " AS status, "
+      + "a.reported_status, a.first_seen, a.last_seen, a.heartbeats, h.configurations, a.statistics, "
+      + "r.id AS reporting_rule_id, a.labels FROM agents a" + EFFECTIVE_RULE
+      + " LEFT JOIN agent_heartbeats h ON h.agent_id = a.id";
+  public static final List<String> STATUSES = List.of("ok", "warn", "fail", "undefined", "not_reporting");
+  /** The lastReported buckets of the summary: name and upper bound (exclusive) of the age in milliseconds. */
+  private static final Map<String, Long> AGE_BUCKETS = bucketsInOrder();
+  /** How many agents fall in each age bucket; clock skew between nodes may make an age negative: "lt5m". */
+  private static final String AGES = agesSql();
+
+  private final Store store;
+
+  public AgentRepository(Store store) {
+    this.store = store;
+  }
+
+  public Future<Optional<Agent>> byId(String id, long now) {
+    return store.query(AGENTS + " WHERE a.id = $2", Tuple.of(now, id))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(agent(rows.iterator().next())));
+  }
+
+  /** One page, plus one more agent when there are more (so the caller knows whether to hand out a cursor). */
+  public Future<List<Agent>> page(AgentQuery query, long now) {
+    List<Object> params = new ArrayList<>(List.of(now));
+    StringBuilder sql = new StringBuilder("SELECT * FROM (").append(AGENTS).append(") x WHERE 1 = 1");
+    if (query.status() != null) {
+      params.add(query.status());
+      sql.append(" AND x.status = $").append(params.size());
+    }
+    if (query.search() != null) {
+      params.add("%" + likeEscaped(query.search().toLowerCase(Locale.ROOT)) + "%");
+      String p = "$" + params.size();
+      sql.append(" AND (LOWER(x.id) LIKE ").append(p).append(" ESCAPE '\\' OR LOWER(COALESCE(x.hostname, '')) LIKE ")
+          .append(p).append(" ESCAPE '\\' OR COALESCE(x.ip, '') LIKE ").append(p).append(" ESCAPE '\\')");
+    }
+    String key = query.sortBy().expression;
+    String direction = query.descending() ? "DESC" : "ASC";
+    if (query.after() != null) {
+      params.add(query.after().value());
+      String value = "$" + params.size();
+      params.add(query.after().id());
+      String id = "$" + params.size();
+      String beyond = query.descending() ? " < " : " > ";
+      sql.append(" AND (").append(key).append(beyond).append(value).append(" OR (").append(key).append(" = ")
+          .append(value).append(" AND x.id").append(beyond).append(id).append("))");
+    }
+    params.add((long) query.limit() + 1);
+    sql.append(" ORDER BY ").append(key).append(' ').append(direction).append(", x.id ").append(direction)
+        .append(" LIMIT $").append(params.size());
+    return store.query(sql.toString(), Tuple.from(params)).map(AgentRepository::agents);
+  }
+
+  /** {@code {"total","status","telegrafVersion","lastReported"}} of {@code GET /api/agents/summary}. */
+  public Future<JsonObject> summary(long now) {
+    Future<RowSet<Row>> statuses = store.query("SELECT x.status, COUNT(*) FROM (SELECT " + STATUS
+        + " AS status FROM agents a" + EFFECTIVE_RULE + ") x GROUP BY x.status", Tuple.of(now));
+    Future<RowSet<Row>> versions = store.query("SELECT version, COUNT(*) FROM agents GROUP BY version");
+    Future<RowSet<Row>> buckets = store.query(AGES, Tuple.of(now));
+    return Future.all(statuses, versions, buckets).map(all -> {
+      JsonObject status = new JsonObject();
+      STATUSES.forEach(s -> status.put(s, 0L));
+      long total = 0;
+      for (Row row : statuses.result()) {
+        status.put(row.getString(0), row.getLong(1));
+        total += row.getLong(1);
+      }
+      Map<String, Long> byVersion = new LinkedHashMap<>();
+      for (Row row : versions.result()) {
+        byVersion.merge(TelegrafVersion.of(row.getString(0)), row.getLong(1), Long::sum);
+      }
+      JsonArray telegrafVersion = new JsonArray();
+      byVersion.entrySet().stream()
+          .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+          .forEach(e -> telegrafVersion.add(new JsonObject().put("version", e.getKey()).put("count", e.getValue())));
+      Row ageRow = buckets.result().iterator().next();
+      JsonObject lastReported = new JsonObject();
+      int column = 0;
+      for (String bucket : AGE_BUCKETS.keySet()) {
+        Long count = ageRow.getLong(column++);
+        lastReported.put(bucket, count == null ? 0L : count);
+      }
+      return new JsonObject().put("total", total).put("status", status).put("telegrafVersion", telegrafVersion)
+          .put("lastReported", lastReported);
+    });
+  }
+
+  /** The latest heartbeat as the agent sent it (logs within the storage limits), or empty for an unknown agent. */
+  public Future<Optional<JsonObject>> latestHeartbeat(String id) {
+    return store.query("SELECT a.id, a.version, a.hostname, a.reported_status, a.statistics, a.last_seen, "
+            + "h.configurations, h.logs, h.payload FROM agents a LEFT JOIN agent_heartbeats h ON h.agent_id = a.id "
+            + "WHERE a.id = $1", Tuple.of(id))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(LatestHeartbeat.of(rows.iterator().next())));
+  }
+
+  /** Sets the agent's reporting rule (null: the default rule) and labels; false when the agent is unknown. */
+  public Future<Boolean> update(String id, boolean setRule, String ruleId, String labels) {
+    return store.query("UPDATE agents SET reporting_rule_id = CASE WHEN $2 = 1 THEN CAST($3 AS TEXT) "
+            + "ELSE reporting_rule_id END, labels = COALESCE(CAST($4 AS TEXT), labels) WHERE id = $1",
+            Tuple.of(id, setRule ? 1 : 0, ruleId, labels))
+        .map(rows -> rows.rowCount() > 0);
+  }
+
+  public Future<Boolean> ruleExists(String ruleId) {
+    return store.query("SELECT 1 FROM reporting_rules WHERE id = $1", Tuple.of(ruleId)).map(rows -> rows.size() > 0);
+  }
+
+  /** Deletes the agent and its heartbeat details; false when there was none. */
+  public Future<Boolean> delete(String id) {
+    return store.query("DELETE FROM agents WHERE id = $1", Tuple.of(id)).map(rows -> rows.rowCount() > 0);
+  }
+
+  /** Deletes agents silent for longer than their rule's auto-delete time; returns how many. */
+  public Future<Integer> deleteSilent(long now) {
+    return store.query("DELETE FROM agents WHERE id IN (SELECT a.id FROM agents a" + EFFECTIVE_RULE
+            + " WHERE r.auto_delete_after_seconds IS NOT NULL AND a.last_seen "
+            + "+ CAST(r.auto_delete_after_seconds AS BIGINT) * 1000 < CAST($1 AS BIGINT))", Tuple.of(now))
+        .map(RowSet::rowCount);
+  }
+
+  private static List<Agent> agents(RowSet<Row> rows) {
+    List<Agent> agents = new ArrayList<>(rows.size());
+    rows.forEach(row -> agents.add(agent(row)));
+    return agents;
+  }
+
+  private static Agent agent(Row row) {
+    return new Agent(row.getString("id"), row.getString("hostname"), row.getString("ip"), row.getString("version"),
+        row.getString("status"), row.getString("reported_status"), row.getLong("first_seen"),
+        row.getLong("last_seen"), row.getLong("heartbeats"), row.getString("configurations"),
+        row.getString("statistics"), row.getString("reporting_rule_id"), row.getString("labels"));
+  }
+
+  private static String likeEscaped(String text) {
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+  }
+
+  private static String agesSql() {
+    StringBuilder sql = new StringBuilder("SELECT ");
+    Long lower = null;
+    for (Long upper : AGE_BUCKETS.values()) {
+      String from = lower == null ? "1 = 1" : "age >= " + lower;
+      String to = upper == Long.MAX_VALUE ? "" : " AND age < " + upper;
+      sql.append("SUM(CASE WHEN ").append(from).append(to).append(" THEN 1 ELSE 0 END), ");
+      lower = upper;
+    }
+    sql.setLength(sql.length() - 2);
+    return sql.append(" FROM (SELECT CAST($1 AS BIGINT) - last_seen AS age FROM agents) x").toString();
+  }
+
+  private static Map<String, Long> bucketsInOrder() {
+    Map<String, Long> buckets = new LinkedHashMap<>();
+    buckets.put("lt5m", 5 * 60_000L);
+    buckets.put("lt30m", 30 * 60_000L);
+    buckets.put("lt1h", 60 * 60_000L);
+    buckets.put("lt12h", 12 * 60 * 60_000L);
+    buckets.put("lt24h", 24 * 60 * 60_000L);
+    buckets.put("older", Long.MAX_VALUE);
+    return buckets;
+  }
+}

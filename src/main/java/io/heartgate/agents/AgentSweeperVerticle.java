@@ -1,0 +1,82 @@
+package io.heartgate.agents;
+
+import io.heartgate.store.Leadership;
+import io.heartgate.store.Store;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Tuple;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Deletes agents silent for longer than their reporting rule's auto-delete time, on a timer. With several nodes
+ * on PostgreSQL only the leader (see {@link Leadership}) sweeps; the others keep asking, so the job moves to
+ * another node when the leader dies. Each sweep is recorded in the settings table under {@link #RECORD_KEY}.
+ */
+public final class AgentSweeperVerticle extends VerticleBase {
+  public static final String RECORD_KEY = "agent_sweep.last_run";
+  private static final long LOCK_KEY = 0x48656172_74676174L;
+  private static final Logger LOG = Logger.getLogger(AgentSweeperVerticle.class.getName());
+
+  private final Store store;
+  private final AgentRepository agents;
+  private final long intervalMs;
+  private final String nodeId;
+  private Leadership leadership;
+  private boolean leading;
+  private boolean running;
+  private long timer;
+
+  /** @param nodeId names this node in the sweep record and the log */
+  public AgentSweeperVerticle(Store store, long intervalMs, String nodeId) {
+    this.store = store;
+    this.agents = new AgentRepository(store);
+    this.intervalMs = intervalMs;
+    this.nodeId = nodeId;
+  }
+
+  @Override
+  public Future<?> start() {
+    leadership = new Leadership(vertx, store, LOCK_KEY);
+    timer = vertx.setPeriodic(intervalMs, intervalMs, ignored -> tick());
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(timer);
+    return leadership.release();
+  }
+
+  private void tick() {
+    if (running) {
+      return;
+    }
+    running = true;
+    leadership.tryLead()
+        .compose(lead -> {
+          if (lead != leading) {
+            LOG.info(lead ? "this node (" + nodeId + ") now runs the agent auto-delete job"
+                : "this node (" + nodeId + ") no longer runs the agent auto-delete job");
+            leading = lead;
+          }
+          return lead ? sweep() : Future.succeededFuture();
+        })
+        .onFailure(e -> LOG.log(Level.WARNING, "agent auto-delete job failed: " + e.getMessage()))
+        .onComplete(ignored -> running = false);
+  }
+
+  private Future<Void> sweep() {
+    long now = System.currentTimeMillis();
+    return agents.deleteSilent(now).compose(deleted -> {
+      if (deleted > 0) {
+        LOG.info("auto-deleted " + deleted + " agents silent for longer than their reporting rule allows");
+      }
+      String record = new JsonObject().put("node", nodeId).put("at", now).put("deleted", deleted).encode();
+      return store.query("INSERT INTO settings (key, value, updated_at) VALUES ($1, $2, $3) "
+          + "ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+          Tuple.of(RECORD_KEY, record, now)).mapEmpty();
+    });
+  }
+}

@@ -1,0 +1,37 @@
+package io.heartgate.heartbeat;
+
+import io.heartgate.http.ApiError;
+import io.heartgate.settings.TrustedProxies;
+import io.vertx.core.http.HttpServerRequest;
+
+/**
+ * The address an agent is known by: its {@code Telegraf-Agent-IP} header when it sends one, else the first
+ * {@code X-Forwarded-For} hop when the peer is a trusted proxy, else the peer address.
+ */
+final class AgentAddress {
+  static final String AGENT_IP_HEADER = "Telegraf-Agent-IP";
+
+  private AgentAddress() {
+  }
+
+  static String of(HttpServerRequest request, TrustedProxies proxies) {
+    String declared = request.getHeader(AGENT_IP_HEADER);
+    if (declared != null) {
+      String ip = declared.trim();
+      if (TrustedProxies.parseAddress(ip) == null) {
+        throw ApiError.badRequest(AGENT_IP_HEADER, "The " + AGENT_IP_HEADER + " header must be an IP address");
+      }
+      return ip;
+    }
+    String peer = request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
+    String forwarded = request.getHeader("X-Forwarded-For");
+    if (forwarded != null && proxies.trusts(peer)) {
+      int comma = forwarded.indexOf(',');
+      String first = (comma < 0 ? forwarded : forwarded.substring(0, comma)).trim();
+      if (TrustedProxies.parseAddress(first) != null) {
+        return first;
+      }
+    }
+    return peer;
+  }
+}

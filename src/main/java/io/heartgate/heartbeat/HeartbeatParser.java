@@ -1,0 +1,251 @@
+package io.heartgate.heartbeat;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.heartgate.http.ApiError;
+import java.io.IOException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Reads a heartbeat body against Telegraf's schema v1: {@code id} and {@code version} required, every known
+ * field type- and enum-checked, unknown fields ignored (a later schema may add some). Each problem is a 400
+ * naming the field; nothing is half-accepted.
+ */
+public final class HeartbeatParser {
+  static final int MAX_DEPTH = 32;
+  static final int MAX_ID = 256;
+  static final int MAX_TEXT = 1024;
+  static final int MAX_CONFIGURATIONS = 1000;
+  static final int MAX_CONFIGURATION = 4096;
+  private static final List<String> LEVELS = List.of("ERROR", "WARN", "INFO", "DEBUG", "TRACE");
+  private static final List<String> STATUSES = List.of("OK", "WARN", "FAIL", "UNDEFINED");
+  private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
+      .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
+      .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+      .build())
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+      .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS);
+
+  private HeartbeatParser() {
+  }
+
+  /** Parses and validates a body; throws {@link ApiError} 400 naming the first bad field. */
+  public static HeartbeatBody parse(byte[] body) {
+    ObjectNode root = readObject(body);
+    String id = text(root, "id", true, MAX_ID);
+    String version = text(root, "version", true, MAX_TEXT);
+    ObjectNode extras = JsonNodeFactory.instance.objectNode();
+    Long schema = integer(root, "schema", 1);
+    extras.put("schema", schema == null ? 1 : schema);
+    Long last = integer(root, "last", 0);
+    if (last != null) {
+      extras.put("last", last);
+    }
+    String hostname = text(root, "hostname", false, MAX_TEXT);
+    ArrayNode configurations = configurations(root);
+    ObjectNode statistics = statistics(root);
+    String status = enumeration(root, "status", STATUSES);
+    String logs = null;
+    if (present(root, "logs")) {
+      LogLimits.Kept kept = LogLimits.apply(logEntries(root.get("logs")));
+      logs = kept.entries().toString();
+      if (kept.dropped() > 0) {
+        extras.put("logsDropped", kept.dropped());
+      }
+    }
+    return new HeartbeatBody(id, version, hostname, status == null ? null : status.toLowerCase(Locale.ROOT),
+        statistics == null ? null : statistics.toString(), configurations.toString(), logs, extras.toString());
+  }
+
+  private static ObjectNode readObject(byte[] body) {
+    if (body == null || body.length == 0) {
+      throw new ApiError(400, "invalid_request", "The request body is empty; expected a heartbeat JSON object",
+          null, null);
+    }
+    JsonNode root;
+    try {
+      root = JSON.readTree(body);
+    } catch (StreamConstraintsException e) {
+      throw new ApiError(400, "invalid_request",
+          "The request body is nested deeper than " + MAX_DEPTH + " levels", null, null);
+    } catch (JsonProcessingException e) {
+      String where = e.getLocation() == null ? ""
+          : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+      throw new ApiError(400, "invalid_request", "The request body is not valid UTF-8 JSON" + where, null, null);
+    } catch (IOException e) {
+      throw new ApiError(400, "invalid_request", "The request body could not be read", null, null);
+    }
+    if (!(root instanceof ObjectNode object)) {
+      throw new ApiError(400, "invalid_request", "The request body must be a JSON object", null, null);
+    }
+    return object;
+  }
+
+  /** Absent and JSON null are the same: the agent did not include the field. */
+  private static boolean present(JsonNode parent, String field) {
+    JsonNode value = parent.get(field);
+    return value != null && !value.isNull();
+  }
+
+  private static String text(JsonNode parent, String field, boolean required, int maxLength) {
+    return text(parent, field, field, required, maxLength);
+  }
+
+  private static String text(JsonNode parent, String field, String path, boolean required, int maxLength) {
+    if (!present(parent, field)) {
+      if (required) {
+        throw ApiError.badRequest(path, path + " is required");
+      }
+      return null;
+    }
+    JsonNode value = parent.get(field);
+    if (!value.isTextual()) {
+      throw ApiError.badRequest(path, path + " must be a string");
+    }
+    String text = value.textValue();
+    if (required && text.isBlank()) {
+      throw ApiError.badRequest(path, path + " must not be empty");
+    }
+    if (text.length() > maxLength) {
+      throw ApiError.badRequest(path, path + " must be at most " + maxLength + " characters");
+    }
+    return text;
+  }
+
+  private static Long integer(JsonNode parent, String field, long min) {
+    return integer(parent, field, field, min);
+  }
+
+  private static Long integer(JsonNode parent, String field, String path, long min) {
+    if (!present(parent, field)) {
+      return null;
+    }
+    JsonNode value = parent.get(field);
+    if (!value.isIntegralNumber() || !value.canConvertToLong()) {
+      throw ApiError.badRequest(path, path + " must be an integer");
+    }
+    long number = value.longValue();
+    if (number < min) {
+      throw ApiError.badRequest(path, path + " must be at least " + min);
+    }
+    return number;
+  }
+
+  private static String enumeration(JsonNode parent, String field, List<String> allowed) {
+    return enumeration(parent, field, field, allowed);
+  }
+
+  private static String enumeration(JsonNode parent, String field, String path, List<String> allowed) {
+    String value = text(parent, field, path, false, MAX_TEXT);
+    if (value != null && !allowed.contains(value)) {
+      throw ApiError.badRequest(path, path + " must be one of " + String.join(", ", allowed));
+    }
+    return value;
+  }
+
+  private static ArrayNode configurations(JsonNode root) {
+    if (!present(root, "configurations")) {
+      return JsonNodeFactory.instance.arrayNode();
+    }
+    JsonNode value = root.get("configurations");
+    if (!value.isArray()) {
+      throw ApiError.badRequest("configurations", "configurations must be an array of strings");
+    }
+    if (value.size() > MAX_CONFIGURATIONS) {
+      throw ApiError.badRequest("configurations", "configurations may list at most " + MAX_CONFIGURATIONS
+          + " sources");
+    }
+    for (int i = 0; i < value.size(); i++) {
+      JsonNode item = value.get(i);
+      String path = "configurations[" + i + "]";
+      if (!item.isTextual()) {
+        throw ApiError.badRequest(path, path + " must be a string");
+      }
+      if (item.textValue().length() > MAX_CONFIGURATION) {
+        throw ApiError.badRequest(path, path + " must be at most " + MAX_CONFIGURATION + " characters");
+      }
+    }
+    return (ArrayNode) value;
+  }
+
+  private static ObjectNode statistics(JsonNode root) {
+    if (!present(root, "statistics")) {
+      return null;
+    }
+    JsonNode value = root.get("statistics");
+    if (!value.isObject()) {
+      throw ApiError.badRequest("statistics", "statistics must be an object with errors, warnings and metrics");
+    }
+    ObjectNode kept = JsonNodeFactory.instance.objectNode();
+    for (String counter : List.of("errors", "warnings", "metrics")) {
+      String path = "statistics." + counter;
+      Long number = integer(value, counter, path, 0);
+      if (number == null) {
+        throw ApiError.badRequest(path, path + " is required");
+      }
+      kept.put(counter, number);
+    }
+    return kept;
+  }
+
+  private static List<LogLimits.Entry> logEntries(JsonNode value) {
+    if (!value.isArray()) {
+      throw ApiError.badRequest("logs", "logs must be an array of log entries");
+    }
+    List<LogLimits.Entry> entries = new ArrayList<>(value.size());
+    for (int i = 0; i < value.size(); i++) {
+      entries.add(logEntry(value.get(i), "logs[" + i + "]", i));
+    }
+    return entries;
+  }
+
+  private static LogLimits.Entry logEntry(JsonNode value, String path, int position) {
+    if (!value.isObject()) {
+      throw ApiError.badRequest(path, path + " must be an object with time, level, source and message");
+    }
+    String time = text(value, "time", path + ".time", true, 64);
+    Instant instant;
+    try {
+      instant = OffsetDateTime.parse(time).toInstant();
+    } catch (DateTimeParseException e) {
+      throw ApiError.badRequest(path + ".time", path + ".time must be an RFC 3339 date-time");
+    }
+    String level = enumeration(value, "level", path + ".level", LEVELS);
+    if (level == null) {
+      throw ApiError.badRequest(path + ".level", path + ".level is required");
+    }
+    String source = text(value, "source", path + ".source", false, MAX_TEXT);
+    if (source == null) {
+      throw ApiError.badRequest(path + ".source", path + ".source is required");
+    }
+    if (!present(value, "message") || !value.get("message").isTextual()) {
+      throw ApiError.badRequest(path + ".message", path + ".message is required and must be a string");
+    }
+    ObjectNode entry = JsonNodeFactory.instance.objectNode()
+        .put("time", time)
+        .put("level", level)
+        .put("source", source);
+    if (present(value, "attributes")) {
+      if (!value.get("attributes").isObject()) {
+        throw ApiError.badRequest(path + ".attributes", path + ".attributes must be an object");
+      }
+      entry.set("attributes", value.get("attributes"));
+    }
+    entry.put("message", value.get("message").textValue());
+    return new LogLimits.Entry(entry, LEVELS.indexOf(level), instant, position);
+  }
+}

@@ -1,0 +1,118 @@
+package io.heartgate.heartbeat;
+
+import io.heartgate.store.Dialect;
+import io.heartgate.store.Store;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Writes a batch of coalesced heartbeats in one transaction: the narrow agents row of every agent, and the big
+ * part of its latest heartbeat (configurations, logs) only where that changed. On PostgreSQL each table takes
+ * one multi-row upsert over unnest(); on SQLite (in-process, no round trips) one JDBC batch per table.
+ */
+final class HeartbeatRepository {
+  private static final String AGENT_COLUMNS =
+      "id, hostname, ip, version, reported_status, statistics, first_seen, last_seen, heartbeats";
+  private static final String AGENT_UPDATE = " ON CONFLICT (id) DO UPDATE SET hostname = excluded.hostname, "
+      + "ip = excluded.ip, version = excluded.version, reported_status = excluded.reported_status, "
+      + "statistics = excluded.statistics, last_seen = %s(agents.last_seen, excluded.last_seen), "
+      + "heartbeats = agents.heartbeats + excluded.heartbeats";
+  private static final String POSTGRES_AGENTS = "INSERT INTO agents (" + AGENT_COLUMNS + ") "
+      + "SELECT id, hostname, ip, version, reported_status, statistics, seen, seen, heartbeats "
+      + "FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[], "
+      + "$8::bigint[]) AS t(id, hostname, ip, version, reported_status, statistics, seen, heartbeats) ORDER BY id"
+      + AGENT_UPDATE.formatted("GREATEST");
+  private static final String SQLITE_AGENTS = "INSERT INTO agents (" + AGENT_COLUMNS + ") "
+      + "VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8)" + AGENT_UPDATE.formatted("MAX");
+
+  // The big columns are rewritten only when they differ from what is stored (and the row is then left alone).
+  private static final String DETAIL_UPDATE = " ON CONFLICT (agent_id) DO UPDATE SET "
+      + "configurations = excluded.configurations, logs = excluded.logs, payload = excluded.payload, "
+      + "received_at = excluded.received_at WHERE "
+      + "agent_heartbeats.configurations IS DISTINCT FROM excluded.configurations "
+      + "OR agent_heartbeats.logs IS DISTINCT FROM excluded.logs "
+      + "OR agent_heartbeats.payload IS DISTINCT FROM excluded.payload";
+  private static final String POSTGRES_DETAILS =
+      "INSERT INTO agent_heartbeats (agent_id, configurations, logs, payload, received_at) "
+      + "SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[]) ORDER BY 1"
+      + DETAIL_UPDATE;
+  private static final String SQLITE_DETAILS =
+      "INSERT INTO agent_heartbeats (agent_id, configurations, logs, payload, received_at) "
+      + "VALUES ($1, $2, $3, $4, $5)" + DETAIL_UPDATE;
+
+  /** The newest heartbeat of an agent and how many acknowledged heartbeats it stands for. */
+  record Coalesced(AgentHeartbeat latest, int count) {
+  }
+
+  private final Store store;
+
+  HeartbeatRepository(Store store) {
+    this.store = store;
+  }
+
+  /**
+   * Writes the batch, whose agents are distinct and sorted by id (so that concurrent batches of several nodes
+   * lock rows in the same order and cannot deadlock).
+   */
+  Future<Void> write(List<Coalesced> batch) {
+    return store.inTransaction(connection -> store.dialect() == Dialect.POSTGRES
+        ? writePostgres(connection, batch)
+        : writeSqlite(connection, batch));
+  }
+
+  private Future<Void> writePostgres(SqlConnection connection, List<Coalesced> batch) {
+    int n = batch.size();
+    String[] ids = new String[n];
+    String[] hostnames = new String[n];
+    String[] ips = new String[n];
+    String[] versions = new String[n];
+    String[] statuses = new String[n];
+    String[] statistics = new String[n];
+    Long[] seen = new Long[n];
+    Long[] counts = new Long[n];
+    String[] configurations = new String[n];
+    String[] logs = new String[n];
+    String[] extras = new String[n];
+    for (int i = 0; i < n; i++) {
+      AgentHeartbeat hb = batch.get(i).latest();
+      HeartbeatBody body = hb.body();
+      ids[i] = body.id();
+      hostnames[i] = body.hostname();
+      ips[i] = hb.ip();
+      versions[i] = body.version();
+      statuses[i] = body.reportedStatus();
+      statistics[i] = body.statistics();
+      seen[i] = hb.receivedAt();
+      counts[i] = (long) batch.get(i).count();
+      configurations[i] = body.configurations();
+      logs[i] = body.logs();
+      extras[i] = body.extras();
+    }
+    Tuple agents = Tuple.tuple().addArrayOfString(ids).addArrayOfString(hostnames).addArrayOfString(ips)
+        .addArrayOfString(versions).addArrayOfString(statuses).addArrayOfString(statistics)
+        .addArrayOfLong(seen).addArrayOfLong(counts);
+    Tuple details = Tuple.tuple().addArrayOfString(ids).addArrayOfString(configurations).addArrayOfString(logs)
+        .addArrayOfString(extras).addArrayOfLong(seen);
+    return connection.preparedQuery(POSTGRES_AGENTS).execute(agents)
+        .compose(written -> connection.preparedQuery(POSTGRES_DETAILS).execute(details))
+        .mapEmpty();
+  }
+
+  private Future<Void> writeSqlite(SqlConnection connection, List<Coalesced> batch) {
+    List<Tuple> agents = new ArrayList<>(batch.size());
+    List<Tuple> details = new ArrayList<>(batch.size());
+    for (Coalesced coalesced : batch) {
+      AgentHeartbeat hb = coalesced.latest();
+      HeartbeatBody body = hb.body();
+      agents.add(Tuple.of(body.id(), body.hostname(), hb.ip(), body.version(), body.reportedStatus(),
+          body.statistics(), hb.receivedAt(), (long) coalesced.count()));
+      details.add(Tuple.of(body.id(), body.configurations(), body.logs(), body.extras(), hb.receivedAt()));
+    }
+    return store.batch(connection, SQLITE_AGENTS, agents)
+        .compose(written -> store.batch(connection, SQLITE_DETAILS, details))
+        .mapEmpty();
+  }
+}

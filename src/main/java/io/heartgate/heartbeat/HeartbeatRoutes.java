@@ -1,0 +1,51 @@
+package io.heartgate.heartbeat;
+
+import io.heartgate.bus.Addresses;
+import io.heartgate.http.Authenticator;
+import io.heartgate.http.RequestBody;
+import io.heartgate.http.Routes;
+import io.heartgate.settings.AuthGroup;
+import io.heartgate.settings.TrustedProxies;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+
+/**
+ * {@code POST /agents/heartbeat}: authenticate, validate, hand the heartbeat to the writer and answer 204 once
+ * it is committed. Nothing here blocks or talks SQL.
+ */
+public final class HeartbeatRoutes implements Routes {
+  public static final String PATH = "/agents/heartbeat";
+  static final long MAX_BODY = 1024 * 1024;
+  /** Longer than any healthy group commit; the agent itself gives up after 5 s. */
+  private static final DeliveryOptions WRITE = new DeliveryOptions().setSendTimeout(10_000);
+
+  private final Authenticator auth;
+  private final TrustedProxies proxies;
+
+  public HeartbeatRoutes(Authenticator auth, TrustedProxies proxies) {
+    this.auth = auth;
+    this.proxies = proxies;
+  }
+
+  @Override
+  public void mount(Router router) {
+    router.post(PATH)
+        .handler(BodyHandler.create(false).setBodyLimit(MAX_BODY))
+        .handler(auth.require(AuthGroup.HEARTBEAT, "heartbeat:write"))
+        .handler(this::accept);
+  }
+
+  private void accept(RoutingContext ctx) {
+    RequestBody.requireJson(ctx);
+    byte[] body = ctx.body().buffer() == null ? null : ctx.body().buffer().getBytes();
+    AgentHeartbeat heartbeat = new AgentHeartbeat(HeartbeatParser.parse(body),
+        AgentAddress.of(ctx.request(), proxies), System.currentTimeMillis());
+    EventBus bus = ctx.vertx().eventBus();
+    bus.request(Addresses.HEARTBEAT_WRITE, heartbeat, WRITE)
+        .onSuccess(committed -> ctx.response().setStatusCode(204).end())
+        .onFailure(ctx::fail);
+  }
+}
