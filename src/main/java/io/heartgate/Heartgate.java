@@ -18,6 +18,9 @@ import io.heartgate.http.HealthRoutes;
 import io.heartgate.http.Readiness;
 import io.heartgate.http.RouterVerticle;
 import io.heartgate.http.Routes;
+import io.heartgate.reportingrules.ReportingRuleRepository;
+import io.heartgate.reportingrules.ReportingRuleRoutes;
+import io.heartgate.reportingrules.ReportingRuleService;
 import io.heartgate.settings.Settings;
 import io.heartgate.settings.SettingsRoutes;
 import io.heartgate.tokens.OwnerTokenBootstrap;
@@ -133,6 +136,7 @@ public final class Heartgate {
         new AgentRoutes(new AgentRepository(store), auth),
         new UserRoutes(userService, sessions, auth),
         new TokenRoutes(new TokenService(tokens, users, changes, audit), auth),
+        new ReportingRuleRoutes(new ReportingRuleService(new ReportingRuleRepository(store), audit), auth),
         new AuditRoutes(audit, auth),
         new SettingsRoutes(settings, auth));
     return userService.bootstrapOwner(settings.ownerUsername(), settings.ownerPassword())

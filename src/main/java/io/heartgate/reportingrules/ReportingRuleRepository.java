@@ -1,0 +1,153 @@
+package io.heartgate.reportingrules;
+
+import io.heartgate.store.Store;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/** SQL for reporting rules. */
+public final class ReportingRuleRepository {
+  private static final String SELECT = "SELECT id, name, not_reporting_after_seconds, auto_delete_after_seconds, "
+      + "is_default, created_at, updated_at FROM reporting_rules";
+
+  private final Store store;
+
+  public ReportingRuleRepository(Store store) {
+    this.store = store;
+  }
+
+  /**
+   * What an update changes; a null name or threshold keeps the stored one.
+   *
+   * @param setAutoDelete whether {@code autoDeleteAfterSeconds} replaces the stored value (null clears it)
+   * @param makeDefault whether the rule becomes the default; false leaves the flag as it is
+   */
+  public record Changes(String name, Integer notReportingAfterSeconds, boolean setAutoDelete,
+      Integer autoDeleteAfterSeconds, boolean makeDefault) {
+  }
+
+  /** The name is taken, or another request made another rule the default at the same moment. */
+  public static final class Conflict extends RuntimeException {
+    private final boolean onDefault;
+
+    Conflict(boolean onDefault) {
+      super(onDefault ? "default rule changed concurrently" : "reporting rule name taken", null, false, false);
+      this.onDefault = onDefault;
+    }
+
+    public boolean onDefault() {
+      return onDefault;
+    }
+  }
+
+  /** The default rule first, then by name. */
+  public Future<List<ReportingRule>> list() {
+    return store.query(SELECT + " ORDER BY is_default DESC, name").map(ReportingRuleRepository::all);
+  }
+
+  public Future<Optional<ReportingRule>> byId(String id) {
+    return store.query(SELECT + " WHERE id = $1", Tuple.of(id)).map(ReportingRuleRepository::first);
+  }
+
+  /**
+   * Inserts; a default rule takes the flag from the old default in the same transaction. Fails with
+   * {@link Conflict} when the name is taken.
+   */
+  public Future<Void> insert(ReportingRule rule) {
+    return store.<Void>inTransaction(connection -> takeDefaultIf(rule.isDefault(), connection, rule.id(),
+            rule.updatedAt())
+        .compose(ignored -> connection.preparedQuery(store.dialect().sql("INSERT INTO reporting_rules (id, name, "
+                + "not_reporting_after_seconds, auto_delete_after_seconds, is_default, created_at, updated_at) "
+                + "VALUES ($1, $2, $3, $4, $5, $6, $7)"))
+            .execute(Tuple.from(new Object[] {rule.id(), rule.name(), rule.notReportingAfterSeconds(),
+                rule.autoDeleteAfterSeconds(), rule.isDefault() ? 1 : 0, rule.createdAt(), rule.updatedAt()})))
+        .mapEmpty())
+        .recover(ReportingRuleRepository::asConflict);
+  }
+
+  /**
+   * Applies the changes in one transaction (a rule made default takes the flag from the old default); false
+   * when there is no such rule. Fails with {@link Conflict} when the new name is taken.
+   */
+  public Future<Boolean> update(String id, Changes changes, long now) {
+    return store.inTransaction(connection -> takeDefaultIf(changes.makeDefault(), connection, id, now)
+        // Written as one statement from the request's fields, not a read-modify-write, so two concurrent
+        // updates of different fields both land.
+        .compose(ignored -> connection.preparedQuery(store.dialect().sql("UPDATE reporting_rules SET "
+                + "name = COALESCE(CAST($2 AS TEXT), name), "
+                + "not_reporting_after_seconds = COALESCE(CAST($3 AS INTEGER), not_reporting_after_seconds), "
+                + "auto_delete_after_seconds = CASE WHEN $4 = 1 THEN CAST($5 AS INTEGER) "
+                + "ELSE auto_delete_after_seconds END, "
+                + "is_default = CASE WHEN $6 = 1 THEN 1 ELSE is_default END, "
+                + "updated_at = $7 WHERE id = $1"))
+            .execute(Tuple.from(new Object[] {id, changes.name(), changes.notReportingAfterSeconds(),
+                changes.setAutoDelete() ? 1 : 0, changes.autoDeleteAfterSeconds(), changes.makeDefault() ? 1 : 0,
+                now})))
+        // An unknown id must not leave the old default cleared: fail, so the transaction rolls back.
+        .compose(rows -> rows.rowCount() > 0 ? Future.succeededFuture(true)
+            : Future.<Boolean>failedFuture(new NoSuchRule())))
+        .recover(e -> e instanceof NoSuchRule ? Future.succeededFuture(false) : asConflict(e));
+  }
+
+  /**
+   * Deletes a rule unless it is the default; false when nothing was deleted (no such rule, or the default).
+   * Agents on the deleted rule get a NULL rule, which means the default (ON DELETE SET NULL).
+   */
+  public Future<Boolean> deleteUnlessDefault(String id) {
+    return store.query("DELETE FROM reporting_rules WHERE id = $1 AND is_default = 0", Tuple.of(id))
+        .map(rows -> rows.rowCount() > 0);
+  }
+
+  /**
+   * Clears the default flag of every other rule first: the partial unique index allows one default at a time,
+   * checked per statement.
+   */
+  private Future<Void> takeDefaultIf(boolean makeDefault, SqlConnection connection, String id, long now) {
+    if (!makeDefault) {
+      return Future.succeededFuture();
+    }
+    return connection.preparedQuery(store.dialect().sql(
+            "UPDATE reporting_rules SET is_default = 0, updated_at = $2 WHERE is_default = 1 AND id <> $1"))
+        .execute(Tuple.of(id, now))
+        .mapEmpty();
+  }
+
+  private static <T> Future<T> asConflict(Throwable e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+      String message = String.valueOf(cause.getMessage()).toLowerCase(Locale.ROOT);
+      if (message.contains("unique") || message.contains("duplicate")) {
+        return Future.failedFuture(new Conflict(message.contains("is_default") || message.contains("single_default")));
+      }
+    }
+    return Future.failedFuture(e);
+  }
+
+  /** Rolls back an update of a rule that does not exist. */
+  private static final class NoSuchRule extends RuntimeException {
+    NoSuchRule() {
+      super(null, null, false, false);
+    }
+  }
+
+  private static Optional<ReportingRule> first(RowSet<Row> rows) {
+    return rows.size() == 0 ? Optional.empty() : Optional.of(toRule(rows.iterator().next()));
+  }
+
+  private static List<ReportingRule> all(RowSet<Row> rows) {
+    List<ReportingRule> rules = new ArrayList<>(rows.size());
+    rows.forEach(row -> rules.add(toRule(row)));
+    return rules;
+  }
+
+  private static ReportingRule toRule(Row row) {
+    return new ReportingRule(row.getString("id"), row.getString("name"), row.getInteger("not_reporting_after_seconds"),
+        row.getInteger("auto_delete_after_seconds"), row.getInteger("is_default") == 1, row.getLong("created_at"),
+        row.getLong("updated_at"));
+  }
+}

@@ -1,0 +1,109 @@
+package io.heartgate.reportingrules;
+
+import io.heartgate.audit.AuditEvent;
+import io.heartgate.audit.AuditLog;
+import io.heartgate.auth.Principal;
+import io.heartgate.http.ApiError;
+import io.heartgate.http.ClientInfo;
+import io.vertx.core.Future;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The rules of reporting rules: exactly one default exists at all times, it cannot be deleted or unset, and
+ * making another rule the default moves the flag in one transaction.
+ */
+public final class ReportingRuleService {
+  private static final String TARGET = "reporting-rule";
+
+  private final ReportingRuleRepository rules;
+  private final AuditLog audit;
+
+  public ReportingRuleService(ReportingRuleRepository rules, AuditLog audit) {
+    this.rules = rules;
+    this.audit = audit;
+  }
+
+  /**
+   * A new rule as the caller asks for it, fields already validated.
+   *
+   * @param autoDeleteAfterSeconds null for never
+   */
+  public record NewRule(String name, int notReportingAfterSeconds, Integer autoDeleteAfterSeconds,
+      boolean makeDefault) {
+  }
+
+  /**
+   * A partial update, fields already validated; a null field is left as it is.
+   *
+   * @param setAutoDelete whether {@code autoDeleteAfterSeconds} was given (null then clears it)
+   * @param isDefault true makes the rule the default, false asks it not to be the default
+   */
+  public record Patch(String name, Integer notReportingAfterSeconds, boolean setAutoDelete,
+      Integer autoDeleteAfterSeconds, Boolean isDefault) {
+  }
+
+  public Future<List<ReportingRule>> list() {
+    return rules.list();
+  }
+
+  public Future<ReportingRule> get(String id) {
+    return rules.byId(id).compose(rule -> rule.map(Future::succeededFuture)
+        .orElseGet(() -> Future.failedFuture(notFound())));
+  }
+
+  public Future<ReportingRule> create(Principal actor, NewRule request, ClientInfo client) {
+    long now = System.currentTimeMillis();
+    ReportingRule rule = new ReportingRule(UUID.randomUUID().toString(), request.name(),
+        request.notReportingAfterSeconds(), request.autoDeleteAfterSeconds(), request.makeDefault(), now, now);
+    return rules.insert(rule)
+        .recover(e -> Future.failedFuture(asApiError(e)))
+        .compose(ignored -> audit.record(AuditEvent.of("reporting-rule.create", actor, TARGET, rule.id(),
+            AuditEvent.SUCCESS, client)))
+        .compose(ignored -> get(rule.id()));
+  }
+
+  public Future<ReportingRule> update(Principal actor, String id, Patch patch, ClientInfo client) {
+    return get(id)
+        .compose(current -> {
+          // Unsetting leaves no default; the operator must pick the new default, which moves the flag.
+          if (current.isDefault() && Boolean.FALSE.equals(patch.isDefault())) {
+            return Future.failedFuture(ApiError.conflict("default_rule_required", "Reporting rule " + current.name()
+                + " is the default and a default rule must always exist: make another rule the default instead"));
+          }
+          ReportingRuleRepository.Changes changes = new ReportingRuleRepository.Changes(patch.name(),
+              patch.notReportingAfterSeconds(), patch.setAutoDelete(), patch.autoDeleteAfterSeconds(),
+              Boolean.TRUE.equals(patch.isDefault()));
+          return rules.update(id, changes, System.currentTimeMillis());
+        })
+        .recover(e -> Future.failedFuture(asApiError(e)))
+        .compose(found -> found ? Future.succeededFuture() : Future.failedFuture(notFound()))
+        .compose(ignored -> audit.record(AuditEvent.of("reporting-rule.update", actor, TARGET, id, AuditEvent.SUCCESS,
+            client)))
+        .compose(ignored -> get(id));
+  }
+
+  /** Deletes a rule other than the default; its agents fall back to the default. */
+  public Future<Void> delete(Principal actor, String id, ClientInfo client) {
+    return rules.deleteUnlessDefault(id)
+        .compose(deleted -> deleted ? Future.succeededFuture() : get(id).compose(rule -> Future.failedFuture(
+            ApiError.conflict("default_rule_undeletable", "Reporting rule " + rule.name() + " is the default and "
+                + "cannot be deleted: make another rule the default first"))))
+        .compose(ignored -> audit.record(AuditEvent.of("reporting-rule.delete", actor, TARGET, id, AuditEvent.SUCCESS,
+            client)));
+  }
+
+  private static ApiError notFound() {
+    return ApiError.notFound("No such reporting rule");
+  }
+
+  private static Throwable asApiError(Throwable e) {
+    if (e instanceof ReportingRuleRepository.Conflict conflict) {
+      return conflict.onDefault()
+          ? ApiError.conflict("default_rule_conflict", "Another request changed the default reporting rule at the "
+              + "same time; try again")
+          : ApiError.conflict("reporting_rule_name_conflict", "A reporting rule with this name already exists");
+    }
+    return e;
+  }
+}
