@@ -21,7 +21,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Every route of tokens, users, audit and settings × every role × a session, a token holding the route's
+ * Every route of tokens, users, reporting rules, audit and settings × every role × a session, a token holding the route's
  * permission and a token without it, and no credentials at all: the exact status of each.
  */
 class AuthorizationMatrixTest {
@@ -57,6 +57,13 @@ class AuthorizationMatrixTest {
       Supplier<String> freshUser = () -> Team.addUser(gateway, owner, "u" + UNIQUE.incrementAndGet(), "viewer").id();
       String viewerId = team.member("viewer").id();
       String managerId = team.member("manager").id();
+      Supplier<String> freshRule = () -> {
+        Reply rule = gateway.post("/api/reporting-rules", owner, new JsonObject()
+            .put("name", "rule-" + UNIQUE.incrementAndGet()).put("notReportingAfterSeconds", 120));
+        assertEquals(201, rule.status(), rule.toString());
+        return rule.json().getString("id");
+      };
+      String ruleId = freshRule.get();
 
       List<Route> routes = List.of(
           new Route("GET", () -> "/api/auth/me", () -> null, false, 200, 200, 200, 200),
@@ -81,6 +88,13 @@ class AuthorizationMatrixTest {
           new Route("PATCH", () -> "/api/users/" + viewerId, () -> new JsonObject().put("status", "active"), true,
               200, 200, 403, 403),
           new Route("DELETE", () -> "/api/users/" + freshUser.get(), () -> null, true, 204, 204, 403, 403),
+          new Route("GET", () -> "/api/reporting-rules", () -> null, true, 200, 200, 200, 200),
+          new Route("POST", () -> "/api/reporting-rules", () -> new JsonObject()
+              .put("name", "r" + UNIQUE.incrementAndGet()).put("notReportingAfterSeconds", 60), true, 201, 201, 201, 403),
+          new Route("GET", () -> "/api/reporting-rules/" + ruleId, () -> null, true, 200, 200, 200, 200),
+          new Route("PATCH", () -> "/api/reporting-rules/" + ruleId,
+              () -> new JsonObject().put("notReportingAfterSeconds", 90), true, 200, 200, 200, 403),
+          new Route("DELETE", () -> "/api/reporting-rules/" + freshRule.get(), () -> null, true, 204, 204, 204, 403),
           new Route("GET", () -> "/api/audit", () -> null, true, 200, 200, 403, 403),
           new Route("GET", () -> "/api/settings", () -> null, true, 200, 200, 403, 403),
           // Last: it ends the session the other routes use.
