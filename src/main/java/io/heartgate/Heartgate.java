@@ -152,6 +152,10 @@ public final class Heartgate {
     return settings;
   }
 
+  public String nodeId() {
+    return nodeId;
+  }
+
   /**
    * Stops within about ten seconds: report not ready, stop accepting and finish in-flight requests, drain
    * the heartbeat writer, close the store, then Vert.x.

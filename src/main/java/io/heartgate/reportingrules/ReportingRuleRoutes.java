@@ -17,9 +17,9 @@ import java.math.BigInteger;
 /** HTTP ↔ JSON for {@code /api/reporting-rules}, in the {@code reporting-rules} authentication group. */
 public final class ReportingRuleRoutes implements Routes {
   private static final int MAX_NAME = 255;
-  private static final long MIN_NOT_REPORTING = 10;
+  private static final long MIN_NOT_REPORTING = 1;
   private static final long MAX_NOT_REPORTING = 31_536_000; // one year
-  private static final long MIN_AUTO_DELETE = 60;
+  private static final long MIN_AUTO_DELETE = 1;
   private static final long MAX_AUTO_DELETE = 315_360_000; // ten years
 
   private static final String NAME = "name";

@@ -238,7 +238,7 @@ class ReportingRulesTest {
       cases.add(new Invalid(method, base.copy().put("name", "   "), "name"));
       cases.add(new Invalid(method, base.copy().put("name", "x".repeat(256)), "name"));
       cases.add(new Invalid(method, base.copy().put("name", 42), "name"));
-      cases.add(new Invalid(method, base.copy().put("notReportingAfterSeconds", 9), "notReportingAfterSeconds"));
+      cases.add(new Invalid(method, base.copy().put("notReportingAfterSeconds", 0), "notReportingAfterSeconds"));
       cases.add(new Invalid(method, base.copy().put("notReportingAfterSeconds", 31_536_001),
           "notReportingAfterSeconds"));
       cases.add(new Invalid(method, base.copy().put("notReportingAfterSeconds", -180), "notReportingAfterSeconds"));
@@ -246,7 +246,7 @@ class ReportingRulesTest {
       cases.add(new Invalid(method, base.copy().put("notReportingAfterSeconds", "120"), "notReportingAfterSeconds"));
       cases.add(new Invalid(method, base.copy().put("notReportingAfterSeconds", Long.MAX_VALUE),
           "notReportingAfterSeconds"));
-      cases.add(new Invalid(method, base.copy().put("autoDeleteAfterSeconds", 59), "autoDeleteAfterSeconds"));
+      cases.add(new Invalid(method, base.copy().put("autoDeleteAfterSeconds", -5), "autoDeleteAfterSeconds"));
       cases.add(new Invalid(method, base.copy().put("autoDeleteAfterSeconds", 315_360_001), "autoDeleteAfterSeconds"));
       cases.add(new Invalid(method, base.copy().put("autoDeleteAfterSeconds", 0), "autoDeleteAfterSeconds"));
       cases.add(new Invalid(method, base.copy().put("autoDeleteAfterSeconds", true), "autoDeleteAfterSeconds"));

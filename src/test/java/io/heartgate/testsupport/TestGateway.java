@@ -45,6 +45,11 @@ public final class TestGateway implements AutoCloseable {
     return "postgres://" + credentials + "@" + pg.host() + ":" + pg.port() + "/" + pg.database();
   }
 
+  /** The node's id, as it signs the records of cluster-wide jobs. */
+  public String nodeId() {
+    return node.nodeId();
+  }
+
   public URI api(String path) {
     return URI.create("http://127.0.0.1:" + apiPort + path);
   }
