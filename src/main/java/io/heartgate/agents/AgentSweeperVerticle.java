@@ -1,5 +1,6 @@
 package io.heartgate.agents;
 
+import io.heartgate.store.AdvisoryLock;
 import io.heartgate.store.Leadership;
 import io.heartgate.store.Store;
 import io.vertx.core.Future;
@@ -16,7 +17,6 @@ import java.util.logging.Logger;
  */
 public final class AgentSweeperVerticle extends VerticleBase {
   public static final String RECORD_KEY = "agent_sweep.last_run";
-  private static final long LOCK_KEY = 0x48656172_74676174L;
   private static final Logger LOG = Logger.getLogger(AgentSweeperVerticle.class.getName());
 
   private final Store store;
@@ -38,7 +38,7 @@ public final class AgentSweeperVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    leadership = new Leadership(vertx, store, LOCK_KEY);
+    leadership = new Leadership(vertx, store, AdvisoryLock.AGENT_SWEEP);
     timer = vertx.setPeriodic(intervalMs, intervalMs, ignored -> tick());
     return Future.succeededFuture();
   }

@@ -14,13 +14,13 @@ import io.vertx.sqlclient.Tuple;
 public final class Leadership {
   private final Vertx vertx;
   private final Store store;
-  private final long key;
+  private final AdvisoryLock lock;
   private SqlConnection held;
 
-  public Leadership(Vertx vertx, Store store, long key) {
+  public Leadership(Vertx vertx, Store store, AdvisoryLock lock) {
     this.vertx = vertx;
     this.store = store;
-    this.key = key;
+    this.lock = lock;
   }
 
   /** Whether this node leads now, taking the lead when nobody holds it. */
@@ -32,7 +32,7 @@ public final class Leadership {
       return Future.succeededFuture(true);
     }
     return PgConnection.connect(vertx, store.postgresOptions()).compose(connection ->
-        connection.preparedQuery("SELECT pg_try_advisory_lock($1)").execute(Tuple.of(key))
+        connection.preparedQuery("SELECT pg_try_advisory_lock($1)").execute(Tuple.of(lock.key()))
             .map(rows -> rows.iterator().next().getBoolean(0))
             .compose(acquired -> {
               if (!acquired) {

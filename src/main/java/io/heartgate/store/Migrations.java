@@ -26,8 +26,6 @@ public final class Migrations {
   /** The migrations in order; each has one file per dialect, db/&lt;dialect&gt;/&lt;name&gt;.sql. */
   static final List<String> NAMES = List.of("V1__initial_schema");
 
-  /** Any constant shared by every node; it only has to differ from other advisory locks in the database. */
-  private static final long POSTGRES_LOCK_KEY = 0x4865617274676174L;
   private static final Logger LOG = Logger.getLogger(Migrations.class.getName());
 
   /** One migration: its version, its name and the statements of its file. */
@@ -60,7 +58,7 @@ public final class Migrations {
 
   private static Future<?> lock(Dialect dialect, SqlConnection connection) {
     return dialect == Dialect.POSTGRES
-        ? connection.query("SELECT pg_advisory_xact_lock(" + POSTGRES_LOCK_KEY + ")").execute()
+        ? connection.query("SELECT pg_advisory_xact_lock(" + AdvisoryLock.MIGRATIONS.key() + ")").execute()
         : Future.succeededFuture();
   }
 

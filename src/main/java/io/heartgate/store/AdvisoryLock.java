@@ -1,0 +1,22 @@
+package io.heartgate.store;
+
+/**
+ * Every PostgreSQL advisory lock Heartgate takes, with its key, so that no two purposes can share one: a
+ * migration lock equal to a job's leadership lock would keep every other node from starting while a leader lives.
+ */
+public enum AdvisoryLock {
+  /** Held for the migration transaction of a starting node. */
+  MIGRATIONS(0x4865617274676174L),
+  /** Held by the node that runs the agent auto-delete job. */
+  AGENT_SWEEP(0x4865617274676175L);
+
+  private final long key;
+
+  AdvisoryLock(long key) {
+    this.key = key;
+  }
+
+  public long key() {
+    return key;
+  }
+}
