@@ -1,0 +1,248 @@
+package io.heartgate.agents;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.heartgate.heartbeat.HeartbeatRoutes;
+import io.heartgate.testsupport.Credentials;
+import io.heartgate.testsupport.Poll;
+import io.heartgate.testsupport.Reply;
+import io.heartgate.testsupport.StoreKind;
+import io.heartgate.testsupport.Team;
+import io.heartgate.testsupport.TelegrafAgent;
+import io.heartgate.testsupport.TestGateway;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** GET /api/agents (filters, sorting, keyset pages), the summary, and removing an agent, on both stores. */
+class AgentListingTest {
+  @TempDir
+  Path tempDir;
+  private TestGateway gateway;
+  private Credentials owner;
+  private Credentials viewer;
+  private String agentToken;
+
+  private void start(StoreKind kind) throws Exception {
+    gateway = TestGateway.start(kind.freshStore(tempDir));
+    Team team = Team.create(gateway);
+    owner = team.session("owner");
+    viewer = team.session("viewer");
+    agentToken = team.token(owner, "fleet", "telegraf-agent").getString("token");
+  }
+
+  @AfterEach
+  void stop() {
+    if (gateway != null) {
+      gateway.close();
+    }
+  }
+
+  private void heartbeat(JsonObject body) {
+    int status = TelegrafAgent.post(gateway.heartbeatListener(HeartbeatRoutes.PATH), agentToken, body.encode())
+        .statusCode();
+    assertEquals(204, status, body.encode());
+  }
+
+  /** Waits for the clock to move on, so that heartbeats sent one after the other have distinct lastSeen. */
+  private static void nextMillisecond() {
+    long now = System.currentTimeMillis();
+    Poll.until(Duration.ofSeconds(1), "the clock to move", () -> System.currentTimeMillis() > now);
+  }
+
+  private void heartbeat(String id) {
+    heartbeat(new JsonObject(TelegrafAgent.heartbeat(id)));
+  }
+
+  private JsonObject list(String query) {
+    Reply reply = gateway.get("/api/agents" + query, viewer);
+    assertEquals(200, reply.status(), reply.toString());
+    return reply.json();
+  }
+
+  private static List<String> ids(JsonObject page) {
+    List<String> ids = new ArrayList<>();
+    page.getJsonArray("agents").forEach(agent -> ids.add(((JsonObject) agent).getString("id")));
+    return ids;
+  }
+
+  /** Walks every page of a listing and returns the ids in the order served. */
+  private List<String> walk(String query) {
+    List<String> seen = new ArrayList<>();
+    String cursor = null;
+    do {
+      String page = query + (cursor == null ? "" : "&cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8));
+      JsonObject json = list(page);
+      seen.addAll(ids(json));
+      cursor = json.getString("nextCursor");
+    } while (cursor != null);
+    return seen;
+  }
+
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void pagesByIdStayExactWhileHeartbeatsKeepArriving(StoreKind kind) throws Exception {
+    start(kind);
+    List<String> fleet = new ArrayList<>();
+    for (int i = 0; i < 120; i++) {
+      fleet.add(String.format("agent-%03d", i));
+      heartbeat(fleet.get(i));
+    }
+    AtomicBoolean paging = new AtomicBoolean(true);
+    AtomicInteger sent = new AtomicInteger();
+    Thread traffic = new Thread(() -> {
+      while (paging.get()) {
+        int n = sent.getAndIncrement();
+        // Known agents move their lastSeen; new ones sort before and after the known ids.
+        heartbeat(n % 3 == 0 ? "aaa-new-" + n : n % 3 == 1 ? "zzz-new-" + n : fleet.get(n % fleet.size()));
+      }
+    }, "heartbeat-traffic");
+    traffic.start();
+    List<String> served;
+    try {
+      served = walk("?sortBy=id&sortOrder=asc&limit=7");
+    } finally {
+      paging.set(false);
+      traffic.join();
+    }
+    assertTrue(sent.get() > 0, "heartbeats arrived while paging");
+    List<String> known = served.stream().filter(id -> id.startsWith("agent-")).toList();
+    assertEquals(fleet, known, "every agent that existed throughout appears once, in order");
+    assertEquals(new HashSet<>(served).size(), served.size(), "no agent served twice");
+    List<String> sorted = new ArrayList<>(served);
+    sorted.sort(null);
+    assertEquals(sorted, served);
+  }
+
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void filtersSortingAndSearch(StoreKind kind) throws Exception {
+    start(kind);
+    heartbeat(new JsonObject().put("id", "web-1").put("version", "Telegraf 1.39.3 (git: HEAD@eb37a442)")
+        .put("hostname", "web-frontend").put("status", "OK"));
+    nextMillisecond();
+    heartbeat(new JsonObject().put("id", "db_1").put("version", "Telegraf 1.39.3 (git: HEAD@eb37a442)")
+        .put("hostname", "database").put("status", "FAIL"));
+    nextMillisecond();
+    heartbeat(new JsonObject().put("id", "dbx1").put("version", "Telegraf 1.37.0").put("hostname", "cache")
+        .put("status", "WARN"));
+    nextMillisecond();
+    heartbeat(new JsonObject().put("id", "edge").put("version", "Telegraf 1.37.0"));
+
+    assertEquals(List.of("db_1"), ids(list("?status=fail")));
+    assertEquals(List.of("edge"), ids(list("?status=undefined")));
+    assertEquals(List.of("web-1"), ids(list("?search=FRONT")), "search ignores case and reads the hostname");
+    assertEquals(List.of("db_1"), ids(list("?search=db_")), "_ is a literal character, not a wildcard");
+    assertEquals(4, ids(list("?search=127.0.0")).size(), "search reads the address");
+    assertEquals(List.of(), ids(list("?search=%25")), "% is literal too");
+    assertEquals(List.of("web-1", "edge", "dbx1", "db_1"), ids(list("?sortBy=id&sortOrder=desc")));
+    assertEquals(List.of("edge", "dbx1", "db_1", "web-1"), ids(list("?sortBy=hostname")),
+        "no hostname sorts first");
+    assertEquals(List.of("edge", "dbx1", "db_1", "web-1"), ids(list("?sortBy=lastSeen&sortOrder=desc")));
+    assertEquals(List.of("db_1", "web-1", "edge", "dbx1"), ids(list("?sortBy=status")));
+    assertEquals(List.of("dbx1", "db_1"), walk("?sortBy=lastSeen&sortOrder=desc&limit=1&search=db"),
+        "pages of one, on a numeric key, with a filter");
+
+    JsonObject summary = gateway.get("/api/agents/summary", viewer).json();
+    assertEquals(4L, summary.getLong("total"));
+    assertEquals(new JsonObject().put("ok", 1L).put("warn", 1L).put("fail", 1L).put("undefined", 1L)
+        .put("not_reporting", 0L), summary.getJsonObject("status"));
+    assertEquals(new JsonArray()
+            .add(new JsonObject().put("version", "1.37.0").put("count", 2L))
+            .add(new JsonObject().put("version", "1.39.3").put("count", 2L)),
+        summary.getJsonArray("telegrafVersion"), "builds of one release count together");
+    assertEquals(new JsonObject().put("lt5m", 4L).put("lt30m", 0L).put("lt1h", 0L).put("lt12h", 0L)
+        .put("lt24h", 0L).put("older", 0L), summary.getJsonObject("lastReported"));
+  }
+
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void badListingParametersAre400(StoreKind kind) throws Exception {
+    start(kind);
+    for (int i = 0; i < 3; i++) {
+      heartbeat("agent-" + i);
+    }
+    String idCursor = list("?limit=1").getString("nextCursor");
+    assertNotNull(idCursor);
+    String[][] cases = {
+        {"?status=sleeping", "status"},
+        {"?sortBy=ip", "sortBy"},
+        {"?sortOrder=up", "sortOrder"},
+        {"?limit=0", "limit"},
+        {"?limit=1001", "limit"},
+        {"?limit=ten", "limit"},
+        {"?search=" + "s".repeat(256), "search"},
+        {"?cursor=not-a-cursor", "cursor"},
+        {"?cursor=" + idCursor + "&sortBy=lastSeen", "cursor"},
+        {"?cursor=" + idCursor + "&sortOrder=desc", "cursor"},
+    };
+    for (String[] bad : cases) {
+      Reply reply = gateway.get("/api/agents" + bad[0], viewer);
+      assertEquals(400, reply.status(), bad[0] + ": " + reply);
+      assertEquals(bad[1], reply.json().getJsonObject("details").getString("field"), bad[0]);
+    }
+    assertEquals(List.of("agent-1"), ids(list("?limit=1&cursor=" + idCursor)), "the cursor itself is fine");
+  }
+
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void deletingAnAgentRemovesItAndItsLatestHeartbeat(StoreKind kind) throws Exception {
+    start(kind);
+    heartbeat("doomed");
+    heartbeat("kept");
+    assertEquals(403, gateway.call("DELETE", "/api/agents/doomed", viewer, null).status());
+    assertEquals(204, gateway.call("DELETE", "/api/agents/doomed", owner, null).status());
+    assertEquals(404, gateway.get("/api/agents/doomed", viewer).status());
+    Reply latest = gateway.get("/api/heartbeat/agent/doomed/latest-heartbeat", viewer);
+    assertEquals(404, latest.status());
+    assertEquals("not_found", latest.error());
+    assertEquals(404, gateway.call("DELETE", "/api/agents/doomed", owner, null).status(), "already gone");
+    assertEquals(List.of("kept"), ids(list("")));
+    assertNull(list("").getString("nextCursor"));
+
+    heartbeat("doomed");
+    assertEquals(1L, gateway.get("/api/agents/doomed", viewer).json().getLong("heartbeats"),
+        "an agent that reports again after removal starts afresh");
+  }
+
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void labelsAndRuleAreSetByPatch(StoreKind kind) throws Exception {
+    start(kind);
+    heartbeat("labelled");
+    Reply patched = gateway.call("PATCH", "/api/agents/labelled", owner,
+        new JsonObject().put("labels", new JsonArray().add("eu-west").add("db")));
+    assertEquals(200, patched.status(), patched.toString());
+    assertEquals(new JsonArray().add("eu-west").add("db"), patched.json().getJsonArray("labels"));
+    heartbeat("labelled");
+    assertEquals(new JsonArray().add("eu-west").add("db"),
+        gateway.get("/api/agents/labelled", viewer).json().getJsonArray("labels"), "heartbeats keep the labels");
+
+    assertEquals(400, gateway.call("PATCH", "/api/agents/labelled", owner,
+        new JsonObject().put("reportingRuleId", "no-such-rule")).status());
+    assertEquals(400, gateway.call("PATCH", "/api/agents/labelled", owner,
+        new JsonObject().put("labels", new JsonArray().add(""))).status());
+    assertEquals(404, gateway.call("PATCH", "/api/agents/ghost", owner,
+        new JsonObject().put("labels", new JsonArray())).status());
+    assertEquals(403, gateway.call("PATCH", "/api/agents/labelled", viewer,
+        new JsonObject().put("labels", new JsonArray())).status());
+    assertEquals(new JsonArray().add("eu-west").add("db"),
+        gateway.get("/api/agents/labelled", viewer).json().getJsonArray("labels"), "refused changes changed nothing");
+  }
+}

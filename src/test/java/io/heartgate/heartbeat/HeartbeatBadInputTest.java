@@ -1,0 +1,182 @@
+package io.heartgate.heartbeat;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.heartgate.testsupport.Credentials;
+import io.heartgate.testsupport.StoreKind;
+import io.heartgate.testsupport.Team;
+import io.heartgate.testsupport.TelegrafAgent;
+import io.heartgate.testsupport.TestGateway;
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every way a heartbeat body can break schema v1 or the request limits: a 400 naming the field (or 413, 415),
+ * and no agent created. Parsing does not touch the store, so one SQLite gateway serves every case.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class HeartbeatBadInputTest {
+  private static final String OK = "\"id\":\"bad-input\",\"version\":\"Telegraf 1.39.3\"";
+  private TestGateway gateway;
+  private Credentials viewer;
+  private Credentials owner;
+  private String agentToken;
+
+  @BeforeAll
+  void start(@TempDir Path tempDir) throws Exception {
+    gateway = TestGateway.start(StoreKind.SQLITE.freshStore(tempDir));
+    Team team = Team.create(gateway);
+    viewer = team.session("viewer");
+    owner = team.session("owner");
+    agentToken = team.token(team.session("owner"), "fleet", "telegraf-agent").getString("token");
+  }
+
+  @AfterAll
+  void stop() {
+    gateway.close();
+  }
+
+  private HttpResponse<String> post(byte[] body) {
+    return TestGateway.send(TelegrafAgent.request(gateway.heartbeatListener(HeartbeatRoutes.PATH), agentToken, body)
+        .build());
+  }
+
+  private void assertNothingStored() {
+    assertEquals(0L, gateway.get("/api/agents/summary", viewer).json().getLong("total"), "no agent was created");
+  }
+
+  static Stream<Arguments> schemaViolations() {
+    String entry = "\"time\":\"2026-11-25T04:32:26Z\",\"level\":\"ERROR\",\"source\":\"inputs.cpu\",\"message\":\"m\"";
+    return Stream.of(
+        Arguments.of("id missing", "{\"version\":\"v\"}", "id"),
+        Arguments.of("id null", "{\"id\":null,\"version\":\"v\"}", "id"),
+        Arguments.of("id a number", "{\"id\":42,\"version\":\"v\"}", "id"),
+        Arguments.of("id empty", "{\"id\":\"  \",\"version\":\"v\"}", "id"),
+        Arguments.of("id too long", "{\"id\":\"" + "x".repeat(257) + "\",\"version\":\"v\"}", "id"),
+        Arguments.of("version missing", "{\"id\":\"a\"}", "version"),
+        Arguments.of("version an object", "{\"id\":\"a\",\"version\":{}}", "version"),
+        Arguments.of("schema a string", "{" + OK + ",\"schema\":\"1\"}", "schema"),
+        Arguments.of("schema zero", "{" + OK + ",\"schema\":0}", "schema"),
+        Arguments.of("last a fraction", "{" + OK + ",\"last\":1.5}", "last"),
+        Arguments.of("last negative", "{" + OK + ",\"last\":-1}", "last"),
+        Arguments.of("last beyond 64 bits", "{" + OK + ",\"last\":99999999999999999999999}", "last"),
+        Arguments.of("hostname a number", "{" + OK + ",\"hostname\":7}", "hostname"),
+        Arguments.of("status unknown", "{" + OK + ",\"status\":\"BROKEN\"}", "status"),
+        Arguments.of("status lower case", "{" + OK + ",\"status\":\"ok\"}", "status"),
+        Arguments.of("configurations a string", "{" + OK + ",\"configurations\":\"a.conf\"}", "configurations"),
+        Arguments.of("configurations item a number", "{" + OK + ",\"configurations\":[\"a\",1]}",
+            "configurations[1]"),
+        Arguments.of("statistics an array", "{" + OK + ",\"statistics\":[]}", "statistics"),
+        Arguments.of("statistics without metrics", "{" + OK + ",\"statistics\":{\"errors\":0,\"warnings\":0}}",
+            "statistics.metrics"),
+        Arguments.of("statistics negative", "{" + OK + ",\"statistics\":{\"errors\":-1,\"warnings\":0,\"metrics\":0}}",
+            "statistics.errors"),
+        Arguments.of("statistics a string", "{" + OK
+            + ",\"statistics\":{\"errors\":0,\"warnings\":\"2\",\"metrics\":0}}", "statistics.warnings"),
+        Arguments.of("logs an object", "{" + OK + ",\"logs\":{}}", "logs"),
+        Arguments.of("log entry a string", "{" + OK + ",\"logs\":[\"oops\"]}", "logs[0]"),
+        Arguments.of("log time not RFC 3339", "{" + OK + ",\"logs\":[{" + entry.replace("2026-11-25T04:32:26Z",
+            "yesterday") + "}]}", "logs[0].time"),
+        Arguments.of("log level unknown", "{" + OK + ",\"logs\":[{" + entry + "},{" + entry.replace("ERROR", "FATAL")
+            + "}]}", "logs[1].level"),
+        Arguments.of("log source missing", "{" + OK + ",\"logs\":[{" + entry.replace("\"source\":\"inputs.cpu\",", "")
+            + "}]}", "logs[0].source"),
+        Arguments.of("log message a number", "{" + OK + ",\"logs\":[{" + entry.replace("\"m\"", "5") + "}]}",
+            "logs[0].message"),
+        Arguments.of("log attributes a string", "{" + OK + ",\"logs\":[{" + entry + ",\"attributes\":\"x\"}]}",
+            "logs[0].attributes"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("schemaViolations")
+  void schemaViolationIsA400NamingTheField(String name, String body, String field) {
+    HttpResponse<String> response = post(body.getBytes(StandardCharsets.UTF_8));
+    assertEquals(400, response.statusCode(), response.body());
+    JsonObject error = new JsonObject(response.body());
+    assertEquals("invalid_request", error.getString("error"));
+    assertEquals(field, error.getJsonObject("details").getString("field"), error.encode());
+    assertTrue(error.getString("message").startsWith(field + " "), error.getString("message"));
+    assertNothingStored();
+  }
+
+  static Stream<Arguments> unreadableBodies() {
+    String nested = "{" + OK + ",\"extra\":" + "[".repeat(1000) + "]".repeat(1000) + "}";
+    byte[] latin1 = ("{" + OK.replace("bad-input", "caf\u00e9") + "}").getBytes(StandardCharsets.ISO_8859_1);
+    return Stream.of(
+        Arguments.of("empty", new byte[0], "The request body is empty; expected a heartbeat JSON object"),
+        Arguments.of("truncated", ("{" + OK + ",\"host").getBytes(StandardCharsets.UTF_8),
+            "The request body is not valid UTF-8 JSON"),
+        Arguments.of("invalid UTF-8", latin1, "The request body is not valid UTF-8 JSON"),
+        Arguments.of("an array", "[]".getBytes(StandardCharsets.UTF_8), "The request body must be a JSON object"),
+        Arguments.of("trailing data", ("{" + OK + "} {}").getBytes(StandardCharsets.UTF_8),
+            "The request body is not valid UTF-8 JSON"),
+        Arguments.of("duplicate key", ("{" + OK + ",\"id\":\"other\"}").getBytes(StandardCharsets.UTF_8),
+            "The request body is not valid UTF-8 JSON"),
+        Arguments.of("nested 1000 deep", nested.getBytes(StandardCharsets.UTF_8),
+            "The request body is nested deeper than 32 levels"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("unreadableBodies")
+  void unreadableBodyIsA400(String name, byte[] body, String message) {
+    HttpResponse<String> response = post(body);
+    assertEquals(400, response.statusCode(), response.body());
+    assertTrue(new JsonObject(response.body()).getString("message").startsWith(message), response.body());
+    assertNothingStored();
+  }
+
+  @Test
+  void bodyOverOneMebibyteIs413AndOneMebibyteIsRead() {
+    String head = "{" + OK + ",\"hostname\":\"";
+    String tail = "\"}";
+    int padding = (int) HeartbeatRoutes.MAX_BODY - head.length() - tail.length();
+    HttpResponse<String> over = post((head + "h".repeat(padding + 1) + tail).getBytes(StandardCharsets.UTF_8));
+    assertEquals(413, over.statusCode(), over.body());
+    assertEquals("payload_too_large", new JsonObject(over.body()).getString("error"));
+
+    HttpResponse<String> atLimit = post((head + "h".repeat(padding) + tail).getBytes(StandardCharsets.UTF_8));
+    assertEquals(400, atLimit.statusCode(), "read in full, then refused for the hostname's length");
+    assertEquals("hostname", new JsonObject(atLimit.body()).getJsonObject("details").getString("field"));
+    assertNothingStored();
+  }
+
+  @Test
+  void bodyThatIsNotDeclaredJsonIs415() {
+    byte[] body = ("{" + OK + "}").getBytes(StandardCharsets.UTF_8);
+    for (String contentType : new String[] {"text/plain", "application/x-www-form-urlencoded", null}) {
+      HttpRequest.Builder request = HttpRequest.newBuilder(gateway.heartbeatListener(HeartbeatRoutes.PATH))
+          .header("Authorization", "Bearer " + agentToken)
+          .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+      if (contentType != null) {
+        request.header("Content-Type", contentType);
+      }
+      HttpResponse<String> response = TestGateway.send(request.build());
+      assertEquals(415, response.statusCode(), contentType + ": " + response.body());
+      assertEquals("unsupported_media_type", new JsonObject(response.body()).getString("error"));
+    }
+    assertNothingStored();
+  }
+
+  @Test
+  void unknownFieldsAreIgnored() {
+    HttpResponse<String> response = post(("{\"id\":\"future-agent\",\"version\":\"Telegraf 1.40.0\",\"schema\":1,"
+        + "\"uptime\":12,\"plugins\":{\"inputs\":[\"cpu\"]}}").getBytes(StandardCharsets.UTF_8));
+    assertEquals(204, response.statusCode(), response.body());
+    assertEquals(200, gateway.get("/api/agents/future-agent", viewer).status());
+    assertEquals(204, gateway.call("DELETE", "/api/agents/future-agent", owner, null).status(),
+        "removed again: the other cases count on an empty registry");
+  }
+}
