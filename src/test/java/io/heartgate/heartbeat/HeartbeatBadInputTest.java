@@ -171,11 +171,17 @@ class HeartbeatBadInputTest {
   }
 
   @Test
-  void unknownFieldsAreIgnored() {
+  void unknownFieldsAndAgentLevelLogLinesAreAccepted() {
+    // A later schema may add fields; agent-level log lines (std log redirect) carry an empty source.
     HttpResponse<String> response = post(("{\"id\":\"future-agent\",\"version\":\"Telegraf 1.40.0\",\"schema\":1,"
-        + "\"uptime\":12,\"plugins\":{\"inputs\":[\"cpu\"]}}").getBytes(StandardCharsets.UTF_8));
+        + "\"uptime\":12,\"plugins\":{\"inputs\":[\"cpu\"]},\"logs\":[{\"time\":\"2026-11-25T04:32:26.5Z\","
+        + "\"level\":\"WARN\",\"source\":\"\",\"message\":\"agent-level \\u003cwarning\\u003e\"}]}")
+        .getBytes(StandardCharsets.UTF_8));
     assertEquals(204, response.statusCode(), response.body());
     assertEquals(200, gateway.get("/api/agents/future-agent", viewer).status());
+    JsonObject latest = gateway.get("/api/heartbeat/agent/future-agent/latest-heartbeat", viewer).json();
+    assertEquals("agent-level <warning>", latest.getJsonArray("logs").getJsonObject(0).getString("message"));
+    assertEquals("", latest.getJsonArray("logs").getJsonObject(0).getString("source"));
     assertEquals(204, gateway.call("DELETE", "/api/agents/future-agent", owner, null).status(),
         "removed again: the other cases count on an empty registry");
   }
