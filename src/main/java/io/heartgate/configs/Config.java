@@ -15,6 +15,11 @@ import java.time.Instant;
 public record Config(String id, String name, String description, String toml, long tomlChangedAt, long createdAt,
     long updatedAt, String createdBy) {
 
+  /** The path agents fetch and watch a config at, and name among their heartbeat's configuration sources. */
+  public static String tomlPath(String id) {
+    return "/api/configs/" + id + "/toml";
+  }
+
   /** The contract's config object; {@code toml} only when the row carries it. */
   public JsonObject toJson() {
     JsonObject json = new JsonObject()

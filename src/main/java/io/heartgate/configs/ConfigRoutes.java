@@ -56,11 +56,6 @@ public final class ConfigRoutes implements Routes {
     this.heartbeatPort = heartbeatPort;
   }
 
-  /** The path of a config's TOML download, as agents name it in their heartbeat's configuration sources. */
-  public static String tomlPath(String id) {
-    return "/api/configs/" + id + "/toml";
-  }
-
   @Override
   public void mount(Router router) {
     AuthGroup group = AuthGroup.CONFIGS;

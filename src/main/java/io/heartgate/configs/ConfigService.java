@@ -100,7 +100,7 @@ public final class ConfigService {
    * a proxy prefix or another host name still counts, and another config's id never does.
    */
   private Future<Integer> agentsUsing(String id) {
-    String path = ConfigRoutes.tomlPath(id);
+    String path = Config.tomlPath(id);
     return agents.configurationsOfReportingAgentsMentioning(path, System.currentTimeMillis())
         .map(all -> (int) all.stream().filter(sources -> names(sources, path)).count());
   }

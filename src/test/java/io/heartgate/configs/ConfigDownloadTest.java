@@ -66,7 +66,7 @@ class ConfigDownloadTest {
   }
 
   private URI url(String query) {
-    return gateway.api(ConfigRoutes.tomlPath(configId) + query);
+    return gateway.api(Config.tomlPath(configId) + query);
   }
 
   private TelegrafConfigClient agent(String authorization, String query) {
@@ -177,7 +177,7 @@ class ConfigDownloadTest {
     Reply many = gateway.post("/api/configs", owner, new JsonObject().put("name", "many")
         .put("toml", "a = \"&{zulu}\"\nb = \"&{alpha}\"\nc = &{port:8080}\nd = \"&{zulu}\"\n"));
     assertEquals(201, many.status(), many.toString());
-    HttpResponse<String> both = TestGateway.send(HttpRequest.newBuilder(gateway.api(ConfigRoutes.tomlPath(
+    HttpResponse<String> both = TestGateway.send(HttpRequest.newBuilder(gateway.api(Config.tomlPath(
         many.json().getString("id")))).header("Authorization", "Bearer " + agentToken).GET().build());
     assertEquals(400, both.statusCode());
     assertEquals(List.of("zulu", "alpha"), new JsonObject(both.body()).getJsonObject("details")
@@ -202,7 +202,7 @@ class ConfigDownloadTest {
     Reply bare = gateway.post("/api/configs", owner, new JsonObject().put("name", "bare")
         .put("toml", "[[inputs.http_listener_v2]]\n  service_address = ':&{port}'\n  read_timeout = &{timeout}\n"));
     assertEquals(201, bare.status(), bare.toString());
-    String path = ConfigRoutes.tomlPath(bare.json().getString("id"));
+    String path = Config.tomlPath(bare.json().getString("id"));
     HttpResponse<String> injected = TestGateway.send(HttpRequest.newBuilder(gateway.api(path + "?port=1&timeout="
         + URLEncoder.encode("1\n[evil]", StandardCharsets.UTF_8))).header("Authorization", "Token " + agentToken)
         .GET().build());
@@ -243,7 +243,7 @@ class ConfigDownloadTest {
     assertEquals(401, revokedGet.statusCode());
     assertEquals("Invalid token", new JsonObject(revokedGet.body()).getString("message"));
 
-    TelegrafConfigClient unknown = new TelegrafConfigClient(gateway.api(ConfigRoutes.tomlPath("no-such-config")),
+    TelegrafConfigClient unknown = new TelegrafConfigClient(gateway.api(Config.tomlPath("no-such-config")),
         "Token " + agentToken);
     HttpResponse<String> notFound = unknown.get();
     assertEquals(404, notFound.statusCode());

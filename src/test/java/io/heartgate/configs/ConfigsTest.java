@@ -249,12 +249,12 @@ class ConfigsTest {
     String used = create("used", "a = 1\n").getString("id");
     String other = create("other", "a = 2\n").getString("id");
     String byProxy = create("by proxy", "a = 3\n").getString("id");
-    heartbeat(agentToken, "agent-1", "http://127.0.0.1:8888" + ConfigRoutes.tomlPath(used) + "?agent_id=agent-1",
+    heartbeat(agentToken, "agent-1", "http://127.0.0.1:8888" + Config.tomlPath(used) + "?agent_id=agent-1",
         "/etc/telegraf/telegraf.conf");
-    heartbeat(agentToken, "agent-2", "http://user:xxxxx@gw.example" + ConfigRoutes.tomlPath(used));
-    heartbeat(agentToken, "agent-3", "https://gw.example/heartgate" + ConfigRoutes.tomlPath(byProxy) + "#x");
+    heartbeat(agentToken, "agent-2", "http://user:xxxxx@gw.example" + Config.tomlPath(used));
+    heartbeat(agentToken, "agent-3", "https://gw.example/heartgate" + Config.tomlPath(byProxy) + "#x");
     // Mentions of another config's id that are not its download URL.
-    heartbeat(agentToken, "agent-4", "http://gw.example" + ConfigRoutes.tomlPath(other) + "-old",
+    heartbeat(agentToken, "agent-4", "http://gw.example" + Config.tomlPath(other) + "-old",
         "http://gw.example/api/configs/" + other + "/toml/extra", "/srv/" + other + ".toml");
 
     Reply refused = call("DELETE", CONFIGS + "/" + used, null);
