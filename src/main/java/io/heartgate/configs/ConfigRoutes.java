@@ -8,7 +8,6 @@ import io.heartgate.http.Responses;
 import io.heartgate.http.Routes;
 import io.heartgate.settings.AuthGroup;
 import io.vertx.core.Future;
-import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -19,13 +18,17 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * HTTP ↔ JSON for {@code /api/configs}, and the TOML download agents start from and watch
@@ -122,6 +125,9 @@ public final class ConfigRoutes implements Routes {
     }
     ConfigRepository.Changes changes = new ConfigRepository.Changes(text(body, NAME, MAX_NAME, false),
         text(body, DESCRIPTION, MAX_DESCRIPTION, true), toml(body));
+    if (changes.name() == null && changes.description() == null && changes.toml() == null) {
+      throw ApiError.badRequest(NAME, "nothing to change: give name, description or toml");
+    }
     respond(ctx, 200, service.update(Authenticator.principal(ctx), ctx.pathParam("id"), changes,
         ClientInfo.of(ctx)));
   }
@@ -131,15 +137,10 @@ public final class ConfigRoutes implements Routes {
    * config: Telegraf sends no conditional requests and treats anything but 200 as a failure.
    */
   private void toml(RoutingContext ctx) {
-    MultiMap query;
-    try {
-      query = ctx.queryParams();
-    } catch (IllegalArgumentException malformed) {
-      throw ApiError.badRequest("query", "The query string is malformed");
-    }
+    Map<String, List<String>> query = queryValues(ctx.request().query());
     service.render(ctx.pathParam("id"), name -> {
-          List<String> values = query.getAll(name);
-          return values.isEmpty() ? null : String.join(", ", values);
+          List<String> values = query.get(name);
+          return values == null ? null : String.join(", ", values);
         })
         .onSuccess(rendered -> {
           Buffer body = Buffer.buffer(rendered.toml(), StandardCharsets.UTF_8.name());
@@ -154,6 +155,31 @@ public final class ConfigRoutes implements Routes {
           }
         })
         .onFailure(ctx::fail);
+  }
+
+  /**
+   * The query string's values by name, decoded as UTF-8 form data ({@code +} is a space), names matched exactly
+   * (Vert.x's own parameter map ignores case, and {@code &{Host}} and {@code &{host}} are two parameters).
+   */
+  private static Map<String, List<String>> queryValues(String rawQuery) {
+    Map<String, List<String>> values = new HashMap<>();
+    if (rawQuery == null || rawQuery.isEmpty()) {
+      return values;
+    }
+    for (String pair : rawQuery.split("&")) {
+      if (pair.isEmpty()) {
+        continue;
+      }
+      int equals = pair.indexOf('=');
+      try {
+        String name = URLDecoder.decode(equals < 0 ? pair : pair.substring(0, equals), StandardCharsets.UTF_8);
+        String value = equals < 0 ? "" : URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8);
+        values.computeIfAbsent(name, ignored -> new ArrayList<>()).add(value);
+      } catch (IllegalArgumentException malformed) {
+        throw ApiError.badRequest("query", "The query string is malformed");
+      }
+    }
+    return values;
   }
 
   /**
@@ -203,7 +229,7 @@ public final class ConfigRoutes implements Routes {
     }
     if (bytes > MAX_TOML_BYTES) {
       throw new ApiError(413, "payload_too_large", TOML + " must be at most " + MAX_TOML_BYTES + " bytes of UTF-8",
-          java.util.Map.of("field", TOML), null);
+          Map.of("field", TOML), null);
     }
   }
 

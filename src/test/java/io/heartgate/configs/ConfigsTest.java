@@ -323,6 +323,7 @@ class ConfigsTest {
         "invalid_request", "toml must be valid Unicode text");
     assertError(call("PATCH", CONFIGS + "/" + id, new JsonObject().putNull("toml")), 400, "invalid_request",
         "toml must not be null");
+    assertError(call("PATCH", CONFIGS + "/" + id, new JsonObject()), 400, "invalid_request", "nothing to change");
     assertError(call("PATCH", CONFIGS + "/" + id, new JsonObject().put("template", "agent")), 400,
         "invalid_request", "template is only accepted when a config is created");
 
