@@ -178,7 +178,8 @@ public final class TomlTemplate {
       boolean control = (c < 0x20 && c != '\t' && !(lineFeedsAllowed && c == '\n')) || c == 0x7f;
       if (c == '\'' || control) {
         throw ApiError.badRequest(name, "Parameter " + name + " stands in a literal ('…') string in this config, "
-            + "which cannot hold ' or " + (lineFeedsAllowed ? "control characters" : "line breaks or control characters")
+            + "which cannot hold ' or "
+            + (lineFeedsAllowed ? "control characters" : "line breaks or control characters")
             + "; use a \"…\" string in the config for such values");
       }
     }

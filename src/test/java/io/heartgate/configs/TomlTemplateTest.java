@@ -65,7 +65,8 @@ class TomlTemplateTest {
 
   @Test
   void basicStringEscapes() {
-    assertEquals("a\\\"b\\\\c\\nd\\te\\rf\\u0000g\\u007F", TomlTemplate.basicStringEscaped("a\"b\\c\nd\te\rf\0g\u007f"));
+    assertEquals("a\\\"b\\\\c\\nd\\te\\rf\\u0000g\\u007F",
+        TomlTemplate.basicStringEscaped("a\"b\\c\nd\te\rf\0g\u007f"));
     assertEquals("x = \"say \\\"hi\\\" \\\\o/\"", render("x = \"say \\\"&{v}\\\" \\\\o/\"", Map.of("v", "hi")),
         "escaped quotes before and after the parameter keep it inside the string");
     assertEquals("\"k\\\"ey\" = 1", render("\"&{k}\" = 1", Map.of("k", "k\"ey")), "a quoted key is a basic string");

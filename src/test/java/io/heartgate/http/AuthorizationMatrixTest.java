@@ -21,8 +21,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Every route of tokens, users, reporting rules, configs, audit and settings × every role × a session, a token holding the route's
- * permission and a token without it, and no credentials at all: the exact status of each.
+ * Every route of tokens, users, reporting rules, configs, audit and settings × every role × a session, a token
+ * holding the route's permission and a token without it, and no credentials at all: the exact status of each.
  */
 class AuthorizationMatrixTest {
   private static final List<String> ROLES = List.of("owner", "administrator", "manager", "viewer");
