@@ -10,6 +10,9 @@ import io.heartgate.auth.Grant;
 import io.heartgate.auth.Invalidation;
 import io.heartgate.auth.TokenVerifierVerticle;
 import io.heartgate.bus.LocalCodec;
+import io.heartgate.configs.ConfigRepository;
+import io.heartgate.configs.ConfigRoutes;
+import io.heartgate.configs.ConfigService;
 import io.heartgate.heartbeat.AgentHeartbeat;
 import io.heartgate.heartbeat.HeartbeatRoutes;
 import io.heartgate.heartbeat.HeartbeatWriterVerticle;
@@ -131,9 +134,12 @@ public final class Heartgate {
     Authenticator auth = new Authenticator(vertx, settings.disabledAuthGroups(), SessionService.COOKIE,
         sessions::resolve);
     Routes heartbeats = new HeartbeatRoutes(auth, settings.trustedProxies());
+    AgentRepository agents = new AgentRepository(store);
     List<Routes> api = List.of(health(),
         heartbeats,
-        new AgentRoutes(new AgentRepository(store), auth),
+        new AgentRoutes(agents, auth),
+        new ConfigRoutes(new ConfigService(new ConfigRepository(store), agents, audit), auth,
+            settings.heartbeatPort()),
         new UserRoutes(userService, sessions, auth),
         new TokenRoutes(new TokenService(tokens, users, changes, audit), auth),
         new ReportingRuleRoutes(new ReportingRuleService(new ReportingRuleRepository(store), audit), auth),

@@ -118,6 +118,22 @@ public final class AgentRepository {
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(LatestHeartbeat.of(rows.iterator().next())));
   }
 
+  /**
+   * The reported configuration sources (JSON array text) of every agent that is not {@code not_reporting} now
+   * and whose latest heartbeat's sources contain the text. A scan of the heartbeat details, meant for rare
+   * checks such as deleting a config, not for a hot path.
+   */
+  public Future<List<String>> configurationsOfReportingAgentsMentioning(String text, long now) {
+    return store.query("SELECT h.configurations FROM agents a" + EFFECTIVE_RULE
+            + " JOIN agent_heartbeats h ON h.agent_id = a.id WHERE " + STATUS + " <> 'not_reporting' "
+            + "AND h.configurations LIKE $2 ESCAPE '\\'", Tuple.of(now, "%" + likeEscaped(text) + "%"))
+        .map(rows -> {
+          List<String> sources = new ArrayList<>(rows.size());
+          rows.forEach(row -> sources.add(row.getString(0)));
+          return sources;
+        });
+  }
+
   /** Sets the agent's reporting rule (null: the default rule) and labels; false when the agent is unknown. */
   public Future<Boolean> update(String id, boolean setRule, String ruleId, String labels) {
     return store.query("UPDATE agents SET reporting_rule_id = CASE WHEN $2 = 1 THEN CAST($3 AS TEXT) "

@@ -56,6 +56,17 @@ public final class RouterVerticle extends VerticleBase {
 
   private Router router(List<Routes> routes) {
     Router router = Router.router(vertx);
+    // Matching a route with path parameters decodes the query string, and a malformed %-escape there would
+    // surface as a 500 from inside the router: answer 400 before any such route is tried.
+    router.route().handler(ctx -> {
+      try {
+        ctx.request().params();
+      } catch (IllegalArgumentException malformed) {
+        ctx.fail(ApiError.badRequest("query", "The query string is malformed"));
+        return;
+      }
+      ctx.next();
+    });
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(API_BODY_LIMIT));
     routes.forEach(r -> r.mount(router));
     router.route().failureHandler(ErrorResponder::handle);

@@ -21,8 +21,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Every route of tokens, users, reporting rules, audit and settings × every role × a session, a token holding the route's
- * permission and a token without it, and no credentials at all: the exact status of each.
+ * Every route of tokens, users, reporting rules, configs, audit and settings × every role × a session, a token
+ * holding the route's permission and a token without it, and no credentials at all: the exact status of each.
  */
 class AuthorizationMatrixTest {
   private static final List<String> ROLES = List.of("owner", "administrator", "manager", "viewer");
@@ -64,6 +64,13 @@ class AuthorizationMatrixTest {
         return rule.json().getString("id");
       };
       String ruleId = freshRule.get();
+      Supplier<String> freshConfig = () -> {
+        Reply config = gateway.post("/api/configs", owner, new JsonObject()
+            .put("name", "config-" + UNIQUE.incrementAndGet()).put("toml", "instance_id = \"&{agent_id}\"\n"));
+        assertEquals(201, config.status(), config.toString());
+        return config.json().getString("id");
+      };
+      String configId = freshConfig.get();
 
       List<Route> routes = List.of(
           new Route("GET", () -> "/api/auth/me", () -> null, false, 200, 200, 200, 200),
@@ -95,6 +102,18 @@ class AuthorizationMatrixTest {
           new Route("PATCH", () -> "/api/reporting-rules/" + ruleId,
               () -> new JsonObject().put("notReportingAfterSeconds", 90), true, 200, 200, 200, 403),
           new Route("DELETE", () -> "/api/reporting-rules/" + freshRule.get(), () -> null, true, 204, 204, 204, 403),
+          // The narrow token holds configs:read, so the read routes of configs are no 403 for it.
+          new Route("GET", () -> "/api/configs", () -> null, false, 200, 200, 200, 200),
+          new Route("POST", () -> "/api/configs", () -> new JsonObject().put("name", "c" + UNIQUE.incrementAndGet())
+              .put("toml", "a = 1\n"), true, 201, 201, 201, 403),
+          new Route("GET", () -> "/api/configs/" + configId, () -> null, false, 200, 200, 200, 200),
+          new Route("PATCH", () -> "/api/configs/" + configId,
+              () -> new JsonObject().put("description", "d" + UNIQUE.incrementAndGet()), true, 200, 200, 200, 403),
+          new Route("DELETE", () -> "/api/configs/" + freshConfig.get(), () -> null, true, 204, 204, 204, 403),
+          new Route("GET", () -> "/api/configs/" + configId + "/toml?agent_id=a", () -> null, false,
+              200, 200, 200, 200),
+          new Route("HEAD", () -> "/api/configs/" + configId + "/toml?agent_id=a", () -> null, false,
+              200, 200, 200, 200),
           new Route("GET", () -> "/api/audit", () -> null, true, 200, 200, 403, 403),
           new Route("GET", () -> "/api/settings", () -> null, true, 200, 200, 403, 403),
           // Last: it ends the session the other routes use.

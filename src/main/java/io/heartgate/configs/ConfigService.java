@@ -1,0 +1,154 @@
+package io.heartgate.configs;
+
+import io.heartgate.agents.AgentRepository;
+import io.heartgate.audit.AuditEvent;
+import io.heartgate.audit.AuditLog;
+import io.heartgate.auth.Principal;
+import io.heartgate.http.ApiError;
+import io.heartgate.http.ClientInfo;
+import io.vertx.core.Future;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Function;
+
+/**
+ * The rules of configs: TOML must parse when written, names are unique, a config that reporting agents use
+ * cannot be deleted, and the served TOML has its parameters filled from the agent's query string.
+ */
+public final class ConfigService {
+  private static final String TARGET = "config";
+  private static final String TOML = "toml";
+
+  private final ConfigRepository configs;
+  private final AgentRepository agents;
+  private final AuditLog audit;
+
+  public ConfigService(ConfigRepository configs, AgentRepository agents, AuditLog audit) {
+    this.configs = configs;
+    this.agents = agents;
+    this.audit = audit;
+  }
+
+  /** A new config as the caller asks for it, fields already checked for type and size. */
+  public record NewConfig(String name, String description, String toml) {
+  }
+
+  /** The TOML as an agent gets it. */
+  public record Rendered(String toml, long tomlChangedAt) {
+  }
+
+  public Future<List<Config>> list() {
+    return configs.list();
+  }
+
+  public Future<Config> get(String id) {
+    return configs.byId(id).compose(config -> config.map(Future::succeededFuture)
+        .orElseGet(() -> Future.failedFuture(notFound())));
+  }
+
+  public Future<Config> create(Principal actor, NewConfig request, ClientInfo client) {
+    long now = System.currentTimeMillis();
+    Config config = new Config(UUID.randomUUID().toString(), request.name(), request.description(), request.toml(),
+        now, now, now, actor.userId());
+    return valid(request.toml())
+        .compose(ignored -> configs.insert(config))
+        .recover(e -> Future.failedFuture(asApiError(e)))
+        .compose(ignored -> audit.record(AuditEvent.of("config.create", actor, TARGET, config.id(),
+            AuditEvent.SUCCESS, client)))
+        .compose(ignored -> get(config.id()));
+  }
+
+  public Future<Config> update(Principal actor, String id, ConfigRepository.Changes changes, ClientInfo client) {
+    return (changes.toml() == null ? Future.<Void>succeededFuture() : valid(changes.toml()))
+        .compose(ignored -> configs.update(id, changes, System.currentTimeMillis()))
+        .recover(e -> Future.failedFuture(asApiError(e)))
+        .compose(found -> found ? Future.succeededFuture() : Future.failedFuture(notFound()))
+        .compose(ignored -> audit.record(AuditEvent.of("config.update", actor, TARGET, id, AuditEvent.SUCCESS,
+            client)))
+        .compose(ignored -> get(id));
+  }
+
+  /** Deletes a config unless agents reporting right now name its URL among their configuration sources. */
+  public Future<Void> delete(Principal actor, String id, ClientInfo client) {
+    return get(id)
+        .compose(config -> agentsUsing(id).compose(count -> count == 0 ? configs.delete(id)
+            : Future.failedFuture(new ApiError(409, "config_in_use", "Config " + config.name() + " is used by "
+                + count + (count == 1 ? " reporting agent" : " reporting agents") + " and cannot be deleted",
+                Map.of("agents", count), null))))
+        .compose(deleted -> deleted ? Future.succeededFuture() : Future.failedFuture(notFound()))
+        .compose(ignored -> audit.record(AuditEvent.of("config.delete", actor, TARGET, id, AuditEvent.SUCCESS,
+            client)));
+  }
+
+  /**
+   * The config's TOML with its parameters filled from {@code query} (all values of a name, joined with ", ";
+   * null when the query has none).
+   */
+  public Future<Rendered> render(String id, Function<String, String> query) {
+    return configs.served(id).compose(served -> served
+        .map(s -> Future.succeededFuture(new Rendered(TomlTemplate.of(s.toml()).render(query), s.tomlChangedAt())))
+        .orElseGet(() -> Future.failedFuture(notFound())));
+  }
+
+  /**
+   * How many agents that report now list this config's URL. The store narrows the agents down by text; the exact
+   * test is here: a source whose path (query and fragment left off) ends in {@code /api/configs/<id>/toml}, so
+   * a proxy prefix or another host name still counts, and another config's id never does.
+   */
+  private Future<Integer> agentsUsing(String id) {
+    String path = Config.tomlPath(id);
+    return agents.configurationsOfReportingAgentsMentioning(path, System.currentTimeMillis())
+        .map(all -> (int) all.stream().filter(sources -> names(sources, path)).count());
+  }
+
+  private static boolean names(String sourcesJson, String path) {
+    JsonArray sources;
+    try {
+      sources = new JsonArray(sourcesJson);
+    } catch (DecodeException e) {
+      return false;
+    }
+    for (Object source : sources) {
+      if (source instanceof String url && pathOf(url).endsWith(path)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String pathOf(String url) {
+    try {
+      String rawPath = URI.create(url).getRawPath();
+      return rawPath == null ? "" : rawPath;
+    } catch (IllegalArgumentException notAUri) {
+      return "";
+    }
+  }
+
+  /**
+   * Parsing runs on the calling event loop: writes are rare and the TOML is at most
+   * {@link ConfigRoutes#MAX_TOML_BYTES}, a few milliseconds of parsing.
+   */
+  private static Future<Void> valid(String toml) {
+    try {
+      TomlValidator.requireValid(TOML, TomlTemplate.of(toml));
+      return Future.succeededFuture();
+    } catch (ApiError invalid) {
+      return Future.failedFuture(invalid);
+    }
+  }
+
+  private static ApiError notFound() {
+    return ApiError.notFound("No such config");
+  }
+
+  private static Throwable asApiError(Throwable e) {
+    return e instanceof ConfigRepository.NameTaken
+        ? ApiError.conflict("config_name_conflict", "A config with this name already exists")
+        : e;
+  }
+}

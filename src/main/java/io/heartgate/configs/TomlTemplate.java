@@ -1,0 +1,312 @@
+package io.heartgate.configs;
+
+import io.heartgate.http.ApiError;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A config's TOML cut into text and {@code &{name}} / {@code &{name:default}} parameters, each knowing where in
+ * the TOML it stands, so that a value from the query string (which the agent controls) can never break out of its
+ * place. One linear scan; no TOML parse, so serving stays cheap.
+ *
+ * <p>How a value is written, by where the parameter stands:
+ * <ul>
+ *   <li>in a basic string ({@code "…"}, also a quoted key) or a multi-line basic string ({@code """…"""}):
+ *       {@code \} and {@code "} are escaped as {@code \\} and {@code \"}, tab, line feed, carriage return,
+ *       backspace and form feed as {@code \t \n \r \b \f}, any other control character as {@code \}{@code uXXXX}:
+ *       the value always ends inside the string it started in;</li>
+ *   <li>in a literal string ({@code '…'}), which has no escapes: a value with {@code '} or a control character
+ *       other than tab cannot be written and is refused with 400 naming the parameter;</li>
+ *   <li>in a multi-line literal string ({@code '''…'''}): the same, except that line feeds are allowed;</li>
+ *   <li>outside any string (a bare value or key, e.g. {@code port = &{port}}): only
+ *       {@code [A-Za-z0-9_+.:-]}, at least one character: numbers, booleans, dates, bare words; nothing that could
+ *       start a string, a table, an array, a comment, a new line or a new key. Anything else is refused with 400.</li>
+ * </ul>
+ * A default is TOML text the config's author wrote in place, so it is inserted as written and checked when the
+ * config is saved. Parameters inside comments are neither filled nor required: Telegraf drops comments, and a
+ * commented-out example must not make a parameter mandatory. {@code ${VAR}}, {@code $VAR} and
+ * {@code @{store:key}} are Telegraf's and pass through untouched.
+ */
+public final class TomlTemplate {
+  /** Names as the product allows them for parameters and constants. */
+  private static final Pattern PARAMETER = Pattern.compile("&\\{([A-Za-z_][A-Za-z0-9_]{0,127})(?::([^}\\r\\n]*))?}");
+  /** An environment variable where Telegraf's non-strict mode replaces it before parsing the TOML. */
+  private static final Pattern BARE_ENV = Pattern.compile("\\$\\{[^}\\r\\n]*}|\\$[A-Za-z_][A-Za-z0-9_]*");
+  private static final Pattern BARE_VALUE = Pattern.compile("[A-Za-z0-9_+.:-]+");
+  /** Longest bare placeholder replaced by a number of the same length when validating (stays a 64-bit integer). */
+  private static final int MAX_SAME_LENGTH_NUMBER = 18;
+
+  /** Where a parameter stands, which decides how its value is written. */
+  enum Place {
+    BASIC_STRING, LITERAL_STRING, MULTILINE_LITERAL_STRING, BARE
+  }
+
+  private sealed interface Part permits Text, Parameter, BareEnv {
+  }
+
+  private record Text(String text) implements Part {
+  }
+
+  /** @param defaultValue null when the parameter is required */
+  private record Parameter(String name, String defaultValue, Place place, String source) implements Part {
+  }
+
+  /** A Telegraf environment variable outside a string: kept when serving, neutral when validating. */
+  private record BareEnv(String source) implements Part {
+  }
+
+  private final List<Part> parts;
+
+  private TomlTemplate(List<Part> parts) {
+    this.parts = parts;
+  }
+
+  /** Cuts the TOML into parts; never fails, whatever the text (invalid TOML is the validator's business). */
+  public static TomlTemplate of(String toml) {
+    return new Scanner(toml).scan();
+  }
+
+  /** Names of the parameters, in order of first use. */
+  public Set<String> parameterNames() {
+    Set<String> names = new LinkedHashSet<>();
+    parts.forEach(part -> {
+      if (part instanceof Parameter p) {
+        names.add(p.name());
+      }
+    });
+    return names;
+  }
+
+  /**
+   * The TOML with every parameter filled: the value from {@code values} (null when the query has none), else
+   * the default. Fails with 400 listing every parameter that has neither, or naming one whose value cannot be
+   * written where it stands.
+   */
+  public String render(Function<String, String> values) {
+    Map<String, String> given = new HashMap<>();
+    Set<String> missing = new LinkedHashSet<>();
+    for (Part part : parts) {
+      if (part instanceof Parameter p) {
+        String value = given.computeIfAbsent(p.name(), values);
+        // A name used once with and once without a default is required.
+        if (value == null && p.defaultValue() == null) {
+          missing.add(p.name());
+        }
+      }
+    }
+    if (!missing.isEmpty()) {
+      throw new ApiError(400, "invalid_request", "Missing config parameters: " + String.join(", ", missing)
+          + " (give them in the query string, e.g. ?" + missing.iterator().next() + "=…)",
+          Map.of("field", "query", "missing", List.copyOf(missing)), null);
+    }
+    StringBuilder out = new StringBuilder();
+    for (Part part : parts) {
+      if (part instanceof Parameter p) {
+        String value = given.get(p.name());
+        out.append(value == null ? p.defaultValue() : written(p, value));
+      } else {
+        out.append(source(part));
+      }
+    }
+    return out.toString();
+  }
+
+  /**
+   * The TOML as the validator parses it: parameters replaced by their default or by a neutral value of the same
+   * length (so reported columns stay true), and Telegraf's bare environment variables by a number, as Telegraf's
+   * non-strict mode would have replaced them before parsing.
+   */
+  public String forValidation() {
+    StringBuilder out = new StringBuilder();
+    for (Part part : parts) {
+      if (part instanceof Parameter p) {
+        if (p.defaultValue() != null) {
+          out.append(p.defaultValue());
+        } else if (p.place() == Place.BARE) {
+          out.append(neutralNumber(p.source().length()));
+        } else {
+          out.append("x".repeat(p.source().length()));
+        }
+      } else if (part instanceof BareEnv e) {
+        out.append(neutralNumber(e.source().length()));
+      } else {
+        out.append(source(part));
+      }
+    }
+    return out.toString();
+  }
+
+  private static String source(Part part) {
+    return part instanceof Text t ? t.text() : part instanceof BareEnv e ? e.source() : ((Parameter) part).source();
+  }
+
+  private static String neutralNumber(int length) {
+    return length > MAX_SAME_LENGTH_NUMBER ? "0" : "1" + "0".repeat(length - 1);
+  }
+
+  private static String written(Parameter p, String value) {
+    return switch (p.place()) {
+      case BASIC_STRING -> basicStringEscaped(value);
+      case LITERAL_STRING -> {
+        requireLiteral(p.name(), value, false);
+        yield value;
+      }
+      case MULTILINE_LITERAL_STRING -> {
+        requireLiteral(p.name(), value, true);
+        yield value;
+      }
+      case BARE -> {
+        if (!BARE_VALUE.matcher(value).matches()) {
+          throw ApiError.badRequest(p.name(), "Parameter " + p.name() + " stands outside a string in this config, so "
+              + "its value may only hold letters, digits and _ + . : - (at least one)");
+        }
+        yield value;
+      }
+    };
+  }
+
+  private static void requireLiteral(String name, String value, boolean lineFeedsAllowed) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      boolean control = (c < 0x20 && c != '\t' && !(lineFeedsAllowed && c == '\n')) || c == 0x7f;
+      if (c == '\'' || control) {
+        throw ApiError.badRequest(name, "Parameter " + name + " stands in a literal ('…') string in this config, "
+            + "which cannot hold ' or "
+            + (lineFeedsAllowed ? "control characters" : "line breaks or control characters")
+            + "; use a \"…\" string in the config for such values");
+      }
+    }
+  }
+
+  /** The value as the content of a TOML basic string. */
+  static String basicStringEscaped(String value) {
+    StringBuilder out = new StringBuilder(value.length() + 8);
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      switch (c) {
+        case '\\' -> out.append("\\\\");
+        case '"' -> out.append("\\\"");
+        case '\t' -> out.append("\\t");
+        case '\n' -> out.append("\\n");
+        case '\r' -> out.append("\\r");
+        case '\b' -> out.append("\\b");
+        case '\f' -> out.append("\\f");
+        default -> {
+          if (c < 0x20 || c == 0x7f) {
+            out.append(String.format("\\u%04X", (int) c));
+          } else {
+            out.append(c);
+          }
+        }
+      }
+    }
+    return out.toString();
+  }
+
+  /** Walks the TOML once, tracking whether it is in a comment or which kind of string. */
+  private static final class Scanner {
+    private final String s;
+    private final List<Part> parts = new ArrayList<>();
+    private final StringBuilder text = new StringBuilder();
+    private final Matcher parameter;
+    private final Matcher bareEnv;
+    private int i;
+
+    Scanner(String s) {
+      this.s = s;
+      this.parameter = PARAMETER.matcher(s);
+      this.bareEnv = BARE_ENV.matcher(s);
+    }
+
+    TomlTemplate scan() {
+      while (i < s.length()) {
+        char c = s.charAt(i);
+        if (c == '#') {
+          copyUntilLineEnd();
+        } else if (s.startsWith("\"\"\"", i)) {
+          copy(3);
+          stringUntil("\"\"\"", true, Place.BASIC_STRING);
+        } else if (c == '"') {
+          copy(1);
+          stringUntil("\"", true, Place.BASIC_STRING);
+        } else if (s.startsWith("'''", i)) {
+          copy(3);
+          stringUntil("'''", false, Place.MULTILINE_LITERAL_STRING);
+        } else if (c == '\'') {
+          copy(1);
+          stringUntil("'", false, Place.LITERAL_STRING);
+        } else if (!parameterAt(Place.BARE) && !bareEnvAt()) {
+          copy(1);
+        }
+      }
+      flush();
+      return new TomlTemplate(List.copyOf(parts));
+    }
+
+    /** Copies a string's content up to and including its closing delimiter (or a line end for one-line strings). */
+    private void stringUntil(String close, boolean escapes, Place place) {
+      boolean multiline = close.length() == 3;
+      while (i < s.length()) {
+        char c = s.charAt(i);
+        if (escapes && c == '\\') {
+          copy(Math.min(2, s.length() - i));
+        } else if (s.startsWith(close, i)) {
+          copy(3 == close.length() ? 3 : 1);
+          // """" or """"" closes with one or two quotes of content before the delimiter.
+          for (int extra = 0; multiline && extra < 2 && i < s.length() && s.charAt(i) == close.charAt(0); extra++) {
+            copy(1);
+          }
+          return;
+        } else if (!multiline && (c == '\n' || c == '\r')) {
+          return; // invalid TOML; the validator reports it, the scan just goes on outside
+        } else if (!parameterAt(place)) {
+          copy(1);
+        }
+      }
+    }
+
+    private boolean parameterAt(Place place) {
+      if (!s.startsWith("&{", i) || !parameter.region(i, s.length()).lookingAt()) {
+        return false;
+      }
+      flush();
+      parts.add(new Parameter(parameter.group(1), parameter.group(2), place, parameter.group()));
+      i = parameter.end();
+      return true;
+    }
+
+    private boolean bareEnvAt() {
+      if (s.charAt(i) != '$' || !bareEnv.region(i, s.length()).lookingAt()) {
+        return false;
+      }
+      flush();
+      parts.add(new BareEnv(bareEnv.group()));
+      i = bareEnv.end();
+      return true;
+    }
+
+    private void copyUntilLineEnd() {
+      int end = s.indexOf('\n', i);
+      copy((end < 0 ? s.length() : end) - i);
+    }
+
+    private void copy(int n) {
+      text.append(s, i, i + n);
+      i += n;
+    }
+
+    private void flush() {
+      if (!text.isEmpty()) {
+        parts.add(new Text(text.toString()));
+        text.setLength(0);
+      }
+    }
+  }
+}

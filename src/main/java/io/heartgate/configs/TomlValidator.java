@@ -1,0 +1,44 @@
+package io.heartgate.configs;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import io.heartgate.http.ApiError;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Checks on write that a config is TOML that Telegraf can load, with its parameters and Telegraf's own
+ * placeholders standing in (see {@link TomlTemplate#forValidation()}); 400 with line and column otherwise.
+ */
+public final class TomlValidator {
+  /** Thread-safe once built; parsing a tree needs no configuration. */
+  private static final TomlMapper TOML = new TomlMapper();
+
+  private TomlValidator() {
+  }
+
+  /** Fails with 400 naming the field, the parser's reason, and the line and column (both from 1). */
+  public static void requireValid(String field, TomlTemplate template) {
+    String text = template.forValidation();
+    // Telegraf strips a byte order mark before parsing; the parser would not.
+    if (text.startsWith("\uFEFF")) {
+      text = text.substring(1);
+    }
+    try {
+      TOML.readTree(text);
+    } catch (JsonProcessingException e) {
+      JsonLocation at = e.getLocation();
+      Map<String, Object> details = new LinkedHashMap<>();
+      details.put("field", field);
+      String where = "";
+      if (at != null && at.getLineNr() > 0) {
+        details.put("line", at.getLineNr());
+        details.put("column", at.getColumnNr());
+        where = " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+      }
+      throw new ApiError(400, "invalid_request", field + " is not valid TOML" + where + ": " + e.getOriginalMessage(),
+          details, null);
+    }
+  }
+}

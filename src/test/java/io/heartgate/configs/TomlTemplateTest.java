@@ -1,0 +1,162 @@
+package io.heartgate.configs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import io.heartgate.http.ApiError;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Parameter filling and escaping, checked by parsing what an agent would get. */
+class TomlTemplateTest {
+  private static final TomlMapper TOML = new TomlMapper();
+  /** Values an agent could put in its query string to break out of a string or add keys. */
+  private static final List<String> HOSTILE = List.of(
+      "plain",
+      "",
+      "quote \" inside",
+      "back\\slash and \\\" escaped quote",
+      "ends with backslash \\",
+      "line\nbreak = 1\n[evil]\ninjected = true",
+      "carriage\r\nreturn",
+      "\"\nx = 1\n",
+      "\"\"\" triple quotes \"\"\"",
+      "tab\there, bell \u0007, delete \u007f, nul \u0000",
+      "unicode é 😀 \u2028",
+      "#not a comment",
+      "${NOT_EXPANDED} &{not_a_param} @{store:key}");
+
+  private static JsonNode parse(String toml) {
+    try {
+      return TOML.readTree(toml);
+    } catch (Exception e) {
+      throw new AssertionError("served TOML does not parse: " + e.getMessage() + "\n" + toml, e);
+    }
+  }
+
+  private static String render(String toml, Map<String, String> values) {
+    return TomlTemplate.of(toml).render(values::get);
+  }
+
+  private static ApiError refused(String toml, Map<String, String> values) {
+    return assertThrows(ApiError.class, () -> render(toml, values));
+  }
+
+  @Test
+  void basicStringValuesComeBackExactlyAndAddNoKeys() {
+    for (String value : HOSTILE) {
+      for (String toml : List.of("[[outputs.heartbeat]]\n  instance_id = \"&{v}\"\n  url = \"http://gw\"\n",
+          "[[outputs.heartbeat]]\n  instance_id = \"\"\"&{v}\"\"\"\n  url = \"http://gw\"\n")) {
+        JsonNode parsed = parse(render(toml, Map.of("v", value)));
+        JsonNode block = parsed.get("outputs").get("heartbeat").get(0);
+        assertEquals(value, block.get("instance_id").asText(), "value " + value);
+        assertEquals(List.of("instance_id", "url"), fieldNames(block), "no injected keys for " + value);
+        assertEquals(List.of("outputs"), fieldNames(parsed), "no injected tables for " + value);
+      }
+    }
+  }
+
+  @Test
+  void basicStringEscapes() {
+    assertEquals("a\\\"b\\\\c\\nd\\te\\rf\\u0000g\\u007F",
+        TomlTemplate.basicStringEscaped("a\"b\\c\nd\te\rf\0g\u007f"));
+    assertEquals("x = \"say \\\"hi\\\" \\\\o/\"", render("x = \"say \\\"&{v}\\\" \\\\o/\"", Map.of("v", "hi")),
+        "escaped quotes before and after the parameter keep it inside the string");
+    assertEquals("\"k\\\"ey\" = 1", render("\"&{k}\" = 1", Map.of("k", "k\"ey")), "a quoted key is a basic string");
+  }
+
+  @Test
+  void literalStringsTakeOnlyWhatTheyCanHold() {
+    assertEquals("path = 'C:\\temp\\x'", render("path = '&{p}'", Map.of("p", "C:\\temp\\x")),
+        "backslashes are plain characters in a literal string");
+    ApiError quote = refused("path = '&{p}'", Map.of("p", "it's"));
+    assertEquals(400, quote.status());
+    assertEquals("p", quote.details().get("field"));
+    assertTrue(quote.getMessage().contains("literal"), quote.getMessage());
+    assertEquals("p", refused("path = '&{p}'", Map.of("p", "a\nb = 1")).details().get("field"));
+    String multi = render("text = '''\n&{p}'''\n", Map.of("p", "two\nlines"));
+    assertEquals("two\nlines", parse(multi).get("text").asText());
+    assertEquals("p", refused("text = '''&{p}'''", Map.of("p", "'''\nevil = 1\n#")).details().get("field"));
+  }
+
+  @Test
+  void bareValuesAreNumbersBooleansDatesAndWords() {
+    String toml = "[[inputs.http_listener_v2]]\n  port = &{port}\n  enabled = &{on}\n  since = &{since}\n"
+        + "[inputs.&{section}]\n  x = 1\n";
+    JsonNode parsed = parse(render(toml, Map.of("port", "8080", "on", "true", "since", "1979-05-27T07:32:00Z",
+        "section", "cpu_2")));
+    assertEquals(8080, parsed.get("inputs").get("http_listener_v2").get(0).get("port").asInt());
+    assertTrue(parsed.get("inputs").has("cpu_2"));
+    for (String hostile : List.of("1\n[evil]", "\"s\"", "1 # c", "[1]", "", "a=b", "x, y", "{a = 1}")) {
+      ApiError refused = refused("port = &{port}", Map.of("port", hostile));
+      assertEquals(400, refused.status());
+      assertEquals("port", refused.details().get("field"), hostile);
+    }
+  }
+
+  @Test
+  void defaultsRepeatedNamesAndMissingOnes() {
+    String toml = "a = \"&{one}\"\nb = \"&{two:fallback}\"\nc = \"&{three:}\"\nd = \"&{one}\"\n";
+    JsonNode defaults = parse(render(toml, Map.of("one", "1")));
+    assertEquals("1", defaults.get("a").asText());
+    assertEquals("fallback", defaults.get("b").asText());
+    assertEquals("", defaults.get("c").asText(), "an empty default is a default");
+    assertEquals("1", defaults.get("d").asText());
+    assertEquals("given", parse(render(toml, Map.of("one", "1", "two", "given"))).get("b").asText());
+
+    ApiError missing = refused("a = \"&{zeta}\"\nb = \"&{alpha}\"\nc = \"&{zeta}\"\nd = &{beta:2}\n", Map.of());
+    assertEquals(400, missing.status());
+    assertEquals(List.of("zeta", "alpha"), missing.details().get("missing"), "every missing name once, in order");
+    assertTrue(missing.getMessage().startsWith("Missing config parameters: zeta, alpha"), missing.getMessage());
+
+    ApiError mixed = refused("a = \"&{x:d}\"\nb = \"&{x}\"\n", Map.of());
+    assertEquals(List.of("x"), mixed.details().get("missing"), "required where one use has no default");
+  }
+
+  @Test
+  void telegrafPlaceholdersAndCommentsAreLeftAlone() {
+    String toml = "# instance_id = \"&{commented_out}\" is not required\n"
+        + "[[outputs.heartbeat]]\n  url = \"@{vault:url}\"\n  token = \"${TELEGRAF_CONTROLLER_TOKEN}\"\n"
+        + "  instance_id = \"${HOSTNAME:-&{agent_id}}\" # &{nor_this}\n  interval = ${INTERVAL}\n"
+        + "  weird = \"&{1bad} &{} &{a-b}\"\n";
+    String rendered = render(toml, Map.of("agent_id", "a1"));
+    assertEquals(toml.replace("&{agent_id}", "a1"), rendered);
+    assertEquals(List.of("agent_id"), List.copyOf(TomlTemplate.of(toml).parameterNames()));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "[agent]\n  interval = ${INTERVAL}\n  flush_interval = $FLUSH\n",
+      "[[inputs.http_listener_v2]]\n  service_address = \":&{port}\"\n  port = &{port}\n  read_timeout = &{t:10}\n",
+      "[[outputs.heartbeat]]\n  instance_id = '&{agent_id}'\n  url = '''&{url}'''\n",
+      "[inputs.&{name}]\n  x = 1\n",
+      "\uFEFF[agent]\n  hostname = \"\"\n"})
+  void validationAcceptsWhatTelegrafAccepts(String toml) {
+    TomlValidator.requireValid("toml", TomlTemplate.of(toml));
+  }
+
+  @Test
+  void validationReportsLineAndColumnOfTheStoredText() {
+    ApiError error = assertThrows(ApiError.class, () -> TomlValidator.requireValid("toml",
+        TomlTemplate.of("[agent]\n  hostname = \"&{agent_id}\" oops\n")));
+    assertEquals(400, error.status());
+    assertEquals("toml", error.details().get("field"));
+    assertEquals(2, error.details().get("line"));
+    assertEquals(28, error.details().get("column"), "where \"oops\" starts in the text as written");
+    assertTrue(error.getMessage().startsWith("toml is not valid TOML at line 2, column 28: "), error.getMessage());
+    assertFalse(error.getMessage().contains("Exception"), error.getMessage());
+  }
+
+  private static List<String> fieldNames(JsonNode node) {
+    List<String> names = new java.util.ArrayList<>();
+    node.fieldNames().forEachRemaining(names::add);
+    return names;
+  }
+}
