@@ -160,6 +160,8 @@ class HeartbeatIngestionTest {
     assertEquals(1L, agent("open-door").json().getLong("heartbeats"));
     assertEquals(401, gateway.get("/api/agents/open-door", Credentials.NONE).status(),
         "the agents group is still closed");
+    assertEquals(401, gateway.get("/api/heartbeat/agent/open-door/latest-heartbeat", Credentials.NONE).status(),
+        "the heartbeat group opens sending heartbeats, not reading their logs");
   }
 
   @ParameterizedTest
