@@ -143,6 +143,74 @@ public final class TomlTemplate {
     return out.toString();
   }
 
+  /**
+   * Refuses a default that would open or close a string, or begin a comment, where its parameter stands. The scan
+   * reads a default as one opaque piece, so such a default would make it misjudge where later parameters stand, and
+   * a query value could then leave its string and add keys.
+   */
+  public void requireDefaultsKeepTheirPlace(String field) {
+    for (Part part : parts) {
+      if (part instanceof Parameter p && p.defaultValue() != null && !keepsPlace(p.place(), p.defaultValue())) {
+        throw ApiError.badRequest(field, "The default of parameter " + p.name() + " opens or closes a string or "
+            + "begins a comment where it stands; write the quotes around the parameter, not in its default");
+      }
+    }
+  }
+
+  static boolean keepsPlace(Place place, String text) {
+    return switch (place) {
+      case BASIC_STRING -> closing(text, 0, "\"", true) == NOT_CLOSED && !endsInAnOpenEscape(text);
+      case LITERAL_STRING, MULTILINE_LITERAL_STRING -> text.indexOf('\'') < 0;
+      case BARE -> bareKeepsPlace(text);
+    };
+  }
+
+  private static final int NOT_CLOSED = -1;
+
+  /** Outside strings: every string the text opens it also closes, and no comment begins. */
+  private static boolean bareKeepsPlace(String text) {
+    int i = 0;
+    while (i < text.length()) {
+      char c = text.charAt(i);
+      if (c == '#') {
+        return false;
+      }
+      if (c == '"' || c == '\'') {
+        String triple = String.valueOf(c).repeat(3);
+        String delimiter = text.startsWith(triple, i) ? triple : String.valueOf(c);
+        int end = closing(text, i + delimiter.length(), delimiter, c == '"');
+        if (end == NOT_CLOSED) {
+          return false;
+        }
+        i = end + delimiter.length();
+      } else {
+        i++;
+      }
+    }
+    return true;
+  }
+
+  /** Where the delimiter next stands from {@code from} on, skipping escaped characters when escapes apply. */
+  private static int closing(String text, int from, String delimiter, boolean escapes) {
+    for (int i = from; i < text.length(); i++) {
+      if (escapes && text.charAt(i) == '\\') {
+        i++;
+      } else if (text.startsWith(delimiter, i)) {
+        return i;
+      }
+    }
+    return NOT_CLOSED;
+  }
+
+  /** A backslash at the end would escape whatever follows the default. */
+  private static boolean endsInAnOpenEscape(String text) {
+    int backslashes = 0;
+    for (int i = text.length() - 1; i >= 0 && text.charAt(i) == '\\'; i--) {
+      backslashes++;
+    }
+    return backslashes % 2 == 1;
+  }
+
   private static String source(Part part) {
     return part instanceof Text t ? t.text() : part instanceof BareEnv e ? e.source() : ((Parameter) part).source();
   }

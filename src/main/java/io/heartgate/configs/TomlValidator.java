@@ -20,6 +20,7 @@ public final class TomlValidator {
 
   /** Fails with 400 naming the field, the parser's reason, and the line and column (both from 1). */
   public static void requireValid(String field, TomlTemplate template) {
+    template.requireDefaultsKeepTheirPlace(field);
     String text = template.forValidation();
     // Telegraf strips a byte order mark before parsing; the parser would not.
     if (text.startsWith("\uFEFF")) {

@@ -142,6 +142,31 @@ class TomlTemplateTest {
     TomlValidator.requireValid("toml", TomlTemplate.of(toml));
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {
+      // The scan would think q stands in "…" (escaping only " and \\) while TOML puts it in '…'.
+      "t = { a = \"&{p:\", b = '}&{q}', c = \"x\" }\n",
+      "a = \"&{p:x\\}\"\nb = \"&{q}\"\n",
+      "a = '&{p:it's}'\n",
+      "a = &{p:\"open}\nb = \"&{q}\"\n",
+      "a = &{p:1 #}\n"})
+  void defaultsThatMoveTheQuotingAroundThemAreRefused(String toml) {
+    ApiError error = assertThrows(ApiError.class, () -> TomlValidator.requireValid("toml", TomlTemplate.of(toml)));
+    assertEquals("toml", error.details().get("field"));
+    assertTrue(error.getMessage().startsWith("The default of parameter p "), error.getMessage());
+  }
+
+  @Test
+  void defaultsThatAreWholeValuesOrPlainTextAreFine() {
+    String toml = "interval = &{interval:\"10s\"}\ntags = &{tags:[\"a\", 'b', \"\"\"c\"\"\"]}\n"
+        + "url = \"&{url:http://gw:8000/agents/heartbeat?x=\\\"y\\\"}\"\nname = '&{name:web \"01\"}'\n";
+    TomlValidator.requireValid("toml", TomlTemplate.of(toml));
+    JsonNode parsed = parse(render(toml, Map.of()));
+    assertEquals("10s", parsed.get("interval").asText());
+    assertEquals("web \"01\"", parsed.get("name").asText());
+    assertEquals(List.of("interval", "tags", "url", "name"), fieldNames(parsed));
+  }
+
   @Test
   void validationReportsLineAndColumnOfTheStoredText() {
     ApiError error = assertThrows(ApiError.class, () -> TomlValidator.requireValid("toml",
