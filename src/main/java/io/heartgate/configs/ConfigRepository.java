@@ -1,13 +1,13 @@
 package io.heartgate.configs;
 
 import io.heartgate.store.Store;
+import io.heartgate.store.UniqueViolation;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 /** SQL for configs. */
@@ -89,13 +89,7 @@ public final class ConfigRepository {
   }
 
   private static <T> Future<T> asNameTaken(Throwable e) {
-    for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
-      String message = String.valueOf(cause.getMessage()).toLowerCase(Locale.ROOT);
-      if (message.contains("unique") || message.contains("duplicate")) {
-        return Future.failedFuture(new NameTaken());
-      }
-    }
-    return Future.failedFuture(e);
+    return Future.failedFuture(UniqueViolation.in(e).<Throwable>map(constraint -> new NameTaken()).orElse(e));
   }
 
   private static Optional<Row> first(RowSet<Row> rows) {

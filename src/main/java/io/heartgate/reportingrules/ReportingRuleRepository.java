@@ -1,6 +1,7 @@
 package io.heartgate.reportingrules;
 
 import io.heartgate.store.Store;
+import io.heartgate.store.UniqueViolation;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -8,7 +9,6 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 /** SQL for reporting rules. */
@@ -119,13 +119,10 @@ public final class ReportingRuleRepository {
   }
 
   private static <T> Future<T> asConflict(Throwable e) {
-    for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
-      String message = String.valueOf(cause.getMessage()).toLowerCase(Locale.ROOT);
-      if (message.contains("unique") || message.contains("duplicate")) {
-        return Future.failedFuture(new Conflict(message.contains("is_default") || message.contains("single_default")));
-      }
-    }
-    return Future.failedFuture(e);
+    return Future.failedFuture(UniqueViolation.in(e)
+        .<Throwable>map(constraint -> new Conflict(constraint.contains("is_default")
+            || constraint.contains("single_default")))
+        .orElse(e));
   }
 
   /** Rolls back an update of a rule that does not exist. */

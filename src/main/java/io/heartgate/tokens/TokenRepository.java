@@ -3,6 +3,7 @@ package io.heartgate.tokens;
 import io.heartgate.auth.Permissions;
 import io.heartgate.auth.Role;
 import io.heartgate.store.Store;
+import io.heartgate.store.UniqueViolation;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
@@ -36,13 +37,9 @@ public final class TokenRepository {
                 Permissions.encode(token.permissions()), token.source(), token.expiresAt(), System.currentTimeMillis(),
                 token.createdBy()}))
         .<Void>mapEmpty()
-        .recover(e -> {
-          String message = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
-          if (message.contains("unique") || message.contains("duplicate")) {
-            return Future.failedFuture(new Conflict(message.contains("token_hash") ? "value" : "name"));
-          }
-          return Future.failedFuture(e);
-        });
+        .recover(e -> Future.failedFuture(UniqueViolation.in(e)
+            .<Throwable>map(constraint -> new Conflict(constraint.contains("token_hash") ? "value" : "name"))
+            .orElse(e)));
   }
 
   /** The name or the value of a new token is already taken. */

@@ -1,0 +1,32 @@
+package io.heartgate.store;
+
+import io.vertx.pgclient.PgException;
+import java.util.Optional;
+import org.sqlite.SQLiteException;
+
+/** Recognises a write refused for breaking a unique constraint, in either dialect, and says which constraint. */
+public final class UniqueViolation {
+  private static final String POSTGRES_UNIQUE_VIOLATION = "23505";
+
+  private UniqueViolation() {
+  }
+
+  /**
+   * What the store says about the broken constraint (it names the index, or the table and columns), or empty when
+   * the failure is anything else.
+   */
+  public static Optional<String> in(Throwable failure) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+      if (cause instanceof PgException pg && POSTGRES_UNIQUE_VIOLATION.equals(pg.getSqlState())) {
+        return Optional.of(pg.getConstraint() + ": " + pg.getErrorMessage());
+      }
+      // SQLite reports the plain or the extended constraint code depending on the driver's settings; its message
+      // "UNIQUE constraint failed: table.column" is fixed.
+      if (cause instanceof SQLiteException sqlite && sqlite.getResultCode().name().startsWith("SQLITE_CONSTRAINT")
+          && sqlite.getMessage() != null && sqlite.getMessage().contains("UNIQUE constraint failed")) {
+        return Optional.of(sqlite.getMessage());
+      }
+    }
+    return Optional.empty();
+  }
+}
