@@ -5,8 +5,9 @@ package io.heartgate.heartbeat;
  *
  * @param ip the agent's address as the gateway determined it
  * @param receivedAt server time, epoch milliseconds
+ * @param bodyBytes size of the request body, what the heartbeat costs in memory while it waits for the store
  */
-public record AgentHeartbeat(HeartbeatBody body, String ip, long receivedAt) {
+public record AgentHeartbeat(HeartbeatBody body, String ip, long receivedAt, int bodyBytes) {
   public String agentId() {
     return body.id();
   }

@@ -19,8 +19,12 @@ import io.vertx.ext.web.handler.BodyHandler;
 public final class HeartbeatRoutes implements Routes {
   public static final String PATH = "/agents/heartbeat";
   static final long MAX_BODY = 1024 * 1024;
-  /** Longer than any healthy group commit; the agent itself gives up after 5 s. */
-  private static final DeliveryOptions WRITE = new DeliveryOptions().setSendTimeout(10_000);
+  /**
+   * The writer answers every heartbeat itself (refusing those that waited too long before being written); this
+   * timeout is only a last resort for a store that stops answering in the middle of a commit.
+   */
+  private static final DeliveryOptions WRITE = new DeliveryOptions()
+      .setSendTimeout(HeartbeatWriterVerticle.MAX_QUEUE_WAIT_MS + 50_000);
 
   private final Authenticator auth;
   private final TrustedProxies proxies;
@@ -42,7 +46,7 @@ public final class HeartbeatRoutes implements Routes {
     RequestBody.requireJson(ctx);
     byte[] body = ctx.body().buffer() == null ? null : ctx.body().buffer().getBytes();
     AgentHeartbeat heartbeat = new AgentHeartbeat(HeartbeatParser.parse(body),
-        AgentAddress.of(ctx.request(), proxies), System.currentTimeMillis());
+        AgentAddress.of(ctx.request(), proxies), System.currentTimeMillis(), body.length);
     EventBus bus = ctx.vertx().eventBus();
     bus.request(Addresses.HEARTBEAT_WRITE, heartbeat, WRITE)
         .onSuccess(committed -> ctx.response().setStatusCode(204).end())

@@ -13,36 +13,59 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * Writes heartbeats with group commit: requests wait in a bounded queue, coalesced per agent; a batch is
  * written as soon as the previous one committed, and every request is answered only after its batch
- * committed. A full queue, a failed write or a node shutting down answers 503; nothing is acknowledged
- * that was not written. Runs on one event loop, so its state needs no locks.
+ * committed. A full queue (by count or by bytes), a failed write, a request that waited too long or a node
+ * shutting down answers 503; nothing is acknowledged that was not written, and a refused heartbeat is not
+ * written. Runs on one event loop, so its state needs no locks.
  */
 public final class HeartbeatWriterVerticle extends VerticleBase {
   static final int MAX_BATCH_AGENTS = 500;
+  /** A heartbeat still queued after this long is refused rather than written: its agent has given up on it. */
+  static final long MAX_QUEUE_WAIT_MS = 10_000;
+  /**
+   * Request bodies waiting at once, in bytes: typical heartbeats (about 1 KiB) reach the count limit first, but
+   * 1 MiB bodies must not make a slow store cost gigabytes of memory.
+   */
+  static final long MAX_WAITING_BYTES = 64L * 1024 * 1024;
   private static final Logger LOG = Logger.getLogger(HeartbeatWriterVerticle.class.getName());
   private final HeartbeatRepository repository;
   private final int capacity;
+  private final long maxQueueWaitNanos;
   private final Map<String, Pending> queued = new LinkedHashMap<>();
   private int waiting;
+  private long waitingBytes;
   private boolean writing;
   private Promise<Void> drained;
   private MessageConsumer<AgentHeartbeat> consumer;
 
-  /** The newest heartbeat of one agent and every request that it stands for. */
+  /** A request waiting for the store, and since when (monotonic clock). */
+  private record Waiting(Message<AgentHeartbeat> request, long sinceNanos) {
+  }
+
+  /** Every waiting request of one agent, oldest first; the newest one's heartbeat is the one written. */
   private static final class Pending {
-    AgentHeartbeat latest;
-    final List<Message<AgentHeartbeat>> requests = new ArrayList<>(1);
+    final List<Waiting> requests = new ArrayList<>(1);
+
+    AgentHeartbeat latest() {
+      return requests.get(requests.size() - 1).request().body();
+    }
   }
 
   /** @param capacity how many heartbeat requests may wait for the store at once */
   public HeartbeatWriterVerticle(Store store, int capacity) {
+    this(store, capacity, MAX_QUEUE_WAIT_MS);
+  }
+
+  HeartbeatWriterVerticle(Store store, int capacity, long maxQueueWaitMs) {
     this.repository = new HeartbeatRepository(store);
     this.capacity = capacity;
+    this.maxQueueWaitNanos = TimeUnit.MILLISECONDS.toNanos(maxQueueWaitMs);
   }
 
   @Override
@@ -64,34 +87,35 @@ public final class HeartbeatWriterVerticle extends VerticleBase {
       request.fail(503, "The gateway is shutting down; try again later");
       return;
     }
-    if (waiting >= capacity) {
+    int bytes = request.body().bodyBytes();
+    if (waiting >= capacity || waitingBytes + bytes > MAX_WAITING_BYTES) {
       request.fail(503, "Too many heartbeats waiting for the store; try again later");
       return;
     }
-    Pending pending = queued.computeIfAbsent(request.body().agentId(), id -> new Pending());
-    pending.latest = request.body();
-    pending.requests.add(request);
+    queued.computeIfAbsent(request.body().agentId(), id -> new Pending()).requests
+        .add(new Waiting(request, System.nanoTime()));
     waiting++;
+    waitingBytes += bytes;
     writeNextBatch();
   }
 
   private void writeNextBatch() {
-    if (writing || queued.isEmpty()) {
+    List<Pending> batch = writing ? List.of() : takeBatch();
+    if (batch.isEmpty()) {
       completeDrainIfIdle();
       return;
     }
     writing = true;
-    List<Pending> batch = takeBatch();
     write(batch).onComplete(result -> {
       for (Pending pending : batch) {
-        for (Message<AgentHeartbeat> request : pending.requests) {
+        for (Waiting waited : pending.requests) {
           if (result.succeeded()) {
-            request.reply(null);
+            waited.request().reply(null);
           } else {
-            request.fail(503, "The store is unavailable; try again later");
+            waited.request().fail(503, "The store is unavailable; try again later");
           }
+          release(waited);
         }
-        waiting -= pending.requests.size();
       }
       if (result.failed()) {
         LOG.log(Level.WARNING, "heartbeat batch of " + batch.size() + " agents not written: "
@@ -102,19 +126,37 @@ public final class HeartbeatWriterVerticle extends VerticleBase {
     });
   }
 
+  /** Up to MAX_BATCH_AGENTS agents off the queue, refusing on the way the requests that waited too long. */
   private List<Pending> takeBatch() {
+    long expiredBefore = System.nanoTime() - maxQueueWaitNanos;
     List<Pending> batch = new ArrayList<>(Math.min(queued.size(), MAX_BATCH_AGENTS));
     for (Iterator<Pending> it = queued.values().iterator(); it.hasNext() && batch.size() < MAX_BATCH_AGENTS; ) {
-      batch.add(it.next());
+      Pending pending = it.next();
       it.remove();
+      pending.requests.removeIf(waited -> {
+        boolean expired = waited.sinceNanos() - expiredBefore < 0;
+        if (expired) {
+          waited.request().fail(503, "The heartbeat waited too long for the store; try again later");
+          release(waited);
+        }
+        return expired;
+      });
+      if (!pending.requests.isEmpty()) {
+        batch.add(pending);
+      }
     }
     return batch;
+  }
+
+  private void release(Waiting waited) {
+    waiting--;
+    waitingBytes -= waited.request().body().bodyBytes();
   }
 
   private Future<Void> write(List<Pending> batch) {
     List<HeartbeatRepository.Coalesced> rows = new ArrayList<>(batch.size());
     for (Pending pending : batch) {
-      rows.add(new HeartbeatRepository.Coalesced(pending.latest, pending.requests.size()));
+      rows.add(new HeartbeatRepository.Coalesced(pending.latest(), pending.requests.size()));
     }
     rows.sort(Comparator.comparing(row -> row.latest().agentId()));
     return repository.write(rows);

@@ -9,12 +9,15 @@ import io.heartgate.bus.LocalCodec;
 import io.heartgate.store.Migrations;
 import io.heartgate.store.Store;
 import io.heartgate.testsupport.Await;
+import io.heartgate.testsupport.Poll;
 import io.heartgate.testsupport.StoreKind;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.sqlclient.Row;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -36,17 +39,45 @@ class HeartbeatWriterTest {
   }
 
   private void deployWriter(StoreKind kind, int capacity) {
+    deployWriter(new HeartbeatWriterVerticle(openStore(kind), capacity));
+  }
+
+  private Store openStore(StoreKind kind) {
     LocalCodec.register(vertx, AgentHeartbeat.class);
     store = Await.of(Store.open(vertx, kind.freshStore(tempDir), 4));
     Await.of(Migrations.apply(store));
-    Await.of(vertx.deployVerticle(new HeartbeatWriterVerticle(store, capacity)));
+    return store;
+  }
+
+  private void deployWriter(HeartbeatWriterVerticle writer) {
+    Await.of(vertx.deployVerticle(writer));
   }
 
   private Future<Object> send(String agentId, long receivedAt) {
+    return send(agentId, receivedAt, 100);
+  }
+
+  private Future<Object> send(String agentId, long receivedAt, int bodyBytes) {
     return vertx.eventBus().request(Addresses.HEARTBEAT_WRITE,
         new AgentHeartbeat(new HeartbeatBody(agentId, "Telegraf 1.39.3", "host-" + agentId, "ok", null, "[]", null,
-            "{\"schema\":1}"), "127.0.0.1", receivedAt))
+            "{\"schema\":1}"), "127.0.0.1", receivedAt, bodyBytes))
         .map(reply -> reply.body());
+  }
+
+  /**
+   * Holds the agents table until the returned promise completes, so that the writer's next batch waits: on SQLite
+   * by holding the one connection in a write transaction, on PostgreSQL by an exclusive table lock.
+   */
+  private Promise<Void> holdTheStore(StoreKind kind) {
+    Promise<Void> release = Promise.promise();
+    Promise<Void> held = Promise.promise();
+    store.inTransaction(connection -> (kind == StoreKind.POSTGRES
+            ? connection.query("LOCK TABLE agents IN EXCLUSIVE MODE").execute().<Void>mapEmpty()
+            : Future.<Void>succeededFuture())
+        .onSuccess(held::tryComplete)
+        .compose(locked -> release.future()));
+    Await.of(held.future());
+    return release;
   }
 
   private Row totals() {
@@ -99,5 +130,43 @@ class HeartbeatWriterTest {
     ReplyException failed = assertInstanceOf(ReplyException.class, Await.failureOf(send("agent-1", 1)));
     assertEquals(503, failed.failureCode());
     assertEquals("The store is unavailable; try again later", failed.getMessage());
+  }
+
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void bytesWaitingAreBoundedAsWellAsCount(StoreKind kind) {
+    deployWriter(kind, 100_000);
+    Promise<Void> release = holdTheStore(kind);
+    int third = (int) (HeartbeatWriterVerticle.MAX_WAITING_BYTES / 3) + 1;
+    Future<Object> first = send("big-1", 1, third);
+    Future<Object> second = send("big-2", 1, third);
+    ReplyException full = assertInstanceOf(ReplyException.class, Await.failureOf(send("big-3", 1, third)));
+    assertEquals(503, full.failureCode());
+    assertEquals("Too many heartbeats waiting for the store; try again later", full.getMessage());
+    Future<Object> small = send("small", 1, 1_000);
+    release.complete();
+    Await.of(Future.all(first, second, small));
+    assertEquals(3L, totals().getLong("agents"), "a small heartbeat still fit beside the big ones; big-3 was refused and not written");
+  }
+
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void heartbeatsThatWaitedTooLongAreRefusedAndNotWritten(StoreKind kind) {
+    deployWriter(new HeartbeatWriterVerticle(openStore(kind), 100_000, 200));
+    Promise<Void> release = holdTheStore(kind);
+    Future<Object> inFlight = send("taken-first", 1);
+    Future<Object> queued = send("queued-behind", 1);
+    long sent = System.nanoTime();
+    Poll.until(Duration.ofSeconds(5), "the queued heartbeat to be older than the writer waits",
+        () -> System.nanoTime() - sent > Duration.ofMillis(300).toNanos());
+    release.complete();
+
+    Await.of(inFlight);
+    ReplyException refused = assertInstanceOf(ReplyException.class, Await.failureOf(queued));
+    assertEquals(503, refused.failureCode());
+    assertEquals("The heartbeat waited too long for the store; try again later", refused.getMessage());
+    assertEquals(1L, totals().getLong("agents"), "the refused heartbeat was not written");
+    Await.of(send("queued-behind", 2));
+    assertEquals(2L, totals().getLong("agents"), "the writer goes on");
   }
 }
