@@ -16,7 +16,8 @@ final class AgentAddress {
 
   static String of(HttpServerRequest request, TrustedProxies proxies) {
     String declared = request.getHeader(AGENT_IP_HEADER);
-    if (declared != null) {
+    // Blank is absent: a header set from an environment variable that expanded to "" (Telegraf's headers option).
+    if (declared != null && !declared.isBlank()) {
       String ip = declared.trim();
       if (TrustedProxies.parseAddress(ip) == null) {
         throw ApiError.badRequest(AGENT_IP_HEADER, "The " + AGENT_IP_HEADER + " header must be an IP address");

@@ -187,6 +187,12 @@ class HeartbeatIngestionTest {
     assertEquals(400, bogus.statusCode());
     assertEquals("Telegraf-Agent-IP", new JsonObject(bogus.body()).getJsonObject("details").getString("field"));
     assertEquals(2L, agent("behind-proxy").json().getLong("heartbeats"), "the refused one was not counted");
+
+    HttpResponse<String> blank = TestGateway.send(TelegrafAgent.request(
+            gateway.heartbeatListener(HeartbeatRoutes.PATH), agentToken, body.getBytes())
+        .header("X-Forwarded-For", "203.0.113.9").header("Telegraf-Agent-IP", " ").build());
+    assertEquals(204, blank.statusCode(), "a blank header is no header: " + blank.body());
+    assertEquals("203.0.113.9", agent("behind-proxy").json().getString("ip"));
   }
 
   @ParameterizedTest
