@@ -11,7 +11,8 @@
 #
 # Settings (environment): AGENTS=10000 DURATION=20 (seconds per connection count) WARMUP=10 CONNECTIONS="64 256 1024"
 # WRK_THREADS=2 STORES="sqlite postgres" SCALE_AGENTS=100000 (0 skips scenario 2) SKIP_BUILD=1 (reuse the jar)
-# GATEWAY_JAVA_OPTS="" (JVM flags of the gateway) PG_POOL_SIZE (DATABASE_POOL_SIZE of the gateway, default 8).
+# GATEWAY_JAVA_OPTS="" (JVM flags of the gateway) PG_POOL_SIZE (DATABASE_POOL_SIZE of the gateway, default 8)
+# HEARTGATE_JAR (another build of the gateway to measure, e.g. to compare two commits; implies SKIP_BUILD=1).
 set -euo pipefail
 
 cd "$(dirname "$0")/../.."
@@ -27,7 +28,7 @@ SCALE_TOKENS=${SCALE_TOKENS:-100}
 GATEWAY_JAVA_OPTS=${GATEWAY_JAVA_OPTS:-}
 PG_POOL_SIZE=${PG_POOL_SIZE:-8}
 BODY=$ROOT/src/test/resources/telegraf-heartbeat/heartbeat_test.TestIncludedExtraData.all.json
-JAR=$ROOT/target/heartgate.jar
+JAR=${HEARTGATE_JAR:-$ROOT/target/heartgate.jar}
 CLASSES=$ROOT/target/bench-classes
 OUT=$ROOT/target/bench/$(date -u +%Y%m%dT%H%M%SZ)
 mkdir -p "$OUT"
@@ -75,7 +76,7 @@ fi
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || ulimit -n 65536 2>/dev/null || true
 [[ $(ulimit -n) == unlimited || $(ulimit -n) -ge 4096 ]] || log "warning: ulimit -n is $(ulimit -n)"
 
-if [[ ${SKIP_BUILD:-0} != 1 || ! -f $JAR ]]; then
+if [[ -z ${HEARTGATE_JAR:-} && ( ${SKIP_BUILD:-0} != 1 || ! -f $JAR ) ]]; then
   command -v mvn >/dev/null || die "maven is required to build the jar"
   log "building the jar (mvn -B -q package -DskipTests)"
   mvn -B -q package -DskipTests >"$OUT/build.log" 2>&1 || die "build failed, see $OUT/build.log"
