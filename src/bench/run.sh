@@ -105,6 +105,19 @@ wait_http() { # URL SECONDS PID
   return 1
 }
 
+CLK_TCK=$(getconf CLK_TCK)
+# CPU time (ticks) of a process; for the postgres target also of every PostgreSQL server process.
+cpu_ticks() {
+  local total pid
+  total=$(awk '{print $14 + $15}' "/proc/$2/stat" 2>/dev/null || echo 0)
+  if [[ $1 == postgres && -n ${PG_PID:-} ]]; then
+    for pid in $PG_PID $(cat "/proc/$PG_PID/task/$PG_PID/children" 2>/dev/null); do
+      total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0)))
+    done
+  fi
+  echo "$total"
+}
+
 rss_kib() { sed -n "s/^$2:[[:space:]]*\([0-9]*\) kB/\1/p" "/proc/$1/status" 2>/dev/null || echo 0; }
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -137,6 +150,7 @@ start_postgres() {
       >/dev/null
   done
   PG_VERSION=$("$PG_BIN/postgres" --version)
+  PG_PID=$(head -1 "$PG_DATA/postmaster.pid")
   log "PostgreSQL ($PG_VERSION) on 127.0.0.1:$PG_PORT, data in $PG_DATA"
 }
 
@@ -164,13 +178,15 @@ stop_pid() {
 
 # run_wrk TARGET CONNECTIONS SECONDS PORT AGENTS_FILE [PHASE]: records one RESULT line unless PHASE=warmup
 run_wrk() {
-  local line
+  local line before after
+  before=$(cpu_ticks "$1" "${PID[$1]}")
   line=$(BENCH_AGENTS=$5 BENCH_BODY=$BODY BENCH_THREADS=$WRK_THREADS \
     wrk -t"$WRK_THREADS" -c"$2" -d"$3"s --timeout 10s --latency -s "$ROOT/src/bench/heartbeat.lua" \
     "http://127.0.0.1:$4/agents/heartbeat" 2>&1 | tee "$OUT/wrk-$1-$2-${6:-run}.txt" | grep '^RESULT' || true)
   [[ -n $line ]] || die "wrk printed no result, see $OUT/wrk-$1-$2-${6:-run}.txt"
+  after=$(cpu_ticks "$1" "${PID[$1]}")
   if [[ ${6:-run} != warmup ]]; then
-    record "WRK target=$1 c=$2 ${line#RESULT }"
+    record "WRK target=$1 c=$2 ${line#RESULT } cpu_ticks=$((after - before))"
     log "$1 c=$2: $(value rps "$line") req/s, p99 $(value p99_us "$line") us, non-2xx $(value non2xx "$line")"
   fi
   local requests non2xx
@@ -296,18 +312,22 @@ mib() { awk -v k="$1" 'BEGIN { printf "%.0f", k / 1024 }'; }
   echo "Load: wrk $WRK_THREADS threads on the same machine, $DURATION s per connection count after ${WARMUP} s of"
   echo "warm-up, POST /agents/heartbeat with the 'all' fixture ($(wc -c <"$BODY") bytes), $AGENTS agents, one token each."
   echo "Gateway: java ${GATEWAY_JAVA_OPTS:+$GATEWAY_JAVA_OPTS }-jar target/heartgate.jar (pool size $PG_POOL_SIZE on PostgreSQL)."
+  echo "CPU µs per heartbeat: CPU time of the server process (for postgres: plus every PostgreSQL server process)"
+  echo "during the run, divided by the heartbeats answered; wrk's own CPU is not included."
   echo
-  echo "| target | connections | heartbeats/s | × bare | p50 ms | p99 ms | p99 × bare | max ms | non-2xx | socket errors |"
-  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+  echo "| target | connections | heartbeats/s | × bare | p50 ms | p99 ms | p99 × bare | max ms | non-2xx | socket errors | CPU µs per heartbeat |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
   for c in $CONNECTIONS; do
     bare=$(grep "^WRK target=bare c=$c " "$RESULTS")
     for target in "${TARGETS[@]}"; do
       l=$(grep "^WRK target=$target c=$c " "$RESULTS")
       errors=$(( $(value connect_err "$l") + $(value read_err "$l") + $(value write_err "$l") + $(value timeouts "$l") ))
-      printf '| %s | %s | %.0f | %s | %s | %s | %s | %s | %s | %s |\n' "$target" "$c" "$(value rps "$l")" \
+      cpu=$(awk -v t="$(value cpu_ticks "$l")" -v n="$(value requests "$l")" -v hz="$CLK_TCK" \
+        'BEGIN { if (n > 0) printf "%.0f", t * 1e6 / hz / n; else printf "-" }')
+      printf '| %s | %s | %.0f | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$target" "$c" "$(value rps "$l")" \
         "$(ratio "$(value rps "$l")" "$(value rps "$bare")")" "$(ms "$(value p50_us "$l")")" \
         "$(ms "$(value p99_us "$l")")" "$(ratio "$(value p99_us "$l")" "$(value p99_us "$bare")")" \
-        "$(ms "$(value max_us "$l")")" "$(value non2xx "$l")" "$errors"
+        "$(ms "$(value max_us "$l")")" "$(value non2xx "$l")" "$errors" "$cpu"
     done
   done
   echo
