@@ -12,6 +12,14 @@ public final class TokenFormat {
   private static final int HEX_LENGTH = 64;
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final HexFormat HEX = HexFormat.of();
+  /** A digest per thread: getInstance looks the algorithm up in the providers on every call. */
+  private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+    }
+  });
 
   private TokenFormat() {
   }
@@ -39,10 +47,7 @@ public final class TokenFormat {
 
   /** The only form in which a token is stored: the SHA-256 of the whole string, in hex. */
   public static String hash(String token) {
-    try {
-      return HEX.formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.US_ASCII)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
-    }
+    // digest() resets the instance, so the next call on this thread starts clean.
+    return HEX.formatHex(SHA256.get().digest(token.getBytes(StandardCharsets.US_ASCII)));
   }
 }

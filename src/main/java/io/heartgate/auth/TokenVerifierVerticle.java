@@ -53,6 +53,9 @@ public final class TokenVerifierVerticle extends VerticleBase {
   public TokenVerifierVerticle(Store store) {
     this.store = store;
     this.cache = Caffeine.newBuilder()
+        // Maintenance runs on the thread that touched the cache (this verticle's event loop) instead of waking a
+        // ForkJoinPool thread after every few hundred hits; loads complete on Vert.x anyway.
+        .executor(Runnable::run)
         .maximumSize(1_000_000)
         .expireAfter(Expiry.creating((String hash, Optional<Grant> grant) ->
             grant.isPresent() ? GRANT_TTL : UNKNOWN_TTL))

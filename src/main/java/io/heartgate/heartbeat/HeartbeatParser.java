@@ -14,7 +14,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.heartgate.http.ApiError;
 import java.io.IOException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,13 +61,14 @@ public final class HeartbeatParser {
     String logs = null;
     if (present(root, "logs")) {
       LogLimits.Kept kept = LogLimits.apply(logEntries(root.get("logs")));
-      logs = kept.entries().toString();
+      logs = CompactJson.text(kept.entries());
       if (kept.dropped() > 0) {
         extras.put("logsDropped", kept.dropped());
       }
     }
     return new HeartbeatBody(id, version, hostname, status == null ? null : status.toLowerCase(Locale.ROOT),
-        statistics == null ? null : statistics.toString(), configurations.toString(), logs, extras.toString());
+        statistics == null ? null : CompactJson.text(statistics), CompactJson.text(configurations), logs,
+        CompactJson.text(extras));
   }
 
   private static ObjectNode readObject(byte[] body) {
@@ -220,7 +220,7 @@ public final class HeartbeatParser {
     String time = text(value, "time", path + ".time", true, 64);
     Instant instant;
     try {
-      instant = OffsetDateTime.parse(time).toInstant();
+      instant = RfcTime.parse(time);
     } catch (DateTimeParseException e) {
       throw ApiError.badRequest(path + ".time", path + ".time must be an RFC 3339 date-time");
     }

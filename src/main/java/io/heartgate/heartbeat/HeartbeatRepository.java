@@ -10,8 +10,8 @@ import java.util.List;
 
 /**
  * Writes a batch of coalesced heartbeats in one transaction: the narrow agents row of every agent, and the big
- * part of its latest heartbeat (configurations, logs) only where that changed. On PostgreSQL each table takes
- * one multi-row upsert over unnest(); on SQLite (in-process, no round trips) one JDBC batch per table.
+ * part of its latest heartbeat (configurations, logs) only where that changed. On PostgreSQL one statement
+ * upserts both tables from unnest() arrays; on SQLite (in-process, no round trips) one JDBC batch per table.
  */
 final class HeartbeatRepository {
   private static final String AGENT_COLUMNS =
@@ -20,11 +20,6 @@ final class HeartbeatRepository {
       + "ip = excluded.ip, version = excluded.version, reported_status = excluded.reported_status, "
       + "statistics = excluded.statistics, last_seen = %s(agents.last_seen, excluded.last_seen), "
       + "heartbeats = agents.heartbeats + excluded.heartbeats";
-  private static final String POSTGRES_AGENTS = "INSERT INTO agents (" + AGENT_COLUMNS + ") "
-      + "SELECT id, hostname, ip, version, reported_status, statistics, seen, seen, heartbeats "
-      + "FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[], "
-      + "$8::bigint[]) AS t(id, hostname, ip, version, reported_status, statistics, seen, heartbeats) ORDER BY id"
-      + AGENT_UPDATE.formatted("GREATEST");
   private static final String SQLITE_AGENTS = "INSERT INTO agents (" + AGENT_COLUMNS + ") "
       + "VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8)" + AGENT_UPDATE.formatted("MAX");
 
@@ -35,9 +30,18 @@ final class HeartbeatRepository {
       + "agent_heartbeats.configurations IS DISTINCT FROM excluded.configurations "
       + "OR agent_heartbeats.logs IS DISTINCT FROM excluded.logs "
       + "OR agent_heartbeats.payload IS DISTINCT FROM excluded.payload";
-  private static final String POSTGRES_DETAILS =
-      "INSERT INTO agent_heartbeats (agent_id, configurations, logs, payload, received_at) "
-      + "SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[]) ORDER BY 1"
+  /**
+   * Both upserts in one statement (a data-modifying CTE): one round trip and an implicit transaction instead of
+   * BEGIN, two statements and COMMIT. The foreign key of a new agent's details is checked at the end of the
+   * statement, when its agents row exists. Rows are locked in id order in each table, on every node alike.
+   */
+  private static final String POSTGRES_BATCH = "WITH written AS (INSERT INTO agents (" + AGENT_COLUMNS + ") "
+      + "SELECT id, hostname, ip, version, reported_status, statistics, seen, seen, heartbeats "
+      + "FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[], "
+      + "$8::bigint[]) AS t(id, hostname, ip, version, reported_status, statistics, seen, heartbeats) ORDER BY id"
+      + AGENT_UPDATE.formatted("GREATEST") + ") "
+      + "INSERT INTO agent_heartbeats (agent_id, configurations, logs, payload, received_at) "
+      + "SELECT * FROM unnest($1::text[], $9::text[], $10::text[], $11::text[], $7::bigint[]) ORDER BY 1"
       + DETAIL_UPDATE;
   private static final String SQLITE_DETAILS =
       "INSERT INTO agent_heartbeats (agent_id, configurations, logs, payload, received_at) "
@@ -58,12 +62,12 @@ final class HeartbeatRepository {
    * lock rows in the same order and cannot deadlock).
    */
   Future<Void> write(List<Coalesced> batch) {
-    return store.inTransaction(connection -> store.dialect() == Dialect.POSTGRES
-        ? writePostgres(connection, batch)
-        : writeSqlite(connection, batch));
+    return store.dialect() == Dialect.POSTGRES
+        ? writePostgres(batch)
+        : store.inTransaction(connection -> writeSqlite(connection, batch));
   }
 
-  private Future<Void> writePostgres(SqlConnection connection, List<Coalesced> batch) {
+  private Future<Void> writePostgres(List<Coalesced> batch) {
     int n = batch.size();
     String[] ids = new String[n];
     String[] hostnames = new String[n];
@@ -91,14 +95,11 @@ final class HeartbeatRepository {
       logs[i] = body.logs();
       extras[i] = body.extras();
     }
-    Tuple agents = Tuple.tuple().addArrayOfString(ids).addArrayOfString(hostnames).addArrayOfString(ips)
+    Tuple arrays = Tuple.tuple().addArrayOfString(ids).addArrayOfString(hostnames).addArrayOfString(ips)
         .addArrayOfString(versions).addArrayOfString(statuses).addArrayOfString(statistics)
-        .addArrayOfLong(seen).addArrayOfLong(counts);
-    Tuple details = Tuple.tuple().addArrayOfString(ids).addArrayOfString(configurations).addArrayOfString(logs)
-        .addArrayOfString(extras).addArrayOfLong(seen);
-    return connection.preparedQuery(POSTGRES_AGENTS).execute(agents)
-        .compose(written -> connection.preparedQuery(POSTGRES_DETAILS).execute(details))
-        .mapEmpty();
+        .addArrayOfLong(seen).addArrayOfLong(counts)
+        .addArrayOfString(configurations).addArrayOfString(logs).addArrayOfString(extras);
+    return store.query(POSTGRES_BATCH, arrays).mapEmpty();
   }
 
   private Future<Void> writeSqlite(SqlConnection connection, List<Coalesced> batch) {

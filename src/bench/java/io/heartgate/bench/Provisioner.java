@@ -1,0 +1,202 @@
+package io.heartgate.bench;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
+
+/**
+ * Prepares a fresh gateway for the benchmark through its public API, as an operator would.
+ *
+ * <ul>
+ *   <li>{@code tokens <apiPort> <n> <agents-file>}: creates the owner, then one {@code telegraf-agent} token per
+ *       agent (concurrently) and writes {@code <agent-id> <token>} lines for the load generator.</li>
+ *   <li>{@code register <apiPort> <heartbeatPort> <n> <tokens> <body-file>}: creates the owner and a few tokens, then
+ *       registers n agents by sending each one heartbeat (all must answer 204). Prints one RESULT line.</li>
+ *   <li>{@code summary <apiPort>}: logs in as that owner and times {@code GET /api/agents/summary}. Prints one
+ *       RESULT line.</li>
+ * </ul>
+ */
+public final class Provisioner {
+  private static final String HOST = "127.0.0.1";
+  private static final int CONCURRENCY = 32;
+  private static final String OWNER = "{\"username\":\"bench-owner\",\"password\":\"bench-password-123\"}";
+
+  private final Vertx vertx = Vertx.vertx();
+  private final HttpClientAgent http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true),
+      new PoolOptions().setHttp1MaxSize(CONCURRENCY));
+
+  public static void main(String[] args) throws Exception {
+    Provisioner p = new Provisioner();
+    try {
+      switch (args[0]) {
+        case "tokens" -> p.tokens(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Path.of(args[3]));
+        case "register" -> p.register(Integer.parseInt(args[1]), Integer.parseInt(args[2]),
+            Integer.parseInt(args[3]), Integer.parseInt(args[4]), Path.of(args[5]));
+        case "summary" -> p.summary(Integer.parseInt(args[1]));
+        default -> throw new IllegalArgumentException("unknown command " + args[0]);
+      }
+    } finally {
+      p.http.close().await(10, TimeUnit.SECONDS);
+      p.vertx.close().await(10, TimeUnit.SECONDS);
+    }
+  }
+
+  private void tokens(int apiPort, int n, Path agentsFile) throws Exception {
+    long start = System.nanoTime();
+    String cookie = setup(apiPort);
+    String[] tokens = createTokens(apiPort, cookie, n, "bench-agent-");
+    List<String> lines = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      lines.add(agentId("bench-agent-", i) + " " + tokens[i]);
+    }
+    Files.write(agentsFile, lines, StandardCharsets.US_ASCII);
+    System.out.printf(Locale.ROOT, "provisioned %d agent tokens in %.1f s%n", n, seconds(start));
+  }
+
+  private void register(int apiPort, int heartbeatPort, int n, int tokenCount, Path bodyFile) throws Exception {
+    String cookie = setup(apiPort);
+    String[] tokens = createTokens(apiPort, cookie, tokenCount, "scale-token-");
+    JsonObject template = new JsonObject(Buffer.buffer(Files.readAllBytes(bodyFile)));
+    long start = System.nanoTime();
+    run(n, i -> {
+      String id = agentId("scale-agent-", i);
+      Buffer body = template.copy().put("id", id).put("hostname", id + ".bench").toBuffer();
+      return call(heartbeatPort, HttpMethod.POST, "/agents/heartbeat", "Authorization",
+          "Bearer " + tokens[i % tokenCount], body).compose(r -> expect(r, 204, "heartbeat " + id));
+    });
+    System.out.printf(Locale.ROOT, "RESULT agents=%d register_s=%.1f%n", n, seconds(start));
+  }
+
+  /** Logs in as the owner and times GET /api/agents/summary five times. */
+  private void summary(int apiPort) throws Exception {
+    Reply login = call(apiPort, HttpMethod.POST, "/api/auth/login/local", null, null, Buffer.buffer(OWNER))
+        .await(60, TimeUnit.SECONDS);
+    check(login, 200, "login");
+    String cookie = sessionCookie(login);
+    double[] ms = new double[5];
+    JsonObject summary = null;
+    for (int i = 0; i < ms.length; i++) {
+      long t = System.nanoTime();
+      Reply reply = call(apiPort, HttpMethod.GET, "/api/agents/summary", "Cookie", cookie, null)
+          .await(120, TimeUnit.SECONDS);
+      ms[i] = (System.nanoTime() - t) / 1e6;
+      check(reply, 200, "summary");
+      summary = new JsonObject(reply.body);
+    }
+    double first = ms[0];
+    Arrays.sort(ms);
+    System.out.printf(Locale.ROOT, "RESULT summary_total=%d summary_first_ms=%.1f summary_median_ms=%.1f%n",
+        summary.getLong("total"), first, ms[ms.length / 2]);
+  }
+
+  private String setup(int apiPort) throws Exception {
+    Reply reply = call(apiPort, HttpMethod.POST, "/api/auth/setup", null, null, Buffer.buffer(OWNER))
+        .await(60, TimeUnit.SECONDS);
+    check(reply, 201, "owner setup");
+    return sessionCookie(reply);
+  }
+
+  private static String sessionCookie(Reply reply) {
+    return reply.cookies.stream().map(c -> c.split(";", 2)[0]).filter(c -> c.startsWith("heartgate_session="))
+        .findFirst().orElseThrow(() -> new IllegalStateException("setup answered without a session cookie"));
+  }
+
+  private String[] createTokens(int apiPort, String cookie, int n, String prefix) throws Exception {
+    String[] tokens = new String[n];
+    run(n, i -> {
+      Buffer body = new JsonObject().put("name", agentId(prefix, i)).put("permissions", "telegraf-agent").toBuffer();
+      return call(apiPort, HttpMethod.POST, "/api/tokens", "Cookie", cookie, body)
+          .compose(r -> expect(r, 201, "token " + i))
+          .onSuccess(r -> tokens[i] = new JsonObject(r.body).getString("token"))
+          .mapEmpty();
+    });
+    return tokens;
+  }
+
+  /** Runs n calls with at most CONCURRENCY in flight; fails on the first failure. */
+  private void run(int n, IntFunction<Future<?>> call) throws Exception {
+    AtomicInteger next = new AtomicInteger();
+    AtomicInteger done = new AtomicInteger();
+    Promise<Void> all = Promise.promise();
+    Runnable[] worker = new Runnable[1];
+    worker[0] = () -> {
+      int i = next.getAndIncrement();
+      if (i >= n) {
+        return;
+      }
+      call.apply(i).onComplete(r -> {
+        if (r.failed()) {
+          all.tryFail(r.cause());
+        } else if (done.incrementAndGet() == n) {
+          all.tryComplete();
+        } else {
+          worker[0].run();
+        }
+      });
+    };
+    if (n == 0) {
+      return;
+    }
+    for (int c = 0; c < Math.min(CONCURRENCY, n); c++) {
+      vertx.runOnContext(v -> worker[0].run());
+    }
+    all.future().toCompletionStage().toCompletableFuture().get(30, TimeUnit.MINUTES);
+  }
+
+  private record Reply(int status, Buffer body, List<String> cookies) {
+  }
+
+  private Future<Reply> call(int port, HttpMethod method, String uri, String header, String value, Buffer body) {
+    RequestOptions options = new RequestOptions().setHost(HOST).setPort(port).setMethod(method).setURI(uri);
+    if (header != null) {
+      options.putHeader(header, value);
+    }
+    if (body != null) {
+      options.putHeader("Content-Type", "application/json");
+    }
+    return http.request(options)
+        .compose(request -> body == null ? request.send() : request.send(body))
+        .compose(response -> response.body().map(b -> new Reply(response.statusCode(), b, response.cookies())));
+  }
+
+  private static void check(Reply reply, int status, String what) {
+    if (reply.status != status) {
+      throw new IllegalStateException(what + ": expected " + status + ", got " + reply.status + " " + reply.body);
+    }
+  }
+
+  private static Future<Reply> expect(Reply reply, int status, String what) {
+    return reply.status == status ? Future.succeededFuture(reply)
+        : Future.failedFuture(what + ": expected " + status + ", got " + reply.status + " " + reply.body);
+  }
+
+  private static String agentId(String prefix, int i) {
+    return String.format(Locale.ROOT, "%s%06d", prefix, i + 1);
+  }
+
+  private static double seconds(long startNanos) {
+    return (System.nanoTime() - startNanos) / 1e9;
+  }
+
+  static {
+    // Quiet Netty's and Vert.x's startup chatter in the benchmark's output.
+    java.util.logging.Logger.getLogger("io.netty").setLevel(java.util.logging.Level.WARNING);
+  }
+}

@@ -1,0 +1,372 @@
+#!/usr/bin/env bash
+# Heartgate heartbeat benchmark. One command, from a clean clone:
+#
+#   src/bench/run.sh
+#
+# Builds the jar, starts a bare Vert.x server (the machine's ceiling) and the gateway on a fresh SQLite file and,
+# when the PostgreSQL server binaries are installed, on a throwaway PostgreSQL cluster; provisions AGENTS agents
+# with a telegraf-agent token each; drives POST /agents/heartbeat with wrk at each connection count; checks the
+# store; then registers SCALE_AGENTS agents on fresh gateways (memory, GET /api/agents/summary time). Prints the
+# report and writes it to target/bench/<time>/report.md (and target/bench/report.md).
+#
+# Settings (environment): AGENTS=10000 DURATION=20 (seconds per connection count) WARMUP=15 CONNECTIONS="64 256 1024"
+# WRK_THREADS=2 STORES="sqlite postgres" SCALE_AGENTS=100000 (0 skips scenario 2) SKIP_BUILD=1 (reuse the jar)
+# GATEWAY_JAVA_OPTS="-Xmx256m" (JVM flags of the gateway; set it empty for the JVM's defaults) PG_POOL_SIZE (DATABASE_POOL_SIZE of the gateway, default 8)
+# HEARTGATE_JAR (another build of the gateway to measure, e.g. to compare two commits; implies SKIP_BUILD=1).
+set -euo pipefail
+
+cd "$(dirname "$0")/../.."
+ROOT=$PWD
+AGENTS=${AGENTS:-10000}
+DURATION=${DURATION:-20}
+WARMUP=${WARMUP:-15}
+CONNECTIONS=${CONNECTIONS:-64 256 1024}
+WRK_THREADS=${WRK_THREADS:-2}
+STORES=${STORES:-sqlite postgres}
+SCALE_AGENTS=${SCALE_AGENTS:-100000}
+SCALE_TOKENS=${SCALE_TOKENS:-100}
+# With no -Xmx the JVM may grow its heap to a quarter of the machine's memory, and under this load it does (peak
+# RSS 520-980 MiB measured on a 24 GiB machine): the README recommends -Xmx256m to operators, the bench uses it.
+GATEWAY_JAVA_OPTS=${GATEWAY_JAVA_OPTS--Xmx256m}
+PG_POOL_SIZE=${PG_POOL_SIZE:-8}
+BODY=$ROOT/src/test/resources/telegraf-heartbeat/heartbeat_test.TestIncludedExtraData.all.json
+JAR=${HEARTGATE_JAR:-$ROOT/target/heartgate.jar}
+CLASSES=$ROOT/target/bench-classes
+OUT=$ROOT/target/bench/$(date -u +%Y%m%dT%H%M%SZ)
+mkdir -p "$OUT"
+RESULTS=$OUT/results.txt
+: >"$RESULTS"
+
+log() { printf '[bench %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+now_ms() { date +%s%3N; }
+record() { echo "$*" >>"$RESULTS"; }
+# value KEY LINE: the value of key=value in a RESULT line
+value() { sed -n "s/.*[ ]$1=\([^ ]*\).*/\1/p" <<<" $2"; }
+
+# ---------------------------------------------------------------------------------------------------------------
+# Processes and folders this run created, cleaned up on any exit
+PIDS=()
+PG_BIN=""
+PG_DATA=""
+cleanup() {
+  local pid
+  for pid in "${PIDS[@]}"; do
+    kill "$pid" 2>/dev/null || true
+  done
+  for pid in "${PIDS[@]}"; do
+    wait "$pid" 2>/dev/null || true
+  done
+  if [[ -n $PG_DATA && -d $PG_DATA ]]; then
+    runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast -w stop >/dev/null 2>&1 || true
+    rm -rf "$PG_DATA"
+  fi
+}
+trap cleanup EXIT
+
+# ---------------------------------------------------------------------------------------------------------------
+# Tools
+command -v java >/dev/null || die "java (17+) is required"
+command -v curl >/dev/null || die "curl is required"
+if ! command -v wrk >/dev/null; then
+  [[ $(id -u) == 0 ]] || die "wrk is missing: install it (apt-get install wrk) or run as root"
+  log "installing wrk (apt-get)"
+  { apt-get install -y wrk || { apt-get update && apt-get install -y wrk; }; } >"$OUT/apt.log" 2>&1 \
+    || die "could not install wrk, see $OUT/apt.log"
+fi
+# wrk with 1024 connections and two servers need more than the usual 1024 descriptors.
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || ulimit -n 65536 2>/dev/null || true
+[[ $(ulimit -n) == unlimited || $(ulimit -n) -ge 4096 ]] || log "warning: ulimit -n is $(ulimit -n)"
+
+if [[ -z ${HEARTGATE_JAR:-} && ( ${SKIP_BUILD:-0} != 1 || ! -f $JAR ) ]]; then
+  command -v mvn >/dev/null || die "maven is required to build the jar"
+  log "building the jar (mvn -B -q package -DskipTests)"
+  mvn -B -q package -DskipTests >"$OUT/build.log" 2>&1 || die "build failed, see $OUT/build.log"
+fi
+log "compiling the bench sources (src/bench/java) against the jar"
+rm -rf "$CLASSES" && mkdir -p "$CLASSES"
+javac -nowarn -cp "$JAR" -d "$CLASSES" "$ROOT"/src/bench/java/io/heartgate/bench/*.java >"$OUT/javac.log" 2>&1 \
+  || { cat "$OUT/javac.log" >&2; die "bench sources do not compile"; }
+BENCH_CP="$JAR:$CLASSES"
+
+# Ports are handed out from one counter below the ephemeral range (where client sockets of this run would take
+# them), so two listeners of this run never get the same one, nor a port a connection is using.
+EPHEMERAL_LOW=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+NEXT_PORT=$((EPHEMERAL_LOW > 12000 ? 10000 + RANDOM % (EPHEMERAL_LOW - 12000) : 20000 + RANDOM % 10000))
+port_in_use() {
+  if command -v ss >/dev/null; then [[ -n $(ss -Htan "( sport = :$1 )" 2>/dev/null) ]]
+  else (echo >"/dev/tcp/127.0.0.1/$1") 2>/dev/null; fi
+}
+free_port() {
+  while port_in_use "$NEXT_PORT"; do NEXT_PORT=$((NEXT_PORT + 1)); done
+  PORT_OUT=$NEXT_PORT
+  NEXT_PORT=$((NEXT_PORT + 1))
+}
+
+wait_http() { # URL SECONDS PID
+  local i
+  for ((i = 0; i < $2 * 10; i++)); do
+    curl -s -o /dev/null -m 1 "$1" && return 0
+    kill -0 "$3" 2>/dev/null || return 1
+    sleep 0.1
+  done
+  return 1
+}
+
+CLK_TCK=$(getconf CLK_TCK)
+# CPU time (ticks) of a process; for the postgres target also of every PostgreSQL server process.
+cpu_ticks() {
+  local total pid
+  total=$(awk '{print $14 + $15}' "/proc/$2/stat" 2>/dev/null || echo 0)
+  if [[ $1 == postgres && -n ${PG_PID:-} ]]; then
+    for pid in $PG_PID $(cat "/proc/$PG_PID/task/$PG_PID/children" 2>/dev/null); do
+      total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0)))
+    done
+  fi
+  echo "$total"
+}
+
+rss_kib() { sed -n "s/^$2:[[:space:]]*\([0-9]*\) kB/\1/p" "/proc/$1/status" 2>/dev/null || echo 0; }
+
+# ---------------------------------------------------------------------------------------------------------------
+# PostgreSQL: a throwaway cluster on a free loopback port, as the tests do
+start_postgres() {
+  PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)
+  if [[ -z $PG_BIN || ! -x $PG_BIN/initdb ]]; then
+    log "no PostgreSQL server binaries (/usr/lib/postgresql/*/bin/initdb): PostgreSQL is skipped"
+    return 1
+  fi
+  id postgres >/dev/null 2>&1 || { log "no postgres user: PostgreSQL is skipped"; return 1; }
+  [[ $(id -u) == 0 ]] || { log "not root (initdb must run as the postgres user): PostgreSQL is skipped"; return 1; }
+  PG_DATA=$ROOT/target/bench/pgdata-$$
+  mkdir -p "$PG_DATA" && chown postgres:postgres "$PG_DATA"
+  if ! runuser -u postgres -- test -w "$PG_DATA"; then
+    rm -rf "$PG_DATA"
+    PG_DATA=$(mktemp -d /tmp/heartgate-bench-pg.XXXXXX)
+    chown postgres:postgres "$PG_DATA"
+  fi
+  free_port; PG_PORT=$PORT_OUT
+  runuser -u postgres -- "$PG_BIN/initdb" -D "$PG_DATA" -U postgres -A trust >"$OUT/initdb.log" 2>&1 \
+    || die "initdb failed, see $OUT/initdb.log"
+  # Durable defaults (fsync and synchronous_commit on): the gateway's 204 means committed, so measure that.
+  runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_DATA/server.log" -w -t 60 \
+    -o "-p $PG_PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories=" start >"$OUT/pg_ctl.log" 2>&1 \
+    || die "PostgreSQL did not start, see $OUT/pg_ctl.log"
+  local db
+  for db in bench scale; do
+    runuser -u postgres -- "$PG_BIN/psql" -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -c "CREATE DATABASE $db" \
+      >/dev/null
+  done
+  PG_VERSION=$("$PG_BIN/postgres" --version)
+  PG_PID=$(head -1 "$PG_DATA/postmaster.pid")
+  log "PostgreSQL ($PG_VERSION) on 127.0.0.1:$PG_PORT, data in $PG_DATA"
+}
+
+database_url() { # STORE NAME
+  if [[ $1 == sqlite ]]; then echo "sqlite:$OUT/$2.db"; else echo "postgres://postgres@127.0.0.1:$PG_PORT/$2"; fi
+}
+
+# start_gateway NAME STORE DBNAME: sets GW_PID, GW_API, GW_HB
+start_gateway() {
+  free_port; GW_API=$PORT_OUT
+  free_port; GW_HB=$PORT_OUT
+  (cd "$OUT" && exec java $GATEWAY_JAVA_OPTS -jar "$JAR" --host 127.0.0.1 --port "$GW_API" \
+    --heartbeat-port "$GW_HB" --database "$(database_url "$2" "$3")" --database-pool-size "$PG_POOL_SIZE" \
+    >"$OUT/gateway-$1.log" 2>&1) &
+  GW_PID=$!
+  PIDS+=("$GW_PID")
+  wait_http "http://127.0.0.1:$GW_API/health/ready" 90 "$GW_PID" || die "gateway $1 did not start, see $OUT/gateway-$1.log"
+  log "gateway $1 (pid $GW_PID) API :$GW_API heartbeats :$GW_HB"
+}
+
+stop_pid() {
+  kill "$1" 2>/dev/null || true
+  wait "$1" 2>/dev/null || true
+}
+
+# run_wrk TARGET CONNECTIONS SECONDS PORT AGENTS_FILE [PHASE]: records one RESULT line unless PHASE=warmup
+run_wrk() {
+  local line before after
+  before=$(cpu_ticks "$1" "${PID[$1]}")
+  line=$(BENCH_AGENTS=$5 BENCH_BODY=$BODY BENCH_THREADS=$WRK_THREADS \
+    wrk -t"$WRK_THREADS" -c"$2" -d"$3"s --timeout 10s --latency -s "$ROOT/src/bench/heartbeat.lua" \
+    "http://127.0.0.1:$4/agents/heartbeat" 2>&1 | tee "$OUT/wrk-$1-$2-${6:-run}.txt" | grep '^RESULT' || true)
+  [[ -n $line ]] || die "wrk printed no result, see $OUT/wrk-$1-$2-${6:-run}.txt"
+  after=$(cpu_ticks "$1" "${PID[$1]}")
+  if [[ ${6:-run} != warmup ]]; then
+    record "WRK target=$1 c=$2 ${line#RESULT } cpu_ticks=$((after - before))"
+    log "$1 c=$2: $(value rps "$line") req/s, p99 $(value p99_us "$line") us, non-2xx $(value non2xx "$line")"
+  fi
+  local requests non2xx
+  requests=$(value requests "$line"); non2xx=$(value non2xx "$line")
+  ACKED[$1]=$(( ${ACKED[$1]:-0} + requests - non2xx ))
+}
+
+# ---------------------------------------------------------------------------------------------------------------
+CORES=$(nproc)
+MEM_MIB=$(( $(sed -n 's/^MemTotal:[[:space:]]*\([0-9]*\) kB/\1/p' /proc/meminfo) / 1024 ))
+CPU=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+PG_VERSION=""
+log "machine: $CORES cores ($CPU), $MEM_MIB MiB; load average $LOAD_BEFORE; results in $OUT"
+
+TARGETS=(bare)
+have_pg=0
+for store in $STORES; do
+  if [[ $store == postgres ]]; then
+    if start_postgres; then have_pg=1; TARGETS+=(postgres); fi
+  else
+    TARGETS+=("$store")
+  fi
+done
+
+declare -A PORT PID ACKED LAST_PHASE
+# The bare server gets the same requests: same ids, same body, tokens of the same format (which it ignores).
+awk -v n="$AGENTS" 'BEGIN { srand(); for (i = 1; i <= n; i++) { t = ""; for (j = 0; j < 8; j++)
+  t = t sprintf("%08x", int(rand() * 4294967296)); printf "bench-agent-%06d tc-apiv1_%s\n", i, t } }' \
+  >"$OUT/agents-bare.txt"
+free_port; PORT[bare]=$PORT_OUT
+java -cp "$BENCH_CP" io.heartgate.bench.BareServer "${PORT[bare]}" >"$OUT/bare.log" 2>&1 &
+PID[bare]=$!
+PIDS+=("${PID[bare]}")
+wait_http "http://127.0.0.1:${PORT[bare]}/" 60 "${PID[bare]}" || die "bare server did not start, see $OUT/bare.log"
+
+# Token creation is an audited, committed write per token: provision the gateways side by side.
+PROVISIONERS=()
+for target in "${TARGETS[@]}"; do
+  [[ $target == bare ]] && continue
+  start_gateway "$target" "$target" bench
+  PORT[$target]=$GW_HB
+  PID[$target]=$GW_PID
+  log "provisioning $AGENTS agent tokens on $target"
+  java -cp "$BENCH_CP" io.heartgate.bench.Provisioner tokens "$GW_API" "$AGENTS" "$OUT/agents-$target.txt" \
+    >"$OUT/provision-$target.log" 2>&1 &
+  PROVISIONERS+=("$target:$!")
+done
+for p in "${PROVISIONERS[@]}"; do
+  wait "${p#*:}" || die "provisioning failed, see $OUT/provision-${p%%:*}.log"
+  log "${p%%:*}: $(tail -1 "$OUT/provision-${p%%:*}.log")"
+done
+
+for target in "${TARGETS[@]}"; do
+  log "warming up $target (${WARMUP} s, 64 connections)"
+  run_wrk "$target" 64 "$WARMUP" "${PORT[$target]}" "$OUT/agents-$target.txt" warmup
+done
+
+# Interleaved, so that a noisy neighbour disturbs every target of a connection count alike.
+for c in $CONNECTIONS; do
+  for target in "${TARGETS[@]}"; do
+    LAST_PHASE[$target]=$(now_ms)
+    run_wrk "$target" "$c" "$DURATION" "${PORT[$target]}" "$OUT/agents-$target.txt"
+  done
+done
+
+for target in "${TARGETS[@]}"; do
+  record "RSS target=$target peak_kib=$(rss_kib "${PID[$target]}" VmHWM) now_kib=$(rss_kib "${PID[$target]}" VmRSS)"
+done
+stop_pid "${PID[bare]}"
+for target in "${TARGETS[@]}"; do
+  [[ $target == bare ]] && continue
+  stop_pid "${PID[$target]}"   # graceful: drains the writer, so the store holds every acknowledged heartbeat
+  if [[ $target == sqlite ]]; then where="$OUT/bench.db"; else where="$PG_PORT/bench"; fi
+  line=$(java -cp "$BENCH_CP" io.heartgate.bench.StoreCheck "$target" "$where" "${LAST_PHASE[$target]}" 2>>"$OUT/check.log" \
+    | grep '^RESULT') || die "store check of $target failed, see $OUT/check.log"
+  record "STORE target=$target acked=${ACKED[$target]} since=${LAST_PHASE[$target]} ${line#RESULT }"
+done
+
+# ---------------------------------------------------------------------------------------------------------------
+# Scenario 2: SCALE_AGENTS agents registered (by one heartbeat each, SCALE_TOKENS tokens), memory and summary time
+if [[ $SCALE_AGENTS -gt 0 ]]; then
+  REGISTRARS=()
+  declare -A SCALE_PID SCALE_API
+  for target in "${TARGETS[@]}"; do
+    [[ $target == bare ]] && continue
+    start_gateway "scale-$target" "$target" scale
+    SCALE_PID[$target]=$GW_PID
+    SCALE_API[$target]=$GW_API
+    log "registering $SCALE_AGENTS agents on $target"
+    java -cp "$BENCH_CP" io.heartgate.bench.Provisioner register "$GW_API" "$GW_HB" "$SCALE_AGENTS" \
+      "$SCALE_TOKENS" "$BODY" >"$OUT/scale-$target.log" 2>&1 &
+    REGISTRARS+=("$target:$!")
+  done
+  for p in "${REGISTRARS[@]}"; do
+    wait "${p#*:}" || die "registering agents on ${p%%:*} failed, see $OUT/scale-${p%%:*}.log"
+  done
+  # Timed one gateway at a time, once registration is over.
+  for target in "${TARGETS[@]}"; do
+    [[ $target == bare ]] && continue
+    reg=$(grep '^RESULT' "$OUT/scale-$target.log")
+    line=$(java -cp "$BENCH_CP" io.heartgate.bench.Provisioner summary "${SCALE_API[$target]}" \
+      2>>"$OUT/scale-$target.log" | tee -a "$OUT/scale-$target.log" | grep '^RESULT') \
+      || die "summary on $target failed, see $OUT/scale-$target.log"
+    record "SCALE target=$target ${reg#RESULT } ${line#RESULT } rss_kib=$(rss_kib "${SCALE_PID[$target]}" VmRSS)" \
+      "peak_kib=$(rss_kib "${SCALE_PID[$target]}" VmHWM)"
+    log "$target: $(tail -1 "$RESULTS")"
+    stop_pid "${SCALE_PID[$target]}"
+  done
+fi
+LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
+
+# ---------------------------------------------------------------------------------------------------------------
+# Report
+ms() { awk -v us="$1" 'BEGIN { printf "%.1f", us / 1000 }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else printf "-" }'; }
+mib() { awk -v k="$1" 'BEGIN { printf "%.0f", k / 1024 }'; }
+{
+  echo "# Heartgate heartbeat benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo
+  echo "Machine: $CORES cores ($CPU), $MEM_MIB MiB memory; load average before $LOAD_BEFORE, after $LOAD_AFTER."
+  echo "Java: $(java -version 2>&1 | head -1). ${PG_VERSION:+PostgreSQL: $PG_VERSION (fsync on, default settings).}"
+  echo "Load: wrk $WRK_THREADS threads on the same machine, $DURATION s per connection count after ${WARMUP} s of"
+  echo "warm-up, POST /agents/heartbeat with the 'all' fixture ($(wc -c <"$BODY") bytes), $AGENTS agents, one token each."
+  echo "Gateway: java ${GATEWAY_JAVA_OPTS:+$GATEWAY_JAVA_OPTS }-jar target/heartgate.jar (pool size $PG_POOL_SIZE on PostgreSQL)."
+  echo "CPU µs per heartbeat: CPU time of the server process (for postgres: plus every PostgreSQL server process)"
+  echo "during the run, divided by the heartbeats answered; wrk's own CPU is not included."
+  echo
+  echo "| target | connections | heartbeats/s | × bare | p50 ms | p99 ms | p99 × bare | max ms | non-2xx | socket errors | CPU µs per heartbeat |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+  for c in $CONNECTIONS; do
+    bare=$(grep "^WRK target=bare c=$c " "$RESULTS")
+    for target in "${TARGETS[@]}"; do
+      l=$(grep "^WRK target=$target c=$c " "$RESULTS")
+      errors=$(( $(value connect_err "$l") + $(value read_err "$l") + $(value write_err "$l") + $(value timeouts "$l") ))
+      cpu=$(awk -v t="$(value cpu_ticks "$l")" -v n="$(value requests "$l")" -v hz="$CLK_TCK" \
+        'BEGIN { if (n > 0) printf "%.0f", t * 1e6 / hz / n; else printf "-" }')
+      printf '| %s | %s | %.0f | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$target" "$c" "$(value rps "$l")" \
+        "$(ratio "$(value rps "$l")" "$(value rps "$bare")")" "$(ms "$(value p50_us "$l")")" \
+        "$(ms "$(value p99_us "$l")")" "$(ratio "$(value p99_us "$l")" "$(value p99_us "$bare")")" \
+        "$(ms "$(value max_us "$l")")" "$(value non2xx "$l")" "$errors" "$cpu"
+    done
+  done
+  echo
+  echo "| target | peak RSS MiB | agents rows | seen during the last run | lastSeen in range | heartbeats acknowledged (wrk) | counted in the store |"
+  echo "|---|---:|---:|---:|---|---:|---:|"
+  for target in "${TARGETS[@]}"; do
+    r=$(grep "^RSS target=$target " "$RESULTS")
+    if [[ $target == bare ]]; then
+      printf '| bare | %s | - | - | - | - | - |\n' "$(mib "$(value peak_kib "$r")")"
+      continue
+    fi
+    s=$(grep "^STORE target=$target " "$RESULTS")
+    in_range=no
+    [[ $(value min_last_seen "$s") -ge $(value since "$s") && $(value rows "$s") == "$AGENTS" \
+      && $(value seen_since "$s") == "$AGENTS" ]] && in_range=yes
+    printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$target" "$(mib "$(value peak_kib "$r")")" "$(value rows "$s")" \
+      "$(value seen_since "$s")" "$in_range" "$(value acked "$s")" "$(value heartbeats "$s")"
+  done
+  if grep -q '^SCALE' "$RESULTS"; then
+    echo
+    echo "| store | agents registered | registration s (gateways side by side) | summary.total | GET /api/agents/summary first ms | median of 5 ms | RSS MiB after | peak RSS MiB |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+    for target in "${TARGETS[@]}"; do
+      s=$(grep "^SCALE target=$target " "$RESULTS") || continue
+      printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$target" "$(value agents "$s")" "$(value register_s "$s")" \
+        "$(value summary_total "$s")" "$(value summary_first_ms "$s")" "$(value summary_median_ms "$s")" \
+        "$(mib "$(value rss_kib "$s")")" "$(mib "$(value peak_kib "$s")")"
+    done
+  fi
+} >"$OUT/report.md"
+cp "$OUT/report.md" "$ROOT/target/bench/report.md"
+echo
+cat "$OUT/report.md"
+log "report written to $OUT/report.md (raw figures in $RESULTS)"
