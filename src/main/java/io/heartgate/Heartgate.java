@@ -7,6 +7,7 @@ import io.heartgate.audit.AuditLog;
 import io.heartgate.audit.AuditRoutes;
 import io.heartgate.auth.AuthChanges;
 import io.heartgate.auth.Grant;
+import io.heartgate.auth.GrantCache;
 import io.heartgate.auth.Invalidation;
 import io.heartgate.auth.TokenVerifierVerticle;
 import io.heartgate.bus.LocalCodec;
@@ -64,6 +65,7 @@ public final class Heartgate {
   private final String nodeId = UUID.randomUUID().toString();
   private Store store;
   private Readiness readiness;
+  private GrantCache grants;
   private String routerDeployment;
   private String writerDeployment;
   private String sweeperDeployment;
@@ -98,7 +100,10 @@ public final class Heartgate {
           readiness = new Readiness(store);
           return Migrations.apply(store);
         })
-        .compose(applied -> vertx.deployVerticle(new TokenVerifierVerticle(store)))
+        .compose(applied -> {
+          grants = TokenVerifierVerticle.grantCache(store);
+          return vertx.deployVerticle(new TokenVerifierVerticle(store, grants));
+        })
         .compose(id -> {
           verifierDeployment = id;
           return vertx.deployVerticle(new HeartbeatWriterVerticle(store, settings.heartbeatQueueSize()));
@@ -131,7 +136,7 @@ public final class Heartgate {
     UserRepository users = new UserRepository(store);
     TokenRepository tokens = new TokenRepository(store);
     UserService userService = new UserService(users, tokens, sessions, new PasswordHasher(vertx), changes, audit);
-    Authenticator auth = new Authenticator(vertx, settings.disabledAuthGroups(), SessionService.COOKIE,
+    Authenticator auth = new Authenticator(vertx, grants, settings.disabledAuthGroups(), SessionService.COOKIE,
         sessions::resolve);
     Routes heartbeats = new HeartbeatRoutes(auth, settings.trustedProxies());
     AgentRepository agents = new AgentRepository(store);

@@ -2,6 +2,7 @@ package io.heartgate.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.heartgate.auth.GrantCache;
 import io.heartgate.auth.Principal;
 import io.heartgate.settings.AuthGroup;
 import io.heartgate.testsupport.Await;
@@ -13,7 +14,9 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
 import java.net.URI;
 import java.util.EnumSet;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -27,7 +30,8 @@ class AuthGroupsTest {
   }
 
   private int serve(Set<AuthGroup> disabled) {
-    Authenticator auth = new Authenticator(vertx, disabled, "session",
+    Authenticator auth = new Authenticator(vertx, new GrantCache(hash -> CompletableFuture.completedFuture(
+        Optional.empty())), disabled, "session",
         cookie -> Future.failedFuture(ApiError.unauthorized(Authenticator.MISSING_HEADER)));
     Router router = Router.router(vertx);
     router.get("/configs").handler(auth.require(AuthGroup.CONFIGS, "configs:read")).handler(ctx -> {
