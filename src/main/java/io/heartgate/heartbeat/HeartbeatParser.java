@@ -36,8 +36,7 @@ public final class HeartbeatParser {
       .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
       .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
       .build())
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-      .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS);
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   private HeartbeatParser() {
   }
@@ -83,6 +82,11 @@ public final class HeartbeatParser {
       throw new ApiError(400, "invalid_request",
           "The request body is nested deeper than " + MAX_DEPTH + " levels", null, null);
     } catch (JsonProcessingException e) {
+      if (String.valueOf(e.getOriginalMessage()).startsWith("Duplicate field")) {
+        // Which of two values would count is unclear: refuse rather than pick one.
+        throw new ApiError(400, "invalid_request", "The request body repeats a field: " + e.getOriginalMessage(),
+            null, null);
+      }
       String where = e.getLocation() == null ? ""
           : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
       throw new ApiError(400, "invalid_request", "The request body is not valid UTF-8 JSON" + where, null, null);

@@ -124,7 +124,7 @@ class HeartbeatBadInputTest {
         Arguments.of("trailing data", ("{" + OK + "} {}").getBytes(StandardCharsets.UTF_8),
             "The request body is not valid UTF-8 JSON"),
         Arguments.of("duplicate key", ("{" + OK + ",\"id\":\"other\"}").getBytes(StandardCharsets.UTF_8),
-            "The request body is not valid UTF-8 JSON"),
+            "The request body repeats a field: Duplicate field 'id'"),
         Arguments.of("nested 1000 deep", nested.getBytes(StandardCharsets.UTF_8),
             "The request body is nested deeper than 32 levels"));
   }
