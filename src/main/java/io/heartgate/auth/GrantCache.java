@@ -4,6 +4,8 @@ import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -66,8 +68,8 @@ public final class GrantCache {
 
   /** Token id → last use since the previous call, emptied as it is read. */
   Map<String, Long> takeUses() {
-    Map<String, Long> taken = new java.util.HashMap<>();
-    for (String tokenId : java.util.List.copyOf(usedSinceFlush.keySet())) {
+    Map<String, Long> taken = new HashMap<>();
+    for (String tokenId : List.copyOf(usedSinceFlush.keySet())) {
       Long usedAt = usedSinceFlush.remove(tokenId);
       if (usedAt != null) {
         taken.put(tokenId, usedAt);
