@@ -2,6 +2,7 @@ package io.heartgate.auth;
 
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -16,10 +17,16 @@ public enum Role {
       .collect(Collectors.toUnmodifiableSet())),
   VIEWER(Set.of("configs:read", "agents:read", "heartbeat:read", "reporting-rules:read"));
 
+  /** Looked up on every token-authenticated request: a map, not a scan. */
+  private static final Map<String, Role> BY_WIRE_NAME = Arrays.stream(values())
+      .collect(Collectors.toUnmodifiableMap(Role::wireName, role -> role));
+
   private final Set<String> permissions;
+  private final String wireName;
 
   Role(Set<String> permissions) {
     this.permissions = permissions;
+    this.wireName = name().toLowerCase(Locale.ROOT);
   }
 
   public Set<String> permissions() {
@@ -27,7 +34,7 @@ public enum Role {
   }
 
   public String wireName() {
-    return name().toLowerCase(Locale.ROOT);
+    return wireName;
   }
 
   /** Owner and administrator see and manage every token; a manager only their own. */
@@ -36,7 +43,7 @@ public enum Role {
   }
 
   public static Optional<Role> byWireName(String name) {
-    return Arrays.stream(values()).filter(r -> r.wireName().equals(name)).findFirst();
+    return Optional.ofNullable(name == null ? null : BY_WIRE_NAME.get(name));
   }
 
   public static Role of(String wireName) {
