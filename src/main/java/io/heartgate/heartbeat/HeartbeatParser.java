@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.heartgate.http.ApiError;
 import java.io.IOException;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,14 +61,13 @@ public final class HeartbeatParser {
     String logs = null;
     if (present(root, "logs")) {
       LogLimits.Kept kept = LogLimits.apply(logEntries(root.get("logs")));
-      logs = CompactJson.text(kept.entries());
+      logs = kept.entries().toString();
       if (kept.dropped() > 0) {
         extras.put("logsDropped", kept.dropped());
       }
     }
     return new HeartbeatBody(id, version, hostname, status == null ? null : status.toLowerCase(Locale.ROOT),
-        statistics == null ? null : CompactJson.text(statistics), CompactJson.text(configurations), logs,
-        CompactJson.text(extras));
+        statistics == null ? null : statistics.toString(), configurations.toString(), logs, extras.toString());
   }
 
   private static ObjectNode readObject(byte[] body) {
@@ -224,7 +224,7 @@ public final class HeartbeatParser {
     String time = text(value, "time", path + ".time", true, 64);
     Instant instant;
     try {
-      instant = RfcTime.parse(time);
+      instant = OffsetDateTime.parse(time).toInstant();
     } catch (DateTimeParseException e) {
       throw ApiError.badRequest(path + ".time", path + ".time must be an RFC 3339 date-time");
     }

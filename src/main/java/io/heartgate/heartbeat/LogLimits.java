@@ -39,7 +39,7 @@ final class LogLimits {
     List<Sized> candidates = new ArrayList<>(entries.size());
     for (Entry entry : entries) {
       capFields(entry.json());
-      candidates.add(new Sized(entry, CompactJson.utf8Length(entry.json())));
+      candidates.add(new Sized(entry, utf8Length(entry.json().toString())));
     }
     candidates.sort(Comparator.comparingInt((Sized s) -> s.entry().severity())
         .thenComparing((Sized s) -> s.entry().time(), Comparator.reverseOrder())
@@ -70,7 +70,7 @@ final class LogLimits {
       truncated = true;
     }
     JsonNode attributes = entry.get("attributes");
-    if (attributes instanceof ObjectNode object && CompactJson.utf8Length(object) > MAX_ATTRIBUTES_BYTES) {
+    if (attributes instanceof ObjectNode object && utf8Length(object.toString()) > MAX_ATTRIBUTES_BYTES) {
       entry.set("attributes", keepAttributesWithin(object));
       truncated = true;
     }
@@ -86,7 +86,7 @@ final class LogLimits {
     for (Iterator<Map.Entry<String, JsonNode>> it = attributes.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> field = it.next();
       ObjectNode single = JsonNodeFactory.instance.objectNode().set(field.getKey(), field.getValue());
-      int size = CompactJson.utf8Length(single) - 1;
+      int size = utf8Length(single.toString()) - 1;
       if (used + size > MAX_ATTRIBUTES_BYTES) {
         break;
       }
