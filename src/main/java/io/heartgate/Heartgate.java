@@ -26,7 +26,7 @@ import io.heartgate.reportingrules.ReportingRuleRepository;
 import io.heartgate.reportingrules.ReportingRuleRoutes;
 import io.heartgate.reportingrules.ReportingRuleService;
 import io.heartgate.settings.Settings;
-import io.heartgate.settings.SettingsRoutes;
+import io.heartgate.http.SettingsRoutes;
 import io.heartgate.tokens.OwnerTokenBootstrap;
 import io.heartgate.tokens.TokenRepository;
 import io.heartgate.tokens.TokenRoutes;
@@ -42,6 +42,7 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -61,6 +62,8 @@ public final class Heartgate {
 
   private final Vertx vertx;
   private final Settings settings;
+  /** Every reading of the time of day goes through it, so tests move time instead of waiting for it. */
+  private final Clock clock;
   /** Names this node in logs and in the records of jobs that one node of a cluster runs. */
   private final String nodeId = UUID.randomUUID().toString();
   private Store store;
@@ -71,19 +74,25 @@ public final class Heartgate {
   private String sweeperDeployment;
   private String verifierDeployment;
 
-  private Heartgate(Vertx vertx, Settings settings) {
+  private Heartgate(Vertx vertx, Settings settings, Clock clock) {
     this.vertx = vertx;
     this.settings = settings;
+    this.clock = clock;
+  }
+
+  /** Starts a node on the system clock; see {@link #start(Settings, Clock)}. */
+  public static Heartgate start(Settings settings) throws StartupException {
+    return start(settings, Clock.systemUTC());
   }
 
   /** Starts a node and returns once both listeners accept connections; throws with a clear reason. */
-  public static Heartgate start(Settings settings) throws StartupException {
+  public static Heartgate start(Settings settings, Clock clock) throws StartupException {
     int eventLoops = Runtime.getRuntime().availableProcessors();
     Vertx vertx = Vertx.builder().with(new VertxOptions().setEventLoopPoolSize(eventLoops)).build();
     LocalCodec.register(vertx, Grant.class);
     LocalCodec.register(vertx, Invalidation.class);
     LocalCodec.register(vertx, AgentHeartbeat.class);
-    Heartgate node = new Heartgate(vertx, settings);
+    Heartgate node = new Heartgate(vertx, settings, clock);
     try {
       await(node.deploy(eventLoops), START_TIMEOUT);
       return node;

@@ -1,6 +1,6 @@
 package io.heartgate.agents;
 
-import io.heartgate.http.ApiError;
+import io.heartgate.core.Invalid;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
@@ -38,7 +38,7 @@ public record AgentCursor(String sortBy, boolean descending, Object value, Strin
     return new AgentCursor(sortBy.wireName(), descending, numeric ? ((Number) value).longValue() : value, id);
   }
 
-  private static ApiError invalid() {
-    return ApiError.badRequest("cursor", "cursor is not a nextCursor of this listing (same sortBy and sortOrder)");
+  private static Invalid invalid() {
+    return new Invalid("cursor", "cursor is not a nextCursor of this listing (same sortBy and sortOrder)");
   }
 }

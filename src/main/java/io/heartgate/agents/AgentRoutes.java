@@ -1,6 +1,7 @@
 package io.heartgate.agents;
 
-import io.heartgate.http.ApiError;
+import io.heartgate.core.Invalid;
+import io.heartgate.core.NotFound;
 import io.heartgate.http.Authenticator;
 import io.heartgate.http.RequestBody;
 import io.heartgate.http.Responses;
@@ -59,20 +60,20 @@ public final class AgentRoutes implements Routes {
   private void list(RoutingContext ctx) {
     String status = ctx.queryParams().get("status");
     if (status != null && !AgentRepository.STATUSES.contains(status)) {
-      throw ApiError.badRequest("status", "status must be one of " + String.join(", ", AgentRepository.STATUSES));
+      throw new Invalid("status", "status must be one of " + String.join(", ", AgentRepository.STATUSES));
     }
     String search = ctx.queryParams().get("search");
     if (search != null && search.length() > MAX_SEARCH) {
-      throw ApiError.badRequest("search", "search must be at most " + MAX_SEARCH + " characters");
+      throw new Invalid("search", "search must be at most " + MAX_SEARCH + " characters");
     }
     String sortByName = Optional.ofNullable(ctx.queryParams().get("sortBy")).orElse("id");
     AgentQuery.SortKey sortBy = AgentQuery.SortKey.byWireName(sortByName);
     if (sortBy == null) {
-      throw ApiError.badRequest("sortBy", "sortBy must be one of id, hostname, lastSeen, status");
+      throw new Invalid("sortBy", "sortBy must be one of id, hostname, lastSeen, status");
     }
     String order = Optional.ofNullable(ctx.queryParams().get("sortOrder")).orElse("asc");
     if (!order.equals("asc") && !order.equals("desc")) {
-      throw ApiError.badRequest("sortOrder", "sortOrder must be asc or desc");
+      throw new Invalid("sortOrder", "sortOrder must be asc or desc");
     }
     boolean descending = order.equals("desc");
     int limit = limit(ctx.queryParams().get("limit"));
@@ -117,7 +118,7 @@ public final class AgentRoutes implements Routes {
     } catch (NumberFormatException e) {
       // answered below
     }
-    throw ApiError.badRequest("limit", "limit must be an integer from 1 to " + MAX_LIMIT);
+    throw new Invalid("limit", "limit must be an integer from 1 to " + MAX_LIMIT);
   }
 
   /** PATCH {"reportingRuleId": id or null (the default rule), "labels": [..]}. */
@@ -129,17 +130,17 @@ public final class AgentRoutes implements Routes {
     List<String> labels = RequestBody.strings(body, "labels", false);
     if (labels != null && (labels.size() > MAX_LABELS
         || labels.stream().anyMatch(label -> label.isBlank() || label.length() > MAX_LABEL))) {
-      throw ApiError.badRequest("labels", "labels must be at most " + MAX_LABELS + " non-empty strings of at most "
+      throw new Invalid("labels", "labels must be at most " + MAX_LABELS + " non-empty strings of at most "
           + MAX_LABEL + " characters");
     }
     if (!setRule && labels == null) {
-      throw ApiError.badRequest("reportingRuleId", "nothing to change: give reportingRuleId or labels");
+      throw new Invalid("reportingRuleId", "nothing to change: give reportingRuleId or labels");
     }
     Future<Boolean> ruleKnown = ruleId == null ? Future.succeededFuture(true) : agents.ruleExists(ruleId);
     respond(ctx, ruleKnown
         .compose(known -> {
           if (!known) {
-            throw ApiError.badRequest("reportingRuleId", "reportingRuleId names no reporting rule");
+            throw new Invalid("reportingRuleId", "reportingRuleId names no reporting rule");
           }
           return agents.update(id, setRule, ruleId, labels == null ? null : new JsonArray(labels).encode());
         })
@@ -156,7 +157,7 @@ public final class AgentRoutes implements Routes {
     result.onSuccess(json -> Responses.json(ctx, 200, json)).onFailure(ctx::fail);
   }
 
-  private static ApiError unknownAgent() {
-    return ApiError.notFound("Agent not found");
+  private static NotFound unknownAgent() {
+    return new NotFound("Agent not found");
   }
 }

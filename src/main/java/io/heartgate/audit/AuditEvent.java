@@ -1,7 +1,7 @@
 package io.heartgate.audit;
 
 import io.heartgate.auth.Principal;
-import io.heartgate.http.ClientInfo;
+import io.heartgate.core.ClientInfo;
 
 /**
  * One audited action: who (a user, a token, or the system), did what, to which object, with what outcome,

@@ -1,7 +1,7 @@
 package io.heartgate.audit;
 
+import io.heartgate.core.Invalid;
 import io.heartgate.http.Authenticator;
-import io.heartgate.http.ApiError;
 import io.heartgate.http.Responses;
 import io.heartgate.http.Routes;
 import io.vertx.core.json.JsonArray;
@@ -59,7 +59,7 @@ public final class AuditRoutes implements Routes {
     try {
       return Instant.parse(value).toEpochMilli();
     } catch (DateTimeParseException e) {
-      throw ApiError.badRequest(name, name + " must be an RFC 3339 time such as 2026-11-25T04:32:26Z");
+      throw new Invalid(name, name + " must be an RFC 3339 time such as 2026-11-25T04:32:26Z");
     }
   }
 
@@ -76,6 +76,6 @@ public final class AuditRoutes implements Routes {
     } catch (NumberFormatException ignored) {
       // answered below
     }
-    throw ApiError.badRequest("limit", "limit must be an integer from 1 to " + MAX_LIMIT);
+    throw new Invalid("limit", "limit must be an integer from 1 to " + MAX_LIMIT);
   }
 }

@@ -104,7 +104,7 @@ public final class TokenVerifierVerticle extends VerticleBase {
     }
     List<Tuple> rows = new ArrayList<>(uses.size());
     uses.forEach((tokenId, usedAt) -> rows.add(Tuple.of(tokenId, usedAt)));
-    return store.inTransaction(connection -> store.batch(connection, TOUCH, rows))
+    return store.inTransaction(tx -> tx.batch(TOUCH, rows))
         .<Void>mapEmpty()
         .onFailure(e -> LOG.warning("could not record lastUsedAt of " + rows.size() + " tokens: " + e.getMessage()));
   }

@@ -1,8 +1,10 @@
 package io.heartgate.configs;
 
-import io.heartgate.http.ApiError;
+import io.heartgate.core.Invalid;
+import io.heartgate.core.TooLarge;
+import io.heartgate.http.RequestOrigin;
 import io.heartgate.http.Authenticator;
-import io.heartgate.http.ClientInfo;
+import io.heartgate.core.ClientInfo;
 import io.heartgate.http.RequestBody;
 import io.heartgate.http.Responses;
 import io.heartgate.http.Routes;
@@ -68,7 +70,7 @@ public final class ConfigRoutes implements Routes {
         respond(ctx, 200, service.get(ctx.pathParam("id"))));
     router.patch("/api/configs/:id").handler(auth.require(group, "configs:write")).handler(this::update);
     router.delete("/api/configs/:id").handler(auth.require(group, "configs:delete")).handler(ctx ->
-        service.delete(Authenticator.principal(ctx), ctx.pathParam("id"), ClientInfo.of(ctx))
+        service.delete(Authenticator.principal(ctx), ctx.pathParam("id"), RequestOrigin.of(ctx))
             .onSuccess(ignored -> Responses.noContent(ctx))
             .onFailure(ctx::fail));
     // Vert.x answers HEAD for a GET route with 404/405, and Telegraf's URL watcher sends HEAD: register both.
@@ -90,7 +92,7 @@ public final class ConfigRoutes implements Routes {
     JsonObject body = RequestBody.object(ctx);
     String name = text(body, NAME, MAX_NAME, false);
     if (name == null) {
-      throw ApiError.badRequest(NAME, NAME + " is required");
+      throw new Invalid(NAME, NAME + " is required");
     }
     String description = text(body, DESCRIPTION, MAX_DESCRIPTION, true);
     String toml = toml(body);
@@ -98,38 +100,38 @@ public final class ConfigRoutes implements Routes {
     String heartbeatUrl = heartbeatUrl(body);
     if (template != null) {
       if (!template.equals(AgentTemplate.NAME)) {
-        throw ApiError.badRequest(TEMPLATE, TEMPLATE + " must be \"" + AgentTemplate.NAME + "\"");
+        throw new Invalid(TEMPLATE, TEMPLATE + " must be \"" + AgentTemplate.NAME + "\"");
       }
       toml = AgentTemplate.withBlock(heartbeatUrl != null ? heartbeatUrl : defaultHeartbeatUrl(ctx), toml);
       requireSize(toml);
     } else if (heartbeatUrl != null) {
-      throw ApiError.badRequest(HEARTBEAT_URL, HEARTBEAT_URL + " is only used with \"template\":\"agent\"");
+      throw new Invalid(HEARTBEAT_URL, HEARTBEAT_URL + " is only used with \"template\":\"agent\"");
     } else if (toml == null) {
-      throw ApiError.badRequest(TOML, TOML + " is required (or \"template\":\"agent\")");
+      throw new Invalid(TOML, TOML + " is required (or \"template\":\"agent\")");
     }
     ConfigService.NewConfig config = new ConfigService.NewConfig(name, description == null ? "" : description, toml);
-    respond(ctx, 201, service.create(Authenticator.principal(ctx), config, ClientInfo.of(ctx)));
+    respond(ctx, 201, service.create(Authenticator.principal(ctx), config, RequestOrigin.of(ctx)));
   }
 
   private void update(RoutingContext ctx) {
     JsonObject body = RequestBody.object(ctx);
     for (String field : new String[] {TEMPLATE, HEARTBEAT_URL}) {
       if (body.containsKey(field)) {
-        throw ApiError.badRequest(field, field + " is only accepted when a config is created");
+        throw new Invalid(field, field + " is only accepted when a config is created");
       }
     }
     for (String field : new String[] {NAME, DESCRIPTION, TOML}) {
       if (body.containsKey(field) && body.getValue(field) == null) {
-        throw ApiError.badRequest(field, field + " must not be null");
+        throw new Invalid(field, field + " must not be null");
       }
     }
     ConfigRepository.Changes changes = new ConfigRepository.Changes(text(body, NAME, MAX_NAME, false),
         text(body, DESCRIPTION, MAX_DESCRIPTION, true), toml(body));
     if (changes.name() == null && changes.description() == null && changes.toml() == null) {
-      throw ApiError.badRequest(NAME, "nothing to change: give name, description or toml");
+      throw new Invalid(NAME, "nothing to change: give name, description or toml");
     }
     respond(ctx, 200, service.update(Authenticator.principal(ctx), ctx.pathParam("id"), changes,
-        ClientInfo.of(ctx)));
+        RequestOrigin.of(ctx)));
   }
 
   /**
@@ -176,7 +178,7 @@ public final class ConfigRoutes implements Routes {
         String value = equals < 0 ? "" : URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8);
         values.computeIfAbsent(name, ignored -> new ArrayList<>()).add(value);
       } catch (IllegalArgumentException malformed) {
-        throw ApiError.badRequest("query", "The query string is malformed");
+        throw new Invalid("query", "The query string is malformed");
       }
     }
     return values;
@@ -192,16 +194,16 @@ public final class ConfigRoutes implements Routes {
       return null;
     }
     if (!(value instanceof String text)) {
-      throw ApiError.badRequest(field, field + " must be a string");
+      throw new Invalid(field, field + " must be a string");
     }
     if (!emptyAllowed && text.isBlank()) {
-      throw ApiError.badRequest(field, field + " must not be empty");
+      throw new Invalid(field, field + " must not be empty");
     }
     if (text.length() > maxLength) {
-      throw ApiError.badRequest(field, field + " must be at most " + maxLength + " characters");
+      throw new Invalid(field, field + " must be at most " + maxLength + " characters");
     }
     if (text.indexOf('\0') >= 0) {
-      throw ApiError.badRequest(field, field + " must not contain NUL characters");
+      throw new Invalid(field, field + " must not contain NUL characters");
     }
     return text;
   }
@@ -225,11 +227,10 @@ public final class ConfigRoutes implements Routes {
           .encode(CharBuffer.wrap(toml));
       bytes = encoded.remaining();
     } catch (CharacterCodingException e) {
-      throw ApiError.badRequest(TOML, TOML + " must be valid Unicode text (it holds an unpaired surrogate)");
+      throw new Invalid(TOML, TOML + " must be valid Unicode text (it holds an unpaired surrogate)");
     }
     if (bytes > MAX_TOML_BYTES) {
-      throw new ApiError(413, "payload_too_large", TOML + " must be at most " + MAX_TOML_BYTES + " bytes of UTF-8",
-          Map.of("field", TOML), null);
+      throw new TooLarge(TOML, TOML + " must be at most " + MAX_TOML_BYTES + " bytes of UTF-8");
     }
   }
 
@@ -247,7 +248,7 @@ public final class ConfigRoutes implements Routes {
     } catch (URISyntaxException e) {
       // answered below
     }
-    throw ApiError.badRequest(HEARTBEAT_URL, HEARTBEAT_URL + " must be an absolute http or https URL");
+    throw new Invalid(HEARTBEAT_URL, HEARTBEAT_URL + " must be an absolute http or https URL");
   }
 
   /**
@@ -257,7 +258,7 @@ public final class ConfigRoutes implements Routes {
   private String defaultHeartbeatUrl(RoutingContext ctx) {
     HostAndPort authority = ctx.request().authority();
     if (authority == null || authority.host() == null || authority.host().isBlank()) {
-      throw ApiError.badRequest(HEARTBEAT_URL, HEARTBEAT_URL + " is required when the request has no Host header");
+      throw new Invalid(HEARTBEAT_URL, HEARTBEAT_URL + " is required when the request has no Host header");
     }
     String host = authority.host();
     if (host.indexOf(':') >= 0 && !host.startsWith("[")) {

@@ -1,11 +1,13 @@
 package io.heartgate.configs;
 
+import io.heartgate.core.Conflict;
+import io.heartgate.core.Invalid;
+import io.heartgate.core.NotFound;
 import io.heartgate.agents.AgentRepository;
 import io.heartgate.audit.AuditEvent;
 import io.heartgate.audit.AuditLog;
 import io.heartgate.auth.Principal;
-import io.heartgate.http.ApiError;
-import io.heartgate.http.ClientInfo;
+import io.heartgate.core.ClientInfo;
 import io.vertx.core.Future;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
@@ -76,9 +78,9 @@ public final class ConfigService {
   public Future<Void> delete(Principal actor, String id, ClientInfo client) {
     return get(id)
         .compose(config -> agentsUsing(id).compose(count -> count == 0 ? configs.delete(id)
-            : Future.failedFuture(new ApiError(409, "config_in_use", "Config " + config.name() + " is used by "
+            : Future.failedFuture(new Conflict("config_in_use", "Config " + config.name() + " is used by "
                 + count + (count == 1 ? " reporting agent" : " reporting agents") + " and cannot be deleted",
-                Map.of("agents", count), null))))
+                Map.of("agents", count)))))
         .compose(deleted -> deleted ? Future.succeededFuture() : Future.failedFuture(notFound()))
         .compose(ignored -> audit.record(AuditEvent.of("config.delete", actor, TARGET, id, AuditEvent.SUCCESS,
             client)));
@@ -137,18 +139,18 @@ public final class ConfigService {
     try {
       TomlValidator.requireValid(TOML, TomlTemplate.of(toml));
       return Future.succeededFuture();
-    } catch (ApiError invalid) {
+    } catch (Invalid invalid) {
       return Future.failedFuture(invalid);
     }
   }
 
-  private static ApiError notFound() {
-    return ApiError.notFound("No such config");
+  private static NotFound notFound() {
+    return new NotFound("No such config");
   }
 
   private static Throwable asApiError(Throwable e) {
     return e instanceof ConfigRepository.NameTaken
-        ? ApiError.conflict("config_name_conflict", "A config with this name already exists")
+        ? new Conflict("config_name_conflict", "A config with this name already exists")
         : e;
   }
 }

@@ -1,6 +1,6 @@
 package io.heartgate.configs;
 
-import io.heartgate.http.ApiError;
+import io.heartgate.core.Invalid;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -102,9 +102,9 @@ public final class TomlTemplate {
       }
     }
     if (!missing.isEmpty()) {
-      throw new ApiError(400, "invalid_request", "Missing config parameters: " + String.join(", ", missing)
+      throw new Invalid("query", "Missing config parameters: " + String.join(", ", missing)
           + " (give them in the query string, e.g. ?" + missing.iterator().next() + "=…)",
-          Map.of("field", "query", "missing", List.copyOf(missing)), null);
+          Map.of("missing", List.copyOf(missing)));
     }
     StringBuilder out = new StringBuilder();
     for (Part part : parts) {
@@ -151,7 +151,7 @@ public final class TomlTemplate {
   public void requireDefaultsKeepTheirPlace(String field) {
     for (Part part : parts) {
       if (part instanceof Parameter p && p.defaultValue() != null && !keepsPlace(p.place(), p.defaultValue())) {
-        throw ApiError.badRequest(field, "The default of parameter " + p.name() + " opens or closes a string or "
+        throw new Invalid(field, "The default of parameter " + p.name() + " opens or closes a string or "
             + "begins a comment where it stands; write the quotes around the parameter, not in its default");
       }
     }
@@ -232,7 +232,7 @@ public final class TomlTemplate {
       }
       case BARE -> {
         if (!BARE_VALUE.matcher(value).matches()) {
-          throw ApiError.badRequest(p.name(), "Parameter " + p.name() + " stands outside a string in this config, so "
+          throw new Invalid(p.name(), "Parameter " + p.name() + " stands outside a string in this config, so "
               + "its value may only hold letters, digits and _ + . : - (at least one)");
         }
         yield value;
@@ -245,7 +245,7 @@ public final class TomlTemplate {
       char c = value.charAt(i);
       boolean control = (c < 0x20 && c != '\t' && !(lineFeedsAllowed && c == '\n')) || c == 0x7f;
       if (c == '\'' || control) {
-        throw ApiError.badRequest(name, "Parameter " + name + " stands in a literal ('…') string in this config, "
+        throw new Invalid(name, "Parameter " + name + " stands in a literal ('…') string in this config, "
             + "which cannot hold ' or "
             + (lineFeedsAllowed ? "control characters" : "line breaks or control characters")
             + "; use a \"…\" string in the config for such values");

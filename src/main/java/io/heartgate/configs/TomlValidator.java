@@ -3,7 +3,7 @@ package io.heartgate.configs;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
-import io.heartgate.http.ApiError;
+import io.heartgate.core.Invalid;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -31,15 +31,13 @@ public final class TomlValidator {
     } catch (JsonProcessingException e) {
       JsonLocation at = e.getLocation();
       Map<String, Object> details = new LinkedHashMap<>();
-      details.put("field", field);
       String where = "";
       if (at != null && at.getLineNr() > 0) {
         details.put("line", at.getLineNr());
         details.put("column", at.getColumnNr());
         where = " at line " + at.getLineNr() + ", column " + at.getColumnNr();
       }
-      throw new ApiError(400, "invalid_request", field + " is not valid TOML" + where + ": " + e.getOriginalMessage(),
-          details, null);
+      throw new Invalid(field, field + " is not valid TOML" + where + ": " + e.getOriginalMessage(), details);
     }
   }
 }

@@ -1,6 +1,6 @@
 package io.heartgate.heartbeat;
 
-import io.heartgate.http.ApiError;
+import io.heartgate.core.Invalid;
 import io.heartgate.settings.TrustedProxies;
 import io.vertx.core.http.HttpServerRequest;
 
@@ -20,7 +20,7 @@ final class AgentAddress {
     if (declared != null && !declared.isBlank()) {
       String ip = declared.trim();
       if (TrustedProxies.parseAddress(ip) == null) {
-        throw ApiError.badRequest(AGENT_IP_HEADER, "The " + AGENT_IP_HEADER + " header must be an IP address");
+        throw new Invalid(AGENT_IP_HEADER, "The " + AGENT_IP_HEADER + " header must be an IP address");
       }
       return ip;
     }

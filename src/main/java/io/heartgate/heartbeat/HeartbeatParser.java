@@ -1,5 +1,6 @@
 package io.heartgate.heartbeat;
 
+import io.heartgate.core.Invalid;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -11,7 +12,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.heartgate.http.ApiError;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -42,7 +42,7 @@ public final class HeartbeatParser {
   private HeartbeatParser() {
   }
 
-  /** Parses and validates a body; throws {@link ApiError} 400 naming the first bad field. */
+  /** Parses and validates a body; throws {@link Invalid} naming the first bad field. */
   public static HeartbeatBody parse(byte[] body) {
     ObjectNode root = readObject(body);
     String id = text(root, "id", true, MAX_ID);
@@ -72,29 +72,26 @@ public final class HeartbeatParser {
 
   private static ObjectNode readObject(byte[] body) {
     if (body == null || body.length == 0) {
-      throw new ApiError(400, "invalid_request", "The request body is empty; expected a heartbeat JSON object",
-          null, null);
+      throw Invalid.request("The request body is empty; expected a heartbeat JSON object");
     }
     JsonNode root;
     try {
       root = JSON.readTree(body);
     } catch (StreamConstraintsException e) {
-      throw new ApiError(400, "invalid_request",
-          "The request body is nested deeper than " + MAX_DEPTH + " levels", null, null);
+      throw Invalid.request("The request body is nested deeper than " + MAX_DEPTH + " levels");
     } catch (JsonProcessingException e) {
       if (String.valueOf(e.getOriginalMessage()).startsWith("Duplicate field")) {
         // Which of two values would count is unclear: refuse rather than pick one.
-        throw new ApiError(400, "invalid_request", "The request body repeats a field: " + e.getOriginalMessage(),
-            null, null);
+        throw Invalid.request("The request body repeats a field: " + e.getOriginalMessage());
       }
       String where = e.getLocation() == null ? ""
           : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
-      throw new ApiError(400, "invalid_request", "The request body is not valid UTF-8 JSON" + where, null, null);
+      throw Invalid.request("The request body is not valid UTF-8 JSON" + where);
     } catch (IOException e) {
-      throw new ApiError(400, "invalid_request", "The request body could not be read", null, null);
+      throw Invalid.request("The request body could not be read");
     }
     if (!(root instanceof ObjectNode object)) {
-      throw new ApiError(400, "invalid_request", "The request body must be a JSON object", null, null);
+      throw Invalid.request("The request body must be a JSON object");
     }
     return object;
   }
@@ -112,20 +109,20 @@ public final class HeartbeatParser {
   private static String text(JsonNode parent, String field, String path, boolean required, int maxLength) {
     if (!present(parent, field)) {
       if (required) {
-        throw ApiError.badRequest(path, path + " is required");
+        throw new Invalid(path, path + " is required");
       }
       return null;
     }
     JsonNode value = parent.get(field);
     if (!value.isTextual()) {
-      throw ApiError.badRequest(path, path + " must be a string");
+      throw new Invalid(path, path + " must be a string");
     }
     String text = value.textValue();
     if (required && text.isBlank()) {
-      throw ApiError.badRequest(path, path + " must not be empty");
+      throw new Invalid(path, path + " must not be empty");
     }
     if (text.length() > maxLength) {
-      throw ApiError.badRequest(path, path + " must be at most " + maxLength + " characters");
+      throw new Invalid(path, path + " must be at most " + maxLength + " characters");
     }
     return text;
   }
@@ -140,11 +137,11 @@ public final class HeartbeatParser {
     }
     JsonNode value = parent.get(field);
     if (!value.isIntegralNumber() || !value.canConvertToLong()) {
-      throw ApiError.badRequest(path, path + " must be an integer");
+      throw new Invalid(path, path + " must be an integer");
     }
     long number = value.longValue();
     if (number < min) {
-      throw ApiError.badRequest(path, path + " must be at least " + min);
+      throw new Invalid(path, path + " must be at least " + min);
     }
     return number;
   }
@@ -156,7 +153,7 @@ public final class HeartbeatParser {
   private static String enumeration(JsonNode parent, String field, String path, List<String> allowed) {
     String value = text(parent, field, path, false, MAX_TEXT);
     if (value != null && !allowed.contains(value)) {
-      throw ApiError.badRequest(path, path + " must be one of " + String.join(", ", allowed));
+      throw new Invalid(path, path + " must be one of " + String.join(", ", allowed));
     }
     return value;
   }
@@ -167,20 +164,20 @@ public final class HeartbeatParser {
     }
     JsonNode value = root.get("configurations");
     if (!value.isArray()) {
-      throw ApiError.badRequest("configurations", "configurations must be an array of strings");
+      throw new Invalid("configurations", "configurations must be an array of strings");
     }
     if (value.size() > MAX_CONFIGURATIONS) {
-      throw ApiError.badRequest("configurations", "configurations may list at most " + MAX_CONFIGURATIONS
+      throw new Invalid("configurations", "configurations may list at most " + MAX_CONFIGURATIONS
           + " sources");
     }
     for (int i = 0; i < value.size(); i++) {
       JsonNode item = value.get(i);
       String path = "configurations[" + i + "]";
       if (!item.isTextual()) {
-        throw ApiError.badRequest(path, path + " must be a string");
+        throw new Invalid(path, path + " must be a string");
       }
       if (item.textValue().length() > MAX_CONFIGURATION) {
-        throw ApiError.badRequest(path, path + " must be at most " + MAX_CONFIGURATION + " characters");
+        throw new Invalid(path, path + " must be at most " + MAX_CONFIGURATION + " characters");
       }
     }
     return (ArrayNode) value;
@@ -192,14 +189,14 @@ public final class HeartbeatParser {
     }
     JsonNode value = root.get("statistics");
     if (!value.isObject()) {
-      throw ApiError.badRequest("statistics", "statistics must be an object with errors, warnings and metrics");
+      throw new Invalid("statistics", "statistics must be an object with errors, warnings and metrics");
     }
     ObjectNode kept = JsonNodeFactory.instance.objectNode();
     for (String counter : List.of("errors", "warnings", "metrics")) {
       String path = "statistics." + counter;
       Long number = integer(value, counter, path, 0);
       if (number == null) {
-        throw ApiError.badRequest(path, path + " is required");
+        throw new Invalid(path, path + " is required");
       }
       kept.put(counter, number);
     }
@@ -208,7 +205,7 @@ public final class HeartbeatParser {
 
   private static List<LogLimits.Entry> logEntries(JsonNode value) {
     if (!value.isArray()) {
-      throw ApiError.badRequest("logs", "logs must be an array of log entries");
+      throw new Invalid("logs", "logs must be an array of log entries");
     }
     List<LogLimits.Entry> entries = new ArrayList<>(value.size());
     for (int i = 0; i < value.size(); i++) {
@@ -219,25 +216,25 @@ public final class HeartbeatParser {
 
   private static LogLimits.Entry logEntry(JsonNode value, String path, int position) {
     if (!value.isObject()) {
-      throw ApiError.badRequest(path, path + " must be an object with time, level, source and message");
+      throw new Invalid(path, path + " must be an object with time, level, source and message");
     }
     String time = text(value, "time", path + ".time", true, 64);
     Instant instant;
     try {
       instant = OffsetDateTime.parse(time).toInstant();
     } catch (DateTimeParseException e) {
-      throw ApiError.badRequest(path + ".time", path + ".time must be an RFC 3339 date-time");
+      throw new Invalid(path + ".time", path + ".time must be an RFC 3339 date-time");
     }
     String level = enumeration(value, "level", path + ".level", LEVELS);
     if (level == null) {
-      throw ApiError.badRequest(path + ".level", path + ".level is required");
+      throw new Invalid(path + ".level", path + ".level is required");
     }
     String source = text(value, "source", path + ".source", false, MAX_TEXT);
     if (source == null) {
-      throw ApiError.badRequest(path + ".source", path + ".source is required");
+      throw new Invalid(path + ".source", path + ".source is required");
     }
     if (!present(value, "message") || !value.get("message").isTextual()) {
-      throw ApiError.badRequest(path + ".message", path + ".message is required and must be a string");
+      throw new Invalid(path + ".message", path + ".message is required and must be a string");
     }
     ObjectNode entry = JsonNodeFactory.instance.objectNode()
         .put("time", time)
@@ -245,7 +242,7 @@ public final class HeartbeatParser {
         .put("source", source);
     if (present(value, "attributes")) {
       if (!value.get("attributes").isObject()) {
-        throw ApiError.badRequest(path + ".attributes", path + ".attributes must be an object");
+        throw new Invalid(path + ".attributes", path + ".attributes must be an object");
       }
       entry.set("attributes", value.get("attributes"));
     }

@@ -1,9 +1,9 @@
 package io.heartgate.heartbeat;
 
 import io.heartgate.store.Dialect;
+import io.heartgate.store.Sql;
 import io.heartgate.store.Store;
 import io.vertx.core.Future;
-import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
@@ -102,7 +102,7 @@ final class HeartbeatRepository {
     return store.query(POSTGRES_BATCH, arrays).mapEmpty();
   }
 
-  private Future<Void> writeSqlite(SqlConnection connection, List<Coalesced> batch) {
+  private Future<Void> writeSqlite(Sql connection, List<Coalesced> batch) {
     List<Tuple> agents = new ArrayList<>(batch.size());
     List<Tuple> details = new ArrayList<>(batch.size());
     for (Coalesced coalesced : batch) {
@@ -112,8 +112,8 @@ final class HeartbeatRepository {
           body.statistics(), hb.receivedAt(), (long) coalesced.count()));
       details.add(Tuple.of(body.id(), body.configurations(), body.logs(), body.extras(), hb.receivedAt()));
     }
-    return store.batch(connection, SQLITE_AGENTS, agents)
-        .compose(written -> store.batch(connection, SQLITE_DETAILS, details))
+    return connection.batch(SQLITE_AGENTS, agents)
+        .compose(written -> connection.batch(SQLITE_DETAILS, details))
         .mapEmpty();
   }
 }

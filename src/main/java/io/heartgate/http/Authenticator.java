@@ -1,5 +1,7 @@
 package io.heartgate.http;
 
+import io.heartgate.core.Forbidden;
+import io.heartgate.core.Unauthorized;
 import io.heartgate.auth.Grant;
 import io.heartgate.auth.GrantCache;
 import io.heartgate.auth.Principal;
@@ -60,7 +62,7 @@ public final class Authenticator {
   public Handler<RoutingContext> require(String permission) {
     return ctx -> authenticate(ctx).onSuccess(principal -> {
       if (!principal.has(permission)) {
-        ctx.fail(ApiError.forbidden("missing permission " + permission));
+        ctx.fail(new Forbidden("missing permission " + permission));
         return;
       }
       ctx.put(PRINCIPAL, principal);
@@ -88,7 +90,7 @@ public final class Authenticator {
     if (cookie != null && !cookie.getValue().isEmpty()) {
       return sessions.apply(cookie.getValue());
     }
-    return Future.failedFuture(ApiError.unauthorized(MISSING_HEADER));
+    return Future.failedFuture(new Unauthorized(MISSING_HEADER));
   }
 
   /** The token of {@code Bearer <token>} or {@code Token <token>}, scheme case-insensitive. */
@@ -96,15 +98,15 @@ public final class Authenticator {
     String trimmed = header.strip();
     int space = trimmed.indexOf(' ');
     if (space < 0) {
-      return Future.failedFuture(ApiError.unauthorized(MISSING_HEADER));
+      return Future.failedFuture(new Unauthorized(MISSING_HEADER));
     }
     String scheme = trimmed.substring(0, space);
     String value = trimmed.substring(space + 1).strip();
     if (!(scheme.equalsIgnoreCase("Bearer") || scheme.equalsIgnoreCase("Token")) || value.isEmpty()) {
-      return Future.failedFuture(ApiError.unauthorized(MISSING_HEADER));
+      return Future.failedFuture(new Unauthorized(MISSING_HEADER));
     }
     if (!TokenFormat.isWellFormed(value)) {
-      return Future.failedFuture(ApiError.unauthorized(INVALID_FORMAT));
+      return Future.failedFuture(new Unauthorized(INVALID_FORMAT));
     }
     return Future.succeededFuture(value);
   }

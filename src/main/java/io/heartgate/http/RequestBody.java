@@ -1,5 +1,7 @@
 package io.heartgate.http;
 
+import io.heartgate.core.Invalid;
+import io.heartgate.core.UnsupportedMediaType;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -15,16 +17,16 @@ public final class RequestBody {
   public static JsonObject object(RoutingContext ctx) {
     requireJson(ctx);
     if (ctx.body() == null || ctx.body().buffer() == null || ctx.body().length() <= 0) {
-      throw new ApiError(400, "invalid_request", "The request body is empty; expected a JSON object", null, null);
+      throw Invalid.request("The request body is empty; expected a JSON object");
     }
     Object parsed;
     try {
       parsed = ctx.body().buffer().toJsonValue();
     } catch (DecodeException e) {
-      throw new ApiError(400, "invalid_request", "The request body is not valid JSON", null, null);
+      throw Invalid.request("The request body is not valid JSON");
     }
     if (!(parsed instanceof JsonObject object)) {
-      throw new ApiError(400, "invalid_request", "The request body must be a JSON object", null, null);
+      throw Invalid.request("The request body must be a JSON object");
     }
     return object;
   }
@@ -33,8 +35,7 @@ public final class RequestBody {
   public static void requireJson(RoutingContext ctx) {
     String contentType = ctx.request().getHeader("Content-Type");
     if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
-      throw new ApiError(415, "unsupported_media_type", "The request body must be JSON (Content-Type: application/json)",
-          null, null);
+      throw new UnsupportedMediaType("The request body must be JSON (Content-Type: application/json)");
     }
   }
 
@@ -43,18 +44,18 @@ public final class RequestBody {
     Object value = body.getValue(field);
     if (value == null) {
       if (required) {
-        throw ApiError.badRequest(field, field + " is required");
+        throw new Invalid(field, field + " is required");
       }
       return null;
     }
     if (!(value instanceof String text)) {
-      throw ApiError.badRequest(field, field + " must be a string");
+      throw new Invalid(field, field + " must be a string");
     }
     if (text.isBlank()) {
-      throw ApiError.badRequest(field, field + " must not be empty");
+      throw new Invalid(field, field + " must not be empty");
     }
     if (text.length() > maxLength) {
-      throw ApiError.badRequest(field, field + " must be at most " + maxLength + " characters");
+      throw new Invalid(field, field + " must be at most " + maxLength + " characters");
     }
     return text;
   }
@@ -64,17 +65,17 @@ public final class RequestBody {
     Object value = body.getValue(field);
     if (value == null) {
       if (required) {
-        throw ApiError.badRequest(field, field + " is required");
+        throw new Invalid(field, field + " is required");
       }
       return null;
     }
     if (!(value instanceof JsonArray array)) {
-      throw ApiError.badRequest(field, field + " must be an array of strings");
+      throw new Invalid(field, field + " must be an array of strings");
     }
     java.util.List<String> items = new java.util.ArrayList<>();
     for (Object item : array) {
       if (!(item instanceof String text)) {
-        throw ApiError.badRequest(field, field + " must be an array of strings");
+        throw new Invalid(field, field + " must be an array of strings");
       }
       items.add(text);
     }

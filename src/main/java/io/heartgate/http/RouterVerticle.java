@@ -1,5 +1,6 @@
 package io.heartgate.http;
 
+import io.heartgate.core.Invalid;
 import io.heartgate.settings.Settings;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -63,7 +64,7 @@ public final class RouterVerticle extends VerticleBase {
       try {
         ctx.request().params();
       } catch (IllegalArgumentException malformed) {
-        ctx.fail(ApiError.badRequest("query", "The query string is malformed"));
+        ctx.fail(new Invalid("query", "The query string is malformed"));
         return;
       }
       ctx.next();

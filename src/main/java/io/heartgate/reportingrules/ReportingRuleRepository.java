@@ -1,11 +1,11 @@
 package io.heartgate.reportingrules;
 
+import io.heartgate.store.Sql;
 import io.heartgate.store.Store;
 import io.heartgate.store.UniqueViolation;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
-import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,10 +62,10 @@ public final class ReportingRuleRepository {
   public Future<Void> insert(ReportingRule rule) {
     return store.<Void>inTransaction(connection -> takeDefaultIf(rule.isDefault(), connection, rule.id(),
             rule.updatedAt())
-        .compose(ignored -> connection.preparedQuery(store.dialect().sql("INSERT INTO reporting_rules (id, name, "
+        .compose(ignored -> connection.query("INSERT INTO reporting_rules (id, name, "
                 + "not_reporting_after_seconds, auto_delete_after_seconds, is_default, created_at, updated_at) "
-                + "VALUES ($1, $2, $3, $4, $5, $6, $7)"))
-            .execute(Tuple.from(new Object[] {rule.id(), rule.name(), rule.notReportingAfterSeconds(),
+                + "VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            Tuple.from(new Object[] {rule.id(), rule.name(), rule.notReportingAfterSeconds(),
                 rule.autoDeleteAfterSeconds(), rule.isDefault() ? 1 : 0, rule.createdAt(), rule.updatedAt()})))
         .mapEmpty())
         .recover(ReportingRuleRepository::asConflict);
@@ -79,14 +79,14 @@ public final class ReportingRuleRepository {
     return store.inTransaction(connection -> takeDefaultIf(changes.makeDefault(), connection, id, now)
         // Written as one statement from the request's fields, not a read-modify-write, so two concurrent
         // updates of different fields both land.
-        .compose(ignored -> connection.preparedQuery(store.dialect().sql("UPDATE reporting_rules SET "
+        .compose(ignored -> connection.query("UPDATE reporting_rules SET "
                 + "name = COALESCE(CAST($2 AS TEXT), name), "
                 + "not_reporting_after_seconds = COALESCE(CAST($3 AS INTEGER), not_reporting_after_seconds), "
                 + "auto_delete_after_seconds = CASE WHEN $4 = 1 THEN CAST($5 AS INTEGER) "
                 + "ELSE auto_delete_after_seconds END, "
                 + "is_default = CASE WHEN $6 = 1 THEN 1 ELSE is_default END, "
-                + "updated_at = $7 WHERE id = $1"))
-            .execute(Tuple.from(new Object[] {id, changes.name(), changes.notReportingAfterSeconds(),
+                + "updated_at = $7 WHERE id = $1",
+            Tuple.from(new Object[] {id, changes.name(), changes.notReportingAfterSeconds(),
                 changes.setAutoDelete() ? 1 : 0, changes.autoDeleteAfterSeconds(), changes.makeDefault() ? 1 : 0,
                 now})))
         // An unknown id must not leave the old default cleared: fail, so the transaction rolls back.
@@ -108,13 +108,13 @@ public final class ReportingRuleRepository {
    * Clears the default flag of every other rule first: the partial unique index allows one default at a time,
    * checked per statement.
    */
-  private Future<Void> takeDefaultIf(boolean makeDefault, SqlConnection connection, String id, long now) {
+  private Future<Void> takeDefaultIf(boolean makeDefault, Sql connection, String id, long now) {
     if (!makeDefault) {
       return Future.succeededFuture();
     }
-    return connection.preparedQuery(store.dialect().sql(
-            "UPDATE reporting_rules SET is_default = 0, updated_at = $2 WHERE is_default = 1 AND id <> $1"))
-        .execute(Tuple.of(id, now))
+    return connection.query(
+            "UPDATE reporting_rules SET is_default = 0, updated_at = $2 WHERE is_default = 1 AND id <> $1",
+            Tuple.of(id, now))
         .mapEmpty();
   }
 

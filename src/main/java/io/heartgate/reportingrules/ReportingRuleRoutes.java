@@ -1,8 +1,9 @@
 package io.heartgate.reportingrules;
 
-import io.heartgate.http.ApiError;
+import io.heartgate.core.Invalid;
+import io.heartgate.http.RequestOrigin;
 import io.heartgate.http.Authenticator;
-import io.heartgate.http.ClientInfo;
+import io.heartgate.core.ClientInfo;
 import io.heartgate.http.RequestBody;
 import io.heartgate.http.Responses;
 import io.heartgate.http.Routes;
@@ -45,7 +46,7 @@ public final class ReportingRuleRoutes implements Routes {
     router.patch("/api/reporting-rules/:id").handler(auth.require(group, "reporting-rules:write"))
         .handler(this::update);
     router.delete("/api/reporting-rules/:id").handler(auth.require(group, "reporting-rules:delete")).handler(ctx ->
-        service.delete(Authenticator.principal(ctx), ctx.pathParam("id"), ClientInfo.of(ctx))
+        service.delete(Authenticator.principal(ctx), ctx.pathParam("id"), RequestOrigin.of(ctx))
             .onSuccess(ignored -> Responses.noContent(ctx))
             .onFailure(ctx::fail));
   }
@@ -67,7 +68,7 @@ public final class ReportingRuleRoutes implements Routes {
         whole(body, NOT_REPORTING, MIN_NOT_REPORTING, MAX_NOT_REPORTING, true),
         whole(body, AUTO_DELETE, MIN_AUTO_DELETE, MAX_AUTO_DELETE, false),
         Boolean.TRUE.equals(flag(body, DEFAULT)));
-    respond(ctx, 201, service.create(Authenticator.principal(ctx), rule, ClientInfo.of(ctx)));
+    respond(ctx, 201, service.create(Authenticator.principal(ctx), rule, RequestOrigin.of(ctx)));
   }
 
   private void update(RoutingContext ctx) {
@@ -75,7 +76,7 @@ public final class ReportingRuleRoutes implements Routes {
     // A PATCH may clear the auto-delete threshold with null; the other fields always have a value.
     for (String field : new String[] {NAME, NOT_REPORTING, DEFAULT}) {
       if (body.containsKey(field) && body.getValue(field) == null) {
-        throw ApiError.badRequest(field, field + " must not be null");
+        throw new Invalid(field, field + " must not be null");
       }
     }
     ReportingRuleService.Patch patch = new ReportingRuleService.Patch(
@@ -84,7 +85,7 @@ public final class ReportingRuleRoutes implements Routes {
         body.containsKey(AUTO_DELETE),
         whole(body, AUTO_DELETE, MIN_AUTO_DELETE, MAX_AUTO_DELETE, false),
         flag(body, DEFAULT));
-    respond(ctx, 200, service.update(Authenticator.principal(ctx), ctx.pathParam("id"), patch, ClientInfo.of(ctx)));
+    respond(ctx, 200, service.update(Authenticator.principal(ctx), ctx.pathParam("id"), patch, RequestOrigin.of(ctx)));
   }
 
   /** A whole number of seconds in [min, max]; null when absent or null and not required. */
@@ -92,17 +93,17 @@ public final class ReportingRuleRoutes implements Routes {
     Object value = body.getValue(field);
     if (value == null) {
       if (required) {
-        throw ApiError.badRequest(field, field + " is required");
+        throw new Invalid(field, field + " is required");
       }
       return null;
     }
     String range = field + " must be a whole number of seconds from " + min + " to " + max;
     if (!(value instanceof Integer || value instanceof Long || value instanceof BigInteger)) {
-      throw ApiError.badRequest(field, range);
+      throw new Invalid(field, range);
     }
     BigInteger seconds = value instanceof BigInteger big ? big : BigInteger.valueOf(((Number) value).longValue());
     if (seconds.compareTo(BigInteger.valueOf(min)) < 0 || seconds.compareTo(BigInteger.valueOf(max)) > 0) {
-      throw ApiError.badRequest(field, range);
+      throw new Invalid(field, range);
     }
     return seconds.intValueExact();
   }
@@ -111,7 +112,7 @@ public final class ReportingRuleRoutes implements Routes {
   private static Boolean flag(JsonObject body, String field) {
     Object value = body.getValue(field);
     if (value != null && !(value instanceof Boolean)) {
-      throw ApiError.badRequest(field, field + " must be true or false");
+      throw new Invalid(field, field + " must be true or false");
     }
     return (Boolean) value;
   }

@@ -1,10 +1,11 @@
 package io.heartgate.reportingrules;
 
+import io.heartgate.core.Conflict;
+import io.heartgate.core.NotFound;
 import io.heartgate.audit.AuditEvent;
 import io.heartgate.audit.AuditLog;
 import io.heartgate.auth.Principal;
-import io.heartgate.http.ApiError;
-import io.heartgate.http.ClientInfo;
+import io.heartgate.core.ClientInfo;
 import io.vertx.core.Future;
 import java.util.List;
 import java.util.UUID;
@@ -68,7 +69,7 @@ public final class ReportingRuleService {
         .compose(current -> {
           // Unsetting leaves no default; the operator must pick the new default, which moves the flag.
           if (current.isDefault() && Boolean.FALSE.equals(patch.isDefault())) {
-            return Future.failedFuture(ApiError.conflict("default_rule_required", "Reporting rule " + current.name()
+            return Future.failedFuture(new Conflict("default_rule_required", "Reporting rule " + current.name()
                 + " is the default and a default rule must always exist: make another rule the default instead"));
           }
           ReportingRuleRepository.Changes changes = new ReportingRuleRepository.Changes(patch.name(),
@@ -87,22 +88,22 @@ public final class ReportingRuleService {
   public Future<Void> delete(Principal actor, String id, ClientInfo client) {
     return rules.deleteUnlessDefault(id)
         .compose(deleted -> deleted ? Future.succeededFuture() : get(id).compose(rule -> Future.failedFuture(
-            ApiError.conflict("default_rule_undeletable", "Reporting rule " + rule.name() + " is the default and "
+            new Conflict("default_rule_undeletable", "Reporting rule " + rule.name() + " is the default and "
                 + "cannot be deleted: make another rule the default first"))))
         .compose(ignored -> audit.record(AuditEvent.of("reporting-rule.delete", actor, TARGET, id, AuditEvent.SUCCESS,
             client)));
   }
 
-  private static ApiError notFound() {
-    return ApiError.notFound("No such reporting rule");
+  private static NotFound notFound() {
+    return new NotFound("No such reporting rule");
   }
 
   private static Throwable asApiError(Throwable e) {
     if (e instanceof ReportingRuleRepository.Conflict conflict) {
       return conflict.onDefault()
-          ? ApiError.conflict("default_rule_conflict", "Another request changed the default reporting rule at the "
+          ? new Conflict("default_rule_conflict", "Another request changed the default reporting rule at the "
               + "same time; try again")
-          : ApiError.conflict("reporting_rule_name_conflict", "A reporting rule with this name already exists");
+          : new Conflict("reporting_rule_name_conflict", "A reporting rule with this name already exists");
     }
     return e;
   }

@@ -38,7 +38,7 @@ public final class Migrations {
   /** Brings the schema up to date; the Future holds how many migrations were applied now. */
   public static Future<Integer> apply(Store store) {
     List<Migration> migrations = NAMES.stream().map(name -> load(store.dialect(), name)).toList();
-    return store.inTransaction(connection -> lock(store.dialect(), connection)
+    return store.inTransactionOn(connection -> lock(store.dialect(), connection)
         .compose(ignored -> connection.query("CREATE TABLE IF NOT EXISTS schema_migrations ("
             + "version INTEGER PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL, "
             + "applied_at BIGINT NOT NULL)").execute())

@@ -25,9 +25,10 @@ import org.sqlite.SQLiteDataSource;
 
 /**
  * The one pool every repository uses, over an embedded SQLite file (JDBC on a worker, one connection) or
- * PostgreSQL (vertx-pg-client, pooled and pipelined). SQL is written with $n placeholders.
+ * PostgreSQL (vertx-pg-client, pooled and pipelined). SQL is written with $n placeholders; inside a transaction
+ * repositories get a {@link Sql} over its connection that speaks the same dialect.
  */
-public final class Store {
+public final class Store implements Sql {
   private static final long PING_TIMEOUT_MS = 2_000;
 
   private final Pool pool;
@@ -100,6 +101,7 @@ public final class Store {
     return new Store(pool, Dialect.POSTGRES, url.masked(), connect);
   }
 
+  @Override
   public Dialect dialect() {
     return dialect;
   }
@@ -114,21 +116,43 @@ public final class Store {
     return description;
   }
 
+  @Override
   public Future<RowSet<Row>> query(String sql, Tuple params) {
     return pool.preparedQuery(dialect.sql(sql)).execute(params);
   }
 
-  public Future<RowSet<Row>> query(String sql) {
-    return pool.preparedQuery(dialect.sql(sql)).execute();
-  }
-
-  /** One statement run once per tuple, in one round trip where the dialect allows. */
-  public Future<RowSet<Row>> batch(SqlConnection connection, String sql, List<Tuple> params) {
-    return connection.preparedQuery(dialect.sql(sql)).executeBatch(params);
+  @Override
+  public Future<RowSet<Row>> batch(String sql, List<Tuple> params) {
+    return pool.withConnection(connection -> on(connection).batch(sql, params));
   }
 
   /** Runs the work in one transaction: committed when its Future succeeds, rolled back when it fails. */
-  public <T> Future<T> inTransaction(Function<SqlConnection, Future<T>> work) {
+  public <T> Future<T> inTransaction(Function<Sql, Future<T>> work) {
+    return inTransactionOn(connection -> work.apply(on(connection)));
+  }
+
+  /** The dialect-speaking client of one connection. */
+  private Sql on(SqlConnection connection) {
+    return new Sql() {
+      @Override
+      public Dialect dialect() {
+        return dialect;
+      }
+
+      @Override
+      public Future<RowSet<Row>> query(String sql, Tuple params) {
+        return connection.preparedQuery(dialect.sql(sql)).execute(params);
+      }
+
+      @Override
+      public Future<RowSet<Row>> batch(String sql, List<Tuple> params) {
+        return connection.preparedQuery(dialect.sql(sql)).executeBatch(params);
+      }
+    };
+  }
+
+  /** A transaction over the raw connection: for the store's own DDL (migrations, the start-up write check). */
+  <T> Future<T> inTransactionOn(Function<SqlConnection, Future<T>> work) {
     if (dialect != Dialect.SQLITE) {
       return pool.withTransaction(work);
     }
@@ -162,7 +186,7 @@ public final class Store {
 
   /** A write that is rolled back: proves the store is reachable and, for SQLite, the file is writable. */
   private Future<Void> checkWritable() {
-    return inTransaction(connection -> connection
+    return inTransactionOn(connection -> connection
             .query("CREATE TEMPORARY TABLE IF NOT EXISTS heartgate_write_check (x INTEGER)").execute()
             .compose(ignored -> dialect == Dialect.SQLITE
                 ? connection.query("PRAGMA user_version = 0").execute()

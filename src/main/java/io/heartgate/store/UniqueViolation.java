@@ -1,7 +1,10 @@
 package io.heartgate.store;
 
+import io.heartgate.core.Conflict;
+import io.vertx.core.Future;
 import io.vertx.pgclient.PgException;
 import java.util.Optional;
+import java.util.function.Function;
 import org.sqlite.SQLiteException;
 
 /** Recognises a write refused for breaking a unique constraint, in either dialect, and says which constraint. */
@@ -9,6 +12,17 @@ public final class UniqueViolation {
   private static final String POSTGRES_UNIQUE_VIOLATION = "23505";
 
   private UniqueViolation() {
+  }
+
+  /**
+   * For {@code future.recover(...)}: a unique violation becomes the repository's {@link Conflict} for the broken
+   * constraint; any other failure passes through unchanged. This is the one place where unique violations turn
+   * into conflicts.
+   *
+   * @param conflictFor the conflict for what the store says about the constraint (see {@link #in})
+   */
+  public static <T> Function<Throwable, Future<T>> asConflict(Function<String, Conflict> conflictFor) {
+    return failure -> Future.failedFuture(in(failure).<Throwable>map(conflictFor).orElse(failure));
   }
 
   /**

@@ -112,8 +112,7 @@ public final class TokenRepository {
    */
   public Future<Void> clampToRole(String userId, Role role, String by) {
     return store.inTransaction(connection -> connection
-        .preparedQuery(store.dialect().sql("SELECT id, permissions FROM tokens WHERE user_id = $1 AND state = 'active'"))
-        .execute(Tuple.of(userId))
+        .query("SELECT id, permissions FROM tokens WHERE user_id = $1 AND state = 'active'", Tuple.of(userId))
         .compose(rows -> {
           List<Tuple> narrowed = new ArrayList<>();
           List<Tuple> emptied = new ArrayList<>();
@@ -127,9 +126,9 @@ public final class TokenRepository {
             }
           }
           Future<?> chain = narrowed.isEmpty() ? Future.succeededFuture()
-              : store.batch(connection, "UPDATE tokens SET permissions = $2 WHERE id = $1", narrowed);
+              : connection.batch("UPDATE tokens SET permissions = $2 WHERE id = $1", narrowed);
           return chain.compose(ignored -> emptied.isEmpty() ? Future.succeededFuture()
-              : store.batch(connection, "UPDATE tokens SET state = 'revoked', revoked_at = $2, revoked_by = $3 "
+              : connection.batch("UPDATE tokens SET state = 'revoked', revoked_at = $2, revoked_by = $3 "
                   + "WHERE id = $1", emptied));
         })
         .mapEmpty());

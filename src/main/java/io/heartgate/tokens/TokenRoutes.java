@@ -1,11 +1,14 @@
 package io.heartgate.tokens;
 
+import io.heartgate.core.Forbidden;
+import io.heartgate.core.Invalid;
+import io.heartgate.core.NotFound;
+import io.heartgate.http.RequestOrigin;
 import io.heartgate.auth.Permissions;
 import io.heartgate.auth.Principal;
 import io.heartgate.auth.TokenFormat;
-import io.heartgate.http.ApiError;
 import io.heartgate.http.Authenticator;
-import io.heartgate.http.ClientInfo;
+import io.heartgate.core.ClientInfo;
 import io.heartgate.http.RequestBody;
 import io.heartgate.http.Responses;
 import io.heartgate.http.Routes;
@@ -36,22 +39,22 @@ public final class TokenRoutes implements Routes {
   @Override
   public void mount(Router router) {
     router.post("/api/tokens/bulk/revoke").handler(auth.require("tokens:write")).handler(ctx -> bulk(ctx,
-        id -> service.revoke(Authenticator.principal(ctx), id, ClientInfo.of(ctx)).mapEmpty()));
+        id -> service.revoke(Authenticator.principal(ctx), id, RequestOrigin.of(ctx)).mapEmpty()));
     router.post("/api/tokens/bulk/delete").handler(auth.require("tokens:delete")).handler(ctx -> bulk(ctx,
-        id -> service.delete(Authenticator.principal(ctx), id, ClientInfo.of(ctx))));
+        id -> service.delete(Authenticator.principal(ctx), id, RequestOrigin.of(ctx))));
     router.post("/api/tokens/bulk/reassign").handler(auth.require("tokens:write")).handler(this::bulkReassign);
     router.post("/api/tokens").handler(auth.require("tokens:write")).handler(this::create);
     router.get("/api/tokens").handler(auth.require("tokens:read")).handler(this::list);
     router.get("/api/tokens/:id").handler(auth.require("tokens:read")).handler(ctx ->
         respond(ctx, service.visible(Authenticator.principal(ctx), ctx.pathParam("id"))));
     router.post("/api/tokens/:id/revoke").handler(auth.require("tokens:write")).handler(ctx ->
-        respond(ctx, service.revoke(Authenticator.principal(ctx), ctx.pathParam("id"), ClientInfo.of(ctx))));
+        respond(ctx, service.revoke(Authenticator.principal(ctx), ctx.pathParam("id"), RequestOrigin.of(ctx))));
     router.post("/api/tokens/:id/reassign").handler(auth.require("tokens:write")).handler(ctx -> {
       String userId = RequestBody.string(RequestBody.object(ctx), "userId", true, 255);
-      respond(ctx, service.reassign(Authenticator.principal(ctx), ctx.pathParam("id"), userId, ClientInfo.of(ctx)));
+      respond(ctx, service.reassign(Authenticator.principal(ctx), ctx.pathParam("id"), userId, RequestOrigin.of(ctx)));
     });
     router.delete("/api/tokens/:id").handler(auth.require("tokens:delete")).handler(ctx ->
-        service.delete(Authenticator.principal(ctx), ctx.pathParam("id"), ClientInfo.of(ctx))
+        service.delete(Authenticator.principal(ctx), ctx.pathParam("id"), RequestOrigin.of(ctx))
             .onSuccess(ignored -> Responses.noContent(ctx))
             .onFailure(ctx::fail));
   }
@@ -64,7 +67,7 @@ public final class TokenRoutes implements Routes {
     Object permissions = body.getValue("permissions");
     if (permissions instanceof String presetName) {
       if (!Permissions.isPreset(presetName)) {
-        throw ApiError.badRequest("permissions", "unknown preset " + presetName + "; expected one of "
+        throw new Invalid("permissions", "unknown preset " + presetName + "; expected one of "
             + String.join(", ", Permissions.PRESETS) + " or an array of permissions");
       }
       preset = presetName;
@@ -74,11 +77,11 @@ public final class TokenRoutes implements Routes {
     Long expiresAt = expiresAt(RequestBody.string(body, "expiresAt", false, 64));
     String raw = RequestBody.string(body, "rawToken", false, 128);
     if (raw != null && !TokenFormat.isWellFormed(raw)) {
-      throw ApiError.badRequest("rawToken", "Invalid token format: rawToken must be tc-apiv1_ followed by 64 "
+      throw new Invalid("rawToken", "Invalid token format: rawToken must be tc-apiv1_ followed by 64 "
           + "lowercase hex characters");
     }
     service.create(Authenticator.principal(ctx), new TokenService.CreateRequest(name, list, preset, expiresAt, raw),
-            ClientInfo.of(ctx))
+            RequestOrigin.of(ctx))
         .onSuccess(created -> Responses.json(ctx, 201,
             created.token().toJson(System.currentTimeMillis()).put("token", created.value())))
         .onFailure(ctx::fail);
@@ -91,14 +94,14 @@ public final class TokenRoutes implements Routes {
     try {
       return OffsetDateTime.parse(value).toInstant().toEpochMilli();
     } catch (DateTimeParseException e) {
-      throw ApiError.badRequest("expiresAt", "expiresAt must be an RFC 3339 time such as 2027-01-31T00:00:00Z");
+      throw new Invalid("expiresAt", "expiresAt must be an RFC 3339 time such as 2027-01-31T00:00:00Z");
     }
   }
 
   private void list(RoutingContext ctx) {
     String state = ctx.queryParams().get("state");
     if (state != null && !state.equals(Token.ACTIVE) && !state.equals(Token.REVOKED)) {
-      throw ApiError.badRequest("state", "state must be active or revoked");
+      throw new Invalid("state", "state must be active or revoked");
     }
     service.list(Authenticator.principal(ctx), state, ctx.queryParams().get("userId"))
         .onSuccess(tokens -> {
@@ -114,7 +117,7 @@ public final class TokenRoutes implements Routes {
     JsonObject body = RequestBody.object(ctx);
     String userId = RequestBody.string(body, "userId", true, 255);
     Principal actor = Authenticator.principal(ctx);
-    bulk(ctx, body, id -> service.reassign(actor, id, userId, ClientInfo.of(ctx)).mapEmpty());
+    bulk(ctx, body, id -> service.reassign(actor, id, userId, RequestOrigin.of(ctx)).mapEmpty());
   }
 
   private void bulk(RoutingContext ctx, Function<String, Future<Void>> action) {
@@ -125,15 +128,15 @@ public final class TokenRoutes implements Routes {
   private void bulk(RoutingContext ctx, JsonObject body, Function<String, Future<Void>> action) {
     List<String> ids = RequestBody.strings(body, "ids", true);
     if (ids.isEmpty() || ids.size() > MAX_BULK) {
-      throw ApiError.badRequest("ids", "ids must hold 1 to " + MAX_BULK + " token ids");
+      throw new Invalid("ids", "ids must hold 1 to " + MAX_BULK + " token ids");
     }
     List<JsonObject> results = new ArrayList<>();
     Future<Void> chain = Future.succeededFuture();
     for (String id : ids) {
       chain = chain.compose(ignored -> action.apply(id)
           .map("ok")
-          .recover(e -> e instanceof ApiError error && (error.status() == 404 || error.status() == 403)
-              ? Future.succeededFuture(error.status() == 404 ? "not_found" : "forbidden")
+          .recover(e -> e instanceof NotFound || e instanceof Forbidden
+              ? Future.succeededFuture(e instanceof NotFound ? "not_found" : "forbidden")
               : Future.failedFuture(e))
           .map(status -> {
             results.add(new JsonObject().put("id", id).put("status", status));

@@ -1,5 +1,9 @@
 package io.heartgate.tokens;
 
+import io.heartgate.core.Invalid;
+import io.heartgate.core.Conflict;
+import io.heartgate.core.Forbidden;
+import io.heartgate.core.NotFound;
 import io.heartgate.audit.AuditEvent;
 import io.heartgate.audit.AuditLog;
 import io.heartgate.auth.AuthChanges;
@@ -8,8 +12,7 @@ import io.heartgate.auth.Permissions;
 import io.heartgate.auth.Principal;
 import io.heartgate.auth.Role;
 import io.heartgate.auth.TokenFormat;
-import io.heartgate.http.ApiError;
-import io.heartgate.http.ClientInfo;
+import io.heartgate.core.ClientInfo;
 import io.heartgate.users.UserRepository;
 import io.vertx.core.Future;
 import java.util.LinkedHashSet;
@@ -52,11 +55,11 @@ public final class TokenService {
 
   public Future<Created> create(Principal actor, CreateRequest request, ClientInfo client) {
     if (actor.isAnonymous() || actor.role() == Role.VIEWER) {
-      return Future.failedFuture(ApiError.forbidden("your role cannot create tokens"));
+      return Future.failedFuture(new Forbidden("your role cannot create tokens"));
     }
     Set<String> permissions = requestedPermissions(actor, request);
     if (request.expiresAt() != null && request.expiresAt() <= System.currentTimeMillis()) {
-      return Future.failedFuture(ApiError.badRequest("expiresAt", "expiresAt must be in the future"));
+      return Future.failedFuture(new Invalid("expiresAt", "expiresAt must be in the future"));
     }
     String value = request.rawToken() != null ? request.rawToken() : TokenFormat.generate();
     String hash = TokenFormat.hash(value);
@@ -83,10 +86,10 @@ public final class TokenService {
     });
   }
 
-  private static ApiError conflictError(TokenRepository.Conflict conflict) {
+  private static Conflict conflictError(TokenRepository.Conflict conflict) {
     return conflict.onValue()
-        ? ApiError.conflict("token_value_conflict", "A token with this value already exists")
-        : ApiError.conflict("token_name_conflict", "A token with this name already exists");
+        ? new Conflict("token_value_conflict", "A token with this value already exists")
+        : new Conflict("token_name_conflict", "A token with this name already exists");
   }
 
   /**
@@ -100,10 +103,10 @@ public final class TokenService {
       granted = new LinkedHashSet<>();
       for (String permission : request.permissionList()) {
         if (!Permissions.isKnown(permission)) {
-          throw ApiError.badRequest("permissions", "unknown permission " + permission);
+          throw new Invalid("permissions", "unknown permission " + permission);
         }
         if (!ceiling.contains(permission)) {
-          throw ApiError.forbidden("cannot grant permission " + permission + ": you do not hold it");
+          throw new Forbidden("cannot grant permission " + permission + ": you do not hold it");
         }
         granted.add(permission);
       }
@@ -111,7 +114,7 @@ public final class TokenService {
       granted = Permissions.preset(request.preset() == null ? Permissions.PRESET_FULL : request.preset(), ceiling);
     }
     if (granted.isEmpty()) {
-      throw ApiError.badRequest("permissions", "permissions must grant at least one permission");
+      throw new Invalid("permissions", "permissions must grant at least one permission");
     }
     return granted;
   }
@@ -119,7 +122,7 @@ public final class TokenService {
   /** A token the caller may see, or 404: owner and administrator see all, anyone else only their own. */
   public Future<Token> visible(Principal actor, String id) {
     return tokens.byId(id).compose(token -> token.filter(t -> canSee(actor, t)).map(Future::succeededFuture)
-        .orElseGet(() -> Future.failedFuture(ApiError.notFound("No such token"))));
+        .orElseGet(() -> Future.failedFuture(new NotFound("No such token"))));
   }
 
   private static boolean canSee(Principal actor, Token token) {
@@ -141,11 +144,11 @@ public final class TokenService {
 
   public Future<Token> reassign(Principal actor, String id, String userId, ClientInfo client) {
     if (actor.isAnonymous() || !actor.role().managesAllTokens()) {
-      return Future.failedFuture(ApiError.forbidden("only the owner or an administrator can reassign tokens"));
+      return Future.failedFuture(new Forbidden("only the owner or an administrator can reassign tokens"));
     }
     return visible(actor, id).compose(token -> users.byId(userId).compose(target -> {
       if (target.isEmpty()) {
-        return Future.failedFuture(ApiError.notFound("No such user"));
+        return Future.failedFuture(new NotFound("No such user"));
       }
       Set<String> clamped = Permissions.intersect(token.permissions(), target.get().role().permissions());
       return tokens.reassign(id, userId, clamped, actor.actorId());

@@ -1,9 +1,9 @@
 package io.heartgate.users;
 
+import io.heartgate.core.Unauthorized;
 import io.heartgate.auth.Principal;
 import io.heartgate.auth.Role;
 import io.heartgate.auth.TokenFormat;
-import io.heartgate.http.ApiError;
 import io.heartgate.http.Authenticator;
 import io.heartgate.store.Store;
 import io.vertx.core.Future;
@@ -68,14 +68,14 @@ public final class SessionService {
   public Future<Principal> resolve(String cookie) {
     String id = verifiedId(cookie);
     if (id == null) {
-      return Future.failedFuture(ApiError.unauthorized(Authenticator.MISSING_HEADER));
+      return Future.failedFuture(new Unauthorized(Authenticator.MISSING_HEADER));
     }
     return store.query("SELECT u.id, u.username, u.role FROM sessions s JOIN users u ON u.id = s.user_id "
             + "WHERE s.id_hash = $1 AND s.expires_at > $2 AND u.status = 'active'",
             Tuple.of(TokenFormat.hash(id), System.currentTimeMillis()))
         .compose(rows -> {
           if (rows.size() == 0) {
-            return Future.failedFuture(ApiError.unauthorized(Authenticator.MISSING_HEADER));
+            return Future.failedFuture(new Unauthorized(Authenticator.MISSING_HEADER));
           }
           Row row = rows.iterator().next();
           Role role = Role.of(row.getString("role"));

@@ -1,11 +1,12 @@
 package io.heartgate.users;
 
+import io.heartgate.core.Invalid;
+import io.heartgate.http.RequestOrigin;
 import io.heartgate.auth.Permissions;
 import io.heartgate.auth.Principal;
 import io.heartgate.auth.Role;
 import io.heartgate.http.Authenticator;
-import io.heartgate.http.ClientInfo;
-import io.heartgate.http.ApiError;
+import io.heartgate.core.ClientInfo;
 import io.heartgate.http.RequestBody;
 import io.heartgate.http.Responses;
 import io.heartgate.http.Routes;
@@ -38,11 +39,11 @@ public final class UserRoutes implements Routes {
         .onFailure(ctx::fail));
     router.post("/api/auth/setup").handler(ctx -> {
       JsonObject body = RequestBody.object(ctx);
-      loginWith(ctx, service.setup(username(body), password(body), ClientInfo.of(ctx)), 201);
+      loginWith(ctx, service.setup(username(body), password(body), RequestOrigin.of(ctx)), 201);
     });
     router.post("/api/auth/login/local").handler(ctx -> {
       JsonObject body = RequestBody.object(ctx);
-      loginWith(ctx, service.login(username(body), password(body), ClientInfo.of(ctx)), 200);
+      loginWith(ctx, service.login(username(body), password(body), RequestOrigin.of(ctx)), 200);
     });
     router.post("/api/auth/logout").handler(auth.authenticated()).handler(this::logout);
     router.get("/api/auth/me").handler(auth.authenticated()).handler(this::me);
@@ -56,7 +57,7 @@ public final class UserRoutes implements Routes {
         respond(ctx, 200, service.get(ctx.pathParam("id"))));
     router.patch("/api/users/:id").handler(auth.require("users:write")).handler(this::update);
     router.delete("/api/users/:id").handler(auth.require("users:delete")).handler(ctx ->
-        service.delete(Authenticator.principal(ctx), ctx.pathParam("id"), ClientInfo.of(ctx))
+        service.delete(Authenticator.principal(ctx), ctx.pathParam("id"), RequestOrigin.of(ctx))
             .onSuccess(ignored -> Responses.noContent(ctx))
             .onFailure(ctx::fail));
   }
@@ -93,7 +94,7 @@ public final class UserRoutes implements Routes {
     JsonObject body = RequestBody.object(ctx);
     Role role = role(body, true);
     respond(ctx, 201, service.create(Authenticator.principal(ctx), username(body), password(body), role,
-        ClientInfo.of(ctx)));
+        RequestOrigin.of(ctx)));
   }
 
   private void update(RoutingContext ctx) {
@@ -101,11 +102,11 @@ public final class UserRoutes implements Routes {
     Role role = role(body, false);
     String status = RequestBody.string(body, "status", false, 16);
     if (status != null && !status.equals(User.ACTIVE) && !status.equals(User.DISABLED)) {
-      throw ApiError.badRequest("status", "status must be active or disabled");
+      throw new Invalid("status", "status must be active or disabled");
     }
     String password = RequestBody.string(body, "password", false, UserService.MAX_PASSWORD);
     respond(ctx, 200, service.update(Authenticator.principal(ctx), ctx.pathParam("id"), role, status, password,
-        ClientInfo.of(ctx)));
+        RequestOrigin.of(ctx)));
   }
 
   private static String username(JsonObject body) {
@@ -121,7 +122,7 @@ public final class UserRoutes implements Routes {
     if (name == null) {
       return null;
     }
-    return Role.byWireName(name).orElseThrow(() -> ApiError.badRequest("role",
+    return Role.byWireName(name).orElseThrow(() -> new Invalid("role",
         "role must be one of owner, administrator, manager, viewer"));
   }
 

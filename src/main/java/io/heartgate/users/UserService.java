@@ -1,13 +1,18 @@
 package io.heartgate.users;
 
+import io.heartgate.core.Invalid;
+import io.heartgate.core.Conflict;
+import io.heartgate.core.Forbidden;
+import io.heartgate.core.NotFound;
+import io.heartgate.core.Unauthorized;
+import io.heartgate.core.TooManyAttempts;
 import io.heartgate.audit.AuditEvent;
 import io.heartgate.audit.AuditLog;
 import io.heartgate.auth.AuthChanges;
 import io.heartgate.auth.Invalidation;
 import io.heartgate.auth.Principal;
 import io.heartgate.auth.Role;
-import io.heartgate.http.ApiError;
-import io.heartgate.http.ClientInfo;
+import io.heartgate.core.ClientInfo;
 import io.heartgate.tokens.TokenRepository;
 import io.vertx.core.Future;
 import java.util.List;
@@ -52,7 +57,7 @@ public final class UserService {
   public Future<User> setup(String username, String password, ClientInfo client) {
     checkPassword(password);
     return ownerExists().compose(exists -> exists
-            ? Future.failedFuture(ApiError.conflict("setup_complete", "An owner already exists"))
+            ? Future.failedFuture(new Conflict("setup_complete", "An owner already exists"))
             : insert(username, password, Role.OWNER))
         .compose(owner -> audit.record(AuditEvent.of("user.create", null, "user", owner.id(), AuditEvent.SUCCESS,
             client)).map(owner));
@@ -86,7 +91,7 @@ public final class UserService {
       User user = found.orElse(null);
       if (user != null && user.lockedUntil() != null && user.lockedUntil() > now) {
         return auditLogin(null, username, AuditEvent.FAILURE, client).compose(ignored -> Future.failedFuture(
-            ApiError.tooManyAttempts("Too many failed logins; try again later",
+            new TooManyAttempts("Too many failed logins; try again later",
                 (int) Math.max(1, (user.lockedUntil() - now + 999) / 1000))));
       }
       return hasher.matches(password, user == null ? null : user.passwordHash()).compose(matches -> {
@@ -94,7 +99,7 @@ public final class UserService {
           Future<Void> counted = user == null ? Future.succeededFuture()
               : users.recordFailedLogin(user.id(), MAX_FAILED_LOGINS, now + LOCKOUT_MS, now);
           return counted.compose(ignored -> auditLogin(user, username, AuditEvent.FAILURE, client))
-              .compose(ignored -> Future.failedFuture(ApiError.unauthorized("Invalid username or password")));
+              .compose(ignored -> Future.failedFuture(new Unauthorized("Invalid username or password")));
         }
         return users.clearFailedLogins(user.id())
             .compose(ignored -> auditLogin(user, username, AuditEvent.SUCCESS, client))
@@ -120,14 +125,14 @@ public final class UserService {
   public Future<User> create(Principal actor, String username, String password, Role role, ClientInfo client) {
     checkPassword(password);
     if (role == Role.OWNER) {
-      return Future.failedFuture(ApiError.badRequest("role", "there is exactly one owner; choose administrator, "
+      return Future.failedFuture(new Invalid("role", "there is exactly one owner; choose administrator, "
           + "manager or viewer"));
     }
     if (role == Role.ADMINISTRATOR && actor.role() != Role.OWNER) {
-      return Future.failedFuture(ApiError.forbidden("only the owner can create administrators"));
+      return Future.failedFuture(new Forbidden("only the owner can create administrators"));
     }
     return users.byUsername(username).compose(existing -> existing.isPresent()
-            ? Future.failedFuture(ApiError.conflict("username_conflict", "A user with this username already exists"))
+            ? Future.failedFuture(new Conflict("username_conflict", "A user with this username already exists"))
             : insert(username, password, role))
         .compose(user -> audit.record(AuditEvent.of("user.create", actor, "user", user.id(), AuditEvent.SUCCESS,
             client)).map(user));
@@ -155,17 +160,17 @@ public final class UserService {
   private static void checkMayChange(Principal actor, User user, Role newRole, String newStatus) {
     if (user.role() == Role.OWNER) {
       if (actor.role() != Role.OWNER) {
-        throw ApiError.forbidden("only the owner can change the owner");
+        throw new Forbidden("only the owner can change the owner");
       }
       if (newRole != Role.OWNER || !User.ACTIVE.equals(newStatus)) {
-        throw ApiError.conflict("owner_required", "The owner cannot be demoted or disabled; exactly one owner exists");
+        throw new Conflict("owner_required", "The owner cannot be demoted or disabled; exactly one owner exists");
       }
     } else if (newRole == Role.OWNER) {
-      throw ApiError.badRequest("role", "there is exactly one owner; choose administrator, manager or viewer");
+      throw new Invalid("role", "there is exactly one owner; choose administrator, manager or viewer");
     }
     boolean touchesAdministrator = user.role() == Role.ADMINISTRATOR || newRole == Role.ADMINISTRATOR;
     if (touchesAdministrator && actor.role() != Role.OWNER) {
-      throw ApiError.forbidden("only the owner can promote, change or demote administrators");
+      throw new Forbidden("only the owner can promote, change or demote administrators");
     }
   }
 
@@ -189,11 +194,11 @@ public final class UserService {
     return get(id).compose(user -> {
       if (user.role() == Role.OWNER) {
         return Future.failedFuture(actor.role() == Role.OWNER
-            ? ApiError.conflict("owner_required", "The owner cannot be deleted; exactly one owner exists")
-            : ApiError.forbidden("only the owner can change the owner"));
+            ? new Conflict("owner_required", "The owner cannot be deleted; exactly one owner exists")
+            : new Forbidden("only the owner can change the owner"));
       }
       if (user.role() == Role.ADMINISTRATOR && actor.role() != Role.OWNER) {
-        return Future.failedFuture(ApiError.forbidden("only the owner can delete administrators"));
+        return Future.failedFuture(new Forbidden("only the owner can delete administrators"));
       }
       return users.delete(id)
           .compose(ignored -> changes.announce(Invalidation.user(id)))
@@ -213,18 +218,18 @@ public final class UserService {
 
   private static void checkUsername(String username) {
     if (!username.matches("[A-Za-z0-9._@+-]{1,64}")) {
-      throw ApiError.badRequest("username", "username must be 1 to 64 letters, digits or . _ @ + -");
+      throw new Invalid("username", "username must be 1 to 64 letters, digits or . _ @ + -");
     }
   }
 
   static void checkPassword(String password) {
     if (password.length() < MIN_PASSWORD || password.length() > MAX_PASSWORD) {
-      throw ApiError.badRequest("password", "password must be " + MIN_PASSWORD + " to " + MAX_PASSWORD
+      throw new Invalid("password", "password must be " + MIN_PASSWORD + " to " + MAX_PASSWORD
           + " characters");
     }
   }
 
   private static Future<User> orNotFound(Optional<User> user) {
-    return user.map(Future::succeededFuture).orElseGet(() -> Future.failedFuture(ApiError.notFound("No such user")));
+    return user.map(Future::succeededFuture).orElseGet(() -> Future.failedFuture(new NotFound("No such user")));
   }
 }

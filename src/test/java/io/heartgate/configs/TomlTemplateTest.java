@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
-import io.heartgate.http.ApiError;
+import io.heartgate.core.Invalid;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -45,8 +45,8 @@ class TomlTemplateTest {
     return TomlTemplate.of(toml).render(values::get);
   }
 
-  private static ApiError refused(String toml, Map<String, String> values) {
-    return assertThrows(ApiError.class, () -> render(toml, values));
+  private static Invalid refused(String toml, Map<String, String> values) {
+    return assertThrows(Invalid.class, () -> render(toml, values));
   }
 
   @Test
@@ -76,8 +76,8 @@ class TomlTemplateTest {
   void literalStringsTakeOnlyWhatTheyCanHold() {
     assertEquals("path = 'C:\\temp\\x'", render("path = '&{p}'", Map.of("p", "C:\\temp\\x")),
         "backslashes are plain characters in a literal string");
-    ApiError quote = refused("path = '&{p}'", Map.of("p", "it's"));
-    assertEquals(400, quote.status());
+    Invalid quote = refused("path = '&{p}'", Map.of("p", "it's"));
+    assertEquals("invalid_request", quote.code());
     assertEquals("p", quote.details().get("field"));
     assertTrue(quote.getMessage().contains("literal"), quote.getMessage());
     assertEquals("p", refused("path = '&{p}'", Map.of("p", "a\nb = 1")).details().get("field"));
@@ -95,8 +95,8 @@ class TomlTemplateTest {
     assertEquals(8080, parsed.get("inputs").get("http_listener_v2").get(0).get("port").asInt());
     assertTrue(parsed.get("inputs").has("cpu_2"));
     for (String hostile : List.of("1\n[evil]", "\"s\"", "1 # c", "[1]", "", "a=b", "x, y", "{a = 1}")) {
-      ApiError refused = refused("port = &{port}", Map.of("port", hostile));
-      assertEquals(400, refused.status());
+      Invalid refused = refused("port = &{port}", Map.of("port", hostile));
+      assertEquals("invalid_request", refused.code());
       assertEquals("port", refused.details().get("field"), hostile);
     }
   }
@@ -111,12 +111,12 @@ class TomlTemplateTest {
     assertEquals("1", defaults.get("d").asText());
     assertEquals("given", parse(render(toml, Map.of("one", "1", "two", "given"))).get("b").asText());
 
-    ApiError missing = refused("a = \"&{zeta}\"\nb = \"&{alpha}\"\nc = \"&{zeta}\"\nd = &{beta:2}\n", Map.of());
-    assertEquals(400, missing.status());
+    Invalid missing = refused("a = \"&{zeta}\"\nb = \"&{alpha}\"\nc = \"&{zeta}\"\nd = &{beta:2}\n", Map.of());
+    assertEquals("invalid_request", missing.code());
     assertEquals(List.of("zeta", "alpha"), missing.details().get("missing"), "every missing name once, in order");
     assertTrue(missing.getMessage().startsWith("Missing config parameters: zeta, alpha"), missing.getMessage());
 
-    ApiError mixed = refused("a = \"&{x:d}\"\nb = \"&{x}\"\n", Map.of());
+    Invalid mixed = refused("a = \"&{x:d}\"\nb = \"&{x}\"\n", Map.of());
     assertEquals(List.of("x"), mixed.details().get("missing"), "required where one use has no default");
   }
 
@@ -151,7 +151,7 @@ class TomlTemplateTest {
       "a = &{p:\"open}\nb = \"&{q}\"\n",
       "a = &{p:1 #}\n"})
   void defaultsThatMoveTheQuotingAroundThemAreRefused(String toml) {
-    ApiError error = assertThrows(ApiError.class, () -> TomlValidator.requireValid("toml", TomlTemplate.of(toml)));
+    Invalid error = assertThrows(Invalid.class, () -> TomlValidator.requireValid("toml", TomlTemplate.of(toml)));
     assertEquals("toml", error.details().get("field"));
     assertTrue(error.getMessage().startsWith("The default of parameter p "), error.getMessage());
   }
@@ -169,9 +169,9 @@ class TomlTemplateTest {
 
   @Test
   void validationReportsLineAndColumnOfTheStoredText() {
-    ApiError error = assertThrows(ApiError.class, () -> TomlValidator.requireValid("toml",
+    Invalid error = assertThrows(Invalid.class, () -> TomlValidator.requireValid("toml",
         TomlTemplate.of("[agent]\n  hostname = \"&{agent_id}\" oops\n")));
-    assertEquals(400, error.status());
+    assertEquals("invalid_request", error.code());
     assertEquals("toml", error.details().get("field"));
     assertEquals(2, error.details().get("line"));
     assertEquals(28, error.details().get("column"), "where \"oops\" starts in the text as written");

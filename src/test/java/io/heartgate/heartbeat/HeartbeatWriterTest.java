@@ -72,7 +72,7 @@ class HeartbeatWriterTest {
     Promise<Void> release = Promise.promise();
     Promise<Void> held = Promise.promise();
     store.inTransaction(connection -> (kind == StoreKind.POSTGRES
-            ? connection.query("LOCK TABLE agents IN EXCLUSIVE MODE").execute().<Void>mapEmpty()
+            ? connection.query("LOCK TABLE agents IN EXCLUSIVE MODE").<Void>mapEmpty()
             : Future.<Void>succeededFuture())
         .onSuccess(held::tryComplete)
         .compose(locked -> release.future()));

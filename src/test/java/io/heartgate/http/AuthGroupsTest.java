@@ -1,5 +1,6 @@
 package io.heartgate.http;
 
+import io.heartgate.core.Unauthorized;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.heartgate.auth.GrantCache;
@@ -32,7 +33,7 @@ class AuthGroupsTest {
   private int serve(Set<AuthGroup> disabled) {
     Authenticator auth = new Authenticator(vertx, new GrantCache(hash -> CompletableFuture.completedFuture(
         Optional.empty())), disabled, "session",
-        cookie -> Future.failedFuture(ApiError.unauthorized(Authenticator.MISSING_HEADER)));
+        cookie -> Future.failedFuture(new Unauthorized(Authenticator.MISSING_HEADER)));
     Router router = Router.router(vertx);
     router.get("/configs").handler(auth.require(AuthGroup.CONFIGS, "configs:read")).handler(ctx -> {
       Principal principal = Authenticator.principal(ctx);

@@ -169,8 +169,7 @@ class StoreTest {
   void transactionRollsBackWhenItsWorkFails(StoreKind kind) {
     Store store = migrated(kind);
     Throwable e = Await.failureOf(store.inTransaction(connection -> connection
-        .preparedQuery(store.dialect().sql("INSERT INTO settings (key, value, updated_at) VALUES ($1, $2, 0)"))
-        .execute(Tuple.of("k", "v"))
+        .query("INSERT INTO settings (key, value, updated_at) VALUES ($1, $2, 0)", Tuple.of("k", "v"))
         .compose(ignored -> Future.failedFuture("boom"))));
     assertEquals("boom", e.getMessage());
     assertEquals(0L, count(store, "SELECT COUNT(*) FROM settings"));

@@ -7,6 +7,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,12 +29,18 @@ public final class TestGateway implements AutoCloseable {
 
   /** Starts a node on the store, with extra flags (for example {@code --disable-auth-endpoints agents}). */
   public static TestGateway start(DatabaseUrl store, String... extraFlags) throws Heartgate.StartupException {
+    return start(store, Clock.systemUTC(), extraFlags);
+  }
+
+  /** Starts a node whose every reading of the time comes from the clock (a {@link MovableClock} in tests). */
+  public static TestGateway start(DatabaseUrl store, Clock clock, String... extraFlags)
+      throws Heartgate.StartupException {
     int apiPort = FreePort.find();
     int heartbeatPort = FreePort.find();
     List<String> flags = new ArrayList<>(List.of("--host", "127.0.0.1", "--port", String.valueOf(apiPort),
         "--heartbeat-port", String.valueOf(heartbeatPort), "--database", connectionString(store)));
     flags.addAll(List.of(extraFlags));
-    return new TestGateway(Heartgate.start(SettingsLoader.load(flags, Map.of())), apiPort, heartbeatPort);
+    return new TestGateway(Heartgate.start(SettingsLoader.load(flags, Map.of()), clock), apiPort, heartbeatPort);
   }
 
   public static String connectionString(DatabaseUrl store) {

@@ -1,10 +1,14 @@
 package io.heartgate.http;
 
+import io.heartgate.core.ClientInfo;
 import io.vertx.ext.web.RoutingContext;
 
-/** Where a request came from, for the audit log. */
-public record ClientInfo(String address, String userAgent) {
+/** Where a request came from, as the audit log records it. */
+public final class RequestOrigin {
   private static final int MAX_USER_AGENT = 512;
+
+  private RequestOrigin() {
+  }
 
   public static ClientInfo of(RoutingContext ctx) {
     String agent = ctx.request().getHeader("User-Agent");
@@ -12,10 +16,5 @@ public record ClientInfo(String address, String userAgent) {
       agent = agent.substring(0, MAX_USER_AGENT);
     }
     return new ClientInfo(ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().host(), agent);
-  }
-
-  /** For actions that no request caused (start-up). */
-  public static ClientInfo system() {
-    return new ClientInfo(null, null);
   }
 }

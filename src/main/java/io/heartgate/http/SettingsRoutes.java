@@ -1,8 +1,6 @@
-package io.heartgate.settings;
+package io.heartgate.http;
 
-import io.heartgate.http.Authenticator;
-import io.heartgate.http.Responses;
-import io.heartgate.http.Routes;
+import io.heartgate.settings.Settings;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 

@@ -1,0 +1,24 @@
+package io.heartgate.store;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+import java.util.List;
+
+/**
+ * What repositories run SQL through: the store's pool, or the connection of a transaction, alike. SQL is written
+ * once with PostgreSQL's {@code $n} placeholders; this client speaks the dialect of the store underneath.
+ */
+public interface Sql {
+  Dialect dialect();
+
+  Future<RowSet<Row>> query(String sql, Tuple params);
+
+  default Future<RowSet<Row>> query(String sql) {
+    return query(sql, Tuple.tuple());
+  }
+
+  /** One statement run once per tuple, in one round trip where the dialect allows. */
+  Future<RowSet<Row>> batch(String sql, List<Tuple> params);
+}
