@@ -1,15 +1,34 @@
 package io.heartgate.http;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.heartgate.core.Check;
 import io.heartgate.core.Invalid;
 import io.heartgate.core.UnsupportedMediaType;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
-/** Reads a JSON request body and its fields; every problem becomes a 400 (or 415) naming the field. */
+/**
+ * Reads a JSON request body, strictly (a repeated key, a comment or anything after the object is a 400), and its
+ * fields through {@link Check}; every problem becomes a 400 (or 415) naming the field.
+ */
 public final class RequestBody {
+  /** Thread-safe once built. Jackson refuses comments unless told otherwise; duplicates and trailing data too. */
+  private static final ObjectMapper STRICT = JsonMapper.builder()
+      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+      .build();
+
   private RequestBody() {
   }
 
@@ -20,48 +39,40 @@ public final class RequestBody {
       throw Invalid.request("The request body is empty; expected a JSON object");
     }
     Object parsed;
-    try {
-      parsed = ctx.body().buffer().toJsonValue();
-    } catch (DecodeException e) {
+    try (JsonParser parser = STRICT.createParser(ctx.body().buffer().getBytes())) {
+      parsed = STRICT.readValue(parser, Object.class);
+    } catch (JsonProcessingException e) {
+      throw Invalid.request(e.getOriginalMessage().startsWith("Duplicate field")
+          ? "The request body repeats a field: " + e.getOriginalMessage()
+          : "The request body is not valid JSON");
+    } catch (IOException e) {
       throw Invalid.request("The request body is not valid JSON");
     }
-    if (!(parsed instanceof JsonObject object)) {
+    if (!(parsed instanceof Map<?, ?> map)) {
       throw Invalid.request("The request body must be a JSON object");
     }
-    return object;
+    @SuppressWarnings("unchecked")
+    Map<String, Object> fields = (Map<String, Object>) map;
+    return new JsonObject(fields);
   }
 
-  /** 415 unless the request declares a JSON body. */
+  /** 415 unless the request declares a JSON body ({@code application/json}, a charset parameter allowed). */
   public static void requireJson(RoutingContext ctx) {
     String contentType = ctx.request().getHeader("Content-Type");
-    if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+    String mediaType = contentType == null ? "" : contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
+    if (!mediaType.equals("application/json")) {
       throw new UnsupportedMediaType("The request body must be JSON (Content-Type: application/json)");
     }
   }
 
-  /** A string field of 1..max characters; null when absent and not required. */
+  /** A non-blank string field of at most maxLength characters; null when absent and not required. */
   public static String string(JsonObject body, String field, boolean required, int maxLength) {
-    Object value = body.getValue(field);
-    if (value == null) {
-      if (required) {
-        throw new Invalid(field, field + " is required");
-      }
-      return null;
-    }
-    if (!(value instanceof String text)) {
-      throw new Invalid(field, field + " must be a string");
-    }
-    if (text.isBlank()) {
-      throw new Invalid(field, field + " must not be empty");
-    }
-    if (text.length() > maxLength) {
-      throw new Invalid(field, field + " must be at most " + maxLength + " characters");
-    }
-    return text;
+    return Check.text(field, body.getValue(field),
+        required ? Check.Text.required(maxLength) : Check.Text.optional(maxLength));
   }
 
   /** An array of strings; null when absent. */
-  public static java.util.List<String> strings(JsonObject body, String field, boolean required) {
+  public static List<String> strings(JsonObject body, String field, boolean required) {
     Object value = body.getValue(field);
     if (value == null) {
       if (required) {
@@ -72,11 +83,12 @@ public final class RequestBody {
     if (!(value instanceof JsonArray array)) {
       throw new Invalid(field, field + " must be an array of strings");
     }
-    java.util.List<String> items = new java.util.ArrayList<>();
+    List<String> items = new ArrayList<>();
     for (Object item : array) {
       if (!(item instanceof String text)) {
         throw new Invalid(field, field + " must be an array of strings");
       }
+      Check.unicode(field, text);
       items.add(text);
     }
     return items;

@@ -1,0 +1,107 @@
+package io.heartgate.core;
+
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+
+/**
+ * The one validator of what clients send: texts, times and page limits, from a JSON body, a heartbeat or a query
+ * string alike. Every refusal is an {@link Invalid} naming the field, in the same words wherever it happens.
+ */
+public final class Check {
+  private Check() {
+  }
+
+  /**
+   * How a text field must look.
+   *
+   * @param required absent (or JSON null) is refused rather than read as null
+   * @param blankAllowed an empty or all-space value is accepted
+   * @param maxLength the most UTF-16 characters accepted
+   */
+  public record Text(boolean required, boolean blankAllowed, int maxLength) {
+    public static Text required(int maxLength) {
+      return new Text(true, false, maxLength);
+    }
+
+    public static Text optional(int maxLength) {
+      return new Text(false, false, maxLength);
+    }
+
+    /** The same rule, with an empty value accepted (a description that may be cleared). */
+    public Text orBlank() {
+      return new Text(required, true, maxLength);
+    }
+  }
+
+  /**
+   * A text value (null when absent and allowed to be). Never NUL (PostgreSQL's text cannot hold it) nor a lone
+   * surrogate (it has no UTF-8 form, so two distinct values would be stored alike).
+   *
+   * @param value what the client sent: null when absent, a String, or anything else (refused as not a string)
+   */
+  public static String text(String field, Object value, Text rule) {
+    if (value == null) {
+      if (rule.required()) {
+        throw new Invalid(field, field + " is required");
+      }
+      return null;
+    }
+    if (!(value instanceof String text)) {
+      throw new Invalid(field, field + " must be a string");
+    }
+    if (!rule.blankAllowed() && text.isBlank()) {
+      throw new Invalid(field, field + " must not be empty");
+    }
+    if (text.length() > rule.maxLength()) {
+      throw new Invalid(field, field + " must be at most " + rule.maxLength() + " characters");
+    }
+    unicode(field, text);
+    return text;
+  }
+
+  /** Refuses NUL and unpaired surrogates, naming the field. */
+  public static void unicode(String field, String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == '\0') {
+        throw new Invalid(field, field + " must not contain NUL characters");
+      }
+      if (Character.isSurrogate(c)) {
+        boolean paired = Character.isHighSurrogate(c) && i + 1 < text.length()
+            && Character.isLowSurrogate(text.charAt(i + 1));
+        if (!paired) {
+          throw new Invalid(field, field + " must be valid Unicode text (it holds an unpaired surrogate)");
+        }
+        i++;
+      }
+    }
+  }
+
+  /** An RFC 3339 time such as {@code 2027-01-31T00:00:00Z} (any offset), within the range of epoch milliseconds. */
+  public static Instant time(String field, String text) {
+    try {
+      Instant instant = OffsetDateTime.parse(text).toInstant();
+      instant.toEpochMilli();
+      return instant;
+    } catch (DateTimeException | ArithmeticException e) {
+      throw new Invalid(field, field + " must be an RFC 3339 time such as 2027-01-31T00:00:00Z");
+    }
+  }
+
+  /** A page size from a query string: {@code absent} when not given, else an integer from 1 to {@code max}. */
+  public static int limit(String field, String text, int absent, int max) {
+    if (text == null || text.isEmpty()) {
+      return absent;
+    }
+    try {
+      int limit = Integer.parseInt(text);
+      if (limit >= 1 && limit <= max) {
+        return limit;
+      }
+    } catch (NumberFormatException e) {
+      // answered below
+    }
+    throw new Invalid(field, field + " must be an integer from 1 to " + max);
+  }
+}
