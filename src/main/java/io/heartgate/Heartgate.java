@@ -140,7 +140,7 @@ public final class Heartgate {
 
   /** Builds the features, applies the start-up bootstrap (owner, OWNER_TOKEN) and returns the routes. */
   private Future<Listeners> startFeatures(SessionService sessions) {
-    AuditLog audit = new AuditLog(store);
+    AuditLog audit = new AuditLog(store, clock);
     AuthChanges changes = new AuthChanges(vertx, store);
     UserRepository users = new UserRepository(store);
     TokenRepository tokens = new TokenRepository(store);

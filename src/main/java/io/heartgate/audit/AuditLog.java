@@ -1,27 +1,49 @@
 package io.heartgate.audit;
 
-import io.heartgate.store.Store;
+import io.heartgate.auth.Principal;
+import io.heartgate.core.ClientInfo;
+import io.heartgate.store.Sql;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Logger;
 
 /** Records audited actions in the store and reads them back by time range. */
 public final class AuditLog {
+  public static final String SUCCESS = "success";
+  public static final String FAILURE = "failure";
   private static final Logger LOG = Logger.getLogger(AuditLog.class.getName());
-  private final Store store;
 
-  public AuditLog(Store store) {
+  private final Sql store;
+  private final Clock clock;
+
+  public AuditLog(Sql store, Clock clock) {
     this.store = store;
+    this.clock = clock;
+  }
+
+  /** Records what a caller (or, with a null actor, the system) did to an object, now. */
+  public Future<Void> record(String action, Principal actor, String targetType, String targetId, String outcome,
+      ClientInfo client) {
+    return record(action, actor == null ? "system" : actor.actorType(), actor == null ? null : actor.actorId(),
+        targetType, targetId, outcome, client);
+  }
+
+  /** Records an action whose actor is named outright (a login names the user it tried), now. */
+  public Future<Void> record(String action, String actorType, String actorId, String targetType, String targetId,
+      String outcome, ClientInfo client) {
+    return record(new AuditEvent(clock.millis(), action, actorType, actorId, targetType, targetId, outcome,
+        client.address(), client.userAgent()));
   }
 
   /**
    * Records an event. The action it describes already happened, so a failure to record is logged rather
    * than turned into a failed request.
    */
-  public Future<Void> record(AuditEvent event) {
+  private Future<Void> record(AuditEvent event) {
     return store.query("INSERT INTO audit_events (at, action, actor_type, actor_id, target_type, target_id, outcome, "
             + "client_ip, user_agent) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
             Tuple.from(new Object[] {event.at(), event.action(), event.actorType(), event.actorId(),

@@ -1,6 +1,6 @@
 package io.heartgate.audit;
 
-import io.heartgate.core.Invalid;
+import io.heartgate.core.Check;
 import io.heartgate.http.Authenticator;
 import io.heartgate.http.Responses;
 import io.heartgate.http.Routes;
@@ -9,7 +9,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 
 /** {@code GET /api/audit?from=&to=&limit=} for callers with {@code audit:read}. */
 public final class AuditRoutes implements Routes {
@@ -32,7 +31,7 @@ public final class AuditRoutes implements Routes {
   private void list(RoutingContext ctx) {
     long from = instant(ctx, "from", 0);
     long to = instant(ctx, "to", Long.MAX_VALUE);
-    int limit = limit(ctx);
+    int limit = Check.limit("limit", ctx.queryParams().get("limit"), DEFAULT_LIMIT, MAX_LIMIT);
     audit.between(from, to, limit).onSuccess(events -> {
       JsonArray items = new JsonArray();
       for (AuditEvent event : events) {
@@ -53,29 +52,6 @@ public final class AuditRoutes implements Routes {
 
   private static long instant(RoutingContext ctx, String name, long absent) {
     String value = ctx.queryParams().get(name);
-    if (value == null || value.isEmpty()) {
-      return absent;
-    }
-    try {
-      return Instant.parse(value).toEpochMilli();
-    } catch (DateTimeParseException e) {
-      throw new Invalid(name, name + " must be an RFC 3339 time such as 2026-11-25T04:32:26Z");
-    }
-  }
-
-  private static int limit(RoutingContext ctx) {
-    String value = ctx.queryParams().get("limit");
-    if (value == null || value.isEmpty()) {
-      return DEFAULT_LIMIT;
-    }
-    try {
-      int limit = Integer.parseInt(value);
-      if (limit >= 1 && limit <= MAX_LIMIT) {
-        return limit;
-      }
-    } catch (NumberFormatException ignored) {
-      // answered below
-    }
-    throw new Invalid("limit", "limit must be an integer from 1 to " + MAX_LIMIT);
+    return value == null || value.isEmpty() ? absent : Check.time(name, value).toEpochMilli();
   }
 }

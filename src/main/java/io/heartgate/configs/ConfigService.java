@@ -4,7 +4,6 @@ import io.heartgate.core.Conflict;
 import io.heartgate.core.Invalid;
 import io.heartgate.core.NotFound;
 import io.heartgate.agents.AgentRepository;
-import io.heartgate.audit.AuditEvent;
 import io.heartgate.audit.AuditLog;
 import io.heartgate.auth.Principal;
 import io.heartgate.core.ClientInfo;
@@ -59,8 +58,8 @@ public final class ConfigService {
     return valid(request.toml())
         .compose(ignored -> configs.insert(config))
         .recover(e -> Future.failedFuture(asApiError(e)))
-        .compose(ignored -> audit.record(AuditEvent.of("config.create", actor, TARGET, config.id(),
-            AuditEvent.SUCCESS, client)))
+        .compose(ignored -> audit.record("config.create", actor, TARGET, config.id(),
+            AuditLog.SUCCESS, client))
         .compose(ignored -> get(config.id()));
   }
 
@@ -69,8 +68,8 @@ public final class ConfigService {
         .compose(ignored -> configs.update(id, changes, System.currentTimeMillis()))
         .recover(e -> Future.failedFuture(asApiError(e)))
         .compose(found -> found ? Future.succeededFuture() : Future.failedFuture(notFound()))
-        .compose(ignored -> audit.record(AuditEvent.of("config.update", actor, TARGET, id, AuditEvent.SUCCESS,
-            client)))
+        .compose(ignored -> audit.record("config.update", actor, TARGET, id, AuditLog.SUCCESS,
+            client))
         .compose(ignored -> get(id));
   }
 
@@ -82,8 +81,8 @@ public final class ConfigService {
                 + count + (count == 1 ? " reporting agent" : " reporting agents") + " and cannot be deleted",
                 Map.of("agents", count)))))
         .compose(deleted -> deleted ? Future.succeededFuture() : Future.failedFuture(notFound()))
-        .compose(ignored -> audit.record(AuditEvent.of("config.delete", actor, TARGET, id, AuditEvent.SUCCESS,
-            client)));
+        .compose(ignored -> audit.record("config.delete", actor, TARGET, id, AuditLog.SUCCESS,
+            client));
   }
 
   /**

@@ -2,7 +2,6 @@ package io.heartgate.reportingrules;
 
 import io.heartgate.core.Conflict;
 import io.heartgate.core.NotFound;
-import io.heartgate.audit.AuditEvent;
 import io.heartgate.audit.AuditLog;
 import io.heartgate.auth.Principal;
 import io.heartgate.core.ClientInfo;
@@ -59,8 +58,8 @@ public final class ReportingRuleService {
         request.notReportingAfterSeconds(), request.autoDeleteAfterSeconds(), request.makeDefault(), now, now);
     return rules.insert(rule)
         .recover(e -> Future.failedFuture(asApiError(e)))
-        .compose(ignored -> audit.record(AuditEvent.of("reporting-rule.create", actor, TARGET, rule.id(),
-            AuditEvent.SUCCESS, client)))
+        .compose(ignored -> audit.record("reporting-rule.create", actor, TARGET, rule.id(),
+            AuditLog.SUCCESS, client))
         .compose(ignored -> get(rule.id()));
   }
 
@@ -79,8 +78,8 @@ public final class ReportingRuleService {
         })
         .recover(e -> Future.failedFuture(asApiError(e)))
         .compose(found -> found ? Future.succeededFuture() : Future.failedFuture(notFound()))
-        .compose(ignored -> audit.record(AuditEvent.of("reporting-rule.update", actor, TARGET, id, AuditEvent.SUCCESS,
-            client)))
+        .compose(ignored -> audit.record("reporting-rule.update", actor, TARGET, id, AuditLog.SUCCESS,
+            client))
         .compose(ignored -> get(id));
   }
 
@@ -90,8 +89,8 @@ public final class ReportingRuleService {
         .compose(deleted -> deleted ? Future.succeededFuture() : get(id).compose(rule -> Future.failedFuture(
             new Conflict("default_rule_undeletable", "Reporting rule " + rule.name() + " is the default and "
                 + "cannot be deleted: make another rule the default first"))))
-        .compose(ignored -> audit.record(AuditEvent.of("reporting-rule.delete", actor, TARGET, id, AuditEvent.SUCCESS,
-            client)));
+        .compose(ignored -> audit.record("reporting-rule.delete", actor, TARGET, id, AuditLog.SUCCESS,
+            client));
   }
 
   private static NotFound notFound() {

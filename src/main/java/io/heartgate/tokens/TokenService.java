@@ -4,7 +4,6 @@ import io.heartgate.core.Invalid;
 import io.heartgate.core.Conflict;
 import io.heartgate.core.Forbidden;
 import io.heartgate.core.NotFound;
-import io.heartgate.audit.AuditEvent;
 import io.heartgate.audit.AuditLog;
 import io.heartgate.auth.AuthChanges;
 import io.heartgate.auth.Invalidation;
@@ -72,8 +71,8 @@ public final class TokenService {
         // A verifier may remember this hash as unknown for a moment: make it work on its very next request.
         .compose(ignored -> changes.announce(Invalidation.tokenHash(hash)))
         .compose(ignored -> tokens.byId(row.id()))
-        .compose(created -> audit.record(AuditEvent.of("token.create", actor, "token", row.id(), AuditEvent.SUCCESS,
-            client)).map(new Created(created.orElseThrow(), value)));
+        .compose(created -> audit.record("token.create", actor, "token", row.id(), AuditLog.SUCCESS,
+            client).map(new Created(created.orElseThrow(), value)));
   }
 
   private Future<Void> checkFree(String name, String hash) {
@@ -138,7 +137,7 @@ public final class TokenService {
     return visible(actor, id)
         .compose(token -> tokens.revoke(id, actor.actorId()))
         .compose(ignored -> changes.announce(Invalidation.tokenId(id)))
-        .compose(ignored -> audit.record(AuditEvent.of("token.revoke", actor, "token", id, AuditEvent.SUCCESS, client)))
+        .compose(ignored -> audit.record("token.revoke", actor, "token", id, AuditLog.SUCCESS, client))
         .compose(ignored -> visible(actor, id));
   }
 
@@ -154,8 +153,8 @@ public final class TokenService {
       return tokens.reassign(id, userId, clamped, actor.actorId());
     }))
         .compose(ignored -> changes.announce(Invalidation.tokenId(id)))
-        .compose(ignored -> audit.record(AuditEvent.of("token.reassign", actor, "token", id, AuditEvent.SUCCESS,
-            client)))
+        .compose(ignored -> audit.record("token.reassign", actor, "token", id, AuditLog.SUCCESS,
+            client))
         .compose(ignored -> visible(actor, id));
   }
 
@@ -163,6 +162,6 @@ public final class TokenService {
     return visible(actor, id)
         .compose(token -> tokens.delete(id))
         .compose(ignored -> changes.announce(Invalidation.tokenId(id)))
-        .compose(ignored -> audit.record(AuditEvent.of("token.delete", actor, "token", id, AuditEvent.SUCCESS, client)));
+        .compose(ignored -> audit.record("token.delete", actor, "token", id, AuditLog.SUCCESS, client));
   }
 }

@@ -6,7 +6,6 @@ import io.heartgate.core.Forbidden;
 import io.heartgate.core.NotFound;
 import io.heartgate.core.Unauthorized;
 import io.heartgate.core.TooManyAttempts;
-import io.heartgate.audit.AuditEvent;
 import io.heartgate.audit.AuditLog;
 import io.heartgate.auth.AuthChanges;
 import io.heartgate.auth.Invalidation;
@@ -59,8 +58,8 @@ public final class UserService {
     return ownerExists().compose(exists -> exists
             ? Future.failedFuture(new Conflict("setup_complete", "An owner already exists"))
             : insert(username, password, Role.OWNER))
-        .compose(owner -> audit.record(AuditEvent.of("user.create", null, "user", owner.id(), AuditEvent.SUCCESS,
-            client)).map(owner));
+        .compose(owner -> audit.record("user.create", null, "user", owner.id(), AuditLog.SUCCESS,
+            client).map(owner));
   }
 
   /** OWNER_USERNAME and OWNER_PASSWORD at start-up: create the owner when there is none yet. */
@@ -90,7 +89,7 @@ public final class UserService {
     return users.byUsername(username).compose(found -> {
       User user = found.orElse(null);
       if (user != null && user.lockedUntil() != null && user.lockedUntil() > now) {
-        return auditLogin(null, username, AuditEvent.FAILURE, client).compose(ignored -> Future.failedFuture(
+        return auditLogin(null, username, AuditLog.FAILURE, client).compose(ignored -> Future.failedFuture(
             new TooManyAttempts("Too many failed logins; try again later",
                 (int) Math.max(1, (user.lockedUntil() - now + 999) / 1000))));
       }
@@ -98,20 +97,19 @@ public final class UserService {
         if (!matches || !user.active()) {
           Future<Void> counted = user == null ? Future.succeededFuture()
               : users.recordFailedLogin(user.id(), MAX_FAILED_LOGINS, now + LOCKOUT_MS, now);
-          return counted.compose(ignored -> auditLogin(user, username, AuditEvent.FAILURE, client))
+          return counted.compose(ignored -> auditLogin(user, username, AuditLog.FAILURE, client))
               .compose(ignored -> Future.failedFuture(new Unauthorized("Invalid username or password")));
         }
         return users.clearFailedLogins(user.id())
-            .compose(ignored -> auditLogin(user, username, AuditEvent.SUCCESS, client))
+            .compose(ignored -> auditLogin(user, username, AuditLog.SUCCESS, client))
             .map(user);
       });
     });
   }
 
   private Future<Void> auditLogin(User user, String username, String outcome, ClientInfo client) {
-    return audit.record(new AuditEvent(System.currentTimeMillis(), "auth.login", "user",
-        user == null ? null : user.id(), "user", user == null ? username : user.id(), outcome, client.address(),
-        client.userAgent()));
+    return audit.record("auth.login", "user", user == null ? null : user.id(), "user",
+        user == null ? username : user.id(), outcome, client);
   }
 
   public Future<List<User>> list() {
@@ -134,8 +132,8 @@ public final class UserService {
     return users.byUsername(username).compose(existing -> existing.isPresent()
             ? Future.failedFuture(new Conflict("username_conflict", "A user with this username already exists"))
             : insert(username, password, role))
-        .compose(user -> audit.record(AuditEvent.of("user.create", actor, "user", user.id(), AuditEvent.SUCCESS,
-            client)).map(user));
+        .compose(user -> audit.record("user.create", actor, "user", user.id(), AuditLog.SUCCESS,
+            client).map(user));
   }
 
   /** A change of role, status or password; null fields stay as they are. */
@@ -151,8 +149,8 @@ public final class UserService {
       Future<String> hash = password == null ? Future.succeededFuture(user.passwordHash()) : hasher.hash(password);
       return hash.compose(newHash -> users.update(id, newRole, newStatus, newHash))
           .compose(ignored -> narrowGrants(actor, user, newRole, newStatus))
-          .compose(ignored -> audit.record(AuditEvent.of("user.update", actor, "user", id, AuditEvent.SUCCESS,
-              client)))
+          .compose(ignored -> audit.record("user.update", actor, "user", id, AuditLog.SUCCESS,
+              client))
           .compose(ignored -> get(id));
     });
   }
@@ -202,8 +200,8 @@ public final class UserService {
       }
       return users.delete(id)
           .compose(ignored -> changes.announce(Invalidation.user(id)))
-          .compose(ignored -> audit.record(AuditEvent.of("user.delete", actor, "user", id, AuditEvent.SUCCESS,
-              client)));
+          .compose(ignored -> audit.record("user.delete", actor, "user", id, AuditLog.SUCCESS,
+              client));
     });
   }
 
