@@ -18,7 +18,9 @@ import io.heartgate.heartbeat.AgentHeartbeat;
 import io.heartgate.heartbeat.HeartbeatRoutes;
 import io.heartgate.heartbeat.HeartbeatWriterVerticle;
 import io.heartgate.http.Authenticator;
+import io.heartgate.http.ConnectionGuard;
 import io.heartgate.http.HealthRoutes;
+import io.heartgate.http.OutOfMemory;
 import io.heartgate.http.Readiness;
 import io.heartgate.http.RouterVerticle;
 import io.heartgate.http.Routes;
@@ -89,6 +91,7 @@ public final class Heartgate {
   public static Heartgate start(Settings settings, Clock clock) throws StartupException {
     int eventLoops = Runtime.getRuntime().availableProcessors();
     Vertx vertx = Vertx.builder().with(new VertxOptions().setEventLoopPoolSize(eventLoops)).build();
+    vertx.exceptionHandler(OutOfMemory::exitOn);
     LocalCodec.register(vertx, Grant.class);
     LocalCodec.register(vertx, Invalidation.class);
     LocalCodec.register(vertx, AgentHeartbeat.class);
@@ -127,11 +130,16 @@ public final class Heartgate {
           return SessionService.start(store, settings.sessionSecret());
         })
         .compose(this::startFeatures)
-        .compose(listeners -> vertx.deployVerticle(
-            () -> new RouterVerticle(settings, listeners.api(), listeners.heartbeat()),
-            new DeploymentOptions().setInstances(routerInstances)))
+        .compose(listeners -> deployRouters(listeners, routerInstances))
         .onSuccess(id -> routerDeployment = id)
         .mapEmpty();
+  }
+
+  private Future<String> deployRouters(Listeners listeners, int routerInstances) {
+    ConnectionGuard connections = new ConnectionGuard(settings);
+    return vertx.deployVerticle(
+            () -> new RouterVerticle(settings, listeners.api(), listeners.heartbeat(), connections),
+            new DeploymentOptions().setInstances(routerInstances));
   }
 
   /** What each listener serves. */

@@ -1,10 +1,12 @@
 package io.heartgate;
 
+import io.heartgate.http.OutOfMemory;
 import io.heartgate.settings.InvalidSettingException;
 import io.heartgate.settings.Settings;
 import io.heartgate.settings.SettingsLoader;
 import java.util.Arrays;
 import java.util.List;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 import sun.misc.Signal;
 
@@ -22,6 +24,10 @@ public final class Main {
     System.setProperty("java.util.logging.SimpleFormatter.format",
         "%1$tY-%1$tm-%1$tdT%1$tH:%1$tM:%1$tS.%1$tL %4$s %3$s - %5$s%6$s%n");
     System.setProperty("vertx.disableFileCaching", "true");
+    Thread.setDefaultUncaughtExceptionHandler((thread, failure) -> {
+      OutOfMemory.exitOn(failure);
+      Logger.getLogger(Main.class.getName()).log(Level.SEVERE, "uncaught in " + thread.getName(), failure);
+    });
     List<String> arguments = Arrays.asList(args);
     if (arguments.contains("--help") || arguments.contains("-h")) {
       System.out.print(SettingsLoader.help());

@@ -42,6 +42,11 @@ public final class ErrorResponder {
 
   /** Failure handler for a router: answers whatever failed the routing context. */
   public static void handle(RoutingContext ctx) {
+    if (ctx.response().closed()) {
+      // The client went away (often mid-body): nobody to answer, and nothing wrong with the gateway.
+      LOG.fine(() -> "client left before its answer: " + ctx.failure());
+      return;
+    }
     if (ctx.response().headWritten()) {
       ctx.response().reset();
       return;
@@ -69,6 +74,7 @@ public final class ErrorResponder {
     if (failure == null && statusCode > 0) {
       return forStatus(statusCode);
     }
+    OutOfMemory.exitOn(failure);
     LOG.log(Level.SEVERE, "unexpected failure while serving a request", failure);
     return INTERNAL;
   }

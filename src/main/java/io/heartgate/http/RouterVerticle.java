@@ -6,6 +6,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.util.ArrayList;
@@ -19,21 +20,24 @@ import java.util.concurrent.TimeUnit;
 public final class RouterVerticle extends VerticleBase {
   /** How long in-flight requests may finish when the node stops. */
   private static final long SHUTDOWN_GRACE_SECONDS = 4;
-  private static final int IDLE_TIMEOUT_SECONDS = 300;
   /** Request bodies of the JSON API; larger ones get 413. */
   private static final long API_BODY_LIMIT = 1024 * 1024;
 
   private final Settings settings;
   private final List<Routes> apiRoutes;
   private final List<Routes> heartbeatRoutes;
+  private final ConnectionGuard connections;
   private final List<HttpServer> servers = new ArrayList<>();
 
   /**
    * @param apiRoutes everything the API listener serves
    * @param heartbeatRoutes the subset the heartbeat listener serves
+   * @param connections the connection bounds, shared by every instance
    */
-  public RouterVerticle(Settings settings, List<Routes> apiRoutes, List<Routes> heartbeatRoutes) {
+  public RouterVerticle(Settings settings, List<Routes> apiRoutes, List<Routes> heartbeatRoutes,
+      ConnectionGuard connections) {
     this.settings = settings;
+    this.connections = connections;
     this.apiRoutes = apiRoutes;
     this.heartbeatRoutes = heartbeatRoutes;
   }
@@ -59,7 +63,8 @@ public final class RouterVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     // Matching a route with path parameters decodes the query string, and a malformed %-escape there would
     // surface as a 500 from inside the router: answer 400 before any such route is tried. Every such route is
-    // under /api/, so the heartbeat path does not pay for the decoding.
+    // under /api/, so the heartbeat path does not pay for the decoding. (Malformed paths never reach the router:
+    // RequestGate answers them.)
     router.route("/api/*").handler(ctx -> {
       try {
         ctx.request().params();
@@ -79,10 +84,27 @@ public final class RouterVerticle extends VerticleBase {
   }
 
   private Future<HttpServer> listen(Router router, int port) {
-    HttpServer server = vertx.createHttpServer(new HttpServerOptions()
-        .setIdleTimeout(IDLE_TIMEOUT_SECONDS)
-        .setIdleTimeoutUnit(TimeUnit.SECONDS));
+    HttpServerOptions options = new HttpServerOptions()
+        .setIdleTimeout(settings.idleTimeoutSeconds())
+        .setIdleTimeoutUnit(TimeUnit.SECONDS)
+        .setHttp2ClearTextEnabled(settings.http2Cleartext());
+    if (settings.tls()) {
+      options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
+          .setCertPath(settings.sslCert().toString())
+          .setKeyPath(settings.sslKey().toString()));
+    }
+    HttpServer server = vertx.createHttpServer(options);
     servers.add(server);
-    return server.requestHandler(router).listen(port, settings.host());
+    ConnectionGuard.OnLoop guard = connections.new OnLoop(vertx);
+    RequestGate gate = new RequestGate(router, settings.tls());
+    return server
+        .connectionHandler(guard::connected)
+        .requestHandler(request -> {
+          guard.request(request);
+          gate.handle(request);
+        })
+        .invalidRequestHandler(InvalidRequests::answer)
+        .exceptionHandler(OutOfMemory::exitOn)
+        .listen(port, settings.host());
   }
 }

@@ -40,7 +40,30 @@ public enum Setting {
       TrustedProxies::parse),
   AGENT_SWEEP_INTERVAL("agentSweepIntervalSeconds", "AGENT_SWEEP_INTERVAL_SECONDS", "--agent-sweep-interval",
       false, "seconds between runs of the job that auto-deletes silent agents (one node runs it)",
-      "an integer 1-3600", v -> integer(v, 1, 3600));
+      "an integer 1-3600", v -> integer(v, 1, 3600)),
+  SSL_CERT("sslCert", "SSL_CERT_PATH", "--ssl-cert", false,
+      "PEM certificate (chain) of every listener; HTTPS when set with SSL_KEY_PATH", "a file path, or empty",
+      v -> v.trim()),
+  SSL_KEY("sslKey", "SSL_KEY_PATH", "--ssl-key", false,
+      "PEM private key of the certificate", "a file path, or empty", v -> v.trim()),
+  MAX_CONNECTIONS("maxConnections", "MAX_CONNECTIONS", "--max-connections", false,
+      "open connections to this node, both listeners together; more are closed as they arrive",
+      "an integer 1-1000000", v -> integer(v, 1, 1_000_000)),
+  MAX_CONNECTIONS_PER_ADDRESS("maxConnectionsPerAddress", "MAX_CONNECTIONS_PER_ADDRESS",
+      "--max-connections-per-address", false,
+      "open connections from one client address (trusted proxies are exempt)", "an integer 1-1000000",
+      v -> integer(v, 1, 1_000_000)),
+  HEADER_TIMEOUT("requestHeaderTimeoutSeconds", "REQUEST_HEADER_TIMEOUT_SECONDS", "--request-header-timeout",
+      false, "seconds a connection has to send a request's headers (after connecting or after the last answer)",
+      "an integer 1-300", v -> integer(v, 1, 300)),
+  IDLE_TIMEOUT("idleTimeoutSeconds", "IDLE_TIMEOUT_SECONDS", "--idle-timeout", false,
+      "seconds without any byte read or written before a connection is closed", "an integer 1-3600",
+      v -> integer(v, 1, 3600)),
+  REQUEST_BUFFER_MIB("requestBufferMib", "REQUEST_BUFFER_MIB", "--request-buffer-mib", false,
+      "MiB of request bodies buffered at once, all requests together; beyond it 503 + Retry-After "
+          + "(0: a quarter of the heap)", "an integer 0-65536", v -> integer(v, 0, 65536)),
+  HTTP2_CLEARTEXT("http2Cleartext", "HTTP2_CLEARTEXT", "--http2-cleartext", false,
+      "accept HTTP/2 without TLS (h2c)", "true or false", Setting::bool);
 
   private final String key;
   private final String env;
@@ -114,6 +137,14 @@ public enum Setting {
       throw new IllegalArgumentException("out of range");
     }
     return n;
+  }
+
+  private static Object bool(String v) {
+    String value = v.trim();
+    if (!value.equals("true") && !value.equals("false")) {
+      throw new IllegalArgumentException("not true or false");
+    }
+    return Boolean.parseBoolean(value);
   }
 
   private static Object host(String v) {

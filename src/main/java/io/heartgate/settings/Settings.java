@@ -1,5 +1,6 @@
 package io.heartgate.settings;
 
+import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -64,6 +65,47 @@ public final class Settings {
 
   public int agentSweepIntervalSeconds() {
     return (Integer) values.get(Setting.AGENT_SWEEP_INTERVAL);
+  }
+
+  /** The PEM certificate of every listener, or null without TLS; {@link SettingsLoader} checks it comes with a key. */
+  public Path sslCert() {
+    String path = (String) values.get(Setting.SSL_CERT);
+    return path.isEmpty() ? null : Path.of(path);
+  }
+
+  public Path sslKey() {
+    String path = (String) values.get(Setting.SSL_KEY);
+    return path.isEmpty() ? null : Path.of(path);
+  }
+
+  public boolean tls() {
+    return sslCert() != null;
+  }
+
+  public int maxConnections() {
+    return (Integer) values.get(Setting.MAX_CONNECTIONS);
+  }
+
+  public int maxConnectionsPerAddress() {
+    return (Integer) values.get(Setting.MAX_CONNECTIONS_PER_ADDRESS);
+  }
+
+  public int requestHeaderTimeoutSeconds() {
+    return (Integer) values.get(Setting.HEADER_TIMEOUT);
+  }
+
+  public int idleTimeoutSeconds() {
+    return (Integer) values.get(Setting.IDLE_TIMEOUT);
+  }
+
+  /** Bytes of request bodies buffered at once across all requests: the setting, or a quarter of the heap. */
+  public long requestBufferBytes() {
+    int mib = (Integer) values.get(Setting.REQUEST_BUFFER_MIB);
+    return mib > 0 ? mib * 1024L * 1024L : Runtime.getRuntime().maxMemory() / 4;
+  }
+
+  public boolean http2Cleartext() {
+    return (Boolean) values.get(Setting.HTTP2_CLEARTEXT);
   }
 
   /** Every setting by its file key, as it is in effect, with secrets masked; for GET /api/settings and logs. */

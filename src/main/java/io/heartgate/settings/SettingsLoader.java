@@ -63,6 +63,10 @@ public final class SettingsLoader {
             + "; expected " + setting.expected());
       }
     }
+    if (((String) values.get(Setting.SSL_CERT)).isEmpty() != ((String) values.get(Setting.SSL_KEY)).isEmpty()) {
+      throw new InvalidSettingException("TLS needs both " + Setting.SSL_CERT.env() + " (" + Setting.SSL_CERT.flag()
+          + ") and " + Setting.SSL_KEY.env() + " (" + Setting.SSL_KEY.flag() + "); only one is set");
+    }
     return new Settings(values);
   }
 

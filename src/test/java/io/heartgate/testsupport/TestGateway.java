@@ -57,6 +57,14 @@ public final class TestGateway implements AutoCloseable {
     return node.nodeId();
   }
 
+  public int apiPort() {
+    return apiPort;
+  }
+
+  public int heartbeatPort() {
+    return heartbeatPort;
+  }
+
   public URI api(String path) {
     return URI.create("http://127.0.0.1:" + apiPort + path);
   }

@@ -1,0 +1,124 @@
+package io.heartgate.http;
+
+import io.heartgate.settings.Settings;
+import io.heartgate.settings.TrustedProxies;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpServerRequest;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Logger;
+
+/**
+ * Keeps connections within bounds: at most so many open at once, and so many from one client address (trusted
+ * proxies exempt), the rest closed as they arrive, without touching the others; and a connection that does not
+ * finish a request's headers in time (after connecting, or after its previous answer) is closed, so slow or
+ * silent clients cannot hold file descriptors. The counts are shared by every router instance; the timers of a
+ * connection live on its event loop.
+ */
+public final class ConnectionGuard {
+  private static final Logger LOG = Logger.getLogger(ConnectionGuard.class.getName());
+  private static final long REFUSAL_LOG_INTERVAL_MS = 10_000;
+
+  private final int maxConnections;
+  private final int maxPerAddress;
+  private final long headerTimeoutMs;
+  private final TrustedProxies exempt;
+  private final AtomicInteger open = new AtomicInteger();
+  /** Address → its open connections; an address with none has no entry, so the map stays small. */
+  private final Map<String, Integer> openByAddress = new ConcurrentHashMap<>();
+  private volatile long lastRefusalLogged;
+
+  public ConnectionGuard(Settings settings) {
+    this.maxConnections = settings.maxConnections();
+    this.maxPerAddress = settings.maxConnectionsPerAddress();
+    this.headerTimeoutMs = settings.requestHeaderTimeoutSeconds() * 1000L;
+    this.exempt = settings.trustedProxies();
+  }
+
+  /** One router instance's view: the header timers of the connections on its event loop. */
+  final class OnLoop {
+    private final Vertx vertx;
+    /** Connection → its header timer, while it waits for a request's headers. Event-loop confined. */
+    private final Map<HttpConnection, Long> waiting = new HashMap<>();
+
+    OnLoop(Vertx vertx) {
+      this.vertx = vertx;
+    }
+
+    void connected(HttpConnection connection) {
+      String address = connection.remoteAddress() == null ? "" : connection.remoteAddress().hostAddress();
+      if (!admit(address)) {
+        connection.close();
+        return;
+      }
+      connection.closeHandler(ignored -> {
+        release(address);
+        Long timer = waiting.remove(connection);
+        if (timer != null) {
+          vertx.cancelTimer(timer);
+        }
+      });
+      awaitHeaders(connection);
+    }
+
+    /** A request's headers have arrived: stop its clock, and start it again once the request is answered. */
+    void request(HttpServerRequest request) {
+      HttpConnection connection = request.connection();
+      Long timer = waiting.remove(connection);
+      if (timer != null) {
+        vertx.cancelTimer(timer);
+      }
+      request.response().endHandler(ignored -> awaitHeaders(connection));
+    }
+
+    private void awaitHeaders(HttpConnection connection) {
+      waiting.put(connection, vertx.setTimer(headerTimeoutMs, ignored -> {
+        if (waiting.remove(connection) != null) {
+          connection.close();
+        }
+      }));
+    }
+  }
+
+  private boolean admit(String address) {
+    if (open.incrementAndGet() > maxConnections) {
+      open.decrementAndGet();
+      refused("the node has " + maxConnections + " open connections (MAX_CONNECTIONS)");
+      return false;
+    }
+    if (exempt.trusts(address)) {
+      return true;
+    }
+    boolean[] admitted = new boolean[1];
+    openByAddress.compute(address, (key, count) -> {
+      int now = count == null ? 0 : count;
+      admitted[0] = now < maxPerAddress;
+      return admitted[0] ? now + 1 : count;
+    });
+    if (!admitted[0]) {
+      open.decrementAndGet();
+      refused(address + " has " + maxPerAddress + " open connections (MAX_CONNECTIONS_PER_ADDRESS)");
+      return false;
+    }
+    return true;
+  }
+
+  private void release(String address) {
+    open.decrementAndGet();
+    if (!exempt.trusts(address)) {
+      openByAddress.computeIfPresent(address, (key, count) -> count <= 1 ? null : count - 1);
+    }
+  }
+
+  /** Logs refusals at most every ten seconds: a flood must not flood the log too. */
+  private void refused(String why) {
+    long now = System.nanoTime() / 1_000_000;
+    if (now - lastRefusalLogged > REFUSAL_LOG_INTERVAL_MS) {
+      lastRefusalLogged = now;
+      LOG.warning("refusing connections: " + why);
+    }
+  }
+}

@@ -1,0 +1,40 @@
+package io.heartgate.http;
+
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Answers what the HTTP decoder could not read (a too long request line, too large headers, broken syntax) with
+ * the contract's JSON error body instead of Vert.x's empty one, then closes the connection: after a decoding
+ * failure the rest of the stream cannot be trusted.
+ */
+final class InvalidRequests {
+  private InvalidRequests() {
+  }
+
+  static void answer(HttpServerRequest request) {
+    Throwable cause = request.decoderResult().cause();
+    int status = 400;
+    String code = "invalid_request";
+    String sentence = "The request is malformed";
+    if (cause instanceof TooLongHttpLineException) {
+      status = 414;
+      code = "uri_too_long";
+      sentence = "The request target is too long";
+    } else if (cause instanceof TooLongHttpHeaderException) {
+      status = 431;
+      code = "headers_too_large";
+      sentence = "The request headers are too large";
+    }
+    request.response()
+        .setStatusCode(status)
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .putHeader(HttpHeaders.CONNECTION, "close")
+        .putHeader("X-Content-Type-Options", "nosniff")
+        .end(new JsonObject().put("error", code).put("message", sentence).toBuffer())
+        .onComplete(ignored -> request.connection().close());
+  }
+}

@@ -1,0 +1,127 @@
+package io.heartgate.http;
+
+import io.heartgate.core.Failure;
+import io.heartgate.core.Invalid;
+import io.vertx.core.Handler;
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Every request passes here before the router: the headers every answer carries, and the framing the router
+ * must never see. A request whose framing cannot be trusted (two lengths, an unknown transfer coding) is answered
+ * and its connection closed, since where its body ends is unknown.
+ */
+final class RequestGate implements Handler<HttpServerRequest> {
+  private final Handler<HttpServerRequest> router;
+  private final boolean tls;
+
+  /** @param tls whether the listener speaks HTTPS (answers then carry Strict-Transport-Security) */
+  RequestGate(Handler<HttpServerRequest> router, boolean tls) {
+    this.router = router;
+    this.tls = tls;
+  }
+
+  @Override
+  public void handle(HttpServerRequest request) {
+    HttpServerResponse response = request.response();
+    MultiMap headers = response.headers();
+    headers.add("X-Content-Type-Options", "nosniff");
+    if (tls) {
+      headers.add("Strict-Transport-Security", "max-age=31536000");
+    }
+    String path = request.path();
+    if (path != null && path.startsWith("/api/")) {
+      headers.add(HttpHeaders.CACHE_CONTROL, "no-store");
+    }
+    Failure framing = framing(request);
+    if (framing != null) {
+      refuse(request, framing, true);
+      return;
+    }
+    Failure malformed = malformed(request, path);
+    if (malformed != null) {
+      refuse(request, malformed, false);
+      return;
+    }
+    router.handle(request);
+  }
+
+  /**
+   * A transfer coding other than plain chunking is refused. A chunked request is served but its connection closed
+   * after the answer: the HTTP decoder silently drops a Content-Length sent beside Transfer-Encoding (RFC 9112
+   * 6.3), so such a request cannot be told from a plain chunked one here, and a proxy in front may have framed it
+   * by the length instead; closing leaves no second request to smuggle. Telegraf sends bodies with a length.
+   */
+  private static Failure framing(HttpServerRequest request) {
+    List<String> codings = request.headers().getAll(HttpHeaders.TRANSFER_ENCODING);
+    if (codings.isEmpty()) {
+      return null;
+    }
+    if (codings.size() != 1 || !codings.get(0).strip().toLowerCase(Locale.ROOT).equals("chunked")) {
+      return Invalid.request("Transfer-Encoding must be chunked");
+    }
+    request.response().putHeader(HttpHeaders.CONNECTION, "close");
+    return null;
+  }
+
+  private static Failure malformed(HttpServerRequest request, String path) {
+    if (request.version() == HttpVersion.HTTP_1_1 && request.headers().get(HttpHeaders.HOST) == null) {
+      return Invalid.request("The request has no Host header");
+    }
+    if (path == null || !wellEscaped(path)) {
+      return Invalid.request("The request path is malformed");
+    }
+    if (request.headers().getAll(HttpHeaders.AUTHORIZATION).size() > 1) {
+      return new Invalid("Authorization", "The request has more than one Authorization header");
+    }
+    return null;
+  }
+
+  /** Every {@code %} starts two hex digits, and what they spell is UTF-8. */
+  static boolean wellEscaped(String path) {
+    if (path.indexOf('%') < 0) {
+      return true;
+    }
+    ByteBuffer bytes = ByteBuffer.allocate(path.length());
+    for (int i = 0; i < path.length(); i++) {
+      char c = path.charAt(i);
+      if (c == '%') {
+        if (i + 2 >= path.length() || Character.digit(path.charAt(i + 1), 16) < 0
+            || Character.digit(path.charAt(i + 2), 16) < 0) {
+          return false;
+        }
+        bytes.put((byte) Integer.parseInt(path.substring(i + 1, i + 3), 16));
+        i += 2;
+      } else if (c < 0x80) {
+        bytes.put((byte) c);
+      } else {
+        return false;
+      }
+    }
+    bytes.flip();
+    try {
+      StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(bytes);
+      return true;
+    } catch (CharacterCodingException e) {
+      return false;
+    }
+  }
+
+  private static void refuse(HttpServerRequest request, Failure failure, boolean close) {
+    if (close) {
+      request.response().putHeader(HttpHeaders.CONNECTION, "close");
+      request.response().endHandler(ignored -> request.connection().close());
+    }
+    ErrorResponder.send(request.response(), failure);
+  }
+}

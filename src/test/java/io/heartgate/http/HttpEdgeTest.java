@@ -1,0 +1,136 @@
+package io.heartgate.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.heartgate.testsupport.RawHttp;
+import io.heartgate.testsupport.StoreKind;
+import io.heartgate.testsupport.TestGateway;
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The HTTP edge answers malformed and hostile framing with the contract's JSON errors, never a 500, and closes
+ * the connection where its framing can no longer be trusted.
+ */
+class HttpEdgeTest {
+  private static final int QUIET_MS = 1_500;
+  @TempDir
+  static Path tempDir;
+  private static TestGateway gateway;
+
+  @BeforeAll
+  static void start() throws Exception {
+    gateway = TestGateway.start(StoreKind.SQLITE.freshStore(tempDir));
+  }
+
+  @AfterAll
+  static void stop() {
+    gateway.close();
+  }
+
+  private static RawHttp.Answer send(String request) {
+    return RawHttp.exchange(gateway.apiPort(), request, QUIET_MS);
+  }
+
+  private static void assertJsonError(RawHttp.Answer answer, int status, String code) {
+    assertEquals(status, answer.status(), answer.text());
+    assertEquals("application/json", answer.header("Content-Type"), answer.text());
+    assertEquals(code, new JsonObject(answer.body()).getString("error"), answer.text());
+  }
+
+  @Test
+  void http11WithoutHostIs400() {
+    assertJsonError(send("GET /api/auth/status HTTP/1.1\r\n\r\n"), 400, "invalid_request");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"/api/agents/%zz", "/api/%", "/health/%G1", "/agents/%E0%A4%A"})
+  void malformedEscapesInThePathAre400(String path) {
+    assertJsonError(send("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"), 400,
+        "invalid_request");
+  }
+
+  @Test
+  void anExpiryBeyondTheRangeOfTimeIs400() {
+    String owner = "{\"username\":\"owner\",\"password\":\"edge-test-pw-1\"}";
+    RawHttp.Answer login = send("POST /api/auth/setup HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json"
+        + "\r\nContent-Length: " + owner.length() + "\r\nConnection: close\r\n\r\n" + owner);
+    assertEquals(201, login.status(), login.text());
+    String cookie = login.header("Set-Cookie").split(";", 2)[0];
+    String body = "{\"name\":\"far\",\"expiresAt\":\"+999999999-12-31T23:59:59Z\"}";
+    RawHttp.Answer far = send("POST /api/tokens HTTP/1.1\r\nHost: localhost\r\nCookie: " + cookie
+        + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length() + "\r\nConnection: close\r\n\r\n"
+        + body);
+    assertJsonError(far, 400, "invalid_request");
+    assertEquals("expiresAt", new JsonObject(far.body()).getJsonObject("details").getString("field"));
+  }
+
+  @Test
+  void tooLongATargetIs414AndTooLargeHeadersAre431() {
+    assertJsonError(send("GET /api/" + "a".repeat(10_000) + " HTTP/1.1\r\nHost: localhost\r\n\r\n"), 414,
+        "uri_too_long");
+    assertJsonError(send("GET /health/live HTTP/1.1\r\nHost: localhost\r\nX-Big: " + "b".repeat(20_000)
+        + "\r\n\r\n"), 431, "headers_too_large");
+  }
+
+  @Test
+  void bothContentLengthAndTransferEncodingAreAnsweredAndTheConnectionClosed() {
+    RawHttp.Answer answer = send("POST /agents/heartbeat HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json"
+        + "\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /health/live HTTP/1.1\r\n"
+        + "Host: localhost\r\n\r\n");
+    assertJsonError(answer, 401, "unauthorized");
+    assertTrue(answer.closed(), "the connection is closed: " + answer.text());
+    assertEquals(1, answer.text().split("HTTP/1.1 ").length - 1, "the smuggled second request is never answered");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"gzip", "chunked, gzip", "identity"})
+  void aTransferEncodingOtherThanAFinalChunkedIs400(String encoding) {
+    RawHttp.Answer answer = send("POST /api/auth/login/local HTTP/1.1\r\nHost: localhost\r\n"
+        + "Content-Type: application/json\r\nTransfer-Encoding: " + encoding + "\r\n\r\n0\r\n\r\n");
+    assertJsonError(answer, 400, "invalid_request");
+    assertTrue(answer.closed(), answer.text());
+  }
+
+  @Test
+  void twoAuthorizationHeadersAre400() {
+    String token = "Bearer tc-apiv1_" + "0".repeat(64);
+    assertJsonError(send("GET /api/agents HTTP/1.1\r\nHost: localhost\r\nAuthorization: " + token
+        + "\r\nAuthorization: " + token + "\r\nConnection: close\r\n\r\n"), 400, "invalid_request");
+  }
+
+  @Test
+  void cleartextHttp2IsOffByDefault() {
+    RawHttp.Answer upgrade = send("GET /health/live HTTP/1.1\r\nHost: localhost\r\nConnection: Upgrade, HTTP2-Settings"
+        + "\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\n\r\n");
+    assertEquals(200, upgrade.status(), "answered in HTTP/1.1, not switched: " + upgrade.text());
+    RawHttp.Answer preface = send("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
+    assertTrue(preface.status() != 0 || preface.closed(), "no HTTP/2 session: " + preface.text());
+    assertTrue(!preface.text().startsWith("\0"), "no HTTP/2 frame came back");
+  }
+
+  @Test
+  void everyAnswerSaysNosniffAndApiAnswersAreNeverCached() {
+    HttpResponse<String> live = TestGateway.get(gateway.api("/health/live"));
+    assertEquals("nosniff", live.headers().firstValue("X-Content-Type-Options").orElse(null));
+    HttpResponse<String> error = TestGateway.get(gateway.api("/api/agents"));
+    assertEquals(401, error.statusCode());
+    assertEquals("nosniff", error.headers().firstValue("X-Content-Type-Options").orElse(null));
+    assertEquals("no-store", error.headers().firstValue("Cache-Control").orElse(null));
+    HttpResponse<String> unknown = TestGateway.get(gateway.api("/api/no-such-thing"));
+    assertEquals("no-store", unknown.headers().firstValue("Cache-Control").orElse(null));
+    assertNull(live.headers().firstValue("Strict-Transport-Security").orElse(null), "no HSTS over plain http");
+    HttpResponse<String> heartbeatListener = TestGateway.get(gateway.heartbeatListener("/nothing"));
+    assertNotNull(heartbeatListener.headers().firstValue("X-Content-Type-Options").orElse(null));
+  }
+}
