@@ -55,6 +55,8 @@ class MainProcessTest {
           + "unknown group users; expected a comma list of agents, configs, reporting-rules, heartbeat, or *",
       "malformed DATABASE_URL|DATABASE_URL=postgres//db/x||heartgate: invalid DATABASE_URL: unknown scheme; "
           + "expected sqlite:<path> or postgres://user:pass@host:port/db",
+      "TLS certificate without its key||--ssl-cert=/etc/hostname|heartgate: TLS needs both SSL_CERT_PATH "
+          + "(--ssl-cert) and SSL_KEY_PATH (--ssl-key); only one is set",
       "unreadable config file||--config=/nonexistent/heartgate.json|heartgate: invalid config file "
           + "/nonexistent/heartgate.json: it does not exist; expected a readable JSON object of settings "
           + "(see conf/heartgate.json)",
