@@ -50,7 +50,8 @@ class TlsTest {
       assertEquals(201, setup.statusCode(), setup.body());
       String cookie = setup.headers().firstValue("Set-Cookie").orElseThrow();
       assertTrue(cookie.contains("; Secure") && cookie.toLowerCase(java.util.Locale.ROOT).contains("; httponly"), cookie);
-      assertThrows(IOException.class, () -> TestGateway.get(gateway.api("/health/live")), "no cleartext HTTP");
+      assertThrows(java.io.UncheckedIOException.class, () -> TestGateway.get(gateway.api("/health/live")),
+          "no cleartext HTTP");
     } finally {
       certificate.delete();
     }
