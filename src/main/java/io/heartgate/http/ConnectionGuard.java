@@ -4,7 +4,9 @@ import io.heartgate.settings.Settings;
 import io.heartgate.settings.TrustedProxies;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -64,14 +66,25 @@ public final class ConnectionGuard {
       awaitHeaders(connection);
     }
 
-    /** A request's headers have arrived: stop its clock, and start it again once the request is answered. */
+    /** A request's headers have arrived: stop the connection's clock until the request is answered. */
     void request(HttpServerRequest request) {
-      HttpConnection connection = request.connection();
-      Long timer = waiting.remove(connection);
+      Long timer = waiting.remove(request.connection());
       if (timer != null) {
         vertx.cancelTimer(timer);
       }
-      request.response().endHandler(ignored -> awaitHeaders(connection));
+    }
+
+    /**
+     * The request is answered: the connection's next request must come with its headers in time, unless the
+     * answer said {@code Connection: close}, which the connection then does (pipelined requests behind it are
+     * never read).
+     */
+    void answered(HttpServerResponse response, HttpConnection connection) {
+      if ("close".equalsIgnoreCase(response.headers().get(HttpHeaders.CONNECTION))) {
+        connection.close();
+      } else if (!waiting.containsKey(connection)) {
+        awaitHeaders(connection);
+      }
     }
 
     private void awaitHeaders(HttpConnection connection) {

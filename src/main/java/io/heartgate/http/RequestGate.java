@@ -16,9 +16,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Every request passes here before the router: the headers every answer carries, and the framing the router
- * must never see. A request whose framing cannot be trusted (two lengths, an unknown transfer coding) is answered
- * and its connection closed, since where its body ends is unknown.
+ * Every request passes here before the router: the headers every answer carries, and what the router must never
+ * see (a malformed path, no Host, two Authorization headers, an unknown transfer coding). Such a request is
+ * answered and its connection closed: where its body ends cannot be trusted.
  */
 final class RequestGate implements Handler<HttpServerRequest> {
   private final Handler<HttpServerRequest> router;
@@ -42,14 +42,12 @@ final class RequestGate implements Handler<HttpServerRequest> {
     if (path != null && path.startsWith("/api/")) {
       headers.add(HttpHeaders.CACHE_CONTROL, "no-store");
     }
-    Failure framing = framing(request);
-    if (framing != null) {
-      refuse(request, framing, true);
-      return;
+    Failure refused = framing(request);
+    if (refused == null) {
+      refused = malformed(request, path);
     }
-    Failure malformed = malformed(request, path);
-    if (malformed != null) {
-      refuse(request, malformed, false);
+    if (refused != null) {
+      refuse(request, refused);
       return;
     }
     router.handle(request);
@@ -117,11 +115,10 @@ final class RequestGate implements Handler<HttpServerRequest> {
     }
   }
 
-  private static void refuse(HttpServerRequest request, Failure failure, boolean close) {
-    if (close) {
-      request.response().putHeader(HttpHeaders.CONNECTION, "close");
-      request.response().endHandler(ignored -> request.connection().close());
-    }
+  /** Answers and closes: a client that sends such requests gets no second one on this connection. */
+  private static void refuse(HttpServerRequest request, Failure failure) {
+    request.response().putHeader(HttpHeaders.CONNECTION, "close");
+    request.response().endHandler(ignored -> request.connection().close());
     ErrorResponder.send(request.response(), failure);
   }
 }

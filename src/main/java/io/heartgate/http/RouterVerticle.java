@@ -44,11 +44,12 @@ public final class RouterVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    Future<HttpServer> api = listen(router(apiRoutes), settings.apiPort());
+    ConnectionGuard.OnLoop guard = connections.new OnLoop(vertx);
+    Future<HttpServer> api = listen(router(apiRoutes, guard), settings.apiPort(), guard);
     if (settings.heartbeatPort() == settings.apiPort()) {
       return api;
     }
-    return Future.all(api, listen(router(heartbeatRoutes), settings.heartbeatPort()));
+    return Future.all(api, listen(router(heartbeatRoutes, guard), settings.heartbeatPort(), guard));
   }
 
   /** Stops accepting connections and lets in-flight requests finish. */
@@ -59,8 +60,12 @@ public final class RouterVerticle extends VerticleBase {
         .toList());
   }
 
-  private Router router(List<Routes> routes) {
+  private Router router(List<Routes> routes, ConnectionGuard.OnLoop guard) {
     Router router = Router.router(vertx);
+    router.route().handler(ctx -> {
+      ctx.addEndHandler(ignored -> guard.answered(ctx.response(), ctx.request().connection()));
+      ctx.next();
+    });
     // Matching a route with path parameters decodes the query string, and a malformed %-escape there would
     // surface as a 500 from inside the router: answer 400 before any such route is tried. Every such route is
     // under /api/, so the heartbeat path does not pay for the decoding. (Malformed paths never reach the router:
@@ -83,7 +88,7 @@ public final class RouterVerticle extends VerticleBase {
     return router;
   }
 
-  private Future<HttpServer> listen(Router router, int port) {
+  private Future<HttpServer> listen(Router router, int port, ConnectionGuard.OnLoop guard) {
     HttpServerOptions options = new HttpServerOptions()
         .setIdleTimeout(settings.idleTimeoutSeconds())
         .setIdleTimeoutUnit(TimeUnit.SECONDS)
@@ -95,7 +100,6 @@ public final class RouterVerticle extends VerticleBase {
     }
     HttpServer server = vertx.createHttpServer(options);
     servers.add(server);
-    ConnectionGuard.OnLoop guard = connections.new OnLoop(vertx);
     RequestGate gate = new RequestGate(router, settings.tls());
     return server
         .connectionHandler(guard::connected)
