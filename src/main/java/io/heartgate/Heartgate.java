@@ -118,7 +118,7 @@ public final class Heartgate {
         })
         .compose(id -> {
           verifierDeployment = id;
-          return vertx.deployVerticle(new HeartbeatWriterVerticle(store, settings.heartbeatQueueSize()));
+          return vertx.deployVerticle(new HeartbeatWriterVerticle(store, settings.heartbeatQueueSize(), clock));
         })
         .compose(id -> {
           writerDeployment = id;
@@ -155,7 +155,7 @@ public final class Heartgate {
     UserService userService = new UserService(users, tokens, sessions, new PasswordHasher(vertx), changes, audit);
     Authenticator auth = new Authenticator(vertx, grants, settings.disabledAuthGroups(), SessionService.COOKIE,
         sessions::resolve);
-    Routes heartbeats = new HeartbeatRoutes(auth, settings.trustedProxies());
+    Routes heartbeats = new HeartbeatRoutes(auth, settings.trustedProxies(), clock);
     AgentRepository agents = new AgentRepository(store);
     List<Routes> api = List.of(health(),
         heartbeats,

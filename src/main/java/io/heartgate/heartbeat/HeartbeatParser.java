@@ -1,5 +1,6 @@
 package io.heartgate.heartbeat;
 
+import io.heartgate.core.Check;
 import io.heartgate.core.Invalid;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
@@ -14,8 +15,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -33,6 +32,13 @@ public final class HeartbeatParser {
   static final int MAX_CONFIGURATION = 4096;
   private static final List<String> LEVELS = List.of("ERROR", "WARN", "INFO", "DEBUG", "TRACE");
   private static final List<String> STATUSES = List.of("OK", "WARN", "FAIL", "UNDEFINED");
+  private static final Check.Text ID = Check.Text.required(MAX_ID);
+  private static final Check.Text REQUIRED_TEXT = Check.Text.required(MAX_TEXT);
+  private static final Check.Text OPTIONAL_TEXT = Check.Text.optional(MAX_TEXT).orBlank();
+  private static final Check.Text CONFIGURATION = Check.Text.optional(MAX_CONFIGURATION).orBlank();
+  private static final Check.Text LOG_TIME = Check.Text.required(64);
+  /** Level and source of a log entry must be there; an agent-level log line has an empty source. */
+  private static final Check.Text LOG_FIELD = Check.Text.required(MAX_TEXT).orBlank();
   private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
       .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
       .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -45,8 +51,8 @@ public final class HeartbeatParser {
   /** Parses and validates a body; throws {@link Invalid} naming the first bad field. */
   public static HeartbeatBody parse(byte[] body) {
     ObjectNode root = readObject(body);
-    String id = text(root, "id", true, MAX_ID);
-    String version = text(root, "version", true, MAX_TEXT);
+    String id = Check.text("id", textAt(root, "id"), ID);
+    String version = Check.text("version", textAt(root, "version"), REQUIRED_TEXT);
     ObjectNode extras = JsonNodeFactory.instance.objectNode();
     Long schema = integer(root, "schema", 1);
     extras.put("schema", schema == null ? 1 : schema);
@@ -54,10 +60,10 @@ public final class HeartbeatParser {
     if (last != null) {
       extras.put("last", last);
     }
-    String hostname = text(root, "hostname", false, MAX_TEXT);
+    String hostname = Check.text("hostname", textAt(root, "hostname"), OPTIONAL_TEXT);
     ArrayNode configurations = configurations(root);
     ObjectNode statistics = statistics(root);
-    String status = enumeration(root, "status", STATUSES);
+    String status = enumeration(root, "status", "status", STATUSES, OPTIONAL_TEXT);
     String logs = null;
     if (present(root, "logs")) {
       LogLimits.Kept kept = LogLimits.apply(logEntries(root.get("logs")));
@@ -102,29 +108,14 @@ public final class HeartbeatParser {
     return value != null && !value.isNull();
   }
 
-  private static String text(JsonNode parent, String field, boolean required, int maxLength) {
-    return text(parent, field, field, required, maxLength);
+  /** A field as {@link Check#text} reads it: null when the agent did not include it, else {@link #textOf}. */
+  private static Object textAt(JsonNode parent, String field) {
+    return present(parent, field) ? textOf(parent.get(field)) : null;
   }
 
-  private static String text(JsonNode parent, String field, String path, boolean required, int maxLength) {
-    if (!present(parent, field)) {
-      if (required) {
-        throw new Invalid(path, path + " is required");
-      }
-      return null;
-    }
-    JsonNode value = parent.get(field);
-    if (!value.isTextual()) {
-      throw new Invalid(path, path + " must be a string");
-    }
-    String text = value.textValue();
-    if (required && text.isBlank()) {
-      throw new Invalid(path, path + " must not be empty");
-    }
-    if (text.length() > maxLength) {
-      throw new Invalid(path, path + " must be at most " + maxLength + " characters");
-    }
-    return text;
+  /** The text of a JSON string; any other node is handed over as it is, for Check to refuse as not a string. */
+  private static Object textOf(JsonNode value) {
+    return value.isTextual() ? value.textValue() : value;
   }
 
   private static Long integer(JsonNode parent, String field, long min) {
@@ -146,12 +137,9 @@ public final class HeartbeatParser {
     return number;
   }
 
-  private static String enumeration(JsonNode parent, String field, List<String> allowed) {
-    return enumeration(parent, field, field, allowed);
-  }
-
-  private static String enumeration(JsonNode parent, String field, String path, List<String> allowed) {
-    String value = text(parent, field, path, false, MAX_TEXT);
+  private static String enumeration(JsonNode parent, String field, String path, List<String> allowed,
+      Check.Text rule) {
+    String value = Check.text(path, textAt(parent, field), rule);
     if (value != null && !allowed.contains(value)) {
       throw new Invalid(path, path + " must be one of " + String.join(", ", allowed));
     }
@@ -171,14 +159,7 @@ public final class HeartbeatParser {
           + " sources");
     }
     for (int i = 0; i < value.size(); i++) {
-      JsonNode item = value.get(i);
-      String path = "configurations[" + i + "]";
-      if (!item.isTextual()) {
-        throw new Invalid(path, path + " must be a string");
-      }
-      if (item.textValue().length() > MAX_CONFIGURATION) {
-        throw new Invalid(path, path + " must be at most " + MAX_CONFIGURATION + " characters");
-      }
+      Check.text("configurations[" + i + "]", textOf(value.get(i)), CONFIGURATION);
     }
     return (ArrayNode) value;
   }
@@ -218,21 +199,11 @@ public final class HeartbeatParser {
     if (!value.isObject()) {
       throw new Invalid(path, path + " must be an object with time, level, source and message");
     }
-    String time = text(value, "time", path + ".time", true, 64);
-    Instant instant;
-    try {
-      instant = OffsetDateTime.parse(time).toInstant();
-    } catch (DateTimeParseException e) {
-      throw new Invalid(path + ".time", path + ".time must be an RFC 3339 date-time");
-    }
-    String level = enumeration(value, "level", path + ".level", LEVELS);
-    if (level == null) {
-      throw new Invalid(path + ".level", path + ".level is required");
-    }
-    String source = text(value, "source", path + ".source", false, MAX_TEXT);
-    if (source == null) {
-      throw new Invalid(path + ".source", path + ".source is required");
-    }
+    String timePath = path + ".time";
+    String time = Check.text(timePath, textAt(value, "time"), LOG_TIME);
+    Instant instant = Check.time(timePath, time);
+    String level = enumeration(value, "level", path + ".level", LEVELS, LOG_FIELD);
+    String source = Check.text(path + ".source", textAt(value, "source"), LOG_FIELD);
     if (!present(value, "message") || !value.get("message").isTextual()) {
       throw new Invalid(path + ".message", path + ".message is required and must be a string");
     }

@@ -11,6 +11,7 @@ import io.vertx.core.eventbus.EventBus;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.time.Clock;
 
 /**
  * {@code POST /agents/heartbeat}: authenticate, validate, hand the heartbeat to the writer and answer 204 once
@@ -28,10 +29,13 @@ public final class HeartbeatRoutes implements Routes {
 
   private final Authenticator auth;
   private final TrustedProxies proxies;
+  private final Clock clock;
 
-  public HeartbeatRoutes(Authenticator auth, TrustedProxies proxies) {
+  /** @param clock stamps each heartbeat with the time it was received */
+  public HeartbeatRoutes(Authenticator auth, TrustedProxies proxies, Clock clock) {
     this.auth = auth;
     this.proxies = proxies;
+    this.clock = clock;
   }
 
   @Override
@@ -46,7 +50,7 @@ public final class HeartbeatRoutes implements Routes {
     RequestBody.requireJson(ctx);
     byte[] body = ctx.body().buffer() == null ? null : ctx.body().buffer().getBytes();
     AgentHeartbeat heartbeat = new AgentHeartbeat(HeartbeatParser.parse(body),
-        AgentAddress.of(ctx.request(), proxies), System.currentTimeMillis(), body.length);
+        AgentAddress.of(ctx.request(), proxies), clock.millis(), body.length);
     EventBus bus = ctx.vertx().eventBus();
     bus.request(Addresses.HEARTBEAT_WRITE, heartbeat, WRITE)
         .onSuccess(committed -> ctx.response().setStatusCode(204).end())

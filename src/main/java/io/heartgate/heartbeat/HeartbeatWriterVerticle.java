@@ -7,13 +7,13 @@ import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -36,7 +36,7 @@ public final class HeartbeatWriterVerticle extends VerticleBase {
   private static final Logger LOG = Logger.getLogger(HeartbeatWriterVerticle.class.getName());
   private final HeartbeatRepository repository;
   private final int capacity;
-  private final long maxQueueWaitNanos;
+  private final Clock clock;
   private final Map<String, Pending> queued = new LinkedHashMap<>();
   private int waiting;
   private long waitingBytes;
@@ -44,8 +44,8 @@ public final class HeartbeatWriterVerticle extends VerticleBase {
   private Promise<Void> drained;
   private MessageConsumer<AgentHeartbeat> consumer;
 
-  /** A request waiting for the store, and since when (monotonic clock). */
-  private record Waiting(Message<AgentHeartbeat> request, long sinceNanos) {
+  /** A request waiting for the store, and since when (epoch milliseconds of the clock). */
+  private record Waiting(Message<AgentHeartbeat> request, long sinceMillis) {
   }
 
   /** Every waiting request of one agent, oldest first; the newest one's heartbeat is the one written. */
@@ -57,15 +57,14 @@ public final class HeartbeatWriterVerticle extends VerticleBase {
     }
   }
 
-  /** @param capacity how many heartbeat requests may wait for the store at once */
-  public HeartbeatWriterVerticle(Store store, int capacity) {
-    this(store, capacity, MAX_QUEUE_WAIT_MS);
-  }
-
-  HeartbeatWriterVerticle(Store store, int capacity, long maxQueueWaitMs) {
+  /**
+   * @param capacity how many heartbeat requests may wait for the store at once
+   * @param clock measures how long a request has waited
+   */
+  public HeartbeatWriterVerticle(Store store, int capacity, Clock clock) {
     this.repository = new HeartbeatRepository(store);
     this.capacity = capacity;
-    this.maxQueueWaitNanos = TimeUnit.MILLISECONDS.toNanos(maxQueueWaitMs);
+    this.clock = clock;
   }
 
   @Override
@@ -93,7 +92,7 @@ public final class HeartbeatWriterVerticle extends VerticleBase {
       return;
     }
     queued.computeIfAbsent(request.body().agentId(), id -> new Pending()).requests
-        .add(new Waiting(request, System.nanoTime()));
+        .add(new Waiting(request, clock.millis()));
     waiting++;
     waitingBytes += bytes;
     writeNextBatch();
@@ -128,13 +127,13 @@ public final class HeartbeatWriterVerticle extends VerticleBase {
 
   /** Up to MAX_BATCH_AGENTS agents off the queue, refusing on the way the requests that waited too long. */
   private List<Pending> takeBatch() {
-    long expiredBefore = System.nanoTime() - maxQueueWaitNanos;
+    long expiredBefore = clock.millis() - MAX_QUEUE_WAIT_MS;
     List<Pending> batch = new ArrayList<>(Math.min(queued.size(), MAX_BATCH_AGENTS));
     for (Iterator<Pending> it = queued.values().iterator(); it.hasNext() && batch.size() < MAX_BATCH_AGENTS; ) {
       Pending pending = it.next();
       it.remove();
       pending.requests.removeIf(waited -> {
-        boolean expired = waited.sinceNanos() - expiredBefore < 0;
+        boolean expired = waited.sinceMillis() < expiredBefore;
         if (expired) {
           waited.request().fail(503, "The heartbeat waited too long for the store; try again later");
           release(waited);

@@ -66,6 +66,8 @@ class HeartbeatBadInputTest {
         Arguments.of("id a number", "{\"id\":42,\"version\":\"v\"}", "id"),
         Arguments.of("id empty", "{\"id\":\"  \",\"version\":\"v\"}", "id"),
         Arguments.of("id too long", "{\"id\":\"" + "x".repeat(257) + "\",\"version\":\"v\"}", "id"),
+        Arguments.of("id with NUL", "{\"id\":\"a\\u0000b\",\"version\":\"v\"}", "id"),
+        Arguments.of("hostname a lone surrogate", "{" + OK + ",\"hostname\":\"\\ud800\"}", "hostname"),
         Arguments.of("version missing", "{\"id\":\"a\"}", "version"),
         Arguments.of("version an object", "{\"id\":\"a\",\"version\":{}}", "version"),
         Arguments.of("schema a string", "{" + OK + ",\"schema\":\"1\"}", "schema"),

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.heartgate.http.Authenticator;
 import io.heartgate.testsupport.Credentials;
+import io.heartgate.testsupport.MovableClock;
 import io.heartgate.testsupport.Poll;
 import io.heartgate.testsupport.Reply;
 import io.heartgate.testsupport.StoreKind;
@@ -32,12 +33,13 @@ import org.junit.jupiter.params.provider.EnumSource;
 class HeartbeatIngestionTest {
   @TempDir
   Path tempDir;
+  private final MovableClock clock = new MovableClock();
   private TestGateway gateway;
   private Team team;
   private String agentToken;
 
   private void start(StoreKind kind, String... flags) throws Exception {
-    gateway = TestGateway.start(kind.freshStore(tempDir), flags);
+    gateway = TestGateway.start(kind.freshStore(tempDir), clock, flags);
     team = Team.create(gateway);
     agentToken = team.token(team.session("owner"), "fleet", "telegraf-agent").getString("token");
   }
@@ -65,7 +67,7 @@ class HeartbeatIngestionTest {
     for (String name : TelegrafAgent.FIXTURES) {
       String body = TelegrafAgent.fixture(name);
       JsonObject sent = new JsonObject(body);
-      Instant before = Instant.now();
+      Instant before = clock.instant();
       HttpResponse<String> response = post(agentToken, body);
       assertEquals(204, response.statusCode(), name + ": " + response.body());
       assertEquals("", response.body(), name);
@@ -114,7 +116,7 @@ class HeartbeatIngestionTest {
     String readOnly = team.token(team.session("owner"), "read-only", "read-only").getString("token");
     JsonObject revoked = team.token(team.session("owner"), "revoked", "telegraf-agent");
     gateway.post("/api/tokens/" + revoked.getString("id") + "/revoke", team.session("owner"), null);
-    String expiringValue = expiringToken(Instant.now().plusMillis(1500));
+    String expiringValue = expiringToken(clock.instant().plusMillis(1500));
 
     record Refusal(String token, int status, String message) {
     }
@@ -125,6 +127,7 @@ class HeartbeatIngestionTest {
         new Refusal("tc-apiv1_" + "0".repeat(64), 401, "Invalid token"),
         new Refusal(revoked.getString("token"), 401, "Invalid token"),
         new Refusal(readOnly, 403, "missing permission heartbeat:write"));
+    clock.advance(Duration.ofMillis(1501));
     Poll.until(Duration.ofSeconds(10), "the token to expire",
         () -> post(expiringValue, TelegrafAgent.heartbeat("expiry-probe")).statusCode() == 401);
 
