@@ -10,7 +10,7 @@ import io.heartgate.core.TooManyAttempts;
 import io.heartgate.core.Unauthorized;
 import io.heartgate.core.Unavailable;
 import io.heartgate.core.UnsupportedMediaType;
-import io.heartgate.store.StoreUnavailableException;
+import io.heartgate.store.StoreOutage;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.http.HttpHeaders;
@@ -64,7 +64,7 @@ public final class ErrorResponder {
       return new Answer(status(domain), domain.code(), domain.getMessage(), domain.details(),
           retryAfter(domain));
     }
-    if (failure instanceof StoreUnavailableException) {
+    if (StoreOutage.in(failure)) {
       return new Answer(503, "store_unavailable", "The store is unavailable; try again later", Map.of(),
           RETRY_AFTER_SECONDS);
     }

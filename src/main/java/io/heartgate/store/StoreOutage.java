@@ -1,0 +1,40 @@
+package io.heartgate.store;
+
+import io.vertx.core.VertxException;
+import io.vertx.sqlclient.ClosedConnectionException;
+import java.net.ConnectException;
+import java.util.concurrent.TimeoutException;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
+
+/**
+ * Recognises a failure that says the store is out of reach or overloaded right now (down, restarting, every
+ * connection busy past the wait, SQLite's file locked), as opposed to a bug: the client is asked to retry (503)
+ * instead of being told the gateway broke (500). The one place that knows the drivers' ways of saying so.
+ */
+public final class StoreOutage {
+  /** vertx-sql-client's pool says this, as a plain VertxException, when no connection came in time. */
+  private static final String POOL_WAIT_TIMEOUT = "Timeout waiting for connection";
+
+  private StoreOutage() {
+  }
+
+  public static boolean in(Throwable failure) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+      if (cause instanceof StoreUnavailableException || cause instanceof ClosedConnectionException
+          || cause instanceof ConnectException || cause instanceof TimeoutException
+          || cause instanceof io.netty.channel.ConnectTimeoutException
+          || cause instanceof VertxException && POOL_WAIT_TIMEOUT.equals(cause.getMessage())
+          || cause instanceof SQLiteException sqlite && busy(sqlite)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean busy(SQLiteException sqlite) {
+    SQLiteErrorCode code = sqlite.getResultCode();
+    return code == SQLiteErrorCode.SQLITE_BUSY || code.name().startsWith("SQLITE_BUSY_")
+        || code == SQLiteErrorCode.SQLITE_LOCKED;
+  }
+}

@@ -1,0 +1,52 @@
+package io.heartgate.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.heartgate.core.Conflict;
+import io.heartgate.core.Invalid;
+import io.heartgate.core.TooManyAttempts;
+import io.heartgate.store.StoreUnavailableException;
+import io.vertx.core.VertxException;
+import io.vertx.core.impl.NoStackTraceTimeoutException;
+import io.vertx.sqlclient.ClosedConnectionException;
+import java.net.ConnectException;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
+
+/** The one mapping from failures to answers: statuses, codes, details and Retry-After. */
+class ErrorResponderTest {
+  @Test
+  void domainFailuresKeepTheirCodeAndDetails() {
+    ErrorResponder.Answer invalid = ErrorResponder.answer(new Invalid("name", "name must be a string"), -1);
+    assertEquals(400, invalid.status());
+    assertEquals(Map.of("field", "name"), invalid.details());
+    ErrorResponder.Answer conflict = ErrorResponder.answer(new Conflict("config_in_use", "in use",
+        Map.of("agents", 2)), -1);
+    assertEquals(List.of(409, "config_in_use", Map.of("agents", 2)),
+        List.of(conflict.status(), conflict.code(), conflict.details()));
+    ErrorResponder.Answer locked = ErrorResponder.answer(new TooManyAttempts("wait", 42), -1);
+    assertEquals(List.of(429, 42), List.of(locked.status(), locked.retryAfterSeconds()));
+  }
+
+  @Test
+  void aStoreOutOfReachOrOverloadedIsA503WithRetryAfterNotA500() {
+    for (Throwable outage : List.of(new VertxException("Timeout waiting for connection", true),
+        new StoreUnavailableException("down", null), ClosedConnectionException.INSTANCE,
+        new RuntimeException(new ConnectException("Connection refused")),
+        new NoStackTraceTimeoutException("timed out"),
+        new SQLiteException("[SQLITE_BUSY] database is locked", SQLiteErrorCode.SQLITE_BUSY))) {
+      ErrorResponder.Answer answer = ErrorResponder.answer(outage, -1);
+      assertEquals(List.of(503, "store_unavailable", ErrorResponder.RETRY_AFTER_SECONDS),
+          List.of(answer.status(), answer.code(), answer.retryAfterSeconds()), outage.toString());
+    }
+  }
+
+  @Test
+  void anythingElseIsAPlain500() {
+    ErrorResponder.Answer bug = ErrorResponder.answer(new IllegalStateException("a bug, with a secret"), -1);
+    assertEquals(List.of(500, "internal_error", "Internal error"), List.of(bug.status(), bug.code(), bug.message()));
+  }
+}
