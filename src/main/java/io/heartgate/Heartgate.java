@@ -18,6 +18,7 @@ import io.heartgate.heartbeat.AgentHeartbeat;
 import io.heartgate.heartbeat.HeartbeatRoutes;
 import io.heartgate.heartbeat.HeartbeatWriterVerticle;
 import io.heartgate.http.Authenticator;
+import io.heartgate.http.BodyBudget;
 import io.heartgate.http.ConnectionGuard;
 import io.heartgate.http.HealthRoutes;
 import io.heartgate.http.OutOfMemory;
@@ -75,6 +76,8 @@ public final class Heartgate {
   private String writerDeployment;
   private String sweeperDeployment;
   private String verifierDeployment;
+  /** Request bodies buffered at once, all requests together: one budget for the node. */
+  private BodyBudget bodies;
 
   private Heartgate(Vertx vertx, Settings settings, Clock clock) {
     this.vertx = vertx;
@@ -96,6 +99,7 @@ public final class Heartgate {
     LocalCodec.register(vertx, Invalidation.class);
     LocalCodec.register(vertx, AgentHeartbeat.class);
     Heartgate node = new Heartgate(vertx, settings, clock);
+    node.bodies = new BodyBudget(settings.requestBufferBytes());
     try {
       await(node.deploy(eventLoops), START_TIMEOUT);
       return node;
@@ -138,7 +142,7 @@ public final class Heartgate {
   private Future<String> deployRouters(Listeners listeners, int routerInstances) {
     ConnectionGuard connections = new ConnectionGuard(settings);
     return vertx.deployVerticle(
-            () -> new RouterVerticle(settings, listeners.api(), listeners.heartbeat(), connections),
+            () -> new RouterVerticle(settings, listeners.api(), listeners.heartbeat(), connections, bodies),
             new DeploymentOptions().setInstances(routerInstances));
   }
 

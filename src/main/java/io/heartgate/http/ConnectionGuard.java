@@ -76,11 +76,11 @@ public final class ConnectionGuard {
 
     /**
      * The request is answered: the connection's next request must come with its headers in time, unless the
-     * answer said {@code Connection: close}, which the connection then does (pipelined requests behind it are
-     * never read).
+     * answer said {@code Connection: close} or came before the request's body was read (refused from its
+     * headers); then the connection is closed, and nothing behind the request is read.
      */
-    void answered(HttpServerResponse response, HttpConnection connection) {
-      if ("close".equalsIgnoreCase(response.headers().get(HttpHeaders.CONNECTION))) {
+    void answered(HttpServerResponse response, HttpConnection connection, boolean requestRead) {
+      if (!requestRead || "close".equalsIgnoreCase(response.headers().get(HttpHeaders.CONNECTION))) {
         connection.close();
       } else if (!waiting.containsKey(connection)) {
         awaitHeaders(connection);

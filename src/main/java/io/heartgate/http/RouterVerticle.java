@@ -8,7 +8,6 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -27,17 +26,20 @@ public final class RouterVerticle extends VerticleBase {
   private final List<Routes> apiRoutes;
   private final List<Routes> heartbeatRoutes;
   private final ConnectionGuard connections;
+  private final BodyBudget bodies;
   private final List<HttpServer> servers = new ArrayList<>();
 
   /**
    * @param apiRoutes everything the API listener serves
    * @param heartbeatRoutes the subset the heartbeat listener serves
    * @param connections the connection bounds, shared by every instance
+   * @param bodies the budget of buffered request bodies, shared by every instance
    */
   public RouterVerticle(Settings settings, List<Routes> apiRoutes, List<Routes> heartbeatRoutes,
-      ConnectionGuard connections) {
+      ConnectionGuard connections, BodyBudget bodies) {
     this.settings = settings;
     this.connections = connections;
+    this.bodies = bodies;
     this.apiRoutes = apiRoutes;
     this.heartbeatRoutes = heartbeatRoutes;
   }
@@ -62,8 +64,13 @@ public final class RouterVerticle extends VerticleBase {
 
   private Router router(List<Routes> routes, ConnectionGuard.OnLoop guard) {
     Router router = Router.router(vertx);
+    // Nothing is read until a handler asks for the body (after the credentials were checked, see BodyBudget).
     router.route().handler(ctx -> {
-      ctx.addEndHandler(ignored -> guard.answered(ctx.response(), ctx.request().connection()));
+      ctx.request().pause();
+      ctx.addEndHandler(ignored -> {
+        bodies.release(ctx);
+        guard.answered(ctx.response(), ctx.request().connection(), ctx.request().isEnded());
+      });
       ctx.next();
     });
     // Matching a route with path parameters decodes the query string, and a malformed %-escape there would
@@ -79,7 +86,7 @@ public final class RouterVerticle extends VerticleBase {
       }
       ctx.next();
     });
-    router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(API_BODY_LIMIT));
+    router.route("/api/*").handler(bodies.reader(API_BODY_LIMIT));
     routes.forEach(r -> r.mount(router));
     router.route().failureHandler(ErrorResponder::handle);
     for (int status : new int[] {400, 404, 405, 413, 415, 500}) {

@@ -1,0 +1,81 @@
+package io.heartgate.http;
+
+import io.heartgate.core.TooLarge;
+import io.heartgate.core.Unavailable;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One budget of request-body bytes buffered at once, shared by every router instance, so that however many
+ * clients upload at the same time the heap holds a bounded amount of their bodies. A body is admitted only with
+ * room for all of it (its Content-Length, or the route's limit when it is chunked); otherwise 503 with Retry-After,
+ * the body left unread. The room is given back when the request ends, answered or abandoned.
+ */
+public final class BodyBudget {
+  private static final String RESERVED = "heartgate.body.reserved";
+  private final AtomicLong free;
+
+  public BodyBudget(long bytes) {
+    this.free = new AtomicLong(bytes);
+  }
+
+  /** Reads the body of the request, at most {@code limit} bytes (413 beyond), within the budget (503 beyond). */
+  public Handler<RoutingContext> reader(long limit) {
+    BodyHandler body = BodyHandler.create(false).setBodyLimit(limit);
+    return ctx -> {
+      long need = need(ctx.request(), limit);
+      if (need > limit) {
+        ctx.fail(new TooLarge(null, "The request body is too large"));
+        return;
+      }
+      if (need > 0) {
+        if (!take(need)) {
+          ctx.fail(new Unavailable("unavailable", "The gateway is busy; try again later"));
+          return;
+        }
+        ctx.put(RESERVED, need);
+      }
+      body.handle(ctx);
+    };
+  }
+
+  /** Gives back what the request held; called once the request has ended, whatever its outcome. */
+  public void release(RoutingContext ctx) {
+    Long held = ctx.remove(RESERVED);
+    if (held != null) {
+      free.addAndGet(held);
+    }
+  }
+
+  /** The bytes the body may take: its declared length, the limit when chunked, 0 when there is none. */
+  private static long need(HttpServerRequest request, long limit) {
+    if (request.isEnded()) {
+      return 0;
+    }
+    String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+    if (length != null) {
+      try {
+        return Math.max(0, Long.parseLong(length.trim()));
+      } catch (NumberFormatException e) {
+        return limit + 1;
+      }
+    }
+    return request.headers().contains(HttpHeaders.TRANSFER_ENCODING) ? limit : 0;
+  }
+
+  private boolean take(long bytes) {
+    while (true) {
+      long now = free.get();
+      if (now < bytes) {
+        return false;
+      }
+      if (free.compareAndSet(now, now - bytes)) {
+        return true;
+      }
+    }
+  }
+}
