@@ -2,6 +2,7 @@ package io.heartgate;
 
 import io.heartgate.agents.AgentRepository;
 import io.heartgate.agents.AgentRoutes;
+import io.heartgate.agents.AgentService;
 import io.heartgate.agents.AgentSweeperVerticle;
 import io.heartgate.audit.AuditLog;
 import io.heartgate.audit.AuditRoutes;
@@ -126,7 +127,7 @@ public final class Heartgate {
         })
         .compose(id -> {
           writerDeployment = id;
-          return vertx.deployVerticle(new AgentSweeperVerticle(store,
+          return vertx.deployVerticle(new AgentSweeperVerticle(store, clock,
               settings.agentSweepIntervalSeconds() * 1000L, nodeId));
         })
         .compose(id -> {
@@ -160,15 +161,16 @@ public final class Heartgate {
     Authenticator auth = new Authenticator(vertx, grants, settings.disabledAuthGroups(), SessionService.COOKIE,
         sessions::resolve);
     Routes heartbeats = new HeartbeatRoutes(auth, settings.trustedProxies(), clock);
-    AgentRepository agents = new AgentRepository(store);
+    ReportingRuleService reportingRules = new ReportingRuleService(new ReportingRuleRepository(store), audit, clock);
+    AgentService agents = new AgentService(new AgentRepository(store), reportingRules, clock);
     List<Routes> api = List.of(health(),
         heartbeats,
         new AgentRoutes(agents, auth),
-        new ConfigRoutes(new ConfigService(new ConfigRepository(store), agents, audit), auth,
+        new ConfigRoutes(new ConfigService(new ConfigRepository(store), agents, audit, clock), auth,
             settings.heartbeatPort()),
         new UserRoutes(userService, sessions, auth),
         new TokenRoutes(new TokenService(tokens, users, changes, audit), auth),
-        new ReportingRuleRoutes(new ReportingRuleService(new ReportingRuleRepository(store), audit), auth),
+        new ReportingRuleRoutes(reportingRules, auth),
         new AuditRoutes(audit, auth),
         new SettingsRoutes(settings, auth));
     return userService.bootstrapOwner(settings.ownerUsername(), settings.ownerPassword())

@@ -2,8 +2,6 @@ package io.heartgate.agents;
 
 import io.heartgate.store.Store;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
@@ -19,7 +17,12 @@ import java.util.Optional;
  * in every query from the time passed in as $1, so it is current whenever it is read.
  */
 public final class AgentRepository {
-  /** The rule that applies to an agent: its own, or the default rule when it has none (or its rule was deleted). */
+  /**
+   * The rule that applies to an agent: its own, or the default rule when it has none (or its rule was deleted).
+   * Status is computed at read time by design, inside the query that reads the agents, so this read-only join on
+   * reporting_rules stays here; everything else about rules (do they exist, writing them) goes through
+   * {@code ReportingRuleService}.
+   */
   private static final String EFFECTIVE_RULE = " JOIN reporting_rules r ON r.id = "
       + "COALESCE(a.reporting_rule_id, (SELECT id FROM reporting_rules WHERE is_default = 1))";
   private static final String STATUS = "CASE WHEN a.last_seen + CAST(r.not_reporting_after_seconds AS BIGINT) * 1000 "
@@ -28,7 +31,6 @@ public final class AgentRepository {
       + "a.reported_status, a.first_seen, a.last_seen, a.heartbeats, h.configurations, a.statistics, "
       + "r.id AS reporting_rule_id, a.labels FROM agents a" + EFFECTIVE_RULE
       + " LEFT JOIN agent_heartbeats h ON h.agent_id = a.id";
-  public static final List<String> STATUSES = List.of("ok", "warn", "fail", "undefined", "not_reporting");
   /** The lastReported buckets of the summary: name and upper bound (exclusive) of the age in milliseconds. */
   private static final Map<String, Long> AGE_BUCKETS = bucketsInOrder();
   /** How many agents fall in each age bucket; clock skew between nodes may make an age negative: "lt5m". */
@@ -76,46 +78,45 @@ public final class AgentRepository {
     return store.query(sql.toString(), Tuple.from(params)).map(AgentRepository::agents);
   }
 
-  /** {@code {"total","status","telegrafVersion","lastReported"}} of {@code GET /api/agents/summary}. */
-  public Future<JsonObject> summary(long now) {
+  /** Counts by status, Telegraf release and age of the last heartbeat. */
+  public Future<AgentSummary> summary(long now) {
     Future<RowSet<Row>> statuses = store.query("SELECT x.status, COUNT(*) FROM (SELECT " + STATUS
         + " AS status FROM agents a" + EFFECTIVE_RULE + ") x GROUP BY x.status", Tuple.of(now));
     Future<RowSet<Row>> versions = store.query("SELECT version, COUNT(*) FROM agents GROUP BY version");
     Future<RowSet<Row>> buckets = store.query(AGES, Tuple.of(now));
     return Future.all(statuses, versions, buckets).map(all -> {
-      JsonObject status = new JsonObject();
-      STATUSES.forEach(s -> status.put(s, 0L));
+      Map<String, Long> byStatus = new LinkedHashMap<>();
+      AgentStatus.WIRE_NAMES.forEach(s -> byStatus.put(s, 0L));
       long total = 0;
       for (Row row : statuses.result()) {
-        status.put(row.getString(0), row.getLong(1));
+        byStatus.put(row.getString(0), row.getLong(1));
         total += row.getLong(1);
       }
       Map<String, Long> byVersion = new LinkedHashMap<>();
       for (Row row : versions.result()) {
         byVersion.merge(TelegrafVersion.of(row.getString(0)), row.getLong(1), Long::sum);
       }
-      JsonArray telegrafVersion = new JsonArray();
-      byVersion.entrySet().stream()
+      List<AgentSummary.VersionCount> telegrafVersions = byVersion.entrySet().stream()
           .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
-          .forEach(e -> telegrafVersion.add(new JsonObject().put("version", e.getKey()).put("count", e.getValue())));
+          .map(e -> new AgentSummary.VersionCount(e.getKey(), e.getValue()))
+          .toList();
       Row ageRow = buckets.result().iterator().next();
-      JsonObject lastReported = new JsonObject();
+      Map<String, Long> lastReported = new LinkedHashMap<>();
       int column = 0;
       for (String bucket : AGE_BUCKETS.keySet()) {
         Long count = ageRow.getLong(column++);
         lastReported.put(bucket, count == null ? 0L : count);
       }
-      return new JsonObject().put("total", total).put("status", status).put("telegrafVersion", telegrafVersion)
-          .put("lastReported", lastReported);
+      return new AgentSummary(total, byStatus, telegrafVersions, lastReported);
     });
   }
 
-  /** The latest heartbeat as the agent sent it (logs within the storage limits), or empty for an unknown agent. */
-  public Future<Optional<JsonObject>> latestHeartbeat(String id) {
+  /** The latest heartbeat's stored parts (logs within the storage limits), or empty for an unknown agent. */
+  public Future<Optional<LatestHeartbeat>> latestHeartbeat(String id) {
     return store.query("SELECT a.id, a.version, a.hostname, a.reported_status, a.statistics, a.last_seen, "
             + "h.configurations, h.logs, h.payload FROM agents a LEFT JOIN agent_heartbeats h ON h.agent_id = a.id "
             + "WHERE a.id = $1", Tuple.of(id))
-        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(LatestHeartbeat.of(rows.iterator().next())));
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(latestHeartbeat(rows.iterator().next())));
   }
 
   /**
@@ -142,10 +143,6 @@ public final class AgentRepository {
         .map(rows -> rows.rowCount() > 0);
   }
 
-  public Future<Boolean> ruleExists(String ruleId) {
-    return store.query("SELECT 1 FROM reporting_rules WHERE id = $1", Tuple.of(ruleId)).map(rows -> rows.size() > 0);
-  }
-
   /** Deletes the agent and its heartbeat details; false when there was none. */
   public Future<Boolean> delete(String id) {
     return store.query("DELETE FROM agents WHERE id = $1", Tuple.of(id)).map(rows -> rows.rowCount() > 0);
@@ -170,6 +167,12 @@ public final class AgentRepository {
         row.getString("status"), row.getString("reported_status"), row.getLong("first_seen"),
         row.getLong("last_seen"), row.getLong("heartbeats"), row.getString("configurations"),
         row.getString("statistics"), row.getString("reporting_rule_id"), row.getString("labels"));
+  }
+
+  private static LatestHeartbeat latestHeartbeat(Row row) {
+    return new LatestHeartbeat(row.getString("id"), row.getString("version"), row.getString("hostname"),
+        row.getString("reported_status"), row.getString("statistics"), row.getLong("last_seen"),
+        row.getString("configurations"), row.getString("logs"), row.getString("payload"));
   }
 
   private static String likeEscaped(String text) {

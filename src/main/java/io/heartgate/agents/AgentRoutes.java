@@ -1,7 +1,7 @@
 package io.heartgate.agents;
 
+import io.heartgate.core.Check;
 import io.heartgate.core.Invalid;
-import io.heartgate.core.NotFound;
 import io.heartgate.http.Authenticator;
 import io.heartgate.http.RequestBody;
 import io.heartgate.http.Responses;
@@ -17,16 +17,14 @@ import java.util.Optional;
 
 /** HTTP ↔ JSON for {@code /api/agents} and an agent's latest heartbeat. */
 public final class AgentRoutes implements Routes {
-  static final int DEFAULT_LIMIT = 100;
-  static final int MAX_LIMIT = 1000;
+  private static final int DEFAULT_LIMIT = 100;
+  private static final int MAX_LIMIT = 1000;
   private static final int MAX_SEARCH = 255;
-  private static final int MAX_LABELS = 50;
-  private static final int MAX_LABEL = 64;
 
-  private final AgentRepository agents;
+  private final AgentService agents;
   private final Authenticator auth;
 
-  public AgentRoutes(AgentRepository agents, Authenticator auth) {
+  public AgentRoutes(AgentService agents, Authenticator auth) {
     this.agents = agents;
     this.auth = auth;
   }
@@ -35,32 +33,24 @@ public final class AgentRoutes implements Routes {
   public void mount(Router router) {
     router.get("/api/agents").handler(auth.require(AuthGroup.AGENTS, "agents:read")).handler(this::list);
     router.get("/api/agents/summary").handler(auth.require(AuthGroup.AGENTS, "agents:read")).handler(ctx ->
-        respond(ctx, agents.summary(System.currentTimeMillis())));
+        respond(ctx, agents.summary().map(AgentSummary::toJson)));
     router.get("/api/agents/:id").handler(auth.require(AuthGroup.AGENTS, "agents:read")).handler(ctx ->
-        respond(ctx, agents.byId(ctx.pathParam("id"), System.currentTimeMillis())
-            .map(found -> found.orElseThrow(AgentRoutes::unknownAgent).toJson())));
+        respond(ctx, agents.get(ctx.pathParam("id")).map(Agent::toJson)));
     router.patch("/api/agents/:id").handler(auth.require(AuthGroup.AGENTS, "agents:write")).handler(this::update);
     router.delete("/api/agents/:id").handler(auth.require(AuthGroup.AGENTS, "agents:delete")).handler(ctx ->
         agents.delete(ctx.pathParam("id"))
-            .onSuccess(deleted -> {
-              if (deleted) {
-                Responses.noContent(ctx);
-              } else {
-                ctx.fail(unknownAgent());
-              }
-            })
+            .onSuccess(ignored -> Responses.noContent(ctx))
             .onFailure(ctx::fail));
     // In no group: DISABLED_AUTH_ENDPOINTS=heartbeat opens the agents' way in, not their logs to everybody.
     router.get("/api/heartbeat/agent/:id/latest-heartbeat")
         .handler(auth.require("heartbeat:read"))
-        .handler(ctx -> respond(ctx, agents.latestHeartbeat(ctx.pathParam("id"))
-            .map(found -> found.orElseThrow(AgentRoutes::unknownAgent))));
+        .handler(ctx -> respond(ctx, agents.latestHeartbeat(ctx.pathParam("id")).map(LatestHeartbeat::toJson)));
   }
 
   private void list(RoutingContext ctx) {
     String status = ctx.queryParams().get("status");
-    if (status != null && !AgentRepository.STATUSES.contains(status)) {
-      throw new Invalid("status", "status must be one of " + String.join(", ", AgentRepository.STATUSES));
+    if (status != null && !AgentStatus.isWireName(status)) {
+      throw new Invalid("status", "status must be one of " + String.join(", ", AgentStatus.WIRE_NAMES));
     }
     String search = ctx.queryParams().get("search");
     if (search != null && search.length() > MAX_SEARCH) {
@@ -76,13 +66,13 @@ public final class AgentRoutes implements Routes {
       throw new Invalid("sortOrder", "sortOrder must be asc or desc");
     }
     boolean descending = order.equals("desc");
-    int limit = limit(ctx.queryParams().get("limit"));
+    int limit = Check.limit("limit", ctx.queryParams().get("limit"), DEFAULT_LIMIT, MAX_LIMIT);
     String cursorText = ctx.queryParams().get("cursor");
     AgentCursor after = cursorText == null || cursorText.isEmpty() ? null
         : AgentCursor.decode(cursorText, sortBy, descending);
     AgentQuery query = new AgentQuery(status, search == null || search.isEmpty() ? null : search, sortBy,
         descending, limit, after);
-    agents.page(query, System.currentTimeMillis())
+    agents.page(query)
         .onSuccess(page -> Responses.json(ctx, 200, pageJson(page, query)))
         .onFailure(ctx::fail);
   }
@@ -106,58 +96,17 @@ public final class AgentRoutes implements Routes {
     return new JsonObject().put("agents", items).put("nextCursor", next);
   }
 
-  private static int limit(String text) {
-    if (text == null) {
-      return DEFAULT_LIMIT;
-    }
-    try {
-      int limit = Integer.parseInt(text);
-      if (limit >= 1 && limit <= MAX_LIMIT) {
-        return limit;
-      }
-    } catch (NumberFormatException e) {
-      // answered below
-    }
-    throw new Invalid("limit", "limit must be an integer from 1 to " + MAX_LIMIT);
-  }
-
   /** PATCH {"reportingRuleId": id or null (the default rule), "labels": [..]}. */
   private void update(RoutingContext ctx) {
     JsonObject body = RequestBody.object(ctx);
-    String id = ctx.pathParam("id");
     boolean setRule = body.containsKey("reportingRuleId");
-    String ruleId = setRule ? RequestBody.string(body, "reportingRuleId", false, 255) : null;
-    List<String> labels = RequestBody.strings(body, "labels", false);
-    if (labels != null && (labels.size() > MAX_LABELS
-        || labels.stream().anyMatch(label -> label.isBlank() || label.length() > MAX_LABEL))) {
-      throw new Invalid("labels", "labels must be at most " + MAX_LABELS + " non-empty strings of at most "
-          + MAX_LABEL + " characters");
-    }
-    if (!setRule && labels == null) {
-      throw new Invalid("reportingRuleId", "nothing to change: give reportingRuleId or labels");
-    }
-    Future<Boolean> ruleKnown = ruleId == null ? Future.succeededFuture(true) : agents.ruleExists(ruleId);
-    respond(ctx, ruleKnown
-        .compose(known -> {
-          if (!known) {
-            throw new Invalid("reportingRuleId", "reportingRuleId names no reporting rule");
-          }
-          return agents.update(id, setRule, ruleId, labels == null ? null : new JsonArray(labels).encode());
-        })
-        .compose(updated -> {
-          if (!updated) {
-            throw unknownAgent();
-          }
-          return agents.byId(id, System.currentTimeMillis());
-        })
-        .map(found -> found.orElseThrow(AgentRoutes::unknownAgent).toJson()));
+    AgentService.Changes changes = new AgentService.Changes(setRule,
+        setRule ? RequestBody.string(body, "reportingRuleId", false, 255) : null,
+        RequestBody.strings(body, "labels", false));
+    respond(ctx, agents.update(ctx.pathParam("id"), changes).map(Agent::toJson));
   }
 
   private static void respond(RoutingContext ctx, Future<JsonObject> result) {
     result.onSuccess(json -> Responses.json(ctx, 200, json)).onFailure(ctx::fail);
-  }
-
-  private static NotFound unknownAgent() {
-    return new NotFound("Agent not found");
   }
 }

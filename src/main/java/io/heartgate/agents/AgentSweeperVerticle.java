@@ -1,12 +1,13 @@
 package io.heartgate.agents;
 
 import io.heartgate.store.AdvisoryLock;
+import io.heartgate.store.KeyValues;
 import io.heartgate.store.Leadership;
 import io.heartgate.store.Store;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Tuple;
+import java.time.Clock;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -21,6 +22,8 @@ public final class AgentSweeperVerticle extends VerticleBase {
 
   private final Store store;
   private final AgentRepository agents;
+  private final KeyValues keyValues;
+  private final Clock clock;
   private final long intervalMs;
   private final String nodeId;
   private Leadership leadership;
@@ -29,9 +32,11 @@ public final class AgentSweeperVerticle extends VerticleBase {
   private long timer;
 
   /** @param nodeId names this node in the sweep record and the log */
-  public AgentSweeperVerticle(Store store, long intervalMs, String nodeId) {
+  public AgentSweeperVerticle(Store store, Clock clock, long intervalMs, String nodeId) {
     this.store = store;
     this.agents = new AgentRepository(store);
+    this.keyValues = new KeyValues(store);
+    this.clock = clock;
     this.intervalMs = intervalMs;
     this.nodeId = nodeId;
   }
@@ -68,15 +73,13 @@ public final class AgentSweeperVerticle extends VerticleBase {
   }
 
   private Future<Void> sweep() {
-    long now = System.currentTimeMillis();
+    long now = clock.millis();
     return agents.deleteSilent(now).compose(deleted -> {
       if (deleted > 0) {
         LOG.info("auto-deleted " + deleted + " agents silent for longer than their reporting rule allows");
       }
       String record = new JsonObject().put("node", nodeId).put("at", now).put("deleted", deleted).encode();
-      return store.query("INSERT INTO settings (key, value, updated_at) VALUES ($1, $2, $3) "
-          + "ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
-          Tuple.of(RECORD_KEY, record, now)).mapEmpty();
+      return keyValues.put(RECORD_KEY, record, now);
     });
   }
 }

@@ -2,44 +2,46 @@ package io.heartgate.agents;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Row;
 import java.time.Instant;
 import java.util.Locale;
 
 /**
- * Puts an agent's latest heartbeat back together from where the writer keeps its parts: the narrow agents row
- * and the big agent_heartbeats row. Field names and values are the agent's (schema v1), plus {@code receivedAt}.
+ * An agent's latest heartbeat in the parts the writer keeps it in: the narrow agents row and the big
+ * agent_heartbeats row. {@link #toJson()} puts it back together as the agent sent it.
+ *
+ * @param reportedStatus lower case as stored, or null
+ * @param statistics, configurations, logs, payload JSON text as stored, or null
+ * @param lastSeen epoch milliseconds the heartbeat was received at
  */
-final class LatestHeartbeat {
-  private LatestHeartbeat() {
-  }
+public record LatestHeartbeat(String id, String version, String hostname, String reportedStatus, String statistics,
+    long lastSeen, String configurations, String logs, String payload) {
 
-  static JsonObject of(Row row) {
-    JsonObject extras = row.getString("payload") == null ? new JsonObject() : new JsonObject(row.getString("payload"));
+  /** Field names and values are the agent's (schema v1), plus {@code receivedAt}. */
+  public JsonObject toJson() {
+    JsonObject extras = payload == null ? new JsonObject() : new JsonObject(payload);
     JsonObject heartbeat = new JsonObject()
-        .put("id", row.getString("id"))
-        .put("version", row.getString("version"))
+        .put("id", id)
+        .put("version", version)
         .put("schema", extras.getLong("schema", 1L));
     if (extras.containsKey("last")) {
       heartbeat.put("last", extras.getLong("last"));
     }
-    if (row.getString("hostname") != null) {
-      heartbeat.put("hostname", row.getString("hostname"));
+    if (hostname != null) {
+      heartbeat.put("hostname", hostname);
     }
-    String configurations = row.getString("configurations");
     heartbeat.put("configurations", configurations == null ? new JsonArray() : new JsonArray(configurations));
-    if (row.getString("statistics") != null) {
-      heartbeat.put("statistics", new JsonObject(row.getString("statistics")));
+    if (statistics != null) {
+      heartbeat.put("statistics", new JsonObject(statistics));
     }
-    if (row.getString("logs") != null) {
-      heartbeat.put("logs", new JsonArray(row.getString("logs")));
+    if (logs != null) {
+      heartbeat.put("logs", new JsonArray(logs));
       if (extras.containsKey("logsDropped")) {
         heartbeat.put("logsDropped", extras.getLong("logsDropped"));
       }
     }
-    if (row.getString("reported_status") != null) {
-      heartbeat.put("status", row.getString("reported_status").toUpperCase(Locale.ROOT));
+    if (reportedStatus != null) {
+      heartbeat.put("status", reportedStatus.toUpperCase(Locale.ROOT));
     }
-    return heartbeat.put("receivedAt", Instant.ofEpochMilli(row.getLong("last_seen")).toString());
+    return heartbeat.put("receivedAt", Instant.ofEpochMilli(lastSeen).toString());
   }
 }

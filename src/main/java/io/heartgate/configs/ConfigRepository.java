@@ -1,5 +1,6 @@
 package io.heartgate.configs;
 
+import io.heartgate.core.Conflict;
 import io.heartgate.store.Store;
 import io.heartgate.store.UniqueViolation;
 import io.vertx.core.Future;
@@ -28,13 +29,6 @@ public final class ConfigRepository {
   public record Changes(String name, String description, String toml) {
   }
 
-  /** The name is taken. */
-  public static final class NameTaken extends RuntimeException {
-    NameTaken() {
-      super("config name taken", null, false, false);
-    }
-  }
-
   /** Every config by name, without the TOML (a list of large configs would otherwise be megabytes). */
   public Future<List<Config>> list() {
     return store.query("SELECT " + COLUMNS + " FROM configs ORDER BY name").map(rows -> {
@@ -54,20 +48,21 @@ public final class ConfigRepository {
         .map(rows -> first(rows).map(row -> new Served(row.getString("toml"), row.getLong("toml_changed_at"))));
   }
 
-  /** Fails with {@link NameTaken} when the name is taken. */
+  /** Fails with a {@link Conflict} when the name is taken. */
   public Future<Void> insert(Config config) {
     return store.query("INSERT INTO configs (id, name, description, toml, toml_changed_at, created_at, updated_at, "
             + "created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
             Tuple.from(new Object[] {config.id(), config.name(), config.description(), config.toml(),
                 config.tomlChangedAt(), config.createdAt(), config.updatedAt(), config.createdBy()}))
         .<Void>mapEmpty()
-        .recover(ConfigRepository::asNameTaken);
+        .recover(UniqueViolation.asConflict(ConfigRepository::nameTaken));
   }
 
   /**
    * Applies the changes in one statement; false when there is no such config. The TOML change time moves only
    * when the TOML differs from the stored one byte for byte (see {@link LastModified}); the comparison and the
-   * move happen in the same statement, so concurrent edits cannot both keep one date.
+   * move happen in the same statement, so concurrent edits cannot both keep one date. Fails with a
+   * {@link Conflict} when the new name is taken.
    */
   public Future<Boolean> update(String id, Changes changes, long now) {
     String newToml = "CAST($4 AS TEXT)";
@@ -80,7 +75,7 @@ public final class ConfigRepository {
             + "updated_at = $5 WHERE id = $1",
             Tuple.of(id, changes.name(), changes.description(), changes.toml(), now))
         .map(rows -> rows.rowCount() > 0)
-        .recover(ConfigRepository::asNameTaken);
+        .recover(UniqueViolation.asConflict(ConfigRepository::nameTaken));
   }
 
   /** False when there was no such config. */
@@ -88,8 +83,9 @@ public final class ConfigRepository {
     return store.query("DELETE FROM configs WHERE id = $1", Tuple.of(id)).map(rows -> rows.rowCount() > 0);
   }
 
-  private static <T> Future<T> asNameTaken(Throwable e) {
-    return Future.failedFuture(UniqueViolation.in(e).<Throwable>map(constraint -> new NameTaken()).orElse(e));
+  /** Names are the only unique column besides the id, which is a fresh UUID. */
+  private static Conflict nameTaken(String constraint) {
+    return new Conflict("config_name_conflict", "A config with this name already exists");
   }
 
   private static Optional<Row> first(RowSet<Row> rows) {

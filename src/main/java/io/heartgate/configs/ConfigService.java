@@ -1,16 +1,17 @@
 package io.heartgate.configs;
 
-import io.heartgate.core.Conflict;
-import io.heartgate.core.Invalid;
-import io.heartgate.core.NotFound;
-import io.heartgate.agents.AgentRepository;
+import io.heartgate.agents.AgentService;
 import io.heartgate.audit.AuditLog;
 import io.heartgate.auth.Principal;
 import io.heartgate.core.ClientInfo;
+import io.heartgate.core.Conflict;
+import io.heartgate.core.Invalid;
+import io.heartgate.core.NotFound;
 import io.vertx.core.Future;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import java.net.URI;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -25,13 +26,15 @@ public final class ConfigService {
   private static final String TOML = "toml";
 
   private final ConfigRepository configs;
-  private final AgentRepository agents;
+  private final AgentService agents;
   private final AuditLog audit;
+  private final Clock clock;
 
-  public ConfigService(ConfigRepository configs, AgentRepository agents, AuditLog audit) {
+  public ConfigService(ConfigRepository configs, AgentService agents, AuditLog audit, Clock clock) {
     this.configs = configs;
     this.agents = agents;
     this.audit = audit;
+    this.clock = clock;
   }
 
   /** A new config as the caller asks for it, fields already checked for type and size. */
@@ -52,21 +55,23 @@ public final class ConfigService {
   }
 
   public Future<Config> create(Principal actor, NewConfig request, ClientInfo client) {
-    long now = System.currentTimeMillis();
+    long now = clock.millis();
     Config config = new Config(UUID.randomUUID().toString(), request.name(), request.description(), request.toml(),
         now, now, now, actor.userId());
     return valid(request.toml())
         .compose(ignored -> configs.insert(config))
-        .recover(e -> Future.failedFuture(asApiError(e)))
         .compose(ignored -> audit.record("config.create", actor, TARGET, config.id(),
             AuditLog.SUCCESS, client))
         .compose(ignored -> get(config.id()));
   }
 
+  /** Applies the changes (at least one field); fields already checked for type and size. */
   public Future<Config> update(Principal actor, String id, ConfigRepository.Changes changes, ClientInfo client) {
+    if (changes.name() == null && changes.description() == null && changes.toml() == null) {
+      return Future.failedFuture(new Invalid("name", "nothing to change: give name, description or toml"));
+    }
     return (changes.toml() == null ? Future.<Void>succeededFuture() : valid(changes.toml()))
-        .compose(ignored -> configs.update(id, changes, System.currentTimeMillis()))
-        .recover(e -> Future.failedFuture(asApiError(e)))
+        .compose(ignored -> configs.update(id, changes, clock.millis()))
         .compose(found -> found ? Future.succeededFuture() : Future.failedFuture(notFound()))
         .compose(ignored -> audit.record("config.update", actor, TARGET, id, AuditLog.SUCCESS,
             client))
@@ -102,7 +107,7 @@ public final class ConfigService {
    */
   private Future<Integer> agentsUsing(String id) {
     String path = Config.tomlPath(id);
-    return agents.configurationsOfReportingAgentsMentioning(path, System.currentTimeMillis())
+    return agents.configurationsOfReportingAgentsMentioning(path)
         .map(all -> (int) all.stream().filter(sources -> names(sources, path)).count());
   }
 
@@ -132,7 +137,7 @@ public final class ConfigService {
 
   /**
    * Parsing runs on the calling event loop: writes are rare and the TOML is at most
-   * {@link ConfigRoutes#MAX_TOML_BYTES}, a few milliseconds of parsing.
+   * {@link TomlSize#MAX_BYTES}, a few milliseconds of parsing.
    */
   private static Future<Void> valid(String toml) {
     try {
@@ -145,11 +150,5 @@ public final class ConfigService {
 
   private static NotFound notFound() {
     return new NotFound("No such config");
-  }
-
-  private static Throwable asApiError(Throwable e) {
-    return e instanceof ConfigRepository.NameTaken
-        ? new Conflict("config_name_conflict", "A config with this name already exists")
-        : e;
   }
 }

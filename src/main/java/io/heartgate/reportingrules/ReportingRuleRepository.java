@@ -1,5 +1,6 @@
 package io.heartgate.reportingrules;
 
+import io.heartgate.core.Conflict;
 import io.heartgate.store.Sql;
 import io.heartgate.store.Store;
 import io.heartgate.store.UniqueViolation;
@@ -32,20 +33,6 @@ public final class ReportingRuleRepository {
       Integer autoDeleteAfterSeconds, boolean makeDefault) {
   }
 
-  /** The name is taken, or another request made another rule the default at the same moment. */
-  public static final class Conflict extends RuntimeException {
-    private final boolean onDefault;
-
-    Conflict(boolean onDefault) {
-      super(onDefault ? "default rule changed concurrently" : "reporting rule name taken", null, false, false);
-      this.onDefault = onDefault;
-    }
-
-    public boolean onDefault() {
-      return onDefault;
-    }
-  }
-
   /** The default rule first, then by name. */
   public Future<List<ReportingRule>> list() {
     return store.query(SELECT + " ORDER BY is_default DESC, name").map(ReportingRuleRepository::all);
@@ -56,8 +43,8 @@ public final class ReportingRuleRepository {
   }
 
   /**
-   * Inserts; a default rule takes the flag from the old default in the same transaction. Fails with
-   * {@link Conflict} when the name is taken.
+   * Inserts; a default rule takes the flag from the old default in the same transaction. Fails with a
+   * {@link Conflict} when the name is taken or another request moved the default meanwhile.
    */
   public Future<Void> insert(ReportingRule rule) {
     return store.<Void>inTransaction(connection -> takeDefaultIf(rule.isDefault(), connection, rule.id(),
@@ -68,12 +55,13 @@ public final class ReportingRuleRepository {
             Tuple.from(new Object[] {rule.id(), rule.name(), rule.notReportingAfterSeconds(),
                 rule.autoDeleteAfterSeconds(), rule.isDefault() ? 1 : 0, rule.createdAt(), rule.updatedAt()})))
         .mapEmpty())
-        .recover(ReportingRuleRepository::asConflict);
+        .recover(UniqueViolation.asConflict(ReportingRuleRepository::conflict));
   }
 
   /**
    * Applies the changes in one transaction (a rule made default takes the flag from the old default); false
-   * when there is no such rule. Fails with {@link Conflict} when the new name is taken.
+   * when there is no such rule. Fails with a {@link Conflict} when the new name is taken or another request moved
+   * the default meanwhile.
    */
   public Future<Boolean> update(String id, Changes changes, long now) {
     return store.inTransaction(connection -> takeDefaultIf(changes.makeDefault(), connection, id, now)
@@ -92,7 +80,8 @@ public final class ReportingRuleRepository {
         // An unknown id must not leave the old default cleared: fail, so the transaction rolls back.
         .compose(rows -> rows.rowCount() > 0 ? Future.succeededFuture(true)
             : Future.<Boolean>failedFuture(new NoSuchRule())))
-        .recover(e -> e instanceof NoSuchRule ? Future.succeededFuture(false) : asConflict(e));
+        .recover(UniqueViolation.asConflict(ReportingRuleRepository::conflict))
+        .recover(e -> e instanceof NoSuchRule ? Future.succeededFuture(false) : Future.failedFuture(e));
   }
 
   /**
@@ -118,11 +107,12 @@ public final class ReportingRuleRepository {
         .mapEmpty();
   }
 
-  private static <T> Future<T> asConflict(Throwable e) {
-    return Future.failedFuture(UniqueViolation.in(e)
-        .<Throwable>map(constraint -> new Conflict(constraint.contains("is_default")
-            || constraint.contains("single_default")))
-        .orElse(e));
+  /** The unique index that broke: the one allowing a single default rule, or the one on names. */
+  private static Conflict conflict(String constraint) {
+    return constraint.contains("is_default") || constraint.contains("single_default")
+        ? new Conflict("default_rule_conflict", "Another request changed the default reporting rule at the same "
+            + "time; try again")
+        : new Conflict("reporting_rule_name_conflict", "A reporting rule with this name already exists");
   }
 
   /** Rolls back an update of a rule that does not exist. */

@@ -1,10 +1,9 @@
 package io.heartgate.reportingrules;
 
 import io.heartgate.core.Invalid;
-import io.heartgate.http.RequestOrigin;
 import io.heartgate.http.Authenticator;
-import io.heartgate.core.ClientInfo;
 import io.heartgate.http.RequestBody;
+import io.heartgate.http.RequestOrigin;
 import io.heartgate.http.Responses;
 import io.heartgate.http.Routes;
 import io.heartgate.settings.AuthGroup;

@@ -1,12 +1,14 @@
 package io.heartgate.reportingrules;
 
-import io.heartgate.core.Conflict;
-import io.heartgate.core.NotFound;
 import io.heartgate.audit.AuditLog;
 import io.heartgate.auth.Principal;
 import io.heartgate.core.ClientInfo;
+import io.heartgate.core.Conflict;
+import io.heartgate.core.NotFound;
 import io.vertx.core.Future;
+import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -18,10 +20,12 @@ public final class ReportingRuleService {
 
   private final ReportingRuleRepository rules;
   private final AuditLog audit;
+  private final Clock clock;
 
-  public ReportingRuleService(ReportingRuleRepository rules, AuditLog audit) {
+  public ReportingRuleService(ReportingRuleRepository rules, AuditLog audit, Clock clock) {
     this.rules = rules;
     this.audit = audit;
+    this.clock = clock;
   }
 
   /**
@@ -52,12 +56,16 @@ public final class ReportingRuleService {
         .orElseGet(() -> Future.failedFuture(notFound())));
   }
 
+  /** Whether a rule with this id exists (agents name their rule by id). */
+  public Future<Boolean> exists(String id) {
+    return rules.byId(id).map(Optional::isPresent);
+  }
+
   public Future<ReportingRule> create(Principal actor, NewRule request, ClientInfo client) {
-    long now = System.currentTimeMillis();
+    long now = clock.millis();
     ReportingRule rule = new ReportingRule(UUID.randomUUID().toString(), request.name(),
         request.notReportingAfterSeconds(), request.autoDeleteAfterSeconds(), request.makeDefault(), now, now);
     return rules.insert(rule)
-        .recover(e -> Future.failedFuture(asApiError(e)))
         .compose(ignored -> audit.record("reporting-rule.create", actor, TARGET, rule.id(),
             AuditLog.SUCCESS, client))
         .compose(ignored -> get(rule.id()));
@@ -74,9 +82,8 @@ public final class ReportingRuleService {
           ReportingRuleRepository.Changes changes = new ReportingRuleRepository.Changes(patch.name(),
               patch.notReportingAfterSeconds(), patch.setAutoDelete(), patch.autoDeleteAfterSeconds(),
               Boolean.TRUE.equals(patch.isDefault()));
-          return rules.update(id, changes, System.currentTimeMillis());
+          return rules.update(id, changes, clock.millis());
         })
-        .recover(e -> Future.failedFuture(asApiError(e)))
         .compose(found -> found ? Future.succeededFuture() : Future.failedFuture(notFound()))
         .compose(ignored -> audit.record("reporting-rule.update", actor, TARGET, id, AuditLog.SUCCESS,
             client))
@@ -95,15 +102,5 @@ public final class ReportingRuleService {
 
   private static NotFound notFound() {
     return new NotFound("No such reporting rule");
-  }
-
-  private static Throwable asApiError(Throwable e) {
-    if (e instanceof ReportingRuleRepository.Conflict conflict) {
-      return conflict.onDefault()
-          ? new Conflict("default_rule_conflict", "Another request changed the default reporting rule at the "
-              + "same time; try again")
-          : new Conflict("reporting_rule_name_conflict", "A reporting rule with this name already exists");
-    }
-    return e;
   }
 }

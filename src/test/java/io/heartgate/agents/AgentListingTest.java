@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.heartgate.heartbeat.HeartbeatRoutes;
 import io.heartgate.testsupport.Credentials;
-import io.heartgate.testsupport.Poll;
+import io.heartgate.testsupport.MovableClock;
 import io.heartgate.testsupport.Reply;
 import io.heartgate.testsupport.StoreKind;
 import io.heartgate.testsupport.Team;
@@ -34,13 +34,14 @@ import org.junit.jupiter.params.provider.EnumSource;
 class AgentListingTest {
   @TempDir
   Path tempDir;
+  private final MovableClock clock = new MovableClock();
   private TestGateway gateway;
   private Credentials owner;
   private Credentials viewer;
   private String agentToken;
 
   private void start(StoreKind kind) throws Exception {
-    gateway = TestGateway.start(kind.freshStore(tempDir));
+    gateway = TestGateway.start(kind.freshStore(tempDir), clock);
     Team team = Team.create(gateway);
     owner = team.session("owner");
     viewer = team.session("viewer");
@@ -60,10 +61,9 @@ class AgentListingTest {
     assertEquals(204, status, body.encode());
   }
 
-  /** Waits for the clock to move on, so that heartbeats sent one after the other have distinct lastSeen. */
-  private static void nextMillisecond() {
-    long now = System.currentTimeMillis();
-    Poll.until(Duration.ofSeconds(1), "the clock to move", () -> System.currentTimeMillis() > now);
+  /** Moves the clock on, so that heartbeats sent one after the other have distinct lastSeen. */
+  private void nextMillisecond() {
+    clock.advance(Duration.ofMillis(1));
   }
 
   private void heartbeat(String id) {

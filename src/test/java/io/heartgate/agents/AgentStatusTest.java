@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.heartgate.heartbeat.HeartbeatRoutes;
 import io.heartgate.testsupport.Credentials;
+import io.heartgate.testsupport.MovableClock;
 import io.heartgate.testsupport.Poll;
 import io.heartgate.testsupport.Reply;
 import io.heartgate.testsupport.StoreKind;
@@ -23,12 +24,13 @@ class AgentStatusTest {
   private static final Duration DEADLINE = Duration.ofSeconds(15);
   @TempDir
   Path tempDir;
+  private final MovableClock clock = new MovableClock();
   private TestGateway gateway;
   private Credentials owner;
   private String agentToken;
 
   private void start(StoreKind kind, String... flags) throws Exception {
-    gateway = TestGateway.start(kind.freshStore(tempDir), flags);
+    gateway = TestGateway.start(kind.freshStore(tempDir), clock, flags);
     Team team = Team.create(gateway);
     owner = team.session("owner");
     agentToken = team.token(owner, "fleet", "telegraf-agent").getString("token");
@@ -79,7 +81,8 @@ class AgentStatusTest {
     assign("edge-1", fast);
     assertEquals("warn", status("edge-1"));
 
-    Poll.until(DEADLINE, "edge-1 to be not reporting", () -> status("edge-1").equals("not_reporting"));
+    clock.advance(Duration.ofSeconds(2));
+    assertEquals("not_reporting", status("edge-1"), "silent for longer than its rule allows");
     assertEquals("warn", agent("edge-1").json().getString("reportedStatus"), "what the agent said is kept");
     assertEquals("ok", status("steady"), "the default rule allows 180 s");
     JsonObject summary = gateway.get("/api/agents/summary", owner).json();
@@ -89,6 +92,8 @@ class AgentStatusTest {
     assertEquals(1, silent.getJsonArray("agents").size());
     assertEquals("edge-1", silent.getJsonArray("agents").getJsonObject(0).getString("id"));
 
+    // Back to the time the heartbeats were received at, whichever clock stamps them, so the next one is fresh.
+    clock.advance(Duration.ofSeconds(-2));
     heartbeat("edge-1", "FAIL");
     assertEquals("fail", status("edge-1"), "reporting again, at once");
 
@@ -107,7 +112,10 @@ class AgentStatusTest {
     heartbeat("long-lived", "OK");
     assign("short-lived", ephemeral);
 
-    Poll.until(DEADLINE, "short-lived to be auto-deleted", () -> agent("short-lived").status() == 404);
+    clock.advance(Duration.ofSeconds(3));
+    Poll.until(DEADLINE, "the next sweep to auto-delete short-lived", () -> agent("short-lived").status() == 404);
+    // Back to the time the heartbeats were received at, so the agent reporting again below is fresh.
+    clock.advance(Duration.ofSeconds(-3));
     assertEquals(200, agent("long-lived").status(), "the default rule has no auto-delete");
     assertEquals(1L, gateway.get("/api/agents/summary", owner).json().getLong("total"));
 

@@ -6,6 +6,7 @@ import io.heartgate.heartbeat.HeartbeatRoutes;
 import io.heartgate.settings.DatabaseUrl;
 import io.heartgate.testsupport.Await;
 import io.heartgate.testsupport.Credentials;
+import io.heartgate.testsupport.MovableClock;
 import io.heartgate.testsupport.Poll;
 import io.heartgate.testsupport.Reply;
 import io.heartgate.testsupport.Team;
@@ -79,7 +80,8 @@ class AgentSweeperLeadershipTest {
     first = TestGateway.start(store, "--agent-sweep-interval", "1");
     sql = PgBuilder.pool().connectingTo(TestPostgres.connectOptions(store)).using(vertx).build();
     Poll.until(DEADLINE, "the first node to sweep", () -> lastSweep() != null);
-    second = TestGateway.start(store, "--agent-sweep-interval", "1");
+    MovableClock secondClock = new MovableClock();
+    second = TestGateway.start(store, secondClock, "--agent-sweep-interval", "1");
 
     assertEquals(Set.of(first.nodeId()), sweepersOver(4), "only the leader sweeps while it lives");
 
@@ -97,6 +99,7 @@ class AgentSweeperLeadershipTest {
         TelegrafAgent.heartbeat("short-lived")).statusCode());
     assertEquals(200, second.call("PATCH", "/api/agents/short-lived", owner,
         new JsonObject().put("reportingRuleId", rule.json().getString("id"))).status());
+    secondClock.advance(Duration.ofSeconds(2));
     Poll.until(DEADLINE, "the new leader to auto-delete the silent agent",
         () -> second.get("/api/agents/short-lived", owner).status() == 404);
   }

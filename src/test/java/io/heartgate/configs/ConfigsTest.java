@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.heartgate.heartbeat.HeartbeatRoutes;
 import io.heartgate.testsupport.Credentials;
-import io.heartgate.testsupport.Poll;
+import io.heartgate.testsupport.MovableClock;
 import io.heartgate.testsupport.Reply;
 import io.heartgate.testsupport.StoreKind;
 import io.heartgate.testsupport.Team;
@@ -40,12 +40,13 @@ class ConfigsTest {
 
   @TempDir
   Path tempDir;
+  private final MovableClock clock = new MovableClock();
   private TestGateway gateway;
   private Team team;
   private Credentials manager;
 
   private void start(StoreKind kind) throws Exception {
-    gateway = TestGateway.start(kind.freshStore(tempDir));
+    gateway = TestGateway.start(kind.freshStore(tempDir), clock);
     team = Team.create(gateway);
     manager = team.session("manager");
   }
@@ -94,7 +95,8 @@ class ConfigsTest {
   @EnumSource(StoreKind.class)
   void createReadListUpdateDelete(StoreKind kind) throws Exception {
     start(kind);
-    long before = System.currentTimeMillis();
+    clock.advance(Duration.ofMinutes(1));
+    long before = clock.millis();
     Reply created = call("POST", CONFIGS, new JsonObject().put("name", "linux hosts")
         .put("description", "CPU of every host").put("toml", SAMPLE));
     assertEquals(201, created.status(), created.toString());
@@ -273,9 +275,10 @@ class ConfigsTest {
           new JsonObject().put("reportingRuleId", rule.json().getString("id")));
       assertEquals(200, moved.status(), moved.toString());
     }
-    Poll.until(Duration.ofSeconds(20), "agents 1 and 2 to be not reporting", () -> List.of("agent-1", "agent-2")
-        .stream().allMatch(a -> "not_reporting".equals(gateway.get("/api/agents/" + a, owner).json()
-            .getString("status"))));
+    clock.advance(Duration.ofSeconds(2));
+    for (String agent : List.of("agent-1", "agent-2")) {
+      assertEquals("not_reporting", gateway.get("/api/agents/" + agent, owner).json().getString("status"), agent);
+    }
     assertEquals(204, call("DELETE", CONFIGS + "/" + used, null).status());
     assertEquals(List.of("by proxy"), names());
   }

@@ -9,6 +9,7 @@ import io.heartgate.settings.DatabaseUrl;
 import io.heartgate.store.Store;
 import io.heartgate.testsupport.Await;
 import io.heartgate.testsupport.Credentials;
+import io.heartgate.testsupport.MovableClock;
 import io.heartgate.testsupport.Reply;
 import io.heartgate.testsupport.StoreKind;
 import io.heartgate.testsupport.Team;
@@ -19,6 +20,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -35,6 +37,7 @@ class ReportingRulesTest {
 
   @TempDir
   Path tempDir;
+  private final MovableClock clock = new MovableClock();
   private DatabaseUrl store;
   private TestGateway gateway;
   private Team team;
@@ -42,7 +45,7 @@ class ReportingRulesTest {
 
   private void start(StoreKind kind, String... flags) throws Exception {
     store = kind.freshStore(tempDir);
-    gateway = TestGateway.start(store, flags);
+    gateway = TestGateway.start(store, clock, flags);
     team = Team.create(gateway);
     manager = team.session("manager");
   }
@@ -107,7 +110,8 @@ class ReportingRulesTest {
   @EnumSource(StoreKind.class)
   void createReadUpdateDelete(StoreKind kind) throws Exception {
     start(kind);
-    long before = System.currentTimeMillis();
+    clock.advance(Duration.ofMinutes(1));
+    long before = clock.millis();
     Reply created = call("POST", RULES, new JsonObject().put("name", "edge sites")
         .put("notReportingAfterSeconds", 600).put("autoDeleteAfterSeconds", 60).put("default", false));
     assertEquals(201, created.status(), created.toString());
@@ -124,6 +128,7 @@ class ReportingRulesTest {
     create("branch offices", 300);
     assertEquals(List.of("Default", "branch offices", "edge sites"), names(), "default first, then by name");
 
+    clock.advance(Duration.ofMinutes(1));
     Reply renamed = call("PATCH", RULES + "/" + id, new JsonObject().put("name", "edge").put("notReportingAfterSeconds",
         900));
     assertEquals(200, renamed.status(), renamed.toString());
@@ -347,7 +352,7 @@ class ReportingRulesTest {
       Store direct = Await.of(Store.open(vertx, store, 1));
       try {
         // The agents feature is not built yet: place agents on the rules the way it will, in SQL.
-        long now = System.currentTimeMillis();
+        long now = clock.millis();
         for (String[] agent : new String[][] {{"agent-on-doomed", id}, {"agent-on-default", "default"}}) {
           Await.of(direct.query("INSERT INTO agents (id, first_seen, last_seen, reporting_rule_id) "
               + "VALUES ($1, $2, $3, $4)", Tuple.of(agent[0], now, now, agent[1])));
