@@ -51,6 +51,12 @@ public final class BodyBudget {
     }
   }
 
+  /** Whether a body follows the request's headers (a length above zero, or chunks). */
+  public static boolean hasBody(HttpServerRequest request) {
+    String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+    return length != null ? !length.trim().equals("0") : request.headers().contains(HttpHeaders.TRANSFER_ENCODING);
+  }
+
   /** The bytes the body may take: its declared length, the limit when chunked, 0 when there is none. */
   private static long need(HttpServerRequest request, long limit) {
     if (request.isEnded()) {

@@ -66,10 +66,13 @@ public final class RouterVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     // Nothing is read until a handler asks for the body (after the credentials were checked, see BodyBudget).
     router.route().handler(ctx -> {
-      ctx.request().pause();
+      boolean body = BodyBudget.hasBody(ctx.request());
+      if (body) {
+        ctx.request().pause();
+      }
       ctx.addEndHandler(ignored -> {
         bodies.release(ctx);
-        guard.answered(ctx.response(), ctx.request().connection(), ctx.request().isEnded());
+        guard.answered(ctx.response(), ctx.request().connection(), !body || ctx.request().isEnded());
       });
       ctx.next();
     });
