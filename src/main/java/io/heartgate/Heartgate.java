@@ -8,9 +8,8 @@ import io.heartgate.audit.AuditLog;
 import io.heartgate.audit.AuditRoutes;
 import io.heartgate.auth.AuthChanges;
 import io.heartgate.auth.Grant;
-import io.heartgate.auth.GrantCache;
 import io.heartgate.auth.Invalidation;
-import io.heartgate.auth.TokenVerifierVerticle;
+import io.heartgate.auth.TokenVerifier;
 import io.heartgate.bus.LocalCodec;
 import io.heartgate.configs.ConfigRepository;
 import io.heartgate.configs.ConfigRoutes;
@@ -36,10 +35,12 @@ import io.heartgate.tokens.TokenRepository;
 import io.heartgate.tokens.TokenRoutes;
 import io.heartgate.tokens.TokenService;
 import io.heartgate.users.PasswordHasher;
+import io.heartgate.users.SessionRepository;
 import io.heartgate.users.SessionService;
 import io.heartgate.users.UserRepository;
 import io.heartgate.users.UserRoutes;
 import io.heartgate.users.UserService;
+import io.heartgate.store.KeyValues;
 import io.heartgate.store.Migrations;
 import io.heartgate.store.Store;
 import io.vertx.core.DeploymentOptions;
@@ -72,7 +73,7 @@ public final class Heartgate {
   private final String nodeId = UUID.randomUUID().toString();
   private Store store;
   private Readiness readiness;
-  private GrantCache grants;
+  private TokenVerifier verifier;
   private String routerDeployment;
   private String writerDeployment;
   private String sweeperDeployment;
@@ -118,8 +119,8 @@ public final class Heartgate {
           return Migrations.apply(store);
         })
         .compose(applied -> {
-          grants = TokenVerifierVerticle.grantCache(store);
-          return vertx.deployVerticle(new TokenVerifierVerticle(store, grants));
+          verifier = new TokenVerifier(new TokenRepository(store, clock), store, clock);
+          return vertx.deployVerticle(verifier);
         })
         .compose(id -> {
           verifierDeployment = id;
@@ -132,7 +133,8 @@ public final class Heartgate {
         })
         .compose(id -> {
           sweeperDeployment = id;
-          return SessionService.start(store, settings.sessionSecret());
+          return SessionService.start(new SessionRepository(store), new KeyValues(store), settings.sessionSecret(),
+              clock);
         })
         .compose(this::startFeatures)
         .compose(listeners -> deployRouters(listeners, routerInstances))
@@ -155,10 +157,12 @@ public final class Heartgate {
   private Future<Listeners> startFeatures(SessionService sessions) {
     AuditLog audit = new AuditLog(store, clock);
     AuthChanges changes = new AuthChanges(vertx, store);
-    UserRepository users = new UserRepository(store);
-    TokenRepository tokens = new TokenRepository(store);
-    UserService userService = new UserService(users, tokens, sessions, new PasswordHasher(vertx), changes, audit);
-    Authenticator auth = new Authenticator(vertx, grants, settings.disabledAuthGroups(), SessionService.COOKIE,
+    UserRepository users = new UserRepository(store, clock);
+    TokenRepository tokens = new TokenRepository(store, clock);
+    TokenService tokenService = new TokenService(tokens, users, changes, audit, clock);
+    UserService userService = new UserService(users, tokenService, sessions, new PasswordHasher(vertx), changes, audit,
+        clock);
+    Authenticator auth = new Authenticator(vertx, verifier, settings.disabledAuthGroups(), SessionService.COOKIE,
         sessions::resolve);
     Routes heartbeats = new HeartbeatRoutes(auth, settings.trustedProxies(), clock);
     ReportingRuleService reportingRules = new ReportingRuleService(new ReportingRuleRepository(store), audit, clock);
@@ -169,7 +173,7 @@ public final class Heartgate {
         new ConfigRoutes(new ConfigService(new ConfigRepository(store), agents, audit, clock), auth,
             settings.heartbeatPort()),
         new UserRoutes(userService, sessions, auth),
-        new TokenRoutes(new TokenService(tokens, users, changes, audit), auth),
+        new TokenRoutes(tokenService, auth, clock),
         new ReportingRuleRoutes(reportingRules, auth),
         new AuditRoutes(audit, auth),
         new SettingsRoutes(settings, auth));

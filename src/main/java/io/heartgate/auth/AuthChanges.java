@@ -8,9 +8,9 @@ import io.vertx.core.Vertx;
 import java.util.logging.Logger;
 
 /**
- * Announces a change that may narrow grants: this node's verifier has dropped what it cached when the Future
- * completes (so the HTTP response that made the change goes out after it), and other nodes on the same
- * PostgreSQL hear of it through the change feed.
+ * Announces a change that may narrow grants, as a typed {@link Invalidation}: a request to this node's one
+ * verifier, whose reply means it has dropped what it cached (so the Future completes, and the HTTP response that
+ * made the change goes out, after that); then other nodes on the same PostgreSQL hear of it through the change feed.
  */
 public final class AuthChanges {
   static final String CHANNEL = "heartgate_auth";

@@ -10,16 +10,15 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
- * The grants of token hashes, a Caffeine cache in front of the store, and which tokens were used since the last
- * flush. Thread-safe: the verifier loads, refuses and invalidates through it, and the routers read a cached,
- * usable grant straight from it, saving the event-bus round trip on the hot path. An invalidation removes the
- * entry for every reader at once, so no reader can see a grant the verifier has dropped.
+ * The {@link TokenVerifier}'s cache: the grants of token hashes, a Caffeine cache in front of a
+ * {@link GrantSource}, and which tokens were used since the last flush. Thread-safe: the verifier loads, refuses
+ * and invalidates through it, and the routers read a cached, usable grant from it through the verifier. An
+ * invalidation removes the entry for every reader at once, so no reader can see a grant the verifier has dropped.
  */
-public final class GrantCache {
+final class GrantCache {
   /** A safety net only: every narrowing change invalidates explicitly. */
   private static final Duration GRANT_TTL = Duration.ofMinutes(10);
   private static final Duration UNKNOWN_TTL = Duration.ofSeconds(2);
@@ -28,8 +27,8 @@ public final class GrantCache {
   /** Token id → when it was last used since the previous flush. */
   private final Map<String, Long> usedSinceFlush = new ConcurrentHashMap<>();
 
-  /** @param loader the grant of an active token of an active user by hash, or empty; called once per miss */
-  public GrantCache(Function<String, CompletableFuture<Optional<Grant>>> loader) {
+  /** @param source asked once per miss */
+  GrantCache(GrantSource source) {
     this.cache = Caffeine.newBuilder()
         // Maintenance runs on the thread that touched the cache (an event loop) instead of waking a ForkJoinPool
         // thread after every few hundred hits; loads complete on Vert.x anyway.
@@ -37,7 +36,7 @@ public final class GrantCache {
         .maximumSize(1_000_000)
         .expireAfter(Expiry.creating((String hash, Optional<Grant> grant) ->
             grant.isPresent() ? GRANT_TTL : UNKNOWN_TTL))
-        .buildAsync((hash, executor) -> loader.apply(hash));
+        .buildAsync((hash, executor) -> source.grantByHash(hash).toCompletionStage().toCompletableFuture());
   }
 
   /** The grant of the hash, loading it on a miss (concurrent misses share one load). */
@@ -49,7 +48,7 @@ public final class GrantCache {
    * The grant of the hash if it is cached, loaded, and not expired at {@code now}, recorded as used; else null,
    * and the caller asks the verifier, which loads or refuses with the contract's message.
    */
-  public Grant usableNow(String tokenHash, long now) {
+  Grant usableNow(String tokenHash, long now) {
     CompletableFuture<Optional<Grant>> cached = cache.getIfPresent(tokenHash);
     if (cached == null || !cached.isDone() || cached.isCompletedExceptionally()) {
       return null;

@@ -19,7 +19,7 @@ public record Principal(String userId, String username, Role role, Set<String> p
   }
 
   public static Principal of(Grant grant) {
-    return new Principal(grant.userId(), grant.username(), Role.of(grant.role()), grant.permissions(),
+    return new Principal(grant.userId(), grant.username(), grant.role(), grant.permissions(),
         grant.tokenId());
   }
 

@@ -33,6 +33,14 @@ public enum Role {
     return permissions;
   }
 
+  /**
+   * What a token storing {@code stored} may do under this role: the stored permissions the role grants, in the
+   * contract's order. The one place the rule "effective = stored ∩ role" is written.
+   */
+  public Set<String> clamp(Set<String> stored) {
+    return Permissions.intersect(stored, permissions);
+  }
+
   public String wireName() {
     return wireName;
   }

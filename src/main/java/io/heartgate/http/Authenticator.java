@@ -1,12 +1,13 @@
 package io.heartgate.http;
 
-import io.heartgate.core.Forbidden;
-import io.heartgate.core.Unauthorized;
+import io.heartgate.auth.CachedGrants;
 import io.heartgate.auth.Grant;
-import io.heartgate.auth.GrantCache;
 import io.heartgate.auth.Principal;
+import io.heartgate.auth.Refusals;
 import io.heartgate.auth.TokenFormat;
 import io.heartgate.bus.Addresses;
+import io.heartgate.core.Forbidden;
+import io.heartgate.core.Unauthorized;
 import io.heartgate.settings.AuthGroup;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -18,25 +19,24 @@ import java.util.function.Function;
 
 /**
  * Authenticates a request (a token in {@code Authorization: Bearer|Token …}, or a session cookie) and
- * checks the permission its route needs. One SHA-256 here; a cached grant is read from the verifier's cache
+ * checks the permission its route needs. One SHA-256 here; a usable grant is read from the verifier's cache
  * without a hop, anything else goes to the verifier over the event bus.
  */
 public final class Authenticator {
-  public static final String MISSING_HEADER = "Missing or invalid Authorization header";
-  public static final String INVALID_FORMAT = "Invalid token format";
   private static final String PRINCIPAL = "heartgate.principal";
 
   private final Vertx vertx;
-  private final GrantCache grants;
+  private final CachedGrants grants;
   private final Set<AuthGroup> disabledGroups;
   private final String sessionCookie;
   private final Function<String, Future<Principal>> sessions;
 
   /**
+   * @param grants the verifier's view of its cache, read for usable grants on the request's own thread
    * @param sessionCookie name of the session cookie
    * @param sessions resolves a session cookie's value to its user, or fails with a 401
    */
-  public Authenticator(Vertx vertx, GrantCache grants, Set<AuthGroup> disabledGroups, String sessionCookie,
+  public Authenticator(Vertx vertx, CachedGrants grants, Set<AuthGroup> disabledGroups, String sessionCookie,
       Function<String, Future<Principal>> sessions) {
     this.vertx = vertx;
     this.grants = grants;
@@ -90,7 +90,7 @@ public final class Authenticator {
     if (cookie != null && !cookie.getValue().isEmpty()) {
       return sessions.apply(cookie.getValue());
     }
-    return Future.failedFuture(new Unauthorized(MISSING_HEADER));
+    return Future.failedFuture(new Unauthorized(Refusals.MISSING_HEADER));
   }
 
   /** The token of {@code Bearer <token>} or {@code Token <token>}, scheme case-insensitive. */
@@ -98,15 +98,15 @@ public final class Authenticator {
     String trimmed = header.strip();
     int space = trimmed.indexOf(' ');
     if (space < 0) {
-      return Future.failedFuture(new Unauthorized(MISSING_HEADER));
+      return Future.failedFuture(new Unauthorized(Refusals.MISSING_HEADER));
     }
     String scheme = trimmed.substring(0, space);
     String value = trimmed.substring(space + 1).strip();
     if (!(scheme.equalsIgnoreCase("Bearer") || scheme.equalsIgnoreCase("Token")) || value.isEmpty()) {
-      return Future.failedFuture(new Unauthorized(MISSING_HEADER));
+      return Future.failedFuture(new Unauthorized(Refusals.MISSING_HEADER));
     }
     if (!TokenFormat.isWellFormed(value)) {
-      return Future.failedFuture(new Unauthorized(INVALID_FORMAT));
+      return Future.failedFuture(new Unauthorized(Refusals.INVALID_FORMAT));
     }
     return Future.succeededFuture(value);
   }
@@ -114,7 +114,7 @@ public final class Authenticator {
   /** A cached, usable grant is read here; anything else (miss, unknown, expired) is the verifier's to answer. */
   private Future<Principal> verify(String token) {
     String hash = TokenFormat.hash(token);
-    Grant cached = grants.usableNow(hash, System.currentTimeMillis());
+    Grant cached = grants.usable(hash);
     if (cached != null) {
       return Future.succeededFuture(Principal.of(cached));
     }

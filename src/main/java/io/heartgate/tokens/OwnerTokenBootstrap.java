@@ -1,10 +1,10 @@
 package io.heartgate.tokens;
 
+import io.heartgate.auth.Accounts;
 import io.heartgate.auth.AuthChanges;
 import io.heartgate.auth.Invalidation;
 import io.heartgate.auth.Role;
 import io.heartgate.auth.TokenFormat;
-import io.heartgate.users.UserRepository;
 import io.vertx.core.Future;
 import java.util.UUID;
 import java.util.logging.Logger;
@@ -19,12 +19,12 @@ public final class OwnerTokenBootstrap {
   private static final Logger LOG = Logger.getLogger(OwnerTokenBootstrap.class.getName());
 
   private final TokenRepository tokens;
-  private final UserRepository users;
+  private final Accounts accounts;
   private final AuthChanges changes;
 
-  public OwnerTokenBootstrap(TokenRepository tokens, UserRepository users, AuthChanges changes) {
+  public OwnerTokenBootstrap(TokenRepository tokens, Accounts accounts, AuthChanges changes) {
     this.tokens = tokens;
-    this.users = users;
+    this.accounts = accounts;
     this.changes = changes;
   }
 
@@ -45,7 +45,7 @@ public final class OwnerTokenBootstrap {
         }
         return Future.succeededFuture();
       }
-      return users.owner().compose(owner -> {
+      return accounts.owner().compose(owner -> {
         if (owner.isEmpty()) {
           LOG.warning("OWNER_TOKEN is set but there is no owner yet; it is provisioned at the next start after setup");
           return Future.succeededFuture();

@@ -1,6 +1,5 @@
 package io.heartgate.tokens;
 
-import io.heartgate.auth.Permissions;
 import io.heartgate.auth.Role;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -21,14 +20,14 @@ public record Token(String id, String name, String userId, String username, Role
   public static final String REVOKED = "revoked";
 
   public Set<String> effective() {
-    return Permissions.intersect(permissions, ownerRole.permissions());
+    return ownerRole.clamp(permissions);
   }
 
   public boolean active() {
     return ACTIVE.equals(state);
   }
 
-  /** The contract's token object. */
+  /** The contract's token object; {@code expired} as of {@code now} (epoch milliseconds, from the clock). */
   public JsonObject toJson(long now) {
     return new JsonObject()
         .put("id", id)

@@ -1,27 +1,45 @@
 package io.heartgate.tokens;
 
+import io.heartgate.auth.Grant;
+import io.heartgate.auth.GrantSource;
 import io.heartgate.auth.Permissions;
 import io.heartgate.auth.Role;
+import io.heartgate.core.Conflict;
 import io.heartgate.store.Store;
 import io.heartgate.store.UniqueViolation;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-/** SQL for tokens. */
-public final class TokenRepository {
+/**
+ * SQL for tokens, the one owner of the tokens table: token rows for the rules, and grants for the verifier (a
+ * token joined with its owner). Revocation and creation times come from the clock.
+ */
+public final class TokenRepository implements GrantSource {
   private static final String SELECT = "SELECT t.id, t.name, t.user_id, u.username, u.role, t.permissions, t.state, "
       + "t.source, t.expires_at, t.created_at, t.revoked_by, t.revoked_at, t.last_used_at "
       + "FROM tokens t JOIN users u ON u.id = t.user_id";
+  private static final String GRANT_BY_HASH = "SELECT t.id, t.user_id, u.username, u.role, t.permissions, "
+      + "t.expires_at FROM tokens t JOIN users u ON u.id = t.user_id "
+      + "WHERE t.token_hash = $1 AND t.state = 'active' AND u.status = 'active'";
+  private static final String TOUCH = "UPDATE tokens SET last_used_at = $2 WHERE id = $1 "
+      + "AND (last_used_at IS NULL OR last_used_at < $2)";
+  private static final String REVOKE = "UPDATE tokens SET state = 'revoked', revoked_at = $2, revoked_by = $3 "
+      + "WHERE id = $1 AND state = 'active'";
 
   private final Store store;
+  private final Clock clock;
 
-  public TokenRepository(Store store) {
+  public TokenRepository(Store store, Clock clock) {
     this.store = store;
+    this.clock = clock;
   }
 
   /** A new token's row; {@code hash} is the SHA-256 of its value. */
@@ -29,39 +47,43 @@ public final class TokenRepository {
       Long expiresAt, String createdBy) {
   }
 
-  /** Inserts; fails with {@link Conflict} when the name or the value is taken. */
+  /**
+   * Inserts; fails with a {@link Conflict} when the name or the value is taken (the name is named first when
+   * both are).
+   */
   public Future<Void> insert(NewToken token) {
-    return store.query("INSERT INTO tokens (id, name, token_hash, user_id, permissions, state, source, expires_at, "
-            + "created_at, created_by) VALUES ($1, $2, $3, $4, $5, 'active', $6, $7, $8, $9)",
+    return checkFree(token.name(), token.hash())
+        .compose(ignored -> store.query("INSERT INTO tokens (id, name, token_hash, user_id, permissions, state, "
+                + "source, expires_at, created_at, created_by) VALUES ($1, $2, $3, $4, $5, 'active', $6, $7, $8, $9)",
             Tuple.from(new Object[] {token.id(), token.name(), token.hash(), token.userId(),
-                Permissions.encode(token.permissions()), token.source(), token.expiresAt(), System.currentTimeMillis(),
-                token.createdBy()}))
+                Permissions.encode(token.permissions()), token.source(), token.expiresAt(), clock.millis(),
+                token.createdBy()})))
         .<Void>mapEmpty()
-        .recover(e -> Future.failedFuture(UniqueViolation.in(e)
-            .<Throwable>map(constraint -> new Conflict(constraint.contains("token_hash") ? "value" : "name"))
-            .orElse(e)));
+        // Another request may have taken the name or the value since the check.
+        .recover(UniqueViolation.asConflict(constraint -> constraint.contains("token_hash") ? valueTaken()
+            : nameTaken()));
   }
 
-  /** The name or the value of a new token is already taken. */
-  public static final class Conflict extends RuntimeException {
-    private final String what;
+  private Future<Void> checkFree(String name, String hash) {
+    return nameTaken(name).compose(nameTaken -> {
+      if (nameTaken) {
+        return Future.failedFuture(nameTaken());
+      }
+      return store.query("SELECT 1 FROM tokens WHERE token_hash = $1", Tuple.of(hash))
+          .compose(rows -> rows.size() > 0 ? Future.failedFuture(valueTaken()) : Future.succeededFuture());
+    });
+  }
 
-    Conflict(String what) {
-      super("token " + what + " taken", null, false, false);
-      this.what = what;
-    }
+  private static Conflict nameTaken() {
+    return new Conflict("token_name_conflict", "A token with this name already exists");
+  }
 
-    public boolean onValue() {
-      return what.equals("value");
-    }
+  private static Conflict valueTaken() {
+    return new Conflict("token_value_conflict", "A token with this value already exists");
   }
 
   public Future<Boolean> nameTaken(String name) {
     return store.query("SELECT 1 FROM tokens WHERE name = $1", Tuple.of(name)).map(rows -> rows.size() > 0);
-  }
-
-  public Future<Boolean> hashTaken(String hash) {
-    return store.query("SELECT 1 FROM tokens WHERE token_hash = $1", Tuple.of(hash)).map(rows -> rows.size() > 0);
   }
 
   public Future<Optional<Token>> byId(String id) {
@@ -87,8 +109,7 @@ public final class TokenRepository {
 
   /** Revokes an active token; a revoked one keeps its first revocation (idempotent). */
   public Future<Void> revoke(String id, String by) {
-    return store.query("UPDATE tokens SET state = 'revoked', revoked_at = $2, revoked_by = $3 "
-        + "WHERE id = $1 AND state = 'active'", Tuple.of(id, System.currentTimeMillis(), by)).mapEmpty();
+    return store.query(REVOKE, Tuple.of(id, clock.millis(), by)).mapEmpty();
   }
 
   /** Moves a token to another user with permissions already clamped to that user's role. */
@@ -96,7 +117,7 @@ public final class TokenRepository {
     if (permissions.isEmpty()) {
       return store.query("UPDATE tokens SET user_id = $2, state = 'revoked', "
           + "revoked_at = COALESCE(revoked_at, $3), revoked_by = COALESCE(revoked_by, $4) WHERE id = $1",
-          Tuple.of(id, userId, System.currentTimeMillis(), by)).mapEmpty();
+          Tuple.of(id, userId, clock.millis(), by)).mapEmpty();
     }
     return store.query("UPDATE tokens SET user_id = $2, permissions = $3 WHERE id = $1",
         Tuple.of(id, userId, Permissions.encode(permissions))).mapEmpty();
@@ -111,14 +132,14 @@ public final class TokenRepository {
    * Runs in one transaction.
    */
   public Future<Void> clampToRole(String userId, Role role, String by) {
-    return store.inTransaction(connection -> connection
+    return store.inTransaction(tx -> tx
         .query("SELECT id, permissions FROM tokens WHERE user_id = $1 AND state = 'active'", Tuple.of(userId))
         .compose(rows -> {
           List<Tuple> narrowed = new ArrayList<>();
           List<Tuple> emptied = new ArrayList<>();
-          long now = System.currentTimeMillis();
+          long now = clock.millis();
           for (Row row : rows) {
-            Set<String> kept = Permissions.intersect(Permissions.decode(row.getString("permissions")), role.permissions());
+            Set<String> kept = role.clamp(Permissions.decode(row.getString("permissions")));
             if (kept.isEmpty()) {
               emptied.add(Tuple.of(row.getString("id"), now, by));
             } else {
@@ -126,19 +147,36 @@ public final class TokenRepository {
             }
           }
           Future<?> chain = narrowed.isEmpty() ? Future.succeededFuture()
-              : connection.batch("UPDATE tokens SET permissions = $2 WHERE id = $1", narrowed);
-          return chain.compose(ignored -> emptied.isEmpty() ? Future.succeededFuture()
-              : connection.batch("UPDATE tokens SET state = 'revoked', revoked_at = $2, revoked_by = $3 "
-                  + "WHERE id = $1", emptied));
+              : tx.batch("UPDATE tokens SET permissions = $2 WHERE id = $1", narrowed);
+          return chain.compose(ignored -> emptied.isEmpty() ? Future.succeededFuture() : tx.batch(REVOKE, emptied));
         })
         .mapEmpty());
   }
 
-  private static Optional<Token> first(io.vertx.sqlclient.RowSet<Row> rows) {
+  @Override
+  public Future<Optional<Grant>> grantByHash(String tokenHash) {
+    return store.query(GRANT_BY_HASH, Tuple.of(tokenHash))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(toGrant(rows.iterator().next())));
+  }
+
+  @Override
+  public Future<Void> recordLastUse(Map<String, Long> lastUseByTokenId) {
+    List<Tuple> rows = new ArrayList<>(lastUseByTokenId.size());
+    lastUseByTokenId.forEach((tokenId, usedAt) -> rows.add(Tuple.of(tokenId, usedAt)));
+    return store.inTransaction(tx -> tx.batch(TOUCH, rows)).mapEmpty();
+  }
+
+  private static Grant toGrant(Row row) {
+    Role role = Role.of(row.getString("role"));
+    return new Grant(row.getString("id"), row.getString("user_id"), row.getString("username"), role,
+        role.clamp(Permissions.decode(row.getString("permissions"))), row.getLong("expires_at"));
+  }
+
+  private static Optional<Token> first(RowSet<Row> rows) {
     return rows.size() == 0 ? Optional.empty() : Optional.of(toToken(rows.iterator().next()));
   }
 
-  private static List<Token> all(io.vertx.sqlclient.RowSet<Row> rows) {
+  private static List<Token> all(RowSet<Row> rows) {
     List<Token> tokens = new ArrayList<>(rows.size());
     rows.forEach(row -> tokens.add(toToken(row)));
     return tokens;

@@ -1,15 +1,15 @@
 package io.heartgate.tokens;
 
-import io.heartgate.core.Forbidden;
-import io.heartgate.core.Invalid;
-import io.heartgate.core.NotFound;
-import io.heartgate.http.RequestOrigin;
 import io.heartgate.auth.Permissions;
 import io.heartgate.auth.Principal;
 import io.heartgate.auth.TokenFormat;
+import io.heartgate.core.Check;
+import io.heartgate.core.Forbidden;
+import io.heartgate.core.Invalid;
+import io.heartgate.core.NotFound;
 import io.heartgate.http.Authenticator;
-import io.heartgate.core.ClientInfo;
 import io.heartgate.http.RequestBody;
+import io.heartgate.http.RequestOrigin;
 import io.heartgate.http.Responses;
 import io.heartgate.http.Routes;
 import io.vertx.core.Future;
@@ -17,8 +17,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -30,10 +29,13 @@ public final class TokenRoutes implements Routes {
 
   private final TokenService service;
   private final Authenticator auth;
+  /** Says whether a token shown is {@code expired}. */
+  private final Clock clock;
 
-  public TokenRoutes(TokenService service, Authenticator auth) {
+  public TokenRoutes(TokenService service, Authenticator auth, Clock clock) {
     this.service = service;
     this.auth = auth;
+    this.clock = clock;
   }
 
   @Override
@@ -74,7 +76,8 @@ public final class TokenRoutes implements Routes {
     } else if (permissions != null) {
       list = RequestBody.strings(body, "permissions", false);
     }
-    Long expiresAt = expiresAt(RequestBody.string(body, "expiresAt", false, 64));
+    String expiresText = RequestBody.string(body, "expiresAt", false, 64);
+    Long expiresAt = expiresText == null ? null : Check.time("expiresAt", expiresText).toEpochMilli();
     String raw = RequestBody.string(body, "rawToken", false, 128);
     if (raw != null && !TokenFormat.isWellFormed(raw)) {
       throw new Invalid("rawToken", "Invalid token format: rawToken must be tc-apiv1_ followed by 64 "
@@ -83,19 +86,8 @@ public final class TokenRoutes implements Routes {
     service.create(Authenticator.principal(ctx), new TokenService.CreateRequest(name, list, preset, expiresAt, raw),
             RequestOrigin.of(ctx))
         .onSuccess(created -> Responses.json(ctx, 201,
-            created.token().toJson(System.currentTimeMillis()).put("token", created.value())))
+            created.token().toJson(clock.millis()).put("token", created.value())))
         .onFailure(ctx::fail);
-  }
-
-  private static Long expiresAt(String value) {
-    if (value == null) {
-      return null;
-    }
-    try {
-      return OffsetDateTime.parse(value).toInstant().toEpochMilli();
-    } catch (DateTimeParseException e) {
-      throw new Invalid("expiresAt", "expiresAt must be an RFC 3339 time such as 2027-01-31T00:00:00Z");
-    }
   }
 
   private void list(RoutingContext ctx) {
@@ -105,7 +97,7 @@ public final class TokenRoutes implements Routes {
     }
     service.list(Authenticator.principal(ctx), state, ctx.queryParams().get("userId"))
         .onSuccess(tokens -> {
-          long now = System.currentTimeMillis();
+          long now = clock.millis();
           JsonArray items = new JsonArray();
           tokens.forEach(token -> items.add(token.toJson(now)));
           Responses.json(ctx, 200, new JsonObject().put("tokens", items));
@@ -147,7 +139,7 @@ public final class TokenRoutes implements Routes {
         .onFailure(ctx::fail);
   }
 
-  private static void respond(RoutingContext ctx, Future<Token> token) {
-    token.onSuccess(t -> Responses.json(ctx, 200, t.toJson(System.currentTimeMillis()))).onFailure(ctx::fail);
+  private void respond(RoutingContext ctx, Future<Token> token) {
+    token.onSuccess(t -> Responses.json(ctx, 200, t.toJson(clock.millis()))).onFailure(ctx::fail);
   }
 }

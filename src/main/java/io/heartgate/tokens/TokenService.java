@@ -1,10 +1,7 @@
 package io.heartgate.tokens;
 
-import io.heartgate.core.Invalid;
-import io.heartgate.core.Conflict;
-import io.heartgate.core.Forbidden;
-import io.heartgate.core.NotFound;
 import io.heartgate.audit.AuditLog;
+import io.heartgate.auth.Accounts;
 import io.heartgate.auth.AuthChanges;
 import io.heartgate.auth.Invalidation;
 import io.heartgate.auth.Permissions;
@@ -12,8 +9,11 @@ import io.heartgate.auth.Principal;
 import io.heartgate.auth.Role;
 import io.heartgate.auth.TokenFormat;
 import io.heartgate.core.ClientInfo;
-import io.heartgate.users.UserRepository;
+import io.heartgate.core.Forbidden;
+import io.heartgate.core.Invalid;
+import io.heartgate.core.NotFound;
 import io.vertx.core.Future;
+import java.time.Clock;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -25,15 +25,17 @@ import java.util.UUID;
  */
 public final class TokenService {
   private final TokenRepository tokens;
-  private final UserRepository users;
+  private final Accounts accounts;
   private final AuthChanges changes;
   private final AuditLog audit;
+  private final Clock clock;
 
-  public TokenService(TokenRepository tokens, UserRepository users, AuthChanges changes, AuditLog audit) {
+  public TokenService(TokenRepository tokens, Accounts accounts, AuthChanges changes, AuditLog audit, Clock clock) {
     this.tokens = tokens;
-    this.users = users;
+    this.accounts = accounts;
     this.changes = changes;
     this.audit = audit;
+    this.clock = clock;
   }
 
   /**
@@ -57,7 +59,7 @@ public final class TokenService {
       return Future.failedFuture(new Forbidden("your role cannot create tokens"));
     }
     Set<String> permissions = requestedPermissions(actor, request);
-    if (request.expiresAt() != null && request.expiresAt() <= System.currentTimeMillis()) {
+    if (request.expiresAt() != null && request.expiresAt() <= clock.millis()) {
       return Future.failedFuture(new Invalid("expiresAt", "expiresAt must be in the future"));
     }
     String value = request.rawToken() != null ? request.rawToken() : TokenFormat.generate();
@@ -65,30 +67,12 @@ public final class TokenService {
     String source = request.rawToken() != null ? "preshared" : "api";
     TokenRepository.NewToken row = new TokenRepository.NewToken(UUID.randomUUID().toString(), request.name(), hash,
         actor.userId(), permissions, source, request.expiresAt(), actor.actorId());
-    return checkFree(request.name(), hash)
-        .compose(ignored -> tokens.insert(row))
-        .recover(e -> Future.failedFuture(e instanceof TokenRepository.Conflict conflict ? conflictError(conflict) : e))
+    return tokens.insert(row)
         // A verifier may remember this hash as unknown for a moment: make it work on its very next request.
         .compose(ignored -> changes.announce(Invalidation.tokenHash(hash)))
         .compose(ignored -> tokens.byId(row.id()))
         .compose(created -> audit.record("token.create", actor, "token", row.id(), AuditLog.SUCCESS,
             client).map(new Created(created.orElseThrow(), value)));
-  }
-
-  private Future<Void> checkFree(String name, String hash) {
-    return tokens.nameTaken(name).compose(nameTaken -> {
-      if (nameTaken) {
-        return Future.failedFuture(new TokenRepository.Conflict("name"));
-      }
-      return tokens.hashTaken(hash).compose(valueTaken -> valueTaken
-          ? Future.failedFuture(new TokenRepository.Conflict("value")) : Future.succeededFuture());
-    });
-  }
-
-  private static Conflict conflictError(TokenRepository.Conflict conflict) {
-    return conflict.onValue()
-        ? new Conflict("token_value_conflict", "A token with this value already exists")
-        : new Conflict("token_name_conflict", "A token with this name already exists");
   }
 
   /**
@@ -145,12 +129,11 @@ public final class TokenService {
     if (actor.isAnonymous() || !actor.role().managesAllTokens()) {
       return Future.failedFuture(new Forbidden("only the owner or an administrator can reassign tokens"));
     }
-    return visible(actor, id).compose(token -> users.byId(userId).compose(target -> {
+    return visible(actor, id).compose(token -> accounts.account(userId).compose(target -> {
       if (target.isEmpty()) {
         return Future.failedFuture(new NotFound("No such user"));
       }
-      Set<String> clamped = Permissions.intersect(token.permissions(), target.get().role().permissions());
-      return tokens.reassign(id, userId, clamped, actor.actorId());
+      return tokens.reassign(id, userId, target.get().role().clamp(token.permissions()), actor.actorId());
     }))
         .compose(ignored -> changes.announce(Invalidation.tokenId(id)))
         .compose(ignored -> audit.record("token.reassign", actor, "token", id, AuditLog.SUCCESS,
@@ -163,5 +146,15 @@ public final class TokenService {
         .compose(token -> tokens.delete(id))
         .compose(ignored -> changes.announce(Invalidation.tokenId(id)))
         .compose(ignored -> audit.record("token.delete", actor, "token", id, AuditLog.SUCCESS, client));
+  }
+
+  /**
+   * A user's role changed: narrows the stored permissions of their active tokens to the new role (revoking those
+   * left with nothing) and drops their grants before the caller hears back. The clamp is stored, so a later
+   * promotion gives nothing back.
+   */
+  public Future<Void> clampToRole(String userId, Role role, String by) {
+    return tokens.clampToRole(userId, role, by)
+        .compose(ignored -> changes.announce(Invalidation.user(userId)));
   }
 }

@@ -1,5 +1,6 @@
 package io.heartgate.users;
 
+import io.heartgate.auth.Account;
 import io.heartgate.auth.Role;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -13,6 +14,11 @@ public record User(String id, String username, String passwordHash, Role role, S
 
   public boolean active() {
     return ACTIVE.equals(status);
+  }
+
+  /** What other features may know of this user. */
+  public Account account() {
+    return new Account(id, username, role, active());
   }
 
   /** The contract's user object. */

@@ -1,23 +1,34 @@
 package io.heartgate.users;
 
+import io.heartgate.auth.Account;
+import io.heartgate.auth.Accounts;
 import io.heartgate.auth.Role;
-import io.heartgate.store.Store;
+import io.heartgate.store.Sql;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** SQL for users. */
-public final class UserRepository {
+/** SQL for users, the one owner of the users table; what other features may know of users, as {@link Accounts}. */
+public final class UserRepository implements Accounts {
   private static final String COLUMNS =
       "id, username, password_hash, role, status, failed_logins, locked_until, created_at";
-  private final Store store;
+  private final Sql store;
+  /** Stamps updated_at. */
+  private final Clock clock;
 
-  public UserRepository(Store store) {
+  public UserRepository(Sql store, Clock clock) {
     this.store = store;
+    this.clock = clock;
+  }
+
+  @Override
+  public Future<Optional<Account>> account(String id) {
+    return byId(id).map(user -> user.map(User::account));
   }
 
   public Future<Optional<User>> byId(String id) {
@@ -29,8 +40,10 @@ public final class UserRepository {
         .map(UserRepository::first);
   }
 
-  public Future<Optional<User>> owner() {
-    return store.query("SELECT " + COLUMNS + " FROM users WHERE role = 'owner'").map(UserRepository::first);
+  @Override
+  public Future<Optional<Account>> owner() {
+    return store.query("SELECT " + COLUMNS + " FROM users WHERE role = 'owner'")
+        .map(rows -> first(rows).map(User::account));
   }
 
   public Future<List<User>> all() {
@@ -52,7 +65,7 @@ public final class UserRepository {
   public Future<Void> update(String id, Role role, String status, String passwordHash) {
     return store.query("UPDATE users SET role = $2, status = $3, password_hash = $4, failed_logins = 0, "
             + "locked_until = NULL, updated_at = $5 WHERE id = $1",
-            Tuple.of(id, role.wireName(), status, passwordHash, System.currentTimeMillis()))
+            Tuple.of(id, role.wireName(), status, passwordHash, clock.millis()))
         .mapEmpty();
   }
 

@@ -1,19 +1,20 @@
 package io.heartgate.users;
 
-import io.heartgate.core.Invalid;
-import io.heartgate.core.Conflict;
-import io.heartgate.core.Forbidden;
-import io.heartgate.core.NotFound;
-import io.heartgate.core.Unauthorized;
-import io.heartgate.core.TooManyAttempts;
 import io.heartgate.audit.AuditLog;
 import io.heartgate.auth.AuthChanges;
 import io.heartgate.auth.Invalidation;
 import io.heartgate.auth.Principal;
 import io.heartgate.auth.Role;
 import io.heartgate.core.ClientInfo;
-import io.heartgate.tokens.TokenRepository;
+import io.heartgate.core.Conflict;
+import io.heartgate.core.Forbidden;
+import io.heartgate.core.Invalid;
+import io.heartgate.core.NotFound;
+import io.heartgate.core.TooManyAttempts;
+import io.heartgate.core.Unauthorized;
+import io.heartgate.tokens.TokenService;
 import io.vertx.core.Future;
+import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -32,20 +33,23 @@ public final class UserService {
   private static final Logger LOG = Logger.getLogger(UserService.class.getName());
 
   private final UserRepository users;
-  private final TokenRepository tokens;
+  private final TokenService tokens;
   private final SessionService sessions;
   private final PasswordHasher hasher;
   private final AuthChanges changes;
   private final AuditLog audit;
+  /** The lockout's start and end, and when a user was created. */
+  private final Clock clock;
 
-  public UserService(UserRepository users, TokenRepository tokens, SessionService sessions, PasswordHasher hasher,
-      AuthChanges changes, AuditLog audit) {
+  public UserService(UserRepository users, TokenService tokens, SessionService sessions, PasswordHasher hasher,
+      AuthChanges changes, AuditLog audit, Clock clock) {
     this.users = users;
     this.tokens = tokens;
     this.sessions = sessions;
     this.hasher = hasher;
     this.changes = changes;
     this.audit = audit;
+    this.clock = clock;
   }
 
   public Future<Boolean> ownerExists() {
@@ -85,7 +89,7 @@ public final class UserService {
 
   /** Checks a password; counts failures and locks the user for 15 minutes after five of them. */
   public Future<User> login(String username, String password, ClientInfo client) {
-    long now = System.currentTimeMillis();
+    long now = clock.millis();
     return users.byUsername(username).compose(found -> {
       User user = found.orElse(null);
       if (user != null && user.lockedUntil() != null && user.lockedUntil() > now) {
@@ -172,7 +176,10 @@ public final class UserService {
     }
   }
 
-  /** Re-clamps tokens to a new role, ends sessions, and drops cached grants before the caller hears back. */
+  /**
+   * Re-clamps tokens to a new role (the token rules drop their grants), ends sessions, and drops cached grants
+   * of a disabled or re-enabled user, all before the caller hears back.
+   */
   private Future<Void> narrowGrants(Principal actor, User before, Role newRole, String newStatus) {
     boolean roleChanged = newRole != before.role();
     boolean statusChanged = !newStatus.equals(before.status());
@@ -183,9 +190,9 @@ public final class UserService {
         : Future.succeededFuture();
     return clamped
         .compose(ignored -> sessions.closeAllOf(before.id()))
-        // A re-enabled user's tokens may be remembered as unknown: forget everything, it is rare.
-        .compose(ignored -> changes.announce(User.ACTIVE.equals(newStatus) && statusChanged
-            ? Invalidation.all() : Invalidation.user(before.id())));
+        .compose(ignored -> !statusChanged ? Future.succeededFuture()
+            // A re-enabled user's tokens may be remembered as unknown: forget everything, it is rare.
+            : changes.announce(User.ACTIVE.equals(newStatus) ? Invalidation.all() : Invalidation.user(before.id())));
   }
 
   public Future<Void> delete(Principal actor, String id, ClientInfo client) {
@@ -209,7 +216,7 @@ public final class UserService {
     checkUsername(username);
     return hasher.hash(password).compose(hash -> {
       User user = new User(UUID.randomUUID().toString(), username, hash, role, User.ACTIVE, 0, null,
-          System.currentTimeMillis());
+          clock.millis());
       return users.insert(user).map(user);
     });
   }

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.heartgate.http.Authenticator;
+import io.heartgate.auth.Refusals;
 import io.heartgate.testsupport.Credentials;
 import io.heartgate.testsupport.MovableClock;
 import io.heartgate.testsupport.Poll;
@@ -121,9 +121,9 @@ class HeartbeatIngestionTest {
     record Refusal(String token, int status, String message) {
     }
     List<Refusal> refusals = List.of(
-        new Refusal(null, 401, Authenticator.MISSING_HEADER),
-        new Refusal("tc-apiv1_short", 401, Authenticator.INVALID_FORMAT),
-        new Refusal("TC-APIV1_" + "A".repeat(64), 401, Authenticator.INVALID_FORMAT),
+        new Refusal(null, 401, Refusals.MISSING_HEADER),
+        new Refusal("tc-apiv1_short", 401, Refusals.INVALID_FORMAT),
+        new Refusal("TC-APIV1_" + "A".repeat(64), 401, Refusals.INVALID_FORMAT),
         new Refusal("tc-apiv1_" + "0".repeat(64), 401, "Invalid token"),
         new Refusal(revoked.getString("token"), 401, "Invalid token"),
         new Refusal(readOnly, 403, "missing permission heartbeat:write"));

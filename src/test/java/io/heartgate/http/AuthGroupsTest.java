@@ -1,10 +1,10 @@
 package io.heartgate.http;
 
-import io.heartgate.core.Unauthorized;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.heartgate.auth.GrantCache;
 import io.heartgate.auth.Principal;
+import io.heartgate.auth.Refusals;
+import io.heartgate.core.Unauthorized;
 import io.heartgate.settings.AuthGroup;
 import io.heartgate.testsupport.Await;
 import io.heartgate.testsupport.FreePort;
@@ -15,9 +15,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
 import java.net.URI;
 import java.util.EnumSet;
-import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -31,9 +29,8 @@ class AuthGroupsTest {
   }
 
   private int serve(Set<AuthGroup> disabled) {
-    Authenticator auth = new Authenticator(vertx, new GrantCache(hash -> CompletableFuture.completedFuture(
-        Optional.empty())), disabled, "session",
-        cookie -> Future.failedFuture(new Unauthorized(Authenticator.MISSING_HEADER)));
+    Authenticator auth = new Authenticator(vertx, hash -> null, disabled, "session",
+        cookie -> Future.failedFuture(new Unauthorized(Refusals.MISSING_HEADER)));
     Router router = Router.router(vertx);
     router.get("/configs").handler(auth.require(AuthGroup.CONFIGS, "configs:read")).handler(ctx -> {
       Principal principal = Authenticator.principal(ctx);

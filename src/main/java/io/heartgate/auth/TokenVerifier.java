@@ -1,0 +1,91 @@
+package io.heartgate.auth;
+
+import io.heartgate.bus.Addresses;
+import io.heartgate.store.ChangeFeed;
+import io.heartgate.store.Store;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import java.time.Clock;
+import java.util.Map;
+import java.util.logging.Logger;
+
+/**
+ * The token verifier: owns the Caffeine cache of grants in front of a {@link GrantSource}. Answers
+ * {@code auth.verify} (a token hash in, the {@link Grant} out, or a 401 failure with the contract's message);
+ * routers read usable hits through {@link #usable} without a hop. Concurrent misses for one hash share one load;
+ * expiry is checked against the clock on every hit; invalidations, local ({@code auth.invalidate}) or from other
+ * nodes (the PostgreSQL change feed), drop entries before a narrowed grant could be served. Unknown hashes are
+ * remembered only briefly. When tokens were last used is written back in batches, off the request path.
+ */
+public final class TokenVerifier extends VerticleBase implements CachedGrants {
+  private static final long LAST_USED_FLUSH_MS = 60_000;
+  private static final Logger LOG = Logger.getLogger(TokenVerifier.class.getName());
+
+  private final GrantSource source;
+  private final GrantCache grants;
+  private final Store store;
+  private final Clock clock;
+  private long flushTimer;
+  private ChangeFeed feed;
+
+  /** @param store whose change feed carries the invalidations of other nodes */
+  public TokenVerifier(GrantSource source, Store store, Clock clock) {
+    this.source = source;
+    this.grants = new GrantCache(source);
+    this.store = store;
+    this.clock = clock;
+  }
+
+  @Override
+  public Grant usable(String tokenHash) {
+    return grants.usableNow(tokenHash, clock.millis());
+  }
+
+  @Override
+  public Future<?> start() {
+    var verify = vertx.eventBus().<String>consumer(Addresses.AUTH_VERIFY, this::verify);
+    var invalidate = vertx.eventBus().<Invalidation>consumer(Addresses.AUTH_INVALIDATE, message -> {
+      grants.apply(message.body());
+      message.reply(null);
+    });
+    flushTimer = vertx.setPeriodic(LAST_USED_FLUSH_MS, ignored -> flushLastUsed());
+    return Future.all(verify.completion(), invalidate.completion())
+        .compose(ignored -> ChangeFeed.listen(vertx, store, AuthChanges.CHANNEL,
+            payload -> grants.apply(Invalidation.decode(payload)),
+            // After a reconnection notifications may have been missed: start from the store again.
+            grants::invalidateAll))
+        .onSuccess(started -> feed = started);
+  }
+
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(flushTimer);
+    return flushLastUsed().eventually(() -> feed == null ? Future.succeededFuture() : feed.close());
+  }
+
+  private void verify(Message<String> request) {
+    grants.get(request.body()).whenComplete((grant, failure) -> {
+      long now = clock.millis();
+      if (failure != null) {
+        request.fail(503, "The store is unavailable; try again later");
+      } else if (grant.isEmpty()) {
+        request.fail(401, Refusals.INVALID_TOKEN);
+      } else if (grant.get().expiredAt(now)) {
+        request.fail(401, Refusals.TOKEN_EXPIRED);
+      } else {
+        grants.recordUse(grant.get(), now);
+        request.reply(grant.get());
+      }
+    });
+  }
+
+  private Future<Void> flushLastUsed() {
+    Map<String, Long> uses = grants.takeUses();
+    if (uses.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return source.recordLastUse(uses)
+        .onFailure(e -> LOG.warning("could not record lastUsedAt of " + uses.size() + " tokens: " + e.getMessage()));
+  }
+}

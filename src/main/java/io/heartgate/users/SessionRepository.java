@@ -1,0 +1,45 @@
+package io.heartgate.users;
+
+import io.heartgate.auth.Account;
+import io.heartgate.auth.Role;
+import io.heartgate.store.Sql;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.util.Optional;
+
+/** SQL for login sessions, the one owner of the sessions table. A session is known by its id's SHA-256 only. */
+public final class SessionRepository {
+  private final Sql store;
+
+  public SessionRepository(Sql store) {
+    this.store = store;
+  }
+
+  public Future<Void> insert(String idHash, String userId, long createdAt, long expiresAt) {
+    return store.query("INSERT INTO sessions (id_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+        Tuple.of(idHash, userId, createdAt, expiresAt)).mapEmpty();
+  }
+
+  /** The active user of a session that has not expired at {@code now}; empty otherwise. */
+  public Future<Optional<Account>> activeUser(String idHash, long now) {
+    return store.query("SELECT u.id, u.username, u.role FROM sessions s JOIN users u ON u.id = s.user_id "
+            + "WHERE s.id_hash = $1 AND s.expires_at > $2 AND u.status = 'active'", Tuple.of(idHash, now))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            return Optional.empty();
+          }
+          Row row = rows.iterator().next();
+          return Optional.of(new Account(row.getString("id"), row.getString("username"),
+              Role.of(row.getString("role")), true));
+        });
+  }
+
+  public Future<Void> delete(String idHash) {
+    return store.query("DELETE FROM sessions WHERE id_hash = $1", Tuple.of(idHash)).mapEmpty();
+  }
+
+  public Future<Void> deleteAllOf(String userId) {
+    return store.query("DELETE FROM sessions WHERE user_id = $1", Tuple.of(userId)).mapEmpty();
+  }
+}
