@@ -116,7 +116,7 @@ public final class Heartgate {
         .compose(opened -> {
           store = opened;
           readiness = new Readiness(store);
-          return Migrations.apply(store);
+          return Migrations.apply(store, clock);
         })
         .compose(applied -> {
           verifier = new TokenVerifier(new TokenRepository(store, clock), store, clock);

@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -36,7 +37,7 @@ public final class Migrations {
   }
 
   /** Brings the schema up to date; the Future holds how many migrations were applied now. */
-  public static Future<Integer> apply(Store store) {
+  public static Future<Integer> apply(Store store, Clock clock) {
     List<Migration> migrations = NAMES.stream().map(name -> load(store.dialect(), name)).toList();
     return store.inTransactionOn(connection -> lock(store.dialect(), connection)
         .compose(ignored -> connection.query("CREATE TABLE IF NOT EXISTS schema_migrations ("
@@ -50,7 +51,7 @@ public final class Migrations {
           List<Migration> pending = migrations.stream().filter(m -> !applied.containsKey(m.version())).toList();
           Future<Void> chain = Future.succeededFuture();
           for (Migration migration : pending) {
-            chain = chain.compose(ignored -> run(store, connection, migration));
+            chain = chain.compose(ignored -> run(store, connection, migration, clock.millis()));
           }
           return chain.map(pending.size());
         }));
@@ -79,7 +80,7 @@ public final class Migrations {
     }
   }
 
-  private static Future<Void> run(Store store, SqlConnection connection, Migration migration) {
+  private static Future<Void> run(Store store, SqlConnection connection, Migration migration, long now) {
     Future<?> chain = Future.succeededFuture();
     for (String statement : migration.statements()) {
       chain = chain.compose(ignored -> connection.query(statement).execute());
@@ -87,8 +88,7 @@ public final class Migrations {
     return chain
         .compose(ignored -> connection.preparedQuery(store.dialect().sql(
                 "INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES ($1, $2, $3, $4)"))
-            .execute(Tuple.of(migration.version(), migration.name(), migration.checksum(),
-                System.currentTimeMillis())))
+            .execute(Tuple.of(migration.version(), migration.name(), migration.checksum(), now)))
         .onSuccess(ignored -> LOG.info("applied migration " + migration.name()))
         .mapEmpty();
   }

@@ -16,6 +16,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.sqlclient.Row;
+import java.time.Clock;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,7 +43,7 @@ class HeartbeatWriterTest {
   private void deployWriter(StoreKind kind, int capacity) {
     LocalCodec.register(vertx, AgentHeartbeat.class);
     store = Await.of(Store.open(vertx, kind.freshStore(tempDir), 4));
-    Await.of(Migrations.apply(store));
+    Await.of(Migrations.apply(store, Clock.systemUTC()));
     Await.of(vertx.deployVerticle(new HeartbeatWriterVerticle(store, capacity, clock)));
   }
 

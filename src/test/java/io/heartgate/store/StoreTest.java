@@ -11,6 +11,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
+import java.time.Clock;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,7 +47,7 @@ class StoreTest {
 
   private Store migrated(StoreKind kind) {
     Store store = open(kind.freshStore(tempDir));
-    assertEquals(Migrations.NAMES.size(), Await.of(Migrations.apply(store)));
+    assertEquals(Migrations.NAMES.size(), Await.of(Migrations.apply(store, Clock.systemUTC())));
     return store;
   }
 
@@ -58,7 +59,7 @@ class StoreTest {
   @EnumSource(StoreKind.class)
   void migrationsAreRecordedAndSafeToRunTwice(StoreKind kind) {
     Store store = migrated(kind);
-    assertEquals(0, Await.of(Migrations.apply(store)), "nothing left to apply the second time");
+    assertEquals(0, Await.of(Migrations.apply(store, Clock.systemUTC())), "nothing left to apply the second time");
     Row recorded = Await.of(store.query("SELECT version, name, checksum FROM schema_migrations")).iterator().next();
     assertEquals(1, recorded.getInteger("version"));
     assertEquals("V1__initial_schema", recorded.getString("name"));
@@ -129,7 +130,7 @@ class StoreTest {
   void editedMigrationStopsStartUp(StoreKind kind) {
     Store store = migrated(kind);
     Await.of(store.query("UPDATE schema_migrations SET checksum = 'x' WHERE version = 1"));
-    Throwable e = Await.failureOf(Migrations.apply(store));
+    Throwable e = Await.failureOf(Migrations.apply(store, Clock.systemUTC()));
     assertEquals("migration V1__initial_schema was changed after it was applied to this database; "
         + "restore the released file", e.getMessage());
   }
@@ -140,7 +141,7 @@ class StoreTest {
     Store store = migrated(kind);
     Await.of(store.query("INSERT INTO schema_migrations (version, name, checksum, applied_at) "
         + "VALUES (99, 'V99__future', 'x', 0)"));
-    Throwable e = Await.failureOf(Migrations.apply(store));
+    Throwable e = Await.failureOf(Migrations.apply(store, Clock.systemUTC()));
     assertTrue(e.getMessage().startsWith("the database schema is at version 99, newer than this Heartgate"),
         e.getMessage());
   }
@@ -151,7 +152,7 @@ class StoreTest {
   void plainWritesAfterATransactionAreDurable(StoreKind kind) {
     DatabaseUrl url = kind.freshStore(tempDir);
     Store first = open(url);
-    Await.of(Migrations.apply(first));
+    Await.of(Migrations.apply(first, Clock.systemUTC()));
     Await.of(first.query("INSERT INTO settings (key, value, updated_at) VALUES ($1, 'v', 0)", Tuple.of("k")));
     Await.of(first.close());
     opened.remove(first);
@@ -179,7 +180,7 @@ class StoreTest {
   void sqliteCreatesParentFoldersAndUsesWriteAheadLogging() {
     Path file = tempDir.resolve("a/b/c/heartgate.db");
     Store store = open(new DatabaseUrl.Sqlite(file));
-    Await.of(Migrations.apply(store));
+    Await.of(Migrations.apply(store, Clock.systemUTC()));
     assertTrue(file.toFile().isFile());
     assertEquals("wal", Await.of(store.query("PRAGMA journal_mode")).iterator().next().getString(0));
     assertEquals(1, Await.of(store.query("PRAGMA foreign_keys")).iterator().next().getInteger(0));
@@ -198,7 +199,7 @@ class StoreTest {
   void readOnlySqliteFileFailsClearly() throws Exception {
     Path file = tempDir.resolve("ro/heartgate.db");
     Store first = open(new DatabaseUrl.Sqlite(file));
-    Await.of(Migrations.apply(first));
+    Await.of(Migrations.apply(first, Clock.systemUTC()));
     Await.of(first.close());
     opened.remove(first);
     java.nio.file.Files.deleteIfExists(Path.of(file + "-wal"));
