@@ -118,7 +118,7 @@ class StoreTest {
   void nodesStartingTogetherOnPostgresMigrateOnce() {
     DatabaseUrl url = StoreKind.POSTGRES.freshStore(tempDir);
     List<Store> nodes = List.of(open(url), open(url), open(url));
-    List<Future<Integer>> runs = nodes.stream().map(Migrations::apply).toList();
+    List<Future<Integer>> runs = nodes.stream().map(node -> Migrations.apply(node, Clock.systemUTC())).toList();
     Await.of(Future.all(runs));
     assertEquals(Migrations.NAMES.size(), runs.stream().mapToInt(Future::result).sum(),
         "each migration applied by exactly one node");
