@@ -51,6 +51,10 @@ public final class ErrorResponder {
       ctx.response().reset();
       return;
     }
+    if (BodyBudget.hasBody(ctx.request()) && !ctx.request().isEnded()) {
+      // Refused before its body was read: the connection closes after this answer, and the client must know.
+      ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
+    }
     send(ctx.response(), answer(ctx.failure(), ctx.statusCode()));
   }
 
