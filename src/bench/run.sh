@@ -5,7 +5,9 @@
 #
 # Builds the jar, starts a bare Vert.x server (the machine's ceiling) and the gateway on a fresh SQLite file and,
 # when the PostgreSQL server binaries are installed, on a throwaway PostgreSQL cluster; provisions AGENTS agents
-# with a telegraf-agent token each; drives POST /agents/heartbeat with wrk at each connection count; checks the
+# with a telegraf-agent token each; drives POST /agents/heartbeat with wrk at each connection count; measures the
+# heartbeat p99 at LOGIN_FLOOD_CONNECTIONS connections quiet and then during a login flood (LOGIN_FLOOD clients,
+# a second wrk with src/bench/login-flood.lua, failing POST /api/auth/login/local in a closed loop); checks the
 # store; then registers SCALE_AGENTS agents on fresh gateways (memory, GET /api/agents/summary time). Prints the
 # report and writes it to target/bench/<time>/report.md (and target/bench/report.md).
 #
@@ -13,6 +15,9 @@
 # WRK_THREADS=2 STORES="sqlite postgres" SCALE_AGENTS=100000 (0 skips scenario 2) SKIP_BUILD=1 (reuse the jar)
 # GATEWAY_JAVA_OPTS="-Xmx256m" (JVM flags of the gateway; set it empty for the JVM's defaults) PG_POOL_SIZE (DATABASE_POOL_SIZE of the gateway, default 8)
 # HEARTGATE_JAR (another build of the gateway to measure, e.g. to compare two commits; implies SKIP_BUILD=1).
+# Login flood, on every gateway target (about 2 x LOGIN_FLOOD_DURATION + 4 s each): LOGIN_FLOOD=200 (concurrent
+# clients failing logins; 0 skips the step) LOGIN_FLOOD_CONNECTIONS=256 (heartbeat connections meanwhile)
+# LOGIN_FLOOD_DURATION=10 (seconds of the quiet and of the flooded heartbeat run each).
 set -euo pipefail
 
 cd "$(dirname "$0")/../.."
@@ -25,6 +30,11 @@ WRK_THREADS=${WRK_THREADS:-2}
 STORES=${STORES:-sqlite postgres}
 SCALE_AGENTS=${SCALE_AGENTS:-100000}
 SCALE_TOKENS=${SCALE_TOKENS:-100}
+LOGIN_FLOOD=${LOGIN_FLOOD:-200}
+LOGIN_FLOOD_CONNECTIONS=${LOGIN_FLOOD_CONNECTIONS:-256}
+LOGIN_FLOOD_DURATION=${LOGIN_FLOOD_DURATION:-10}
+# Seconds the login flood runs before the heartbeat run starts and after it ends, so that it covers all of it.
+LOGIN_FLOOD_MARGIN=2
 # With no -Xmx the JVM may grow its heap to a quarter of the machine's memory, and under this load it does (peak
 # RSS 520-980 MiB measured on a 24 GiB machine): the README recommends -Xmx256m to operators, the bench uses it.
 GATEWAY_JAVA_OPTS=${GATEWAY_JAVA_OPTS--Xmx256m}
@@ -184,7 +194,8 @@ stop_pid() {
   wait "$1" 2>/dev/null || true
 }
 
-# run_wrk TARGET CONNECTIONS SECONDS PORT AGENTS_FILE [PHASE]: records one RESULT line unless PHASE=warmup
+# run_wrk TARGET CONNECTIONS SECONDS PORT AGENTS_FILE [PHASE]: records one WRK line (with phase=PHASE, run by
+# default) unless PHASE=warmup
 run_wrk() {
   local line before after
   before=$(cpu_ticks "$1" "${PID[$1]}")
@@ -194,8 +205,8 @@ run_wrk() {
   [[ -n $line ]] || die "wrk printed no result, see $OUT/wrk-$1-$2-${6:-run}.txt"
   after=$(cpu_ticks "$1" "${PID[$1]}")
   if [[ ${6:-run} != warmup ]]; then
-    record "WRK target=$1 c=$2 ${line#RESULT } cpu_ticks=$((after - before))"
-    log "$1 c=$2: $(value rps "$line") req/s, p99 $(value p99_us "$line") us, non-2xx $(value non2xx "$line")"
+    record "WRK target=$1 c=$2 phase=${6:-run} ${line#RESULT } cpu_ticks=$((after - before))"
+    log "$1 c=$2 ${6:-run}: $(value rps "$line") req/s, p99 $(value p99_us "$line") us, non-2xx $(value non2xx "$line")"
   fi
   local requests non2xx
   requests=$(value requests "$line"); non2xx=$(value non2xx "$line")
@@ -220,7 +231,7 @@ for store in $STORES; do
   fi
 done
 
-declare -A PORT PID ACKED LAST_PHASE
+declare -A PORT API PID ACKED LAST_PHASE
 # The bare server gets the same requests: same ids, same body, tokens of the same format (which it ignores).
 awk -v n="$AGENTS" 'BEGIN { srand(); for (i = 1; i <= n; i++) { t = ""; for (j = 0; j < 8; j++)
   t = t sprintf("%08x", int(rand() * 4294967296)); printf "bench-agent-%06d tc-apiv1_%s\n", i, t } }' \
@@ -237,6 +248,7 @@ for target in "${TARGETS[@]}"; do
   [[ $target == bare ]] && continue
   start_gateway "$target" "$target" bench
   PORT[$target]=$GW_HB
+  API[$target]=$GW_API
   PID[$target]=$GW_PID
   log "provisioning $AGENTS agent tokens on $target"
   java -cp "$BENCH_CP" io.heartgate.bench.Provisioner tokens "$GW_API" "$AGENTS" "$OUT/agents-$target.txt" \
@@ -264,6 +276,30 @@ done
 for target in "${TARGETS[@]}"; do
   record "RSS target=$target peak_kib=$(rss_kib "${PID[$target]}" VmHWM) now_kib=$(rss_kib "${PID[$target]}" VmRSS)"
 done
+
+# Login flood: heartbeats at LOGIN_FLOOD_CONNECTIONS, quiet and then while LOGIN_FLOOD clients fail logins. (The
+# store check below still counts since the last matrix run: every agent's lastSeen only moves forward.)
+if [[ $LOGIN_FLOOD -gt 0 ]]; then
+  for target in "${TARGETS[@]}"; do
+    [[ $target == bare ]] && continue
+    run_wrk "$target" "$LOGIN_FLOOD_CONNECTIONS" "$LOGIN_FLOOD_DURATION" "${PORT[$target]}" \
+      "$OUT/agents-$target.txt" quiet
+    log "$target: $LOGIN_FLOOD clients failing logins on :${API[$target]}"
+    BENCH_USERNAMES=1000 wrk -t1 -c"$LOGIN_FLOOD" -d"$((LOGIN_FLOOD_DURATION + 2 * LOGIN_FLOOD_MARGIN))"s \
+      --timeout 10s --latency -s "$ROOT/src/bench/login-flood.lua" \
+      "http://127.0.0.1:${API[$target]}/api/auth/login/local" >"$OUT/wrk-$target-logins.txt" 2>&1 &
+    flood=$!
+    PIDS+=("$flood")
+    sleep "$LOGIN_FLOOD_MARGIN"
+    run_wrk "$target" "$LOGIN_FLOOD_CONNECTIONS" "$LOGIN_FLOOD_DURATION" "${PORT[$target]}" \
+      "$OUT/agents-$target.txt" flood
+    wait "$flood" || die "the login flood failed, see $OUT/wrk-$target-logins.txt"
+    line=$(grep '^RESULT' "$OUT/wrk-$target-logins.txt") || die "wrk printed no result, see $OUT/wrk-$target-logins.txt"
+    record "LOGINS target=$target clients=$LOGIN_FLOOD ${line#RESULT } peak_kib=$(rss_kib "${PID[$target]}" VmHWM)"
+    log "$target: $(value rps "$line") failed logins/s (401: $(value s401 "$line"), 429: $(value s429 "$line"),"\
+      "503: $(value s503 "$line"), other: $(value other "$line"), timeouts: $(value timeouts "$line"))"
+  done
+fi
 stop_pid "${PID[bare]}"
 for target in "${TARGETS[@]}"; do
   [[ $target == bare ]] && continue
@@ -312,6 +348,8 @@ LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 ms() { awk -v us="$1" 'BEGIN { printf "%.1f", us / 1000 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else printf "-" }'; }
 mib() { awk -v k="$1" 'BEGIN { printf "%.0f", k / 1024 }'; }
+# answered_ms KEY LINE: a latency of a wrk RESULT line in ms, or "none answered" when no request completed
+answered_ms() { if [[ $(value requests "$2") -gt 0 ]]; then ms "$(value "$1" "$2")"; else echo "none answered"; fi; }
 {
   echo "# Heartgate heartbeat benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo
@@ -326,9 +364,9 @@ mib() { awk -v k="$1" 'BEGIN { printf "%.0f", k / 1024 }'; }
   echo "| target | connections | heartbeats/s | × bare | p50 ms | p99 ms | p99 × bare | max ms | non-2xx | socket errors | CPU µs per heartbeat |"
   echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
   for c in $CONNECTIONS; do
-    bare=$(grep "^WRK target=bare c=$c " "$RESULTS")
+    bare=$(grep "^WRK target=bare c=$c phase=run " "$RESULTS")
     for target in "${TARGETS[@]}"; do
-      l=$(grep "^WRK target=$target c=$c " "$RESULTS")
+      l=$(grep "^WRK target=$target c=$c phase=run " "$RESULTS")
       errors=$(( $(value connect_err "$l") + $(value read_err "$l") + $(value write_err "$l") + $(value timeouts "$l") ))
       cpu=$(awk -v t="$(value cpu_ticks "$l")" -v n="$(value requests "$l")" -v hz="$CLK_TCK" \
         'BEGIN { if (n > 0) printf "%.0f", t * 1e6 / hz / n; else printf "-" }')
@@ -354,6 +392,26 @@ mib() { awk -v k="$1" 'BEGIN { printf "%.0f", k / 1024 }'; }
     printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$target" "$(mib "$(value peak_kib "$r")")" "$(value rows "$s")" \
       "$(value seen_since "$s")" "$in_range" "$(value acked "$s")" "$(value heartbeats "$s")"
   done
+  if grep -q '^LOGINS' "$RESULTS"; then
+    echo
+    echo "Login flood: $LOGIN_FLOOD_DURATION s of heartbeats at $LOGIN_FLOOD_CONNECTIONS connections, quiet and then while"
+    echo "$LOGIN_FLOOD clients (a second wrk, one connection each, closed loop) POST /api/auth/login/local with"
+    echo "unknown usernames and wrong passwords, from $LOGIN_FLOOD_MARGIN s before to $LOGIN_FLOOD_MARGIN s after the heartbeat run."
+    echo
+    echo "| target | heartbeat p99 quiet / during login flood ms | heartbeats/s quiet / during login flood | heartbeat non-2xx during flood | failed logins/s | login answers 401 / 429 / 503 / other | login p50 / p99 ms | login socket errors | peak RSS MiB |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+    for target in "${TARGETS[@]}"; do
+      f=$(grep "^LOGINS target=$target " "$RESULTS") || continue
+      q=$(grep "^WRK target=$target c=$LOGIN_FLOOD_CONNECTIONS phase=quiet " "$RESULTS")
+      d=$(grep "^WRK target=$target c=$LOGIN_FLOOD_CONNECTIONS phase=flood " "$RESULTS")
+      errors=$(( $(value connect_err "$f") + $(value read_err "$f") + $(value write_err "$f") + $(value timeouts "$f") ))
+      printf '| %s | %s / %s | %.0f / %.0f | %s | %.0f | %s / %s / %s / %s | %s / %s | %s | %s |\n' "$target" \
+        "$(answered_ms p99_us "$q")" "$(answered_ms p99_us "$d")" "$(value rps "$q")" "$(value rps "$d")" \
+        "$(value non2xx "$d")" "$(value rps "$f")" "$(value s401 "$f")" "$(value s429 "$f")" "$(value s503 "$f")" \
+        "$(value other "$f")" "$(answered_ms p50_us "$f")" "$(answered_ms p99_us "$f")" "$errors" \
+        "$(mib "$(value peak_kib "$f")")"
+    done
+  fi
   if grep -q '^SCALE' "$RESULTS"; then
     echo
     echo "| store | agents registered | registration s (gateways side by side) | summary.total | GET /api/agents/summary first ms | median of 5 ms | RSS MiB after | peak RSS MiB |"

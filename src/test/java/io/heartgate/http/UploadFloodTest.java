@@ -1,0 +1,157 @@
+package io.heartgate.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.heartgate.heartbeat.HeartbeatRoutes;
+import io.heartgate.testsupport.FreePort;
+import io.heartgate.testsupport.NodeProcess;
+import io.heartgate.testsupport.RawHttp;
+import io.heartgate.testsupport.SlowUpload;
+import io.heartgate.testsupport.StoreKind;
+import io.heartgate.testsupport.Team;
+import io.heartgate.testsupport.TelegrafAgent;
+import io.heartgate.testsupport.TestGateway;
+import io.heartgate.testsupport.UploadFlood;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Request bodies cannot exhaust the node's memory (issue 11 item 3): credentials are checked from the headers
+ * before a body is read, all buffered bodies together stay within REQUEST_BUFFER_MIB (beyond it 503 +
+ * Retry-After), and after a flood of large uploads the node still answers and still stops on SIGTERM.
+ */
+class UploadFloodTest {
+  /** Just under the 1 MiB body limit, so that nothing refuses these bodies by their length alone. */
+  private static final int NEAR_LIMIT = 1_048_000;
+  /** How long a flood may take before its unanswered connections count as hung. */
+  private static final Duration FLOOD_LIMIT = Duration.ofSeconds(15);
+  private static final String LOGIN = "/api/auth/login/local";
+
+  @TempDir
+  Path tempDir;
+
+  /**
+   * With a heap far smaller than what the uploads would take if buffered: 150 unauthenticated heartbeats of ~1 MiB
+   * and then 300 logins of ~1 MiB, each flood all at once, then the clients leave. Heartbeats are refused from their
+   * headers (401) and logins by the body limit of unauthenticated requests or the buffer budget (413, 503), or the
+   * connection is closed; none is left waiting, and the node answers and stops cleanly afterwards.
+   */
+  @Test
+  void aFloodOfUnauthenticatedUploadsNeitherHangsNorKillsTheNode() throws Exception {
+    int api = FreePort.find();
+    int heartbeat = FreePort.find();
+    try (NodeProcess node = NodeProcess.start(tempDir, List.of("-Xmx96m"), "--host", "127.0.0.1",
+        "--port", String.valueOf(api), "--heartbeat-port", String.valueOf(heartbeat))) {
+      node.awaitReady(api, Duration.ofSeconds(30));
+      node.awaitReady(heartbeat, Duration.ofSeconds(30));
+
+      byte[] heartbeats = request(HeartbeatRoutes.PATH, heartbeat, null,
+          padded(TelegrafAgent.heartbeat("flood"), NEAR_LIMIT));
+      List<UploadFlood.Ending> refused = UploadFlood.run(heartbeat, 150, heartbeats, FLOOD_LIMIT);
+      assertEndings(Set.of("401", "closed"), refused, "150 unauthenticated heartbeats of ~1 MiB");
+      node.assertAlive("after 150 unauthenticated heartbeats of ~1 MiB");
+
+      byte[] logins = request(LOGIN, api, null,
+          padded("{\"username\":\"owner\",\"password\":\"wrong password\"}", NEAR_LIMIT));
+      List<UploadFlood.Ending> limited = UploadFlood.run(api, 300, logins, FLOOD_LIMIT);
+      assertEndings(Set.of("413", "503", "closed"), limited, "300 logins of ~1 MiB");
+      node.assertAlive("after 300 logins of ~1 MiB");
+
+      for (int port : new int[] {api, heartbeat}) {
+        assertLive(port, node);
+      }
+      node.process().destroy();
+      assertTrue(node.process().waitFor(10, TimeUnit.SECONDS), "exits within 10 s of SIGTERM:\n" + node.outputTail());
+      assertEquals(0, node.process().exitValue(), node.outputTail());
+    }
+  }
+
+  /**
+   * With a budget of 1 MiB, an authenticated upload of 800 kB held half-way leaves no room for a second one: it
+   * gets 503 + Retry-After, the first still completes, and afterwards the budget is free for a third.
+   */
+  @Test
+  void anUploadBeyondTheBufferBudgetGets503UntilTheBudgetIsFreeAgain() throws Exception {
+    try (TestGateway gateway = TestGateway.start(StoreKind.SQLITE.freshStore(tempDir), "--request-buffer-mib", "1")) {
+      Team team = Team.create(gateway);
+      String token = team.token(team.session("owner"), "fleet", "telegraf-agent").getString("token");
+      int port = gateway.heartbeatPort();
+      int length = 800_000;
+      byte[] first = padded(TelegrafAgent.heartbeat("holder"), length);
+      byte[] second = padded(TelegrafAgent.heartbeat("refused"), length);
+
+      try (SlowUpload holder = SlowUpload.start(port, head(HeartbeatRoutes.PATH, port, token, length))) {
+        assertTrue(holder.send(Arrays.copyOfRange(first, 0, 700_000)), "the server reads the first upload");
+        // Only now the second connection: the first one's head and most of its body came before it.
+        try (SlowUpload beyond = SlowUpload.start(port, head(HeartbeatRoutes.PATH, port, token, length))) {
+          beyond.send(second);
+          RawHttp.Answer refused = beyond.answer(Duration.ofSeconds(10));
+          assertEquals(503, refused.status(), refused.text());
+          assertNotNull(refused.header("Retry-After"), refused.text());
+        }
+        assertTrue(holder.send(Arrays.copyOfRange(first, 700_000, length)), "the first upload is still read");
+        RawHttp.Answer done = holder.answer(Duration.ofSeconds(10));
+        assertEquals(204, done.status(), done.text());
+      }
+      HttpResponse<String> third = TestGateway.send(TelegrafAgent.request(
+          gateway.heartbeatListener(HeartbeatRoutes.PATH), token, padded(TelegrafAgent.heartbeat("third"), length))
+          .build());
+      assertEquals(204, third.statusCode(), "the budget is free again: " + third.body());
+    }
+  }
+
+  private static void assertEndings(Set<String> allowed, List<UploadFlood.Ending> endings, String what) {
+    assertTrue(endings.stream().allMatch(e -> allowed.contains(e.toString())),
+        what + ": every connection ends in one of " + allowed + ", got " + UploadFlood.summary(endings));
+  }
+
+  private static void assertLive(int port, NodeProcess node) {
+    URI live = URI.create("http://127.0.0.1:" + port + "/health/live");
+    try {
+      HttpResponse<String> answer = TestGateway.send(HttpRequest.newBuilder(live).timeout(Duration.ofSeconds(1))
+          .GET().build());
+      assertEquals(200, answer.statusCode(), live + ": " + answer.body());
+    } catch (UncheckedIOException notWithinOneSecond) {
+      throw new AssertionError(live + " does not answer within 1 s: " + notWithinOneSecond.getMessage() + "\n"
+          + node.outputTail(), notWithinOneSecond);
+    }
+  }
+
+  /** The head and body of a JSON POST; no Authorization header when {@code token} is null. */
+  private static byte[] request(String path, int port, String token, byte[] body) {
+    byte[] head = head(path, port, token, body.length).getBytes(StandardCharsets.US_ASCII);
+    byte[] request = Arrays.copyOf(head, head.length + body.length);
+    System.arraycopy(body, 0, request, head.length, body.length);
+    return request;
+  }
+
+  private static String head(String path, int port, String token, int contentLength) {
+    return "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n"
+        + (token == null ? "" : "Authorization: Bearer " + token + "\r\n")
+        + "User-Agent: " + TelegrafAgent.USER_AGENT + "\r\nContent-Type: application/json\r\nContent-Length: "
+        + contentLength + "\r\n\r\n";
+  }
+
+  /** The JSON object made exactly {@code length} bytes long by blanks after its opening brace: same meaning. */
+  private static byte[] padded(String json, int length) {
+    byte[] text = json.getBytes(StandardCharsets.UTF_8);
+    byte[] body = new byte[length];
+    Arrays.fill(body, (byte) ' ');
+    body[0] = '{';
+    System.arraycopy(text, 1, body, length - (text.length - 1), text.length - 1);
+    return body;
+  }
+}
