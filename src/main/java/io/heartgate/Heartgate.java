@@ -163,7 +163,7 @@ public final class Heartgate {
     UserService userService = new UserService(users, tokenService, sessions, new PasswordHasher(vertx), changes, audit,
         clock);
     Authenticator auth = new Authenticator(vertx, verifier, settings.disabledAuthGroups(), SessionService.COOKIE,
-        sessions::resolve);
+        sessions::resolve, bodies, settings.trustedProxies());
     Routes heartbeats = new HeartbeatRoutes(auth, settings.trustedProxies(), clock);
     ReportingRuleService reportingRules = new ReportingRuleService(new ReportingRuleRepository(store), audit, clock);
     AgentService agents = new AgentService(new AgentRepository(store), reportingRules, clock);

@@ -10,7 +10,6 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Clock;
 
 /**
@@ -19,7 +18,8 @@ import java.time.Clock;
  */
 public final class HeartbeatRoutes implements Routes {
   public static final String PATH = "/agents/heartbeat";
-  static final long MAX_BODY = 1024 * 1024;
+  /** Heartbeat bodies larger than this get 413; the authenticator reads them once the token is checked. */
+  static final long MAX_BODY = Authenticator.BODY_LIMIT;
   /**
    * The writer answers every heartbeat itself (refusing those that waited too long before being written); this
    * timeout is only a last resort for a store that stops answering in the middle of a commit.
@@ -41,7 +41,6 @@ public final class HeartbeatRoutes implements Routes {
   @Override
   public void mount(Router router) {
     router.post(PATH)
-        .handler(BodyHandler.create(false).setBodyLimit(MAX_BODY))
         .handler(auth.require(AuthGroup.HEARTBEAT, "heartbeat:write"))
         .handler(this::accept);
   }

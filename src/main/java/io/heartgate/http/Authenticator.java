@@ -9,6 +9,7 @@ import io.heartgate.bus.Addresses;
 import io.heartgate.core.Forbidden;
 import io.heartgate.core.Unauthorized;
 import io.heartgate.settings.AuthGroup;
+import io.heartgate.settings.TrustedProxies;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -19,30 +20,44 @@ import java.util.function.Function;
 
 /**
  * Authenticates a request (a token in {@code Authorization: Bearer|Token …}, or a session cookie) and
- * checks the permission its route needs. One SHA-256 here; a usable grant is read from the verifier's cache
- * without a hop, anything else goes to the verifier over the event bus.
+ * checks the permission its route needs, from the headers alone; only then is the body read (within the node's
+ * {@link BodyBudget}), so an unauthenticated client never gets a byte of its body buffered. One SHA-256 here; a
+ * usable grant is read from the verifier's cache without a hop, anything else goes to the verifier over the
+ * event bus. A state-changing request that a session cookie authenticates must pass the {@link CrossSiteCheck}.
  */
 public final class Authenticator {
   private static final String PRINCIPAL = "heartgate.principal";
+  /** Request bodies of the JSON API and heartbeats, once the caller is known; larger ones get 413. */
+  public static final long BODY_LIMIT = 1024 * 1024;
+  /** Bodies of the public routes (setup, login): a user name and a password. */
+  static final long PUBLIC_BODY_LIMIT = 16 * 1024;
 
   private final Vertx vertx;
   private final CachedGrants grants;
   private final Set<AuthGroup> disabledGroups;
   private final String sessionCookie;
   private final Function<String, Future<Principal>> sessions;
+  private final TrustedProxies proxies;
+  private final Handler<RoutingContext> body;
+  private final Handler<RoutingContext> publicBody;
 
   /**
    * @param grants the verifier's view of its cache, read for usable grants on the request's own thread
    * @param sessionCookie name of the session cookie
    * @param sessions resolves a session cookie's value to its user, or fails with a 401
+   * @param bodies the node's budget of buffered request bodies
+   * @param proxies whose forwarded scheme and host count when telling the gateway's own origin
    */
   public Authenticator(Vertx vertx, CachedGrants grants, Set<AuthGroup> disabledGroups, String sessionCookie,
-      Function<String, Future<Principal>> sessions) {
+      Function<String, Future<Principal>> sessions, BodyBudget bodies, TrustedProxies proxies) {
     this.vertx = vertx;
     this.grants = grants;
     this.disabledGroups = Set.copyOf(disabledGroups);
     this.sessionCookie = sessionCookie;
     this.sessions = sessions;
+    this.proxies = proxies;
+    this.body = bodies.reader(BODY_LIMIT);
+    this.publicBody = bodies.reader(PUBLIC_BODY_LIMIT);
   }
 
   /** The caller of a request that passed one of this class's handlers. */
@@ -50,35 +65,42 @@ public final class Authenticator {
     return ctx.get(PRINCIPAL);
   }
 
-  /** Any authenticated caller. */
+  /** Any authenticated caller; then the body. */
   public Handler<RoutingContext> authenticated() {
-    return ctx -> authenticate(ctx).onSuccess(principal -> {
-      ctx.put(PRINCIPAL, principal);
-      ctx.next();
-    }).onFailure(ctx::fail);
+    return admit(null);
   }
 
-  /** A caller holding the permission. */
+  /** A caller holding the permission; then the body. */
   public Handler<RoutingContext> require(String permission) {
+    return admit(permission);
+  }
+
+  /** A caller holding the permission, unless the operator disabled authentication for the group; then the body. */
+  public Handler<RoutingContext> require(AuthGroup group, String permission) {
+    if (disabledGroups.contains(group)) {
+      Principal anonymous = Principal.anonymous(Set.of(permission));
+      return ctx -> {
+        ctx.put(PRINCIPAL, anonymous);
+        body.handle(ctx);
+      };
+    }
+    return require(permission);
+  }
+
+  /** A public route (first-owner setup, login): no credentials, and a body no larger than a login needs. */
+  public Handler<RoutingContext> open() {
+    return publicBody;
+  }
+
+  private Handler<RoutingContext> admit(String permission) {
     return ctx -> authenticate(ctx).onSuccess(principal -> {
-      if (!principal.has(permission)) {
+      if (permission != null && !principal.has(permission)) {
         ctx.fail(new Forbidden("missing permission " + permission));
         return;
       }
       ctx.put(PRINCIPAL, principal);
-      ctx.next();
+      body.handle(ctx);
     }).onFailure(ctx::fail);
-  }
-
-  /** A caller holding the permission, unless the operator disabled authentication for the group. */
-  public Handler<RoutingContext> require(AuthGroup group, String permission) {
-    if (disabledGroups.contains(group)) {
-      return ctx -> {
-        ctx.put(PRINCIPAL, Principal.anonymous(Set.of(permission)));
-        ctx.next();
-      };
-    }
-    return require(permission);
   }
 
   private Future<Principal> authenticate(RoutingContext ctx) {
@@ -88,7 +110,8 @@ public final class Authenticator {
     }
     Cookie cookie = ctx.request().getCookie(sessionCookie);
     if (cookie != null && !cookie.getValue().isEmpty()) {
-      return sessions.apply(cookie.getValue());
+      Forbidden crossSite = CrossSiteCheck.refusal(ctx.request(), proxies);
+      return crossSite != null ? Future.failedFuture(crossSite) : sessions.apply(cookie.getValue());
     }
     return Future.failedFuture(new Unauthorized(Refusals.MISSING_HEADER));
   }

@@ -27,18 +27,21 @@ public final class BodyBudget {
   public Handler<RoutingContext> reader(long limit) {
     BodyHandler body = BodyHandler.create(false).setBodyLimit(limit);
     return ctx -> {
+      if (!hasBody(ctx.request())) {
+        // Nothing follows the headers (and the request may have ended while the caller was verified).
+        ctx.next();
+        return;
+      }
       long need = need(ctx.request(), limit);
       if (need > limit) {
         ctx.fail(new TooLarge(null, "The request body is too large"));
         return;
       }
-      if (need > 0) {
-        if (!take(need)) {
-          ctx.fail(new Unavailable("unavailable", "The gateway is busy; try again later"));
-          return;
-        }
-        ctx.put(RESERVED, need);
+      if (!take(need)) {
+        ctx.fail(new Unavailable("unavailable", "The gateway is busy; try again later"));
+        return;
       }
+      ctx.put(RESERVED, need);
       body.handle(ctx);
     };
   }
@@ -57,11 +60,8 @@ public final class BodyBudget {
     return length != null ? !length.trim().equals("0") : request.headers().contains(HttpHeaders.TRANSFER_ENCODING);
   }
 
-  /** The bytes the body may take: its declared length, the limit when chunked, 0 when there is none. */
+  /** The bytes the body may take: its declared length, or the limit when it comes in chunks. */
   private static long need(HttpServerRequest request, long limit) {
-    if (request.isEnded()) {
-      return 0;
-    }
     String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
     if (length != null) {
       try {
@@ -70,7 +70,7 @@ public final class BodyBudget {
         return limit + 1;
       }
     }
-    return request.headers().contains(HttpHeaders.TRANSFER_ENCODING) ? limit : 0;
+    return limit;
   }
 
   private boolean take(long bytes) {

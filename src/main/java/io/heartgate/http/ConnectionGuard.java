@@ -6,7 +6,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpServerResponse;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,6 +22,8 @@ import java.util.logging.Logger;
 public final class ConnectionGuard {
   private static final Logger LOG = Logger.getLogger(ConnectionGuard.class.getName());
   private static final long REFUSAL_LOG_INTERVAL_MS = 10_000;
+  /** How long the unread rest of a refused request's body is read and dropped before its connection closes. */
+  private static final long DISCARD_MS = 2_000;
 
   private final int maxConnections;
   private final int maxPerAddress;
@@ -76,11 +77,22 @@ public final class ConnectionGuard {
 
     /**
      * The request is answered: the connection's next request must come with its headers in time, unless the
-     * answer said {@code Connection: close} or came before the request's body was read (refused from its
-     * headers); then the connection is closed, and nothing behind the request is read.
+     * answer said {@code Connection: close}, which the connection then does (nothing behind the request is
+     * read), or came before the request's body was read (refused from its headers). Then the rest of the body is
+     * read and thrown away for a moment before closing: closing on unread bytes resets the connection, and the
+     * client, still sending, would lose the answer.
      */
-    void answered(HttpServerResponse response, HttpConnection connection, boolean requestRead) {
-      if (!requestRead || "close".equalsIgnoreCase(response.headers().get(HttpHeaders.CONNECTION))) {
+    void answered(HttpServerRequest request, boolean bodyRead) {
+      HttpConnection connection = request.connection();
+      if (!bodyRead) {
+        long closing = vertx.setTimer(DISCARD_MS, ignored -> connection.close());
+        request.handler(discarded -> { });
+        request.endHandler(ignored -> {
+          vertx.cancelTimer(closing);
+          connection.close();
+        });
+        request.resume();
+      } else if ("close".equalsIgnoreCase(request.response().headers().get(HttpHeaders.CONNECTION))) {
         connection.close();
       } else if (!waiting.containsKey(connection)) {
         awaitHeaders(connection);

@@ -19,8 +19,6 @@ import java.util.concurrent.TimeUnit;
 public final class RouterVerticle extends VerticleBase {
   /** How long in-flight requests may finish when the node stops. */
   private static final long SHUTDOWN_GRACE_SECONDS = 4;
-  /** Request bodies of the JSON API; larger ones get 413. */
-  private static final long API_BODY_LIMIT = 1024 * 1024;
 
   private final Settings settings;
   private final List<Routes> apiRoutes;
@@ -72,7 +70,7 @@ public final class RouterVerticle extends VerticleBase {
       }
       ctx.addEndHandler(ignored -> {
         bodies.release(ctx);
-        guard.answered(ctx.response(), ctx.request().connection(), !body || ctx.request().isEnded());
+        guard.answered(ctx.request(), !body || ctx.request().isEnded());
       });
       ctx.next();
     });
@@ -89,7 +87,6 @@ public final class RouterVerticle extends VerticleBase {
       }
       ctx.next();
     });
-    router.route("/api/*").handler(bodies.reader(API_BODY_LIMIT));
     routes.forEach(r -> r.mount(router));
     router.route().failureHandler(ErrorResponder::handle);
     for (int status : new int[] {400, 404, 405, 413, 415, 500}) {

@@ -44,7 +44,7 @@ public final class TrustedProxies {
   }
 
   /** Parses the setting's value; an empty value trusts no proxy. */
-  static TrustedProxies parse(String value) {
+  public static TrustedProxies parse(String value) {
     List<Range> ranges = new ArrayList<>();
     List<String> shown = new ArrayList<>();
     for (String part : value.split(",")) {

@@ -37,11 +37,11 @@ public final class UserRoutes implements Routes {
         .onSuccess(exists -> Responses.json(ctx, 200, new JsonObject().put("setupRequired", !exists)
             .put("providers", new JsonArray().add("local"))))
         .onFailure(ctx::fail));
-    router.post("/api/auth/setup").handler(ctx -> {
+    router.post("/api/auth/setup").handler(auth.open()).handler(ctx -> {
       JsonObject body = RequestBody.object(ctx);
       loginWith(ctx, service.setup(username(body), password(body), RequestOrigin.of(ctx)), 201);
     });
-    router.post("/api/auth/login/local").handler(ctx -> {
+    router.post("/api/auth/login/local").handler(auth.open()).handler(ctx -> {
       JsonObject body = RequestBody.object(ctx);
       loginWith(ctx, service.login(username(body), password(body), RequestOrigin.of(ctx)), 200);
     });

@@ -6,6 +6,7 @@ import io.heartgate.auth.Principal;
 import io.heartgate.auth.Refusals;
 import io.heartgate.core.Unauthorized;
 import io.heartgate.settings.AuthGroup;
+import io.heartgate.settings.TrustedProxies;
 import io.heartgate.testsupport.Await;
 import io.heartgate.testsupport.FreePort;
 import io.heartgate.testsupport.TestGateway;
@@ -30,7 +31,8 @@ class AuthGroupsTest {
 
   private int serve(Set<AuthGroup> disabled) {
     Authenticator auth = new Authenticator(vertx, hash -> null, disabled, "session",
-        cookie -> Future.failedFuture(new Unauthorized(Refusals.MISSING_HEADER)));
+        cookie -> Future.failedFuture(new Unauthorized(Refusals.MISSING_HEADER)), new BodyBudget(1 << 20),
+        TrustedProxies.parse(""));
     Router router = Router.router(vertx);
     router.get("/configs").handler(auth.require(AuthGroup.CONFIGS, "configs:read")).handler(ctx -> {
       Principal principal = Authenticator.principal(ctx);
