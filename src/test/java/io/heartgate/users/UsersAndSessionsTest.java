@@ -20,9 +20,12 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -210,6 +213,75 @@ class UsersAndSessionsTest {
     assertError(me(session), 401, "unauthorized", MISSING_HEADER);
     assertEquals(200, me(fromSetup).status(), "logout ends only that session");
     assertError(gateway.post("/api/auth/logout", session, null), 401, "unauthorized", MISSING_HEADER);
+  }
+
+  // Today (issue 11, item 8): every other session keeps working after a password change.
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void aPasswordChangeEndsTheUsersOtherSessions(StoreKind kind) throws Exception {
+    startWithTeam(kind);
+    String ownerId = team.member("owner").id();
+    Credentials ownerHere = team.session("owner");
+    Credentials ownerElsewhere = Team.login(gateway, "owner");
+    Credentials ownerToken = Credentials.bearer(team.token(ownerHere, "own", null).getString("token"));
+
+    Reply changed = patch("/api/users/" + ownerId, ownerHere, new JsonObject().put("password", "a new passphrase"));
+    assertEquals(200, changed.status(), changed.toString());
+    assertEquals(200, me(ownerHere).status(), "the session that made the change stays");
+    assertError(me(ownerElsewhere), 401, "unauthorized", MISSING_HEADER);
+    assertError(login("owner", Team.PASSWORD), 401, "unauthorized", INVALID_LOGIN);
+    Credentials ownerAgain = cookieOf(login("owner", "a new passphrase"));
+
+    Credentials managerElsewhere = Team.login(gateway, "manager");
+    Reply managerChanged = patch("/api/users/" + team.member("manager").id(), ownerHere,
+        new JsonObject().put("password", "another passphrase"));
+    assertEquals(200, managerChanged.status(), managerChanged.toString());
+    assertError(me(team.session("manager")), 401, "unauthorized", MISSING_HEADER);
+    assertError(me(managerElsewhere), 401, "unauthorized", MISSING_HEADER);
+    assertEquals(200, me(ownerHere).status(), "another user's change leaves the owner's sessions alone");
+
+    Reply byToken = patch("/api/users/" + ownerId, ownerToken, new JsonObject().put("password", "a third passphrase"));
+    assertEquals(200, byToken.status(), byToken.toString());
+    assertError(me(ownerHere), 401, "unauthorized", MISSING_HEADER);
+    assertError(me(ownerAgain), 401, "unauthorized", MISSING_HEADER);
+    assertEquals(200, me(ownerToken).status(), "tokens are not sessions: they stay");
+  }
+
+  // Today (issue 11, item 10): never Secure without TLS, whatever the proxy says.
+  @Test
+  void theSessionCookieIsSecureWhenATrustedProxySaysHttps() throws Exception {
+    start(StoreKind.SQLITE, "--trusted-proxies", "127.0.0.1");
+    String plain = setup("owner", Team.PASSWORD).header("set-cookie");
+    assertCookieFlags(plain, false);
+    assertCookieFlags(loginThroughProxy("https"), true);
+    assertCookieFlags(loginThroughProxy("http"), false);
+    gateway.close();
+    gateway = null;
+
+    start(StoreKind.SQLITE);
+    Team.create(gateway);
+    assertCookieFlags(loginThroughProxy("https"), false);
+  }
+
+  private String loginThroughProxy(String proto) {
+    HttpResponse<String> reply = TestGateway.send(HttpRequest.newBuilder(gateway.api("/api/auth/login/local"))
+        .timeout(Duration.ofSeconds(30))
+        .header("Content-Type", "application/json")
+        .header("X-Forwarded-Proto", proto)
+        .header("X-Forwarded-For", "198.51.100.9")
+        .POST(HttpRequest.BodyPublishers.ofString(
+            new JsonObject().put("username", "owner").put("password", Team.PASSWORD).encode()))
+        .build());
+    assertEquals(200, reply.statusCode(), reply.body());
+    return reply.headers().firstValue("set-cookie").orElseThrow();
+  }
+
+  private static void assertCookieFlags(String setCookie, boolean secure) {
+    List<String> attributes = Arrays.stream(setCookie.split(";")).map(String::strip)
+        .map(a -> a.toLowerCase(Locale.ROOT)).toList();
+    assertTrue(attributes.contains("httponly"), setCookie);
+    assertTrue(attributes.contains("samesite=lax") || attributes.contains("samesite=strict"), setCookie);
+    assertEquals(secure, attributes.contains("secure"), setCookie);
   }
 
   @ParameterizedTest
