@@ -34,6 +34,8 @@ import io.heartgate.tokens.OwnerTokenBootstrap;
 import io.heartgate.tokens.TokenRepository;
 import io.heartgate.tokens.TokenRoutes;
 import io.heartgate.tokens.TokenService;
+import io.heartgate.users.LoginAttemptRepository;
+import io.heartgate.users.LoginLimits;
 import io.heartgate.users.PasswordHasher;
 import io.heartgate.users.SessionRepository;
 import io.heartgate.users.SessionService;
@@ -160,8 +162,9 @@ public final class Heartgate {
     UserRepository users = new UserRepository(store, clock);
     TokenRepository tokens = new TokenRepository(store, clock);
     TokenService tokenService = new TokenService(tokens, users, changes, audit, clock);
-    UserService userService = new UserService(users, tokenService, sessions, new PasswordHasher(vertx), changes, audit,
-        clock);
+    UserService userService = new UserService(users, tokenService, sessions,
+        new PasswordHasher(vertx, settings.passwordHashThreads(), settings.passwordHashQueue()),
+        new LoginLimits(new LoginAttemptRepository(store), clock), changes, audit, clock);
     Authenticator auth = new Authenticator(vertx, verifier, settings.disabledAuthGroups(), SessionService.COOKIE,
         sessions::resolve, bodies, settings.trustedProxies());
     Routes heartbeats = new HeartbeatRoutes(auth, settings.trustedProxies(), clock);
@@ -172,7 +175,7 @@ public final class Heartgate {
         new AgentRoutes(agents, auth),
         new ConfigRoutes(new ConfigService(new ConfigRepository(store), agents, audit, clock), auth,
             settings.heartbeatPort()),
-        new UserRoutes(userService, sessions, auth),
+        new UserRoutes(userService, sessions, auth, settings.trustedProxies()),
         new TokenRoutes(tokenService, auth, clock),
         new ReportingRuleRoutes(reportingRules, auth),
         new AuditRoutes(audit, auth),

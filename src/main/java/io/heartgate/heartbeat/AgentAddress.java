@@ -24,15 +24,7 @@ final class AgentAddress {
       }
       return ip;
     }
-    String peer = request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
-    String forwarded = request.getHeader("X-Forwarded-For");
-    if (forwarded != null && proxies.trusts(peer)) {
-      int comma = forwarded.indexOf(',');
-      String first = (comma < 0 ? forwarded : forwarded.substring(0, comma)).trim();
-      if (TrustedProxies.parseAddress(first) != null) {
-        return first;
-      }
-    }
-    return peer;
+    return proxies.clientAddress(request.remoteAddress() == null ? null : request.remoteAddress().hostAddress(),
+        request.getHeader("X-Forwarded-For"));
   }
 }

@@ -63,7 +63,13 @@ public enum Setting {
       "MiB of request bodies buffered at once, all requests together; beyond it 503 + Retry-After "
           + "(0: a quarter of the heap)", "an integer 0-65536", v -> integer(v, 0, 65536)),
   HTTP2_CLEARTEXT("http2Cleartext", "HTTP2_CLEARTEXT", "--http2-cleartext", false,
-      "accept HTTP/2 without TLS (h2c)", "true or false", Setting::bool);
+      "accept HTTP/2 without TLS (h2c)", "true or false", Setting::bool),
+  PASSWORD_HASH_THREADS("passwordHashThreads", "PASSWORD_HASH_THREADS", "--password-hash-threads", false,
+      "threads that hash passwords (logins, password changes), apart from every other work (0: half the cores)",
+      "an integer 0-64", v -> integer(v, 0, 64)),
+  PASSWORD_HASH_QUEUE("passwordHashQueue", "PASSWORD_HASH_QUEUE", "--password-hash-queue", false,
+      "password hashes that may wait for a thread; beyond them logins get 429 + Retry-After",
+      "an integer 0-10000", v -> integer(v, 0, 10_000));
 
   private final String key;
   private final String env;

@@ -108,6 +108,16 @@ public final class Settings {
     return (Boolean) values.get(Setting.HTTP2_CLEARTEXT);
   }
 
+  /** Threads of the password-hashing pool: the setting, or half the cores (at least one). */
+  public int passwordHashThreads() {
+    int threads = (Integer) values.get(Setting.PASSWORD_HASH_THREADS);
+    return threads > 0 ? threads : Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+  }
+
+  public int passwordHashQueue() {
+    return (Integer) values.get(Setting.PASSWORD_HASH_QUEUE);
+  }
+
   /** Every setting by its file key, as it is in effect, with secrets masked; for GET /api/settings and logs. */
   public Map<String, Object> masked() {
     Map<String, Object> shown = new LinkedHashMap<>();

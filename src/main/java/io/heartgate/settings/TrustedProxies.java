@@ -84,6 +84,21 @@ public final class TrustedProxies {
   }
 
   /**
+   * The address of the client behind a request: the first {@code X-Forwarded-For} hop when the peer is a trusted
+   * proxy and that hop is an IP address, else the peer itself (null when unknown).
+   */
+  public String clientAddress(String peer, String forwardedFor) {
+    if (forwardedFor != null && trusts(peer)) {
+      int comma = forwardedFor.indexOf(',');
+      String first = (comma < 0 ? forwardedFor : forwardedFor.substring(0, comma)).trim();
+      if (parseAddress(first) != null) {
+        return first;
+      }
+    }
+    return peer;
+  }
+
+  /**
    * The bytes of an IPv4 or IPv6 literal, or null when the text is not one. Never resolves a host name: only
    * text shaped like an address reaches {@link InetAddress}, which then parses it without a lookup.
    */

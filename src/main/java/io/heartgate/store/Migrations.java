@@ -25,7 +25,7 @@ import java.util.logging.Logger;
  */
 public final class Migrations {
   /** The migrations in order; each has one file per dialect, db/&lt;dialect&gt;/&lt;name&gt;.sql. */
-  static final List<String> NAMES = List.of("V1__initial_schema");
+  static final List<String> NAMES = List.of("V1__initial_schema", "V2__login_attempts");
 
   private static final Logger LOG = Logger.getLogger(Migrations.class.getName());
 

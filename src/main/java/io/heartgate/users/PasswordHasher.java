@@ -1,59 +1,101 @@
 package io.heartgate.users;
 
+import io.heartgate.core.TooManyAttempts;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.concurrent.Semaphore;
+import java.util.function.Function;
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
 
 /**
- * PBKDF2-HMAC-SHA512 with 210,000 iterations and a 16-byte salt (the JDK's own implementation), always on a
- * worker thread: one hash costs about a tenth of a second, which an event loop must never spend.
+ * PBKDF2-HMAC-SHA512 with 210,000 iterations and a 16-byte salt (the JDK's own implementation), on a small pool
+ * of its own: one hash costs about a tenth of a second of CPU, which neither an event loop nor the store's worker
+ * threads may spend. At most {@code threads + queue} hashes are running or waiting; beyond them the work is
+ * refused at once with a 429, before anything else is done for it.
  */
 public final class PasswordHasher {
   static final int ITERATIONS = 210_000;
   private static final String ALGORITHM = "PBKDF2WithHmacSHA512";
+  private static final String SCHEME = "pbkdf2-sha512";
   private static final int SALT_BYTES = 16;
   private static final int KEY_BITS = 512;
   private static final SecureRandom RANDOM = new SecureRandom();
+  /** A full pool drains in about a second per thread's worth of queue; ask the client to come back then. */
+  private static final int RETRY_AFTER_SECONDS = 1;
 
   /** Compared against when the user does not exist, so that answer takes as long as a wrong password. */
-  private static final String DECOY = "pbkdf2-sha512$" + ITERATIONS + "$AAAAAAAAAAAAAAAAAAAAAA==$AA==";
+  private static final String DECOY = SCHEME + "$" + ITERATIONS + "$AAAAAAAAAAAAAAAAAAAAAA==$AA==";
 
-  private final Vertx vertx;
+  private final WorkerExecutor pool;
+  /** Places on the pool: one per thread and per queue slot, taken before the work that needs a hash starts. */
+  private final Semaphore places;
 
-  public PasswordHasher(Vertx vertx) {
-    this.vertx = vertx;
+  public PasswordHasher(Vertx vertx, int threads, int queue) {
+    this.pool = vertx.createSharedWorkerExecutor("heartgate-password-hashing", threads);
+    this.places = new Semaphore(threads + queue);
   }
 
+  /**
+   * Runs work that needs password hashes while holding a place on the pool, released when the work is done;
+   * fails with a 429 at once, without running the work, when every place is taken.
+   */
+  public <T> Future<T> withPlace(Function<Place, Future<T>> work) {
+    if (!places.tryAcquire()) {
+      return Future.failedFuture(new TooManyAttempts("Too many logins at once; try again shortly",
+          RETRY_AFTER_SECONDS));
+    }
+    Future<T> done;
+    try {
+      done = work.apply(new Place());
+    } catch (RuntimeException e) {
+      done = Future.failedFuture(e);
+    }
+    return done.andThen(ignored -> places.release());
+  }
+
+  /** A new password's stored form; 429 when the pool is full. */
   public Future<String> hash(String password) {
-    return vertx.executeBlocking(() -> hashNow(password), false);
+    return withPlace(place -> place.hash(password));
   }
 
-  /** @param stored the stored hash, or null to spend the same time and answer false */
-  public Future<Boolean> matches(String password, String stored) {
-    return vertx.executeBlocking(() -> {
-      if (stored == null) {
-        check(password, DECOY);
-        return false;
-      }
-      return check(password, stored);
-    }, false);
+  /** Hashing on the pool, for the holder of a place. */
+  public final class Place {
+    private Place() {
+    }
+
+    public Future<String> hash(String password) {
+      return pool.executeBlocking(() -> hashNow(password), false);
+    }
+
+    /** @param stored the stored hash, or null to spend the same time and answer false */
+    public Future<Boolean> matches(String password, String stored) {
+      return pool.executeBlocking(() -> {
+        if (stored == null) {
+          check(password, DECOY);
+          return false;
+        }
+        return check(password, stored);
+      }, false);
+    }
   }
 
   private static String hashNow(String password) {
     byte[] salt = new byte[SALT_BYTES];
     RANDOM.nextBytes(salt);
-    return "pbkdf2-sha512$" + ITERATIONS + "$" + Base64.getEncoder().encodeToString(salt) + "$"
+    return SCHEME + "$" + ITERATIONS + "$" + Base64.getEncoder().encodeToString(salt) + "$"
         + Base64.getEncoder().encodeToString(derive(password, salt, ITERATIONS));
   }
 
+  /** The stored form carries its scheme and iteration count, so a hash made with other parameters still checks. */
   private static boolean check(String password, String stored) {
     String[] parts = stored.split("\\$");
-    if (parts.length != 4 || !parts[0].equals("pbkdf2-sha512")) {
+    if (parts.length != 4 || !parts[0].equals(SCHEME)) {
       return false;
     }
     byte[] salt = Base64.getDecoder().decode(parts[2]);

@@ -42,4 +42,9 @@ public final class SessionRepository {
   public Future<Void> deleteAllOf(String userId) {
     return store.query("DELETE FROM sessions WHERE user_id = $1", Tuple.of(userId)).mapEmpty();
   }
+
+  public Future<Void> deleteAllOfExcept(String userId, String keptIdHash) {
+    return store.query("DELETE FROM sessions WHERE user_id = $1 AND id_hash <> $2", Tuple.of(userId, keptIdHash))
+        .mapEmpty();
+  }
 }

@@ -85,6 +85,12 @@ public final class SessionService {
     return sessions.deleteAllOf(userId);
   }
 
+  /** Ends every session of a user but the one of this cookie (null: every one), as a password change does. */
+  public Future<Void> closeOthersOf(String userId, String keptCookie) {
+    String kept = keptCookie == null ? null : verifiedId(keptCookie);
+    return kept == null ? closeAllOf(userId) : sessions.deleteAllOfExcept(userId, TokenFormat.hash(kept));
+  }
+
   private String verifiedId(String cookie) {
     int dot = cookie.indexOf('.');
     if (dot <= 0) {

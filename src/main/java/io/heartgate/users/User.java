@@ -6,8 +6,7 @@ import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 
 /** A user row. The password hash never leaves the users package. */
-public record User(String id, String username, String passwordHash, Role role, String status, int failedLogins,
-    Long lockedUntil, long createdAt) {
+public record User(String id, String username, String passwordHash, Role role, String status, long createdAt) {
 
   public static final String ACTIVE = "active";
   public static final String DISABLED = "disabled";

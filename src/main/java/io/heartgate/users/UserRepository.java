@@ -15,8 +15,7 @@ import java.util.Optional;
 
 /** SQL for users, the one owner of the users table; what other features may know of users, as {@link Accounts}. */
 public final class UserRepository implements Accounts {
-  private static final String COLUMNS =
-      "id, username, password_hash, role, status, failed_logins, locked_until, created_at";
+  private static final String COLUMNS = "id, username, password_hash, role, status, created_at";
   private final Sql store;
   /** Stamps updated_at. */
   private final Clock clock;
@@ -63,27 +62,8 @@ public final class UserRepository implements Accounts {
   }
 
   public Future<Void> update(String id, Role role, String status, String passwordHash) {
-    return store.query("UPDATE users SET role = $2, status = $3, password_hash = $4, failed_logins = 0, "
-            + "locked_until = NULL, updated_at = $5 WHERE id = $1",
+    return store.query("UPDATE users SET role = $2, status = $3, password_hash = $4, updated_at = $5 WHERE id = $1",
             Tuple.of(id, role.wireName(), status, passwordHash, clock.millis()))
-        .mapEmpty();
-  }
-
-  /**
-   * Counts a failed login; locks the user until {@code lockUntil} when this failure reaches the limit. Once a
-   * lock has ended (before {@code now}), counting starts again from this failure.
-   */
-  public Future<Void> recordFailedLogin(String id, int limit, long lockUntil, long now) {
-    String count = "CASE WHEN locked_until IS NOT NULL AND locked_until <= $4 THEN 1 ELSE failed_logins + 1 END";
-    return store.query("UPDATE users SET failed_logins = " + count + ", "
-            + "locked_until = CASE WHEN " + count + " >= $2 THEN $3 "
-            + "WHEN locked_until IS NOT NULL AND locked_until <= $4 THEN NULL ELSE locked_until END WHERE id = $1",
-            Tuple.of(id, limit, lockUntil, now))
-        .mapEmpty();
-  }
-
-  public Future<Void> clearFailedLogins(String id) {
-    return store.query("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1", Tuple.of(id))
         .mapEmpty();
   }
 
@@ -97,9 +77,7 @@ public final class UserRepository implements Accounts {
   }
 
   private static User toUser(Row row) {
-    Integer failed = row.getInteger("failed_logins");
     return new User(row.getString("id"), row.getString("username"), row.getString("password_hash"),
-        Role.of(row.getString("role")), row.getString("status"), failed == null ? 0 : failed,
-        row.getLong("locked_until"), row.getLong("created_at"));
+        Role.of(row.getString("role")), row.getString("status"), row.getLong("created_at"));
   }
 }

@@ -6,10 +6,11 @@ import io.heartgate.auth.Permissions;
 import io.heartgate.auth.Principal;
 import io.heartgate.auth.Role;
 import io.heartgate.http.Authenticator;
-import io.heartgate.core.ClientInfo;
+import io.heartgate.http.PublicOrigin;
 import io.heartgate.http.RequestBody;
 import io.heartgate.http.Responses;
 import io.heartgate.http.Routes;
+import io.heartgate.settings.TrustedProxies;
 import io.vertx.core.Future;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
@@ -24,11 +25,14 @@ public final class UserRoutes implements Routes {
   private final UserService service;
   private final SessionService sessions;
   private final Authenticator auth;
+  /** Whose X-Forwarded-For names the client (for the login limits) and whose X-Forwarded-Proto says HTTPS. */
+  private final TrustedProxies proxies;
 
-  public UserRoutes(UserService service, SessionService sessions, Authenticator auth) {
+  public UserRoutes(UserService service, SessionService sessions, Authenticator auth, TrustedProxies proxies) {
     this.service = service;
     this.sessions = sessions;
     this.auth = auth;
+    this.proxies = proxies;
   }
 
   @Override
@@ -43,7 +47,7 @@ public final class UserRoutes implements Routes {
     });
     router.post("/api/auth/login/local").handler(auth.open()).handler(ctx -> {
       JsonObject body = RequestBody.object(ctx);
-      loginWith(ctx, service.login(username(body), password(body), RequestOrigin.of(ctx)), 200);
+      loginWith(ctx, service.login(username(body), password(body), clientAddress(ctx), RequestOrigin.of(ctx)), 200);
     });
     router.post("/api/auth/logout").handler(auth.authenticated()).handler(this::logout);
     router.get("/api/auth/me").handler(auth.authenticated()).handler(this::me);
@@ -64,18 +68,28 @@ public final class UserRoutes implements Routes {
 
   private void loginWith(RoutingContext ctx, Future<User> user, int status) {
     user.compose(u -> sessions.open(u.id()).map(cookie -> {
-      ctx.response().addCookie(Cookie.cookie(SessionService.COOKIE, cookie).setHttpOnly(true).setPath("/")
-          .setSameSite(CookieSameSite.LAX).setMaxAge(SessionService.LIFETIME_MS / 1000)
-          .setSecure(ctx.request().isSSL()));
+      ctx.response().addCookie(sessionCookie(ctx, cookie).setMaxAge(SessionService.LIFETIME_MS / 1000));
       return u;
     })).onSuccess(u -> Responses.json(ctx, status, u.toJson())).onFailure(ctx::fail);
+  }
+
+  /** Never readable by scripts, never sent cross-site, and only over HTTPS when the client used HTTPS. */
+  private Cookie sessionCookie(RoutingContext ctx, String value) {
+    return Cookie.cookie(SessionService.COOKIE, value).setPath("/").setHttpOnly(true)
+        .setSameSite(CookieSameSite.LAX).setSecure(PublicOrigin.secure(ctx.request(), proxies));
+  }
+
+  /** The client the login limits count: the peer, or the first X-Forwarded-For hop of a trusted proxy. */
+  private String clientAddress(RoutingContext ctx) {
+    return proxies.clientAddress(ctx.request().remoteAddress() == null ? null
+        : ctx.request().remoteAddress().hostAddress(), ctx.request().getHeader("X-Forwarded-For"));
   }
 
   private void logout(RoutingContext ctx) {
     Cookie cookie = ctx.request().getCookie(SessionService.COOKIE);
     Future<Void> closed = cookie == null ? Future.succeededFuture() : sessions.close(cookie.getValue());
     closed.onSuccess(ignored -> {
-      ctx.response().addCookie(Cookie.cookie(SessionService.COOKIE, "").setPath("/").setMaxAge(0));
+      ctx.response().addCookie(sessionCookie(ctx, "").setMaxAge(0));
       Responses.noContent(ctx);
     }).onFailure(ctx::fail);
   }
@@ -104,9 +118,16 @@ public final class UserRoutes implements Routes {
     if (status != null && !status.equals(User.ACTIVE) && !status.equals(User.DISABLED)) {
       throw new Invalid("status", "status must be active or disabled");
     }
-    String password = RequestBody.string(body, "password", false, UserService.MAX_PASSWORD);
-    respond(ctx, 200, service.update(Authenticator.principal(ctx), ctx.pathParam("id"), role, status, password,
+    String password = RequestBody.string(body, "password", false, PasswordRules.MAX_LENGTH);
+    Principal actor = Authenticator.principal(ctx);
+    respond(ctx, 200, service.update(actor, ctx.pathParam("id"), role, status, password, keptSession(ctx, actor),
         RequestOrigin.of(ctx)));
+  }
+
+  /** The session that makes a change, which a password change lets live; null when a token makes it. */
+  private static String keptSession(RoutingContext ctx, Principal actor) {
+    Cookie cookie = ctx.request().getCookie(SessionService.COOKIE);
+    return actor.tokenId() == null && cookie != null ? cookie.getValue() : null;
   }
 
   private static String username(JsonObject body) {
@@ -114,7 +135,7 @@ public final class UserRoutes implements Routes {
   }
 
   private static String password(JsonObject body) {
-    return RequestBody.string(body, "password", true, UserService.MAX_PASSWORD);
+    return RequestBody.string(body, "password", true, PasswordRules.MAX_LENGTH);
   }
 
   private static Role role(JsonObject body, boolean required) {

@@ -22,31 +22,30 @@ import java.util.logging.Logger;
 
 /**
  * The rules of users: exactly one owner; only the owner creates, promotes, changes or deletes administrators;
- * the owner cannot be demoted, disabled or deleted; login lockout after repeated failures. A role change or a
- * disabled user narrows grants at once.
+ * the owner cannot be demoted, disabled or deleted; logins within the {@link LoginLimits}; passwords by the
+ * {@link PasswordRules}. A role change or a disabled user narrows grants at once; a password change ends the
+ * user's other sessions.
  */
 public final class UserService {
-  static final int MAX_FAILED_LOGINS = 5;
-  static final long LOCKOUT_MS = 15 * 60 * 1000L;
-  static final int MIN_PASSWORD = 8;
-  static final int MAX_PASSWORD = 1024;
   private static final Logger LOG = Logger.getLogger(UserService.class.getName());
 
   private final UserRepository users;
   private final TokenService tokens;
   private final SessionService sessions;
   private final PasswordHasher hasher;
+  private final LoginLimits limits;
   private final AuthChanges changes;
   private final AuditLog audit;
-  /** The lockout's start and end, and when a user was created. */
+  /** When a user was created. */
   private final Clock clock;
 
   public UserService(UserRepository users, TokenService tokens, SessionService sessions, PasswordHasher hasher,
-      AuthChanges changes, AuditLog audit, Clock clock) {
+      LoginLimits limits, AuthChanges changes, AuditLog audit, Clock clock) {
     this.users = users;
     this.tokens = tokens;
     this.sessions = sessions;
     this.hasher = hasher;
+    this.limits = limits;
     this.changes = changes;
     this.audit = audit;
     this.clock = clock;
@@ -58,7 +57,7 @@ public final class UserService {
 
   /** First start: the owner, through POST /api/auth/setup. 409 once an owner exists. */
   public Future<User> setup(String username, String password, ClientInfo client) {
-    checkPassword(password);
+    PasswordRules.check(username, password);
     return ownerExists().compose(exists -> exists
             ? Future.failedFuture(new Conflict("setup_complete", "An owner already exists"))
             : insert(username, password, Role.OWNER))
@@ -79,6 +78,11 @@ public final class UserService {
       if (exists) {
         return Future.succeededFuture();
       }
+      try {
+        PasswordRules.check(username, password);
+      } catch (Invalid weak) {
+        return Future.failedFuture(new IllegalArgumentException("OWNER_PASSWORD is refused: " + weak.getMessage()));
+      }
       return setup(username, password, ClientInfo.system())
           .onSuccess(owner -> LOG.info("created the owner " + owner.username() + " from OWNER_USERNAME"))
           .<Void>mapEmpty()
@@ -87,28 +91,32 @@ public final class UserService {
     });
   }
 
-  /** Checks a password; counts failures and locks the user for 15 minutes after five of them. */
-  public Future<User> login(String username, String password, ClientInfo client) {
-    long now = clock.millis();
-    return users.byUsername(username).compose(found -> {
-      User user = found.orElse(null);
-      if (user != null && user.lockedUntil() != null && user.lockedUntil() > now) {
-        return auditLogin(null, username, AuditLog.FAILURE, client).compose(ignored -> Future.failedFuture(
-            new TooManyAttempts("Too many failed logins; try again later",
-                (int) Math.max(1, (user.lockedUntil() - now + 999) / 1000))));
-      }
-      return hasher.matches(password, user == null ? null : user.passwordHash()).compose(matches -> {
-        if (!matches || !user.active()) {
-          Future<Void> counted = user == null ? Future.succeededFuture()
-              : users.recordFailedLogin(user.id(), MAX_FAILED_LOGINS, now + LOCKOUT_MS, now);
-          return counted.compose(ignored -> auditLogin(user, username, AuditLog.FAILURE, client))
-              .compose(ignored -> Future.failedFuture(new Unauthorized("Invalid username or password")));
-        }
-        return users.clearFailedLogins(user.id())
-            .compose(ignored -> auditLogin(user, username, AuditLog.SUCCESS, client))
-            .map(user);
-      });
-    });
+  /**
+   * Checks a password from a client address, within the login limits: a place on the hashing pool first (429 at
+   * once when it is full), then the attempt is counted (429 past a limit), then the hash is compared, for an unknown
+   * username against a decoy, so every answer but success looks and takes the same.
+   */
+  public Future<User> login(String username, String password, String address, ClientInfo client) {
+    return hasher.withPlace(place -> limits.admit(username, address)
+        .recover(failure -> failure instanceof TooManyAttempts
+            ? auditLogin(null, username, AuditLog.FAILURE, client).transform(ignored -> Future.failedFuture(failure))
+            : Future.failedFuture(failure))
+        .compose(attempt -> check(place, attempt, username, password, client)));
+  }
+
+  private Future<User> check(PasswordHasher.Place place, LoginLimits.Attempt attempt, String username,
+      String password, ClientInfo client) {
+    return users.byUsername(username).compose(found -> place.matches(password, found.map(User::passwordHash)
+            .orElse(null))
+        .compose(matches -> {
+          if (!matches || !found.get().active()) {
+            return auditLogin(found.orElse(null), username, AuditLog.FAILURE, client)
+                .compose(ignored -> Future.failedFuture(new Unauthorized("Invalid username or password")));
+          }
+          return limits.succeeded(attempt)
+              .compose(ignored -> auditLogin(found.get(), username, AuditLog.SUCCESS, client))
+              .map(found.get());
+        }));
   }
 
   private Future<Void> auditLogin(User user, String username, String outcome, ClientInfo client) {
@@ -125,7 +133,7 @@ public final class UserService {
   }
 
   public Future<User> create(Principal actor, String username, String password, Role role, ClientInfo client) {
-    checkPassword(password);
+    PasswordRules.check(username, password);
     if (role == Role.OWNER) {
       return Future.failedFuture(new Invalid("role", "there is exactly one owner; choose administrator, "
           + "manager or viewer"));
@@ -140,19 +148,23 @@ public final class UserService {
             client).map(user));
   }
 
-  /** A change of role, status or password; null fields stay as they are. */
+  /**
+   * A change of role, status or password; null fields stay as they are. A password change ends the user's sessions
+   * but {@code keptSession} (the cookie of the session that made the change; null when a token made it).
+   */
   public Future<User> update(Principal actor, String id, Role role, String status, String password,
-      ClientInfo client) {
-    if (password != null) {
-      checkPassword(password);
-    }
+      String keptSession, ClientInfo client) {
     return get(id).compose(user -> {
       Role newRole = role == null ? user.role() : role;
       String newStatus = status == null ? user.status() : status;
       checkMayChange(actor, user, newRole, newStatus);
+      if (password != null) {
+        PasswordRules.check(user.username(), password);
+      }
       Future<String> hash = password == null ? Future.succeededFuture(user.passwordHash()) : hasher.hash(password);
       return hash.compose(newHash -> users.update(id, newRole, newStatus, newHash))
           .compose(ignored -> narrowGrants(actor, user, newRole, newStatus))
+          .compose(ignored -> password == null ? Future.succeededFuture() : sessions.closeOthersOf(id, keptSession))
           .compose(ignored -> audit.record("user.update", actor, "user", id, AuditLog.SUCCESS,
               client))
           .compose(ignored -> get(id));
@@ -215,8 +227,7 @@ public final class UserService {
   private Future<User> insert(String username, String password, Role role) {
     checkUsername(username);
     return hasher.hash(password).compose(hash -> {
-      User user = new User(UUID.randomUUID().toString(), username, hash, role, User.ACTIVE, 0, null,
-          clock.millis());
+      User user = new User(UUID.randomUUID().toString(), username, hash, role, User.ACTIVE, clock.millis());
       return users.insert(user).map(user);
     });
   }
@@ -224,13 +235,6 @@ public final class UserService {
   private static void checkUsername(String username) {
     if (!username.matches("[A-Za-z0-9._@+-]{1,64}")) {
       throw new Invalid("username", "username must be 1 to 64 letters, digits or . _ @ + -");
-    }
-  }
-
-  static void checkPassword(String password) {
-    if (password.length() < MIN_PASSWORD || password.length() > MAX_PASSWORD) {
-      throw new Invalid("password", "password must be " + MIN_PASSWORD + " to " + MAX_PASSWORD
-          + " characters");
     }
   }
 

@@ -1,0 +1,103 @@
+package io.heartgate.users;
+
+import io.heartgate.core.TooManyAttempts;
+import io.heartgate.settings.TrustedProxies;
+import io.heartgate.users.LoginAttemptRepository.Counter;
+import io.heartgate.users.LoginAttemptRepository.Key;
+import io.vertx.core.Future;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Logger;
+
+/**
+ * The login limits (README, "Login limits"). An attempt is counted when it starts, before its password is hashed,
+ * so parallel guesses cannot outrun the count. Within 15 minutes: 5 attempts of one username from one client
+ * address, 30 from one client address across usernames, 50 of one username across addresses. The attempt that
+ * reaches a limit closes that counter for 15 minutes; a successful login gives its attempt back (and starts the
+ * pair over). The per-username ceiling does not apply from an address the user logged in from in the last 30
+ * days, so guessing from elsewhere never keeps a user out. Usernames are counted whether or not they exist.
+ */
+public final class LoginLimits {
+  static final int PER_PAIR = 5;
+  static final int PER_ADDRESS = 30;
+  static final int PER_USER = 50;
+  static final long WINDOW_MS = 15 * 60 * 1000L;
+  static final long KNOWN_ADDRESS_MS = 30L * 24 * 60 * 60 * 1000;
+  private static final long PURGE_EVERY_MS = 60 * 1000L;
+  private static final Logger LOG = Logger.getLogger(LoginLimits.class.getName());
+
+  private final LoginAttemptRepository attempts;
+  private final Clock clock;
+  private final AtomicLong lastPurge = new AtomicLong();
+
+  public LoginLimits(LoginAttemptRepository attempts, Clock clock) {
+    this.attempts = attempts;
+    this.clock = clock;
+  }
+
+  /** An attempt that was let through: the rows it was counted on. */
+  record Attempt(Key pair, List<Key> wider, Key known) {
+  }
+
+  /** Counts an attempt of the username from the client address; fails with a 429 past a limit. */
+  Future<Attempt> admit(String username, String address) {
+    long now = clock.millis();
+    purgeNowAndThen(now);
+    String client = clientKey(address);
+    Key pair = new Key("pair", client + " " + username);
+    Key known = new Key("known", client + " " + username);
+    return attempts.live(known, now).compose(fromKnownAddress -> {
+      List<Key> wider = new ArrayList<>(List.of(new Key("address", client)));
+      List<Counter> counters = new ArrayList<>(List.of(new Counter(pair, PER_PAIR, WINDOW_MS),
+          new Counter(wider.get(0), PER_ADDRESS, WINDOW_MS)));
+      if (!fromKnownAddress) {
+        wider.add(new Key("user", username));
+        counters.add(new Counter(wider.get(1), PER_USER, WINDOW_MS));
+      }
+      return attempts.count(counters, now).compose(refusedUntil -> refusedUntil.isEmpty()
+          ? Future.succeededFuture(new Attempt(pair, List.copyOf(wider), known))
+          : Future.failedFuture(new TooManyAttempts("Too many failed logins; try again later",
+              (int) Math.max(1, (refusedUntil.getAsLong() - now + 999) / 1000))));
+    });
+  }
+
+  /** The attempt succeeded, so it was no failure: the pair starts over, the wider counters get it back. */
+  Future<Void> succeeded(Attempt attempt) {
+    long now = clock.millis();
+    return attempts.succeeded(attempt.pair(), attempt.wider(), attempt.known(), now + KNOWN_ADDRESS_MS, now);
+  }
+
+  /**
+   * Who a client is for the limits (no space in it, so {@code client + " " + username} is unambiguous): its IP
+   * address, or for IPv6 its /64 network, which one subscriber usually
+   * holds whole (counting each of its addresses apart would give one client billions of them).
+   */
+  static String clientKey(String address) {
+    byte[] bytes = TrustedProxies.parseAddress(address);
+    if (bytes == null) {
+      return String.valueOf(address);
+    }
+    try {
+      if (bytes.length == 16) {
+        Arrays.fill(bytes, 8, 16, (byte) 0);
+        return InetAddress.getByAddress(bytes).getHostAddress() + "/64";
+      }
+      return InetAddress.getByAddress(bytes).getHostAddress();
+    } catch (UnknownHostException e) {
+      throw new IllegalStateException("an address of 4 or 16 bytes is always valid", e);
+    }
+  }
+
+  /** Ended rows are dropped about once a minute per node, so names tried once do not pile up. */
+  private void purgeNowAndThen(long now) {
+    long last = lastPurge.get();
+    if (now - last >= PURGE_EVERY_MS && lastPurge.compareAndSet(last, now)) {
+      attempts.purgeEnded(now).onFailure(e -> LOG.warning("could not purge ended login counters: " + e.getMessage()));
+    }
+  }
+}
