@@ -6,7 +6,7 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.util.List;
-import java.util.OptionalLong;
+import java.util.Optional;
 
 /**
  * SQL for login attempt counters, the one owner of the login_attempts table. Counting is one upsert per counter
@@ -35,13 +35,17 @@ public final class LoginAttemptRepository {
   record Counter(Key key, int limit, long windowMillis) {
   }
 
-  /** A refused count: when the counter that refused it lets attempts through again. */
-  private static final class Refused extends RuntimeException {
-    private final long until;
+  /** A counter that refused an attempt, and until when it refuses. */
+  record Closed(Key key, long until) {
+  }
 
-    Refused(long until) {
+  /** Rolls the transaction of a refused count back. */
+  private static final class Refused extends RuntimeException {
+    private final Closed closed;
+
+    Refused(Closed closed) {
       super(null, null, false, false);
-      this.until = until;
+      this.closed = closed;
     }
   }
 
@@ -50,12 +54,12 @@ public final class LoginAttemptRepository {
    * attempt; the attempt that reaches its limit starts a fresh window, during which any further attempt is refused.
    * A refused attempt counts nowhere (the transaction is rolled back).
    *
-   * @return empty when admitted, else when the refusing counter's window ends
+   * @return empty when admitted, else the counter that refused
    */
-  public Future<OptionalLong> count(List<Counter> counters, long now) {
+  public Future<Optional<Closed>> count(List<Counter> counters, long now) {
     return store.inTransaction(tx -> countFrom(tx, counters, 0, now))
-        .map(admitted -> OptionalLong.empty())
-        .recover(failure -> failure instanceof Refused refused ? Future.succeededFuture(OptionalLong.of(refused.until))
+        .map(admitted -> Optional.<Closed>empty())
+        .recover(failure -> failure instanceof Refused refused ? Future.succeededFuture(Optional.of(refused.closed))
             : Future.failedFuture(failure));
   }
 
@@ -69,7 +73,7 @@ public final class LoginAttemptRepository {
         .compose(rows -> {
           Row row = rows.iterator().next();
           if (row.getInteger("attempts") > counter.limit()) {
-            return Future.failedFuture(new Refused(row.getLong("ends_at")));
+            return Future.failedFuture(new Refused(new Closed(counter.key(), row.getLong("ends_at"))));
           }
           return countFrom(tx, counters, index + 1, now);
         });

@@ -47,7 +47,7 @@ public final class PasswordHasher {
    */
   public <T> Future<T> withPlace(Function<Place, Future<T>> work) {
     if (!places.tryAcquire()) {
-      return Future.failedFuture(new TooManyAttempts("Too many logins at once; try again shortly",
+      return Future.failedFuture(new TooManyAttempts("Too many passwords to check at once; try again shortly",
           RETRY_AFTER_SECONDS));
     }
     Future<T> done;

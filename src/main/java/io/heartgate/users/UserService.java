@@ -92,11 +92,16 @@ public final class UserService {
   }
 
   /**
-   * Checks a password from a client address, within the login limits: a place on the hashing pool first (429 at
-   * once when it is full), then the attempt is counted (429 past a limit), then the hash is compared, for an unknown
-   * username against a decoy, so every answer but success looks and takes the same.
+   * Checks a password from a client address, within the login limits: refused at once when this node knows the
+   * client is past a limit; else a place on the hashing pool (429 at once when it is full), then the attempt is
+   * counted (429 past a limit), then the hash is compared, for an unknown username against a decoy, so every
+   * answer but success looks and takes the same.
    */
   public Future<User> login(String username, String password, String address, ClientInfo client) {
+    TooManyAttempts remembered = limits.remembered(username, address);
+    if (remembered != null) {
+      return Future.failedFuture(remembered);
+    }
     return hasher.withPlace(place -> limits.admit(username, address)
         .recover(failure -> failure instanceof TooManyAttempts
             ? auditLogin(null, username, AuditLog.FAILURE, client).transform(ignored -> Future.failedFuture(failure))

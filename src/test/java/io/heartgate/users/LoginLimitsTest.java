@@ -163,6 +163,16 @@ class LoginLimitsTest {
     assertTooMany(login("owner", Team.PASSWORD, OWNER_ADDRESS));
   }
 
+  @Test
+  void anIpv6ClientCountsAsItsSlash64() throws Exception {
+    start(StoreKind.SQLITE, BEHIND_PROXY);
+    for (int attempt = 1; attempt <= 5; attempt++) {
+      assertUnauthorized(login("owner", "wrong " + attempt, "2001:db8:1:2::" + attempt));
+    }
+    assertTooMany(login("owner", Team.PASSWORD, "2001:db8:1:2:ffff:ffff:ffff:ffff"));
+    assertEquals(200, login("owner", Team.PASSWORD, "2001:db8:1:3::1").status(), "another /64 is another client");
+  }
+
   // Today (item 7): an unknown name always gets 401, a known one 429 after five failures.
   @ParameterizedTest
   @EnumSource(StoreKind.class)
