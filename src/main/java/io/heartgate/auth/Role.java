@@ -7,7 +7,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-/** The four roles and what each grants; a token never holds more than its owner's current role. */
+/**
+ * The four roles, declared from the highest rank to the lowest, and what each grants; a token never holds more
+ * than its owner's current role.
+ */
 public enum Role {
   OWNER(Set.copyOf(Permissions.ALL)),
   ADMINISTRATOR(Set.copyOf(Permissions.ALL)),
@@ -43,6 +46,11 @@ public enum Role {
 
   public String wireName() {
     return wireName;
+  }
+
+  /** Owner > administrator > manager > viewer: the order of declaration. */
+  public boolean ranksAbove(Role other) {
+    return compareTo(other) < 0;
   }
 
   /** Owner and administrator see and manage every token; a manager only their own. */

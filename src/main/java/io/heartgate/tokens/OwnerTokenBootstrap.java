@@ -39,7 +39,7 @@ public final class OwnerTokenBootstrap {
     String hash = TokenFormat.hash(value);
     return tokens.byHash(hash).compose(existing -> {
       if (existing.isPresent()) {
-        if (!"bootstrap".equals(existing.get().source())) {
+        if (!existing.get().fromBootstrap()) {
           LOG.warning("OWNER_TOKEN has the value of the existing token '" + existing.get().name()
               + "'; leaving it alone");
         }
@@ -58,7 +58,7 @@ public final class OwnerTokenBootstrap {
   private Future<Void> provision(String ownerId, String hash) {
     String id = UUID.randomUUID().toString();
     return tokens.activeBootstrapTokens().compose(previous -> freeName(NAME, 0).compose(name -> tokens.insert(
-            new TokenRepository.NewToken(id, name, hash, ownerId, Role.OWNER.permissions(), "bootstrap", null, null)))
+            new TokenRepository.NewToken(id, name, hash, ownerId, Role.OWNER.permissions(), Token.BOOTSTRAP, null, null)))
         .compose(ignored -> changes.announce(Invalidation.tokenHash(hash)))
         .compose(ignored -> {
           Future<Void> chain = Future.succeededFuture();

@@ -18,9 +18,16 @@ public record Token(String id, String name, String userId, String username, Role
 
   public static final String ACTIVE = "active";
   public static final String REVOKED = "revoked";
+  /** The source of the token provisioned from OWNER_TOKEN. */
+  public static final String BOOTSTRAP = "bootstrap";
 
   public Set<String> effective() {
     return ownerRole.clamp(permissions);
+  }
+
+  /** Provisioned from OWNER_TOKEN: it belongs to the owner and stays theirs. */
+  public boolean fromBootstrap() {
+    return BOOTSTRAP.equals(source);
   }
 
   public boolean active() {

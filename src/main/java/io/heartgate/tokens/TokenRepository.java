@@ -104,7 +104,8 @@ public final class TokenRepository implements GrantSource {
   }
 
   public Future<List<Token>> activeBootstrapTokens() {
-    return store.query(SELECT + " WHERE t.source = 'bootstrap' AND t.state = 'active'").map(TokenRepository::all);
+    return store.query(SELECT + " WHERE t.source = $1 AND t.state = 'active'", Tuple.of(Token.BOOTSTRAP))
+        .map(TokenRepository::all);
   }
 
   /** Revokes an active token; a revoked one keeps its first revocation (idempotent). */

@@ -86,7 +86,8 @@ public final class TokenRoutes implements Routes {
     service.create(Authenticator.principal(ctx), new TokenService.CreateRequest(name, list, preset, expiresAt, raw),
             RequestOrigin.of(ctx))
         .onSuccess(created -> Responses.json(ctx, 201,
-            created.token().toJson(clock.millis()).put("token", created.value())))
+            created.token().toJson(clock.millis()).put("token", created.value())
+                .put("droppedPermissions", new JsonArray(List.copyOf(created.droppedPermissions())))))
         .onFailure(ctx::fail);
   }
 

@@ -4,7 +4,6 @@ import io.heartgate.audit.AuditLog;
 import io.heartgate.auth.Accounts;
 import io.heartgate.auth.AuthChanges;
 import io.heartgate.auth.Invalidation;
-import io.heartgate.auth.Permissions;
 import io.heartgate.auth.Principal;
 import io.heartgate.auth.Role;
 import io.heartgate.auth.TokenFormat;
@@ -50,15 +49,23 @@ public final class TokenService {
       String rawToken) {
   }
 
-  /** A created token and its value, which is shown this once. */
-  public record Created(Token token, String value) {
+  /**
+   * A created token, its value, which is shown this once, and the permissions asked for that it did not get
+   * (in the contract's order; empty when none).
+   */
+  public record Created(Token token, String value, Set<String> droppedPermissions) {
   }
 
+  /**
+   * A token of the caller's with what was asked for within what the caller holds (their role, narrowed by their
+   * token when a token creates a token); the rest is dropped and named, and only an empty overlap is refused.
+   */
   public Future<Created> create(Principal actor, CreateRequest request, ClientInfo client) {
     if (actor.isAnonymous() || actor.role() == Role.VIEWER) {
       return Future.failedFuture(new Forbidden("your role cannot create tokens"));
     }
-    Set<String> permissions = requestedPermissions(actor, request);
+    RequestedPermissions permissions = RequestedPermissions.within(actor.permissions(), request.permissionList(),
+        request.preset());
     if (request.expiresAt() != null && request.expiresAt() <= clock.millis()) {
       return Future.failedFuture(new Invalid("expiresAt", "expiresAt must be in the future"));
     }
@@ -66,40 +73,13 @@ public final class TokenService {
     String hash = TokenFormat.hash(value);
     String source = request.rawToken() != null ? "preshared" : "api";
     TokenRepository.NewToken row = new TokenRepository.NewToken(UUID.randomUUID().toString(), request.name(), hash,
-        actor.userId(), permissions, source, request.expiresAt(), actor.actorId());
+        actor.userId(), permissions.granted(), source, request.expiresAt(), actor.actorId());
     return tokens.insert(row)
         // A verifier may remember this hash as unknown for a moment: make it work on its very next request.
         .compose(ignored -> changes.announce(Invalidation.tokenHash(hash)))
         .compose(ignored -> tokens.byId(row.id()))
         .compose(created -> audit.record("token.create", actor, "token", row.id(), AuditLog.SUCCESS,
-            client).map(new Created(created.orElseThrow(), value)));
-  }
-
-  /**
-   * The permissions a new token gets: never more than the caller holds (the caller's role, narrowed by the
-   * caller's token when a token creates a token).
-   */
-  private static Set<String> requestedPermissions(Principal actor, CreateRequest request) {
-    Set<String> ceiling = actor.permissions();
-    Set<String> granted;
-    if (request.permissionList() != null) {
-      granted = new LinkedHashSet<>();
-      for (String permission : request.permissionList()) {
-        if (!Permissions.isKnown(permission)) {
-          throw new Invalid("permissions", "unknown permission " + permission);
-        }
-        if (!ceiling.contains(permission)) {
-          throw new Forbidden("cannot grant permission " + permission + ": you do not hold it");
-        }
-        granted.add(permission);
-      }
-    } else {
-      granted = Permissions.preset(request.preset() == null ? Permissions.PRESET_FULL : request.preset(), ceiling);
-    }
-    if (granted.isEmpty()) {
-      throw new Invalid("permissions", "permissions must grant at least one permission");
-    }
-    return granted;
+            client).map(new Created(created.orElseThrow(), value, permissions.dropped())));
   }
 
   /** A token the caller may see, or 404: owner and administrator see all, anyone else only their own. */
@@ -125,20 +105,53 @@ public final class TokenService {
         .compose(ignored -> visible(actor, id));
   }
 
+  /**
+   * Moves a token to another user, its permissions re-clamped to that user's role. Refused (and the refusal
+   * audited) unless the caller could itself hold the result: the new owner's role may not rank above the
+   * caller's, the result may not exceed the calling credential, and the bootstrap token stays the owner's.
+   */
   public Future<Token> reassign(Principal actor, String id, String userId, ClientInfo client) {
     if (actor.isAnonymous() || !actor.role().managesAllTokens()) {
-      return Future.failedFuture(new Forbidden("only the owner or an administrator can reassign tokens"));
+      return refuseReassign(actor, id, client,
+          new Forbidden("only the owner or an administrator can reassign tokens"));
     }
     return visible(actor, id).compose(token -> accounts.account(userId).compose(target -> {
       if (target.isEmpty()) {
         return Future.failedFuture(new NotFound("No such user"));
       }
-      return tokens.reassign(id, userId, target.get().role().clamp(token.permissions()), actor.actorId());
-    }))
-        .compose(ignored -> changes.announce(Invalidation.tokenId(id)))
-        .compose(ignored -> audit.record("token.reassign", actor, "token", id, AuditLog.SUCCESS,
-            client))
-        .compose(ignored -> visible(actor, id));
+      Set<String> kept = target.get().role().clamp(token.permissions());
+      Forbidden refusal = reassignRefusal(actor, token, target.get().role(), kept);
+      if (refusal != null) {
+        return refuseReassign(actor, id, client, refusal);
+      }
+      return tokens.reassign(id, userId, kept, actor.actorId())
+          .compose(ignored -> changes.announce(Invalidation.tokenId(id)))
+          .compose(ignored -> audit.record("token.reassign", actor, "token", id, AuditLog.SUCCESS, client))
+          .compose(ignored -> visible(actor, id));
+    }));
+  }
+
+  /** Why the caller may not give the token to a user of that role, keeping those permissions; null if they may. */
+  private static Forbidden reassignRefusal(Principal actor, Token token, Role targetRole, Set<String> kept) {
+    if (token.fromBootstrap()) {
+      return new Forbidden("the bootstrap token belongs to the owner; set a new OWNER_TOKEN to replace it");
+    }
+    if (targetRole.ranksAbove(actor.role())) {
+      return new Forbidden("cannot reassign a token to a user whose role (" + targetRole.wireName()
+          + ") ranks above yours (" + actor.role().wireName() + ")");
+    }
+    Set<String> beyond = new LinkedHashSet<>(kept);
+    beyond.removeAll(actor.permissions());
+    if (!beyond.isEmpty()) {
+      return new Forbidden("cannot reassign a token that would hold more than your credential: "
+          + String.join(", ", beyond));
+    }
+    return null;
+  }
+
+  private Future<Token> refuseReassign(Principal actor, String id, ClientInfo client, Forbidden refusal) {
+    return audit.record("token.reassign", actor, "token", id, AuditLog.FAILURE, client)
+        .compose(ignored -> Future.failedFuture(refusal));
   }
 
   public Future<Void> delete(Principal actor, String id, ClientInfo client) {

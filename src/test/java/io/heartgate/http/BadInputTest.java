@@ -61,6 +61,12 @@ class BadInputTest {
       "short raw token|{\"name\":\"a\",\"rawToken\":\"tc-apiv1_abc\"}|400|rawToken|Invalid token format: rawToken must be tc-apiv1_ followed by 64 lowercase hex characters",
       "uppercase raw token|{\"name\":\"a\",\"rawToken\":\"tc-apiv1_0123456789ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef\"}|400|rawToken|Invalid token format: rawToken must be tc-apiv1_ followed by 64 lowercase hex characters",
       "raw token with a wrong prefix|{\"name\":\"a\",\"rawToken\":\"tc-apiv2_0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\"}|400|rawToken|Invalid token format: rawToken must be tc-apiv1_ followed by 64 lowercase hex characters",
+      "name with NUL|{\"name\":\"a\\u0000b\"}|400|name|name must not contain NUL characters",
+      "name with a lone surrogate|{\"name\":\"sur\\ud800x\"}|400|name|name must be valid Unicode text (it holds an unpaired surrogate)",
+      "permission with NUL|{\"name\":\"a\",\"permissions\":[\"configs:read\\u0000\"]}|400|permissions|permissions must not contain NUL characters",
+      "repeated key|{\"name\":\"a\",\"name\":\"b\"}|400||The request body repeats a field: Duplicate field 'name'",
+      "comment|{\"name\":\"a\" /* hidden */}|400||The request body is not valid JSON",
+      "trailing data|{\"name\":\"a\"} {}|400||The request body is not valid JSON",
   })
   void createTokenRefusesBadBodies(String name, String body, int status, String field, String message) {
     int before = tokenCount();
@@ -90,6 +96,17 @@ class BadInputTest {
         .header("Cookie", owner.cookie()).header("Content-Type", "text/plain")
         .POST(HttpRequest.BodyPublishers.ofString("name=a")).build());
     assertEquals(415, text.statusCode());
+    for (String notJson : new String[] {"application/jsonp", "application/json-patch+json", "text/json"}) {
+      HttpResponse<String> lookalike = TestGateway.send(HttpRequest.newBuilder(gateway.api("/api/tokens"))
+          .header("Cookie", owner.cookie()).header("Content-Type", notJson)
+          .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"a\"}")).build());
+      assertEquals(415, lookalike.statusCode(), notJson);
+    }
+    HttpResponse<String> withCharset = TestGateway.send(HttpRequest.newBuilder(gateway.api("/api/tokens"))
+        .header("Cookie", owner.cookie()).header("Content-Type", "Application/JSON; charset=utf-8")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"with charset\"}")).build());
+    assertEquals(201, withCharset.statusCode(), withCharset.body());
+    before++;
     HttpResponse<String> huge = TestGateway.send(HttpRequest.newBuilder(gateway.api("/api/tokens"))
         .header("Cookie", owner.cookie()).header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"" + "x".repeat(1024 * 1024) + "\"}")).build());

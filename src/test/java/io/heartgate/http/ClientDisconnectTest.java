@@ -1,0 +1,72 @@
+package io.heartgate.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.heartgate.testsupport.Credentials;
+import io.heartgate.testsupport.Poll;
+import io.heartgate.testsupport.StoreKind;
+import io.heartgate.testsupport.Team;
+import io.heartgate.testsupport.TestGateway;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A client that leaves in the middle of its request is nobody's fault: no SEVERE line, and the node serves on. */
+class ClientDisconnectTest {
+  @TempDir
+  Path tempDir;
+
+  @Test
+  void clientsLeavingMidBodyAreNotLoggedAsSevere() throws Exception {
+    List<LogRecord> severe = new CopyOnWriteArrayList<>();
+    Handler collector = new Handler() {
+      @Override
+      public void publish(LogRecord record) {
+        if (record.getLevel().intValue() >= Level.SEVERE.intValue()) {
+          severe.add(record);
+        }
+      }
+
+      @Override
+      public void flush() {
+      }
+
+      @Override
+      public void close() {
+      }
+    };
+    Logger root = Logger.getLogger("");
+    root.addHandler(collector);
+    try (TestGateway gateway = TestGateway.start(StoreKind.SQLITE.freshStore(tempDir))) {
+      Team team = Team.create(gateway);
+      String token = team.token(team.session("owner"), "leaver", "full").getString("token");
+      for (String path : new String[] {"/api/configs", "/agents/heartbeat"}) {
+        int port = path.startsWith("/api") ? gateway.apiPort() : gateway.heartbeatPort();
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+          OutputStream out = socket.getOutputStream();
+          out.write(("POST " + path + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + token
+              + "\r\nContent-Type: application/json\r\nContent-Length: 500000\r\n\r\n{\"name\":\"")
+              .getBytes(StandardCharsets.US_ASCII));
+          out.write(new byte[100_000]);
+          out.flush();
+        }
+      }
+      Poll.until(Duration.ofSeconds(10), "the node still answers",
+          () -> gateway.get("/api/auth/me", Credentials.bearer(token)).status() == 200);
+      assertEquals(List.of(), severe.stream().map(r -> r.getMessage() + " " + r.getThrown()).toList());
+    } finally {
+      root.removeHandler(collector);
+    }
+  }
+}
