@@ -26,7 +26,7 @@ public final class PasswordHasher {
   private static final int SALT_BYTES = 16;
   private static final int KEY_BITS = 512;
   private static final SecureRandom RANDOM = new SecureRandom();
-  /** A full pool drains in about a second per thread's worth of queue; ask the client to come back then. */
+  /** A place frees as soon as one hash ends (about a tenth of a second): a second is a fair wait. */
   private static final int RETRY_AFTER_SECONDS = 1;
 
   /** Compared against when the user does not exist, so that answer takes as long as a wrong password. */
