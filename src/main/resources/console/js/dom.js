@@ -1,6 +1,8 @@
 // Builds elements. Every value lands as text or as a property: there is deliberately no way to pass HTML, so a
 // value from the API (an agent id like <img src=x onerror=…>) can only ever be shown as the characters it is.
 
+// Never set from a value: each would parse HTML or CSS (the policy forbids inline styles anyway).
+const REFUSED = new Set(['style', 'innerHTML', 'outerHTML', 'srcdoc']);
 const PROPERTIES = new Set(['value', 'checked', 'disabled', 'selected', 'indeterminate', 'readOnly', 'required',
   'hidden', 'open']);
 
@@ -11,8 +13,8 @@ export function h(tag, props, ...children) {
     if (value === undefined || value === null || value === false) {
       continue;
     }
-    if (name === 'style' || name === 'innerHTML' || name === 'outerHTML' || name === 'srcdoc') {
-      throw new Error(`h(): ${name} is not allowed`);
+    if (REFUSED.has(name)) {
+      throw new Error(`h(): ${name} is refused`);
     }
     if (name.startsWith('on') && typeof value === 'function') {
       element.addEventListener(name.slice(2), value);

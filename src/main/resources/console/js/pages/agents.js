@@ -62,8 +62,18 @@ export function render(main, ctx) {
     return place.cursors[place.cursors.length - 1];
   }
 
+  // What is on screen, as the API said it: a refresh that brings nothing new leaves the page alone, so nothing the
+  // operator is reading or about to click is replaced under them.
+  let shownSummary = null;
+  let shownPage = null;
+
   async function loadSummary() {
     const s = await api('GET', '/api/agents/summary');
+    const text = JSON.stringify(s);
+    if (text === shownSummary) {
+      return;
+    }
+    shownSummary = text;
     const statusItems = AGENT_STATUS.map(([value, text]) => h('li', null, h('span', null, text),
       h('strong', { dataset: { status: value } }, String((s.status && s.status[value]) || 0))));
     const versions = (s.telegrafVersion || []).slice(0, 8).map((v) => h('li', null, h('span', null, v.version || '—'),
@@ -88,6 +98,12 @@ export function render(main, ctx) {
       place.cursors.pop();
       return loadPage(moveFocus, loading);
     }
+    const text = JSON.stringify(answer);
+    if (text === shownPage && !moveFocus) {
+      rows.querySelectorAll('td.seen').forEach((cell) => { cell.textContent = ago(cell.dataset.seen); });
+      return undefined;
+    }
+    shownPage = text;
     const focused = document.activeElement && rows.contains(document.activeElement)
       ? document.activeElement.dataset.agentId : null;
     const body = answer.agents.map((agent) => h('tr', null,
@@ -97,7 +113,7 @@ export function render(main, ctx) {
       h('td', null, h('span', { class: `badge ${agent.status}` }, agentStatus(agent.status))),
       h('td', null, agent.version || '—'),
       h('td', null, agent.ip || '—'),
-      h('td', { title: dateTime(agent.lastSeen) }, ago(agent.lastSeen)),
+      h('td', { class: 'seen', title: dateTime(agent.lastSeen), dataset: { seen: agent.lastSeen } }, ago(agent.lastSeen)),
       h('td', null, String(agent.heartbeats))));
     replace(rows, body.length ? table('Agents', ['Agent ID', 'Hostname', 'Status', 'Version', 'IP', 'Last seen',
       'Heartbeats'], body, { id: 'agents-table' })

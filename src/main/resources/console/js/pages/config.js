@@ -32,11 +32,13 @@ export function render(main, ctx) {
       readOnly: !canWrite });
     const toml = h('textarea', { id: 'config-toml', class: 'toml', rows: 22, spellcheck: 'false', value: config.toml,
       readOnly: !canWrite });
+    const tomlBox = messageBox('config-toml-message');
     const changed = h('small', { class: 'muted', id: 'config-changed' }, `TOML changed ${dateTime(config.tomlUpdatedAt)}`);
     const save = h('button', { type: 'submit', id: 'config-save' }, 'Save');
     const form = h('form', { id: 'config-edit', onsubmit: async (event) => {
       event.preventDefault();
       clearMessage(box);
+      clearMessage(tomlBox);
       save.disabled = true;
       try {
         const saved = await api('PATCH', `/api/configs/${encodeURIComponent(id)}`,
@@ -45,12 +47,12 @@ export function render(main, ctx) {
         title.textContent = saved.name;
         showMessage(box, 'success', 'Saved.');
       } catch (error) {
-        tomlError(box, error, toml);
+        tomlError(tomlBox, error, toml);
       } finally {
         save.disabled = false;
       }
     } },
-    field('Name', name), field('Description', description), field('TOML', toml), changed,
+    field('Name', name), field('Description', description), field('TOML', toml), tomlBox, changed,
     canWrite ? h('p', null, save) : null);
 
     const agentId = h('input', { id: 'command-agent-id', value: 'agent-01', maxlength: 255,

@@ -10,6 +10,19 @@ import { openCreateToken } from './token-create.js';
 const RESULT_TEXT = { ok: 'Done', not_found: 'Not found', forbidden: 'Not allowed' };
 const SOURCE_TEXT = { api: 'API', bootstrap: 'Bootstrap (OWNER_TOKEN)', preshared: 'Pre-shared' };
 
+/** A token's permissions; a long list folds after the first few so one token does not fill the screen. */
+function permissionList(permissions) {
+  const chip = (p) => h('span', { class: 'perm' }, p);
+  if (!permissions.length) {
+    return h('span', { class: 'muted' }, 'none');
+  }
+  if (permissions.length <= 6) {
+    return permissions.map(chip);
+  }
+  return [...permissions.slice(0, 4).map(chip), h('details', { class: 'more' },
+    h('summary', null, `${permissions.length - 4} more`), ...permissions.slice(4).map(chip))];
+}
+
 export function render(main, ctx) {
   const all = managesAllTokens(ctx.me.role);
   const canWrite = ctx.can('tokens:write');
@@ -24,7 +37,7 @@ export function render(main, ctx) {
     [['', 'All'], ['active', 'Active'], ['revoked', 'Revoked']], '');
   const user = select({ id: 'filter-user', onchange: load }, [['', 'All users']], '');
   const selectedCount = h('span', { class: 'muted', 'aria-live': 'polite' }, 'None selected');
-  const bulk = h('div', { class: 'toolbar', id: 'bulk-actions', role: 'group', 'aria-label': 'Selected tokens' },
+  const bulk = h('div', { class: 'toolbar', id: 'bulk-actions', role: 'toolbar', 'aria-label': 'Selected tokens' },
     selectedCount,
     canWrite ? h('button', { type: 'button', class: 'secondary small', id: 'bulk-revoke', onclick: bulkRevoke },
       'Revoke selected') : null,
@@ -76,8 +89,7 @@ export function render(main, ctx) {
       h('td', null, token.username || token.userId),
       h('td', null, h('span', { class: `badge ${token.state}` }, token.state === 'active' ? 'Active' : 'Revoked'),
         token.expired ? [' ', h('span', { class: 'badge expired' }, 'Expired')] : null),
-      h('td', { class: 'perms' }, ...token.permissions.map((p) => h('span', { class: 'perm' }, p)),
-        token.permissions.length ? null : h('span', { class: 'muted' }, 'none')),
+      h('td', { class: 'perms' }, permissionList(token.permissions)),
       h('td', null, dateTime(token.createdAt)),
       h('td', null, dateTime(token.expiresAt, 'Never')),
       h('td', null, dateTime(token.lastUsedAt, 'Never')),
