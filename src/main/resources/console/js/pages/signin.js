@@ -46,7 +46,9 @@ export function showSignIn(main, setupRequired, message, signedIn) {
         confirm.value = '';
       }
       if (error.status === 429) {
-        showMessage(box, 'error', `${error.message.replace(/[.;]?\s*$/, '')}. You can try again ${retryText(error.retryAfter)}.`);
+        // The gateway locks sign-in after repeated failures (and says for how long in Retry-After).
+        showMessage(box, 'error', `Too many failed sign-ins: sign-in is locked for now. Try again `
+          + `${retryText(error.retryAfter)}.`);
       } else if (error.status === 401) {
         showMessage(box, 'error', 'Wrong username or password.');
       } else if (error.status === 409 && setupRequired) {
