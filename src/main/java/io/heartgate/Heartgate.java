@@ -20,6 +20,7 @@ import io.heartgate.heartbeat.HeartbeatWriterVerticle;
 import io.heartgate.http.Authenticator;
 import io.heartgate.http.BodyBudget;
 import io.heartgate.http.ConnectionGuard;
+import io.heartgate.http.ConsoleRoutes;
 import io.heartgate.http.HealthRoutes;
 import io.heartgate.http.OutOfMemory;
 import io.heartgate.http.Readiness;
@@ -179,7 +180,8 @@ public final class Heartgate {
         new TokenRoutes(tokenService, auth, clock),
         new ReportingRuleRoutes(reportingRules, auth),
         new AuditRoutes(audit, auth),
-        new SettingsRoutes(settings, auth));
+        new SettingsRoutes(settings, auth),
+        new ConsoleRoutes());
     return userService.bootstrapOwner(settings.ownerUsername(), settings.ownerPassword())
         .compose(ignored -> new OwnerTokenBootstrap(tokens, users, changes).apply(settings.ownerToken()))
         .map(new Listeners(api, List.of(health(), heartbeats)));

@@ -1,0 +1,45 @@
+package io.heartgate.http;
+
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.StaticHandler;
+
+/**
+ * The operator console: static pages, ES modules and styles from the jar ({@code console/}, and the stylesheet's
+ * WebJar), served on the API listener. The pages call the same JSON API as scripts do; nothing here reads or
+ * changes state.
+ */
+public final class ConsoleRoutes implements Routes {
+  static final String PATH = "/console/";
+  /**
+   * The console shows token values: nothing but its own scripts may run, nothing may frame it, and it may talk to
+   * no other host. No inline script or style is allowed, so an injected fragment can do nothing.
+   */
+  static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; "
+      + "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
+  @Override
+  public void mount(Router router) {
+    router.get("/").handler(ConsoleRoutes::toConsole);
+    // No max-age: after an upgrade the browser must not run last version's modules against this version's API.
+    router.route(PATH + "*").handler(ConsoleRoutes::policy)
+        .handler(StaticHandler.create("console").setCachingEnabled(false).setDefaultContentEncoding("UTF-8"));
+    // The stylesheet's path carries its version, so the browser may keep it.
+    router.route("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars"));
+  }
+
+  private static void toConsole(RoutingContext ctx) {
+    ctx.response().setStatusCode(302).putHeader(HttpHeaders.LOCATION, PATH).end();
+  }
+
+  /** Every console answer carries the policy (on a script or stylesheet it is harmless, on a page it is vital). */
+  private static void policy(RoutingContext ctx) {
+    ctx.response()
+        .putHeader("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        .putHeader("X-Frame-Options", "DENY")
+        .putHeader("Referrer-Policy", "no-referrer")
+        .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
+    ctx.next();
+  }
+}

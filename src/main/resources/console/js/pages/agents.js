@@ -1,0 +1,164 @@
+// Agents: the fleet summary and a table with status filter, search, sort and cursor paging that refreshes itself
+// in place (same filter, same page, same focus) while the operator reads it.
+import { api, query } from '../api.js';
+import { h, field, messageBox, replace, select, showMessage, clearMessage, table } from '../dom.js';
+import { AGENT_STATUS, agentStatus, ago, dateTime } from '../format.js';
+
+const PAGE = 50;
+const REFRESH_MS = 15000;
+const BUCKETS = [['lt5m', 'Under 5 minutes'], ['lt30m', 'Under 30 minutes'], ['lt1h', 'Under 1 hour'],
+  ['lt12h', 'Under 12 hours'], ['lt24h', 'Under 24 hours'], ['older', 'Older']];
+
+/** Where the operator is, kept across visits of the page within this tab (never the URL: it is not a secret, but
+ * a shared link should open on the first page). */
+const place = { status: '', search: '', sortBy: 'id', sortOrder: 'asc', cursors: [''] };
+
+export function render(main, ctx) {
+  const box = messageBox('agents-message');
+  const summary = h('section', { class: 'cards', id: 'agents-summary', 'aria-label': 'Fleet summary' });
+  const rows = h('div', { id: 'agents-list' });
+  const updated = h('span', { class: 'muted', id: 'agents-updated' });
+  const status = select({ id: 'filter-status', onchange: () => restart({ status: status.value }) },
+    [['', 'All'], ...AGENT_STATUS], place.status);
+  const searchSoon = () => {
+    clearTimeout(search.timer);
+    search.timer = setTimeout(() => {
+      if (search.value.trim() !== place.search) {
+        restart({ search: search.value.trim() });
+      }
+    }, 300);
+  };
+  const search = h('input', { id: 'agent-search', type: 'search', value: place.search, maxlength: 255,
+    placeholder: 'ID, hostname or IP', oninput: searchSoon, onchange: searchSoon });
+  const sortBy = select({ id: 'sort-by', onchange: () => restart({ sortBy: sortBy.value }) },
+    [['id', 'Agent ID'], ['hostname', 'Hostname'], ['lastSeen', 'Last seen'], ['status', 'Status']], place.sortBy);
+  const sortOrder = select({ id: 'sort-order', onchange: () => restart({ sortOrder: sortOrder.value }) },
+    [['asc', 'Ascending'], ['desc', 'Descending']], place.sortOrder);
+  const previous = h('button', { type: 'button', class: 'secondary', id: 'agents-previous', onclick: () => {
+    place.cursors.pop();
+    load(true);
+  } }, 'Previous page');
+  const next = h('button', { type: 'button', class: 'secondary', id: 'agents-next', onclick: () => {
+    place.cursors.push(next.dataset.cursor);
+    load(true);
+  } }, 'Next page');
+  const pageText = h('span', { class: 'muted' });
+
+  replace(main,
+    h('div', { class: 'heading' }, h('h2', null, 'Agents'), updated),
+    box,
+    summary,
+    h('div', { class: 'toolbar', role: 'search' }, field('Status', status), field('Search', search),
+      field('Sort by', sortBy), field('Order', sortOrder)),
+    rows,
+    h('nav', { class: 'pager', 'aria-label': 'Agent pages' }, previous, pageText, next));
+
+  function restart(change) {
+    Object.assign(place, change, { cursors: [''] });
+    load(true);
+  }
+
+  function cursor() {
+    return place.cursors[place.cursors.length - 1];
+  }
+
+  // What is on screen, as the API said it: a refresh that brings nothing new leaves the page alone, so nothing the
+  // operator is reading or about to click is replaced under them.
+  let shownSummary = null;
+  let shownPage = null;
+
+  async function loadSummary() {
+    const s = await api('GET', '/api/agents/summary');
+    const text = JSON.stringify(s);
+    if (text === shownSummary) {
+      return;
+    }
+    shownSummary = text;
+    const statusItems = AGENT_STATUS.map(([value, text]) => h('li', null, h('span', null, text),
+      h('strong', { dataset: { status: value } }, String((s.status && s.status[value]) || 0))));
+    const versions = (s.telegrafVersion || []).slice(0, 8).map((v) => h('li', null, h('span', null, v.version || '—'),
+      h('strong', null, String(v.count))));
+    replace(summary,
+      h('article', null, h('h3', null, 'Agents'), h('div', { class: 'big', id: 'agents-total' }, String(s.total))),
+      h('article', null, h('h3', null, 'Status'), h('ul', null, ...statusItems)),
+      h('article', null, h('h3', null, 'Telegraf versions'),
+        versions.length ? h('ul', null, ...versions) : h('p', { class: 'muted' }, 'No agents yet')),
+      h('article', null, h('h3', null, 'Last reported'), h('ul', null, ...BUCKETS.map(([key, text]) => h('li', null,
+        h('span', null, text), h('strong', null, String((s.lastReported && s.lastReported[key]) || 0)))))));
+  }
+
+  async function loadPage(moveFocus, loading) {
+    const answer = await api('GET', `/api/agents${query({ status: place.status, search: place.search,
+      sortBy: place.sortBy, sortOrder: place.sortOrder, limit: PAGE, cursor: cursor() })}`);
+    if (loading !== loads) {
+      return undefined; // a later load (another filter, or the refresh) answers instead
+    }
+    if (answer.agents.length === 0 && place.cursors.length > 1) {
+      // The page emptied under us (agents deleted): step back rather than show nothing.
+      place.cursors.pop();
+      return loadPage(moveFocus, loading);
+    }
+    const text = JSON.stringify(answer);
+    if (text === shownPage && !moveFocus) {
+      rows.querySelectorAll('td.seen').forEach((cell) => { cell.textContent = ago(cell.dataset.seen); });
+      return undefined;
+    }
+    shownPage = text;
+    const focused = document.activeElement && rows.contains(document.activeElement)
+      ? document.activeElement.dataset.agentId : null;
+    const body = answer.agents.map((agent) => h('tr', null,
+      h('td', null, h('a', { href: `#/agents/${encodeURIComponent(agent.id)}`, class: 'agent-link',
+        dataset: { agentId: agent.id } }, agent.id)),
+      h('td', null, agent.hostname || '—'),
+      h('td', null, h('span', { class: `badge ${agent.status}` }, agentStatus(agent.status))),
+      h('td', null, agent.version || '—'),
+      h('td', null, agent.ip || '—'),
+      h('td', { class: 'seen', title: dateTime(agent.lastSeen), dataset: { seen: agent.lastSeen } }, ago(agent.lastSeen)),
+      h('td', null, String(agent.heartbeats))));
+    replace(rows, body.length ? table('Agents', ['Agent ID', 'Hostname', 'Status', 'Version', 'IP', 'Last seen',
+      'Heartbeats'], body, { id: 'agents-table' })
+      : h('p', { class: 'muted', id: 'agents-empty' }, place.status || place.search
+        ? 'No agent matches.' : 'No agent has reported yet. Agents appear here after their first heartbeat.'));
+    if (focused) {
+      const again = [...rows.querySelectorAll('a.agent-link')].find((a) => a.dataset.agentId === focused);
+      if (again) {
+        again.focus();
+      }
+    }
+    previous.disabled = place.cursors.length <= 1;
+    next.disabled = !answer.nextCursor;
+    next.dataset.cursor = answer.nextCursor || '';
+    pageText.textContent = `Page ${place.cursors.length}`;
+    if (moveFocus) {
+      rows.scrollIntoView({ block: 'nearest' });
+    }
+  }
+
+  let loads = 0;
+
+  async function load(moveFocus = false) {
+    loads += 1;
+    const loading = loads;
+    try {
+      await Promise.all([loadSummary(), loadPage(moveFocus, loading)]);
+      clearMessage(box);
+      updated.textContent = `Updated ${new Date().toLocaleTimeString()} · refreshes every ${REFRESH_MS / 1000} s`;
+    } catch (error) {
+      if (error.code === 'invalid_request' || error.status === 400) {
+        place.cursors = [''];
+      }
+      showMessage(box, 'error', error.message);
+    }
+  }
+
+  load();
+  const timer = setInterval(() => {
+    if (!document.hidden) {
+      load();
+    }
+  }, REFRESH_MS);
+  return () => {
+    clearInterval(timer);
+    clearTimeout(search.timer);
+  };
+}

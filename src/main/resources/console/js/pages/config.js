@@ -1,0 +1,104 @@
+// One config: the editor (with the gateway's TOML errors at their line and column), the exact command and
+// environment variable that start an agent with it, and delete (showing why it cannot be, when agents use it).
+import { api } from '../api.js';
+import { h, field, messageBox, replace, showMessage, clearMessage } from '../dom.js';
+import { confirmAction } from '../dialogs.js';
+import { dateTime } from '../format.js';
+import { tomlError } from './toml-error.js';
+
+/** Single-quoted for a POSIX shell. */
+function shellQuoted(text) {
+  return `'${text.replaceAll('\'', '\'\\\'\'')}'`;
+}
+
+export function render(main, ctx) {
+  const id = ctx.param;
+  const box = messageBox('config-message');
+  const canWrite = ctx.can('configs:write');
+  replace(main, h('p', null, h('a', { href: '#/configs' }, '← Configs')), h('p', { 'aria-busy': 'true' }, 'Loading…'));
+
+  async function load() {
+    let config;
+    try {
+      config = await api('GET', `/api/configs/${encodeURIComponent(id)}`);
+    } catch (error) {
+      replace(main, h('p', null, h('a', { href: '#/configs' }, '← Configs')),
+        h('p', { class: 'message error', role: 'alert' }, error.status === 404 ? 'No such config.' : error.message));
+      return;
+    }
+    const name = h('input', { id: 'config-name', value: config.name, required: true, maxlength: 255,
+      readOnly: !canWrite });
+    const description = h('input', { id: 'config-description', value: config.description || '', maxlength: 4096,
+      readOnly: !canWrite });
+    const toml = h('textarea', { id: 'config-toml', class: 'toml', rows: 22, spellcheck: 'false', value: config.toml,
+      readOnly: !canWrite });
+    const tomlBox = messageBox('config-toml-message');
+    const changed = h('small', { class: 'muted', id: 'config-changed' }, `TOML changed ${dateTime(config.tomlUpdatedAt)}`);
+    const save = h('button', { type: 'submit', id: 'config-save' }, 'Save');
+    const form = h('form', { id: 'config-edit', onsubmit: async (event) => {
+      event.preventDefault();
+      clearMessage(box);
+      clearMessage(tomlBox);
+      save.disabled = true;
+      try {
+        const saved = await api('PATCH', `/api/configs/${encodeURIComponent(id)}`,
+          { name: name.value, description: description.value, toml: toml.value });
+        changed.textContent = `TOML changed ${dateTime(saved.tomlUpdatedAt)}`;
+        title.textContent = saved.name;
+        showMessage(box, 'success', 'Saved.');
+      } catch (error) {
+        tomlError(tomlBox, error, toml);
+      } finally {
+        save.disabled = false;
+      }
+    } },
+    field('Name', name), field('Description', description), field('TOML', toml), tomlBox, changed,
+    canWrite ? h('p', null, save) : null);
+
+    const agentId = h('input', { id: 'command-agent-id', value: 'agent-01', maxlength: 255,
+      oninput: () => showCommand() });
+    const command = h('pre', { class: 'code', id: 'agent-command' }, h('code'));
+    function showCommand() {
+      const agent = agentId.value.trim() || 'agent-01';
+      const url = `${location.origin}/api/configs/${encodeURIComponent(config.id)}/toml?agent_id=`
+        + encodeURIComponent(agent);
+      replace(command.firstChild,
+        'export TELEGRAF_CONTROLLER_TOKEN=\'<a token made with the Telegraf Agent preset>\'\n',
+        `telegraf --config ${shellQuoted(url)}`);
+    }
+    showCommand();
+    const title = h('h2', { id: 'config-title' }, config.name);
+    replace(main,
+      h('p', null, h('a', { href: '#/configs' }, '← Configs')),
+      h('div', { class: 'heading' }, title,
+        ctx.can('configs:delete') ? h('button', { type: 'button', class: 'danger', id: 'config-delete',
+          onclick: () => remove(config) }, 'Delete config') : null),
+      box,
+      form,
+      h('section', { id: 'agent-start' },
+        h('h3', null, 'Start an agent with this config'),
+        h('p', null, 'Each agent fetches the config with its own agent id; the token goes in the environment '
+          + 'variable TELEGRAF_CONTROLLER_TOKEN (Telegraf 1.39 or later; older versions read INFLUX_TOKEN). Create '
+          + 'the token on the API Tokens page with the Telegraf Agent preset: Configs: Read and Heartbeat: Write.'),
+        field('Agent ID', agentId),
+        command));
+  }
+
+  async function remove(config) {
+    const ok = await confirmAction('Delete config', `Delete “${config.name}”? Agents can no longer fetch it.`,
+      'Delete');
+    if (!ok) {
+      return;
+    }
+    try {
+      await api('DELETE', `/api/configs/${encodeURIComponent(id)}`);
+      ctx.notify(`Deleted config ${config.name}.`);
+      location.hash = '#/configs';
+    } catch (error) {
+      showMessage(box, 'error', error.status === 409 ? `Not deleted: ${error.message}.` : error.message);
+    }
+  }
+
+  load();
+  return null;
+}

@@ -1,0 +1,64 @@
+// Configs: the list, and a new config (optionally starting from the agent template).
+import { api } from '../api.js';
+import { h, field, messageBox, replace, showMessage, table } from '../dom.js';
+import { dateTime } from '../format.js';
+import { pagedList } from '../paging.js';
+import { tomlError } from './toml-error.js';
+
+export function render(main, ctx) {
+  const box = messageBox('configs-message');
+  const list = pagedList((page) => table('Configs', ['Name', 'Description', 'TOML changed', 'Created'],
+    page.map((c) => h('tr', null,
+      h('td', null, h('a', { href: `#/configs/${encodeURIComponent(c.id)}`, class: 'config-link' }, c.name)),
+      h('td', null, c.description || '—'),
+      h('td', null, dateTime(c.tomlUpdatedAt)),
+      h('td', null, dateTime(c.createdAt)))), { id: 'configs-table' }), 'Configs');
+  const creating = ctx.can('configs:write') ? createForm() : null;
+
+  replace(main,
+    h('div', { class: 'heading' }, h('h2', null, 'Configs')),
+    h('p', { class: 'muted' }, 'Agents fetch their configuration from the gateway. Open a config to edit it and to '
+      + 'see the command that starts an agent with it.'),
+    box,
+    creating,
+    list.element);
+
+  function createForm() {
+    const name = h('input', { id: 'config-name', name: 'name', required: true, maxlength: 255 });
+    const description = h('input', { id: 'config-description', name: 'description', maxlength: 4096 });
+    const template = h('input', { id: 'config-template', type: 'checkbox', role: 'switch', checked: true });
+    const toml = h('textarea', { id: 'config-toml', class: 'toml', rows: 8, spellcheck: 'false',
+      placeholder: '[[inputs.cpu]]' });
+    const errors = messageBox('config-create-message');
+    const submit = h('button', { type: 'submit', id: 'config-create' }, 'Create config');
+    const form = h('form', { id: 'config-form', onsubmit: async (event) => {
+      event.preventDefault();
+      const body = { name: name.value, description: description.value, toml: toml.value };
+      if (template.checked) {
+        body.template = 'agent';
+      }
+      submit.disabled = true;
+      try {
+        const config = await api('POST', '/api/configs', body);
+        location.hash = `#/configs/${encodeURIComponent(config.id)}`;
+      } catch (error) {
+        tomlError(errors, error, toml);
+      } finally {
+        submit.disabled = false;
+      }
+    } },
+    field('Name', name),
+    field('Description (optional)', description),
+    h('label', null, template, ' Start from the agent template (an [[outputs.heartbeat]] block that reports to '
+      + 'this gateway)'),
+    field('TOML (optional)', toml),
+    errors,
+    submit);
+    return h('details', { id: 'new-config' }, h('summary', { role: 'button', class: 'secondary' }, 'New config'),
+      form);
+  }
+
+  api('GET', '/api/configs').then((answer) => list.show(answer.configs))
+    .catch((error) => showMessage(box, 'error', error.message));
+  return null;
+}

@@ -1,0 +1,40 @@
+// Long lists are shown a page at a time, never all at once.
+import { h } from './dom.js';
+
+export const PAGE_SIZE = 50;
+
+/**
+ * Shows items[page] through render(itemsOfPage) and a Previous/Next bar; returns {element, show(items)}.
+ * The page is kept when show() is called again with new items (a refresh), clamped to the last page.
+ */
+export function pagedList(render, label) {
+  let items = [];
+  let page = 0;
+  const body = h('div');
+  const status = h('span', { class: 'muted', 'aria-live': 'polite' });
+  const previous = h('button', { type: 'button', class: 'secondary', onclick: () => go(page - 1) }, 'Previous page');
+  const next = h('button', { type: 'button', class: 'secondary', onclick: () => go(page + 1) }, 'Next page');
+  const bar = h('nav', { class: 'pager', 'aria-label': `${label} pages` }, previous, status, next);
+
+  function pages() {
+    return Math.max(1, Math.ceil(items.length / PAGE_SIZE));
+  }
+
+  function go(target) {
+    page = Math.min(Math.max(0, target), pages() - 1);
+    body.replaceChildren(render(items.slice(page * PAGE_SIZE, (page + 1) * PAGE_SIZE)));
+    previous.disabled = page === 0;
+    next.disabled = page >= pages() - 1;
+    status.textContent = items.length === 0 ? 'None'
+      : `${page * PAGE_SIZE + 1}–${Math.min(items.length, (page + 1) * PAGE_SIZE)} of ${items.length}`;
+    bar.hidden = items.length <= PAGE_SIZE;
+  }
+
+  return {
+    element: h('div', null, body, bar),
+    show(newItems) {
+      items = newItems;
+      go(page);
+    },
+  };
+}
