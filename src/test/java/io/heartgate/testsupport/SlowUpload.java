@@ -48,9 +48,14 @@ public final class SlowUpload implements AutoCloseable {
     }
   }
 
+  /** Whether an answer's head has arrived or the server closed. */
+  public boolean answered() {
+    return closed || text().contains("\r\n\r\n");
+  }
+
   /** Waits until an answer's head has arrived or the server closed; fails when neither happens in time. */
   public RawHttp.Answer answer(Duration timeout) {
-    Poll.until(timeout, "an answer or a close", () -> closed || text().contains("\r\n\r\n"));
+    Poll.until(timeout, "an answer or a close", this::answered);
     String text = text();
     int status = text.matches("(?s)HTTP/1\\.[01] \\d{3}.*") ? Integer.parseInt(text.substring(9, 12)) : 0;
     return new RawHttp.Answer(status, text, closed);
