@@ -13,6 +13,10 @@ end
 
 function init(args)
   usernames = tonumber(os.getenv("BENCH_USERNAMES") or "1000")
+  -- With BENCH_ADDRESSES > 0 (and the gateway trusting 127.0.0.1 as a proxy), each login claims one of that many
+  -- client addresses in X-Forwarded-For: a flood from many addresses, which the per-address limits cannot stop
+  -- before the password is hashed.
+  addresses = tonumber(os.getenv("BENCH_ADDRESSES") or "0")
   n = 0
   s401, s429, s503, other = 0, 0, 0, 0
 end
@@ -20,7 +24,12 @@ end
 function request()
   n = n + 1
   local body = string.format('{"username":"flood-%d-%d","password":"wrong password %d"}', tid, n % usernames, n)
-  return wrk.format("POST", "/api/auth/login/local", { ["Content-Type"] = "application/json" }, body)
+  local headers = { ["Content-Type"] = "application/json" }
+  if addresses > 0 then
+    local a = (tid * 7919 + n) % addresses
+    headers["X-Forwarded-For"] = string.format("10.%d.%d.%d", a // 65536 % 256, a // 256 % 256, a % 256)
+  end
+  return wrk.format("POST", "/api/auth/login/local", headers, body)
 end
 
 function response(status, headers, body)

@@ -17,7 +17,8 @@
 # HEARTGATE_JAR (another build of the gateway to measure, e.g. to compare two commits; implies SKIP_BUILD=1).
 # Login flood, on every gateway target (about 2 x LOGIN_FLOOD_DURATION + 4 s each): LOGIN_FLOOD=200 (concurrent
 # clients failing logins; 0 skips the step) LOGIN_FLOOD_CONNECTIONS=256 (heartbeat connections meanwhile)
-# LOGIN_FLOOD_DURATION=10 (seconds of the quiet and of the flooded heartbeat run each).
+# LOGIN_FLOOD_DURATION=10 (seconds of the quiet and of the flooded heartbeat run each) LOGIN_FLOOD_ADDRESSES=1000
+# (client addresses the logins claim in X-Forwarded-For, the gateway trusting 127.0.0.1 as a proxy; 0: one address).
 set -euo pipefail
 
 cd "$(dirname "$0")/../.."
@@ -33,6 +34,7 @@ SCALE_TOKENS=${SCALE_TOKENS:-100}
 LOGIN_FLOOD=${LOGIN_FLOOD:-200}
 LOGIN_FLOOD_CONNECTIONS=${LOGIN_FLOOD_CONNECTIONS:-256}
 LOGIN_FLOOD_DURATION=${LOGIN_FLOOD_DURATION:-10}
+LOGIN_FLOOD_ADDRESSES=${LOGIN_FLOOD_ADDRESSES:-1000}
 # Seconds the login flood runs before the heartbeat run starts and after it ends, so that it covers all of it.
 LOGIN_FLOOD_MARGIN=2
 # With no -Xmx the JVM may grow its heap to a quarter of the machine's memory, and under this load it does (peak
@@ -180,7 +182,10 @@ database_url() { # STORE NAME
 start_gateway() {
   free_port; GW_API=$PORT_OUT
   free_port; GW_HB=$PORT_OUT
-  (cd "$OUT" && exec java $GATEWAY_JAVA_OPTS -jar "$JAR" --host 127.0.0.1 --port "$GW_API" \
+  # The login flood claims its client addresses in X-Forwarded-For, which the gateway believes of a trusted proxy only.
+  local proxies=()
+  [[ $LOGIN_FLOOD -gt 0 && $LOGIN_FLOOD_ADDRESSES -gt 0 ]] && proxies=(TRUSTED_PROXIES=127.0.0.1)
+  (cd "$OUT" && exec env "${proxies[@]}" java $GATEWAY_JAVA_OPTS -jar "$JAR" --host 127.0.0.1 --port "$GW_API" \
     --heartbeat-port "$GW_HB" --database "$(database_url "$2" "$3")" --database-pool-size "$PG_POOL_SIZE" \
     >"$OUT/gateway-$1.log" 2>&1) &
   GW_PID=$!
@@ -285,7 +290,7 @@ if [[ $LOGIN_FLOOD -gt 0 ]]; then
     run_wrk "$target" "$LOGIN_FLOOD_CONNECTIONS" "$LOGIN_FLOOD_DURATION" "${PORT[$target]}" \
       "$OUT/agents-$target.txt" quiet
     log "$target: $LOGIN_FLOOD clients failing logins on :${API[$target]}"
-    BENCH_USERNAMES=1000 wrk -t1 -c"$LOGIN_FLOOD" -d"$((LOGIN_FLOOD_DURATION + 2 * LOGIN_FLOOD_MARGIN))"s \
+    BENCH_USERNAMES=1000 BENCH_ADDRESSES=$LOGIN_FLOOD_ADDRESSES wrk -t1 -c"$LOGIN_FLOOD" -d"$((LOGIN_FLOOD_DURATION + 2 * LOGIN_FLOOD_MARGIN))"s \
       --timeout 10s --latency -s "$ROOT/src/bench/login-flood.lua" \
       "http://127.0.0.1:${API[$target]}/api/auth/login/local" >"$OUT/wrk-$target-logins.txt" 2>&1 &
     flood=$!
@@ -396,7 +401,7 @@ answered_ms() { if [[ $(value requests "$2") -gt 0 ]]; then ms "$(value "$1" "$2
     echo
     echo "Login flood: $LOGIN_FLOOD_DURATION s of heartbeats at $LOGIN_FLOOD_CONNECTIONS connections, quiet and then while"
     echo "$LOGIN_FLOOD clients (a second wrk, one connection each, closed loop) POST /api/auth/login/local with"
-    echo "unknown usernames and wrong passwords, from $LOGIN_FLOOD_MARGIN s before to $LOGIN_FLOOD_MARGIN s after the heartbeat run."
+    echo "unknown usernames and wrong passwords from $LOGIN_FLOOD_ADDRESSES client addresses (X-Forwarded-For), from $LOGIN_FLOOD_MARGIN s before to $LOGIN_FLOOD_MARGIN s after the heartbeat run."
     echo
     echo "| target | heartbeat p99 quiet / during login flood ms | heartbeats/s quiet / during login flood | heartbeat non-2xx during flood | failed logins/s | login answers 401 / 429 / 503 / other | login p50 / p99 ms | login socket errors | peak RSS MiB |"
     echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
