@@ -27,7 +27,7 @@ function request()
   local headers = { ["Content-Type"] = "application/json" }
   if addresses > 0 then
     local a = (tid * 7919 + n) % addresses
-    headers["X-Forwarded-For"] = string.format("10.%d.%d.%d", a // 65536 % 256, a // 256 % 256, a % 256)
+    headers["X-Forwarded-For"] = string.format("10.%d.%d.%d", math.floor(a / 65536) % 256, math.floor(a / 256) % 256, a % 256)
   end
   return wrk.format("POST", "/api/auth/login/local", headers, body)
 end
