@@ -6,12 +6,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 
@@ -27,12 +24,10 @@ public final class ConnectionGuard {
   private static final long REFUSAL_LOG_INTERVAL_MS = 10_000;
   /** How long the unread rest of a refused request's body is read and dropped before its connection closes. */
   private static final long DISCARD_MS = 2_000;
-  /** How often each event loop looks for connections late with their headers. */
-  private static final long SWEEP_MS = 250;
 
   private final int maxConnections;
   private final int maxPerAddress;
-  private final long headerTimeoutNanos;
+  private final long headerTimeoutMs;
   private final TrustedProxies exempt;
   private final AtomicInteger open = new AtomicInteger();
   /** Address → its open connections; an address with none has no entry, so the map stays small. */
@@ -42,22 +37,18 @@ public final class ConnectionGuard {
   public ConnectionGuard(Settings settings) {
     this.maxConnections = settings.maxConnections();
     this.maxPerAddress = settings.maxConnectionsPerAddress();
-    this.headerTimeoutNanos = TimeUnit.SECONDS.toNanos(settings.requestHeaderTimeoutSeconds());
+    this.headerTimeoutMs = settings.requestHeaderTimeoutSeconds() * 1000L;
     this.exempt = settings.trustedProxies();
   }
 
-  /**
-   * One router instance's view: the connections on its event loop that wait for a request's headers, each with
-   * its deadline. One sweep per loop closes the late ones, instead of a timer set and cancelled per request.
-   */
+  /** One router instance's view: the header timers of the connections on its event loop. */
   final class OnLoop {
     private final Vertx vertx;
-    /** Connection → when its headers are due (nanoTime), while it waits for them. Event-loop confined. */
+    /** Connection → its header timer, while it waits for a request's headers. Event-loop confined. */
     private final Map<HttpConnection, Long> waiting = new HashMap<>();
 
     OnLoop(Vertx vertx) {
       this.vertx = vertx;
-      vertx.setPeriodic(SWEEP_MS, ignored -> closeLate());
     }
 
     void connected(HttpConnection connection) {
@@ -68,14 +59,20 @@ public final class ConnectionGuard {
       }
       connection.closeHandler(ignored -> {
         release(address);
-        waiting.remove(connection);
+        Long timer = waiting.remove(connection);
+        if (timer != null) {
+          vertx.cancelTimer(timer);
+        }
       });
       awaitHeaders(connection);
     }
 
     /** A request's headers have arrived: stop the connection's clock until the request is answered. */
     void request(HttpServerRequest request) {
-      waiting.remove(request.connection());
+      Long timer = waiting.remove(request.connection());
+      if (timer != null) {
+        vertx.cancelTimer(timer);
+      }
     }
 
     /**
@@ -97,27 +94,17 @@ public final class ConnectionGuard {
         request.resume();
       } else if ("close".equalsIgnoreCase(request.response().headers().get(HttpHeaders.CONNECTION))) {
         connection.close();
-      } else {
-        waiting.putIfAbsent(connection, System.nanoTime() + headerTimeoutNanos);
+      } else if (!waiting.containsKey(connection)) {
+        awaitHeaders(connection);
       }
     }
 
     private void awaitHeaders(HttpConnection connection) {
-      waiting.put(connection, System.nanoTime() + headerTimeoutNanos);
-    }
-
-    private void closeLate() {
-      long now = System.nanoTime();
-      List<HttpConnection> late = new ArrayList<>();
-      waiting.forEach((connection, due) -> {
-        if (now - due >= 0) {
-          late.add(connection);
+      waiting.put(connection, vertx.setTimer(headerTimeoutMs, ignored -> {
+        if (waiting.remove(connection) != null) {
+          connection.close();
         }
-      });
-      late.forEach(connection -> {
-        waiting.remove(connection);
-        connection.close();
-      });
+      }));
     }
   }
 
