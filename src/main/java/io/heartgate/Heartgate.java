@@ -22,6 +22,7 @@ import io.heartgate.http.BodyBudget;
 import io.heartgate.http.ConnectionGuard;
 import io.heartgate.http.ConsoleRoutes;
 import io.heartgate.http.HealthRoutes;
+import io.heartgate.http.ListenerPorts;
 import io.heartgate.http.OutOfMemory;
 import io.heartgate.http.Readiness;
 import io.heartgate.http.RouterVerticle;
@@ -53,6 +54,7 @@ import io.vertx.core.VertxOptions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -97,6 +99,10 @@ public final class Heartgate {
 
   /** Starts a node and returns once both listeners accept connections; throws with a clear reason. */
   public static Heartgate start(Settings settings, Clock clock) throws StartupException {
+    Optional<String> portProblem = ListenerPorts.unusable(settings);
+    if (portProblem.isPresent()) {
+      throw new StartupException(portProblem.get(), null);
+    }
     int eventLoops = Runtime.getRuntime().availableProcessors();
     Vertx vertx = Vertx.builder().with(new VertxOptions().setEventLoopPoolSize(eventLoops)).build();
     vertx.exceptionHandler(OutOfMemory::exitOn);
