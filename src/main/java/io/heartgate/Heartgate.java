@@ -14,6 +14,7 @@ import io.heartgate.bus.LocalCodec;
 import io.heartgate.configs.ConfigRepository;
 import io.heartgate.configs.ConfigRoutes;
 import io.heartgate.configs.ConfigService;
+import io.heartgate.core.BuildInfo;
 import io.heartgate.heartbeat.AgentHeartbeat;
 import io.heartgate.heartbeat.HeartbeatRoutes;
 import io.heartgate.heartbeat.HeartbeatWriterVerticle;
@@ -32,6 +33,7 @@ import io.heartgate.reportingrules.ReportingRuleRoutes;
 import io.heartgate.reportingrules.ReportingRuleService;
 import io.heartgate.settings.Settings;
 import io.heartgate.http.SettingsRoutes;
+import io.heartgate.http.VersionRoutes;
 import io.heartgate.tokens.OwnerTokenBootstrap;
 import io.heartgate.tokens.TokenRepository;
 import io.heartgate.tokens.TokenRoutes;
@@ -187,6 +189,7 @@ public final class Heartgate {
         new ReportingRuleRoutes(reportingRules, auth),
         new AuditRoutes(audit, auth),
         new SettingsRoutes(settings, auth),
+        new VersionRoutes(BuildInfo.current()),
         new ConsoleRoutes());
     return userService.bootstrapOwner(settings.ownerUsername(), settings.ownerPassword())
         .compose(ignored -> new OwnerTokenBootstrap(tokens, users, changes).apply(settings.ownerToken()))
