@@ -14,6 +14,7 @@ import io.heartgate.bus.LocalCodec;
 import io.heartgate.configs.ConfigRepository;
 import io.heartgate.configs.ConfigRoutes;
 import io.heartgate.configs.ConfigService;
+import io.heartgate.core.BuildInfo;
 import io.heartgate.heartbeat.AgentHeartbeat;
 import io.heartgate.heartbeat.HeartbeatRoutes;
 import io.heartgate.heartbeat.HeartbeatWriterVerticle;
@@ -22,6 +23,7 @@ import io.heartgate.http.BodyBudget;
 import io.heartgate.http.ConnectionGuard;
 import io.heartgate.http.ConsoleRoutes;
 import io.heartgate.http.HealthRoutes;
+import io.heartgate.http.ListenerPorts;
 import io.heartgate.http.OutOfMemory;
 import io.heartgate.http.Readiness;
 import io.heartgate.http.RouterVerticle;
@@ -31,6 +33,7 @@ import io.heartgate.reportingrules.ReportingRuleRoutes;
 import io.heartgate.reportingrules.ReportingRuleService;
 import io.heartgate.settings.Settings;
 import io.heartgate.http.SettingsRoutes;
+import io.heartgate.http.VersionRoutes;
 import io.heartgate.tokens.OwnerTokenBootstrap;
 import io.heartgate.tokens.TokenRepository;
 import io.heartgate.tokens.TokenRoutes;
@@ -53,6 +56,7 @@ import io.vertx.core.VertxOptions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -97,6 +101,10 @@ public final class Heartgate {
 
   /** Starts a node and returns once both listeners accept connections; throws with a clear reason. */
   public static Heartgate start(Settings settings, Clock clock) throws StartupException {
+    Optional<String> portProblem = ListenerPorts.unusable(settings);
+    if (portProblem.isPresent()) {
+      throw new StartupException(portProblem.get(), null);
+    }
     int eventLoops = Runtime.getRuntime().availableProcessors();
     Vertx vertx = Vertx.builder().with(new VertxOptions().setEventLoopPoolSize(eventLoops)).build();
     vertx.exceptionHandler(OutOfMemory::exitOn);
@@ -181,6 +189,7 @@ public final class Heartgate {
         new ReportingRuleRoutes(reportingRules, auth),
         new AuditRoutes(audit, auth),
         new SettingsRoutes(settings, auth),
+        new VersionRoutes(BuildInfo.current()),
         new ConsoleRoutes());
     return userService.bootstrapOwner(settings.ownerUsername(), settings.ownerPassword())
         .compose(ignored -> new OwnerTokenBootstrap(tokens, users, changes).apply(settings.ownerToken()))

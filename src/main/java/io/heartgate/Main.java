@@ -1,19 +1,19 @@
 package io.heartgate;
 
+import io.heartgate.cli.Commands;
+import io.heartgate.cli.Terminal;
 import io.heartgate.http.OutOfMemory;
-import io.heartgate.settings.InvalidSettingException;
 import io.heartgate.settings.Settings;
-import io.heartgate.settings.SettingsLoader;
-import java.util.Arrays;
-import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import sun.misc.Signal;
 
-/** Start-up: settings → store → migrations → verticles; SIGTERM or SIGINT stops the node and exits 0. */
+/**
+ * The jar's entry point: process-wide set-up, then the command line ({@code serve} by default: settings → store →
+ * migrations → verticles, until SIGTERM or SIGINT stops the node and the process exits 0).
+ */
 public final class Main {
-  /** Exit code for a setting that cannot be used. */
-  static final int EXIT_BAD_SETTING = 2;
   /** Exit code for a node that could not start (store unreachable, port taken, …). */
   static final int EXIT_START_FAILED = 1;
 
@@ -28,19 +28,11 @@ public final class Main {
       OutOfMemory.exitOn(failure);
       Logger.getLogger(Main.class.getName()).log(Level.SEVERE, "uncaught in " + thread.getName(), failure);
     });
-    List<String> arguments = Arrays.asList(args);
-    if (arguments.contains("--help") || arguments.contains("-h")) {
-      System.out.print(SettingsLoader.help());
-      return;
-    }
-    Settings settings;
-    try {
-      settings = SettingsLoader.load(arguments, System.getenv());
-    } catch (InvalidSettingException e) {
-      System.err.println("heartgate: " + e.getMessage());
-      System.exit(EXIT_BAD_SETTING);
-      return;
-    }
+    System.exit(Commands.run(args, Terminal.system(), Main::serve));
+  }
+
+  /** Runs a node until a signal has stopped it gracefully; 1 when it cannot start. */
+  private static int serve(Settings settings) {
     Logger log = Logger.getLogger(Main.class.getName());
     long started = System.nanoTime();
     Heartgate node;
@@ -48,19 +40,26 @@ public final class Main {
       node = Heartgate.start(settings);
     } catch (Heartgate.StartupException e) {
       System.err.println("heartgate: cannot start: " + e.getMessage());
-      System.exit(EXIT_START_FAILED);
-      return;
+      return EXIT_START_FAILED;
     }
     log.info(String.format("Heartgate listening on API %s:%d and heartbeat %s:%d, store %s (started in %d ms)",
         settings.host(), settings.apiPort(), settings.host(), settings.heartbeatPort(),
         settings.database().masked(), (System.nanoTime() - started) / 1_000_000));
+    CountDownLatch stopped = new CountDownLatch(1);
     Runnable shutdown = () -> {
       log.info("stopping: draining requests and heartbeats");
       node.stop();
       log.info("stopped");
-      System.exit(0);
+      stopped.countDown();
     };
     Signal.handle(new Signal("TERM"), signal -> new Thread(shutdown, "heartgate-shutdown").start());
     Signal.handle(new Signal("INT"), signal -> new Thread(shutdown, "heartgate-shutdown").start());
+    try {
+      stopped.await();
+    } catch (InterruptedException e) {
+      // Nothing interrupts the main thread; were it to happen, the process ends as after a signal, unstopped.
+      Thread.currentThread().interrupt();
+    }
+    return 0;
   }
 }

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The floors of DESIGN.md, read from the compiled classes: every import points down, and no two packages depend
  * on each other. Bottom to top: core and bus (shared values, failures, event-bus names) → settings → store → auth →
- * features → http → Main and Heartgate. A feature's routes (its {@code *Routes} classes) are the one part of a
+ * features → http → cli (the command line) → Main and Heartgate. A feature's routes (its {@code *Routes} classes) are the one part of a
  * feature that may use http; nothing else in a feature may. The compiled classes do not show constants they
  * inlined, so the import lines of the sources are checked as well.
  */
@@ -48,6 +48,7 @@ class FloorsTest {
     ArchRule floors = layeredArchitecture().consideringOnlyDependenciesInLayers()
         .layer("start").definedBy(DescribedPredicate.describe("Main and Heartgate",
             c -> c.getPackageName().equals("io.heartgate")))
+        .layer("cli").definedBy("io.heartgate.cli..")
         .layer("http").definedBy("io.heartgate.http..")
         .layer("routes").definedBy(inFeature(true))
         .layer("features").definedBy(inFeature(false))
@@ -56,13 +57,15 @@ class FloorsTest {
         .layer("settings").definedBy("io.heartgate.settings..")
         .layer("core").definedBy("io.heartgate.core..", "io.heartgate.bus..")
         .whereLayer("start").mayNotBeAccessedByAnyLayer()
+        .whereLayer("cli").mayOnlyBeAccessedByLayers("start")
         .whereLayer("http").mayOnlyBeAccessedByLayers("start", "routes")
         .whereLayer("routes").mayOnlyBeAccessedByLayers("start", "http")
-        .whereLayer("features").mayOnlyBeAccessedByLayers("start", "http", "routes")
-        .whereLayer("auth").mayOnlyBeAccessedByLayers("start", "http", "routes", "features")
-        .whereLayer("store").mayOnlyBeAccessedByLayers("start", "http", "routes", "features", "auth")
-        .whereLayer("settings").mayOnlyBeAccessedByLayers("start", "http", "routes", "features", "auth", "store")
-        .whereLayer("core").mayOnlyBeAccessedByLayers("start", "http", "routes", "features", "auth", "store",
+        .whereLayer("features").mayOnlyBeAccessedByLayers("start", "cli", "http", "routes")
+        .whereLayer("auth").mayOnlyBeAccessedByLayers("start", "cli", "http", "routes", "features")
+        .whereLayer("store").mayOnlyBeAccessedByLayers("start", "cli", "http", "routes", "features", "auth")
+        .whereLayer("settings").mayOnlyBeAccessedByLayers("start", "cli", "http", "routes", "features", "auth",
+            "store")
+        .whereLayer("core").mayOnlyBeAccessedByLayers("start", "cli", "http", "routes", "features", "auth", "store",
             "settings");
     floors.check(classes);
   }
@@ -95,9 +98,9 @@ class FloorsTest {
   }
 
   private static final Map<String, Integer> FLOORS = Map.of("core", 0, "bus", 0, "settings", 1, "store", 2,
-      "auth", 3, "http", 5, "", 6);
+      "auth", 3, "http", 5, "cli", 6, "", 7);
 
-  /** core/bus 0, settings 1, store 2, auth 3, features 4 (their routes 5, beside http), http 5, start 6. */
+  /** core/bus 0, settings 1, store 2, auth 3, features 4 (their routes 5, beside http), http 5, cli 6, start 7. */
   private static int floor(String pkg, String className) {
     if (FEATURES.contains(pkg)) {
       return className.endsWith("Routes") ? 5 : 4;

@@ -3,11 +3,14 @@ package io.heartgate;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.heartgate.core.BuildInfo;
 import io.heartgate.settings.Setting;
 import io.heartgate.testsupport.FreePort;
 import io.heartgate.testsupport.Poll;
 import io.heartgate.testsupport.TestGateway;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -60,6 +63,8 @@ class MainProcessTest {
       "unreadable config file||--config=/nonexistent/heartgate.json|heartgate: invalid config file "
           + "/nonexistent/heartgate.json: it does not exist; expected a readable JSON object of settings "
           + "(see conf/heartgate.json)",
+      "malformed owner token||--owner-token=tc-apiv1_0123|heartgate: invalid --owner-token: not an API token; "
+          + "expected tc-apiv1_ followed by 64 lowercase hex characters",
   })
   void badSettingExitsWithCodeTwoAndOneLine(String name, String env, String flag, String expected) throws Exception {
     Map<String, String> environment = env == null ? Map.of() : Map.of(env.split("=", 2)[0], env.split("=", 2)[1]);
@@ -81,6 +86,35 @@ class MainProcessTest {
     assertTrue(output.contains("heartgate: cannot start: cannot use the store postgres://hg:****@127.0.0.1:" + closed
         + "/hg"), output);
     assertTrue(!output.contains("secret"), output);
+  }
+
+  /** A taken port is found before the store is opened: no migration, no file, one line naming listener and port. */
+  @ParameterizedTest(name = "{0} port taken")
+  @CsvSource({"API,--port", "heartbeat,--heartbeat-port"})
+  void aPortInUseStopsStartUpBeforeTheStoreIsTouched(String listener, String flag) throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      int port = taken.getLocalPort();
+      List<String> args = new ArrayList<>(List.of("--host", "127.0.0.1", "--port", String.valueOf(FreePort.find()),
+          "--heartbeat-port", String.valueOf(FreePort.find())));
+      args.set(args.indexOf(flag) + 1, String.valueOf(port));
+      Process process = start(Map.of(), args.toArray(String[]::new));
+      assertTrue(process.waitFor(30, TimeUnit.SECONDS));
+      assertEquals(1, process.exitValue());
+      String output = output(process);
+      assertTrue(output.startsWith("heartgate: cannot start: the " + listener + " listener cannot bind 127.0.0.1:"
+          + port + " ("), output);
+      assertEquals(1, output.lines().count(), output);
+      assertTrue(!Files.exists(workDir.resolve("data")), "the store was not touched");
+    }
+  }
+
+  @Test
+  void versionPrintsTheBuild() throws Exception {
+    Process process = start(Map.of(), "--version");
+    assertTrue(process.waitFor(30, TimeUnit.SECONDS));
+    assertEquals(0, process.exitValue());
+    BuildInfo build = BuildInfo.current();
+    assertEquals("heartgate " + build.version() + " (built " + build.buildTime() + ")\n", output(process));
   }
 
   @Test

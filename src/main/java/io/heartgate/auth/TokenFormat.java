@@ -1,5 +1,6 @@
 package io.heartgate.auth;
 
+import io.heartgate.core.TokenSyntax;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -8,8 +9,8 @@ import java.util.HexFormat;
 
 /** The API token format {@code tc-apiv1_} + 64 lowercase hex characters, its generation and its hash. */
 public final class TokenFormat {
-  public static final String PREFIX = "tc-apiv1_";
-  private static final int HEX_LENGTH = 64;
+  public static final String PREFIX = TokenSyntax.PREFIX;
+  private static final int HEX_LENGTH = TokenSyntax.HEX_LENGTH;
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final HexFormat HEX = HexFormat.of();
   /** A digest per thread: getInstance looks the algorithm up in the providers on every call. */
@@ -26,16 +27,7 @@ public final class TokenFormat {
 
   /** Checked before any lookup, so a malformed value never costs a hash or a store query. */
   public static boolean isWellFormed(String token) {
-    if (token == null || token.length() != PREFIX.length() + HEX_LENGTH || !token.startsWith(PREFIX)) {
-      return false;
-    }
-    for (int i = PREFIX.length(); i < token.length(); i++) {
-      char c = token.charAt(i);
-      if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
-        return false;
-      }
-    }
-    return true;
+    return TokenSyntax.isWellFormed(token);
   }
 
   /** A new token from 32 random bytes. */

@@ -1,5 +1,6 @@
 package io.heartgate.settings;
 
+import io.heartgate.core.TokenSyntax;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.function.Function;
@@ -27,8 +28,7 @@ public enum Setting {
   OWNER_PASSWORD("ownerPassword", "OWNER_PASSWORD", "--owner-password", true,
       "password of the owner created at first start", "a password of at least 8 characters", Setting::password),
   OWNER_TOKEN("ownerToken", "OWNER_TOKEN", "--owner-token", true,
-      "bootstrap API token of the owner, re-evaluated at every start", "tc-apiv1_ followed by 64 hex characters",
-      v -> v),
+      "bootstrap API token of the owner, re-evaluated at every start", TokenSyntax.FORM, Setting::token),
   SESSION_SECRET("sessionSecret", "SESSION_SECRET", "--session-secret", true,
       "signs session cookies; the same on every node (generated and stored when empty)",
       "at least 32 characters", Setting::sessionSecret),
@@ -164,6 +164,13 @@ public enum Setting {
   private static Object password(String v) {
     if (!v.isEmpty() && v.length() < 8) {
       throw new IllegalArgumentException("too short");
+    }
+    return v;
+  }
+
+  private static Object token(String v) {
+    if (!v.isEmpty() && !TokenSyntax.isWellFormed(v)) {
+      throw new IllegalArgumentException("not an API token");
     }
     return v;
   }

@@ -22,7 +22,7 @@ import java.util.StringJoiner;
  */
 public final class SettingsLoader {
   static final String BUNDLED_DEFAULTS = "conf/heartgate.json";
-  static final String CONFIG_FLAG = "--config";
+  public static final String CONFIG_FLAG = "--config";
   static final String CONFIG_ENV = "HEARTGATE_CONFIG";
   private static final ObjectMapper JSON = new ObjectMapper()
       .configure(JsonParser.Feature.ALLOW_COMMENTS, true);
@@ -75,7 +75,7 @@ public final class SettingsLoader {
     Map<Setting, Raw> defaults = new EnumMap<>(Setting.class);
     readFile(bundledDefaults(), BUNDLED_DEFAULTS, defaults);
     StringBuilder text = new StringBuilder()
-        .append("Usage: java -jar heartgate.jar [--flag value]...\n")
+        .append("Usage: java -jar heartgate.jar [serve] [--flag value]...\n")
         .append("A flag beats an environment variable beats the config file.\n\n");
     text.append(String.format("  %-28s %-24s %s%n", CONFIG_FLAG + " <file>", CONFIG_ENV,
         "config file (default: " + BUNDLED_DEFAULTS + " when present, else the bundled defaults)"));

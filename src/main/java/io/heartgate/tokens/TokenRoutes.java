@@ -24,7 +24,6 @@ import java.util.function.Function;
 
 /** HTTP ↔ JSON for {@code /api/tokens}. */
 public final class TokenRoutes implements Routes {
-  private static final int MAX_NAME = 255;
   private static final int MAX_BULK = 1000;
 
   private final TokenService service;
@@ -63,7 +62,7 @@ public final class TokenRoutes implements Routes {
 
   private void create(RoutingContext ctx) {
     JsonObject body = RequestBody.object(ctx);
-    String name = RequestBody.string(body, "name", true, MAX_NAME);
+    String name = RequestBody.string(body, "name", true, TokenService.MAX_NAME);
     List<String> list = null;
     String preset = null;
     Object permissions = body.getValue("permissions");

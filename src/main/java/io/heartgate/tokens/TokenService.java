@@ -7,6 +7,7 @@ import io.heartgate.auth.Invalidation;
 import io.heartgate.auth.Principal;
 import io.heartgate.auth.Role;
 import io.heartgate.auth.TokenFormat;
+import io.heartgate.core.Check;
 import io.heartgate.core.ClientInfo;
 import io.heartgate.core.Forbidden;
 import io.heartgate.core.Invalid;
@@ -23,6 +24,9 @@ import java.util.UUID;
  * that can narrow a grant is announced to the verifiers before the caller hears back.
  */
 public final class TokenService {
+  /** The longest token name. */
+  public static final int MAX_NAME = 255;
+
   private final TokenRepository tokens;
   private final Accounts accounts;
   private final AuthChanges changes;
@@ -64,6 +68,7 @@ public final class TokenService {
     if (actor.isAnonymous() || actor.role() == Role.VIEWER) {
       return Future.failedFuture(new Forbidden("your role cannot create tokens"));
     }
+    Check.text("name", request.name(), Check.Text.required(MAX_NAME));
     RequestedPermissions permissions = RequestedPermissions.within(actor.permissions(), request.permissionList(),
         request.preset());
     if (request.expiresAt() != null && request.expiresAt() <= clock.millis()) {

@@ -129,6 +129,43 @@ public final class UserService {
         user == null ? username : user.id(), outcome, client);
   }
 
+  /**
+   * A lost owner password, reset from the command line by whoever runs the gateway: the password rules as in the
+   * API, then every session of the owner ends. Audited as done by the system, from the command line's client.
+   */
+  public Future<User> resetOwnerPassword(String password, ClientInfo client) {
+    return users.owner().compose(owner -> owner.isEmpty()
+            ? Future.<User>failedFuture(new NotFound("There is no owner yet; the first start creates one"))
+            : get(owner.get().id()))
+        .compose(owner -> {
+          PasswordRules.check(owner.username(), password);
+          return hasher.hash(password)
+              .compose(hash -> users.update(owner.id(), owner.role(), owner.status(), hash))
+              .compose(ignored -> sessions.closeAllOf(owner.id()))
+              .compose(ignored -> audit.record("user.password_reset", null, "user", owner.id(), AuditLog.SUCCESS,
+                  client))
+              .map(owner);
+        });
+  }
+
+  /**
+   * A user acting in person outside any session (the command line's create-token): the permissions of their role;
+   * 404 when there is no such user, 403 when the user is disabled.
+   */
+  public Future<Principal> actingAs(String username) {
+    return users.byUsername(username).compose(found -> {
+      if (found.isEmpty()) {
+        return Future.failedFuture(new NotFound("No user is named " + username));
+      }
+      User user = found.get();
+      if (!user.active()) {
+        return Future.failedFuture(new Forbidden("the user " + username + " is disabled"));
+      }
+      return Future.succeededFuture(new Principal(user.id(), user.username(), user.role(),
+          user.role().permissions(), null));
+    });
+  }
+
   public Future<List<User>> list() {
     return users.all();
   }

@@ -4,11 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.heartgate.auth.Permissions;
 import io.heartgate.auth.TokenFormat;
 import io.heartgate.settings.DatabaseUrl;
+import io.heartgate.settings.InvalidSettingException;
 import io.heartgate.testsupport.Credentials;
 import io.heartgate.testsupport.Reply;
 import io.heartgate.testsupport.StoreKind;
@@ -260,21 +262,20 @@ class OwnerTokenBootstrapTest {
     assertEquals("active", recreated.getString("state"));
   }
 
+  /** A malformed value is a setting that cannot be used: start-up stops (exit code 2 from Main), naming the flag. */
   @ParameterizedTest
   @EnumSource(StoreKind.class)
-  void aMalformedValueOnlyWarns(StoreKind kind) throws Exception {
+  void aMalformedValueStopsStartUp(StoreKind kind) throws Exception {
     fresh(kind);
-    startWithOwner("--owner-token", "not-a-token");
-    assertReady();
-    assertEquals(List.of(), tokens(), "nothing provisioned");
-    Reply refused = me("not-a-token");
-    assertEquals(401, refused.status());
-    assertEquals("Invalid token format", refused.message());
-
     String almost = "tc-apiv1_" + "ABCDEF0123456789".repeat(4);
-    startWithOwner("--owner-token", almost);
-    assertReady();
-    assertEquals(List.of(), tokens(), "upper-case hex is malformed too");
+    for (String malformed : List.of("not-a-token", almost)) {
+      InvalidSettingException refused = assertThrows(InvalidSettingException.class,
+          () -> startWithOwner("--owner-token", malformed));
+      assertEquals("invalid --owner-token: not an API token; expected tc-apiv1_ followed by 64 lowercase hex "
+          + "characters", refused.getMessage(), "upper-case hex is malformed too");
+    }
+    startWithOwner();
+    assertEquals(List.of(), tokens(), "nothing provisioned");
   }
 
   @ParameterizedTest
