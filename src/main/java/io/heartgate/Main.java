@@ -2,6 +2,7 @@ package io.heartgate;
 
 import io.heartgate.http.OutOfMemory;
 import io.heartgate.settings.InvalidSettingException;
+import io.heartgate.settings.LogSetup;
 import io.heartgate.settings.Settings;
 import io.heartgate.settings.SettingsLoader;
 import java.util.Arrays;
@@ -41,6 +42,8 @@ public final class Main {
       System.exit(EXIT_BAD_SETTING);
       return;
     }
+    // Logs: format and levels from the settings, before the node logs anything (LOG_FORMAT, LOG_LEVEL).
+    LogSetup.apply(settings);
     Logger log = Logger.getLogger(Main.class.getName());
     long started = System.nanoTime();
     Heartgate node;
