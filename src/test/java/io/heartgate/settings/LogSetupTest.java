@@ -100,6 +100,16 @@ class LogSetupTest {
   }
 
   @Test
+  void vertxLogsToTheSamePlace() {
+    apply("--log-format", "json");
+    io.vertx.core.internal.logging.LoggerFactory.getLogger("io.vertx.core.net.impl.Something").error("from Vert.x");
+
+    JsonObject line = new JsonObject(lines().get(0));
+    assertEquals("ERROR", line.getString("level"));
+    assertEquals("from Vert.x", line.getString("message"));
+  }
+
+  @Test
   void aBadValueNamesTheSettingAndTheForms() {
     InvalidSettingException refused = org.junit.jupiter.api.Assertions.assertThrows(InvalidSettingException.class,
         () -> SettingsLoader.load(List.of("--log-level", "trace"), Map.of("LOG_FORMAT", "json")));
