@@ -3,6 +3,7 @@ package io.heartgate;
 import io.heartgate.cli.Commands;
 import io.heartgate.cli.Terminal;
 import io.heartgate.http.OutOfMemory;
+import io.heartgate.settings.LogSetup;
 import io.heartgate.settings.Settings;
 import java.util.concurrent.CountDownLatch;
 import java.util.logging.Level;
@@ -33,6 +34,8 @@ public final class Main {
 
   /** Runs a node until a signal has stopped it gracefully; 1 when it cannot start. */
   private static int serve(Settings settings) {
+    // Logs: format and levels from the settings, before the node logs anything (LOG_FORMAT, LOG_LEVEL).
+    LogSetup.apply(settings);
     Logger log = Logger.getLogger(Main.class.getName());
     long started = System.nanoTime();
     Heartgate node;

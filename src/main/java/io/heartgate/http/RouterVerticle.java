@@ -62,6 +62,10 @@ public final class RouterVerticle extends VerticleBase {
 
   private Router router(List<Routes> routes, ConnectionGuard.OnLoop guard) {
     Router router = Router.router(vertx);
+    if (settings.accessLog()) {
+      // First, so its clock starts before anything else runs; not mounted at all when off.
+      router.route().handler(new AccessLog(router, settings.trustedProxies()));
+    }
     // Nothing is read until a handler asks for the body (after the credentials were checked, see BodyBudget).
     router.route().handler(ctx -> {
       boolean body = BodyBudget.hasBody(ctx.request());

@@ -67,6 +67,19 @@ public final class Settings {
     return (Integer) values.get(Setting.AGENT_SWEEP_INTERVAL);
   }
 
+  public LogFormat logFormat() {
+    return (LogFormat) values.get(Setting.LOG_FORMAT);
+  }
+
+  public LogLevel logLevel() {
+    return (LogLevel) values.get(Setting.LOG_LEVEL);
+  }
+
+  /** Whether every HTTP request gets a line in the log (the handler is not even mounted when off). */
+  public boolean accessLog() {
+    return (Boolean) values.get(Setting.ACCESS_LOG);
+  }
+
   /** The PEM certificate of every listener, or null without TLS; {@link SettingsLoader} checks it comes with a key. */
   public Path sslCert() {
     String path = (String) values.get(Setting.SSL_CERT);

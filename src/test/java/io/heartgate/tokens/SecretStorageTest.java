@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.heartgate.auth.TokenFormat;
 import io.heartgate.settings.DatabaseUrl;
 import io.heartgate.settings.InvalidSettingException;
+import io.heartgate.settings.LogFormat;
+import io.heartgate.settings.LogSetup;
+import io.heartgate.settings.SettingsLoader;
 import io.heartgate.store.Store;
 import io.heartgate.testsupport.Await;
 import io.heartgate.testsupport.Credentials;
@@ -16,13 +19,16 @@ import io.heartgate.testsupport.StoreKind;
 import io.heartgate.testsupport.Team;
 import io.heartgate.testsupport.TestGateway;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,14 +42,18 @@ import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import java.util.logging.SimpleFormatter;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Only the SHA-256 of a token is ever kept: the raw value is in no byte of the store and in no log line,
- * whichever way it came in (generated, pre-shared, OWNER_TOKEN) and whatever happened to it since.
+ * Only the SHA-256 of a token is ever kept: the raw value is in no byte of the store and in no log line (text or
+ * JSON, access log included), whichever way it came in (generated, pre-shared, OWNER_TOKEN) and whatever happened
+ * to it since.
  */
 class SecretStorageTest {
   private static final String[] OWNER = {"--owner-username", "owner", "--owner-password", Team.PASSWORD};
@@ -54,9 +64,13 @@ class SecretStorageTest {
   private TestGateway gateway;
   private LogCollector collector;
   private Level rootLevel;
+  /** Every byte the log settings under test wrote, when a test applied them. */
+  private ByteArrayOutputStream logged;
+  /** Flags every node of the test starts with (the access log, for the log test). */
+  private List<String> nodeFlags = List.of();
 
   @AfterEach
-  void cleanUp() {
+  void cleanUp() throws IOException {
     try {
       stopGateway();
     } finally {
@@ -65,6 +79,10 @@ class SecretStorageTest {
         root.removeHandler(collector);
         root.setLevel(rootLevel);
         collector = null;
+      }
+      if (logged != null) {
+        LogSetup.restoreDefaults();
+        logged = null;
       }
     }
   }
@@ -78,7 +96,9 @@ class SecretStorageTest {
 
   private void start(String... flags) throws Exception {
     stopGateway();
-    gateway = TestGateway.start(store, flags);
+    List<String> all = new ArrayList<>(List.of(flags));
+    all.addAll(nodeFlags);
+    gateway = TestGateway.start(store, all.toArray(String[]::new));
   }
 
   private void startWithOwner(String... moreFlags) throws Exception {
@@ -207,9 +227,22 @@ class SecretStorageTest {
     }
   }
 
-  @ParameterizedTest
-  @EnumSource(StoreKind.class)
-  void theRawValueIsInNoLogLine(StoreKind kind) throws Exception {
+  static Stream<Arguments> storesAndLogFormats() {
+    return Arrays.stream(StoreKind.values())
+        .flatMap(kind -> Arrays.stream(LogFormat.values()).map(format -> Arguments.of(kind, format)));
+  }
+
+  /**
+   * The log as the settings write it (LOG_FORMAT, at debug, with the access log) and every java.util.logging
+   * record with its parameters and causes: no form of a token and no password in either.
+   */
+  @ParameterizedTest(name = "{0}, {1}")
+  @MethodSource("storesAndLogFormats")
+  void theRawValueIsInNoLogLine(StoreKind kind, LogFormat format) throws Exception {
+    logged = new ByteArrayOutputStream();
+    nodeFlags = List.of("--access-log", "true");
+    LogSetup.apply(SettingsLoader.load(List.of("--log-format", format.toString(), "--log-level", "debug",
+        "--access-log", "true"), Map.of()), logged);
     collector = new LogCollector();
     Logger root = Logger.getLogger("");
     rootLevel = root.getLevel();
@@ -233,6 +266,13 @@ class SecretStorageTest {
     Reply revoked = me(values.generated());
     assertEquals(401, revoked.status());
     assertEquals("Invalid token", revoked.message());
+    // In a query string, and in paths: one a route matches and ones none does (the access log shows them).
+    assertEquals(401, gateway.get("/api/auth/me?token=" + values.preshared(), Credentials.NONE).status());
+    assertEquals(401, gateway.get("/api/tokens/" + values.preshared(), Credentials.NONE).status());
+    String hex = values.preshared().substring(TokenFormat.PREFIX.length());
+    for (String path : List.of("/nowhere/" + values.preshared(), "/nowhere/" + hex, "/nowhere?token=" + hex)) {
+      assertEquals(404, gateway.get(path, Credentials.NONE).status(), path);
+    }
     Credentials owner = Team.login(gateway, "owner");
     Reply badRaw = gateway.post("/api/tokens", owner, new JsonObject().put("name", "bad").put("rawToken", upper));
     assertEquals(400, badRaw.status(), badRaw.toString());
@@ -267,6 +307,25 @@ class SecretStorageTest {
       assertNoSecretIn(line, secrets, "the log line: " + line);
       assertFalse(line.contains(Team.PASSWORD), "the owner password is in the log line: " + line);
     }
+
+    List<String> written = logged.toString(StandardCharsets.UTF_8).lines().toList();
+    assertTrue(written.stream().anyMatch(l -> l.contains("provisioned the bootstrap token from OWNER_TOKEN")),
+        "the java.util.logging records reach the configured output: " + written);
+    assertTrue(written.stream().anyMatch(l -> l.contains("io.heartgate.access") && l.contains("/api/auth/me")
+        && l.contains("401")), "the access log is scanned too: " + written);
+    assertTrue(written.stream().anyMatch(l -> l.contains("io.heartgate.access") && l.contains("/nowhere/[redacted]")),
+        "an unmatched path is logged with its token-like part taken out: " + written);
+    for (String line : written) {
+      if (format == LogFormat.JSON) {
+        try {
+          new JsonObject(line);
+        } catch (DecodeException e) {
+          throw new AssertionError("not one JSON object: " + line, e);
+        }
+      }
+      assertNoSecretIn(line, secrets, "the written log line: " + line);
+      assertFalse(line.contains(Team.PASSWORD), "the owner password is in the written log line: " + line);
+    }
   }
 
   /** Keeps every record as it would be printed, plus its message, parameters and causes. */
@@ -280,6 +339,9 @@ class SecretStorageTest {
 
     @Override
     public void publish(LogRecord record) {
+      if (record.getLoggerName() != null && record.getLoggerName().startsWith("jdk.internal.httpclient")) {
+        return; // the test's own HTTP client (it logs the URLs it calls, query strings included); not the gateway
+      }
       StringBuilder line = new StringBuilder(record.getLoggerName() + " " + record.getLevel() + " ");
       line.append(formatter.format(record)).append(" | ").append(record.getMessage());
       if (record.getParameters() != null) {
