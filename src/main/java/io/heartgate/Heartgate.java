@@ -17,6 +17,7 @@ import io.heartgate.configs.ConfigService;
 import io.heartgate.heartbeat.AgentHeartbeat;
 import io.heartgate.heartbeat.HeartbeatRoutes;
 import io.heartgate.heartbeat.HeartbeatWriterVerticle;
+import io.heartgate.http.ApiDocsRoutes;
 import io.heartgate.http.Authenticator;
 import io.heartgate.http.BodyBudget;
 import io.heartgate.http.ConnectionGuard;
@@ -181,6 +182,7 @@ public final class Heartgate {
         new ReportingRuleRoutes(reportingRules, auth),
         new AuditRoutes(audit, auth),
         new SettingsRoutes(settings, auth),
+        new ApiDocsRoutes(),
         new ConsoleRoutes());
     return userService.bootstrapOwner(settings.ownerUsername(), settings.ownerPassword())
         .compose(ignored -> new OwnerTokenBootstrap(tokens, users, changes).apply(settings.ownerToken()))
