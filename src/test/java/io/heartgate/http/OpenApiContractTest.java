@@ -32,11 +32,12 @@ import org.junit.jupiter.api.io.TempDir;
  * The OpenAPI document is enforced, not decorative: against a real gateway, a request of every operation it lists
  * (its success and its main refusals), each answer judged by {@link OpenApiResponses} (vertx-openapi's response
  * validator and the rules it leaves out). An operation of the document that no step replays fails the last test,
- * and so does any answer the document does not allow. The steps build on each other, in order.
+ * and so does any answer the document does not allow. The steps build on each other, in order. Run against each
+ * store by its subclasses.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class OpenApiContractTest {
+abstract class OpenApiContractTest {
   /**
    * Operations the document describes for routes that other branches add (GET /api/version, GET /metrics): their
    * replays below are skipped, and excused from the coverage check, while listed here. Remove an entry when its
@@ -66,9 +67,12 @@ class OpenApiContractTest {
   private String configId;
   private String spareConfigId;
 
+  /** A fresh, empty store for the gateway under test. */
+  abstract DatabaseUrl store(Path tempDir);
+
   @BeforeAll
   void start() throws Exception {
-    gateway = TestGateway.start(new DatabaseUrl.Sqlite(tempDir.resolve("heartgate.db")));
+    gateway = TestGateway.start(store(tempDir));
     HttpResponse<String> json = TestGateway.get(gateway.api("/api/openapi.json"));
     assertEquals(200, json.statusCode(), json.body());
     documented = new OpenApiResponses(new JsonObject(json.body()));
