@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.heartgate.settings.DatabaseUrl;
 import io.heartgate.testsupport.Credentials;
+import io.heartgate.testsupport.Poll;
 import io.heartgate.testsupport.TestGateway;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -20,6 +21,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -70,6 +72,19 @@ abstract class OpenApiContractTest {
   /** A fresh, empty store for the gateway under test. */
   abstract DatabaseUrl store(Path tempDir);
 
+  /** Stops the store as an outage would; false when this store is not stopped by the test. */
+  boolean stopStore() {
+    return false;
+  }
+
+  /** Starts the store again after {@link #stopStore()}. */
+  void startStore() {
+  }
+
+  /** Removes the store once the gateway has stopped. */
+  void closeStore() {
+  }
+
   @BeforeAll
   void start() throws Exception {
     gateway = TestGateway.start(store(tempDir));
@@ -86,6 +101,7 @@ abstract class OpenApiContractTest {
     if (gateway != null) {
       gateway.close();
     }
+    closeStore();
   }
 
   @Test
@@ -351,6 +367,7 @@ abstract class OpenApiContractTest {
     get("getReportingRule", 200, "/api/reporting-rules/" + ruleId, viewer);
     get("getReportingRule", 404, "/api/reporting-rules/no-such-rule", viewer);
     get("getReportingRule", 401, "/api/reporting-rules/" + ruleId, Credentials.NONE);
+    get("getReportingRule", 403, "/api/reporting-rules/" + ruleId, Credentials.bearer(heartbeatOnlyToken));
     json("updateReportingRule", 200, "PATCH", "/api/reporting-rules/" + ruleId, manager,
         new JsonObject().putNull("autoDeleteAfterSeconds"));
     json("updateReportingRule", 400, "PATCH", "/api/reporting-rules/" + ruleId, manager,
@@ -395,9 +412,89 @@ abstract class OpenApiContractTest {
     }
   }
 
-  /** Last among the logins: it locks one user name out of this client address for 15 minutes. */
+  /**
+   * Two refusals every operation that lists them gives alike, whatever its route: a malformed request (two
+   * Authorization headers, refused before any route) and, where credentials are needed, a request without them.
+   */
   @Test
   @Order(10)
+  void everyOperationRefusesMalformedAndAnonymousRequests() {
+    for (String operationId : documented.operationIds()) {
+      if (PENDING_OTHER_BRANCHES.contains(operationId)) {
+        continue;
+      }
+      String method = documented.method(operationId);
+      String path = documented.path(operationId).replace("{id}", "no-such-id");
+      Set<Integer> statuses = documented.documentedStatuses(operationId);
+      if (statuses.contains(400)) {
+        send(operationId, 400, method, path, Credentials.header("Bearer one"), null, null,
+            Map.of("Authorization", "Bearer two"));
+      }
+      if (statuses.contains(401) && !documented.isPublic(operationId)) {
+        send(operationId, 401, method, path, Credentials.NONE, null, null);
+      }
+    }
+  }
+
+  /**
+   * While the store is down, every operation that lists 503 answers it, with Retry-After: each request is one that
+   * would otherwise succeed or reach the store (a valid body, a cached token), so the 503 comes from where the store
+   * is needed, not from validation.
+   */
+  @Test
+  @Order(11)
+  void everyOperationAnswers503WhileTheStoreIsDown() {
+    Assumptions.assumeTrue(stopStore(), "this store is not stopped by the test");
+    try {
+      Poll.until(Duration.ofSeconds(15), "ready turns 503",
+          () -> TestGateway.get(gateway.api("/health/ready")).statusCode() == 503);
+      Map<String, JsonObject> bodies = outageBodies();
+      for (String operationId : documented.operationIds()) {
+        if (PENDING_OTHER_BRANCHES.contains(operationId) || !documented.documentedStatuses(operationId).contains(503)) {
+          continue;
+        }
+        // A cached token passes without the store; logout and settings need nothing else, so they get a session,
+        // which the store must resolve.
+        Credentials as = documented.isPublic(operationId) ? Credentials.NONE
+            : operationId.equals("logout") || operationId.equals("getSettings") ? owner
+            : operationId.equals("postHeartbeat") ? Credentials.bearer(agentToken)
+            : Credentials.bearer(ownerToken);
+        JsonObject body = bodies.get(operationId);
+        send(operationId, 503, documented.method(operationId),
+            documented.path(operationId).replace("{id}", "no-such-id"), as, body == null ? null : JSON,
+            body == null ? null : body.encode());
+      }
+    } finally {
+      startStore();
+    }
+    Poll.until(Duration.ofSeconds(30), "ready turns 200 again",
+        () -> TestGateway.get(gateway.api("/health/ready")).statusCode() == 200);
+  }
+
+  /** Bodies that pass validation, so that only the store can refuse them. */
+  private Map<String, JsonObject> outageBodies() {
+    JsonObject ids = new JsonObject().put("ids", new JsonArray().add("no-such-id"));
+    return Map.ofEntries(
+        Map.entry("setupOwner", credentials("outage", PASSWORD)),
+        Map.entry("loginLocal", credentials("outage", PASSWORD)),
+        Map.entry("createUser", credentials("outage", PASSWORD).put("role", "viewer")),
+        Map.entry("updateUser", new JsonObject().put("status", "active")),
+        Map.entry("createToken", new JsonObject().put("name", "outage")),
+        Map.entry("reassignToken", new JsonObject().put("userId", viewerId)),
+        Map.entry("bulkRevokeTokens", ids),
+        Map.entry("bulkDeleteTokens", ids),
+        Map.entry("bulkReassignTokens", ids.copy().put("userId", viewerId)),
+        Map.entry("postHeartbeat", new JsonObject().put("id", "outage").put("version", "Telegraf 1.39.3")),
+        Map.entry("updateAgent", new JsonObject().put("labels", new JsonArray())),
+        Map.entry("createConfig", new JsonObject().put("name", "outage").put("toml", "")),
+        Map.entry("updateConfig", new JsonObject().put("name", "outage")),
+        Map.entry("createReportingRule", new JsonObject().put("name", "outage").put("notReportingAfterSeconds", 60)),
+        Map.entry("updateReportingRule", new JsonObject().put("name", "outage")));
+  }
+
+  /** Last among the logins: it locks one user name out of this client address for 15 minutes. */
+  @Test
+  @Order(12)
   void loginLockout() {
     JsonObject guess = credentials("nobody", "not the password");
     for (int i = 0; i < 5; i++) {
@@ -407,7 +504,7 @@ abstract class OpenApiContractTest {
   }
 
   @Test
-  @Order(11)
+  @Order(13)
   void everyOperationOfTheDocumentWasReplayed() {
     Map<String, Set<Integer>> judged = documented.judged();
     List<String> missing = new ArrayList<>();

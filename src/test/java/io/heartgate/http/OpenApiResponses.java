@@ -78,6 +78,22 @@ final class OpenApiResponses implements AutoCloseable {
     return judged;
   }
 
+  /** Whether the operation takes no credentials ({@code security: []}). */
+  boolean isPublic(String operationId) {
+    io.vertx.core.json.JsonArray security = operation(operationId).getJsonArray("security");
+    return security != null && security.isEmpty();
+  }
+
+  /** The operation's method, upper case. */
+  String method(String operationId) {
+    return operation(operationId).getString("x-method").toUpperCase(Locale.ROOT);
+  }
+
+  /** The operation's path template, e.g. {@code /api/tokens/{id}}. */
+  String path(String operationId) {
+    return operation(operationId).getString("x-path");
+  }
+
   /** The operation's method and path, e.g. {@code GET /api/tokens/{id}}. */
   String describe(String operationId) {
     JsonObject operation = operation(operationId);
