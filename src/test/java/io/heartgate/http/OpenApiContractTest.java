@@ -453,10 +453,10 @@ abstract class OpenApiContractTest {
         if (PENDING_OTHER_BRANCHES.contains(operationId) || !documented.documentedStatuses(operationId).contains(503)) {
           continue;
         }
-        // A cached token passes without the store; logout and settings need nothing else, so they get a session,
-        // which the store must resolve.
+        // A cached token passes without the store; logout, settings and metrics need nothing else, so they get a
+        // session, which the store must resolve.
         Credentials as = documented.isPublic(operationId) ? Credentials.NONE
-            : operationId.equals("logout") || operationId.equals("getSettings") ? owner
+            : Set.of("logout", "getSettings", "getMetrics").contains(operationId) ? owner
             : operationId.equals("postHeartbeat") ? Credentials.bearer(agentToken)
             : Credentials.bearer(ownerToken);
         JsonObject body = bodies.get(operationId);
