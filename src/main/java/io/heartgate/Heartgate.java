@@ -18,6 +18,7 @@ import io.heartgate.core.BuildInfo;
 import io.heartgate.heartbeat.AgentHeartbeat;
 import io.heartgate.heartbeat.HeartbeatRoutes;
 import io.heartgate.heartbeat.HeartbeatWriterVerticle;
+import io.heartgate.http.ApiDocsRoutes;
 import io.heartgate.http.Authenticator;
 import io.heartgate.http.BodyBudget;
 import io.heartgate.http.ConnectionGuard;
@@ -190,6 +191,7 @@ public final class Heartgate {
         new AuditRoutes(audit, auth),
         new SettingsRoutes(settings, auth),
         new VersionRoutes(BuildInfo.current()),
+        new ApiDocsRoutes(),
         new ConsoleRoutes());
     return userService.bootstrapOwner(settings.ownerUsername(), settings.ownerPassword())
         .compose(ignored -> new OwnerTokenBootstrap(tokens, users, changes).apply(settings.ownerToken()))

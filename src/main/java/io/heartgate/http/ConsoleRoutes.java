@@ -25,8 +25,9 @@ public final class ConsoleRoutes implements Routes {
     // No max-age: after an upgrade the browser must not run last version's modules against this version's API.
     router.route(PATH + "*").handler(ConsoleRoutes::policy)
         .handler(StaticHandler.create("console").setCachingEnabled(false).setDefaultContentEncoding("UTF-8"));
-    // The stylesheet's path carries its version, so the browser may keep it.
-    router.route("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars"));
+    // The stylesheet's path carries its version, so the browser may keep it. Only its WebJar: the others in the jar
+    // (Swagger UI's, with a demo page of its own) are not the console's to serve.
+    router.route("/webjars/picocss__pico/*").handler(StaticHandler.create("META-INF/resources/webjars/picocss__pico"));
   }
 
   private static void toConsole(RoutingContext ctx) {
