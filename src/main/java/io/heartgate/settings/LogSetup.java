@@ -51,7 +51,7 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
   /** Logback's own start: text at info on standard error, java.util.logging left as it is. */
   @Override
   public ExecutionStatus configure(LoggerContext context) {
-    configure(context, LogFormat.TEXT, LogLevel.INFO, false, System.err);
+    configure(context, LogFormat.TEXT, LogLevel.INFO, false, null, true);
     return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
   }
 
@@ -74,7 +74,7 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
     propagator.setResetJUL(true);
     propagator.start();
     context.addListener(propagator);
-    configure(context, settings.logFormat(), settings.logLevel(), settings.accessLog(), out);
+    configure(context, settings.logFormat(), settings.logLevel(), settings.accessLog(), out, false);
     SLF4JBridgeHandler.removeHandlersForRootLogger();
     SLF4JBridgeHandler.install();
   }
@@ -87,7 +87,7 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
     SLF4JBridgeHandler.uninstall();
     LoggerContext context = context();
     context.reset();
-    configure(context, LogFormat.TEXT, LogLevel.INFO, false, System.err);
+    configure(context, LogFormat.TEXT, LogLevel.INFO, false, null, true);
     LogManager.getLogManager().readConfiguration();
   }
 
@@ -99,10 +99,20 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
     return context;
   }
 
+  /**
+   * @param out where the lines go, or null for the console: standard error when {@code standardError}, else
+   *     standard output (Logback never closes the console's streams; it would close {@code out} on a reset)
+   */
   private static void configure(LoggerContext context, LogFormat format, LogLevel level, boolean accessLog,
-      OutputStream out) {
-    OutputStreamAppender<ILoggingEvent> appender = out == null ? new ConsoleAppender<>()
-        : new OutputStreamAppender<>();
+      OutputStream out, boolean standardError) {
+    OutputStreamAppender<ILoggingEvent> appender;
+    if (out == null) {
+      ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
+      console.setTarget(standardError ? "System.err" : "System.out");
+      appender = console;
+    } else {
+      appender = new OutputStreamAppender<>();
+    }
     appender.setContext(context);
     appender.setName(format.toString());
     appender.setEncoder(format == LogFormat.JSON ? json(context) : text(context));
