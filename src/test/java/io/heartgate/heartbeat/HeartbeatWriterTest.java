@@ -6,11 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.heartgate.bus.Addresses;
 import io.heartgate.bus.LocalCodec;
+import io.heartgate.metrics.HeartbeatMeters;
 import io.heartgate.store.Migrations;
 import io.heartgate.store.Store;
 import io.heartgate.testsupport.Await;
 import io.heartgate.testsupport.MovableClock;
 import io.heartgate.testsupport.StoreKind;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -21,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -44,7 +47,8 @@ class HeartbeatWriterTest {
     LocalCodec.register(vertx, AgentHeartbeat.class);
     store = Await.of(Store.open(vertx, kind.freshStore(tempDir), 4));
     Await.of(Migrations.apply(store, Clock.systemUTC()));
-    Await.of(vertx.deployVerticle(new HeartbeatWriterVerticle(store, capacity, clock)));
+    Await.of(vertx.deployVerticle(new HeartbeatWriterVerticle(store, capacity, clock,
+        new HeartbeatMeters(new SimpleMeterRegistry(), store.dialect().name().toLowerCase(Locale.ROOT)))));
   }
 
   private Future<Object> send(String agentId, long receivedAt) {
