@@ -137,12 +137,12 @@ public final class ConfigRoutes implements Routes {
               .putHeader(HttpHeaders.CONTENT_TYPE, TOML_CONTENT_TYPE)
               .putHeader(HttpHeaders.LAST_MODIFIED, LastModified.format(rendered.tomlChangedAt()))
               .putHeader(HttpHeaders.CACHE_CONTROL, "no-store");
+          downloads.downloaded(ConfigDownloadMeters.Result.OK);
           if (ctx.request().method() == HttpMethod.HEAD) {
             ctx.response().putHeader(HttpHeaders.CONTENT_LENGTH, String.valueOf(body.length())).end();
           } else {
             ctx.response().end(body);
           }
-          downloads.downloaded(ConfigDownloadMeters.Result.OK);
         })
         .onFailure(ctx::fail);
   }

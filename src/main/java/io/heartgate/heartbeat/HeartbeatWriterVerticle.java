@@ -118,9 +118,16 @@ public final class HeartbeatWriterVerticle extends VerticleBase {
     writing = true;
     long started = System.nanoTime();
     write(batch).onComplete(result -> {
-      int requests = 0;
+      if (result.succeeded()) {
+        // Counted before anyone is answered, so an agent that got its 204 finds it counted.
+        int requests = 0;
+        for (Pending pending : batch) {
+          requests += pending.requests.size();
+        }
+        meters.committed(batch.size(), System.nanoTime() - started);
+        meters.acknowledged(requests);
+      }
       for (Pending pending : batch) {
-        requests += pending.requests.size();
         for (Waiting waited : pending.requests) {
           if (result.succeeded()) {
             waited.request().reply(null);
@@ -130,10 +137,7 @@ public final class HeartbeatWriterVerticle extends VerticleBase {
           release(waited);
         }
       }
-      if (result.succeeded()) {
-        meters.committed(batch.size(), System.nanoTime() - started);
-        meters.acknowledged(requests);
-      } else {
+      if (result.failed()) {
         LOG.log(Level.WARNING, "heartbeat batch of " + batch.size() + " agents not written: "
             + result.cause().getMessage());
       }
