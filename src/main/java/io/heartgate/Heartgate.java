@@ -1,8 +1,10 @@
 package io.heartgate;
 
+import io.heartgate.agents.AgentCounts;
 import io.heartgate.agents.AgentRepository;
 import io.heartgate.agents.AgentRoutes;
 import io.heartgate.agents.AgentService;
+import io.heartgate.agents.AgentStatus;
 import io.heartgate.agents.AgentSweeperVerticle;
 import io.heartgate.audit.AuditLog;
 import io.heartgate.audit.AuditRoutes;
@@ -25,10 +27,18 @@ import io.heartgate.http.ConnectionGuard;
 import io.heartgate.http.ConsoleRoutes;
 import io.heartgate.http.HealthRoutes;
 import io.heartgate.http.ListenerPorts;
+import io.heartgate.http.MetricsRoutes;
 import io.heartgate.http.OutOfMemory;
 import io.heartgate.http.Readiness;
 import io.heartgate.http.RouterVerticle;
 import io.heartgate.http.Routes;
+import io.heartgate.metrics.AgentMeters;
+import io.heartgate.metrics.ConfigDownloadMeters;
+import io.heartgate.metrics.GatewayMetrics;
+import io.heartgate.metrics.HeartbeatMeters;
+import io.heartgate.metrics.LoginMeters;
+import io.heartgate.metrics.StoreMeters;
+import io.heartgate.metrics.TokenCacheMeters;
 import io.heartgate.reportingrules.ReportingRuleRepository;
 import io.heartgate.reportingrules.ReportingRuleRoutes;
 import io.heartgate.reportingrules.ReportingRuleService;
@@ -57,6 +67,7 @@ import io.vertx.core.VertxOptions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
@@ -74,6 +85,8 @@ public final class Heartgate {
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(9);
 
   private final Vertx vertx;
+  /** Every meter of this node, scraped at GET /metrics. */
+  private final GatewayMetrics metrics;
   private final Settings settings;
   /** Every reading of the time of day goes through it, so tests move time instead of waiting for it. */
   private final Clock clock;
@@ -88,9 +101,12 @@ public final class Heartgate {
   private String verifierDeployment;
   /** Request bodies buffered at once, all requests together: one budget for the node. */
   private BodyBudget bodies;
+  /** Shared by the writer (acknowledged, batches, queue) and the heartbeat routes (refusals). */
+  private HeartbeatMeters heartbeatMeters;
 
-  private Heartgate(Vertx vertx, Settings settings, Clock clock) {
+  private Heartgate(Vertx vertx, GatewayMetrics metrics, Settings settings, Clock clock) {
     this.vertx = vertx;
+    this.metrics = metrics;
     this.settings = settings;
     this.clock = clock;
   }
@@ -107,12 +123,13 @@ public final class Heartgate {
       throw new StartupException(portProblem.get(), null);
     }
     int eventLoops = Runtime.getRuntime().availableProcessors();
-    Vertx vertx = Vertx.builder().with(new VertxOptions().setEventLoopPoolSize(eventLoops)).build();
+    GatewayMetrics metrics = new GatewayMetrics();
+    Vertx vertx = metrics.buildVertx(new VertxOptions().setEventLoopPoolSize(eventLoops));
     vertx.exceptionHandler(OutOfMemory::exitOn);
     LocalCodec.register(vertx, Grant.class);
     LocalCodec.register(vertx, Invalidation.class);
     LocalCodec.register(vertx, AgentHeartbeat.class);
-    Heartgate node = new Heartgate(vertx, settings, clock);
+    Heartgate node = new Heartgate(vertx, metrics, settings, clock);
     node.bodies = new BodyBudget(settings.requestBufferBytes());
     try {
       await(node.deploy(eventLoops), START_TIMEOUT);
@@ -128,15 +145,18 @@ public final class Heartgate {
         .compose(opened -> {
           store = opened;
           readiness = new Readiness(store);
+          heartbeatMeters = new HeartbeatMeters(metrics.registry(), storeLabel());
           return Migrations.apply(store, clock);
         })
         .compose(applied -> {
-          verifier = new TokenVerifier(new TokenRepository(store, clock), store, clock);
+          verifier = new TokenVerifier(new TokenRepository(store, clock), store, clock,
+              new TokenCacheMeters(metrics.registry()));
           return vertx.deployVerticle(verifier);
         })
         .compose(id -> {
           verifierDeployment = id;
-          return vertx.deployVerticle(new HeartbeatWriterVerticle(store, settings.heartbeatQueueSize(), clock));
+          return vertx.deployVerticle(new HeartbeatWriterVerticle(store, settings.heartbeatQueueSize(), clock,
+              heartbeatMeters));
         })
         .compose(id -> {
           writerDeployment = id;
@@ -165,6 +185,19 @@ public final class Heartgate {
   private record Listeners(List<Routes> api, List<Routes> heartbeat) {
   }
 
+  /** The store's kind as the meters label it: {@code sqlite} or {@code postgres}. */
+  private String storeLabel() {
+    return store.dialect().name().toLowerCase(Locale.ROOT);
+  }
+
+  /** The gauges read from the store, refreshed when scraped: whether it answers, and the agents by status. */
+  private void watchStore(AgentRepository agents) {
+    StoreMeters storeMeters = new StoreMeters(metrics.registry(), storeLabel());
+    metrics.beforeEachScrape(() -> store.ping().andThen(pinged -> storeMeters.up(pinged.succeeded())));
+    AgentCounts counts = new AgentCounts(agents, new AgentMeters(metrics.registry(), AgentStatus.WIRE_NAMES), clock);
+    metrics.beforeEachScrape(counts::refresh);
+  }
+
   /** Builds the features, applies the start-up bootstrap (owner, OWNER_TOKEN) and returns the routes. */
   private Future<Listeners> startFeatures(SessionService sessions) {
     AuditLog audit = new AuditLog(store, clock);
@@ -174,17 +207,20 @@ public final class Heartgate {
     TokenService tokenService = new TokenService(tokens, users, changes, audit, clock);
     UserService userService = new UserService(users, tokenService, sessions,
         new PasswordHasher(vertx, settings.passwordHashThreads(), settings.passwordHashQueue()),
-        new LoginLimits(new LoginAttemptRepository(store), clock), changes, audit, clock);
+        new LoginLimits(new LoginAttemptRepository(store), clock), changes, audit, clock,
+        new LoginMeters(metrics.registry()));
     Authenticator auth = new Authenticator(vertx, verifier, settings.disabledAuthGroups(), SessionService.COOKIE,
         sessions::resolve, bodies, settings.trustedProxies());
-    Routes heartbeats = new HeartbeatRoutes(auth, settings.trustedProxies(), clock);
+    Routes heartbeats = new HeartbeatRoutes(auth, settings.trustedProxies(), clock, heartbeatMeters);
     ReportingRuleService reportingRules = new ReportingRuleService(new ReportingRuleRepository(store), audit, clock);
-    AgentService agents = new AgentService(new AgentRepository(store), reportingRules, clock);
+    AgentRepository agentRepository = new AgentRepository(store);
+    AgentService agents = new AgentService(agentRepository, reportingRules, clock);
+    watchStore(agentRepository);
     List<Routes> api = List.of(health(),
         heartbeats,
         new AgentRoutes(agents, auth),
         new ConfigRoutes(new ConfigService(new ConfigRepository(store), agents, audit, clock), auth,
-            settings.heartbeatPort()),
+            settings.heartbeatPort(), new ConfigDownloadMeters(metrics.registry())),
         new UserRoutes(userService, sessions, auth, settings.trustedProxies()),
         new TokenRoutes(tokenService, auth, clock),
         new ReportingRuleRoutes(reportingRules, auth),
@@ -192,6 +228,7 @@ public final class Heartgate {
         new SettingsRoutes(settings, auth),
         new VersionRoutes(BuildInfo.current()),
         new ApiDocsRoutes(),
+        new MetricsRoutes(metrics, auth),
         new ConsoleRoutes());
     return userService.bootstrapOwner(settings.ownerUsername(), settings.ownerPassword())
         .compose(ignored -> new OwnerTokenBootstrap(tokens, users, changes).apply(settings.ownerToken()))
@@ -229,6 +266,7 @@ public final class Heartgate {
       quietly("close the store", store.close(), deadline);
     }
     quietly("close Vert.x", vertx.close(), deadline + Duration.ofSeconds(1).toNanos());
+    metrics.close();
   }
 
   private static void quietly(String step, Future<?> future, long deadlineNanos) {

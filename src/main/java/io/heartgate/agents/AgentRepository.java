@@ -78,10 +78,25 @@ public final class AgentRepository {
     return store.query(sql.toString(), Tuple.from(params)).map(AgentRepository::agents);
   }
 
+  /** How many agents have each status now; a status no agent has is absent. One query, grouped in the store. */
+  public Future<Map<String, Long>> countByStatus(long now) {
+    return statuses(now).map(rows -> {
+      Map<String, Long> counts = new LinkedHashMap<>();
+      for (Row row : rows) {
+        counts.put(row.getString(0), row.getLong(1));
+      }
+      return counts;
+    });
+  }
+
+  private Future<RowSet<Row>> statuses(long now) {
+    return store.query("SELECT x.status, COUNT(*) FROM (SELECT " + STATUS
+        + " AS status FROM agents a" + EFFECTIVE_RULE + ") x GROUP BY x.status", Tuple.of(now));
+  }
+
   /** Counts by status, Telegraf release and age of the last heartbeat. */
   public Future<AgentSummary> summary(long now) {
-    Future<RowSet<Row>> statuses = store.query("SELECT x.status, COUNT(*) FROM (SELECT " + STATUS
-        + " AS status FROM agents a" + EFFECTIVE_RULE + ") x GROUP BY x.status", Tuple.of(now));
+    Future<RowSet<Row>> statuses = statuses(now);
     Future<RowSet<Row>> versions = store.query("SELECT version, COUNT(*) FROM agents GROUP BY version");
     Future<RowSet<Row>> buckets = store.query(AGES, Tuple.of(now));
     return Future.all(statuses, versions, buckets).map(all -> {

@@ -15,7 +15,8 @@ public final class Permissions {
       "tokens:read", "tokens:write", "tokens:delete",
       "users:read", "users:write", "users:delete",
       "settings:read", "settings:write",
-      "audit:read");
+      "audit:read",
+      "metrics:read");
   private static final Set<String> KNOWN = Set.copyOf(ALL);
 
   public static final String PRESET_TELEGRAF_AGENT = "telegraf-agent";

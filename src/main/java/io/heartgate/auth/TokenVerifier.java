@@ -1,13 +1,19 @@
 package io.heartgate.auth;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.heartgate.bus.Addresses;
+import io.heartgate.metrics.TokenCacheMeters;
 import io.heartgate.store.ChangeFeed;
+import io.heartgate.store.Dialect;
 import io.heartgate.store.Store;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 
 /**
@@ -20,6 +26,8 @@ import java.util.logging.Logger;
  */
 public final class TokenVerifier extends VerticleBase implements CachedGrants {
   private static final long LAST_USED_FLUSH_MS = 60_000;
+  /** How long a change announced here is expected back on the change feed (NOTIFY reaches its sender too). */
+  private static final Duration ECHO_WINDOW = Duration.ofMinutes(1);
   private static final Logger LOG = Logger.getLogger(TokenVerifier.class.getName());
 
   private final GrantSource source;
@@ -28,11 +36,24 @@ public final class TokenVerifier extends VerticleBase implements CachedGrants {
   private final Clock clock;
   private long flushTimer;
   private ChangeFeed feed;
+  private final AtomicBoolean subscribed = new AtomicBoolean();
+  /**
+   * Invalidations announced on this node that it will hear again on the change feed, and how many times: only
+   * for counting, so the meters tell this node's changes from other nodes'. An echo that never comes expires.
+   */
+  private final Cache<String, Integer> echoes = Caffeine.newBuilder()
+      .executor(Runnable::run)
+      .maximumSize(10_000)
+      .expireAfterWrite(ECHO_WINDOW)
+      .build();
 
-  /** @param store whose change feed carries the invalidations of other nodes */
-  public TokenVerifier(GrantSource source, Store store, Clock clock) {
+  /**
+   * @param store whose change feed carries the invalidations of other nodes
+   * @param meters counts the cache's hits, misses and invalidations
+   */
+  public TokenVerifier(GrantSource source, Store store, Clock clock, TokenCacheMeters meters) {
     this.source = source;
-    this.grants = new GrantCache(source);
+    this.grants = new GrantCache(source, meters);
     this.store = store;
     this.clock = clock;
   }
@@ -46,15 +67,25 @@ public final class TokenVerifier extends VerticleBase implements CachedGrants {
   public Future<?> start() {
     var verify = vertx.eventBus().<String>consumer(Addresses.AUTH_VERIFY, this::verify);
     var invalidate = vertx.eventBus().<Invalidation>consumer(Addresses.AUTH_INVALIDATE, message -> {
-      grants.apply(message.body());
+      if (store.dialect() == Dialect.POSTGRES) {
+        echoes.asMap().merge(message.body().encode(), 1, Integer::sum);
+      }
+      grants.apply(message.body(), TokenCacheMeters.Origin.LOCAL);
       message.reply(null);
     });
     flushTimer = vertx.setPeriodic(LAST_USED_FLUSH_MS, ignored -> flushLastUsed());
     return Future.all(verify.completion(), invalidate.completion())
         .compose(ignored -> ChangeFeed.listen(vertx, store, AuthChanges.CHANNEL,
-            payload -> grants.apply(Invalidation.decode(payload)),
-            // After a reconnection notifications may have been missed: start from the store again.
-            grants::invalidateAll))
+            this::heard,
+            // After a reconnection notifications may have been missed: start from the store again. (The first
+            // subscription finds the cache as good as empty: nothing to count.)
+            () -> {
+              if (subscribed.getAndSet(true)) {
+                grants.resync();
+              } else {
+                grants.invalidateAll();
+              }
+            }))
         .onSuccess(started -> feed = started);
   }
 
@@ -62,6 +93,16 @@ public final class TokenVerifier extends VerticleBase implements CachedGrants {
   public Future<?> stop() {
     vertx.cancelTimer(flushTimer);
     return flushLastUsed().eventually(() -> feed == null ? Future.succeededFuture() : feed.close());
+  }
+
+  /** An invalidation on the change feed: another node's, or this node's own coming back (applied again, harmless). */
+  private void heard(String payload) {
+    boolean[] echo = {false};
+    echoes.asMap().computeIfPresent(payload, (ignored, times) -> {
+      echo[0] = true;
+      return times > 1 ? times - 1 : null;
+    });
+    grants.apply(Invalidation.decode(payload), echo[0] ? null : TokenCacheMeters.Origin.REMOTE);
   }
 
   private void verify(Message<String> request) {

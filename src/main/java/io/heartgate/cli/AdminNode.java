@@ -5,6 +5,7 @@ import io.heartgate.auth.AuthChanges;
 import io.heartgate.auth.Invalidation;
 import io.heartgate.bus.Addresses;
 import io.heartgate.bus.LocalCodec;
+import io.heartgate.metrics.LoginMeters;
 import io.heartgate.settings.DatabaseUrl;
 import io.heartgate.settings.Settings;
 import io.heartgate.store.KeyValues;
@@ -19,6 +20,7 @@ import io.heartgate.users.SessionRepository;
 import io.heartgate.users.SessionService;
 import io.heartgate.users.UserRepository;
 import io.heartgate.users.UserService;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Files;
@@ -94,7 +96,9 @@ final class AdminNode implements AutoCloseable {
     SessionService sessions = await(SessionService.start(new SessionRepository(store), new KeyValues(store),
         settings.sessionSecret(), clock));
     return new UserService(new UserRepository(store, clock), tokens(), sessions, new PasswordHasher(vertx, 1, 0),
-        new LoginLimits(new LoginAttemptRepository(store), clock), changes(), new AuditLog(store, clock), clock);
+        new LoginLimits(new LoginAttemptRepository(store), clock), changes(), new AuditLog(store, clock), clock,
+        // A command serves no /metrics: its login meters count into a registry nobody reads.
+        new LoginMeters(new SimpleMeterRegistry()));
   }
 
   private AuthChanges changes() {

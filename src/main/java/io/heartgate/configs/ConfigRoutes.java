@@ -7,6 +7,7 @@ import io.heartgate.http.RequestBody;
 import io.heartgate.http.RequestOrigin;
 import io.heartgate.http.Responses;
 import io.heartgate.http.Routes;
+import io.heartgate.metrics.ConfigDownloadMeters;
 import io.heartgate.settings.AuthGroup;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -38,12 +39,17 @@ public final class ConfigRoutes implements Routes {
   private final ConfigService service;
   private final Authenticator auth;
   private final int heartbeatPort;
+  private final ConfigDownloadMeters downloads;
 
-  /** @param heartbeatPort the heartbeat listener's port, for the heartbeat URL of the agent template */
-  public ConfigRoutes(ConfigService service, Authenticator auth, int heartbeatPort) {
+  /**
+   * @param heartbeatPort the heartbeat listener's port, for the heartbeat URL of the agent template
+   * @param downloads counts the TOML downloads by result
+   */
+  public ConfigRoutes(ConfigService service, Authenticator auth, int heartbeatPort, ConfigDownloadMeters downloads) {
     this.service = service;
     this.auth = auth;
     this.heartbeatPort = heartbeatPort;
+    this.downloads = downloads;
   }
 
   @Override
@@ -59,8 +65,19 @@ public final class ConfigRoutes implements Routes {
             .onSuccess(ignored -> Responses.noContent(ctx))
             .onFailure(ctx::fail));
     // Vert.x answers HEAD for a GET route with 404/405, and Telegraf's URL watcher sends HEAD: register both.
-    router.get("/api/configs/:id/toml").handler(auth.require(group, "configs:read")).handler(this::toml);
-    router.head("/api/configs/:id/toml").handler(auth.require(group, "configs:read")).handler(this::toml);
+    router.get("/api/configs/:id/toml").handler(auth.require(group, "configs:read")).handler(this::toml)
+        .failureHandler(this::countRefusedDownload);
+    router.head("/api/configs/:id/toml").handler(auth.require(group, "configs:read")).handler(this::toml)
+        .failureHandler(this::countRefusedDownload);
+  }
+
+  /** Lets the router's one error mapping answer, then counts the download by the status it gave. */
+  private void countRefusedDownload(RoutingContext ctx) {
+    boolean answerable = !ctx.response().closed();
+    ctx.next();
+    if (answerable) {
+      downloads.downloaded(ConfigDownloadMeters.ofStatus(ctx.response().getStatusCode()));
+    }
   }
 
   private void list(RoutingContext ctx) {
@@ -120,6 +137,7 @@ public final class ConfigRoutes implements Routes {
               .putHeader(HttpHeaders.CONTENT_TYPE, TOML_CONTENT_TYPE)
               .putHeader(HttpHeaders.LAST_MODIFIED, LastModified.format(rendered.tomlChangedAt()))
               .putHeader(HttpHeaders.CACHE_CONTROL, "no-store");
+          downloads.downloaded(ConfigDownloadMeters.Result.OK);
           if (ctx.request().method() == HttpMethod.HEAD) {
             ctx.response().putHeader(HttpHeaders.CONTENT_LENGTH, String.valueOf(body.length())).end();
           } else {

@@ -4,17 +4,23 @@ import io.heartgate.bus.Addresses;
 import io.heartgate.http.Authenticator;
 import io.heartgate.http.RequestBody;
 import io.heartgate.http.Routes;
+import io.heartgate.metrics.HeartbeatMeters;
+import io.heartgate.metrics.HeartbeatMeters.Refusal;
 import io.heartgate.settings.AuthGroup;
 import io.heartgate.settings.TrustedProxies;
+import io.heartgate.store.StoreOutage;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
 
 /**
  * {@code POST /agents/heartbeat}: authenticate, validate, hand the heartbeat to the writer and answer 204 once
- * it is committed. Nothing here blocks or talks SQL.
+ * it is committed. Nothing here blocks or talks SQL. Every refusal is counted by reason (the writer counts what it
+ * acknowledged), on the failure path only.
  */
 public final class HeartbeatRoutes implements Routes {
   public static final String PATH = "/agents/heartbeat";
@@ -30,19 +36,66 @@ public final class HeartbeatRoutes implements Routes {
   private final Authenticator auth;
   private final TrustedProxies proxies;
   private final Clock clock;
+  private final HeartbeatMeters meters;
 
-  /** @param clock stamps each heartbeat with the time it was received */
-  public HeartbeatRoutes(Authenticator auth, TrustedProxies proxies, Clock clock) {
+  /**
+   * @param clock stamps each heartbeat with the time it was received
+   * @param meters counts the refusals
+   */
+  public HeartbeatRoutes(Authenticator auth, TrustedProxies proxies, Clock clock, HeartbeatMeters meters) {
     this.auth = auth;
     this.proxies = proxies;
     this.clock = clock;
+    this.meters = meters;
   }
 
   @Override
   public void mount(Router router) {
     router.post(PATH)
         .handler(auth.require(AuthGroup.HEARTBEAT, "heartbeat:write"))
-        .handler(this::accept);
+        .handler(this::accept)
+        .failureHandler(this::countRefusal);
+  }
+
+  /**
+   * Lets the router's one error mapping answer, then counts the refusal by the status it gave and, for a 503, by
+   * why. A client that left before its answer was not refused, and is not counted.
+   */
+  private void countRefusal(RoutingContext ctx) {
+    boolean answerable = !ctx.response().closed();
+    Throwable failure = ctx.failure();
+    ctx.next();
+    if (answerable) {
+      meters.refused(refusal(ctx.response().getStatusCode(), failure));
+    }
+  }
+
+  static Refusal refusal(int status, Throwable failure) {
+    return switch (status) {
+      case 400 -> Refusal.INVALID;
+      case 401 -> Refusal.UNAUTHORIZED;
+      case 403 -> Refusal.FORBIDDEN;
+      case 413 -> Refusal.TOO_LARGE;
+      case 415 -> Refusal.UNSUPPORTED_MEDIA_TYPE;
+      case 503 -> unavailable(failure);
+      default -> Refusal.OTHER;
+    };
+  }
+
+  /** Why a 503: the writer says so in its own words; the verifier's and the store's failures mean the store. */
+  private static Refusal unavailable(Throwable failure) {
+    if (failure instanceof ReplyException reply && reply.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
+      String message = reply.getMessage();
+      if (HeartbeatWriterVerticle.QUEUE_FULL.equals(message)) {
+        return Refusal.QUEUE_FULL;
+      } else if (HeartbeatWriterVerticle.WAITED_TOO_LONG.equals(message)) {
+        return Refusal.WAITED_TOO_LONG;
+      } else if (HeartbeatWriterVerticle.SHUTTING_DOWN.equals(message)) {
+        return Refusal.SHUTTING_DOWN;
+      }
+      return Refusal.STORE_UNAVAILABLE;
+    }
+    return StoreOutage.in(failure) ? Refusal.STORE_UNAVAILABLE : Refusal.BUSY;
   }
 
   private void accept(RoutingContext ctx) {

@@ -1,6 +1,7 @@
 package io.heartgate.heartbeat;
 
 import io.heartgate.bus.Addresses;
+import io.heartgate.metrics.HeartbeatMeters;
 import io.heartgate.store.Store;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -33,10 +34,16 @@ public final class HeartbeatWriterVerticle extends VerticleBase {
    * 1 MiB bodies must not make a slow store cost gigabytes of memory.
    */
   static final long MAX_WAITING_BYTES = 64L * 1024 * 1024;
+  /** The writer's refusals, each in its own words: the routes count them by reason from these. */
+  static final String SHUTTING_DOWN = "The gateway is shutting down; try again later";
+  static final String QUEUE_FULL = "Too many heartbeats waiting for the store; try again later";
+  static final String STORE_FAILED = "The store is unavailable; try again later";
+  static final String WAITED_TOO_LONG = "The heartbeat waited too long for the store; try again later";
   private static final Logger LOG = Logger.getLogger(HeartbeatWriterVerticle.class.getName());
   private final HeartbeatRepository repository;
   private final int capacity;
   private final Clock clock;
+  private final HeartbeatMeters meters;
   private final Map<String, Pending> queued = new LinkedHashMap<>();
   private int waiting;
   private long waitingBytes;
@@ -60,15 +67,19 @@ public final class HeartbeatWriterVerticle extends VerticleBase {
   /**
    * @param capacity how many heartbeat requests may wait for the store at once
    * @param clock measures how long a request has waited
+   * @param meters counts acknowledged heartbeats and measures batches; watches the queue
    */
-  public HeartbeatWriterVerticle(Store store, int capacity, Clock clock) {
+  public HeartbeatWriterVerticle(Store store, int capacity, Clock clock, HeartbeatMeters meters) {
     this.repository = new HeartbeatRepository(store);
     this.capacity = capacity;
     this.clock = clock;
+    this.meters = meters;
   }
 
   @Override
   public Future<?> start() {
+    // Read from the scraping thread without synchronisation: a moment stale at worst, and free for the writer.
+    meters.watchQueue(() -> waiting, () -> waitingBytes);
     consumer = vertx.eventBus().consumer(Addresses.HEARTBEAT_WRITE, this::enqueue);
     return consumer.completion();
   }
@@ -83,12 +94,12 @@ public final class HeartbeatWriterVerticle extends VerticleBase {
 
   private void enqueue(Message<AgentHeartbeat> request) {
     if (drained != null) {
-      request.fail(503, "The gateway is shutting down; try again later");
+      request.fail(503, SHUTTING_DOWN);
       return;
     }
     int bytes = request.body().bodyBytes();
     if (waiting >= capacity || waitingBytes + bytes > MAX_WAITING_BYTES) {
-      request.fail(503, "Too many heartbeats waiting for the store; try again later");
+      request.fail(503, QUEUE_FULL);
       return;
     }
     queued.computeIfAbsent(request.body().agentId(), id -> new Pending()).requests
@@ -105,13 +116,23 @@ public final class HeartbeatWriterVerticle extends VerticleBase {
       return;
     }
     writing = true;
+    long started = System.nanoTime();
     write(batch).onComplete(result -> {
+      if (result.succeeded()) {
+        // Counted before anyone is answered, so an agent that got its 204 finds it counted.
+        int requests = 0;
+        for (Pending pending : batch) {
+          requests += pending.requests.size();
+        }
+        meters.committed(batch.size(), System.nanoTime() - started);
+        meters.acknowledged(requests);
+      }
       for (Pending pending : batch) {
         for (Waiting waited : pending.requests) {
           if (result.succeeded()) {
             waited.request().reply(null);
           } else {
-            waited.request().fail(503, "The store is unavailable; try again later");
+            waited.request().fail(503, STORE_FAILED);
           }
           release(waited);
         }
@@ -135,7 +156,7 @@ public final class HeartbeatWriterVerticle extends VerticleBase {
       pending.requests.removeIf(waited -> {
         boolean expired = waited.sinceMillis() < expiredBefore;
         if (expired) {
-          waited.request().fail(503, "The heartbeat waited too long for the store; try again later");
+          waited.request().fail(503, WAITED_TOO_LONG);
           release(waited);
         }
         return expired;

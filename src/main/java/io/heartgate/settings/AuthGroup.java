@@ -10,7 +10,8 @@ public enum AuthGroup {
   AGENTS("agents"),
   CONFIGS("configs"),
   REPORTING_RULES("reporting-rules"),
-  HEARTBEAT("heartbeat");
+  HEARTBEAT("heartbeat"),
+  METRICS("metrics");
 
   private final String wireName;
 

@@ -22,7 +22,7 @@ public enum Setting {
       "PostgreSQL connections per node (SQLite always uses one)", "an integer 1-200", v -> integer(v, 1, 200)),
   DISABLED_AUTH_ENDPOINTS("disabledAuthEndpoints", "DISABLED_AUTH_ENDPOINTS", "--disable-auth-endpoints", false,
       "endpoint groups served without authentication",
-      "a comma list of agents, configs, reporting-rules, heartbeat, or *", AuthGroup::parseList),
+      "a comma list of agents, configs, reporting-rules, heartbeat, metrics, or *", AuthGroup::parseList),
   OWNER_USERNAME("ownerUsername", "OWNER_USERNAME", "--owner-username", false,
       "creates the owner at first start (with OWNER_PASSWORD)", "a user name", v -> v),
   OWNER_PASSWORD("ownerPassword", "OWNER_PASSWORD", "--owner-password", true,

@@ -108,6 +108,11 @@ public final class LoginLimits {
     return refusal(counter.until(), clock.millis());
   }
 
+  /** Whether a 429 is this class's: a limit closed, as opposed to a full hashing pool. */
+  static boolean isLimitRefusal(TooManyAttempts refusal) {
+    return REFUSAL.equals(refusal.getMessage());
+  }
+
   private static TooManyAttempts refusal(long until, long now) {
     return new TooManyAttempts(REFUSAL, (int) Math.max(1, (until - now + 999) / 1000));
   }

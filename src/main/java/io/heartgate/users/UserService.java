@@ -12,6 +12,7 @@ import io.heartgate.core.Invalid;
 import io.heartgate.core.NotFound;
 import io.heartgate.core.TooManyAttempts;
 import io.heartgate.core.Unauthorized;
+import io.heartgate.metrics.LoginMeters;
 import io.heartgate.tokens.TokenService;
 import io.vertx.core.Future;
 import java.time.Clock;
@@ -38,9 +39,11 @@ public final class UserService {
   private final AuditLog audit;
   /** When a user was created. */
   private final Clock clock;
+  private final LoginMeters logins;
 
+  /** @param logins counts login attempts by result */
   public UserService(UserRepository users, TokenService tokens, SessionService sessions, PasswordHasher hasher,
-      LoginLimits limits, AuthChanges changes, AuditLog audit, Clock clock) {
+      LoginLimits limits, AuthChanges changes, AuditLog audit, Clock clock, LoginMeters logins) {
     this.users = users;
     this.tokens = tokens;
     this.sessions = sessions;
@@ -49,6 +52,7 @@ public final class UserService {
     this.changes = changes;
     this.audit = audit;
     this.clock = clock;
+    this.logins = logins;
   }
 
   public Future<Boolean> ownerExists() {
@@ -100,13 +104,27 @@ public final class UserService {
   public Future<User> login(String username, String password, String address, ClientInfo client) {
     TooManyAttempts remembered = limits.remembered(username, address);
     if (remembered != null) {
+      logins.attempted(LoginMeters.Result.LOCKED_OUT);
       return Future.failedFuture(remembered);
     }
     return hasher.withPlace(place -> limits.admit(username, address)
         .recover(failure -> failure instanceof TooManyAttempts
             ? auditLogin(null, username, AuditLog.FAILURE, client).transform(ignored -> Future.failedFuture(failure))
             : Future.failedFuture(failure))
-        .compose(attempt -> check(place, attempt, username, password, client)));
+        .compose(attempt -> check(place, attempt, username, password, client)))
+        .andThen(outcome -> logins.attempted(result(outcome.failed() ? outcome.cause() : null)));
+  }
+
+  /** How a login ended, for the meters: a 429 is a closed limit's (locked out) or the full hashing pool's (busy). */
+  private static LoginMeters.Result result(Throwable failure) {
+    if (failure == null) {
+      return LoginMeters.Result.SUCCESS;
+    } else if (failure instanceof Unauthorized) {
+      return LoginMeters.Result.FAILURE;
+    } else if (failure instanceof TooManyAttempts tooMany) {
+      return LoginLimits.isLimitRefusal(tooMany) ? LoginMeters.Result.LOCKED_OUT : LoginMeters.Result.BUSY;
+    }
+    return LoginMeters.Result.ERROR;
   }
 
   private Future<User> check(PasswordHasher.Place place, LoginLimits.Attempt attempt, String username,

@@ -6,11 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.heartgate.bus.Addresses;
 import io.heartgate.bus.LocalCodec;
+import io.heartgate.metrics.HeartbeatMeters;
+import io.heartgate.metrics.HeartbeatMeters.Refusal;
 import io.heartgate.store.Migrations;
 import io.heartgate.store.Store;
 import io.heartgate.testsupport.Await;
 import io.heartgate.testsupport.MovableClock;
 import io.heartgate.testsupport.StoreKind;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -21,6 +24,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -32,6 +36,8 @@ class HeartbeatWriterTest {
   Path tempDir;
   private final Vertx vertx = Vertx.vertx();
   private final MovableClock clock = new MovableClock();
+  /** The writer's meters, read back as the scrape would. */
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private Store store;
 
   @AfterEach
@@ -44,7 +50,8 @@ class HeartbeatWriterTest {
     LocalCodec.register(vertx, AgentHeartbeat.class);
     store = Await.of(Store.open(vertx, kind.freshStore(tempDir), 4));
     Await.of(Migrations.apply(store, Clock.systemUTC()));
-    Await.of(vertx.deployVerticle(new HeartbeatWriterVerticle(store, capacity, clock)));
+    Await.of(vertx.deployVerticle(new HeartbeatWriterVerticle(store, capacity, clock,
+        new HeartbeatMeters(registry, store.dialect().name().toLowerCase(Locale.ROOT)))));
   }
 
   private Future<Object> send(String agentId, long receivedAt) {
@@ -112,7 +119,12 @@ class HeartbeatWriterTest {
     ReplyException full = assertInstanceOf(ReplyException.class, refused.get(0));
     assertEquals(503, full.failureCode());
     assertEquals("Too many heartbeats waiting for the store; try again later", full.getMessage());
+    assertEquals(Refusal.QUEUE_FULL, HeartbeatRoutes.refusal(503, full), "counted as queue_full by the routes");
     assertEquals(acknowledged, totals().getLong("agents"));
+    assertEquals(acknowledged, registry.get("heartgate.heartbeats.acknowledged").counter().count());
+    assertTrue(registry.get("heartgate.heartbeat.batch.rows").summary().count() >= 1);
+    assertEquals(0.0, registry.get("heartgate.heartbeat.queue.requests").gauge().value(), "every request answered");
+    assertEquals(0.0, registry.get("heartgate.heartbeat.queue.bytes").gauge().value());
   }
 
   @ParameterizedTest
@@ -124,6 +136,8 @@ class HeartbeatWriterTest {
     ReplyException failed = assertInstanceOf(ReplyException.class, Await.failureOf(send("agent-1", 1)));
     assertEquals(503, failed.failureCode());
     assertEquals("The store is unavailable; try again later", failed.getMessage());
+    assertEquals(Refusal.STORE_UNAVAILABLE, HeartbeatRoutes.refusal(503, failed));
+    assertEquals(0.0, registry.get("heartgate.heartbeats.acknowledged").counter().count());
   }
 
   @ParameterizedTest
@@ -160,6 +174,7 @@ class HeartbeatWriterTest {
     ReplyException refused = assertInstanceOf(ReplyException.class, Await.failureOf(queued));
     assertEquals(503, refused.failureCode());
     assertEquals("The heartbeat waited too long for the store; try again later", refused.getMessage());
+    assertEquals(Refusal.WAITED_TOO_LONG, HeartbeatRoutes.refusal(503, refused));
     assertEquals(1L, totals().getLong("agents"), "the refused heartbeat was not written");
     Await.of(send("queued-behind", 2));
     assertEquals(2L, totals().getLong("agents"), "the writer goes on");

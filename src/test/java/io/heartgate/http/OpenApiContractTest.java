@@ -40,13 +40,6 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 abstract class OpenApiContractTest {
-  /**
-   * Operations the document describes for routes that other branches add (GET /api/version, GET /metrics): their
-   * replays below are skipped, and excused from the coverage check, while listed here. Remove an entry when its
-   * route lands.
-   */
-  static final Set<String> PENDING_OTHER_BRANCHES = Set.of("getMetrics");
-
   private static final Logger LOG = Logger.getLogger(OpenApiContractTest.class.getName());
   private static final String PASSWORD = "correct horse battery";
   private static final String JSON = "application/json";
@@ -398,18 +391,14 @@ abstract class OpenApiContractTest {
     get("getSettings", 403, "/api/settings", viewer);
   }
 
-  /** Replays of routes other branches add; they run once their operations leave PENDING_OTHER_BRANCHES. */
+  /** The version (public) and the metrics (metrics:read: owner and administrator only). */
   @Test
   @Order(9)
-  void operationsOfOtherBranches() {
-    if (!PENDING_OTHER_BRANCHES.contains("getVersion")) {
-      get("getVersion", 200, "/api/version", Credentials.NONE);
-    }
-    if (!PENDING_OTHER_BRANCHES.contains("getMetrics")) {
-      get("getMetrics", 200, "/metrics", Credentials.bearer(ownerToken));
-      get("getMetrics", 401, "/metrics", Credentials.NONE);
-      get("getMetrics", 403, "/metrics", Credentials.bearer(managerToken));
-    }
+  void versionAndMetrics() {
+    get("getVersion", 200, "/api/version", Credentials.NONE);
+    get("getMetrics", 200, "/metrics", Credentials.bearer(ownerToken));
+    get("getMetrics", 401, "/metrics", Credentials.NONE);
+    get("getMetrics", 403, "/metrics", Credentials.bearer(managerToken));
   }
 
   /**
@@ -420,9 +409,6 @@ abstract class OpenApiContractTest {
   @Order(10)
   void everyOperationRefusesMalformedAndAnonymousRequests() {
     for (String operationId : documented.operationIds()) {
-      if (PENDING_OTHER_BRANCHES.contains(operationId)) {
-        continue;
-      }
       String method = documented.method(operationId);
       String path = documented.path(operationId).replace("{id}", "no-such-id");
       Set<Integer> statuses = documented.documentedStatuses(operationId);
@@ -450,7 +436,7 @@ abstract class OpenApiContractTest {
           () -> TestGateway.get(gateway.api("/health/ready")).statusCode() == 503);
       Map<String, JsonObject> bodies = outageBodies();
       for (String operationId : documented.operationIds()) {
-        if (PENDING_OTHER_BRANCHES.contains(operationId) || !documented.documentedStatuses(operationId).contains(503)) {
+        if (!documented.documentedStatuses(operationId).contains(503)) {
           continue;
         }
         // A cached token passes without the store; logout, settings and metrics need nothing else, so they get a
@@ -509,12 +495,11 @@ abstract class OpenApiContractTest {
     Map<String, Set<Integer>> judged = documented.judged();
     List<String> missing = new ArrayList<>();
     for (String operationId : documented.operationIds()) {
-      if (!judged.containsKey(operationId) && !PENDING_OTHER_BRANCHES.contains(operationId)) {
+      if (!judged.containsKey(operationId)) {
         missing.add(operationId + " (" + documented.describe(operationId) + ")");
       }
     }
     assertEquals(List.of(), missing, "operations of the document that no step replays");
-    assertTrue(documented.operationIds().containsAll(PENDING_OTHER_BRANCHES), "pending operations are documented");
     // Statuses the document allows that no step provoked (store outages, races): listed, not failed.
     List<String> unprovoked = new ArrayList<>();
     for (String operationId : judged.keySet()) {

@@ -91,7 +91,7 @@ class TokenLifecycleTest {
   void reassignReclampsToTheNewOwnersRole(StoreKind kind) throws Exception {
     start(kind);
     JsonObject full = team.token(team.session("owner"), "full", "full");
-    assertEquals(20, permissions(full).size());
+    assertEquals(21, permissions(full).size());
     Reply moved = gateway.post("/api/tokens/" + full.getString("id") + "/reassign", team.session("administrator"),
         new JsonObject().put("userId", team.member("viewer").id()));
     assertEquals(200, moved.status(), moved.toString());

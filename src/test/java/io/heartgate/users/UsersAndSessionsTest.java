@@ -437,7 +437,7 @@ class UsersAndSessionsTest {
     assertEquals(team.member("owner").id(), byToken.json().getJsonObject("user").getString("id"));
 
     Reply ownerSession = me(team.session("owner"));
-    assertEquals(20, ownerSession.json().getJsonArray("permissions").size(), ownerSession.toString());
+    assertEquals(21, ownerSession.json().getJsonArray("permissions").size(), ownerSession.toString());
     assertNull(ownerSession.json().getString("tokenId"));
     Reply viewerSession = me(team.session("viewer"));
     assertEquals("viewer", viewerSession.json().getString("role"));
