@@ -1,13 +1,13 @@
 package io.heartgate.metrics;
 
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
-import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -21,6 +21,7 @@ import io.vertx.micrometer.backends.BackendRegistries;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -37,16 +38,21 @@ public final class GatewayMetrics implements AutoCloseable {
   public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
   /** How long a scrape waits for the refreshers; beyond, it shows what they last found. */
   static final long REFRESH_WAIT_MS = 3_000;
-  /**
-   * HTTP request meters are labelled by method, status, route (the template of the route that answered, such as
-   * {@code /api/agents/:id}, never the path with its ids; empty when none matched) and the listener's own address;
-   * never by the client's address or the raw path. The registry ignores these label names on every other meter, so the gateway's own
-   * labels avoid them.
-   */
   /** The Vert.x metrics category of the SQL clients (they have no {@link MetricsDomain}). */
   private static final String SQL_CLIENTS = "sql";
+  /**
+   * HTTP request meters are labelled by method, status, route (the template of the route that answered, such as
+   * {@code /api/agents/:id}, never the path with its ids; empty when none matched) and the listener's own
+   * address; never by the client's address or the raw path. The registry ignores these label names on every
+   * other meter, so the gateway's own labels avoid them.
+   */
   private static final EnumSet<Label> HTTP_LABELS = EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.HTTP_ROUTE,
       Label.LOCAL);
+  /**
+   * The methods a method label may name; any other (a client may send any token as its method) is "other", so
+   * that no client can add series.
+   */
+  private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
 
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   /** Vert.x keeps its registries by name, JVM-wide: one name per node. */
@@ -64,6 +70,8 @@ public final class GatewayMetrics implements AutoCloseable {
     // pass through its route): the last one is the route that answered, and the one worth a label.
     registry.config().meterFilter(MeterFilter.replaceTagValues(Label.HTTP_ROUTE.toString(),
         route -> route.substring(route.lastIndexOf('>') + 1)));
+    registry.config().meterFilter(MeterFilter.replaceTagValues(Label.HTTP_METHOD.toString(),
+        method -> METHODS.contains(method) ? method : "other"));
     MicrometerMetricsOptions metrics = new MicrometerMetricsOptions()
         .setEnabled(true)
         .setRegistryName(vertxRegistryName)
@@ -73,7 +81,8 @@ public final class GatewayMetrics implements AutoCloseable {
         metrics.addDisabledMetricsCategory(domain);
       }
     }
-    // The SQL clients' meters would lose their only distinguishing labels to the filters above, and cost every query.
+    // The SQL clients' meters would lose their only distinguishing labels to the filters above, and cost every
+    // query.
     metrics.addDisabledMetricsCategory(SQL_CLIENTS);
     Vertx vertx = Vertx.builder()
         .with(options.setMetricsOptions(metrics))

@@ -9,6 +9,7 @@ import io.heartgate.heartbeat.HeartbeatRoutes;
 import io.heartgate.testsupport.Credentials;
 import io.heartgate.testsupport.MovableClock;
 import io.heartgate.testsupport.Poll;
+import io.heartgate.testsupport.RawHttp;
 import io.heartgate.testsupport.Reply;
 import io.heartgate.testsupport.Scrape;
 import io.heartgate.testsupport.StoreKind;
@@ -202,6 +203,21 @@ class MetricsTest {
 
   private static double delta(Scrape before, Scrape after, String name, String... labels) {
     return after.sum(name, labels) - before.sum(name, labels);
+  }
+
+  /** A client may send any token as its method: the method label names the known ones only, the rest "other". */
+  @Test
+  void madeUpMethodsAddNoSeries() throws Exception {
+    gateway = TestGateway.start(StoreKind.SQLITE.freshStore(tempDir));
+    Team team = Team.create(gateway);
+    for (int i = 0; i < 5; i++) {
+      RawHttp.Answer answer = RawHttp.exchange(gateway.apiPort(),
+          "MADEUP" + i + " /api/agents HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n", 2_000);
+      assertTrue(answer.text().startsWith("HTTP/1.1 4"), answer.text());
+    }
+    Scrape scrape = scrape(gateway, Credentials.bearer(metricsToken(team)));
+    assertFalse(scrape.text().contains("MADEUP"), scrape.text());
+    assertTrue(scrape.sum("vertx_http_server_requests_total", "method", "other") >= 5, scrape.text());
   }
 
   @Test
