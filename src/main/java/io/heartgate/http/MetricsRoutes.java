@@ -25,7 +25,6 @@ public final class MetricsRoutes implements Routes {
         .handler(ctx -> metrics.scrape(ctx.vertx())
             .onSuccess(text -> ctx.response().setStatusCode(200)
                 .putHeader(HttpHeaders.CONTENT_TYPE, GatewayMetrics.CONTENT_TYPE)
-                .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
                 .end(text))
             .onFailure(ctx::fail));
   }

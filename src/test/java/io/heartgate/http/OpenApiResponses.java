@@ -113,9 +113,9 @@ final class OpenApiResponses implements AutoCloseable {
     // Rules of the contract for every answer, which the document states once in its description.
     require("nosniff".equals(answer.headers().firstValue("X-Content-Type-Options").orElse(null)), what,
         "every answer carries X-Content-Type-Options: nosniff");
-    if (answer.uri().getPath().startsWith("/api/")) {
+    if (answer.uri().getPath().startsWith("/api/") || answer.uri().getPath().equals("/metrics")) {
       require("no-store".equals(answer.headers().firstValue("Cache-Control").orElse(null)), what,
-          "every /api answer carries Cache-Control: no-store");
+          "every /api and /metrics answer carries Cache-Control: no-store");
     }
 
     Map<String, String> headers = new HashMap<>();
