@@ -15,6 +15,7 @@ import io.heartgate.testsupport.TestGateway;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -84,6 +85,8 @@ class BackupCommandTest {
       assertTrue(agentRows.getInt(1) > 0, "the agents written before the copy are in it");
     }
     assertFalse(Files.exists(Path.of(copy + "-wal")), "the copy needs no write-ahead log beside it");
+    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(copy)),
+        "the copy holds password and token hashes: its owner's only");
 
     gateway.close();
     gateway = TestGateway.start(new DatabaseUrl.Sqlite(copy));
