@@ -87,6 +87,18 @@ final class AdminNode implements AutoCloseable {
     return await(Migrations.apply(store, clock));
   }
 
+  /**
+   * Refuses a store whose schema this release would change: only {@code migrate} (or a starting node) changes
+   * it, so that no command upgrades the schema under nodes of an older release on the same store.
+   */
+  void requireCurrentSchema() {
+    int pending = await(Migrations.pending(store));
+    if (pending > 0) {
+      throw CommandFailure.failed("the store lacks " + pending + " migration" + (pending == 1 ? "" : "s")
+          + " of this release; run migrate first (it upgrades the schema for every node on this store)");
+    }
+  }
+
   TokenService tokens() {
     return new TokenService(new TokenRepository(store, clock), new UserRepository(store, clock), changes(),
         new AuditLog(store, clock), clock);

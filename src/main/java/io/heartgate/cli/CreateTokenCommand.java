@@ -65,7 +65,7 @@ final class CreateTokenCommand implements Callable<Integer> {
     TokenService.CreateRequest request = new TokenService.CreateRequest(name, list,
         preset ? permissions.trim() : null, expiresAt(), null);
     try (AdminNode node = AdminNode.open(settings, false, clock)) {
-      node.migrate();
+      node.requireCurrentSchema();
       Principal owner = AdminNode.await(node.users().actingAs(user));
       TokenService.Created created = AdminNode.await(node.tokens().create(owner, request, Commands.client(NAME)));
       terminal.err().println("created the token " + created.token().name() + " (" + created.token().id() + ") of "

@@ -40,7 +40,7 @@ final class ResetOwnerPasswordCommand implements Callable<Integer> {
           + " or write it on standard input (at a console, the same twice)");
     }
     try (AdminNode node = AdminNode.open(settings, false, clock)) {
-      node.migrate();
+      node.requireCurrentSchema();
       User owner = AdminNode.await(node.users().resetOwnerPassword(password, Commands.client(NAME)));
       terminal.out().println("the owner " + owner.username() + " has a new password; their sessions have ended");
     }

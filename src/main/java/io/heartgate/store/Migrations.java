@@ -57,6 +57,24 @@ public final class Migrations {
         }));
   }
 
+  /**
+   * How many migrations of this release the store lacks, without changing it (all of them when it has never been
+   * migrated); fails as {@link #apply} does on a schema newer than this release or a changed migration.
+   */
+  public static Future<Integer> pending(Store store) {
+    List<Migration> migrations = NAMES.stream().map(name -> load(store.dialect(), name)).toList();
+    return store.query("SELECT version, name, checksum FROM schema_migrations", Tuple.tuple())
+        .map(rows -> {
+          Map<Integer, Row> applied = new HashMap<>();
+          rows.forEach(row -> applied.put(row.getInteger("version"), row));
+          checkApplied(applied, migrations);
+          return (int) migrations.stream().filter(m -> !applied.containsKey(m.version())).count();
+        })
+        .recover(e -> e instanceof IllegalStateException ? Future.failedFuture(e)
+            // No schema_migrations table: a store never migrated.
+            : store.query("SELECT 1", Tuple.tuple()).map(ignored -> migrations.size()));
+  }
+
   private static Future<?> lock(Dialect dialect, SqlConnection connection) {
     return dialect == Dialect.POSTGRES
         ? connection.query("SELECT pg_advisory_xact_lock(" + AdvisoryLock.MIGRATIONS.key() + ")").execute()

@@ -14,6 +14,10 @@ import io.heartgate.testsupport.TelegrafAgent;
 import io.heartgate.testsupport.TestGateway;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -121,6 +125,29 @@ class CreateTokenCommandTest {
         permissions));
     args.addAll(List.of(more));
     return CommandRun.on(store, Map.of(), "", "create-token", args.toArray(String[]::new));
+  }
+
+  /** A command of a newer release never upgrades the schema under older nodes: only migrate does. */
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void aStoreThatLacksMigrationsIsRefusedAndLeftAsItIs(StoreKind kind) throws Exception {
+    DatabaseUrl store = kind.freshStore(tempDir);
+    if (store instanceof DatabaseUrl.Sqlite sqlite) {
+      Files.createDirectories(sqlite.file().getParent());
+      Files.createFile(sqlite.file());
+    }
+    for (int run = 0; run < 2; run++) {
+      CommandRun refused = CommandRun.on(store, Map.of(), "", "create-token", "--user", "owner", "--name", "x",
+          "--permissions", "telegraf-agent");
+      assertRefused(refused, 1, "heartgate: the store lacks ");
+      assertTrue(refused.err().contains(" migrations of this release; run migrate first"), refused.toString());
+    }
+    if (store instanceof DatabaseUrl.Sqlite sqlite) {
+      try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + sqlite.file());
+          ResultSet tables = connection.createStatement().executeQuery("SELECT count(*) FROM sqlite_master")) {
+        assertEquals(0, tables.getInt(1), "no table was created");
+      }
+    }
   }
 
   private static void assertRefused(CommandRun run, int exitCode, String messageStart) {
