@@ -1,6 +1,7 @@
 package io.heartgate;
 
 import io.heartgate.cli.Commands;
+import io.heartgate.cli.ExitCodes;
 import io.heartgate.cli.Terminal;
 import io.heartgate.http.OutOfMemory;
 import io.heartgate.settings.LogSetup;
@@ -15,9 +16,6 @@ import sun.misc.Signal;
  * migrations → verticles, until SIGTERM or SIGINT stops the node and the process exits 0).
  */
 public final class Main {
-  /** Exit code for a node that could not start (store unreachable, port taken, …). */
-  static final int EXIT_START_FAILED = 1;
-
   private Main() {
   }
 
@@ -43,7 +41,7 @@ public final class Main {
       node = Heartgate.start(settings);
     } catch (Heartgate.StartupException e) {
       System.err.println("heartgate: cannot start: " + e.getMessage());
-      return EXIT_START_FAILED;
+      return ExitCodes.FAILED;
     }
     log.info(String.format("Heartgate listening on API %s:%d and heartbeat %s:%d, store %s (started in %d ms)",
         settings.host(), settings.apiPort(), settings.host(), settings.heartbeatPort(),

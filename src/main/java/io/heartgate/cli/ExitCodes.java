@@ -8,9 +8,10 @@ import io.heartgate.settings.InvalidSettingException;
  * unreachable, no such user, a name already taken); 2 the command line, a setting or a value given cannot be used
  * (a weak password, an unknown permission, a backup asked of PostgreSQL).
  */
-final class ExitCodes {
+public final class ExitCodes {
   static final int OK = 0;
-  static final int FAILED = 1;
+  /** Also serve's when the node cannot start. */
+  public static final int FAILED = 1;
   static final int USAGE = 2;
 
   private ExitCodes() {

@@ -56,7 +56,6 @@ public final class HeartbeatMeters {
       Duration.ofSeconds(5), Duration.ofSeconds(10)};
 
   private final MeterRegistry registry;
-  private final String store;
   private final Counter acknowledged;
   /** One counter per refusal, by ordinal. */
   private final Counter[] refused;
@@ -66,7 +65,6 @@ public final class HeartbeatMeters {
   /** @param store the store's kind ({@code sqlite} or {@code postgres}), a label of the batch meters */
   public HeartbeatMeters(MeterRegistry registry, String store) {
     this.registry = registry;
-    this.store = store;
     this.acknowledged = Counter.builder(ACKNOWLEDGED)
         .description("Heartbeats answered 204: committed to the store (coalesced ones included)")
         .register(registry);
@@ -121,10 +119,5 @@ public final class HeartbeatMeters {
         .baseUnit("bytes")
         .strongReference(true)
         .register(registry);
-  }
-
-  /** The store label of the batch meters. */
-  public String store() {
-    return store;
   }
 }
