@@ -124,7 +124,7 @@ public final class Heartgate {
     }
     int eventLoops = Runtime.getRuntime().availableProcessors();
     GatewayMetrics metrics = new GatewayMetrics();
-    Vertx vertx = metrics.buildVertx(new VertxOptions().setEventLoopPoolSize(eventLoops));
+    Vertx vertx = metrics.buildVertx(new VertxOptions().setEventLoopPoolSize(eventLoops), settings.httpMetrics());
     vertx.exceptionHandler(OutOfMemory::exitOn);
     LocalCodec.register(vertx, Grant.class);
     LocalCodec.register(vertx, Invalidation.class);

@@ -61,11 +61,15 @@ public final class GatewayMetrics implements AutoCloseable {
   private JvmGcMetrics gc;
 
   /**
-   * Builds the node's Vert.x with its HTTP server meters in this registry (and no other Vert.x meters), then
-   * binds the JVM and process meters; in that order, because Vert.x installs its label filters on the registry
-   * and a filter must come before the meters it applies to.
+   * Builds the node's Vert.x, with its HTTP server meters in this registry (and no other Vert.x meters) when
+   * {@code httpMeters}, then binds the JVM and process meters; in that order, because Vert.x installs its label
+   * filters on the registry and a filter must come before the meters it applies to.
    */
-  public Vertx buildVertx(VertxOptions options) {
+  public Vertx buildVertx(VertxOptions options, boolean httpMeters) {
+    if (!httpMeters) {
+      bindJvmAndProcess();
+      return Vertx.vertx(options);
+    }
     // Vert.x joins the routes a request passed through with '>' (the query check of /api/*, a refusal's second
     // pass through its route): the last one is the route that answered, and the one worth a label.
     registry.config().meterFilter(MeterFilter.replaceTagValues(Label.HTTP_ROUTE.toString(),

@@ -80,6 +80,11 @@ public final class Settings {
     return (Boolean) values.get(Setting.ACCESS_LOG);
   }
 
+  /** Whether /metrics has Vert.x's meters of every HTTP request (the gateway's own meters are always there). */
+  public boolean httpMetrics() {
+    return (Boolean) values.get(Setting.HTTP_METRICS);
+  }
+
   /** The PEM certificate of every listener, or null without TLS; {@link SettingsLoader} checks it comes with a key. */
   public Path sslCert() {
     String path = (String) values.get(Setting.SSL_CERT);
@@ -142,8 +147,9 @@ public final class Settings {
         shown.put(setting.key(), value.toString().isEmpty() ? "" : "****");
       } else if (value instanceof Set<?> groups) {
         shown.put(setting.key(), groups.stream().map(g -> ((AuthGroup) g).wireName()).toList());
-      } else if (value instanceof TrustedProxies proxies) {
-        shown.put(setting.key(), proxies.toString());
+      } else if (value instanceof TrustedProxies || value instanceof Enum<?>) {
+        // As the operator writes it (the log format and level are enums that print themselves so).
+        shown.put(setting.key(), value.toString());
       } else {
         shown.put(setting.key(), value);
       }

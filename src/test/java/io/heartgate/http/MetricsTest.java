@@ -220,6 +220,20 @@ class MetricsTest {
     assertTrue(scrape.sum("vertx_http_server_requests_total", "method", "other") >= 5, scrape.text());
   }
 
+  /** HTTP_METRICS=false leaves Vert.x's per-request meters out; the gateway's own meters stay and move. */
+  @Test
+  void withoutHttpMetricsTheGatewaysOwnMetersRemain() throws Exception {
+    gateway = TestGateway.start(StoreKind.SQLITE.freshStore(tempDir), "--http-metrics", "false");
+    Team team = Team.create(gateway);
+    String token = metricsToken(team);
+    Scrape before = scrape(gateway, Credentials.bearer(token));
+    assertEquals(401, heartbeat(gateway, UNKNOWN_TOKEN, TelegrafAgent.heartbeat("agent-1")).statusCode());
+    Scrape after = scrape(gateway, Credentials.bearer(token));
+    assertEquals(1.0, delta(before, after, "heartgate_heartbeats_refused_total", "status", "401"));
+    assertTrue(after.has("jvm_memory_used_bytes"), after.text());
+    assertFalse(after.text().contains("vertx_http_server"), after.text());
+  }
+
   @Test
   void aDisabledMetricsGroupNeedsNoToken() throws Exception {
     gateway = TestGateway.start(StoreKind.SQLITE.freshStore(tempDir), "--disable-auth-endpoints", "metrics");
