@@ -11,9 +11,10 @@ import java.time.Instant;
  * @param createdAt epoch milliseconds
  * @param updatedAt epoch milliseconds of the last change of any field
  * @param createdBy id of the user who created it; null when created anonymously (configs group without auth)
+ * @param version the number of the current version of the TOML (see {@link ConfigVersion})
  */
 public record Config(String id, String name, String description, String toml, long tomlChangedAt, long createdAt,
-    long updatedAt, String createdBy) {
+    long updatedAt, String createdBy, int version) {
 
   /** The path agents fetch and watch a config at, and name among their heartbeat's configuration sources. */
   public static String tomlPath(String id) {
@@ -34,6 +35,7 @@ public record Config(String id, String name, String description, String toml, lo
         .put("lastModified", LastModified.format(tomlChangedAt))
         .put("createdAt", Instant.ofEpochMilli(createdAt).toString())
         .put("updatedAt", Instant.ofEpochMilli(updatedAt).toString())
-        .put("createdBy", createdBy);
+        .put("createdBy", createdBy)
+        .put("version", version);
   }
 }

@@ -1,6 +1,7 @@
 package io.heartgate.configs;
 
 import io.heartgate.core.Conflict;
+import io.heartgate.store.Sql;
 import io.heartgate.store.Store;
 import io.heartgate.store.UniqueViolation;
 import io.vertx.core.Future;
@@ -13,7 +14,11 @@ import java.util.Optional;
 
 /** SQL for configs. */
 public final class ConfigRepository {
-  private static final String COLUMNS = "id, name, description, toml_changed_at, created_at, updated_at, created_by";
+  private static final String COLUMNS =
+      "id, name, description, toml_changed_at, created_at, updated_at, created_by, version";
+  private static final String VERSION_COLUMNS = "version, created_at, author_type, author_id, author_name, note";
+  private static final String INSERT_VERSION = "INSERT INTO config_versions (config_id, version, toml, created_at, "
+      + "author_type, author_id, author_name, note) ";
 
   private final Store store;
 
@@ -27,6 +32,14 @@ public final class ConfigRepository {
 
   /** What an update changes; a null field keeps the stored one. */
   public record Changes(String name, String description, String toml) {
+  }
+
+  /** Who makes a version and what they say about it: both may be null. */
+  public record Authorship(ConfigVersion.Author author, String note) {
+    Object[] columns() {
+      return new Object[] {author == null ? null : author.type(), author == null ? null : author.id(),
+          author == null ? null : author.name(), note};
+    }
   }
 
   /** Every config by name, without the TOML (a list of large configs would otherwise be megabytes). */
@@ -48,34 +61,106 @@ public final class ConfigRepository {
         .map(rows -> first(rows).map(row -> new Served(row.getString("toml"), row.getLong("toml_changed_at"))));
   }
 
-  /** Fails with a {@link Conflict} when the name is taken. */
-  public Future<Void> insert(Config config) {
-    return store.query("INSERT INTO configs (id, name, description, toml, toml_changed_at, created_at, updated_at, "
-            + "created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            Tuple.from(new Object[] {config.id(), config.name(), config.description(), config.toml(),
-                config.tomlChangedAt(), config.createdAt(), config.updatedAt(), config.createdBy()}))
+  /** Inserts the config and its version 1 in one transaction; fails with a {@link Conflict} when the name is taken. */
+  public Future<Void> insert(Config config, Authorship authorship) {
+    Object[] by = authorship.columns();
+    return store.inTransaction(sql -> sql.query("INSERT INTO configs (id, name, description, toml, "
+                + "toml_changed_at, created_at, updated_at, created_by, version) "
+                + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1)",
+                Tuple.from(new Object[] {config.id(), config.name(), config.description(), config.toml(),
+                    config.tomlChangedAt(), config.createdAt(), config.updatedAt(), config.createdBy()}))
+            .compose(ignored -> sql.query(INSERT_VERSION + "VALUES ($1, 1, $2, $3, $4, $5, $6, $7)",
+                Tuple.from(new Object[] {config.id(), config.toml(), config.createdAt(), by[0], by[1], by[2],
+                    by[3]}))))
         .<Void>mapEmpty()
         .recover(UniqueViolation.asConflict(ConfigRepository::nameTaken));
   }
 
   /**
-   * Applies the changes in one statement; false when there is no such config. The TOML change time moves only
-   * when the TOML differs from the stored one byte for byte (see {@link LastModified}); the comparison and the
-   * move happen in the same statement, so concurrent edits cannot both keep one date. Fails with a
+   * Applies the changes in one transaction; false when there is no such config. The TOML change time moves and a
+   * new version is recorded only when the TOML differs from the stored one byte for byte (see
+   * {@link LastModified}); the comparison, the move and the new version number happen in one statement that
+   * locks the row, so concurrent edits can neither keep one date nor take one number. Fails with a
    * {@link Conflict} when the new name is taken.
    */
-  public Future<Boolean> update(String id, Changes changes, long now) {
+  public Future<Boolean> update(String id, Changes changes, long now, Authorship authorship) {
+    return store.inTransaction(sql -> update(sql, id, changes, now, authorship, false))
+        .recover(UniqueViolation.asConflict(ConfigRepository::nameTaken));
+  }
+
+  /**
+   * Makes a new version with the TOML of version {@code n}, even when the current TOML is the same; empty when
+   * there is no such config or version, else the new version's number.
+   */
+  public Future<Optional<Integer>> rollback(String id, int n, long now, Authorship authorship) {
+    return store.inTransaction(sql -> sql.query("SELECT toml FROM config_versions WHERE config_id = $1 "
+            + "AND version = $2", Tuple.of(id, n))
+        .compose(rows -> {
+          Optional<Row> row = first(rows);
+          if (row.isEmpty()) {
+            return Future.succeededFuture(Optional.<Integer>empty());
+          }
+          Changes changes = new Changes(null, null, row.get().getString("toml"));
+          return update(sql, id, changes, now, authorship, true).compose(found -> !found
+              ? Future.succeededFuture(Optional.<Integer>empty())
+              : sql.query("SELECT version FROM configs WHERE id = $1", Tuple.of(id))
+                  .map(versions -> first(versions).map(v -> v.getInteger("version"))));
+        }));
+  }
+
+  /**
+   * @param always make a new version and move the change time even when the TOML is the same (a rollback)
+   */
+  private static Future<Boolean> update(Sql sql, String id, Changes changes, long now, Authorship authorship,
+      boolean always) {
     String newToml = "CAST($4 AS TEXT)";
-    return store.query("UPDATE configs SET "
+    String unchanged = always ? "1 = 0" : newToml + " IS NULL OR toml = " + newToml;
+    Object[] by = authorship.columns();
+    return sql.query("UPDATE configs SET "
             + "name = COALESCE(CAST($2 AS TEXT), name), "
             + "description = COALESCE(CAST($3 AS TEXT), description), "
-            + "toml_changed_at = CASE WHEN " + newToml + " IS NULL OR toml = " + newToml + " THEN toml_changed_at "
+            + "toml_changed_at = CASE WHEN " + unchanged + " THEN toml_changed_at "
             + "ELSE " + LastModified.nextChangeSql("toml_changed_at", "CAST($5 AS BIGINT)") + " END, "
+            + "version = CASE WHEN " + unchanged + " THEN version ELSE version + 1 END, "
             + "toml = COALESCE(" + newToml + ", toml), "
             + "updated_at = $5 WHERE id = $1",
             Tuple.of(id, changes.name(), changes.description(), changes.toml(), now))
-        .map(rows -> rows.rowCount() > 0)
-        .recover(UniqueViolation.asConflict(ConfigRepository::nameTaken));
+        .compose(rows -> rows.rowCount() == 0 ? Future.succeededFuture(false)
+            // The current version is never pruned, so it is missing exactly when this update made it.
+            : sql.query(INSERT_VERSION + "SELECT id, version, toml, CAST($2 AS BIGINT), CAST($3 AS TEXT), "
+                    + "CAST($4 AS TEXT), CAST($5 AS TEXT), CAST($6 AS TEXT) FROM configs c WHERE id = $1 "
+                    + "AND NOT EXISTS (SELECT 1 FROM config_versions v WHERE v.config_id = c.id "
+                    + "AND v.version = c.version)",
+                    Tuple.from(new Object[] {id, now, by[0], by[1], by[2], by[3]}))
+                .map(true));
+  }
+
+  /** The config's versions, newest first, without their TOML. */
+  public Future<List<ConfigVersion>> versions(String id) {
+    return store.query("SELECT " + VERSION_COLUMNS + " FROM config_versions WHERE config_id = $1 "
+            + "ORDER BY version DESC", Tuple.of(id))
+        .map(rows -> {
+          List<ConfigVersion> versions = new ArrayList<>(rows.size());
+          rows.forEach(row -> versions.add(toVersion(row, null)));
+          return versions;
+        });
+  }
+
+  public Future<Optional<ConfigVersion>> version(String id, int n) {
+    return store.query("SELECT " + VERSION_COLUMNS + ", toml FROM config_versions WHERE config_id = $1 "
+            + "AND version = $2", Tuple.of(id, n))
+        .map(rows -> first(rows).map(row -> toVersion(row, row.getString("toml"))));
+  }
+
+  /**
+   * Deletes all but the newest {@code keepLatest} (at least 1) versions, never the current one; how many went.
+   */
+  public Future<Integer> prune(String id, int keepLatest) {
+    return store.query("DELETE FROM config_versions WHERE config_id = $1 "
+            + "AND version < (SELECT version FROM configs WHERE id = $1) "
+            + "AND version NOT IN (SELECT version FROM config_versions WHERE config_id = $1 "
+            + "ORDER BY version DESC LIMIT $2)", Tuple.of(id, (long) Math.max(1, keepLatest)))
+        .map(RowSet::rowCount);
   }
 
   /** False when there was no such config. */
@@ -95,6 +180,14 @@ public final class ConfigRepository {
   private static Config toConfig(Row row, String toml) {
     return new Config(row.getString("id"), row.getString("name"), row.getString("description"), toml,
         row.getLong("toml_changed_at"), row.getLong("created_at"), row.getLong("updated_at"),
-        row.getString("created_by"));
+        row.getString("created_by"), row.getInteger("version"));
+  }
+
+  private static ConfigVersion toVersion(Row row, String toml) {
+    String type = row.getString("author_type");
+    ConfigVersion.Author author = type == null ? null
+        : new ConfigVersion.Author(type, row.getString("author_id"), row.getString("author_name"));
+    return new ConfigVersion(row.getInteger("version"), toml, row.getLong("created_at"), author,
+        row.getString("note"));
   }
 }

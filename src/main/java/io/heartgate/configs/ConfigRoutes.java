@@ -2,6 +2,7 @@ package io.heartgate.configs;
 
 import io.heartgate.core.Check;
 import io.heartgate.core.Invalid;
+import io.heartgate.core.NotFound;
 import io.heartgate.http.Authenticator;
 import io.heartgate.http.RequestBody;
 import io.heartgate.http.RequestOrigin;
@@ -28,13 +29,18 @@ public final class ConfigRoutes implements Routes {
   private static final int MAX_NAME = 255;
   private static final int MAX_DESCRIPTION = 4096;
   private static final int MAX_URL = 2048;
+  private static final int MAX_NOTE = 1000;
+  private static final int MAX_KEEP_LATEST = 1_000_000;
   private static final String TOML_CONTENT_TYPE = "application/toml; charset=utf-8";
+  private static final String DIFF_CONTENT_TYPE = "text/x-diff; charset=utf-8";
 
   private static final String NAME = "name";
   private static final String DESCRIPTION = "description";
   private static final String TOML = "toml";
   private static final String TEMPLATE = "template";
   private static final String HEARTBEAT_URL = "heartbeatUrl";
+  private static final String NOTE = "note";
+  private static final String KEEP_LATEST = "keepLatest";
 
   private final ConfigService service;
   private final Authenticator auth;
@@ -64,6 +70,16 @@ public final class ConfigRoutes implements Routes {
         service.delete(Authenticator.principal(ctx), ctx.pathParam("id"), RequestOrigin.of(ctx))
             .onSuccess(ignored -> Responses.noContent(ctx))
             .onFailure(ctx::fail));
+    router.get("/api/configs/:id/versions").handler(auth.require(group, "configs:read")).handler(this::versions);
+    router.delete("/api/configs/:id/versions").handler(auth.require(group, "configs:delete")).handler(this::prune);
+    router.get("/api/configs/:id/versions/:n").handler(auth.require(group, "configs:read")).handler(ctx ->
+        service.version(ctx.pathParam("id"), versionNumber(ctx.pathParam("n")))
+            .onSuccess(version -> Responses.json(ctx, 200, version.toJson()))
+            .onFailure(ctx::fail));
+    router.get("/api/configs/:id/versions/:a/diff/:b").handler(auth.require(group, "configs:read"))
+        .handler(this::diff);
+    router.post("/api/configs/:id/versions/:n/rollback").handler(auth.require(group, "configs:write"))
+        .handler(this::rollback);
     // Vert.x answers HEAD for a GET route with 404/405, and Telegraf's URL watcher sends HEAD: register both.
     router.get("/api/configs/:id/toml").handler(auth.require(group, "configs:read")).handler(this::toml)
         .failureHandler(this::countRefusedDownload);
@@ -120,8 +136,68 @@ public final class ConfigRoutes implements Routes {
         Check.text(NAME, body.getValue(NAME), Check.Text.optional(MAX_NAME)),
         Check.text(DESCRIPTION, body.getValue(DESCRIPTION), Check.Text.optional(MAX_DESCRIPTION).orBlank()),
         toml(body));
-    respond(ctx, 200, service.update(Authenticator.principal(ctx), ctx.pathParam("id"), changes,
+    String note = note(body);
+    respond(ctx, 200, service.update(Authenticator.principal(ctx), ctx.pathParam("id"), changes, note,
         RequestOrigin.of(ctx)));
+  }
+
+  private void versions(RoutingContext ctx) {
+    service.versions(ctx.pathParam("id"))
+        .onSuccess(versions -> {
+          JsonArray items = new JsonArray();
+          versions.forEach(version -> items.add(version.toJson()));
+          Responses.json(ctx, 200, new JsonObject().put("versions", items));
+        })
+        .onFailure(ctx::fail);
+  }
+
+  private void diff(RoutingContext ctx) {
+    service.diff(ctx.pathParam("id"), versionNumber(ctx.pathParam("a")), versionNumber(ctx.pathParam("b")))
+        .onSuccess(diff -> ctx.response().setStatusCode(200)
+            .putHeader(HttpHeaders.CONTENT_TYPE, DIFF_CONTENT_TYPE)
+            .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+            .end(Buffer.buffer(diff, StandardCharsets.UTF_8.name())))
+        .onFailure(ctx::fail);
+  }
+
+  /** The body is optional: {@code {"note"}}, else the note says which version was restored. */
+  private void rollback(RoutingContext ctx) {
+    String note = null;
+    if (ctx.body() != null && ctx.body().length() > 0) {
+      note = note(RequestBody.object(ctx));
+    }
+    service.rollback(Authenticator.principal(ctx), ctx.pathParam("id"), versionNumber(ctx.pathParam("n")), note,
+            RequestOrigin.of(ctx))
+        .onSuccess(version -> Responses.json(ctx, 201, version.toJson()))
+        .onFailure(ctx::fail);
+  }
+
+  private void prune(RoutingContext ctx) {
+    String keepLatest = ctx.queryParams().get(KEEP_LATEST);
+    if (keepLatest == null || keepLatest.isEmpty()) {
+      throw new Invalid(KEEP_LATEST, KEEP_LATEST + " is required: how many of the newest versions to keep");
+    }
+    int keep = Check.limit(KEEP_LATEST, keepLatest, 1, MAX_KEEP_LATEST);
+    service.prune(Authenticator.principal(ctx), ctx.pathParam("id"), keep, RequestOrigin.of(ctx))
+        .onSuccess(deleted -> Responses.json(ctx, 200, new JsonObject().put("deleted", deleted)))
+        .onFailure(ctx::fail);
+  }
+
+  /** A version number from the path; anything but a positive integer names no version (404). */
+  private static int versionNumber(String text) {
+    try {
+      int n = Integer.parseInt(text);
+      if (n >= 1) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // answered below
+    }
+    throw new NotFound("No such version: " + text);
+  }
+
+  private static String note(JsonObject body) {
+    return Check.text(NOTE, body.getValue(NOTE), Check.Text.optional(MAX_NOTE).orBlank());
   }
 
   /**

@@ -57,21 +57,26 @@ public final class ConfigService {
   public Future<Config> create(Principal actor, NewConfig request, ClientInfo client) {
     long now = clock.millis();
     Config config = new Config(UUID.randomUUID().toString(), request.name(), request.description(), request.toml(),
-        now, now, now, actor.userId());
+        now, now, now, actor.userId(), 1);
     return valid(request.toml())
-        .compose(ignored -> configs.insert(config))
+        .compose(ignored -> configs.insert(config, new ConfigRepository.Authorship(author(actor), null)))
         .compose(ignored -> audit.record("config.create", actor, TARGET, config.id(),
             AuditLog.SUCCESS, client))
         .compose(ignored -> get(config.id()));
   }
 
-  /** Applies the changes (at least one field); fields already checked for type and size. */
-  public Future<Config> update(Principal actor, String id, ConfigRepository.Changes changes, ClientInfo client) {
+  /**
+   * Applies the changes (at least one field); fields already checked for type and size. A TOML that differs
+   * from the stored one makes a new version carrying the note (null: none); otherwise the note is not kept.
+   */
+  public Future<Config> update(Principal actor, String id, ConfigRepository.Changes changes, String note,
+      ClientInfo client) {
     if (changes.name() == null && changes.description() == null && changes.toml() == null) {
       return Future.failedFuture(new Invalid("name", "nothing to change: give name, description or toml"));
     }
     return (changes.toml() == null ? Future.<Void>succeededFuture() : valid(changes.toml()))
-        .compose(ignored -> configs.update(id, changes, clock.millis()))
+        .compose(ignored -> configs.update(id, changes, clock.millis(),
+            new ConfigRepository.Authorship(author(actor), note)))
         .compose(found -> found ? Future.succeededFuture() : Future.failedFuture(notFound()))
         .compose(ignored -> audit.record("config.update", actor, TARGET, id, AuditLog.SUCCESS,
             client))
@@ -88,6 +93,58 @@ public final class ConfigService {
         .compose(deleted -> deleted ? Future.succeededFuture() : Future.failedFuture(notFound()))
         .compose(ignored -> audit.record("config.delete", actor, TARGET, id, AuditLog.SUCCESS,
             client));
+  }
+
+  /** The config's versions, newest first, without their TOML. */
+  public Future<List<ConfigVersion>> versions(String id) {
+    return get(id).compose(ignored -> configs.versions(id));
+  }
+
+  /** One version with its TOML. */
+  public Future<ConfigVersion> version(String id, int n) {
+    return get(id).compose(ignored -> configs.version(id, n)).compose(version -> version
+        .map(Future::succeededFuture).orElseGet(() -> Future.failedFuture(noSuchVersion(n))));
+  }
+
+  /** A unified diff from version {@code a} to version {@code b}; empty when their TOML is the same. */
+  public Future<String> diff(String id, int a, int b) {
+    return version(id, a).compose(from -> version(id, b).map(to -> VersionDiff.unified(from, to)));
+  }
+
+  /**
+   * Makes a new version with the TOML of version {@code n} (even when it is the current TOML: the caller asked
+   * for a new version, and watching agents reload); the new version, with its TOML.
+   */
+  public Future<ConfigVersion> rollback(Principal actor, String id, int n, String note, ClientInfo client) {
+    String kept = note != null ? note : "Rollback to version " + n;
+    return get(id)
+        .compose(ignored -> configs.rollback(id, n, clock.millis(),
+            new ConfigRepository.Authorship(author(actor), kept)))
+        .compose(made -> made.map(Future::succeededFuture)
+            .orElseGet(() -> Future.failedFuture(noSuchVersion(n))))
+        .compose(made -> audit.record("config.rollback", actor, TARGET, id, AuditLog.SUCCESS, client)
+            .compose(ignored -> version(id, made)));
+  }
+
+  /** Deletes all but the newest {@code keepLatest} versions (never the current one); how many went. */
+  public Future<Integer> prune(Principal actor, String id, int keepLatest, ClientInfo client) {
+    return get(id)
+        .compose(ignored -> configs.prune(id, keepLatest))
+        .compose(deleted -> audit.record("config.versions.prune", actor, TARGET, id, AuditLog.SUCCESS, client)
+            .map(deleted));
+  }
+
+  /** A version's author: the user, or the token and the user it belongs to; null for an anonymous caller. */
+  private static ConfigVersion.Author author(Principal actor) {
+    if (actor.isAnonymous()) {
+      return null;
+    }
+    return actor.tokenId() != null ? new ConfigVersion.Author("token", actor.tokenId(), actor.username())
+        : new ConfigVersion.Author("user", actor.userId(), actor.username());
+  }
+
+  private static NotFound noSuchVersion(int n) {
+    return new NotFound("No such version: " + n);
   }
 
   /**

@@ -114,6 +114,15 @@ class AuthorizationMatrixTest {
               200, 200, 200, 200),
           new Route("HEAD", () -> "/api/configs/" + configId + "/toml?agent_id=a", () -> null, false,
               200, 200, 200, 200),
+          new Route("GET", () -> "/api/configs/" + configId + "/versions", () -> null, false, 200, 200, 200, 200),
+          new Route("GET", () -> "/api/configs/" + configId + "/versions/1", () -> null, false, 200, 200, 200, 200),
+          new Route("GET", () -> "/api/configs/" + configId + "/versions/1/diff/1", () -> null, false,
+              200, 200, 200, 200),
+          new Route("POST", () -> "/api/configs/" + configId + "/versions/1/rollback", () -> null, true,
+              201, 201, 201, 403),
+          // A config of its own per call: pruning configId would take the version 1 the rows above read.
+          new Route("DELETE", () -> "/api/configs/" + freshConfig.get() + "/versions?keepLatest=1", () -> null, true,
+              200, 200, 200, 403),
           new Route("GET", () -> "/api/audit", () -> null, true, 200, 200, 403, 403),
           new Route("GET", () -> "/api/settings", () -> null, true, 200, 200, 403, 403),
           // Last: it ends the session the other routes use.

@@ -291,6 +291,31 @@ abstract class OpenApiContractTest {
     get("headConfigToml", 404, "/api/configs/no-such-config/toml", Credentials.bearer(agentToken), "HEAD");
     get("headConfigToml", 401, toml, Credentials.NONE, "HEAD");
     get("headConfigToml", 403, toml, Credentials.bearer(heartbeatOnlyToken), "HEAD");
+
+    String versions = "/api/configs/" + configId + "/versions";
+    json("updateConfig", 200, "PATCH", "/api/configs/" + configId, owner, new JsonObject()
+        .put("toml", "[global_tags]\n  region = \"&{region}\"\n").put("note", "tier left to the agent"));
+    json("updateConfig", 400, "PATCH", "/api/configs/" + configId, owner,
+        new JsonObject().put("toml", "a = 1\n").put("note", "n".repeat(1001)));
+    get("listConfigVersions", 200, versions, viewer);
+    get("listConfigVersions", 404, "/api/configs/no-such-config/versions", viewer);
+    get("listConfigVersions", 403, versions, Credentials.bearer(heartbeatOnlyToken));
+    get("getConfigVersion", 200, versions + "/1", viewer);
+    get("getConfigVersion", 404, versions + "/99", viewer);
+    get("getConfigVersion", 403, versions + "/1", Credentials.bearer(heartbeatOnlyToken));
+    get("diffConfigVersions", 200, versions + "/1/diff/2", viewer);
+    get("diffConfigVersions", 404, versions + "/1/diff/99", viewer);
+    get("diffConfigVersions", 403, versions + "/1/diff/2", Credentials.bearer(heartbeatOnlyToken));
+    json("rollbackConfig", 201, "POST", versions + "/1/rollback", owner, new JsonObject().put("note", "undo"));
+    send("rollbackConfig", 201, "POST", versions + "/2/rollback", owner, null, null);
+    json("rollbackConfig", 400, "POST", versions + "/1/rollback", owner, new JsonObject().put("note", 7));
+    json("rollbackConfig", 404, "POST", versions + "/99/rollback", owner, new JsonObject());
+    json("rollbackConfig", 403, "POST", versions + "/1/rollback", viewer, new JsonObject());
+    send("rollbackConfig", 415, "POST", versions + "/1/rollback", owner, "text/plain", "x");
+    delete("pruneConfigVersions", 400, versions + "?keepLatest=0", owner);
+    delete("pruneConfigVersions", 403, versions + "?keepLatest=1", viewer);
+    delete("pruneConfigVersions", 404, "/api/configs/no-such-config/versions?keepLatest=1", owner);
+    delete("pruneConfigVersions", 200, versions + "?keepLatest=2", owner);
   }
 
   @Test
@@ -410,7 +435,7 @@ abstract class OpenApiContractTest {
   void everyOperationRefusesMalformedAndAnonymousRequests() {
     for (String operationId : documented.operationIds()) {
       String method = documented.method(operationId);
-      String path = documented.path(operationId).replace("{id}", "no-such-id");
+      String path = replayPath(operationId);
       Set<Integer> statuses = documented.documentedStatuses(operationId);
       if (statuses.contains(400)) {
         send(operationId, 400, method, path, Credentials.header("Bearer one"), null, null,
@@ -447,7 +472,7 @@ abstract class OpenApiContractTest {
             : Credentials.bearer(ownerToken);
         JsonObject body = bodies.get(operationId);
         send(operationId, 503, documented.method(operationId),
-            documented.path(operationId).replace("{id}", "no-such-id"), as, body == null ? null : JSON,
+            replayPath(operationId), as, body == null ? null : JSON,
             body == null ? null : body.encode());
       }
     } finally {
@@ -455,6 +480,16 @@ abstract class OpenApiContractTest {
     }
     Poll.until(Duration.ofSeconds(30), "ready turns 200 again",
         () -> TestGateway.get(gateway.api("/health/ready")).statusCode() == 200);
+  }
+
+  /**
+   * The operation's path as the loops above send it: {@code {id}} names nothing, a version number is 1, and a
+   * required query parameter has a valid value, so that only the store (or the credentials) can refuse it.
+   */
+  private String replayPath(String operationId) {
+    String path = documented.path(operationId).replace("{id}", "no-such-id")
+        .replace("{n}", "1").replace("{a}", "1").replace("{b}", "1");
+    return operationId.equals("pruneConfigVersions") ? path + "?keepLatest=1" : path;
   }
 
   /** Bodies that pass validation, so that only the store can refuse them. */
