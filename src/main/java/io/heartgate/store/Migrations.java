@@ -25,7 +25,7 @@ import java.util.logging.Logger;
  */
 public final class Migrations {
   /** The migrations in order; each has one file per dialect, db/&lt;dialect&gt;/&lt;name&gt;.sql. */
-  static final List<String> NAMES = List.of("V1__initial_schema", "V2__login_attempts");
+  static final List<String> NAMES = List.of("V1__initial_schema", "V2__login_attempts", "V3__labels");
 
   private static final Logger LOG = Logger.getLogger(Migrations.class.getName());
 
@@ -38,7 +38,12 @@ public final class Migrations {
 
   /** Brings the schema up to date; the Future holds how many migrations were applied now. */
   public static Future<Integer> apply(Store store, Clock clock) {
-    List<Migration> migrations = NAMES.stream().map(name -> load(store.dialect(), name)).toList();
+    return apply(store, clock, NAMES);
+  }
+
+  /** Applies the first migrations only, as a store of an earlier release has them (for upgrade tests). */
+  static Future<Integer> apply(Store store, Clock clock, List<String> names) {
+    List<Migration> migrations = names.stream().map(name -> load(store.dialect(), name)).toList();
     return store.inTransactionOn(connection -> lock(store.dialect(), connection)
         .compose(ignored -> connection.query("CREATE TABLE IF NOT EXISTS schema_migrations ("
             + "version INTEGER PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL, "

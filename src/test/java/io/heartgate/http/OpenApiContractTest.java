@@ -320,12 +320,13 @@ abstract class OpenApiContractTest {
     get("getAgent", 200, "/api/agents/agent-1", viewer);
     get("getAgent", 404, "/api/agents/no-such-agent", viewer);
     get("getAgent", 403, "/api/agents/agent-1", Credentials.bearer(agentToken));
-    json("updateAgent", 200, "PATCH", "/api/agents/agent-1", manager,
-        new JsonObject().put("labels", new JsonArray().add("eu")).putNull("reportingRuleId"));
+    json("updateAgent", 200, "PATCH", "/api/agents/agent-1", manager, new JsonObject().putNull("reportingRuleId"));
     json("updateAgent", 400, "PATCH", "/api/agents/agent-1", manager, new JsonObject());
+    json("updateAgent", 400, "PATCH", "/api/agents/agent-1", manager,
+        new JsonObject().put("labels", new JsonArray().add("eu")));
     json("updateAgent", 404, "PATCH", "/api/agents/no-such-agent", manager,
-        new JsonObject().put("labels", new JsonArray()));
-    json("updateAgent", 403, "PATCH", "/api/agents/agent-1", viewer, new JsonObject().put("labels", new JsonArray()));
+        new JsonObject().putNull("reportingRuleId"));
+    json("updateAgent", 403, "PATCH", "/api/agents/agent-1", viewer, new JsonObject().putNull("reportingRuleId"));
     send("updateAgent", 415, "PATCH", "/api/agents/agent-1", manager, "text/plain", "x");
     send("updateAgent", 413, "PATCH", "/api/agents/agent-1", manager, JSON, huge("labels"));
     get("getLatestHeartbeat", 200, "/api/heartbeat/agent/agent-1/latest-heartbeat", viewer);
