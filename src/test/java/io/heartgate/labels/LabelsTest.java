@@ -311,6 +311,29 @@ class LabelsTest {
     assertEquals(List.of("web-02"), ids("/api/agents?label=" + euId, "agents"));
   }
 
+  /** A watching agent's HEAD loop sees the same Last-Modified whatever happens to the config's labels. */
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void labelChangesDoNotMoveLastModified(StoreKind kind) throws Exception {
+    start(kind);
+    String config = config("watched");
+    String path = "/api/configs/" + config + "/toml";
+    Reply before = gateway.call("HEAD", path, viewer, null);
+    assertEquals(200, before.status(), before.toString());
+    String lastModified = before.header("Last-Modified");
+    assertNotNull(lastModified);
+    clock.advance(java.time.Duration.ofSeconds(5));
+    String id = label("prod", null).getString("id");
+    assertEquals(200, call("POST", "/api/configs/" + config + "/assign/" + id, null).status());
+    assertEquals(lastModified, gateway.call("HEAD", path, viewer, null).header("Last-Modified"), "assigned");
+    clock.advance(java.time.Duration.ofSeconds(5));
+    assertEquals(200, call("PATCH", "/api/labels/" + id, new JsonObject().put("name", "production")).status());
+    assertEquals(lastModified, gateway.call("HEAD", path, viewer, null).header("Last-Modified"), "renamed");
+    assertEquals(200, call("DELETE", "/api/configs/" + config + "/labels/" + id, null).status());
+    assertEquals(204, call("DELETE", "/api/labels/" + id, null).status());
+    assertEquals(lastModified, gateway.call("HEAD", path, viewer, null).header("Last-Modified"), "removed");
+  }
+
   @ParameterizedTest
   @EnumSource(StoreKind.class)
   void listsAndSummaryFilterByEveryLabelGiven(StoreKind kind) throws Exception {
