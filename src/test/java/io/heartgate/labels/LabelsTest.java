@@ -158,6 +158,14 @@ class LabelsTest {
     field(call("DELETE", "/api/labels", new JsonObject().put("ids", new JsonArray())), 400, "ids");
     field(call("DELETE", "/api/labels", new JsonObject()), 400, "ids");
     assertEquals(1, labels().size(), "only the long-named label is left");
+
+    Reply audit = gateway.get("/api/audit", team.session("owner"));
+    assertEquals(200, audit.status(), audit.toString());
+    List<String> actions = audit.json().getJsonArray("events").stream()
+        .map(o -> ((JsonObject) o).getString("action")).toList();
+    for (String action : List.of("label.create", "label.update", "label.delete")) {
+      assertEquals(true, actions.contains(action), action + " audited: " + actions);
+    }
   }
 
   @ParameterizedTest
@@ -309,6 +317,13 @@ class LabelsTest {
     assertEquals(204, call("DELETE", "/api/agents/web-01", null).status());
     assertEquals(204, call("DELETE", "/api/configs/" + base, null).status());
     assertEquals(List.of("web-02"), ids("/api/agents?label=" + euId, "agents"));
+
+    List<String> actions = gateway.get("/api/audit", team.session("owner")).json().getJsonArray("events").stream()
+        .map(o -> ((JsonObject) o).getString("action")).toList();
+    for (String action : List.of("agent.labels.assign", "agent.labels.remove", "config.labels.assign",
+        "config.labels.remove")) {
+      assertEquals(true, actions.contains(action), action + " audited: " + actions);
+    }
   }
 
   /** A watching agent's HEAD loop sees the same Last-Modified whatever happens to the config's labels. */
