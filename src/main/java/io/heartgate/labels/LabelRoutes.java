@@ -25,6 +25,7 @@ public final class LabelRoutes implements Routes {
   static final int MAX_DESCRIPTION = 1000;
   /** The most ids (and label ids) one bulk request may name. */
   static final int MAX_BULK = 1000;
+  private static final int MAX_ID = 1024;
   private static final Pattern COLOR = Pattern.compile("#[0-9a-fA-F]{6}");
 
   private static final String NAME = "name";
@@ -103,10 +104,14 @@ public final class LabelRoutes implements Routes {
     return color == null ? null : color.toLowerCase(java.util.Locale.ROOT);
   }
 
-  /** A required array of 1 to {@link #MAX_BULK} non-empty ids, each at most 255 characters. */
+  /**
+   * A required array of 1 to {@link #MAX_BULK} non-empty ids, each at most {@link #MAX_ID} characters (agent ids
+   * may be 256).
+   */
   public static List<String> ids(JsonObject body, String field) {
     List<String> ids = RequestBody.strings(body, field, true);
-    if (ids.isEmpty() || ids.size() > MAX_BULK || ids.stream().anyMatch(id -> id.isEmpty() || id.length() > 255)) {
+    if (ids.isEmpty() || ids.size() > MAX_BULK
+        || ids.stream().anyMatch(id -> id.isEmpty() || id.length() > MAX_ID)) {
       throw new Invalid(field, field + " must hold 1 to " + MAX_BULK + " ids");
     }
     return ids;

@@ -275,6 +275,12 @@ class LabelsTest {
         .put("labelIds", new JsonArray().add(euId))), 400, "ids");
     field(call("PUT", "/api/agents/bulk/labels/assign", new JsonObject().put("ids", new JsonArray().add("web-01"))),
         400, "labelIds");
+    String longId = "a".repeat(256);
+    agent(longId);
+    Reply longBulk = call("PUT", "/api/agents/bulk/labels/assign", new JsonObject()
+        .put("ids", new JsonArray().add(longId)).put("labelIds", new JsonArray().add(euId)));
+    assertEquals(200, longBulk.status(), "an agent id may be 256 characters: " + longBulk);
+    assertEquals(204, call("DELETE", "/api/agents/" + longId, null).status());
     Reply bulk = call("PUT", "/api/agents/bulk/labels/assign", new JsonObject()
         .put("ids", new JsonArray().add("web-01").add("ghost").add("web-02"))
         .put("labelIds", new JsonArray().add(euId).add(prodId)));
