@@ -39,6 +39,9 @@ import io.heartgate.metrics.HeartbeatMeters;
 import io.heartgate.metrics.LoginMeters;
 import io.heartgate.metrics.StoreMeters;
 import io.heartgate.metrics.TokenCacheMeters;
+import io.heartgate.labels.LabelRepository;
+import io.heartgate.labels.LabelRoutes;
+import io.heartgate.labels.LabelService;
 import io.heartgate.reportingrules.ReportingRuleRepository;
 import io.heartgate.reportingrules.ReportingRuleRoutes;
 import io.heartgate.reportingrules.ReportingRuleService;
@@ -214,12 +217,14 @@ public final class Heartgate {
     Routes heartbeats = new HeartbeatRoutes(auth, settings.trustedProxies(), clock, heartbeatMeters);
     ReportingRuleService reportingRules = new ReportingRuleService(new ReportingRuleRepository(store), audit, clock);
     AgentRepository agentRepository = new AgentRepository(store);
-    AgentService agents = new AgentService(agentRepository, reportingRules, clock);
+    LabelService labels = new LabelService(new LabelRepository(store), audit, clock);
+    AgentService agents = new AgentService(agentRepository, reportingRules, labels, clock);
     watchStore(agentRepository);
     List<Routes> api = List.of(health(),
         heartbeats,
-        new AgentRoutes(agents, auth),
-        new ConfigRoutes(new ConfigService(new ConfigRepository(store), agents, audit, clock), auth,
+        new AgentRoutes(agents, labels, auth),
+        new LabelRoutes(labels, auth),
+        new ConfigRoutes(new ConfigService(new ConfigRepository(store), agents, labels, audit, clock), labels, auth,
             settings.heartbeatPort(), new ConfigDownloadMeters(metrics.registry())),
         new UserRoutes(userService, sessions, auth, settings.trustedProxies()),
         new TokenRoutes(tokenService, auth, clock),

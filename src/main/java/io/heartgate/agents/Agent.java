@@ -8,11 +8,18 @@ import java.time.Instant;
  * An agent as the API shows it. {@code status} was computed by the store at read time: the reported status,
  * or {@code not_reporting} once {@code lastSeen} is older than the agent's reporting rule allows.
  *
- * @param statistics, configurations, labels JSON text as stored
+ * @param statistics, configurations JSON text as stored
+ * @param labels the record's {@code [{"id","name","color"}]}; null until {@link #withLabels} filled it in
  */
 public record Agent(String id, String hostname, String ip, String version, String status, String reportedStatus,
     long firstSeen, long lastSeen, long heartbeats, String configurations, String statistics,
-    String reportingRuleId, String labels) {
+    String reportingRuleId, JsonArray labels) {
+
+  /** The same agent carrying these labels. */
+  public Agent withLabels(JsonArray labels) {
+    return new Agent(id, hostname, ip, version, status, reportedStatus, firstSeen, lastSeen, heartbeats,
+        configurations, statistics, reportingRuleId, labels);
+  }
 
   public JsonObject toJson() {
     return new JsonObject()
@@ -28,6 +35,6 @@ public record Agent(String id, String hostname, String ip, String version, Strin
         .put("configurations", configurations == null ? new JsonArray() : new JsonArray(configurations))
         .put("statistics", statistics == null ? null : new JsonObject(statistics))
         .put("reportingRuleId", reportingRuleId)
-        .put("labels", labels == null ? new JsonArray() : new JsonArray(labels));
+        .put("labels", labels == null ? new JsonArray() : labels.copy());
   }
 }

@@ -1,5 +1,7 @@
 package io.heartgate.agents;
 
+import io.heartgate.labels.LabelFilter;
+import io.heartgate.labels.LabelTarget;
 import io.heartgate.store.Store;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
@@ -29,7 +31,7 @@ public final class AgentRepository {
       + "< CAST($1 AS BIGINT) THEN 'not_reporting' ELSE COALESCE(a.reported_status, 'undefined') END";
   private static final String AGENTS = "SELECT a.id, a.hostname, a.ip, a.version, " + STATUS + " AS status, "
       + "a.reported_status, a.first_seen, a.last_seen, a.heartbeats, h.configurations, a.statistics, "
-      + "r.id AS reporting_rule_id, a.labels FROM agents a" + EFFECTIVE_RULE
+      + "r.id AS reporting_rule_id FROM agents a" + EFFECTIVE_RULE
       + " LEFT JOIN agent_heartbeats h ON h.agent_id = a.id";
   /** The lastReported buckets of the summary: name and upper bound (exclusive) of the age in milliseconds. */
   private static final Map<String, Long> AGE_BUCKETS = bucketsInOrder();
@@ -61,6 +63,7 @@ public final class AgentRepository {
       sql.append(" AND (LOWER(x.id) LIKE ").append(p).append(" ESCAPE '\\' OR LOWER(COALESCE(x.hostname, '')) LIKE ")
           .append(p).append(" ESCAPE '\\' OR COALESCE(x.ip, '') LIKE ").append(p).append(" ESCAPE '\\')");
     }
+    sql.append(query.labels().sql(LabelTarget.AGENT, "x.id", params));
     String key = query.sortBy().expression;
     String direction = query.descending() ? "DESC" : "ASC";
     if (query.after() != null) {
@@ -80,7 +83,7 @@ public final class AgentRepository {
 
   /** How many agents have each status now; a status no agent has is absent. One query, grouped in the store. */
   public Future<Map<String, Long>> countByStatus(long now) {
-    return statuses(now).map(rows -> {
+    return statuses(now, LabelFilter.NONE).map(rows -> {
       Map<String, Long> counts = new LinkedHashMap<>();
       for (Row row : rows) {
         counts.put(row.getString(0), row.getLong(1));
@@ -89,16 +92,24 @@ public final class AgentRepository {
     });
   }
 
-  private Future<RowSet<Row>> statuses(long now) {
+  private Future<RowSet<Row>> statuses(long now, LabelFilter labels) {
+    List<Object> params = new ArrayList<>(List.of(now));
+    String filter = labels.sql(LabelTarget.AGENT, "a.id", params);
     return store.query("SELECT x.status, COUNT(*) FROM (SELECT " + STATUS
-        + " AS status FROM agents a" + EFFECTIVE_RULE + ") x GROUP BY x.status", Tuple.of(now));
+        + " AS status FROM agents a" + EFFECTIVE_RULE + " WHERE 1 = 1" + filter + ") x GROUP BY x.status",
+        Tuple.from(params));
   }
 
-  /** Counts by status, Telegraf release and age of the last heartbeat. */
-  public Future<AgentSummary> summary(long now) {
-    Future<RowSet<Row>> statuses = statuses(now);
-    Future<RowSet<Row>> versions = store.query("SELECT version, COUNT(*) FROM agents GROUP BY version");
-    Future<RowSet<Row>> buckets = store.query(AGES, Tuple.of(now));
+  /** Counts by status, Telegraf release and age of the last heartbeat, of the agents carrying these labels. */
+  public Future<AgentSummary> summary(long now, LabelFilter labels) {
+    Future<RowSet<Row>> statuses = statuses(now, labels);
+    List<Object> versionParams = new ArrayList<>();
+    String versionFilter = labels.sql(LabelTarget.AGENT, "id", versionParams);
+    Future<RowSet<Row>> versions = store.query("SELECT version, COUNT(*) FROM agents WHERE 1 = 1" + versionFilter
+        + " GROUP BY version", Tuple.from(versionParams));
+    List<Object> ageParams = new ArrayList<>(List.of(now));
+    String ageFilter = labels.sql(LabelTarget.AGENT, "id", ageParams);
+    Future<RowSet<Row>> buckets = store.query(AGES + " WHERE 1 = 1" + ageFilter + ") x", Tuple.from(ageParams));
     return Future.all(statuses, versions, buckets).map(all -> {
       Map<String, Long> byStatus = new LinkedHashMap<>();
       AgentStatus.WIRE_NAMES.forEach(s -> byStatus.put(s, 0L));
@@ -150,11 +161,9 @@ public final class AgentRepository {
         });
   }
 
-  /** Sets the agent's reporting rule (null: the default rule) and labels; false when the agent is unknown. */
-  public Future<Boolean> update(String id, boolean setRule, String ruleId, String labels) {
-    return store.query("UPDATE agents SET reporting_rule_id = CASE WHEN $2 = 1 THEN CAST($3 AS TEXT) "
-            + "ELSE reporting_rule_id END, labels = COALESCE(CAST($4 AS TEXT), labels) WHERE id = $1",
-            Tuple.of(id, setRule ? 1 : 0, ruleId, labels))
+  /** Sets the agent's reporting rule (null: the default rule); false when the agent is unknown. */
+  public Future<Boolean> update(String id, String ruleId) {
+    return store.query("UPDATE agents SET reporting_rule_id = $2 WHERE id = $1", Tuple.of(id, ruleId))
         .map(rows -> rows.rowCount() > 0);
   }
 
@@ -181,7 +190,7 @@ public final class AgentRepository {
     return new Agent(row.getString("id"), row.getString("hostname"), row.getString("ip"), row.getString("version"),
         row.getString("status"), row.getString("reported_status"), row.getLong("first_seen"),
         row.getLong("last_seen"), row.getLong("heartbeats"), row.getString("configurations"),
-        row.getString("statistics"), row.getString("reporting_rule_id"), row.getString("labels"));
+        row.getString("statistics"), row.getString("reporting_rule_id"), null);
   }
 
   private static LatestHeartbeat latestHeartbeat(Row row) {
@@ -204,7 +213,8 @@ public final class AgentRepository {
       lower = upper;
     }
     sql.setLength(sql.length() - 2);
-    return sql.append(" FROM (SELECT CAST($1 AS BIGINT) - last_seen AS age FROM agents) x").toString();
+    // The caller closes the derived table after its WHERE: " WHERE …) x".
+    return sql.append(" FROM (SELECT CAST($1 AS BIGINT) - last_seen AS age FROM agents").toString();
   }
 
   private static Map<String, Long> bucketsInOrder() {

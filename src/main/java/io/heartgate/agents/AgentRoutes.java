@@ -4,6 +4,10 @@ import io.heartgate.core.Check;
 import io.heartgate.core.Invalid;
 import io.heartgate.http.Authenticator;
 import io.heartgate.http.RequestBody;
+import io.heartgate.http.RequestOrigin;
+import io.heartgate.labels.LabelFilter;
+import io.heartgate.labels.LabelRoutes;
+import io.heartgate.labels.LabelService;
 import io.heartgate.http.Responses;
 import io.heartgate.http.Routes;
 import io.heartgate.settings.AuthGroup;
@@ -22,10 +26,12 @@ public final class AgentRoutes implements Routes {
   private static final int MAX_SEARCH = 255;
 
   private final AgentService agents;
+  private final LabelService labels;
   private final Authenticator auth;
 
-  public AgentRoutes(AgentService agents, Authenticator auth) {
+  public AgentRoutes(AgentService agents, LabelService labels, Authenticator auth) {
     this.agents = agents;
+    this.labels = labels;
     this.auth = auth;
   }
 
@@ -33,7 +39,27 @@ public final class AgentRoutes implements Routes {
   public void mount(Router router) {
     router.get("/api/agents").handler(auth.require(AuthGroup.AGENTS, "agents:read")).handler(this::list);
     router.get("/api/agents/summary").handler(auth.require(AuthGroup.AGENTS, "agents:read")).handler(ctx ->
-        respond(ctx, agents.summary().map(AgentSummary::toJson)));
+        respond(ctx, agents.summary(LabelFilter.parse(ctx.queryParams().getAll("label")))
+            .map(AgentSummary::toJson)));
+    // Assigning a label needs write on the agent and labels:read. The bulk paths come first: "bulk" is no agent.
+    router.put("/api/agents/bulk/labels/assign")
+        .handler(auth.require(AuthGroup.AGENTS, "agents:write", AuthGroup.LABELS, "labels:read"))
+        .handler(ctx -> LabelRoutes.bulkAssignment(ctx, labels, (id, labelIds) ->
+            agents.assignLabels(Authenticator.principal(ctx), id, labelIds, RequestOrigin.of(ctx))));
+    router.put("/api/agents/bulk/labels/remove")
+        .handler(auth.require(AuthGroup.AGENTS, "agents:write", AuthGroup.LABELS, "labels:read"))
+        .handler(ctx -> LabelRoutes.bulkAssignment(ctx, labels, (id, labelIds) ->
+            agents.removeLabels(Authenticator.principal(ctx), id, labelIds, RequestOrigin.of(ctx))));
+    router.put("/api/agents/:id/labels/:labelId")
+        .handler(auth.require(AuthGroup.AGENTS, "agents:write", AuthGroup.LABELS, "labels:read"))
+        .handler(ctx -> respond(ctx, agents.assignLabels(Authenticator.principal(ctx), ctx.pathParam("id"),
+                List.of(ctx.pathParam("labelId")), RequestOrigin.of(ctx))
+            .compose(ignored -> agents.get(ctx.pathParam("id"))).map(Agent::toJson)));
+    router.delete("/api/agents/:id/labels/:labelId")
+        .handler(auth.require(AuthGroup.AGENTS, "agents:write", AuthGroup.LABELS, "labels:read"))
+        .handler(ctx -> respond(ctx, agents.removeLabels(Authenticator.principal(ctx), ctx.pathParam("id"),
+                List.of(ctx.pathParam("labelId")), RequestOrigin.of(ctx))
+            .compose(ignored -> agents.get(ctx.pathParam("id"))).map(Agent::toJson)));
     router.get("/api/agents/:id").handler(auth.require(AuthGroup.AGENTS, "agents:read")).handler(ctx ->
         respond(ctx, agents.get(ctx.pathParam("id")).map(Agent::toJson)));
     router.patch("/api/agents/:id").handler(auth.require(AuthGroup.AGENTS, "agents:write")).handler(this::update);
@@ -71,7 +97,7 @@ public final class AgentRoutes implements Routes {
     AgentCursor after = cursorText == null || cursorText.isEmpty() ? null
         : AgentCursor.decode(cursorText, sortBy, descending);
     AgentQuery query = new AgentQuery(status, search == null || search.isEmpty() ? null : search, sortBy,
-        descending, limit, after);
+        descending, limit, after, LabelFilter.parse(ctx.queryParams().getAll("label")));
     agents.page(query)
         .onSuccess(page -> Responses.json(ctx, 200, pageJson(page, query)))
         .onFailure(ctx::fail);
@@ -96,14 +122,22 @@ public final class AgentRoutes implements Routes {
     return new JsonObject().put("agents", items).put("nextCursor", next);
   }
 
-  /** PATCH {"reportingRuleId": id or null (the default rule), "labels": [..]}. */
+  /**
+   * PATCH {"reportingRuleId": id or null (the default rule)}. Since labels became objects (v1.1), {@code labels}
+   * is refused here: a list of names cannot say which label objects are meant, and creating labels would need
+   * labels:write. They are assigned with PUT /api/agents/{id}/labels/{labelId}.
+   */
   private void update(RoutingContext ctx) {
     JsonObject body = RequestBody.object(ctx);
-    boolean setRule = body.containsKey("reportingRuleId");
-    AgentService.Changes changes = new AgentService.Changes(setRule,
-        setRule ? RequestBody.string(body, "reportingRuleId", false, 255) : null,
-        RequestBody.strings(body, "labels", false));
-    respond(ctx, agents.update(ctx.pathParam("id"), changes).map(Agent::toJson));
+    if (body.containsKey("labels")) {
+      throw new Invalid("labels", "labels are label objects now: assign them with PUT /api/agents/{agentId}/labels/"
+          + "{labelId} or PUT /api/agents/bulk/labels/assign");
+    }
+    if (!body.containsKey("reportingRuleId")) {
+      throw new Invalid("reportingRuleId", "nothing to change: give reportingRuleId");
+    }
+    String ruleId = RequestBody.string(body, "reportingRuleId", false, 255);
+    respond(ctx, agents.update(ctx.pathParam("id"), ruleId).map(Agent::toJson));
   }
 
   private static void respond(RoutingContext ctx, Future<JsonObject> result) {

@@ -1,7 +1,12 @@
 package io.heartgate.agents;
 
+import io.heartgate.auth.Principal;
+import io.heartgate.core.ClientInfo;
 import io.heartgate.core.Invalid;
 import io.heartgate.core.NotFound;
+import io.heartgate.labels.LabelFilter;
+import io.heartgate.labels.LabelService;
+import io.heartgate.labels.LabelTarget;
 import io.heartgate.reportingrules.ReportingRuleService;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -10,43 +15,61 @@ import java.util.List;
 
 /**
  * The rules of agents: status is read as of the clock's now, an agent's reporting rule must exist, labels are
- * short and few. Agents are created and refreshed only by the heartbeat writer.
+ * assigned through {@link LabelService}. Agents are created and refreshed only by the heartbeat writer.
  */
 public final class AgentService {
-  private static final int MAX_LABELS = 50;
-  private static final int MAX_LABEL = 64;
-
   private final AgentRepository agents;
   private final ReportingRuleService rules;
+  private final LabelService labels;
   private final Clock clock;
 
-  public AgentService(AgentRepository agents, ReportingRuleService rules, Clock clock) {
+  public AgentService(AgentRepository agents, ReportingRuleService rules, LabelService labels, Clock clock) {
     this.agents = agents;
     this.rules = rules;
+    this.labels = labels;
     this.clock = clock;
   }
 
-  /**
-   * What a PATCH asks to change, fields already checked for type.
-   *
-   * @param setRule whether {@code reportingRuleId} was given; a null id then means the default rule
-   * @param labels the new labels, or null to keep them
-   */
-  public record Changes(boolean setRule, String reportingRuleId, List<String> labels) {
+  /** The agent as it is now, with its labels. */
+  public Future<Agent> get(String id) {
+    return exists(id).compose(agent -> withLabels(List.of(agent))).map(list -> list.get(0));
   }
 
-  public Future<Agent> get(String id) {
+  private Future<Agent> exists(String id) {
     return agents.byId(id, clock.millis()).compose(found -> found.map(Future::succeededFuture)
         .orElseGet(() -> Future.failedFuture(unknownAgent())));
   }
 
-  /** One page, plus one more agent when there are more (so the caller knows whether to hand out a cursor). */
+  /**
+   * One page, plus one more agent when there are more (so the caller knows whether to hand out a cursor), each
+   * with its labels.
+   */
   public Future<List<Agent>> page(AgentQuery query) {
-    return agents.page(query, clock.millis());
+    return agents.page(query, clock.millis()).compose(this::withLabels);
   }
 
-  public Future<AgentSummary> summary() {
-    return agents.summary(clock.millis());
+  public Future<AgentSummary> summary(LabelFilter filter) {
+    return agents.summary(clock.millis(), filter);
+  }
+
+  /** Assigns the labels (all must exist) to the agent; assigned ones stay. */
+  public Future<Void> assignLabels(Principal actor, String id, List<String> labelIds, ClientInfo client) {
+    return exists(id).compose(agent -> labels.assign(actor, LabelTarget.AGENT, id, labelIds, client,
+        AgentService::unknownAgent));
+  }
+
+  /** Removes the labels (all must exist) from the agent; labels it does not carry are ignored. */
+  public Future<Void> removeLabels(Principal actor, String id, List<String> labelIds, ClientInfo client) {
+    return exists(id).compose(agent -> labels.remove(actor, LabelTarget.AGENT, id, labelIds, client));
+  }
+
+  private Future<List<Agent>> withLabels(List<Agent> page) {
+    if (page.isEmpty()) {
+      return Future.succeededFuture(page);
+    }
+    return labels.referencesOf(LabelTarget.AGENT, page.stream().map(Agent::id).toList())
+        .map(byAgent -> page.stream().map(agent -> agent.withLabels(byAgent.getOrDefault(agent.id(),
+            new JsonArray()))).toList());
   }
 
   public Future<LatestHeartbeat> latestHeartbeat(String id) {
@@ -54,21 +77,13 @@ public final class AgentService {
         .orElseGet(() -> Future.failedFuture(unknownAgent())));
   }
 
-  /** Applies the changes and returns the agent as it is now. */
-  public Future<Agent> update(String id, Changes changes) {
-    List<String> labels = changes.labels();
-    if (labels != null && (labels.size() > MAX_LABELS
-        || labels.stream().anyMatch(label -> label.isBlank() || label.length() > MAX_LABEL))) {
-      return Future.failedFuture(new Invalid("labels", "labels must be at most " + MAX_LABELS
-          + " non-empty strings of at most " + MAX_LABEL + " characters"));
-    }
-    if (!changes.setRule() && labels == null) {
-      return Future.failedFuture(new Invalid("reportingRuleId", "nothing to change: give reportingRuleId or labels"));
-    }
-    String ruleId = changes.reportingRuleId();
+  /**
+   * Sets the agent's reporting rule (null: the default rule) and returns the agent as it is now. Labels are no
+   * longer set here: they are label objects, assigned with {@link #assignLabels}.
+   */
+  public Future<Agent> update(String id, String ruleId) {
     return (ruleId == null ? Future.succeededFuture(true) : rules.exists(ruleId))
-        .compose(known -> known ? agents.update(id, changes.setRule(), ruleId,
-                labels == null ? null : new JsonArray(labels).encode())
+        .compose(known -> known ? agents.update(id, ruleId)
             : Future.failedFuture(new Invalid("reportingRuleId", "reportingRuleId names no reporting rule")))
         .compose(updated -> updated ? get(id) : Future.failedFuture(unknownAgent()));
   }

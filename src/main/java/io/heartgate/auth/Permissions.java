@@ -16,7 +16,8 @@ public final class Permissions {
       "users:read", "users:write", "users:delete",
       "settings:read", "settings:write",
       "audit:read",
-      "metrics:read");
+      "metrics:read",
+      "labels:read", "labels:write", "labels:delete");
   private static final Set<String> KNOWN = Set.copyOf(ALL);
 
   public static final String PRESET_TELEGRAF_AGENT = "telegraf-agent";

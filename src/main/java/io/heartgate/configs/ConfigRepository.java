@@ -1,6 +1,8 @@
 package io.heartgate.configs;
 
 import io.heartgate.core.Conflict;
+import io.heartgate.labels.LabelFilter;
+import io.heartgate.labels.LabelTarget;
 import io.heartgate.store.Sql;
 import io.heartgate.store.Store;
 import io.heartgate.store.UniqueViolation;
@@ -42,9 +44,15 @@ public final class ConfigRepository {
     }
   }
 
-  /** Every config by name, without the TOML (a list of large configs would otherwise be megabytes). */
-  public Future<List<Config>> list() {
-    return store.query("SELECT " + COLUMNS + " FROM configs ORDER BY name").map(rows -> {
+  /**
+   * Every config carrying the labels, by name, without the TOML (a list of large configs would otherwise be
+   * megabytes).
+   */
+  public Future<List<Config>> list(LabelFilter labels) {
+    List<Object> params = new ArrayList<>();
+    String filter = labels.sql(LabelTarget.CONFIG, "id", params);
+    return store.query("SELECT " + COLUMNS + " FROM configs WHERE 1 = 1" + filter + " ORDER BY name",
+        Tuple.from(params)).map(rows -> {
       List<Config> configs = new ArrayList<>(rows.size());
       rows.forEach(row -> configs.add(toConfig(row, null)));
       return configs;

@@ -8,6 +8,9 @@ import io.heartgate.http.RequestBody;
 import io.heartgate.http.RequestOrigin;
 import io.heartgate.http.Responses;
 import io.heartgate.http.Routes;
+import io.heartgate.labels.LabelFilter;
+import io.heartgate.labels.LabelRoutes;
+import io.heartgate.labels.LabelService;
 import io.heartgate.metrics.ConfigDownloadMeters;
 import io.heartgate.settings.AuthGroup;
 import io.vertx.core.Future;
@@ -20,6 +23,7 @@ import io.vertx.core.net.HostAndPort;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * HTTP ↔ JSON for {@code /api/configs}, and the TOML download agents start from and watch
@@ -43,6 +47,7 @@ public final class ConfigRoutes implements Routes {
   private static final String KEEP_LATEST = "keepLatest";
 
   private final ConfigService service;
+  private final LabelService labels;
   private final Authenticator auth;
   private final int heartbeatPort;
   private final ConfigDownloadMeters downloads;
@@ -51,8 +56,10 @@ public final class ConfigRoutes implements Routes {
    * @param heartbeatPort the heartbeat listener's port, for the heartbeat URL of the agent template
    * @param downloads counts the TOML downloads by result
    */
-  public ConfigRoutes(ConfigService service, Authenticator auth, int heartbeatPort, ConfigDownloadMeters downloads) {
+  public ConfigRoutes(ConfigService service, LabelService labels, Authenticator auth, int heartbeatPort,
+      ConfigDownloadMeters downloads) {
     this.service = service;
+    this.labels = labels;
     this.auth = auth;
     this.heartbeatPort = heartbeatPort;
     this.downloads = downloads;
@@ -80,6 +87,25 @@ public final class ConfigRoutes implements Routes {
         .handler(this::diff);
     router.post("/api/configs/:id/versions/:n/rollback").handler(auth.require(group, "configs:write"))
         .handler(this::rollback);
+    // Assigning a label needs write on the config and labels:read.
+    router.put("/api/configs/bulk/labels/assign")
+        .handler(auth.require(group, "configs:write", AuthGroup.LABELS, "labels:read"))
+        .handler(ctx -> LabelRoutes.bulkAssignment(ctx, labels, (id, labelIds) ->
+            service.assignLabels(Authenticator.principal(ctx), id, labelIds, RequestOrigin.of(ctx))));
+    router.put("/api/configs/bulk/labels/remove")
+        .handler(auth.require(group, "configs:write", AuthGroup.LABELS, "labels:read"))
+        .handler(ctx -> LabelRoutes.bulkAssignment(ctx, labels, (id, labelIds) ->
+            service.removeLabels(Authenticator.principal(ctx), id, labelIds, RequestOrigin.of(ctx))));
+    router.post("/api/configs/:id/assign/:labelId")
+        .handler(auth.require(group, "configs:write", AuthGroup.LABELS, "labels:read"))
+        .handler(ctx -> respond(ctx, 200, service.assignLabels(Authenticator.principal(ctx), ctx.pathParam("id"),
+                List.of(ctx.pathParam("labelId")), RequestOrigin.of(ctx))
+            .compose(ignored -> service.get(ctx.pathParam("id")))));
+    router.delete("/api/configs/:id/labels/:labelId")
+        .handler(auth.require(group, "configs:write", AuthGroup.LABELS, "labels:read"))
+        .handler(ctx -> respond(ctx, 200, service.removeLabels(Authenticator.principal(ctx), ctx.pathParam("id"),
+                List.of(ctx.pathParam("labelId")), RequestOrigin.of(ctx))
+            .compose(ignored -> service.get(ctx.pathParam("id")))));
     // Vert.x answers HEAD for a GET route with 404/405, and Telegraf's URL watcher sends HEAD: register both.
     router.get("/api/configs/:id/toml").handler(auth.require(group, "configs:read")).handler(this::toml)
         .failureHandler(this::countRefusedDownload);
@@ -97,10 +123,11 @@ public final class ConfigRoutes implements Routes {
   }
 
   private void list(RoutingContext ctx) {
-    service.list()
+    service.list(LabelFilter.parse(ctx.queryParams().getAll("label")))
+        .compose(service::records)
         .onSuccess(configs -> {
           JsonArray items = new JsonArray();
-          configs.forEach(config -> items.add(config.toJson()));
+          configs.forEach(items::add);
           Responses.json(ctx, 200, new JsonObject().put("configs", items));
         })
         .onFailure(ctx::fail);
@@ -232,7 +259,7 @@ public final class ConfigRoutes implements Routes {
     return toml;
   }
 
-  private static void respond(RoutingContext ctx, int status, Future<Config> config) {
-    config.onSuccess(c -> Responses.json(ctx, status, c.toJson())).onFailure(ctx::fail);
+  private void respond(RoutingContext ctx, int status, Future<Config> config) {
+    config.compose(service::record).onSuccess(json -> Responses.json(ctx, status, json)).onFailure(ctx::fail);
   }
 }

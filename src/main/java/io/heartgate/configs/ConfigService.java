@@ -7,9 +7,13 @@ import io.heartgate.core.ClientInfo;
 import io.heartgate.core.Conflict;
 import io.heartgate.core.Invalid;
 import io.heartgate.core.NotFound;
+import io.heartgate.labels.LabelFilter;
+import io.heartgate.labels.LabelService;
+import io.heartgate.labels.LabelTarget;
 import io.vertx.core.Future;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.time.Clock;
 import java.util.List;
@@ -27,12 +31,15 @@ public final class ConfigService {
 
   private final ConfigRepository configs;
   private final AgentService agents;
+  private final LabelService labels;
   private final AuditLog audit;
   private final Clock clock;
 
-  public ConfigService(ConfigRepository configs, AgentService agents, AuditLog audit, Clock clock) {
+  public ConfigService(ConfigRepository configs, AgentService agents, LabelService labels, AuditLog audit,
+      Clock clock) {
     this.configs = configs;
     this.agents = agents;
+    this.labels = labels;
     this.audit = audit;
     this.clock = clock;
   }
@@ -45,8 +52,34 @@ public final class ConfigService {
   public record Rendered(String toml, long tomlChangedAt) {
   }
 
-  public Future<List<Config>> list() {
-    return configs.list();
+  public Future<List<Config>> list(LabelFilter filter) {
+    return configs.list(filter);
+  }
+
+  /** The records of these configs, each with its {@code "labels"}. */
+  public Future<List<JsonObject>> records(List<Config> list) {
+    if (list.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    return labels.referencesOf(LabelTarget.CONFIG, list.stream().map(Config::id).toList())
+        .map(byConfig -> list.stream().map(config -> config.toJson().put("labels",
+            byConfig.getOrDefault(config.id(), new JsonArray()))).toList());
+  }
+
+  /** The record of this config, with its {@code "labels"}. */
+  public Future<JsonObject> record(Config config) {
+    return records(List.of(config)).map(list -> list.get(0));
+  }
+
+  /** Assigns the labels (all must exist) to the config; assigned ones stay. */
+  public Future<Void> assignLabels(Principal actor, String id, List<String> labelIds, ClientInfo client) {
+    return get(id).compose(config -> labels.assign(actor, LabelTarget.CONFIG, id, labelIds, client,
+        ConfigService::notFound));
+  }
+
+  /** Removes the labels (all must exist) from the config; labels it does not carry are ignored. */
+  public Future<Void> removeLabels(Principal actor, String id, List<String> labelIds, ClientInfo client) {
+    return get(id).compose(config -> labels.remove(actor, LabelTarget.CONFIG, id, labelIds, client));
   }
 
   public Future<Config> get(String id) {

@@ -87,6 +87,31 @@ public final class Authenticator {
     return require(permission);
   }
 
+  /**
+   * A caller holding both permissions (assigning a label needs write on the target and {@code labels:read});
+   * anonymous only when the operator disabled authentication for both groups. Then the body.
+   */
+  public Handler<RoutingContext> require(AuthGroup group, String permission, AuthGroup otherGroup,
+      String otherPermission) {
+    if (disabledGroups.contains(group) && disabledGroups.contains(otherGroup)) {
+      Principal anonymous = Principal.anonymous(Set.of(permission, otherPermission));
+      return ctx -> {
+        ctx.put(PRINCIPAL, anonymous);
+        body.handle(ctx);
+      };
+    }
+    return ctx -> authenticate(ctx).onSuccess(caller -> {
+        for (String needed : new String[] {permission, otherPermission}) {
+          if (!caller.has(needed)) {
+            ctx.fail(new Forbidden("missing permission " + needed));
+            return;
+          }
+        }
+        ctx.put(PRINCIPAL, caller);
+        body.handle(ctx);
+      }).onFailure(ctx::fail);
+  }
+
   /** A public route (first-owner setup, login): no credentials, and a body no larger than a login needs. */
   public Handler<RoutingContext> open() {
     return publicBody;

@@ -11,6 +11,7 @@ public enum AuthGroup {
   CONFIGS("configs"),
   REPORTING_RULES("reporting-rules"),
   HEARTBEAT("heartbeat"),
+  LABELS("labels"),
   METRICS("metrics");
 
   private final String wireName;

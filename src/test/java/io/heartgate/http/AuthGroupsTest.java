@@ -40,6 +40,10 @@ class AuthGroupsTest {
     });
     router.get("/agents").handler(auth.require(AuthGroup.AGENTS, "agents:read")).handler(ctx -> ctx.response().end());
     router.get("/users").handler(auth.require("users:read")).handler(ctx -> ctx.response().end());
+    router.get("/labels").handler(auth.require(AuthGroup.LABELS, "labels:read")).handler(ctx -> ctx.response().end());
+    // Assigning a label: open only when both the target's group and labels are.
+    router.get("/assign").handler(auth.require(AuthGroup.AGENTS, "agents:write", AuthGroup.LABELS, "labels:read"))
+        .handler(ctx -> ctx.response().end());
     router.route().failureHandler(ErrorResponder::handle);
     int port = FreePort.find();
     HttpServer server = vertx.createHttpServer().requestHandler(router);
@@ -69,9 +73,23 @@ class AuthGroupsTest {
   }
 
   @Test
+  void labelsGroupOpensLabelsAndAssignmentOnlyWithTheTargetsGroup() {
+    int labelsOnly = serve(EnumSet.of(AuthGroup.LABELS));
+    assertEquals(200, status(labelsOnly, "/labels"));
+    assertEquals(401, status(labelsOnly, "/assign"), "the agents group is not open");
+    int agentsOnly = serve(EnumSet.of(AuthGroup.AGENTS));
+    assertEquals(401, status(agentsOnly, "/labels"));
+    assertEquals(401, status(agentsOnly, "/assign"), "the labels group is not open");
+    int both = serve(EnumSet.of(AuthGroup.AGENTS, AuthGroup.LABELS));
+    assertEquals(200, status(both, "/assign"));
+  }
+
+  @Test
   void nothingDisabledByDefault() {
     int port = serve(EnumSet.noneOf(AuthGroup.class));
     assertEquals(401, status(port, "/configs"));
     assertEquals(401, status(port, "/agents"));
+    assertEquals(401, status(port, "/labels"));
+    assertEquals(401, status(port, "/assign"));
   }
 }

@@ -71,6 +71,16 @@ class AuthorizationMatrixTest {
         return config.json().getString("id");
       };
       String configId = freshConfig.get();
+      Supplier<String> freshLabel = () -> {
+        Reply label = gateway.post("/api/labels", owner, new JsonObject().put("name", "label-" + UNIQUE.incrementAndGet()));
+        assertEquals(201, label.status(), label.toString());
+        return label.json().getString("id");
+      };
+      String labelId = freshLabel.get();
+      Supplier<Object> agentAssignment = () -> new JsonObject().put("ids", new JsonArray().add("no-such-agent"))
+          .put("labelIds", new JsonArray().add(labelId));
+      Supplier<Object> configAssignment = () -> new JsonObject().put("ids", new JsonArray().add(configId))
+          .put("labelIds", new JsonArray().add(labelId));
 
       List<Route> routes = List.of(
           new Route("GET", () -> "/api/auth/me", () -> null, false, 200, 200, 200, 200),
@@ -123,6 +133,27 @@ class AuthorizationMatrixTest {
           // A config of its own per call: pruning configId would take the version 1 the rows above read.
           new Route("DELETE", () -> "/api/configs/" + freshConfig.get() + "/versions?keepLatest=1", () -> null, true,
               200, 200, 200, 403),
+          new Route("GET", () -> "/api/labels", () -> null, true, 200, 200, 200, 200),
+          new Route("POST", () -> "/api/labels", () -> new JsonObject().put("name", "l" + UNIQUE.incrementAndGet()),
+              true, 201, 201, 201, 403),
+          new Route("GET", () -> "/api/labels/" + labelId, () -> null, true, 200, 200, 200, 200),
+          new Route("PATCH", () -> "/api/labels/" + labelId,
+              () -> new JsonObject().put("description", "d" + UNIQUE.incrementAndGet()), true, 200, 200, 200, 403),
+          new Route("DELETE", () -> "/api/labels/" + freshLabel.get(), () -> null, true, 204, 204, 204, 403),
+          new Route("DELETE", () -> "/api/labels",
+              () -> new JsonObject().put("ids", new JsonArray().add(freshLabel.get())), true, 200, 200, 200, 403),
+          // Assigning needs write on the target and labels:read; no agent exists here, so the allowed get 404.
+          new Route("PUT", () -> "/api/agents/no-such-agent/labels/" + labelId, () -> null, true, 404, 404, 404, 403),
+          new Route("DELETE", () -> "/api/agents/no-such-agent/labels/" + labelId, () -> null, true,
+              404, 404, 404, 403),
+          new Route("PUT", () -> "/api/agents/bulk/labels/assign", agentAssignment, true, 200, 200, 200, 403),
+          new Route("PUT", () -> "/api/agents/bulk/labels/remove", agentAssignment, true, 200, 200, 200, 403),
+          new Route("POST", () -> "/api/configs/" + configId + "/assign/" + labelId, () -> null, true,
+              200, 200, 200, 403),
+          new Route("DELETE", () -> "/api/configs/" + configId + "/labels/" + labelId, () -> null, true,
+              200, 200, 200, 403),
+          new Route("PUT", () -> "/api/configs/bulk/labels/assign", configAssignment, true, 200, 200, 200, 403),
+          new Route("PUT", () -> "/api/configs/bulk/labels/remove", configAssignment, true, 200, 200, 200, 403),
           new Route("GET", () -> "/api/audit", () -> null, true, 200, 200, 403, 403),
           new Route("GET", () -> "/api/settings", () -> null, true, 200, 200, 403, 403),
           // Last: it ends the session the other routes use.

@@ -345,12 +345,13 @@ abstract class OpenApiContractTest {
     get("getAgent", 200, "/api/agents/agent-1", viewer);
     get("getAgent", 404, "/api/agents/no-such-agent", viewer);
     get("getAgent", 403, "/api/agents/agent-1", Credentials.bearer(agentToken));
-    json("updateAgent", 200, "PATCH", "/api/agents/agent-1", manager,
-        new JsonObject().put("labels", new JsonArray().add("eu")).putNull("reportingRuleId"));
+    json("updateAgent", 200, "PATCH", "/api/agents/agent-1", manager, new JsonObject().putNull("reportingRuleId"));
     json("updateAgent", 400, "PATCH", "/api/agents/agent-1", manager, new JsonObject());
+    json("updateAgent", 400, "PATCH", "/api/agents/agent-1", manager,
+        new JsonObject().put("labels", new JsonArray().add("eu")));
     json("updateAgent", 404, "PATCH", "/api/agents/no-such-agent", manager,
-        new JsonObject().put("labels", new JsonArray()));
-    json("updateAgent", 403, "PATCH", "/api/agents/agent-1", viewer, new JsonObject().put("labels", new JsonArray()));
+        new JsonObject().putNull("reportingRuleId"));
+    json("updateAgent", 403, "PATCH", "/api/agents/agent-1", viewer, new JsonObject().putNull("reportingRuleId"));
     send("updateAgent", 415, "PATCH", "/api/agents/agent-1", manager, "text/plain", "x");
     send("updateAgent", 413, "PATCH", "/api/agents/agent-1", manager, JSON, huge("labels"));
     get("getLatestHeartbeat", 200, "/api/heartbeat/agent/agent-1/latest-heartbeat", viewer);
@@ -402,6 +403,88 @@ abstract class OpenApiContractTest {
     delete("deleteReportingRule", 403, "/api/reporting-rules/" + ruleId, viewer);
     delete("deleteReportingRule", 204, "/api/reporting-rules/" + ruleId, manager);
     delete("deleteReportingRule", 404, "/api/reporting-rules/" + ruleId, manager);
+  }
+
+  /** Labels, their assignment to agents and configs, and the ?label= filters (after agents and configs exist). */
+  @Test
+  @Order(7)
+  void labels() {
+    get("listLabels", 200, "/api/labels", viewer);
+    get("listLabels", 403, "/api/labels", Credentials.bearer(heartbeatOnlyToken));
+    JsonObject label = new JsonObject().put("name", "lab").put("description", "the lab").put("color", "#12AB3c");
+    String labelId = id(json("createLabel", 201, "POST", "/api/labels", manager, label));
+    String otherId = id(json("createLabel", 201, "POST", "/api/labels", manager, new JsonObject().put("name", "o")));
+    json("createLabel", 400, "POST", "/api/labels", manager, new JsonObject().put("name", "x").put("color", "red"));
+    json("createLabel", 409, "POST", "/api/labels", manager, label);
+    json("createLabel", 403, "POST", "/api/labels", viewer, label);
+    send("createLabel", 415, "POST", "/api/labels", manager, "text/plain", "x");
+    send("createLabel", 413, "POST", "/api/labels", manager, JSON, huge("name"));
+    get("getLabel", 200, "/api/labels/" + labelId, viewer);
+    get("getLabel", 404, "/api/labels/no-such-label", viewer);
+    get("getLabel", 403, "/api/labels/" + labelId, Credentials.bearer(heartbeatOnlyToken));
+    json("updateLabel", 200, "PATCH", "/api/labels/" + labelId, manager, new JsonObject().put("color", "#abcdef"));
+    json("updateLabel", 400, "PATCH", "/api/labels/" + labelId, manager, new JsonObject().putNull("name"));
+    json("updateLabel", 404, "PATCH", "/api/labels/no-such-label", manager, new JsonObject().put("name", "x"));
+    json("updateLabel", 409, "PATCH", "/api/labels/" + otherId, manager, new JsonObject().put("name", "lab"));
+    json("updateLabel", 403, "PATCH", "/api/labels/" + labelId, viewer, new JsonObject().put("name", "x"));
+    send("updateLabel", 415, "PATCH", "/api/labels/" + labelId, manager, "text/plain", "x");
+    send("updateLabel", 413, "PATCH", "/api/labels/" + labelId, manager, JSON, huge("name"));
+
+    send("assignAgentLabel", 200, "PUT", "/api/agents/agent-1/labels/" + labelId, manager, null, null);
+    send("assignAgentLabel", 404, "PUT", "/api/agents/no-such-agent/labels/" + labelId, manager, null, null);
+    send("assignAgentLabel", 404, "PUT", "/api/agents/agent-1/labels/no-such-label", manager, null, null);
+    send("assignAgentLabel", 403, "PUT", "/api/agents/agent-1/labels/" + labelId, viewer, null, null);
+    get("getAgent", 200, "/api/agents/agent-1", viewer);
+    get("listAgents", 200, "/api/agents?label=" + labelId + "&label=" + labelId, viewer);
+    get("listAgents", 400, "/api/agents?label=", viewer);
+    get("getAgentSummary", 200, "/api/agents/summary?label=" + labelId, viewer);
+    get("getAgentSummary", 400, "/api/agents/summary?label=", viewer);
+    delete("removeAgentLabel", 200, "/api/agents/agent-1/labels/" + labelId, manager);
+    delete("removeAgentLabel", 404, "/api/agents/agent-1/labels/no-such-label", manager);
+    delete("removeAgentLabel", 403, "/api/agents/agent-1/labels/" + labelId, viewer);
+    JsonObject agents = new JsonObject().put("ids", new JsonArray().add("agent-1").add("no-such-agent"))
+        .put("labelIds", new JsonArray().add(labelId).add(otherId));
+    JsonObject unknownLabel = agents.copy().put("labelIds", new JsonArray().add("no-such-label"));
+    for (String operation : List.of("bulkAssignAgentLabels", "bulkRemoveAgentLabels")) {
+      String path = "/api/agents/bulk/labels/" + (operation.startsWith("bulkAssign") ? "assign" : "remove");
+      json(operation, 200, "PUT", path, manager, agents);
+      json(operation, 400, "PUT", path, manager, new JsonObject().put("ids", new JsonArray()));
+      json(operation, 404, "PUT", path, manager, unknownLabel);
+      json(operation, 403, "PUT", path, viewer, agents);
+      send(operation, 415, "PUT", path, manager, "text/plain", "x");
+      send(operation, 413, "PUT", path, manager, JSON, huge("ids"));
+    }
+
+    send("assignConfigLabel", 200, "POST", "/api/configs/" + configId + "/assign/" + labelId, manager, null, null);
+    send("assignConfigLabel", 404, "POST", "/api/configs/no-such-config/assign/" + labelId, manager, null, null);
+    send("assignConfigLabel", 403, "POST", "/api/configs/" + configId + "/assign/" + labelId, viewer, null, null);
+    get("listConfigs", 200, "/api/configs?label=" + labelId, viewer);
+    get("listConfigs", 400, "/api/configs?label=", viewer);
+    get("getConfig", 200, "/api/configs/" + configId, viewer);
+    delete("removeConfigLabel", 200, "/api/configs/" + configId + "/labels/" + labelId, manager);
+    delete("removeConfigLabel", 404, "/api/configs/" + configId + "/labels/no-such-label", manager);
+    delete("removeConfigLabel", 403, "/api/configs/" + configId + "/labels/" + labelId, viewer);
+    JsonObject configs = new JsonObject().put("ids", new JsonArray().add(configId).add("no-such-config"))
+        .put("labelIds", new JsonArray().add(labelId));
+    for (String operation : List.of("bulkAssignConfigLabels", "bulkRemoveConfigLabels")) {
+      String path = "/api/configs/bulk/labels/" + (operation.startsWith("bulkAssign") ? "assign" : "remove");
+      json(operation, 200, "PUT", path, manager, configs);
+      json(operation, 400, "PUT", path, manager, new JsonObject().put("ids", new JsonArray()));
+      json(operation, 404, "PUT", path, manager, unknownLabel);
+      json(operation, 403, "PUT", path, viewer, configs);
+      send(operation, 415, "PUT", path, manager, "text/plain", "x");
+      send(operation, 413, "PUT", path, manager, JSON, huge("ids"));
+    }
+
+    JsonObject ids = new JsonObject().put("ids", new JsonArray().add(otherId).add("no-such-label"));
+    json("bulkDeleteLabels", 403, "DELETE", "/api/labels", viewer, ids);
+    json("bulkDeleteLabels", 400, "DELETE", "/api/labels", manager, new JsonObject().put("ids", new JsonArray()));
+    send("bulkDeleteLabels", 415, "DELETE", "/api/labels", manager, "text/plain", "x");
+    send("bulkDeleteLabels", 413, "DELETE", "/api/labels", manager, JSON, huge("ids"));
+    json("bulkDeleteLabels", 200, "DELETE", "/api/labels", manager, ids);
+    delete("deleteLabel", 403, "/api/labels/" + labelId, viewer);
+    delete("deleteLabel", 204, "/api/labels/" + labelId, manager);
+    delete("deleteLabel", 404, "/api/labels/" + labelId, manager);
   }
 
   @Test
@@ -487,8 +570,8 @@ abstract class OpenApiContractTest {
    * required query parameter has a valid value, so that only the store (or the credentials) can refuse it.
    */
   private String replayPath(String operationId) {
-    String path = documented.path(operationId).replace("{id}", "no-such-id")
-        .replace("{n}", "1").replace("{a}", "1").replace("{b}", "1");
+    String path = documented.path(operationId).replace("{n}", "1").replace("{a}", "1").replace("{b}", "1")
+        .replaceAll("\\{[^}]+}", "no-such-id");
     return operationId.equals("pruneConfigVersions") ? path + "?keepLatest=1" : path;
   }
 
@@ -506,7 +589,14 @@ abstract class OpenApiContractTest {
         Map.entry("bulkDeleteTokens", ids),
         Map.entry("bulkReassignTokens", ids.copy().put("userId", viewerId)),
         Map.entry("postHeartbeat", new JsonObject().put("id", "outage").put("version", "Telegraf 1.39.3")),
-        Map.entry("updateAgent", new JsonObject().put("labels", new JsonArray())),
+        Map.entry("updateAgent", new JsonObject().putNull("reportingRuleId")),
+        Map.entry("createLabel", new JsonObject().put("name", "outage")),
+        Map.entry("updateLabel", new JsonObject().put("name", "outage")),
+        Map.entry("bulkDeleteLabels", ids),
+        Map.entry("bulkAssignAgentLabels", ids.copy().put("labelIds", new JsonArray().add("no-such-id"))),
+        Map.entry("bulkRemoveAgentLabels", ids.copy().put("labelIds", new JsonArray().add("no-such-id"))),
+        Map.entry("bulkAssignConfigLabels", ids.copy().put("labelIds", new JsonArray().add("no-such-id"))),
+        Map.entry("bulkRemoveConfigLabels", ids.copy().put("labelIds", new JsonArray().add("no-such-id"))),
         Map.entry("createConfig", new JsonObject().put("name", "outage").put("toml", "")),
         Map.entry("updateConfig", new JsonObject().put("name", "outage")),
         Map.entry("createReportingRule", new JsonObject().put("name", "outage").put("notReportingAfterSeconds", 60)),

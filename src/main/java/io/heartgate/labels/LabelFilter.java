@@ -1,0 +1,57 @@
+package io.heartgate.labels;
+
+import io.heartgate.core.Check;
+import io.heartgate.core.Invalid;
+import java.util.LinkedHashSet;
+import java.util.List;
+
+/**
+ * {@code ?label=<id>}, repeatable: only the objects carrying every one of these labels. An unknown label id
+ * matches nothing.
+ */
+public record LabelFilter(List<String> labelIds) {
+  /** No filter. */
+  public static final LabelFilter NONE = new LabelFilter(List.of());
+
+  private static final String FIELD = "label";
+  private static final int MAX_LABELS = 20;
+  private static final int MAX_ID = 255;
+
+  /** The query parameter's values (empty when absent); 400 naming {@code label} for an empty or long value. */
+  public static LabelFilter parse(List<String> values) {
+    if (values == null || values.isEmpty()) {
+      return NONE;
+    }
+    LinkedHashSet<String> ids = new LinkedHashSet<>();
+    for (String value : values) {
+      Check.text(FIELD, value, Check.Text.required(MAX_ID));
+      ids.add(value);
+    }
+    if (ids.size() > MAX_LABELS) {
+      throw new Invalid(FIELD, "label may be given at most " + MAX_LABELS + " times");
+    }
+    return new LabelFilter(List.copyOf(ids));
+  }
+
+  public boolean isEmpty() {
+    return labelIds.isEmpty();
+  }
+
+  /**
+   * The SQL condition {@code AND <idColumn> IN (…objects carrying every label…)}, its values appended to
+   * {@code params} (numbered after those already there); empty text when there is no filter.
+   */
+  public String sql(LabelTarget target, String idColumn, List<Object> params) {
+    if (labelIds.isEmpty()) {
+      return "";
+    }
+    StringBuilder sql = new StringBuilder(" AND ").append(idColumn).append(" IN (SELECT ").append(target.column)
+        .append(" FROM ").append(target.table).append(" WHERE label_id IN (");
+    for (int i = 0; i < labelIds.size(); i++) {
+      params.add(labelIds.get(i));
+      sql.append(i == 0 ? "$" : ", $").append(params.size());
+    }
+    return sql.append(") GROUP BY ").append(target.column).append(" HAVING COUNT(*) = ").append(labelIds.size())
+        .append(')').toString();
+  }
+}

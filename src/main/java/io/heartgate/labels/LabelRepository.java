@@ -1,0 +1,155 @@
+package io.heartgate.labels;
+
+import io.heartgate.core.Conflict;
+import io.heartgate.store.Store;
+import io.heartgate.store.UniqueViolation;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** SQL for labels and their assignments to agents and configs (tables labels, agent_labels, config_labels). */
+public final class LabelRepository {
+  private static final String SELECT = "SELECT id, name, description, color, created_at FROM labels";
+  /** Ids per query when looking up many at once, well under either store's limit of parameters. */
+  private static final int CHUNK = 500;
+
+  private final Store store;
+
+  public LabelRepository(Store store) {
+    this.store = store;
+  }
+
+  /** What an update changes; a null field keeps the stored one. */
+  public record Changes(String name, String description, String color) {
+  }
+
+  /** By name. */
+  public Future<List<Label>> list() {
+    return store.query(SELECT + " ORDER BY name").map(LabelRepository::all);
+  }
+
+  public Future<Optional<Label>> byId(String id) {
+    return store.query(SELECT + " WHERE id = $1", Tuple.of(id))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(toLabel(rows.iterator().next())));
+  }
+
+  /** Which of these ids name a label. */
+  public Future<Set<String>> existing(List<String> ids) {
+    Set<String> found = new HashSet<>();
+    Future<Void> chain = Future.succeededFuture();
+    for (List<String> chunk : chunks(ids)) {
+      chain = chain.compose(ignored -> store.query("SELECT id FROM labels WHERE id IN (" + placeholders(1,
+              chunk.size()) + ")", Tuple.from(new ArrayList<Object>(chunk)))
+          .map(rows -> {
+            rows.forEach(row -> found.add(row.getString(0)));
+            return null;
+          }));
+    }
+    return chain.map(found);
+  }
+
+  /** Fails with a {@link Conflict} when the name is taken. */
+  public Future<Void> insert(Label label) {
+    return store.query("INSERT INTO labels (id, name, description, color, created_at) VALUES ($1, $2, $3, $4, $5)",
+            Tuple.of(label.id(), label.name(), label.description(), label.color(), label.createdAt()))
+        .<Void>mapEmpty()
+        .recover(UniqueViolation.asConflict(LabelRepository::nameTaken));
+  }
+
+  /** False when there is no such label; fails with a {@link Conflict} when the new name is taken. */
+  public Future<Boolean> update(String id, Changes changes) {
+    return store.query("UPDATE labels SET name = COALESCE(CAST($2 AS TEXT), name), "
+            + "description = COALESCE(CAST($3 AS TEXT), description), color = COALESCE(CAST($4 AS TEXT), color) "
+            + "WHERE id = $1", Tuple.of(id, changes.name(), changes.description(), changes.color()))
+        .map(rows -> rows.rowCount() > 0)
+        .recover(UniqueViolation.asConflict(LabelRepository::nameTaken));
+  }
+
+  /** Deletes the label and its assignments (foreign keys cascade); false when there was none. */
+  public Future<Boolean> delete(String id) {
+    return store.query("DELETE FROM labels WHERE id = $1", Tuple.of(id)).map(rows -> rows.rowCount() > 0);
+  }
+
+  /**
+   * Assigns the labels to the object in one transaction; an assignment that exists is left as it is. Fails
+   * with the store's foreign key violation when the object or a label is gone.
+   */
+  public Future<Void> assign(LabelTarget target, String targetId, List<String> labelIds) {
+    return store.inTransaction(connection -> {
+      Future<Void> chain = Future.succeededFuture();
+      for (String labelId : labelIds) {
+        chain = chain.compose(ignored -> connection.query("INSERT INTO " + target.table + " (" + target.column
+                + ", label_id) VALUES ($1, $2) ON CONFLICT DO NOTHING", Tuple.of(targetId, labelId))
+            .mapEmpty());
+      }
+      return chain;
+    });
+  }
+
+  /** Removes these labels from the object; labels it does not carry are ignored. */
+  public Future<Void> remove(LabelTarget target, String targetId, List<String> labelIds) {
+    List<Object> params = new ArrayList<>(List.of(targetId));
+    params.addAll(labelIds);
+    return store.query("DELETE FROM " + target.table + " WHERE " + target.column + " = $1 AND label_id IN ("
+            + placeholders(2, labelIds.size()) + ")", Tuple.from(params))
+        .mapEmpty();
+  }
+
+  /** The labels of each object, by name; an object without labels is absent from the map. */
+  public Future<Map<String, List<Label>>> labelsOf(LabelTarget target, List<String> targetIds) {
+    Map<String, List<Label>> labels = new HashMap<>();
+    Future<Void> chain = Future.succeededFuture();
+    for (List<String> chunk : chunks(targetIds)) {
+      chain = chain.compose(ignored -> store.query("SELECT t." + target.column + " AS target_id, l.id, l.name, "
+              + "l.description, l.color, l.created_at FROM " + target.table + " t JOIN labels l ON l.id = t.label_id "
+              + "WHERE t." + target.column + " IN (" + placeholders(1, chunk.size()) + ") ORDER BY l.name, l.id",
+              Tuple.from(new ArrayList<Object>(chunk)))
+          .map(rows -> {
+            rows.forEach(row -> labels.computeIfAbsent(row.getString("target_id"), k -> new ArrayList<>())
+                .add(toLabel(row)));
+            return null;
+          }));
+    }
+    return chain.map(labels);
+  }
+
+  private static List<List<String>> chunks(List<String> ids) {
+    List<List<String>> chunks = new ArrayList<>();
+    for (int i = 0; i < ids.size(); i += CHUNK) {
+      chunks.add(ids.subList(i, Math.min(ids.size(), i + CHUNK)));
+    }
+    return chunks;
+  }
+
+  private static String placeholders(int first, int count) {
+    StringBuilder sql = new StringBuilder();
+    for (int i = 0; i < count; i++) {
+      sql.append(i == 0 ? "$" : ", $").append(first + i);
+    }
+    return sql.toString();
+  }
+
+  /** Names are the only unique column besides the id, which is a fresh UUID. */
+  private static Conflict nameTaken(String constraint) {
+    return new Conflict("label_name_conflict", "A label with this name already exists");
+  }
+
+  private static List<Label> all(RowSet<Row> rows) {
+    List<Label> labels = new ArrayList<>(rows.size());
+    rows.forEach(row -> labels.add(toLabel(row)));
+    return labels;
+  }
+
+  private static Label toLabel(Row row) {
+    return new Label(row.getString("id"), row.getString("name"), row.getString("description"),
+        row.getString("color"), row.getLong("created_at"));
+  }
+}

@@ -1,0 +1,117 @@
+package io.heartgate.labels;
+
+import io.heartgate.audit.AuditLog;
+import io.heartgate.auth.Principal;
+import io.heartgate.core.ClientInfo;
+import io.heartgate.core.NotFound;
+import io.heartgate.store.ForeignKeyViolation;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+/**
+ * The rules of labels: names are unique, deleting a label removes it from every agent and config, and an
+ * assignment names an existing label. Whether the agent or config exists is its own feature's to check before
+ * it asks for an assignment here; one deleted meanwhile fails as not found.
+ */
+public final class LabelService {
+  /** The colour of labels made from the label strings of the previous release (V3__labels). */
+  public static final String DEFAULT_COLOR = "#3b82f6";
+  private static final String TARGET = "label";
+
+  private final LabelRepository labels;
+  private final AuditLog audit;
+  private final Clock clock;
+
+  public LabelService(LabelRepository labels, AuditLog audit, Clock clock) {
+    this.labels = labels;
+    this.audit = audit;
+    this.clock = clock;
+  }
+
+  /** A new label, fields already validated; a null colour is the default one. */
+  public record NewLabel(String name, String description, String color) {
+  }
+
+  public Future<List<Label>> list() {
+    return labels.list();
+  }
+
+  public Future<Label> get(String id) {
+    return labels.byId(id).compose(label -> label.map(Future::succeededFuture)
+        .orElseGet(() -> Future.failedFuture(notFound())));
+  }
+
+  public Future<Label> create(Principal actor, NewLabel request, ClientInfo client) {
+    Label label = new Label(UUID.randomUUID().toString(), request.name(),
+        request.description() == null ? "" : request.description(),
+        request.color() == null ? DEFAULT_COLOR : request.color(), clock.millis());
+    return labels.insert(label)
+        .compose(ignored -> audit.record("label.create", actor, TARGET, label.id(), AuditLog.SUCCESS, client))
+        .compose(ignored -> get(label.id()));
+  }
+
+  /** Applies the changes; fields already validated, at least one given. */
+  public Future<Label> update(Principal actor, String id, LabelRepository.Changes changes, ClientInfo client) {
+    return labels.update(id, changes)
+        .compose(found -> found ? Future.succeededFuture() : Future.failedFuture(notFound()))
+        .compose(ignored -> audit.record("label.update", actor, TARGET, id, AuditLog.SUCCESS, client))
+        .compose(ignored -> get(id));
+  }
+
+  /** Deletes the label and removes it from every agent and config. */
+  public Future<Void> delete(Principal actor, String id, ClientInfo client) {
+    return labels.delete(id)
+        .compose(found -> found ? Future.succeededFuture() : Future.<Void>failedFuture(notFound()))
+        .compose(ignored -> audit.record("label.delete", actor, TARGET, id, AuditLog.SUCCESS, client));
+  }
+
+  /** Fails as not found (nothing changed) unless every id names a label. */
+  public Future<Void> requireAll(List<String> labelIds) {
+    return labels.existing(labelIds).compose(found -> found.containsAll(labelIds) ? Future.succeededFuture()
+        : Future.failedFuture(notFound()));
+  }
+
+  /**
+   * Assigns the labels to an object the caller found to exist; not found when a label is unknown or the object
+   * was deleted meanwhile. Audited per object.
+   */
+  public Future<Void> assign(Principal actor, LabelTarget target, String targetId, List<String> labelIds,
+      ClientInfo client, Supplier<NotFound> targetGone) {
+    return requireAll(labelIds)
+        .compose(ignored -> labels.assign(target, targetId, labelIds)
+            .recover(e -> Future.failedFuture(ForeignKeyViolation.in(e) ? targetGone.get() : e)))
+        .compose(ignored -> audit.record(target.auditType + ".labels.assign", actor, target.auditType, targetId,
+            AuditLog.SUCCESS, client));
+  }
+
+  /** Removes the labels from an object the caller found to exist; not found when a label is unknown. */
+  public Future<Void> remove(Principal actor, LabelTarget target, String targetId, List<String> labelIds,
+      ClientInfo client) {
+    return requireAll(labelIds)
+        .compose(ignored -> labels.remove(target, targetId, labelIds))
+        .compose(ignored -> audit.record(target.auditType + ".labels.remove", actor, target.auditType, targetId,
+            AuditLog.SUCCESS, client));
+  }
+
+  /** The {@code "labels"} of each object's record ({@code [{"id","name","color"}]}, by name); absent: none. */
+  public Future<Map<String, JsonArray>> referencesOf(LabelTarget target, List<String> targetIds) {
+    return labels.labelsOf(target, targetIds).map(byTarget -> {
+      Map<String, JsonArray> references = new java.util.HashMap<>();
+      byTarget.forEach((id, list) -> {
+        JsonArray array = new JsonArray();
+        list.forEach(label -> array.add(label.toReference()));
+        references.put(id, array);
+      });
+      return references;
+    });
+  }
+
+  private static NotFound notFound() {
+    return new NotFound("Label not found");
+  }
+}
