@@ -3,6 +3,7 @@ package io.heartgate.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
@@ -54,13 +55,14 @@ public final class ApiDocsRoutes implements Routes {
 
   @Override
   public void mount(Router router) {
+    Handler<RoutingContext> policy = PagePolicy.of(CONTENT_SECURITY_POLICY);
     router.get("/api/openapi.json").handler(ctx -> send(ctx, "application/json", json));
     router.get("/api/openapi.yaml").handler(ctx -> send(ctx, "application/yaml; charset=utf-8", yaml));
-    router.get("/api/docs").handler(ApiDocsRoutes::policy)
+    router.get("/api/docs").handler(policy)
         .handler(ctx -> send(ctx, "text/html; charset=utf-8", page));
-    router.get("/api/docs/assets/*").handler(ApiDocsRoutes::policy)
+    router.get("/api/docs/assets/*").handler(policy)
         .handler(StaticHandler.create("apidocs").setCachingEnabled(false).setDefaultContentEncoding("UTF-8"));
-    router.get(SWAGGER_UI_PATH + "*").handler(ApiDocsRoutes::onlyThePagesFiles).handler(ApiDocsRoutes::policy)
+    router.get(SWAGGER_UI_PATH + "*").handler(ApiDocsRoutes::onlyThePagesFiles).handler(policy)
         .handler(StaticHandler.create(SWAGGER_UI).setCachingEnabled(false).setDefaultContentEncoding("UTF-8"));
   }
 
@@ -74,14 +76,6 @@ public final class ApiDocsRoutes implements Routes {
       ctx.fail(404);
       return;
     }
-    ctx.next();
-  }
-
-  private static void policy(RoutingContext ctx) {
-    ctx.response()
-        .putHeader("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-        .putHeader("X-Frame-Options", "DENY")
-        .putHeader("Referrer-Policy", "no-referrer");
     ctx.next();
   }
 

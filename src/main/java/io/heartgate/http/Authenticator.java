@@ -67,7 +67,7 @@ public final class Authenticator {
 
   /** Any authenticated caller; then the body. */
   public Handler<RoutingContext> authenticated() {
-    return admit(null);
+    return admit();
   }
 
   /** A caller holding the permission; then the body. */
@@ -77,14 +77,7 @@ public final class Authenticator {
 
   /** A caller holding the permission, unless the operator disabled authentication for the group; then the body. */
   public Handler<RoutingContext> require(AuthGroup group, String permission) {
-    if (disabledGroups.contains(group)) {
-      Principal anonymous = Principal.anonymous(Set.of(permission));
-      return ctx -> {
-        ctx.put(PRINCIPAL, anonymous);
-        body.handle(ctx);
-      };
-    }
-    return require(permission);
+    return disabledGroups.contains(group) ? anonymous(permission) : admit(permission);
   }
 
   /**
@@ -93,23 +86,8 @@ public final class Authenticator {
    */
   public Handler<RoutingContext> require(AuthGroup group, String permission, AuthGroup otherGroup,
       String otherPermission) {
-    if (disabledGroups.contains(group) && disabledGroups.contains(otherGroup)) {
-      Principal anonymous = Principal.anonymous(Set.of(permission, otherPermission));
-      return ctx -> {
-        ctx.put(PRINCIPAL, anonymous);
-        body.handle(ctx);
-      };
-    }
-    return ctx -> authenticate(ctx).onSuccess(caller -> {
-        for (String needed : new String[] {permission, otherPermission}) {
-          if (!caller.has(needed)) {
-            ctx.fail(new Forbidden("missing permission " + needed));
-            return;
-          }
-        }
-        ctx.put(PRINCIPAL, caller);
-        body.handle(ctx);
-      }).onFailure(ctx::fail);
+    return disabledGroups.contains(group) && disabledGroups.contains(otherGroup)
+        ? anonymous(permission, otherPermission) : admit(permission, otherPermission);
   }
 
   /** A public route (first-owner setup, login): no credentials, and a body no larger than a login needs. */
@@ -117,11 +95,23 @@ public final class Authenticator {
     return publicBody;
   }
 
-  private Handler<RoutingContext> admit(String permission) {
+  /** Anyone, as a caller holding the permissions: the operator disabled authentication for their group. */
+  private Handler<RoutingContext> anonymous(String... permissions) {
+    Principal anonymous = Principal.anonymous(Set.of(permissions));
+    return ctx -> {
+      ctx.put(PRINCIPAL, anonymous);
+      body.handle(ctx);
+    };
+  }
+
+  /** A caller holding every one of the permissions (none: any caller); then the body. */
+  private Handler<RoutingContext> admit(String... permissions) {
     return ctx -> authenticate(ctx).onSuccess(principal -> {
-      if (permission != null && !principal.has(permission)) {
-        ctx.fail(new Forbidden("missing permission " + permission));
-        return;
+      for (String permission : permissions) {
+        if (!principal.has(permission)) {
+          ctx.fail(new Forbidden("missing permission " + permission));
+          return;
+        }
       }
       ctx.put(PRINCIPAL, principal);
       body.handle(ctx);

@@ -22,8 +22,13 @@ public final class ConsoleRoutes implements Routes {
   @Override
   public void mount(Router router) {
     router.get("/").handler(ConsoleRoutes::toConsole);
+    // Every console answer carries the policy (on a script or stylesheet it is harmless, on a page it is vital).
     // No max-age: after an upgrade the browser must not run last version's modules against this version's API.
-    router.route(PATH + "*").handler(ConsoleRoutes::policy)
+    router.route(PATH + "*").handler(PagePolicy.of(CONTENT_SECURITY_POLICY))
+        .handler(ctx -> {
+          ctx.response().putHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
+          ctx.next();
+        })
         .handler(StaticHandler.create("console").setCachingEnabled(false).setDefaultContentEncoding("UTF-8"));
     // The stylesheet's path carries its version, so the browser may keep it. Only its WebJar: the others in the jar
     // (Swagger UI's, with a demo page of its own) are not the console's to serve.
@@ -32,15 +37,5 @@ public final class ConsoleRoutes implements Routes {
 
   private static void toConsole(RoutingContext ctx) {
     ctx.response().setStatusCode(302).putHeader(HttpHeaders.LOCATION, PATH).end();
-  }
-
-  /** Every console answer carries the policy (on a script or stylesheet it is harmless, on a page it is vital). */
-  private static void policy(RoutingContext ctx) {
-    ctx.response()
-        .putHeader("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-        .putHeader("X-Frame-Options", "DENY")
-        .putHeader("Referrer-Policy", "no-referrer")
-        .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
-    ctx.next();
   }
 }
