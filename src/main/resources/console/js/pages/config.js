@@ -67,9 +67,7 @@ export function render(main, ctx) {
     canWrite ? field('Note for this version (optional)', note, 'Kept with the version the save makes when the TOML '
       + 'changes; shown in the history below.') : null,
     canWrite ? h('p', null, save) : null);
-    const versions = versionsSection(ctx, id, box, async () => {
-      await load();
-    });
+    const versions = versionsSection(ctx, id, box, load);
 
     const agentId = h('input', { id: 'command-agent-id', value: 'agent-01', maxlength: 255,
       oninput: () => showCommand() });
