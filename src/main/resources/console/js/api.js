@@ -20,17 +20,22 @@ export function onSessionEnded(handler) {
 }
 
 /**
- * Calls the API and resolves with the parsed body (null for 204). Rejects with an ApiError; a 401 also ends the
- * session in the console unless the caller expects it (sign-in and start-up).
+ * Calls the API and resolves with the parsed body (null for 204), or with the body's text when options.text is set
+ * (a diff). Rejects with an ApiError; a 401 also ends the session in the console unless the caller expects it
+ * (sign-in and start-up).
  */
 export async function api(method, path, body, options = {}) {
-  const init = { method, credentials: 'same-origin', cache: 'no-store', headers: { Accept: 'application/json' } };
+  const init = { method, credentials: 'same-origin', cache: 'no-store',
+    headers: { Accept: options.text ? 'text/x-diff, application/json' : 'application/json' } };
   if (body !== undefined) {
     init.headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(body);
   }
   const response = await fetch(path, init);
   const text = response.status === 204 ? '' : await response.text();
+  if (response.ok && options.text) {
+    return text;
+  }
   let data = null;
   if (text) {
     try {
@@ -49,12 +54,14 @@ export async function api(method, path, body, options = {}) {
   return data;
 }
 
-/** Builds a query string from the defined, non-empty values. */
+/** Builds a query string from the defined, non-empty values; an array repeats its parameter (?label=a&label=b). */
 export function query(params) {
   const search = new URLSearchParams();
   for (const [key, value] of Object.entries(params)) {
-    if (value !== undefined && value !== null && value !== '') {
-      search.append(key, String(value));
+    for (const one of Array.isArray(value) ? value : [value]) {
+      if (one !== undefined && one !== null && one !== '') {
+        search.append(key, String(one));
+      }
     }
   }
   const text = search.toString();

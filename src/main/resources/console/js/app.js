@@ -6,6 +6,7 @@ import * as agents from './pages/agents.js';
 import * as agent from './pages/agent.js';
 import * as configs from './pages/configs.js';
 import * as config from './pages/config.js';
+import * as labels from './pages/labels.js';
 import * as rules from './pages/rules.js';
 import * as tokens from './pages/tokens.js';
 import * as users from './pages/users.js';
@@ -15,6 +16,7 @@ import * as audit from './pages/audit.js';
 const PAGES = [
   ['agents', 'Agents', 'agents:read', agents, agent],
   ['configs', 'Configs', 'configs:read', configs, config],
+  ['labels', 'Labels', 'labels:read', labels, null],
   ['reporting-rules', 'Reporting rules', 'reporting-rules:read', rules, null],
   ['tokens', 'API Tokens', 'tokens:read', tokens, null],
   ['users', 'Users', 'users:read', users, null],

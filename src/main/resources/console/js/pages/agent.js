@@ -1,9 +1,10 @@
-// One agent: its record, its latest heartbeat (statistics, configurations, logs by severity with the truncation
-// marks) and delete.
+// One agent: its record, its labels (assign and remove), its latest heartbeat (statistics, configurations, logs by
+// severity with the truncation marks) and delete.
 import { api } from '../api.js';
 import { h, field, messageBox, replace, select, showMessage, table } from '../dom.js';
 import { confirmAction } from '../dialogs.js';
 import { agentStatus, ago, dateTime, duration } from '../format.js';
+import { labelEditor, loadLabels } from '../labels.js';
 
 const LEVELS = ['ERROR', 'WARN', 'INFO', 'DEBUG', 'TRACE'];
 
@@ -19,13 +20,14 @@ export function render(main, ctx) {
   const id = ctx.param;
   const box = messageBox('agent-message');
   const record = h('section', { id: 'agent-record' }, h('p', { 'aria-busy': 'true' }, 'Loading…'));
+  const labels = h('section', { id: 'agent-labels-section' });
   const latest = h('section', { id: 'agent-heartbeat' });
   replace(main,
     h('p', null, h('a', { href: '#/agents' }, '← Agents')),
     h('div', { class: 'heading' }, h('h2', { id: 'agent-title' }, `Agent ${id}`),
       ctx.can('agents:delete') ? h('button', { type: 'button', class: 'danger', id: 'agent-delete', onclick: remove },
         'Delete agent') : null),
-    box, record, latest);
+    box, record, labels, latest);
 
   async function load() {
     try {
@@ -45,6 +47,7 @@ export function render(main, ctx) {
         fact('Heartbeats', String(agent.heartbeats)),
         fact('Reporting rule', rule ? `${rule.name} (not reporting after ${duration(rule.notReportingAfterSeconds)})`
           : 'Default')));
+      showLabels(agent);
     } catch (error) {
       replace(record, h('p', { class: 'message error', role: 'alert' }, error.status === 404
         ? 'No such agent (it may have been deleted).' : error.message));
@@ -53,6 +56,22 @@ export function render(main, ctx) {
     if (ctx.can('heartbeat:read')) {
       loadHeartbeat();
     }
+  }
+
+  async function showLabels(agent) {
+    const canEdit = ctx.can('agents:write') && ctx.can('labels:read');
+    const path = (labelId) => `/api/agents/${encodeURIComponent(id)}/labels/${encodeURIComponent(labelId)}`;
+    let all = [];
+    if (canEdit) {
+      all = await loadLabels().catch((error) => {
+        showMessage(box, 'error', error.message);
+        return [];
+      });
+    }
+    replace(labels, h('h3', null, 'Labels'), labelEditor({ id: 'agent-labels', current: agent.labels, all, canEdit,
+      assign: async (labelId) => (await api('PUT', path(labelId))).labels,
+      remove: async (labelId) => (await api('DELETE', path(labelId))).labels,
+      fail: (error) => showMessage(box, 'error', error.message) }));
   }
 
   async function loadHeartbeat() {

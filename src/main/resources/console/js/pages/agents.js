@@ -1,8 +1,11 @@
-// Agents: the fleet summary and a table with status filter, search, sort and cursor paging that refreshes itself
-// in place (same filter, same page, same focus) while the operator reads it.
+// Agents: the fleet summary and a table with status and label filters, search, sort and cursor paging that
+// refreshes itself in place (same filter, same page, same focus, same selection) while the operator reads it; the
+// selected agents get a label assigned or removed in bulk.
 import { api, query } from '../api.js';
 import { h, field, messageBox, replace, select, showMessage, clearMessage, table } from '../dom.js';
+import { bulkResults } from '../bulk.js';
 import { AGENT_STATUS, agentStatus, ago, dateTime } from '../format.js';
+import { labelChips, labelFilter, loadLabels } from '../labels.js';
 
 const PAGE = 50;
 const REFRESH_MS = 15000;
@@ -11,10 +14,30 @@ const BUCKETS = [['lt5m', 'Under 5 minutes'], ['lt30m', 'Under 30 minutes'], ['l
 
 /** Where the operator is, kept across visits of the page within this tab (never the URL: it is not a secret, but
  * a shared link should open on the first page). */
-const place = { status: '', search: '', sortBy: 'id', sortOrder: 'asc', cursors: [''] };
+const place = { status: '', labels: [], search: '', sortBy: 'id', sortOrder: 'asc', cursors: [''] };
 
 export function render(main, ctx) {
+  const readsLabels = ctx.can('labels:read');
+  const labelsAgents = readsLabels && ctx.can('agents:write');
   const box = messageBox('agents-message');
+  const selected = new Set();
+  let labels = [];
+  const filterByLabel = h('div', { id: 'agents-label-filter' });
+  const bulkLabel = select({ id: 'bulk-label', 'aria-label': 'Label for the selected agents' },
+    [['', 'Choose a label…']], '');
+  const selectedCount = h('span', { class: 'muted', 'aria-live': 'polite' }, 'None selected');
+  const results = h('div', { id: 'bulk-results' });
+  const bulk = labelsAgents ? h('div', { class: 'toolbar', id: 'bulk-actions', role: 'toolbar',
+    'aria-label': 'Selected agents' }, selectedCount, bulkLabel,
+  h('button', { type: 'button', class: 'secondary small', id: 'bulk-assign', onclick: () => bulkLabels('assign') },
+    'Assign label'),
+  h('button', { type: 'button', class: 'secondary small', id: 'bulk-remove', onclick: () => bulkLabels('remove') },
+    'Remove label'),
+  h('button', { type: 'button', class: 'secondary small', id: 'bulk-clear', onclick: () => {
+    selected.clear();
+    rows.querySelectorAll('input[type=checkbox]').forEach((one) => { one.checked = false; });
+    updateSelection();
+  } }, 'Clear selection')) : null;
   const summary = h('section', { class: 'cards', id: 'agents-summary', 'aria-label': 'Fleet summary' });
   const rows = h('div', { id: 'agents-list' });
   const updated = h('span', { class: 'muted', id: 'agents-updated' });
@@ -49,13 +72,84 @@ export function render(main, ctx) {
     box,
     summary,
     h('div', { class: 'toolbar', role: 'search' }, field('Status', status), field('Search', search),
-      field('Sort by', sortBy), field('Order', sortOrder)),
+      field('Sort by', sortBy), field('Order', sortOrder), readsLabels ? filterByLabel : null),
+    bulk,
+    results,
     rows,
     h('nav', { class: 'pager', 'aria-label': 'Agent pages' }, previous, pageText, next));
 
   function restart(change) {
     Object.assign(place, change, { cursors: [''] });
+    selected.clear(); // what another filter selected is not what this one shows
+    updateSelection();
     load(true);
+  }
+
+  function showLabelFilter() {
+    replace(filterByLabel, labelFilter('filter-label', labels, place.labels, (chosen) => {
+      restart({ labels: chosen });
+      showLabelFilter();
+    }));
+  }
+
+  async function loadLabelChoices() {
+    try {
+      labels = await loadLabels();
+    } catch (error) {
+      showMessage(box, 'error', error.message);
+    }
+    showLabelFilter();
+    replace(bulkLabel, h('option', { value: '' }, 'Choose a label…'),
+      ...labels.map((label) => h('option', { value: label.id }, label.name)));
+  }
+
+  function updateSelection() {
+    if (!bulk) {
+      return;
+    }
+    selectedCount.textContent = selected.size ? `${selected.size} selected` : 'None selected';
+    bulk.querySelectorAll('button').forEach((button) => { button.disabled = selected.size === 0; });
+  }
+
+  async function bulkLabels(action) {
+    clearMessage(box);
+    if (!bulkLabel.value) {
+      showMessage(box, 'error', 'Choose the label to assign or remove.');
+      return;
+    }
+    const label = labels.find((l) => l.id === bulkLabel.value);
+    try {
+      const answer = await api('PUT', `/api/agents/bulk/labels/${action}`, { ids: [...selected],
+        labelIds: [bulkLabel.value] });
+      replace(results, bulkResults(`${action === 'assign' ? 'Assign' : 'Remove'} “${label ? label.name : ''}”`,
+        'Agent', answer.results, (id) => id));
+      selected.clear();
+      updateSelection();
+    } catch (error) {
+      showMessage(box, 'error', error.message);
+    }
+    await load();
+  }
+
+  function checkbox(agent) {
+    return h('input', { type: 'checkbox', class: 'agent-select', 'aria-label': `Select ${agent.id}`,
+      checked: selected.has(agent.id), dataset: { agentId: agent.id }, onchange: (event) => {
+        if (event.target.checked) {
+          selected.add(agent.id);
+        } else {
+          selected.delete(agent.id);
+        }
+        updateSelection();
+      } });
+  }
+
+  function selectPage(page) {
+    return h('input', { type: 'checkbox', 'aria-label': 'Select every agent on this page',
+      checked: page.length > 0 && page.every((agent) => selected.has(agent.id)), onchange: (event) => {
+        page.forEach((agent) => (event.target.checked ? selected.add(agent.id) : selected.delete(agent.id)));
+        rows.querySelectorAll('input.agent-select').forEach((one) => { one.checked = event.target.checked; });
+        updateSelection();
+      } });
   }
 
   function cursor() {
@@ -68,7 +162,7 @@ export function render(main, ctx) {
   let shownPage = null;
 
   async function loadSummary() {
-    const s = await api('GET', '/api/agents/summary');
+    const s = await api('GET', `/api/agents/summary${query({ label: place.labels })}`);
     const text = JSON.stringify(s);
     if (text === shownSummary) {
       return;
@@ -88,8 +182,8 @@ export function render(main, ctx) {
   }
 
   async function loadPage(moveFocus, loading) {
-    const answer = await api('GET', `/api/agents${query({ status: place.status, search: place.search,
-      sortBy: place.sortBy, sortOrder: place.sortOrder, limit: PAGE, cursor: cursor() })}`);
+    const answer = await api('GET', `/api/agents${query({ status: place.status, label: place.labels,
+      search: place.search, sortBy: place.sortBy, sortOrder: place.sortOrder, limit: PAGE, cursor: cursor() })}`);
     if (loading !== loads) {
       return undefined; // a later load (another filter, or the refresh) answers instead
     }
@@ -105,22 +199,28 @@ export function render(main, ctx) {
     }
     shownPage = text;
     const focused = document.activeElement && rows.contains(document.activeElement)
-      ? document.activeElement.dataset.agentId : null;
-    const body = answer.agents.map((agent) => h('tr', null,
+      ? document.activeElement : null;
+    const body = answer.agents.map((agent) => h('tr', { dataset: { agentId: agent.id } },
+      labelsAgents ? h('td', null, checkbox(agent)) : null,
       h('td', null, h('a', { href: `#/agents/${encodeURIComponent(agent.id)}`, class: 'agent-link',
         dataset: { agentId: agent.id } }, agent.id)),
       h('td', null, agent.hostname || '—'),
       h('td', null, h('span', { class: `badge ${agent.status}` }, agentStatus(agent.status))),
+      h('td', { class: 'labels' }, labelChips(agent.labels)),
       h('td', null, agent.version || '—'),
       h('td', null, agent.ip || '—'),
       h('td', { class: 'seen', title: dateTime(agent.lastSeen), dataset: { seen: agent.lastSeen } }, ago(agent.lastSeen)),
       h('td', null, String(agent.heartbeats))));
-    replace(rows, body.length ? table('Agents', ['Agent ID', 'Hostname', 'Status', 'Version', 'IP', 'Last seen',
-      'Heartbeats'], body, { id: 'agents-table' })
-      : h('p', { class: 'muted', id: 'agents-empty' }, place.status || place.search
+    const headers = ['Agent ID', 'Hostname', 'Status', 'Labels', 'Version', 'IP', 'Last seen', 'Heartbeats'];
+    if (labelsAgents) {
+      headers.unshift(selectPage(answer.agents));
+    }
+    replace(rows, body.length ? table('Agents', headers, body, { id: 'agents-table' })
+      : h('p', { class: 'muted', id: 'agents-empty' }, place.status || place.search || place.labels.length
         ? 'No agent matches.' : 'No agent has reported yet. Agents appear here after their first heartbeat.'));
-    if (focused) {
-      const again = [...rows.querySelectorAll('a.agent-link')].find((a) => a.dataset.agentId === focused);
+    if (focused && focused.dataset.agentId !== undefined) {
+      const again = [...rows.querySelectorAll(`${focused.tagName}[data-agent-id]`)]
+        .find((element) => element.dataset.agentId === focused.dataset.agentId);
       if (again) {
         again.focus();
       }
@@ -151,6 +251,10 @@ export function render(main, ctx) {
     }
   }
 
+  if (readsLabels) {
+    loadLabelChoices();
+  }
+  updateSelection();
   load();
   const timer = setInterval(() => {
     if (!document.hidden) {

@@ -1,9 +1,12 @@
-// One config: the editor (with the gateway's TOML errors at their line and column), the exact command and
-// environment variable that start an agent with it, and delete (showing why it cannot be, when agents use it).
+// One config: the editor (with the gateway's TOML errors at their line and column, and a note for the version a
+// save makes), its labels, its versions, the exact command and environment variable that start an agent with it,
+// and delete (showing why it cannot be, when agents use it).
 import { api } from '../api.js';
 import { h, field, messageBox, replace, showMessage, clearMessage } from '../dom.js';
 import { confirmAction } from '../dialogs.js';
 import { dateTime } from '../format.js';
+import { labelEditor, loadLabels } from '../labels.js';
+import { versionsSection } from './config-versions.js';
 import { tomlError } from './toml-error.js';
 
 /** Single-quoted for a POSIX shell. */
@@ -32,8 +35,9 @@ export function render(main, ctx) {
       readOnly: !canWrite });
     const toml = h('textarea', { id: 'config-toml', class: 'toml', rows: 22, spellcheck: 'false', value: config.toml,
       readOnly: !canWrite });
+    const note = h('input', { id: 'config-note', maxlength: 1000 });
     const tomlBox = messageBox('config-toml-message');
-    const changed = h('small', { class: 'muted', id: 'config-changed' }, `TOML changed ${dateTime(config.tomlUpdatedAt)}`);
+    const changed = h('small', { class: 'muted', id: 'config-changed' }, changedText(config));
     const save = h('button', { type: 'submit', id: 'config-save' }, 'Save');
     const form = h('form', { id: 'config-edit', onsubmit: async (event) => {
       event.preventDefault();
@@ -41,11 +45,18 @@ export function render(main, ctx) {
       clearMessage(tomlBox);
       save.disabled = true;
       try {
-        const saved = await api('PATCH', `/api/configs/${encodeURIComponent(id)}`,
-          { name: name.value, description: description.value, toml: toml.value });
-        changed.textContent = `TOML changed ${dateTime(saved.tomlUpdatedAt)}`;
+        const body = { name: name.value, description: description.value, toml: toml.value };
+        if (note.value) {
+          body.note = note.value;
+        }
+        const saved = await api('PATCH', `/api/configs/${encodeURIComponent(id)}`, body);
+        changed.textContent = changedText(saved);
         title.textContent = saved.name;
-        showMessage(box, 'success', 'Saved.');
+        note.value = '';
+        showMessage(box, 'success', saved.version === config.version ? 'Saved (the TOML did not change).'
+          : `Saved as version ${saved.version}.`);
+        config = saved;
+        versions.reload();
       } catch (error) {
         tomlError(tomlBox, error, toml);
       } finally {
@@ -53,7 +64,10 @@ export function render(main, ctx) {
       }
     } },
     field('Name', name), field('Description', description), field('TOML', toml), tomlBox, changed,
+    canWrite ? field('Note for this version (optional)', note, 'Kept with the version the save makes when the TOML '
+      + 'changes; shown in the history below.') : null,
     canWrite ? h('p', null, save) : null);
+    const versions = versionsSection(ctx, id, box, load);
 
     const agentId = h('input', { id: 'command-agent-id', value: 'agent-01', maxlength: 255,
       oninput: () => showCommand() });
@@ -75,6 +89,8 @@ export function render(main, ctx) {
           onclick: () => remove(config) }, 'Delete config') : null),
       box,
       form,
+      labelsSection(config),
+      versions.element,
       h('section', { id: 'agent-start' },
         h('h3', null, 'Start an agent with this config'),
         h('p', null, 'Each agent fetches the config with its own agent id; the token goes in the environment '
@@ -82,6 +98,31 @@ export function render(main, ctx) {
           + 'the token on the API Tokens page with the Telegraf Agent preset: Configs: Read and Heartbeat: Write.'),
         field('Agent ID', agentId),
         command));
+  }
+
+  function changedText(config) {
+    return `Version ${config.version} · TOML changed ${dateTime(config.tomlUpdatedAt)}`;
+  }
+
+  function labelsSection(config) {
+    const canEdit = canWrite && ctx.can('labels:read');
+    const section = h('section', { id: 'config-labels-section' }, h('h3', null, 'Labels'));
+    const show = (all) => replace(section, h('h3', null, 'Labels'), labelEditor({ id: 'config-labels',
+      current: config.labels, all, canEdit,
+      assign: async (labelId) => (await api('POST', `/api/configs/${encodeURIComponent(id)}/assign/`
+        + encodeURIComponent(labelId))).labels,
+      remove: async (labelId) => (await api('DELETE', `/api/configs/${encodeURIComponent(id)}/labels/`
+        + encodeURIComponent(labelId))).labels,
+      fail: (error) => showMessage(box, 'error', error.message) }));
+    if (canEdit) {
+      loadLabels().then(show).catch((error) => {
+        show([]);
+        showMessage(box, 'error', error.message);
+      });
+    } else {
+      show([]);
+    }
+    return section;
   }
 
   async function remove(config) {

@@ -1,18 +1,27 @@
-// Configs: the list, and a new config (optionally starting from the agent template).
-import { api } from '../api.js';
-import { h, field, messageBox, replace, showMessage, table } from '../dom.js';
+// Configs: the list (filtered by labels), and a new config (optionally starting from the agent template).
+import { api, query } from '../api.js';
+import { h, field, messageBox, replace, showMessage, clearMessage, table } from '../dom.js';
 import { dateTime } from '../format.js';
+import { labelChips, labelFilter, loadLabels } from '../labels.js';
 import { pagedList } from '../paging.js';
 import { tomlError } from './toml-error.js';
 
+/** The label filter, kept across visits of the page within this tab, as the agents' filters are. */
+const place = { labels: [] };
+
 export function render(main, ctx) {
   const box = messageBox('configs-message');
-  const list = pagedList((page) => table('Configs', ['Name', 'Description', 'TOML changed', 'Created'],
-    page.map((c) => h('tr', null,
+  const filterByLabel = h('div', { id: 'configs-label-filter', class: 'toolbar', role: 'search' });
+  const list = pagedList((page) => (page.length ? table('Configs', ['Name', 'Description', 'Labels', 'Version',
+    'TOML changed', 'Created'], page.map((c) => h('tr', { dataset: { configId: c.id } },
       h('td', null, h('a', { href: `#/configs/${encodeURIComponent(c.id)}`, class: 'config-link' }, c.name)),
       h('td', null, c.description || '—'),
+      h('td', { class: 'labels' }, labelChips(c.labels)),
+      h('td', null, String(c.version)),
       h('td', null, dateTime(c.tomlUpdatedAt)),
-      h('td', null, dateTime(c.createdAt)))), { id: 'configs-table' }), 'Configs');
+      h('td', null, dateTime(c.createdAt)))), { id: 'configs-table' })
+    : h('p', { class: 'muted', id: 'configs-empty' }, place.labels.length ? 'No config matches.' : 'No configs yet.')),
+  'Configs');
   const creating = ctx.can('configs:write') ? createForm() : null;
 
   replace(main,
@@ -21,6 +30,7 @@ export function render(main, ctx) {
       + 'see the command that starts an agent with it.'),
     box,
     creating,
+    ctx.can('labels:read') ? filterByLabel : null,
     list.element);
 
   function createForm() {
@@ -58,7 +68,38 @@ export function render(main, ctx) {
       form);
   }
 
-  api('GET', '/api/configs').then((answer) => list.show(answer.configs))
-    .catch((error) => showMessage(box, 'error', error.message));
+  let loads = 0;
+
+  async function load() {
+    loads += 1;
+    const loading = loads;
+    try {
+      const answer = await api('GET', `/api/configs${query({ label: place.labels })}`);
+      if (loading === loads) {
+        clearMessage(box);
+        list.show(answer.configs);
+      }
+    } catch (error) {
+      showMessage(box, 'error', error.message);
+    }
+  }
+
+  async function showLabelFilter() {
+    const labels = await loadLabels().catch((error) => {
+      showMessage(box, 'error', error.message);
+      return [];
+    });
+    const show = () => replace(filterByLabel, labelFilter('filter-label', labels, place.labels, (chosen) => {
+      place.labels = chosen;
+      show();
+      load();
+    }));
+    show();
+  }
+
+  if (ctx.can('labels:read')) {
+    showLabelFilter();
+  }
+  load();
   return null;
 }

@@ -2,12 +2,12 @@
 import { api, query } from '../api.js';
 import { h, field, messageBox, replace, select, showMessage, clearMessage, table } from '../dom.js';
 import { confirmAction, openDialog, dialogId } from '../dialogs.js';
+import { bulkResults } from '../bulk.js';
 import { dateTime } from '../format.js';
 import { managesAllTokens } from '../permissions.js';
 import { pagedList } from '../paging.js';
 import { openCreateToken } from './token-create.js';
 
-const RESULT_TEXT = { ok: 'Done', not_found: 'Not found', forbidden: 'Not allowed' };
 const SOURCE_TEXT = { api: 'API', bootstrap: 'Bootstrap (OWNER_TOKEN)', preshared: 'Pre-shared' };
 
 /** A token's permissions; a long list folds after the first few so one token does not fill the screen. */
@@ -193,11 +193,7 @@ export function render(main, ctx) {
     const names = new Map(body.ids.map((id) => [id, nameOf(id)]));
     try {
       const answer = await api('POST', `/api/tokens/bulk/${action}`, body);
-      replace(results, h('h3', null, `${title}: result per token`),
-        table(`${title} results`, ['Token', 'Result'], answer.results.map((r) => h('tr', { dataset: { tokenId: r.id } },
-          h('td', null, names.get(r.id) || r.id),
-          h('td', null, h('span', { class: `badge ${r.status === 'ok' ? 'success' : 'failure'}` },
-            RESULT_TEXT[r.status] || r.status)))), { id: 'bulk-results-table' }));
+      replace(results, bulkResults(title, 'Token', answer.results, (id) => names.get(id) || id));
       selected.clear();
     } catch (error) {
       showMessage(box, 'error', error.message);
