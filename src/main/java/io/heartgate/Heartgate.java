@@ -16,6 +16,10 @@ import io.heartgate.bus.LocalCodec;
 import io.heartgate.configs.ConfigRepository;
 import io.heartgate.configs.ConfigRoutes;
 import io.heartgate.configs.ConfigService;
+import io.heartgate.configs.ConfigsUsingConstants;
+import io.heartgate.constants.ConstantRepository;
+import io.heartgate.constants.ConstantRoutes;
+import io.heartgate.constants.ConstantService;
 import io.heartgate.core.BuildInfo;
 import io.heartgate.heartbeat.AgentHeartbeat;
 import io.heartgate.heartbeat.HeartbeatRoutes;
@@ -220,12 +224,16 @@ public final class Heartgate {
     LabelService labels = new LabelService(new LabelRepository(store), audit, clock);
     AgentService agents = new AgentService(agentRepository, reportingRules, labels, clock);
     watchStore(agentRepository);
+    ConfigRepository configs = new ConfigRepository(store);
+    ConstantService constants = new ConstantService(new ConstantRepository(store), new ConfigsUsingConstants(configs),
+        audit, clock);
     List<Routes> api = List.of(health(),
         heartbeats,
         new AgentRoutes(agents, labels, auth),
         new LabelRoutes(labels, auth),
-        new ConfigRoutes(new ConfigService(new ConfigRepository(store), agents, labels, audit, clock), labels, auth,
+        new ConfigRoutes(new ConfigService(configs, agents, labels, constants, audit, clock), labels, auth,
             settings.heartbeatPort(), new ConfigDownloadMeters(metrics.registry())),
+        new ConstantRoutes(constants, auth),
         new UserRoutes(userService, sessions, auth, settings.trustedProxies()),
         new TokenRoutes(tokenService, auth, clock),
         new ReportingRuleRoutes(reportingRules, auth),

@@ -17,7 +17,8 @@ public final class Permissions {
       "settings:read", "settings:write",
       "audit:read",
       "metrics:read",
-      "labels:read", "labels:write", "labels:delete");
+      "labels:read", "labels:write", "labels:delete",
+      "constants:read", "constants:write", "constants:delete");
   private static final Set<String> KNOWN = Set.copyOf(ALL);
 
   public static final String PRESET_TELEGRAF_AGENT = "telegraf-agent";

@@ -18,6 +18,7 @@ import java.util.Optional;
 public final class ConfigRepository {
   private static final String COLUMNS =
       "id, name, description, toml_changed_at, created_at, updated_at, created_by, version";
+  private static final String DOCUMENT_COLUMNS = "id, name, toml, toml_changed_at";
   private static final String VERSION_COLUMNS = "version, created_at, author_type, author_id, author_name, note";
   private static final String INSERT_VERSION = "INSERT INTO config_versions (config_id, version, toml, created_at, "
       + "author_type, author_id, author_name, note) ";
@@ -26,10 +27,6 @@ public final class ConfigRepository {
 
   public ConfigRepository(Store store) {
     this.store = store;
-  }
-
-  /** What a TOML download needs: one primary-key lookup. */
-  public record Served(String toml, long tomlChangedAt) {
   }
 
   /** What an update changes; a null field keeps the stored one. */
@@ -64,9 +61,24 @@ public final class ConfigRepository {
         .map(rows -> first(rows).map(row -> toConfig(row, row.getString("toml"))));
   }
 
-  public Future<Optional<Served>> served(String id) {
-    return store.query("SELECT toml, toml_changed_at FROM configs WHERE id = $1", Tuple.of(id))
-        .map(rows -> first(rows).map(row -> new Served(row.getString("toml"), row.getLong("toml_changed_at"))));
+  /** What a TOML download needs: one primary-key lookup. */
+  public Future<Optional<ConfigDocument>> served(String id) {
+    return store.query("SELECT " + DOCUMENT_COLUMNS + " FROM configs WHERE id = $1", Tuple.of(id))
+        .map(rows -> first(rows).map(ConfigRepository::toDocument));
+  }
+
+  /**
+   * The configs whose TOML holds {@code text} somewhere, by name, and perhaps a few more: {@code _} in the text
+   * matches any character here (and SQLite ignores case), so the caller makes the exact test.
+   */
+  public Future<List<ConfigDocument>> mentioning(String text) {
+    return store.query("SELECT " + DOCUMENT_COLUMNS + " FROM configs WHERE toml LIKE $1 ORDER BY name",
+            Tuple.of("%" + text + "%"))
+        .map(rows -> {
+          List<ConfigDocument> documents = new ArrayList<>(rows.size());
+          rows.forEach(row -> documents.add(toDocument(row)));
+          return documents;
+        });
   }
 
   /** Inserts the config and its version 1 in one transaction; fails with a {@link Conflict} when the name is taken. */
@@ -90,9 +102,12 @@ public final class ConfigRepository {
    * {@link LastModified}); the comparison, the move and the new version number happen in one statement that
    * locks the row, so concurrent edits can neither keep one date nor take one number. Fails with a
    * {@link Conflict} when the new name is taken.
+   *
+   * @param notBefore the earliest TOML change time that gives the document a later Last-Modified than the constants
+   *     it uses give it now (0 when it uses none)
    */
-  public Future<Boolean> update(String id, Changes changes, long now, Authorship authorship) {
-    return store.inTransaction(sql -> update(sql, id, changes, now, authorship, false))
+  public Future<Boolean> update(String id, Changes changes, long now, long notBefore, Authorship authorship) {
+    return store.inTransaction(sql -> update(sql, id, changes, now, notBefore, authorship, false))
         .recover(UniqueViolation.asConflict(ConfigRepository::nameTaken));
   }
 
@@ -100,7 +115,7 @@ public final class ConfigRepository {
    * Makes a new version with the TOML of version {@code n}, even when the current TOML is the same; empty when
    * there is no such config or version, else the new version's number.
    */
-  public Future<Optional<Integer>> rollback(String id, int n, long now, Authorship authorship) {
+  public Future<Optional<Integer>> rollback(String id, int n, long now, long notBefore, Authorship authorship) {
     return store.inTransaction(sql -> sql.query("SELECT toml FROM config_versions WHERE config_id = $1 "
             + "AND version = $2", Tuple.of(id, n))
         .compose(rows -> {
@@ -109,7 +124,7 @@ public final class ConfigRepository {
             return Future.succeededFuture(Optional.<Integer>empty());
           }
           Changes changes = new Changes(null, null, row.get().getString("toml"));
-          return update(sql, id, changes, now, authorship, true).compose(found -> !found
+          return update(sql, id, changes, now, notBefore, authorship, true).compose(found -> !found
               ? Future.succeededFuture(Optional.<Integer>empty())
               : sql.query("SELECT version FROM configs WHERE id = $1", Tuple.of(id))
                   .map(versions -> first(versions).map(v -> v.getInteger("version"))));
@@ -119,8 +134,8 @@ public final class ConfigRepository {
   /**
    * @param always make a new version and move the change time even when the TOML is the same (a rollback)
    */
-  private static Future<Boolean> update(Sql sql, String id, Changes changes, long now, Authorship authorship,
-      boolean always) {
+  private static Future<Boolean> update(Sql sql, String id, Changes changes, long now, long notBefore,
+      Authorship authorship, boolean always) {
     String newToml = "CAST($4 AS TEXT)";
     String unchanged = always ? "1 = 0" : newToml + " IS NULL OR toml = " + newToml;
     Object[] by = authorship.columns();
@@ -128,11 +143,11 @@ public final class ConfigRepository {
             + "name = COALESCE(CAST($2 AS TEXT), name), "
             + "description = COALESCE(CAST($3 AS TEXT), description), "
             + "toml_changed_at = CASE WHEN " + unchanged + " THEN toml_changed_at "
-            + "ELSE " + LastModified.nextChangeSql("toml_changed_at", "CAST($5 AS BIGINT)") + " END, "
+            + "ELSE " + LastModified.nextChangeSql("toml_changed_at", "CAST($6 AS BIGINT)") + " END, "
             + "version = CASE WHEN " + unchanged + " THEN version ELSE version + 1 END, "
             + "toml = COALESCE(" + newToml + ", toml), "
             + "updated_at = $5 WHERE id = $1",
-            Tuple.of(id, changes.name(), changes.description(), changes.toml(), now))
+            Tuple.of(id, changes.name(), changes.description(), changes.toml(), now, Math.max(now, notBefore)))
         .compose(rows -> rows.rowCount() == 0 ? Future.succeededFuture(false)
             // The current version is never pruned, so it is missing exactly when this update made it.
             : sql.query(INSERT_VERSION + "SELECT id, version, toml, CAST($2 AS BIGINT), CAST($3 AS TEXT), "
@@ -189,6 +204,11 @@ public final class ConfigRepository {
     return new Config(row.getString("id"), row.getString("name"), row.getString("description"), toml,
         row.getLong("toml_changed_at"), row.getLong("created_at"), row.getLong("updated_at"),
         row.getString("created_by"), row.getInteger("version"));
+  }
+
+  private static ConfigDocument toDocument(Row row) {
+    return ConfigDocument.of(row.getString("id"), row.getString("name"), row.getString("toml"),
+        row.getLong("toml_changed_at"));
   }
 
   private static ConfigVersion toVersion(Row row, String toml) {

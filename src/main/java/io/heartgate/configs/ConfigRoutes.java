@@ -238,7 +238,7 @@ public final class ConfigRoutes implements Routes {
           Buffer body = Buffer.buffer(rendered.toml(), StandardCharsets.UTF_8.name());
           ctx.response().setStatusCode(200)
               .putHeader(HttpHeaders.CONTENT_TYPE, TOML_CONTENT_TYPE)
-              .putHeader(HttpHeaders.LAST_MODIFIED, LastModified.format(rendered.tomlChangedAt()))
+              .putHeader(HttpHeaders.LAST_MODIFIED, LastModified.format(rendered.lastModified()))
               .putHeader(HttpHeaders.CACHE_CONTROL, "no-store");
           downloads.downloaded(ConfigDownloadMeters.Result.OK);
           if (ctx.request().method() == HttpMethod.HEAD) {

@@ -3,6 +3,7 @@ package io.heartgate.configs;
 import io.heartgate.agents.AgentService;
 import io.heartgate.audit.AuditLog;
 import io.heartgate.auth.Principal;
+import io.heartgate.constants.ConstantService;
 import io.heartgate.core.ClientInfo;
 import io.heartgate.core.Conflict;
 import io.heartgate.core.Invalid;
@@ -22,8 +23,9 @@ import java.util.UUID;
 import java.util.function.Function;
 
 /**
- * The rules of configs: TOML must parse when written, names are unique, a config that reporting agents use
- * cannot be deleted, and the served TOML has its parameters filled from the agent's query string.
+ * The rules of configs: TOML must parse when written (with the constants it uses as they are then), names are
+ * unique, a config that reporting agents use cannot be deleted, and the served TOML has its constants filled from
+ * the store and its parameters from the agent's query string.
  */
 public final class ConfigService {
   private static final String TARGET = "config";
@@ -32,14 +34,16 @@ public final class ConfigService {
   private final ConfigRepository configs;
   private final AgentService agents;
   private final LabelService labels;
+  private final ConstantService constants;
   private final AuditLog audit;
   private final Clock clock;
 
-  public ConfigService(ConfigRepository configs, AgentService agents, LabelService labels, AuditLog audit,
-      Clock clock) {
+  public ConfigService(ConfigRepository configs, AgentService agents, LabelService labels,
+      ConstantService constants, AuditLog audit, Clock clock) {
     this.configs = configs;
     this.agents = agents;
     this.labels = labels;
+    this.constants = constants;
     this.audit = audit;
     this.clock = clock;
   }
@@ -48,8 +52,12 @@ public final class ConfigService {
   public record NewConfig(String name, String description, String toml) {
   }
 
-  /** The TOML as an agent gets it. */
-  public record Rendered(String toml, long tomlChangedAt) {
+  /**
+   * The TOML as an agent gets it.
+   *
+   * @param lastModified epoch milliseconds: the latest change of the TOML or of a constant it uses
+   */
+  public record Rendered(String toml, long lastModified) {
   }
 
   public Future<List<Config>> list(LabelFilter filter) {
@@ -107,8 +115,9 @@ public final class ConfigService {
     if (changes.name() == null && changes.description() == null && changes.toml() == null) {
       return Future.failedFuture(new Invalid("name", "nothing to change: give name, description or toml"));
     }
-    return (changes.toml() == null ? Future.<Void>succeededFuture() : valid(changes.toml()))
-        .compose(ignored -> configs.update(id, changes, clock.millis(),
+    return (changes.toml() == null ? Future.succeededFuture(0L)
+            : valid(changes.toml()).compose(ignored -> get(id)).compose(this::nextChangeAt))
+        .compose(notBefore -> configs.update(id, changes, clock.millis(), notBefore,
             new ConfigRepository.Authorship(author(actor), note)))
         .compose(found -> found ? Future.succeededFuture() : Future.failedFuture(notFound()))
         .compose(ignored -> audit.record("config.update", actor, TARGET, id, AuditLog.SUCCESS,
@@ -151,7 +160,8 @@ public final class ConfigService {
   public Future<ConfigVersion> rollback(Principal actor, String id, int n, String note, ClientInfo client) {
     String kept = note != null ? note : "Rollback to version " + n;
     return get(id)
-        .compose(ignored -> configs.rollback(id, n, clock.millis(),
+        .compose(this::nextChangeAt)
+        .compose(notBefore -> configs.rollback(id, n, clock.millis(), notBefore,
             new ConfigRepository.Authorship(author(actor), kept)))
         .compose(made -> made.map(Future::succeededFuture)
             .orElseGet(() -> Future.failedFuture(noSuchVersion(n))))
@@ -181,13 +191,21 @@ public final class ConfigService {
   }
 
   /**
-   * The config's TOML with its parameters filled from {@code query} (all values of a name, joined with ", ";
-   * null when the query has none).
+   * The config's TOML with its constants filled from the store as it is now (one query, none when it uses none, so
+   * every node serves a change at once) and its parameters from {@code query} (all values of a name, joined with
+   * ", "; null when the query has none).
    */
   public Future<Rendered> render(String id, Function<String, String> query) {
-    return configs.served(id).compose(served -> served
-        .map(s -> Future.succeededFuture(new Rendered(TomlTemplate.of(s.toml()).render(query), s.tomlChangedAt())))
-        .orElseGet(() -> Future.failedFuture(notFound())));
+    return configs.served(id)
+        .compose(served -> served.map(Future::succeededFuture).orElseGet(() -> Future.failedFuture(notFound())))
+        .compose(document -> constants.named(document.constants())
+            .map(defined -> new Rendered(document.render(query, defined), document.lastModified(defined))));
+  }
+
+  /** The earliest TOML change time that moves the config's Last-Modified, with its constants as they are now. */
+  private Future<Long> nextChangeAt(Config config) {
+    ConfigDocument document = ConfigDocument.of(config.id(), config.name(), config.toml(), config.tomlChangedAt());
+    return constants.named(document.constants()).map(document::nextChangeAt);
   }
 
   /**
@@ -226,16 +244,17 @@ public final class ConfigService {
   }
 
   /**
-   * Parsing runs on the calling event loop: writes are rare and the TOML is at most
+   * Checks the TOML with the values its defined constants have now (an undefined one is refused when served, not
+   * here). Parsing runs on the calling event loop: writes are rare and the TOML is at most
    * {@link TomlSize#MAX_BYTES}, a few milliseconds of parsing.
    */
-  private static Future<Void> valid(String toml) {
-    try {
-      TomlValidator.requireValid(TOML, TomlTemplate.of(toml));
-      return Future.succeededFuture();
-    } catch (Invalid invalid) {
-      return Future.failedFuture(invalid);
-    }
+  private Future<Void> valid(String toml) {
+    TomlTemplate template = TomlTemplate.of(toml);
+    return constants.named(template.constantNames())
+        .map(defined -> {
+          TomlValidator.requireValid(TOML, template, defined::value);
+          return null;
+        });
   }
 
   private static NotFound notFound() {

@@ -6,11 +6,12 @@ import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 
 /**
- * The {@code Last-Modified} of a config's TOML. Telegraf's URL watcher compares the header as a string, and an
- * HTTP-date has one-second resolution, so every TOML change must move the time to a later second: the
- * repository sets it to max(now, the start of the next second after the previous change). Two edits within one
- * second therefore get two different dates, at the price of the date running up to a second or so ahead of the
- * wall clock while edits come faster than one a second.
+ * The {@code Last-Modified} of a config's TOML: the latest change of the TOML itself or of a constant it uses (see
+ * {@link ConfigDocument}). Telegraf's URL watcher compares the header as a string, and an HTTP-date has one-second
+ * resolution, so every change must move the time to a later second: a TOML change is dated max(now, the start of
+ * the next second after the document's previous Last-Modified), and so is a constant's change, past every document
+ * that uses it. Two edits within one second therefore get two different dates, at the price of the date running up
+ * to a second or so ahead of the wall clock while edits come faster than one a second.
  */
 public final class LastModified {
   /**
@@ -25,6 +26,14 @@ public final class LastModified {
 
   public static String format(long epochMillis) {
     return HTTP_DATE.format(Instant.ofEpochMilli(epochMillis));
+  }
+
+  /**
+   * The earliest time a change may carry so that a document last modified at {@code lastModified} gets a later
+   * date: the first millisecond of the following second. {@link #nextChangeSql} is the same rule in SQL.
+   */
+  static long nextChangeAfter(long lastModified) {
+    return (lastModified / 1000 + 1) * 1000;
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.heartgate.configs;
 
+import io.heartgate.constants.Constant;
 import io.heartgate.core.Invalid;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -12,9 +13,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A config's TOML cut into text and {@code &{name}} / {@code &{name:default}} parameters, each knowing where in
- * the TOML it stands, so that a value from the query string (which the agent controls) can never break out of its
- * place. One linear scan; no TOML parse, so serving stays cheap.
+ * A config's TOML cut into text, {@code &{name}} / {@code &{name:default}} parameters and {@code ::{name}}
+ * constants, each knowing where in the TOML it stands, so that a value from the query string (which the agent
+ * controls) can never break out of its place. One linear scan finds both kinds; no TOML parse, so serving stays
+ * cheap.
  *
  * <p>How a value is written, by where the parameter stands:
  * <ul>
@@ -30,25 +32,29 @@ import java.util.regex.Pattern;
  *       start a string, a table, an array, a comment, a new line or a new key. Anything else is refused with 400.</li>
  * </ul>
  * A default is TOML text the config's author wrote in place, so it is inserted as written and checked when the
- * config is saved. Parameters inside comments are neither filled nor required: Telegraf drops comments, and a
- * commented-out example must not make a parameter mandatory. {@code ${VAR}}, {@code $VAR} and
+ * config is saved. A constant's value is TOML text an operator wrote too: inserted as written, and checked where it
+ * is written, when a config using it or the constant itself is saved (see {@link #requireInsertsKeepTheirPlace}).
+ * Values (from the query, defaults and constants alike) are never scanned again: a {@code ::{x}} or {@code &{x}}
+ * inside one stays text. Parameters and constants inside comments are neither filled nor required: Telegraf drops
+ * comments, and a commented-out example must not make one mandatory. {@code ${VAR}}, {@code $VAR} and
  * {@code @{store:key}} are Telegraf's and pass through untouched.
  */
 public final class TomlTemplate {
   /** Names as the product allows them for parameters and constants. */
   private static final Pattern PARAMETER = Pattern.compile("&\\{([A-Za-z_][A-Za-z0-9_]{0,127})(?::([^}\\r\\n]*))?}");
+  private static final Pattern CONSTANT = Pattern.compile("::\\{(" + Constant.NAME_PATTERN + ")}");
   /** An environment variable where Telegraf's non-strict mode replaces it before parsing the TOML. */
   private static final Pattern BARE_ENV = Pattern.compile("\\$\\{[^}\\r\\n]*}|\\$[A-Za-z_][A-Za-z0-9_]*");
   private static final Pattern BARE_VALUE = Pattern.compile("[A-Za-z0-9_+.:-]+");
   /** Longest bare placeholder replaced by a number of the same length when validating (stays a 64-bit integer). */
   private static final int MAX_SAME_LENGTH_NUMBER = 18;
 
-  /** Where a parameter stands, which decides how its value is written. */
+  /** Where a parameter or constant stands, which decides how a value is written. */
   enum Place {
     BASIC_STRING, LITERAL_STRING, MULTILINE_LITERAL_STRING, BARE
   }
 
-  private sealed interface Part permits Text, Parameter, BareEnv {
+  private sealed interface Part permits Text, Parameter, ConstantUse, BareEnv {
   }
 
   private record Text(String text) implements Part {
@@ -56,6 +62,10 @@ public final class TomlTemplate {
 
   /** @param defaultValue null when the parameter is required */
   private record Parameter(String name, String defaultValue, Place place, String source) implements Part {
+  }
+
+  /** A {@code ::{name}}: filled with the constant's value as written. */
+  private record ConstantUse(String name, Place place, String source) implements Part {
   }
 
   /** A Telegraf environment variable outside a string: kept when serving, neutral when validating. */
@@ -84,12 +94,35 @@ public final class TomlTemplate {
     return names;
   }
 
+  /** Names of the constants, in order of first use. */
+  public Set<String> constantNames() {
+    Set<String> names = new LinkedHashSet<>();
+    parts.forEach(part -> {
+      if (part instanceof ConstantUse c) {
+        names.add(c.name());
+      }
+    });
+    return names;
+  }
+
   /**
-   * The TOML with every parameter filled: the value from {@code values} (null when the query has none), else
-   * the default. Fails with 400 listing every parameter that has neither, or naming one whose value cannot be
-   * written where it stands.
+   * The TOML with every constant and parameter filled: a constant with its value from {@code constants} as
+   * written (null: undefined); a parameter with the value from {@code values} (null when the query has none), else
+   * the default. Fails with 400 listing every undefined constant, else every parameter that has neither value nor
+   * default, or naming a parameter whose value cannot be written where it stands.
    */
-  public String render(Function<String, String> values) {
+  public String render(Function<String, String> values, Function<String, String> constants) {
+    Map<String, String> defined = new HashMap<>();
+    Set<String> undefined = new LinkedHashSet<>();
+    for (Part part : parts) {
+      if (part instanceof ConstantUse c && defined.computeIfAbsent(c.name(), constants) == null) {
+        undefined.add(c.name());
+      }
+    }
+    if (!undefined.isEmpty()) {
+      throw new Invalid("constants", "Undefined constants: " + String.join(", ", undefined)
+          + " (define them under /api/constants)", Map.of("missing", List.copyOf(undefined)));
+    }
     Map<String, String> given = new HashMap<>();
     Set<String> missing = new LinkedHashSet<>();
     for (Part part : parts) {
@@ -111,6 +144,8 @@ public final class TomlTemplate {
       if (part instanceof Parameter p) {
         String value = given.get(p.name());
         out.append(value == null ? p.defaultValue() : written(p, value));
+      } else if (part instanceof ConstantUse c) {
+        out.append(defined.get(c.name()));
       } else {
         out.append(source(part));
       }
@@ -119,21 +154,19 @@ public final class TomlTemplate {
   }
 
   /**
-   * The TOML as the validator parses it: parameters replaced by their default or by a neutral value of the same
-   * length (so reported columns stay true), and Telegraf's bare environment variables by a number, as Telegraf's
-   * non-strict mode would have replaced them before parsing.
+   * The TOML as the validator parses it: defined constants replaced by their value from {@code constants} (null:
+   * undefined) and parameters by their default, or else by a neutral value of the same length (so reported columns
+   * stay true), and Telegraf's bare environment variables by a number, as Telegraf's non-strict mode would have
+   * replaced them before parsing. An undefined constant is allowed here: it is refused when the TOML is served.
    */
-  public String forValidation() {
+  public String forValidation(Function<String, String> constants) {
     StringBuilder out = new StringBuilder();
     for (Part part : parts) {
       if (part instanceof Parameter p) {
-        if (p.defaultValue() != null) {
-          out.append(p.defaultValue());
-        } else if (p.place() == Place.BARE) {
-          out.append(neutralNumber(p.source().length()));
-        } else {
-          out.append("x".repeat(p.source().length()));
-        }
+        out.append(p.defaultValue() != null ? p.defaultValue() : neutral(p.place(), p.source()));
+      } else if (part instanceof ConstantUse c) {
+        String value = constants.apply(c.name());
+        out.append(value != null ? value : neutral(c.place(), c.source()));
       } else if (part instanceof BareEnv e) {
         out.append(neutralNumber(e.source().length()));
       } else {
@@ -144,15 +177,22 @@ public final class TomlTemplate {
   }
 
   /**
-   * Refuses a default that would open or close a string, or begin a comment, where its parameter stands. The scan
-   * reads a default as one opaque piece, so such a default would make it misjudge where later parameters stand, and
-   * a query value could then leave its string and add keys.
+   * Refuses a default, or the value of a defined constant (from {@code constants}, null: undefined), that would
+   * open or close a string, or begin a comment, where it stands. The scan reads such text as one opaque piece, so
+   * it would misjudge where later parameters stand, and a query value could then leave its string and add keys.
    */
-  public void requireDefaultsKeepTheirPlace(String field) {
+  public void requireInsertsKeepTheirPlace(String field, Function<String, String> constants) {
     for (Part part : parts) {
       if (part instanceof Parameter p && p.defaultValue() != null && !keepsPlace(p.place(), p.defaultValue())) {
         throw new Invalid(field, "The default of parameter " + p.name() + " opens or closes a string or "
             + "begins a comment where it stands; write the quotes around the parameter, not in its default");
+      }
+      if (part instanceof ConstantUse c) {
+        String value = constants.apply(c.name());
+        if (value != null && !keepsPlace(c.place(), value)) {
+          throw new Invalid(field, "The value of constant " + c.name() + " opens or closes a string or "
+              + "begins a comment where it stands; write the quotes around the constant, not in its value");
+        }
       }
     }
   }
@@ -212,7 +252,18 @@ public final class TomlTemplate {
   }
 
   private static String source(Part part) {
-    return part instanceof Text t ? t.text() : part instanceof BareEnv e ? e.source() : ((Parameter) part).source();
+    if (part instanceof Text t) {
+      return t.text();
+    }
+    if (part instanceof BareEnv e) {
+      return e.source();
+    }
+    return part instanceof ConstantUse c ? c.source() : ((Parameter) part).source();
+  }
+
+  /** A stand-in of the same length for a placeholder without a value: a number outside strings, else letters. */
+  private static String neutral(Place place, String source) {
+    return place == Place.BARE ? neutralNumber(source.length()) : "x".repeat(source.length());
   }
 
   private static String neutralNumber(int length) {
@@ -284,12 +335,14 @@ public final class TomlTemplate {
     private final List<Part> parts = new ArrayList<>();
     private final StringBuilder text = new StringBuilder();
     private final Matcher parameter;
+    private final Matcher constant;
     private final Matcher bareEnv;
     private int i;
 
     Scanner(String s) {
       this.s = s;
       this.parameter = PARAMETER.matcher(s);
+      this.constant = CONSTANT.matcher(s);
       this.bareEnv = BARE_ENV.matcher(s);
     }
 
@@ -310,7 +363,7 @@ public final class TomlTemplate {
         } else if (c == '\'') {
           copy(1);
           stringUntil("'", false, Place.LITERAL_STRING);
-        } else if (!parameterAt(Place.BARE) && !bareEnvAt()) {
+        } else if (!placeholderAt(Place.BARE) && !bareEnvAt()) {
           copy(1);
         }
       }
@@ -334,20 +387,27 @@ public final class TomlTemplate {
           return;
         } else if (!multiline && (c == '\n' || c == '\r')) {
           return; // invalid TOML; the validator reports it, the scan just goes on outside
-        } else if (!parameterAt(place)) {
+        } else if (!placeholderAt(place)) {
           copy(1);
         }
       }
     }
 
-    private boolean parameterAt(Place place) {
-      if (!s.startsWith("&{", i) || !parameter.region(i, s.length()).lookingAt()) {
-        return false;
+    /** A parameter or a constant starting here, taken as one part. */
+    private boolean placeholderAt(Place place) {
+      if (s.startsWith("&{", i) && parameter.region(i, s.length()).lookingAt()) {
+        flush();
+        parts.add(new Parameter(parameter.group(1), parameter.group(2), place, parameter.group()));
+        i = parameter.end();
+        return true;
       }
-      flush();
-      parts.add(new Parameter(parameter.group(1), parameter.group(2), place, parameter.group()));
-      i = parameter.end();
-      return true;
+      if (s.startsWith("::{", i) && constant.region(i, s.length()).lookingAt()) {
+        flush();
+        parts.add(new ConstantUse(constant.group(1), place, constant.group()));
+        i = constant.end();
+        return true;
+      }
+      return false;
     }
 
     private boolean bareEnvAt() {

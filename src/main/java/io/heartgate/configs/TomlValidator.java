@@ -6,10 +6,11 @@ import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import io.heartgate.core.Invalid;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
- * Checks on write that a config is TOML that Telegraf can load, with its parameters and Telegraf's own
- * placeholders standing in (see {@link TomlTemplate#forValidation()}); 400 with line and column otherwise.
+ * Checks on write that a config is TOML that Telegraf can load, with its constants, its parameters and Telegraf's
+ * own placeholders standing in (see {@link TomlTemplate#forValidation}); 400 with line and column otherwise.
  */
 public final class TomlValidator {
   /** Thread-safe once built; parsing a tree needs no configuration. */
@@ -18,10 +19,15 @@ public final class TomlValidator {
   private TomlValidator() {
   }
 
-  /** Fails with 400 naming the field, the parser's reason, and the line and column (both from 1). */
-  public static void requireValid(String field, TomlTemplate template) {
-    template.requireDefaultsKeepTheirPlace(field);
-    String text = template.forValidation();
+  /**
+   * Fails with 400 naming the field, the parser's reason, and the line and column (both from 1).
+   *
+   * @param constants the value of each defined constant, written in place as the served TOML will have it; null
+   *     for an undefined one
+   */
+  public static void requireValid(String field, TomlTemplate template, Function<String, String> constants) {
+    template.requireInsertsKeepTheirPlace(field, constants);
+    String text = template.forValidation(constants);
     // Telegraf strips a byte order mark before parsing; the parser would not.
     if (text.startsWith("\uFEFF")) {
       text = text.substring(1);

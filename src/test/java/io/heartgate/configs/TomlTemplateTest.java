@@ -42,7 +42,7 @@ class TomlTemplateTest {
   }
 
   private static String render(String toml, Map<String, String> values) {
-    return TomlTemplate.of(toml).render(values::get);
+    return TomlTemplate.of(toml).render(values::get, name -> null);
   }
 
   private static Invalid refused(String toml, Map<String, String> values) {
@@ -139,7 +139,7 @@ class TomlTemplateTest {
       "[inputs.&{name}]\n  x = 1\n",
       "\uFEFF[agent]\n  hostname = \"\"\n"})
   void validationAcceptsWhatTelegrafAccepts(String toml) {
-    TomlValidator.requireValid("toml", TomlTemplate.of(toml));
+    TomlValidator.requireValid("toml", TomlTemplate.of(toml), name -> null);
   }
 
   @ParameterizedTest
@@ -151,7 +151,8 @@ class TomlTemplateTest {
       "a = &{p:\"open}\nb = \"&{q}\"\n",
       "a = &{p:1 #}\n"})
   void defaultsThatMoveTheQuotingAroundThemAreRefused(String toml) {
-    Invalid error = assertThrows(Invalid.class, () -> TomlValidator.requireValid("toml", TomlTemplate.of(toml)));
+    Invalid error = assertThrows(Invalid.class, () -> TomlValidator.requireValid("toml", TomlTemplate.of(toml),
+        name -> null));
     assertEquals("toml", error.details().get("field"));
     assertTrue(error.getMessage().startsWith("The default of parameter p "), error.getMessage());
   }
@@ -160,7 +161,7 @@ class TomlTemplateTest {
   void defaultsThatAreWholeValuesOrPlainTextAreFine() {
     String toml = "interval = &{interval:\"10s\"}\ntags = &{tags:[\"a\", 'b', \"\"\"c\"\"\"]}\n"
         + "url = \"&{url:http://gw:8000/agents/heartbeat?x=\\\"y\\\"}\"\nname = '&{name:web \"01\"}'\n";
-    TomlValidator.requireValid("toml", TomlTemplate.of(toml));
+    TomlValidator.requireValid("toml", TomlTemplate.of(toml), name -> null);
     JsonNode parsed = parse(render(toml, Map.of()));
     assertEquals("10s", parsed.get("interval").asText());
     assertEquals("web \"01\"", parsed.get("name").asText());
@@ -170,13 +171,61 @@ class TomlTemplateTest {
   @Test
   void validationReportsLineAndColumnOfTheStoredText() {
     Invalid error = assertThrows(Invalid.class, () -> TomlValidator.requireValid("toml",
-        TomlTemplate.of("[agent]\n  hostname = \"&{agent_id}\" oops\n")));
+        TomlTemplate.of("[agent]\n  hostname = \"&{agent_id}\" oops\n"), name -> null));
     assertEquals("invalid_request", error.code());
     assertEquals("toml", error.details().get("field"));
     assertEquals(2, error.details().get("line"));
     assertEquals(28, error.details().get("column"), "where \"oops\" starts in the text as written");
     assertTrue(error.getMessage().startsWith("toml is not valid TOML at line 2, column 28: "), error.getMessage());
     assertFalse(error.getMessage().contains("Exception"), error.getMessage());
+  }
+
+  @Test
+  void constantsAreFilledAsWrittenOneScanWithParameters() {
+    String toml = "# ::{commented} and &{commented_param}\n[[outputs.influxdb_v2]]\n  urls = [\"::{host}/&{path}\"]\n"
+        + "  port = ::{port}\n  org = '::{org}'\n  tags = ::{tags}\n";
+    TomlTemplate template = TomlTemplate.of(toml);
+    assertEquals(java.util.Set.of("host", "port", "org", "tags"), template.constantNames(), "not the commented one");
+    Map<String, String> constants = Map.of("host", "https://db:8086", "port", "8086", "org", "C:\\ops",
+        "tags", "['a', 'b']");
+    String served = template.render(Map.of("path", "::{host} &{path}")::get, constants::get);
+    JsonNode block = parse(served).get("outputs").get("influxdb_v2").get(0);
+    assertEquals("https://db:8086/::{host} &{path}", block.get("urls").get(0).asText(),
+        "a query value is never scanned again: ::{x} in it stays text");
+    assertEquals(8086, block.get("port").asInt());
+    assertEquals("C:\\ops", block.get("org").asText(), "inserted as written in a literal string");
+    assertEquals(2, block.get("tags").size(), "a bare constant is TOML text");
+    assertTrue(served.startsWith("# ::{commented} and &{commented_param}\n"), "comments are left alone");
+
+    String unscanned = TomlTemplate.of("a = \"::{c}\"\n").render(name -> null, Map.of("c", "&{p} ::{c}")::get);
+    assertEquals("&{p} ::{c}", parse(unscanned).get("a").asText(), "a constant's value is not scanned either");
+  }
+
+  @Test
+  void undefinedConstantsAreListedBeforeMissingParameters() {
+    Invalid undefined = assertThrows(Invalid.class, () -> TomlTemplate.of(
+        "a = \"::{zulu}\"\nb = ::{alpha}\nc = \"::{zulu}\"\nd = \"::{defined}\"\ne = \"&{missing}\"\n")
+        .render(name -> null, Map.of("defined", "x")::get));
+    assertEquals("constants", undefined.details().get("field"));
+    assertEquals(List.of("zulu", "alpha"), undefined.details().get("missing"), "every undefined name once, in order");
+    assertTrue(undefined.getMessage().startsWith("Undefined constants: zulu, alpha"), undefined.getMessage());
+  }
+
+  @Test
+  void constantValuesAreCheckedWhereTheyStand() {
+    String toml = "a = \"::{s}\"\nb = '::{l}'\nc = ::{bare}\n";
+    TomlTemplate template = TomlTemplate.of(toml);
+    TomlValidator.requireValid("toml", template, name -> null);
+    TomlValidator.requireValid("toml", template, Map.of("s", "x y", "l", "C:\\x", "bare", "'quoted'")::get);
+    for (Map<String, String> breaking : List.of(Map.of("s", "ends in \\"), Map.of("l", "it's"),
+        Map.of("bare", "1 # comment"), Map.of("bare", "'open"))) {
+      Invalid refused = assertThrows(Invalid.class, () -> TomlValidator.requireValid("toml", template, breaking::get));
+      assertEquals("toml", refused.details().get("field"));
+      assertTrue(refused.getMessage().startsWith("The value of constant "), refused.getMessage());
+    }
+    Invalid notToml = assertThrows(Invalid.class, () -> TomlValidator.requireValid("toml", template,
+        Map.of("bare", "not a value")::get));
+    assertTrue(notToml.getMessage().startsWith("toml is not valid TOML"), notToml.getMessage());
   }
 
   private static List<String> fieldNames(JsonNode node) {

@@ -77,6 +77,13 @@ class AuthorizationMatrixTest {
         return label.json().getString("id");
       };
       String labelId = freshLabel.get();
+      Supplier<String> freshConstant = () -> {
+        Reply constant = gateway.post("/api/constants", owner, new JsonObject()
+            .put("name", "constant_" + UNIQUE.incrementAndGet()).put("value", "v"));
+        assertEquals(201, constant.status(), constant.toString());
+        return constant.json().getString("id");
+      };
+      String constantId = freshConstant.get();
       Supplier<Object> agentAssignment = () -> new JsonObject().put("ids", new JsonArray().add("no-such-agent"))
           .put("labelIds", new JsonArray().add(labelId));
       Supplier<Object> configAssignment = () -> new JsonObject().put("ids", new JsonArray().add(configId))
@@ -154,6 +161,13 @@ class AuthorizationMatrixTest {
               200, 200, 200, 403),
           new Route("PUT", () -> "/api/configs/bulk/labels/assign", configAssignment, true, 200, 200, 200, 403),
           new Route("PUT", () -> "/api/configs/bulk/labels/remove", configAssignment, true, 200, 200, 200, 403),
+          new Route("GET", () -> "/api/constants", () -> null, true, 200, 200, 200, 200),
+          new Route("POST", () -> "/api/constants", () -> new JsonObject()
+              .put("name", "k" + UNIQUE.incrementAndGet()).put("value", "v"), true, 201, 201, 201, 403),
+          new Route("GET", () -> "/api/constants/" + constantId, () -> null, true, 200, 200, 200, 200),
+          new Route("PATCH", () -> "/api/constants/" + constantId,
+              () -> new JsonObject().put("value", "v" + UNIQUE.incrementAndGet()), true, 200, 200, 200, 403),
+          new Route("DELETE", () -> "/api/constants/" + freshConstant.get(), () -> null, true, 204, 204, 204, 403),
           new Route("GET", () -> "/api/audit", () -> null, true, 200, 200, 403, 403),
           new Route("GET", () -> "/api/settings", () -> null, true, 200, 200, 403, 403),
           // Last: it ends the session the other routes use.

@@ -487,6 +487,49 @@ abstract class OpenApiContractTest {
     delete("deleteLabel", 404, "/api/labels/" + labelId, manager);
   }
 
+  /** Constants, filled into a config's TOML, guarded while in use (after configs exist). */
+  @Test
+  @Order(7)
+  void constants() {
+    get("listConstants", 200, "/api/constants", viewer);
+    get("listConstants", 403, "/api/constants", Credentials.bearer(heartbeatOnlyToken));
+    String usingId = id(json("createConfig", 201, "POST", "/api/configs", manager, new JsonObject()
+        .put("name", "uses constants").put("toml", "[agent]\n  hostname = \"::{host}\"\n  interval = ::{every}\n")));
+    get("downloadConfigToml", 400, "/api/configs/" + usingId + "/toml", Credentials.bearer(agentToken));
+    get("headConfigToml", 400, "/api/configs/" + usingId + "/toml", Credentials.bearer(agentToken), "HEAD");
+    JsonObject host = new JsonObject().put("name", "host").put("value", "web-01").put("description", "the host");
+    String hostId = id(json("createConstant", 201, "POST", "/api/constants", manager, host));
+    json("createConstant", 400, "POST", "/api/constants", manager, new JsonObject().put("name", "every")
+        .put("value", "10 s"));
+    json("createConstant", 400, "POST", "/api/constants", manager, new JsonObject().put("name", "1x")
+        .put("value", "v"));
+    String everyId = id(json("createConstant", 201, "POST", "/api/constants", manager, new JsonObject()
+        .put("name", "every").put("value", "'10s'")));
+    get("downloadConfigToml", 200, "/api/configs/" + usingId + "/toml", Credentials.bearer(agentToken));
+    json("createConstant", 409, "POST", "/api/constants", manager, host);
+    json("createConstant", 403, "POST", "/api/constants", viewer, host);
+    send("createConstant", 415, "POST", "/api/constants", manager, "text/plain", "x");
+    send("createConstant", 413, "POST", "/api/constants", manager, JSON, huge("value"));
+    get("getConstant", 200, "/api/constants/" + hostId, viewer);
+    get("getConstant", 404, "/api/constants/no-such-constant", viewer);
+    get("getConstant", 403, "/api/constants/" + hostId, Credentials.bearer(heartbeatOnlyToken));
+    json("updateConstant", 200, "PATCH", "/api/constants/" + hostId, manager, new JsonObject().put("value", "web-02"));
+    json("updateConstant", 400, "PATCH", "/api/constants/" + hostId, manager, new JsonObject().put("value", "a\"b"));
+    json("updateConstant", 400, "PATCH", "/api/constants/" + everyId, manager, new JsonObject().put("value", "#"));
+    json("updateConstant", 404, "PATCH", "/api/constants/no-such-constant", manager,
+        new JsonObject().put("value", "x"));
+    json("updateConstant", 409, "PATCH", "/api/constants/" + hostId, manager, new JsonObject().put("name", "every"));
+    json("updateConstant", 409, "PATCH", "/api/constants/" + hostId, manager, new JsonObject().put("name", "h"));
+    json("updateConstant", 403, "PATCH", "/api/constants/" + hostId, viewer, new JsonObject().put("value", "x"));
+    send("updateConstant", 415, "PATCH", "/api/constants/" + hostId, manager, "text/plain", "x");
+    send("updateConstant", 413, "PATCH", "/api/constants/" + hostId, manager, JSON, huge("value"));
+    delete("deleteConstant", 409, "/api/constants/" + hostId, manager);
+    delete("deleteConstant", 403, "/api/constants/" + hostId, viewer);
+    delete("deleteConfig", 204, "/api/configs/" + usingId, manager);
+    delete("deleteConstant", 204, "/api/constants/" + hostId, manager);
+    delete("deleteConstant", 404, "/api/constants/" + hostId, manager);
+  }
+
   @Test
   @Order(8)
   void auditAndSettings() {
@@ -597,6 +640,8 @@ abstract class OpenApiContractTest {
         Map.entry("bulkRemoveAgentLabels", ids.copy().put("labelIds", new JsonArray().add("no-such-id"))),
         Map.entry("bulkAssignConfigLabels", ids.copy().put("labelIds", new JsonArray().add("no-such-id"))),
         Map.entry("bulkRemoveConfigLabels", ids.copy().put("labelIds", new JsonArray().add("no-such-id"))),
+        Map.entry("createConstant", new JsonObject().put("name", "outage").put("value", "v")),
+        Map.entry("updateConstant", new JsonObject().put("value", "v")),
         Map.entry("createConfig", new JsonObject().put("name", "outage").put("toml", "")),
         Map.entry("updateConfig", new JsonObject().put("name", "outage")),
         Map.entry("createReportingRule", new JsonObject().put("name", "outage").put("notReportingAfterSeconds", 60)),

@@ -1,0 +1,24 @@
+package io.heartgate.configs;
+
+import io.heartgate.constants.ConstantUser;
+import io.heartgate.constants.ConstantUsers;
+import io.vertx.core.Future;
+import java.util.List;
+
+/** The configs as constants see them: those whose TOML uses a constant, by the scan that serves it. */
+public final class ConfigsUsingConstants implements ConstantUsers {
+  private final ConfigRepository configs;
+
+  public ConfigsUsingConstants(ConfigRepository configs) {
+    this.configs = configs;
+  }
+
+  /** The store narrows the configs down by text; the exact test (outside comments, …) is the template's scan. */
+  @Override
+  public Future<List<ConstantUser>> using(String name) {
+    return configs.mentioning("::{" + name + "}").map(documents -> documents.stream()
+        .filter(document -> document.constants().contains(name))
+        .<ConstantUser>map(document -> document)
+        .toList());
+  }
+}

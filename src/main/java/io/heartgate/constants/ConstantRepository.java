@@ -1,0 +1,128 @@
+package io.heartgate.constants;
+
+import io.heartgate.core.Conflict;
+import io.heartgate.store.Store;
+import io.heartgate.store.UniqueViolation;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** SQL for constants (table constants). */
+public final class ConstantRepository {
+  private static final String SELECT =
+      "SELECT id, name, value, description, created_at, updated_at, value_changed_at FROM constants";
+  /** Names per query when looking up many at once, well under either store's limit of parameters. */
+  private static final int CHUNK = 500;
+
+  private final Store store;
+
+  public ConstantRepository(Store store) {
+    this.store = store;
+  }
+
+  /** What an update changes; a null field keeps the stored one. */
+  public record Changes(String name, String value, String description) {
+  }
+
+  /** By name. */
+  public Future<List<Constant>> list() {
+    return store.query(SELECT + " ORDER BY name").map(rows -> {
+      List<Constant> constants = new ArrayList<>(rows.size());
+      rows.forEach(row -> constants.add(toConstant(row)));
+      return constants;
+    });
+  }
+
+  public Future<Optional<Constant>> byId(String id) {
+    return one(SELECT + " WHERE id = $1", id);
+  }
+
+  public Future<Optional<Constant>> byName(String name) {
+    return one(SELECT + " WHERE name = $1", name);
+  }
+
+  /** The defined constants among these names: one query for up to {@value #CHUNK} names (none for no names). */
+  public Future<DefinedConstants> named(Set<String> names) {
+    Map<String, String> values = new HashMap<>();
+    Map<String, Long> changedAt = new HashMap<>();
+    List<String> all = List.copyOf(names);
+    Future<Void> chain = Future.succeededFuture();
+    for (int from = 0; from < all.size(); from += CHUNK) {
+      List<String> chunk = all.subList(from, Math.min(all.size(), from + CHUNK));
+      chain = chain.compose(ignored -> store.query("SELECT name, value, value_changed_at FROM constants "
+              + "WHERE name IN (" + placeholders(chunk.size()) + ")", Tuple.from(new ArrayList<Object>(chunk)))
+          .map(rows -> {
+            rows.forEach(row -> {
+              values.put(row.getString("name"), row.getString("value"));
+              changedAt.put(row.getString("name"), row.getLong("value_changed_at"));
+            });
+            return null;
+          }));
+    }
+    return chain.map(ignored -> new DefinedConstants(values, changedAt));
+  }
+
+  /** Fails with a {@link Conflict} when the name is taken. */
+  public Future<Void> insert(Constant constant) {
+    return store.query("INSERT INTO constants (id, name, value, description, created_at, updated_at, "
+                + "value_changed_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            Tuple.from(new Object[] {constant.id(), constant.name(), constant.value(), constant.description(),
+                constant.createdAt(), constant.updatedAt(), constant.valueChangedAt()}))
+        .<Void>mapEmpty()
+        .recover(UniqueViolation.asConflict(ConstantRepository::nameTaken));
+  }
+
+  /**
+   * Applies the changes; false when there is no such constant. The value's change time moves to
+   * {@code valueChangedAt} only when the name or the value differs from the stored one; the comparison and the move
+   * happen in the statement that writes them. Fails with a {@link Conflict} when the new name is taken.
+   */
+  public Future<Boolean> update(String id, Changes changes, long now, long valueChangedAt) {
+    String name = "CAST($2 AS TEXT)";
+    String value = "CAST($3 AS TEXT)";
+    return store.query("UPDATE constants SET "
+            + "value_changed_at = CASE WHEN (" + name + " IS NULL OR name = " + name + ") AND (" + value
+            + " IS NULL OR value = " + value + ") THEN value_changed_at ELSE CAST($6 AS BIGINT) END, "
+            + "name = COALESCE(" + name + ", name), value = COALESCE(" + value + ", value), "
+            + "description = COALESCE(CAST($4 AS TEXT), description), updated_at = $5 WHERE id = $1",
+            Tuple.from(new Object[] {id, changes.name(), changes.value(), changes.description(), now,
+                valueChangedAt}))
+        .map(rows -> rows.rowCount() > 0)
+        .recover(UniqueViolation.asConflict(ConstantRepository::nameTaken));
+  }
+
+  /** False when there was no such constant. */
+  public Future<Boolean> delete(String id) {
+    return store.query("DELETE FROM constants WHERE id = $1", Tuple.of(id)).map(rows -> rows.rowCount() > 0);
+  }
+
+  /** Names are the only unique column besides the id, which is a fresh UUID. */
+  static Conflict nameTaken(String constraint) {
+    return new Conflict("constant_name_conflict", "A constant with this name already exists");
+  }
+
+  private Future<Optional<Constant>> one(String sql, String key) {
+    return store.query(sql, Tuple.of(key))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(toConstant(rows.iterator().next())));
+  }
+
+  private static String placeholders(int count) {
+    StringBuilder sql = new StringBuilder();
+    for (int i = 1; i <= count; i++) {
+      sql.append(i == 1 ? "$" : ", $").append(i);
+    }
+    return sql.toString();
+  }
+
+  private static Constant toConstant(Row row) {
+    return new Constant(row.getString("id"), row.getString("name"), row.getString("value"),
+        row.getString("description"), row.getLong("created_at"), row.getLong("updated_at"),
+        row.getLong("value_changed_at"));
+  }
+}

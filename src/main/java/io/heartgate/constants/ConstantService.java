@@ -1,0 +1,150 @@
+package io.heartgate.constants;
+
+import io.heartgate.audit.AuditLog;
+import io.heartgate.auth.Principal;
+import io.heartgate.core.ClientInfo;
+import io.heartgate.core.Conflict;
+import io.heartgate.core.NotFound;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The rules of constants: names are unique; a value is checked against every config that uses (or will use) it,
+ * so it never breaks one; a change of value or name moves the Last-Modified of every config that uses it to a
+ * later second; a constant in use can be neither deleted nor renamed (either would leave its configs undefined).
+ * Fields arrive already checked for shape by the routes.
+ */
+public final class ConstantService {
+  private static final String TARGET = "constant";
+  private static final String VALUE = "value";
+
+  private final ConstantRepository constants;
+  private final ConstantUsers users;
+  private final AuditLog audit;
+  private final Clock clock;
+
+  public ConstantService(ConstantRepository constants, ConstantUsers users, AuditLog audit, Clock clock) {
+    this.constants = constants;
+    this.users = users;
+    this.audit = audit;
+    this.clock = clock;
+  }
+
+  /** A new constant, fields already checked; a null description is empty. */
+  public record NewConstant(String name, String value, String description) {
+  }
+
+  public Future<List<Constant>> list() {
+    return constants.list();
+  }
+
+  public Future<Constant> get(String id) {
+    return constants.byId(id).compose(constant -> constant.map(Future::succeededFuture)
+        .orElseGet(() -> Future.failedFuture(notFound())));
+  }
+
+  /** The defined constants among these names, with their values and change times, read from the store now. */
+  public Future<DefinedConstants> named(Set<String> names) {
+    return names.isEmpty() ? Future.succeededFuture(new DefinedConstants(Map.of(), Map.of()))
+        : constants.named(names);
+  }
+
+  public Future<Constant> create(Principal actor, NewConstant request, ClientInfo client) {
+    String id = UUID.randomUUID().toString();
+    return nameFree(request.name(), id)
+        .compose(ignored -> fitsItsUsers(request.name(), request.value()))
+        .compose(notBefore -> {
+          long now = clock.millis();
+          return constants.insert(new Constant(id, request.name(), request.value(),
+              request.description() == null ? "" : request.description(), now, now, Math.max(now, notBefore)));
+        })
+        .compose(ignored -> audit.record("constant.create", actor, TARGET, id, AuditLog.SUCCESS, client))
+        .compose(ignored -> get(id));
+  }
+
+  /** Applies the changes (at least one field). */
+  public Future<Constant> update(Principal actor, String id, ConstantRepository.Changes changes,
+      ClientInfo client) {
+    return get(id).compose(current -> {
+      boolean renamed = changes.name() != null && !changes.name().equals(current.name());
+      boolean revalued = changes.value() != null && !changes.value().equals(current.value());
+      if (!renamed && !revalued) {
+        return constants.update(id, changes, clock.millis(), current.valueChangedAt());
+      }
+      String name = renamed ? changes.name() : current.name();
+      String value = revalued ? changes.value() : current.value();
+      Future<Void> checked = renamed
+          ? nameFree(name, id).compose(ignored -> notInUse(current, "renamed"))
+          : Future.succeededFuture();
+      return checked
+          .compose(ignored -> fitsItsUsers(name, value))
+          .compose(notBefore -> {
+            long now = clock.millis();
+            return constants.update(id, changes, now, Math.max(now, notBefore));
+          });
+    })
+        .compose(found -> found ? Future.succeededFuture() : Future.failedFuture(notFound()))
+        .compose(ignored -> audit.record("constant.update", actor, TARGET, id, AuditLog.SUCCESS, client))
+        .compose(ignored -> get(id));
+  }
+
+  /** Deletes a constant that no config uses. */
+  public Future<Void> delete(Principal actor, String id, ClientInfo client) {
+    return get(id)
+        .compose(current -> notInUse(current, "deleted"))
+        .compose(ignored -> constants.delete(id))
+        .compose(deleted -> deleted ? Future.succeededFuture() : Future.failedFuture(notFound()))
+        .compose(ignored -> audit.record("constant.delete", actor, TARGET, id, AuditLog.SUCCESS, client));
+  }
+
+  /** 409 before anything else is checked when another constant has the name (the store's unique key still decides). */
+  private Future<Void> nameFree(String name, String id) {
+    return constants.byName(name).compose(other -> other.isPresent() && !other.get().id().equals(id)
+        ? Future.failedFuture(ConstantRepository.nameTaken(name)) : Future.succeededFuture());
+  }
+
+  /** 409 {@code constant_in_use} with {@code details.configs} ({@code [{"id","name"}]}) when configs use it. */
+  private Future<Void> notInUse(Constant constant, String refused) {
+    return users.using(constant.name()).compose(using -> {
+      if (using.isEmpty()) {
+        return Future.succeededFuture();
+      }
+      JsonArray configs = new JsonArray();
+      using.forEach(user -> configs.add(new JsonObject().put("id", user.id()).put("name", user.name())));
+      return Future.failedFuture(new Conflict("constant_in_use", "Constant " + constant.name() + " is used by "
+          + using.size() + (using.size() == 1 ? " config" : " configs") + " and cannot be " + refused,
+          Map.of("configs", configs.getList())));
+    });
+  }
+
+  /**
+   * Checks the value against every config that uses {@code ::{name}} (400 on {@code value} naming the first one
+   * it would break); the earliest change time that moves each one's Last-Modified to a later second (0: none).
+   */
+  private Future<Long> fitsItsUsers(String name, String value) {
+    return users.using(name).compose(using -> {
+      Set<String> names = new HashSet<>();
+      using.forEach(user -> names.addAll(user.constants()));
+      return named(names).map(now -> {
+        DefinedConstants after = now.with(name, value);
+        long notBefore = 0;
+        for (ConstantUser user : using) {
+          user.requireFits(VALUE, after);
+          notBefore = Math.max(notBefore, user.nextChangeAt(now));
+        }
+        return notBefore;
+      });
+    });
+  }
+
+  private static NotFound notFound() {
+    return new NotFound("Constant not found");
+  }
+}

@@ -1,0 +1,14 @@
+package io.heartgate.constants;
+
+import io.vertx.core.Future;
+import java.util.List;
+
+/**
+ * The documents that use constants, as the rules of constants see them. Defined here, below configs, so that
+ * constants can refuse to delete or rename a constant in use without importing configs; configs, which sit above
+ * and own the TOML, implement it.
+ */
+public interface ConstantUsers {
+  /** The documents whose text uses {@code ::{name}} (not in a comment), by name. */
+  Future<List<ConstantUser>> using(String name);
+}
