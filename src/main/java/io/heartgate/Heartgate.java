@@ -13,9 +13,14 @@ import io.heartgate.auth.Grant;
 import io.heartgate.auth.Invalidation;
 import io.heartgate.auth.TokenVerifier;
 import io.heartgate.bus.LocalCodec;
+import io.heartgate.configgroups.ConfigGroupRepository;
+import io.heartgate.configgroups.ConfigGroupRoutes;
+import io.heartgate.configgroups.ConfigGroupService;
+import io.heartgate.configs.AliasRepository;
 import io.heartgate.configs.ConfigRepository;
 import io.heartgate.configs.ConfigRoutes;
 import io.heartgate.configs.ConfigService;
+import io.heartgate.configs.TomlDownload;
 import io.heartgate.core.BuildInfo;
 import io.heartgate.heartbeat.AgentHeartbeat;
 import io.heartgate.heartbeat.HeartbeatRoutes;
@@ -220,12 +225,16 @@ public final class Heartgate {
     LabelService labels = new LabelService(new LabelRepository(store), audit, clock);
     AgentService agents = new AgentService(agentRepository, reportingRules, labels, clock);
     watchStore(agentRepository);
+    ConfigGroupRepository groups = new ConfigGroupRepository(store);
+    ConfigService configs = new ConfigService(new ConfigRepository(store), agents, labels, audit, clock, groups);
+    TomlDownload downloads = new TomlDownload(new ConfigDownloadMeters(metrics.registry()));
     List<Routes> api = List.of(health(),
         heartbeats,
         new AgentRoutes(agents, labels, auth),
         new LabelRoutes(labels, auth),
-        new ConfigRoutes(new ConfigService(new ConfigRepository(store), agents, labels, audit, clock), labels, auth,
-            settings.heartbeatPort(), new ConfigDownloadMeters(metrics.registry())),
+        new ConfigRoutes(configs, labels, auth, settings.heartbeatPort(), downloads),
+        new ConfigGroupRoutes(new ConfigGroupService(groups, configs, new AliasRepository(store), audit, clock), auth,
+            downloads),
         new UserRoutes(userService, sessions, auth, settings.trustedProxies()),
         new TokenRoutes(tokenService, auth, clock),
         new ReportingRuleRoutes(reportingRules, auth),

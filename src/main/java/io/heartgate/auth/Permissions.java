@@ -17,7 +17,8 @@ public final class Permissions {
       "settings:read", "settings:write",
       "audit:read",
       "metrics:read",
-      "labels:read", "labels:write", "labels:delete");
+      "labels:read", "labels:write", "labels:delete",
+      "config-groups:read", "config-groups:write", "config-groups:delete");
   private static final Set<String> KNOWN = Set.copyOf(ALL);
 
   public static final String PRESET_TELEGRAF_AGENT = "telegraf-agent";

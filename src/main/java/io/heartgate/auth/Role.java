@@ -16,9 +16,11 @@ public enum Role {
   ADMINISTRATOR(Set.copyOf(Permissions.ALL)),
   MANAGER(Permissions.ALL.stream()
       .filter(p -> p.startsWith("configs:") || p.startsWith("agents:") || p.startsWith("heartbeat:")
-          || p.startsWith("reporting-rules:") || p.startsWith("labels:") || p.startsWith("tokens:"))
+          || p.startsWith("reporting-rules:") || p.startsWith("labels:") || p.startsWith("config-groups:")
+          || p.startsWith("tokens:"))
       .collect(Collectors.toUnmodifiableSet())),
-  VIEWER(Set.of("configs:read", "agents:read", "heartbeat:read", "reporting-rules:read", "labels:read"));
+  VIEWER(Set.of("configs:read", "agents:read", "heartbeat:read", "reporting-rules:read", "labels:read",
+      "config-groups:read"));
 
   /** Looked up on every token-authenticated request: a map, not a scan. */
   private static final Map<String, Role> BY_WIRE_NAME = Arrays.stream(values())

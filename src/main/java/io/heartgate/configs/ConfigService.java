@@ -10,6 +10,7 @@ import io.heartgate.core.NotFound;
 import io.heartgate.labels.LabelFilter;
 import io.heartgate.labels.LabelService;
 import io.heartgate.labels.LabelTarget;
+import io.heartgate.store.ForeignKeyViolation;
 import io.vertx.core.Future;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
@@ -34,22 +35,30 @@ public final class ConfigService {
   private final LabelService labels;
   private final AuditLog audit;
   private final Clock clock;
+  private final GroupMembership groups;
 
+  /** @param groups answers whether a config is in a config group (a member cannot be deleted) */
   public ConfigService(ConfigRepository configs, AgentService agents, LabelService labels, AuditLog audit,
-      Clock clock) {
+      Clock clock, GroupMembership groups) {
     this.configs = configs;
     this.agents = agents;
     this.labels = labels;
     this.audit = audit;
     this.clock = clock;
+    this.groups = groups;
   }
 
-  /** A new config as the caller asks for it, fields already checked for type and size. */
-  public record NewConfig(String name, String description, String toml) {
+  /** A new config as the caller asks for it, fields already checked for type and size; alias null for none. */
+  public record NewConfig(String name, String description, String toml, String alias) {
   }
 
-  /** The TOML as an agent gets it. */
-  public record Rendered(String toml, long tomlChangedAt) {
+  /**
+   * A TOML document as an agent gets it.
+   *
+   * @param lastModified epoch milliseconds of the last change of what the document is made of: its
+   *     {@code Last-Modified}
+   */
+  public record Rendered(String toml, long lastModified) {
   }
 
   public Future<List<Config>> list(LabelFilter filter) {
@@ -82,6 +91,17 @@ public final class ConfigService {
     return get(id).compose(config -> labels.remove(actor, LabelTarget.CONFIG, id, labelIds, client));
   }
 
+  /** These configs without their TOML, in no particular order; ids that name none are left out. */
+  public Future<List<Config>> summaries(List<String> ids) {
+    return configs.byIds(ids);
+  }
+
+  /** The id of the config that {@code idOrAlias} names (an id first, else an alias); 404 when none. */
+  public Future<String> idOf(String idOrAlias) {
+    return configs.idOf(idOrAlias).compose(id -> id.map(Future::succeededFuture)
+        .orElseGet(() -> Future.failedFuture(notFound())));
+  }
+
   public Future<Config> get(String id) {
     return configs.byId(id).compose(config -> config.map(Future::succeededFuture)
         .orElseGet(() -> Future.failedFuture(notFound())));
@@ -90,7 +110,7 @@ public final class ConfigService {
   public Future<Config> create(Principal actor, NewConfig request, ClientInfo client) {
     long now = clock.millis();
     Config config = new Config(UUID.randomUUID().toString(), request.name(), request.description(), request.toml(),
-        now, now, now, actor.userId(), 1);
+        now, now, now, actor.userId(), 1, request.alias());
     return valid(request.toml())
         .compose(ignored -> configs.insert(config, new ConfigRepository.Authorship(author(actor), null)))
         .compose(ignored -> audit.record("config.create", actor, TARGET, config.id(),
@@ -104,8 +124,9 @@ public final class ConfigService {
    */
   public Future<Config> update(Principal actor, String id, ConfigRepository.Changes changes, String note,
       ClientInfo client) {
-    if (changes.name() == null && changes.description() == null && changes.toml() == null) {
-      return Future.failedFuture(new Invalid("name", "nothing to change: give name, description or toml"));
+    if (changes.name() == null && changes.description() == null && changes.toml() == null
+        && changes.alias() == null) {
+      return Future.failedFuture(new Invalid("name", "nothing to change: give name, description, toml or alias"));
     }
     return (changes.toml() == null ? Future.<Void>succeededFuture() : valid(changes.toml()))
         .compose(ignored -> configs.update(id, changes, clock.millis(),
@@ -116,16 +137,38 @@ public final class ConfigService {
         .compose(ignored -> get(id));
   }
 
-  /** Deletes a config unless agents reporting right now name its URL among their configuration sources. */
+  /**
+   * Deletes a config unless it is a member of a config group, or agents reporting right now name its URL among
+   * their configuration sources.
+   */
   public Future<Void> delete(Principal actor, String id, ClientInfo client) {
     return get(id)
-        .compose(config -> agentsUsing(id).compose(count -> count == 0 ? configs.delete(id)
-            : Future.failedFuture(new Conflict("config_in_use", "Config " + config.name() + " is used by "
-                + count + (count == 1 ? " reporting agent" : " reporting agents") + " and cannot be deleted",
-                Map.of("agents", count)))))
+        .compose(config -> notInAGroup(config)
+            .compose(ignored -> agentsUsing(id))
+            .compose(count -> count == 0 ? configs.delete(id)
+                : Future.failedFuture(new Conflict("config_in_use", "Config " + config.name() + " is used by "
+                    + count + (count == 1 ? " reporting agent" : " reporting agents") + " and cannot be deleted",
+                    Map.of("agents", count))))
+            // A group took the config as a member after the check: the foreign key refused the delete.
+            .recover(e -> ForeignKeyViolation.in(e) ? notInAGroup(config).map(false) : Future.failedFuture(e)))
         .compose(deleted -> deleted ? Future.succeededFuture() : Future.failedFuture(notFound()))
         .compose(ignored -> audit.record("config.delete", actor, TARGET, id, AuditLog.SUCCESS,
             client));
+  }
+
+  /** Fails with 409 {@code config_in_group}, naming the groups, when the config is a member of any. */
+  private Future<Void> notInAGroup(Config config) {
+    return groups.groupsContaining(config.id()).compose(containing -> {
+      if (containing.isEmpty()) {
+        return Future.succeededFuture();
+      }
+      List<Map<String, String>> named = containing.stream()
+          .map(group -> Map.of("id", group.id(), "name", group.name())).toList();
+      return Future.failedFuture(new Conflict("config_in_group", "Config " + config.name() + " is a member of "
+          + (named.size() == 1 ? "config group " : "config groups ")
+          + String.join(", ", containing.stream().map(GroupMembership.GroupRef::name).toList())
+          + " and cannot be deleted; remove it from the group first", Map.of("groups", named)));
+    });
   }
 
   /** The config's versions, newest first, without their TOML. */
