@@ -416,9 +416,10 @@ abstract class OpenApiContractTest {
     json("updateConfig", 400, "PATCH", "/api/configs/" + configId, owner, new JsonObject().put("alias", "bulk"));
     String cpuId = id(json("createConfig", 201, "POST", "/api/configs", owner, new JsonObject().put("name", "cpu")
         .put("alias", "cpu-metrics").put("toml", "[[inputs.cpu]]\n")));
-    json("createConfig", 400, "POST", "/api/configs", owner, new JsonObject().put("name", "x").put("alias", "-x-"));
+    json("createConfig", 400, "POST", "/api/configs", owner, new JsonObject().put("name", "x").put("alias", "-x-")
+        .put("toml", ""));
     json("createConfig", 409, "POST", "/api/configs", owner, new JsonObject().put("name", "x").put("alias",
-        "regional"));
+        "regional").put("toml", ""));
     get("downloadConfigToml", 200, "/api/configs/regional/toml?region=eu", agent);
 
     JsonObject fleet = new JsonObject().put("name", "fleet").put("alias", "fleet").put("description", "all hosts")
