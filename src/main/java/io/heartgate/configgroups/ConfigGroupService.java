@@ -85,7 +85,8 @@ public final class ConfigGroupService {
     }
     return get(idOrAlias).compose(group -> (changes.configIds() == null ? Future.<Void>succeededFuture()
             : combinable(changes.configIds()))
-        .compose(ignored -> configs.summaries(group.configIds()))
+        .compose(ignored -> changes.configIds() == null ? Future.succeededFuture(List.<Config>of())
+            : configs.summaries(group.configIds()))
         .map(old -> old.stream().mapToLong(Config::tomlChangedAt).max().orElse(0))
         .compose(latest -> groups.update(group.id(), new ConfigGroupRepository.Changes(changes.name(),
                 changes.description(), changes.alias(), changes.configIds(), latest), clock.millis())
