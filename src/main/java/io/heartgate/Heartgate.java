@@ -13,6 +13,10 @@ import io.heartgate.auth.Grant;
 import io.heartgate.auth.Invalidation;
 import io.heartgate.auth.TokenVerifier;
 import io.heartgate.bus.LocalCodec;
+import io.heartgate.configgroups.ConfigGroupRepository;
+import io.heartgate.configgroups.ConfigGroupRoutes;
+import io.heartgate.configgroups.ConfigGroupService;
+import io.heartgate.configs.AliasRepository;
 import io.heartgate.configs.ConfigRepository;
 import io.heartgate.configs.ConfigRoutes;
 import io.heartgate.configs.ConfigService;
@@ -20,6 +24,7 @@ import io.heartgate.configs.ConfigsUsingConstants;
 import io.heartgate.constants.ConstantRepository;
 import io.heartgate.constants.ConstantRoutes;
 import io.heartgate.constants.ConstantService;
+import io.heartgate.configs.TomlDownload;
 import io.heartgate.core.BuildInfo;
 import io.heartgate.heartbeat.AgentHeartbeat;
 import io.heartgate.heartbeat.HeartbeatRoutes;
@@ -227,13 +232,17 @@ public final class Heartgate {
     ConfigRepository configs = new ConfigRepository(store);
     ConstantService constants = new ConstantService(new ConstantRepository(store), new ConfigsUsingConstants(configs),
         audit, clock);
+    ConfigGroupRepository groups = new ConfigGroupRepository(store);
+    ConfigService configService = new ConfigService(configs, agents, labels, constants, audit, clock, groups);
+    TomlDownload downloads = new TomlDownload(new ConfigDownloadMeters(metrics.registry()));
     List<Routes> api = List.of(health(),
         heartbeats,
         new AgentRoutes(agents, labels, auth),
         new LabelRoutes(labels, auth),
-        new ConfigRoutes(new ConfigService(configs, agents, labels, constants, audit, clock), labels, auth,
-            settings.heartbeatPort(), new ConfigDownloadMeters(metrics.registry())),
+        new ConfigRoutes(configService, labels, auth, settings.heartbeatPort(), downloads),
         new ConstantRoutes(constants, auth),
+        new ConfigGroupRoutes(new ConfigGroupService(groups, configService, new AliasRepository(store), audit,
+            clock), auth, downloads),
         new UserRoutes(userService, sessions, auth, settings.trustedProxies()),
         new TokenRoutes(tokenService, auth, clock),
         new ReportingRuleRoutes(reportingRules, auth),

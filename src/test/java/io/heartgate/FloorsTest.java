@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
  */
 class FloorsTest {
   static final List<String> FEATURES = List.of("tokens", "users", "agents", "configs", "heartbeat",
-      "reportingrules", "audit", "labels", "constants");
+      "reportingrules", "audit", "labels", "constants", "configgroups");
 
   private static JavaClasses classes;
 

@@ -18,7 +18,8 @@ public final class Permissions {
       "audit:read",
       "metrics:read",
       "labels:read", "labels:write", "labels:delete",
-      "constants:read", "constants:write", "constants:delete");
+      "constants:read", "constants:write", "constants:delete",
+      "config-groups:read", "config-groups:write", "config-groups:delete");
   private static final Set<String> KNOWN = Set.copyOf(ALL);
 
   public static final String PRESET_TELEGRAF_AGENT = "telegraf-agent";

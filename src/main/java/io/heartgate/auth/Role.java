@@ -17,10 +17,10 @@ public enum Role {
   MANAGER(Permissions.ALL.stream()
       .filter(p -> p.startsWith("configs:") || p.startsWith("agents:") || p.startsWith("heartbeat:")
           || p.startsWith("reporting-rules:") || p.startsWith("labels:") || p.startsWith("constants:")
-          || p.startsWith("tokens:"))
+          || p.startsWith("config-groups:") || p.startsWith("tokens:"))
       .collect(Collectors.toUnmodifiableSet())),
   VIEWER(Set.of("configs:read", "agents:read", "heartbeat:read", "reporting-rules:read", "labels:read",
-      "constants:read"));
+      "constants:read", "config-groups:read"));
 
   /** Looked up on every token-authenticated request: a map, not a scan. */
   private static final Map<String, Role> BY_WIRE_NAME = Arrays.stream(values())

@@ -12,9 +12,10 @@ import java.time.Instant;
  * @param updatedAt epoch milliseconds of the last change of any field
  * @param createdBy id of the user who created it; null when created anonymously (configs group without auth)
  * @param version the number of the current version of the TOML (see {@link ConfigVersion})
+ * @param alias the config's alias (see {@link Alias}); null when it has none
  */
 public record Config(String id, String name, String description, String toml, long tomlChangedAt, long createdAt,
-    long updatedAt, String createdBy, int version) {
+    long updatedAt, String createdBy, int version, String alias) {
 
   /** The path agents fetch and watch a config at, and name among their heartbeat's configuration sources. */
   public static String tomlPath(String id) {
@@ -26,6 +27,7 @@ public record Config(String id, String name, String description, String toml, lo
     JsonObject json = new JsonObject()
         .put("id", id)
         .put("name", name)
+        .put("alias", alias)
         .put("description", description);
     if (toml != null) {
       json.put("toml", toml);

@@ -13,11 +13,12 @@ import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 /** SQL for configs. */
 public final class ConfigRepository {
-  private static final String COLUMNS =
-      "id, name, description, toml_changed_at, created_at, updated_at, created_by, version";
+  private static final String COLUMNS = "id, name, description, toml_changed_at, created_at, updated_at, "
+      + "created_by, version, " + AliasRepository.selectAlias(AliasRepository.Owner.CONFIG, "configs.id");
   private static final String DOCUMENT_COLUMNS = "id, name, toml, toml_changed_at";
   private static final String VERSION_COLUMNS = "version, created_at, author_type, author_id, author_name, note";
   private static final String INSERT_VERSION = "INSERT INTO config_versions (config_id, version, toml, created_at, "
@@ -30,7 +31,7 @@ public final class ConfigRepository {
   }
 
   /** What an update changes; a null field keeps the stored one. */
-  public record Changes(String name, String description, String toml) {
+  public record Changes(String name, String description, String toml, Alias.Change alias) {
   }
 
   /** Who makes a version and what they say about it: both may be null. */
@@ -61,6 +62,30 @@ public final class ConfigRepository {
         .map(rows -> first(rows).map(row -> toConfig(row, row.getString("toml"))));
   }
 
+  /** These configs without their TOML, in no particular order; ids that name none are left out. */
+  public Future<List<Config>> byIds(List<String> ids) {
+    if (ids.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    StringBuilder placeholders = new StringBuilder();
+    for (int i = 1; i <= ids.size(); i++) {
+      placeholders.append(i == 1 ? "" : ", ").append('$').append(i);
+    }
+    return store.query("SELECT " + COLUMNS + " FROM configs WHERE id IN (" + placeholders + ")",
+        Tuple.from(new ArrayList<Object>(ids))).map(rows -> {
+          List<Config> configs = new ArrayList<>(rows.size());
+          rows.forEach(row -> configs.add(toConfig(row, null)));
+          return configs;
+        });
+  }
+
+  /** The id of the config {@code idOrAlias} names: an id first, else an alias; empty when it names none. */
+  public Future<Optional<String>> idOf(String idOrAlias) {
+    return store.query("SELECT COALESCE((SELECT id FROM configs WHERE id = $1), "
+            + "(SELECT config_id FROM aliases WHERE alias = $1)) AS id", Tuple.of(idOrAlias))
+        .map(rows -> first(rows).map(row -> row.getString("id")));
+  }
+
   /** What a TOML download needs: one primary-key lookup. */
   public Future<Optional<ConfigDocument>> served(String id) {
     return store.query("SELECT " + DOCUMENT_COLUMNS + " FROM configs WHERE id = $1", Tuple.of(id))
@@ -81,7 +106,10 @@ public final class ConfigRepository {
         });
   }
 
-  /** Inserts the config and its version 1 in one transaction; fails with a {@link Conflict} when the name is taken. */
+  /**
+   * Inserts the config, its alias and its version 1 in one transaction; fails with a {@link Conflict} when the
+   * name or the alias is taken.
+   */
   public Future<Void> insert(Config config, Authorship authorship) {
     Object[] by = authorship.columns();
     return store.inTransaction(sql -> sql.query("INSERT INTO configs (id, name, description, toml, "
@@ -91,9 +119,11 @@ public final class ConfigRepository {
                     config.tomlChangedAt(), config.createdAt(), config.updatedAt(), config.createdBy()}))
             .compose(ignored -> sql.query(INSERT_VERSION + "VALUES ($1, 1, $2, $3, $4, $5, $6, $7)",
                 Tuple.from(new Object[] {config.id(), config.toml(), config.createdAt(), by[0], by[1], by[2],
-                    by[3]}))))
+                    by[3]})))
+            .compose(ignored -> AliasRepository.apply(sql, AliasRepository.Owner.CONFIG, config.id(),
+                config.alias() == null ? null : new Alias.Change(config.alias()))))
         .<Void>mapEmpty()
-        .recover(UniqueViolation.asConflict(ConfigRepository::nameTaken));
+        .recover(UniqueViolation.asConflict(CONFLICTS));
   }
 
   /**
@@ -101,14 +131,16 @@ public final class ConfigRepository {
    * new version is recorded only when the TOML differs from the stored one byte for byte (see
    * {@link LastModified}); the comparison, the move and the new version number happen in one statement that
    * locks the row, so concurrent edits can neither keep one date nor take one number. Fails with a
-   * {@link Conflict} when the new name is taken.
+   * {@link Conflict} when the new name or alias is taken.
    *
    * @param notBefore the earliest TOML change time that gives the document a later Last-Modified than the constants
    *     it uses give it now (0 when it uses none)
    */
   public Future<Boolean> update(String id, Changes changes, long now, long notBefore, Authorship authorship) {
-    return store.inTransaction(sql -> update(sql, id, changes, now, notBefore, authorship, false))
-        .recover(UniqueViolation.asConflict(ConfigRepository::nameTaken));
+    return store.inTransaction(sql -> update(sql, id, changes, now, notBefore, authorship, false)
+            .compose(found -> !found ? Future.succeededFuture(false)
+                : AliasRepository.apply(sql, AliasRepository.Owner.CONFIG, id, changes.alias()).map(true)))
+        .recover(UniqueViolation.asConflict(CONFLICTS));
   }
 
   /**
@@ -123,7 +155,7 @@ public final class ConfigRepository {
           if (row.isEmpty()) {
             return Future.succeededFuture(Optional.<Integer>empty());
           }
-          Changes changes = new Changes(null, null, row.get().getString("toml"));
+          Changes changes = new Changes(null, null, row.get().getString("toml"), null);
           return update(sql, id, changes, now, notBefore, authorship, true).compose(found -> !found
               ? Future.succeededFuture(Optional.<Integer>empty())
               : sql.query("SELECT version FROM configs WHERE id = $1", Tuple.of(id))
@@ -191,10 +223,9 @@ public final class ConfigRepository {
     return store.query("DELETE FROM configs WHERE id = $1", Tuple.of(id)).map(rows -> rows.rowCount() > 0);
   }
 
-  /** Names are the only unique column besides the id, which is a fresh UUID. */
-  private static Conflict nameTaken(String constraint) {
-    return new Conflict("config_name_conflict", "A config with this name already exists");
-  }
+  /** Besides the alias, the name is the only unique column (the id is a fresh UUID). */
+  private static final Function<String, Conflict> CONFLICTS = AliasRepository.conflicts(
+      constraint -> new Conflict("config_name_conflict", "A config with this name already exists"));
 
   private static Optional<Row> first(RowSet<Row> rows) {
     return rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next());
@@ -203,7 +234,7 @@ public final class ConfigRepository {
   private static Config toConfig(Row row, String toml) {
     return new Config(row.getString("id"), row.getString("name"), row.getString("description"), toml,
         row.getLong("toml_changed_at"), row.getLong("created_at"), row.getLong("updated_at"),
-        row.getString("created_by"), row.getInteger("version"));
+        row.getString("created_by"), row.getInteger("version"), row.getString("alias"));
   }
 
   private static ConfigDocument toDocument(Row row) {

@@ -11,12 +11,10 @@ import io.heartgate.http.Routes;
 import io.heartgate.labels.LabelFilter;
 import io.heartgate.labels.LabelRoutes;
 import io.heartgate.labels.LabelService;
-import io.heartgate.metrics.ConfigDownloadMeters;
 import io.heartgate.settings.AuthGroup;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.HostAndPort;
@@ -35,7 +33,6 @@ public final class ConfigRoutes implements Routes {
   private static final int MAX_URL = 2048;
   private static final int MAX_NOTE = 1000;
   private static final int MAX_KEEP_LATEST = 1_000_000;
-  private static final String TOML_CONTENT_TYPE = "application/toml; charset=utf-8";
   private static final String DIFF_CONTENT_TYPE = "text/x-diff; charset=utf-8";
 
   private static final String NAME = "name";
@@ -50,14 +47,14 @@ public final class ConfigRoutes implements Routes {
   private final LabelService labels;
   private final Authenticator auth;
   private final int heartbeatPort;
-  private final ConfigDownloadMeters downloads;
+  private final TomlDownload downloads;
 
   /**
    * @param heartbeatPort the heartbeat listener's port, for the heartbeat URL of the agent template
-   * @param downloads counts the TOML downloads by result
+   * @param downloads writes and counts the TOML downloads
    */
   public ConfigRoutes(ConfigService service, LabelService labels, Authenticator auth, int heartbeatPort,
-      ConfigDownloadMeters downloads) {
+      TomlDownload downloads) {
     this.service = service;
     this.labels = labels;
     this.auth = auth;
@@ -106,20 +103,8 @@ public final class ConfigRoutes implements Routes {
         .handler(ctx -> respond(ctx, 200, service.removeLabels(Authenticator.principal(ctx), ctx.pathParam("id"),
                 List.of(ctx.pathParam("labelId")), RequestOrigin.of(ctx))
             .compose(ignored -> service.get(ctx.pathParam("id")))));
-    // Vert.x answers HEAD for a GET route with 404/405, and Telegraf's URL watcher sends HEAD: register both.
-    router.get("/api/configs/:id/toml").handler(auth.require(group, "configs:read")).handler(this::toml)
-        .failureHandler(this::countRefusedDownload);
-    router.head("/api/configs/:id/toml").handler(auth.require(group, "configs:read")).handler(this::toml)
-        .failureHandler(this::countRefusedDownload);
-  }
-
-  /** Lets the router's one error mapping answer, then counts the download by the status it gave. */
-  private void countRefusedDownload(RoutingContext ctx) {
-    boolean answerable = !ctx.response().closed();
-    ctx.next();
-    if (answerable) {
-      downloads.downloaded(ConfigDownloadMeters.ofStatus(ctx.response().getStatusCode()));
-    }
+    downloads.mount(router, "/api/configs/:id/toml", auth.require(group, "configs:read"), (ctx, query) ->
+        service.idOf(ctx.pathParam("id")).compose(id -> service.render(id, query)));
   }
 
   private void list(RoutingContext ctx) {
@@ -142,8 +127,10 @@ public final class ConfigRoutes implements Routes {
     String template = Check.text(TEMPLATE, body.getValue(TEMPLATE), Check.Text.optional(MAX_NAME));
     String heartbeatUrl = Check.text(HEARTBEAT_URL, body.getValue(HEARTBEAT_URL), Check.Text.optional(MAX_URL));
     HostAndPort authority = ctx.request().authority();
+    String alias = Alias.check(body.getValue(Alias.FIELD));
     ConfigService.NewConfig config = new ConfigService.NewConfig(name, description == null ? "" : description,
-        InitialToml.of(toml, template, heartbeatUrl, authority == null ? null : authority.host(), heartbeatPort));
+        InitialToml.of(toml, template, heartbeatUrl, authority == null ? null : authority.host(), heartbeatPort),
+        alias);
     respond(ctx, 201, service.create(Authenticator.principal(ctx), config, RequestOrigin.of(ctx)));
   }
 
@@ -162,7 +149,7 @@ public final class ConfigRoutes implements Routes {
     ConfigRepository.Changes changes = new ConfigRepository.Changes(
         Check.text(NAME, body.getValue(NAME), Check.Text.optional(MAX_NAME)),
         Check.text(DESCRIPTION, body.getValue(DESCRIPTION), Check.Text.optional(MAX_DESCRIPTION).orBlank()),
-        toml(body));
+        toml(body), Alias.change(body));
     String note = note(body);
     respond(ctx, 200, service.update(Authenticator.principal(ctx), ctx.pathParam("id"), changes, note,
         RequestOrigin.of(ctx)));
@@ -225,29 +212,6 @@ public final class ConfigRoutes implements Routes {
 
   private static String note(JsonObject body) {
     return Check.text(NOTE, body.getValue(NOTE), Check.Text.optional(MAX_NOTE).orBlank());
-  }
-
-  /**
-   * GET and HEAD: the same status and headers, HEAD without the body. Always 200 with a fresh body for a known
-   * config: Telegraf sends no conditional requests and treats anything but 200 as a failure.
-   */
-  private void toml(RoutingContext ctx) {
-    DownloadQuery query = DownloadQuery.parse(ctx.request().query());
-    service.render(ctx.pathParam("id"), query::joined)
-        .onSuccess(rendered -> {
-          Buffer body = Buffer.buffer(rendered.toml(), StandardCharsets.UTF_8.name());
-          ctx.response().setStatusCode(200)
-              .putHeader(HttpHeaders.CONTENT_TYPE, TOML_CONTENT_TYPE)
-              .putHeader(HttpHeaders.LAST_MODIFIED, LastModified.format(rendered.lastModified()))
-              .putHeader(HttpHeaders.CACHE_CONTROL, "no-store");
-          downloads.downloaded(ConfigDownloadMeters.Result.OK);
-          if (ctx.request().method() == HttpMethod.HEAD) {
-            ctx.response().putHeader(HttpHeaders.CONTENT_LENGTH, String.valueOf(body.length())).end();
-          } else {
-            ctx.response().end(body);
-          }
-        })
-        .onFailure(ctx::fail);
   }
 
   /** The TOML exactly as sent (empty allowed), within the size limit; null when absent. */

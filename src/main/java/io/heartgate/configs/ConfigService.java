@@ -11,6 +11,7 @@ import io.heartgate.core.NotFound;
 import io.heartgate.labels.LabelFilter;
 import io.heartgate.labels.LabelService;
 import io.heartgate.labels.LabelTarget;
+import io.heartgate.store.ForeignKeyViolation;
 import io.vertx.core.Future;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
@@ -19,6 +20,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 
@@ -37,25 +39,29 @@ public final class ConfigService {
   private final ConstantService constants;
   private final AuditLog audit;
   private final Clock clock;
+  private final GroupMembership groups;
 
+  /** @param groups answers whether a config is in a config group (a member cannot be deleted) */
   public ConfigService(ConfigRepository configs, AgentService agents, LabelService labels,
-      ConstantService constants, AuditLog audit, Clock clock) {
+      ConstantService constants, AuditLog audit, Clock clock, GroupMembership groups) {
     this.configs = configs;
     this.agents = agents;
     this.labels = labels;
     this.constants = constants;
     this.audit = audit;
     this.clock = clock;
+    this.groups = groups;
   }
 
-  /** A new config as the caller asks for it, fields already checked for type and size. */
-  public record NewConfig(String name, String description, String toml) {
+  /** A new config as the caller asks for it, fields already checked for type and size; alias null for none. */
+  public record NewConfig(String name, String description, String toml, String alias) {
   }
 
   /**
-   * The TOML as an agent gets it.
+   * A TOML document as an agent gets it.
    *
-   * @param lastModified epoch milliseconds: the latest change of the TOML or of a constant it uses
+   * @param lastModified epoch milliseconds of the last change of what the document is made of (its TOML, the
+   *     constants it uses; for a group, its members too): its {@code Last-Modified}
    */
   public record Rendered(String toml, long lastModified) {
   }
@@ -90,6 +96,17 @@ public final class ConfigService {
     return get(id).compose(config -> labels.remove(actor, LabelTarget.CONFIG, id, labelIds, client));
   }
 
+  /** These configs without their TOML, in no particular order; ids that name none are left out. */
+  public Future<List<Config>> summaries(List<String> ids) {
+    return configs.byIds(ids);
+  }
+
+  /** The id of the config that {@code idOrAlias} names (an id first, else an alias); 404 when none. */
+  public Future<String> idOf(String idOrAlias) {
+    return configs.idOf(idOrAlias).compose(id -> id.map(Future::succeededFuture)
+        .orElseGet(() -> Future.failedFuture(notFound())));
+  }
+
   public Future<Config> get(String id) {
     return configs.byId(id).compose(config -> config.map(Future::succeededFuture)
         .orElseGet(() -> Future.failedFuture(notFound())));
@@ -98,7 +115,7 @@ public final class ConfigService {
   public Future<Config> create(Principal actor, NewConfig request, ClientInfo client) {
     long now = clock.millis();
     Config config = new Config(UUID.randomUUID().toString(), request.name(), request.description(), request.toml(),
-        now, now, now, actor.userId(), 1);
+        now, now, now, actor.userId(), 1, request.alias());
     return valid(request.toml())
         .compose(ignored -> configs.insert(config, new ConfigRepository.Authorship(author(actor), null)))
         .compose(ignored -> audit.record("config.create", actor, TARGET, config.id(),
@@ -112,8 +129,9 @@ public final class ConfigService {
    */
   public Future<Config> update(Principal actor, String id, ConfigRepository.Changes changes, String note,
       ClientInfo client) {
-    if (changes.name() == null && changes.description() == null && changes.toml() == null) {
-      return Future.failedFuture(new Invalid("name", "nothing to change: give name, description or toml"));
+    if (changes.name() == null && changes.description() == null && changes.toml() == null
+        && changes.alias() == null) {
+      return Future.failedFuture(new Invalid("name", "nothing to change: give name, description, toml or alias"));
     }
     return (changes.toml() == null ? Future.succeededFuture(0L)
             : valid(changes.toml()).compose(ignored -> get(id)).compose(this::nextChangeAt))
@@ -125,16 +143,38 @@ public final class ConfigService {
         .compose(ignored -> get(id));
   }
 
-  /** Deletes a config unless agents reporting right now name its URL among their configuration sources. */
+  /**
+   * Deletes a config unless it is a member of a config group, or agents reporting right now name its URL among
+   * their configuration sources.
+   */
   public Future<Void> delete(Principal actor, String id, ClientInfo client) {
     return get(id)
-        .compose(config -> agentsUsing(id).compose(count -> count == 0 ? configs.delete(id)
-            : Future.failedFuture(new Conflict("config_in_use", "Config " + config.name() + " is used by "
-                + count + (count == 1 ? " reporting agent" : " reporting agents") + " and cannot be deleted",
-                Map.of("agents", count)))))
+        .compose(config -> notInAGroup(config)
+            .compose(ignored -> agentsUsing(config))
+            .compose(count -> count == 0 ? configs.delete(id)
+                : Future.failedFuture(new Conflict("config_in_use", "Config " + config.name() + " is used by "
+                    + count + (count == 1 ? " reporting agent" : " reporting agents") + " and cannot be deleted",
+                    Map.of("agents", count))))
+            // A group took the config as a member after the check: the foreign key refused the delete.
+            .recover(e -> ForeignKeyViolation.in(e) ? notInAGroup(config).map(false) : Future.failedFuture(e)))
         .compose(deleted -> deleted ? Future.succeededFuture() : Future.failedFuture(notFound()))
         .compose(ignored -> audit.record("config.delete", actor, TARGET, id, AuditLog.SUCCESS,
             client));
+  }
+
+  /** Fails with 409 {@code config_in_group}, naming the groups, when the config is a member of any. */
+  private Future<Void> notInAGroup(Config config) {
+    return groups.groupsContaining(config.id()).compose(containing -> {
+      if (containing.isEmpty()) {
+        return Future.succeededFuture();
+      }
+      List<Map<String, String>> named = containing.stream()
+          .map(group -> Map.of("id", group.id(), "name", group.name())).toList();
+      return Future.failedFuture(new Conflict("config_in_group", "Config " + config.name() + " is a member of "
+          + (named.size() == 1 ? "config group " : "config groups ")
+          + String.join(", ", containing.stream().map(GroupMembership.GroupRef::name).toList())
+          + " and cannot be deleted; remove it from the group first", Map.of("groups", named)));
+    });
   }
 
   /** The config's versions, newest first, without their TOML. */
@@ -209,17 +249,26 @@ public final class ConfigService {
   }
 
   /**
-   * How many agents that report now list this config's URL. The store narrows the agents down by text; the exact
-   * test is here: a source whose path (query and fragment left off) ends in {@code /api/configs/<id>/toml}, so
-   * a proxy prefix or another host name still counts, and another config's id never does.
+   * How many agents that report now list one of this config's URLs. The store narrows the agents down by text; the
+   * exact test is here: a source whose path (query and fragment left off) ends in {@code /api/configs/<id>/toml},
+   * or, by its alias, in {@code /api/configs/<alias>/toml} or {@code /c/<alias>}, so a proxy prefix or another
+   * host name still counts, and another config's id never does.
    */
-  private Future<Integer> agentsUsing(String id) {
-    String path = Config.tomlPath(id);
-    return agents.configurationsOfReportingAgentsMentioning(path)
-        .map(all -> (int) all.stream().filter(sources -> names(sources, path)).count());
+  private Future<Integer> agentsUsing(Config config) {
+    List<String> byId = List.of(Config.tomlPath(config.id()));
+    Future<Integer> viaId = agents.configurationsOfReportingAgentsMentioning(byId.get(0))
+        .map(all -> (int) all.stream().filter(sources -> names(sources, byId)).count());
+    if (config.alias() == null) {
+      return viaId;
+    }
+    List<String> byAlias = List.of(Config.tomlPath(config.alias()), "/c/" + config.alias());
+    // An agent naming both an id URL and an alias URL was counted above.
+    return viaId.compose(count -> agents.configurationsOfReportingAgentsMentioning(config.alias())
+        .map(all -> count + (int) all.stream()
+            .filter(sources -> names(sources, byAlias) && !names(sources, byId)).count()));
   }
 
-  private static boolean names(String sourcesJson, String path) {
+  private static boolean names(String sourcesJson, List<String> paths) {
     JsonArray sources;
     try {
       sources = new JsonArray(sourcesJson);
@@ -227,7 +276,7 @@ public final class ConfigService {
       return false;
     }
     for (Object source : sources) {
-      if (source instanceof String url && pathOf(url).endsWith(path)) {
+      if (source instanceof String url && paths.stream().anyMatch(pathOf(url)::endsWith)) {
         return true;
       }
     }
@@ -241,6 +290,11 @@ public final class ConfigService {
     } catch (IllegalArgumentException notAUri) {
       return "";
     }
+  }
+
+  /** The value each defined constant among {@code names} has now; null for an undefined name. */
+  public Future<Function<String, String>> constantValues(Set<String> names) {
+    return constants.named(names).map(defined -> defined::value);
   }
 
   /**

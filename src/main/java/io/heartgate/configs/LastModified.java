@@ -40,7 +40,7 @@ public final class LastModified {
    * SQL for the next change time, given the previous one as {@code previous} and now as {@code now}
    * (both epoch-millisecond SQL expressions): the first millisecond of the following second, or now if later.
    */
-  static String nextChangeSql(String previous, String now) {
+  public static String nextChangeSql(String previous, String now) {
     String nextSecond = "((" + previous + ") / 1000 + 1) * 1000";
     return "CASE WHEN " + now + " > " + nextSecond + " THEN " + now + " ELSE " + nextSecond + " END";
   }

@@ -90,6 +90,15 @@ public final class Authenticator {
         ? anonymous(permission, otherPermission) : admit(permission, otherPermission);
   }
 
+  /**
+   * Any caller, whose permission the route checks itself (one path serving objects that need different ones);
+   * anonymous, holding {@code anonymousPermissions}, when the operator disabled authentication for the group.
+   * Then the body.
+   */
+  public Handler<RoutingContext> authenticated(AuthGroup group, String... anonymousPermissions) {
+    return disabledGroups.contains(group) ? anonymous(anonymousPermissions) : admit();
+  }
+
   /** A public route (first-owner setup, login): no credentials, and a body no larger than a login needs. */
   public Handler<RoutingContext> open() {
     return publicBody;

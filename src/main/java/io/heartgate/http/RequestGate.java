@@ -39,8 +39,9 @@ final class RequestGate implements Handler<HttpServerRequest> {
       headers.add("Strict-Transport-Security", "max-age=31536000");
     }
     String path = request.path();
-    // The API's answers and the metrics are for their caller only, never for a cache on the way.
-    if (path != null && (path.startsWith("/api/") || path.equals("/metrics"))) {
+    // The API's answers, the short config links and the metrics are for their caller only, never for a cache on
+    // the way.
+    if (path != null && (path.startsWith("/api/") || path.startsWith("/c/") || path.equals("/metrics"))) {
       headers.add(HttpHeaders.CACHE_CONTROL, "no-store");
     }
     Failure refused = framing(request);

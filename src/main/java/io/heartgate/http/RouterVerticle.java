@@ -80,17 +80,19 @@ public final class RouterVerticle extends VerticleBase {
     });
     // Matching a route with path parameters decodes the query string, and a malformed %-escape there would
     // surface as a 500 from inside the router: answer 400 before any such route is tried. Every such route is
-    // under /api/, so the heartbeat path does not pay for the decoding. (Malformed paths never reach the router:
-    // RequestGate answers them.)
-    router.route("/api/*").handler(ctx -> {
-      try {
-        ctx.request().params();
-      } catch (IllegalArgumentException malformed) {
-        ctx.fail(new Invalid("query", "The query string is malformed"));
-        return;
-      }
-      ctx.next();
-    });
+    // under /api/ or /c/, so the heartbeat path does not pay for the decoding. (Malformed paths never reach the
+    // router: RequestGate answers them.)
+    for (String prefix : new String[] {"/api/*", "/c/*"}) {
+      router.route(prefix).handler(ctx -> {
+        try {
+          ctx.request().params();
+        } catch (IllegalArgumentException malformed) {
+          ctx.fail(new Invalid("query", "The query string is malformed"));
+          return;
+        }
+        ctx.next();
+      });
+    }
     routes.forEach(r -> r.mount(router));
     router.route().failureHandler(ErrorResponder::handle);
     for (int status : new int[] {400, 404, 405, 413, 415, 500}) {

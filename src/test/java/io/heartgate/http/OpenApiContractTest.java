@@ -405,6 +405,76 @@ abstract class OpenApiContractTest {
     delete("deleteReportingRule", 404, "/api/reporting-rules/" + ruleId, manager);
   }
 
+  /** Aliases, config groups, their TOML and the short links /c/{alias} (after configs exist). */
+  @Test
+  @Order(7)
+  void configGroups() {
+    Credentials agent = Credentials.bearer(agentToken);
+    Credentials readOnly = Credentials.bearer(readOnlyToken);
+    Credentials heartbeatOnly = Credentials.bearer(heartbeatOnlyToken);
+    json("updateConfig", 200, "PATCH", "/api/configs/" + configId, owner, new JsonObject().put("alias", "regional"));
+    json("updateConfig", 400, "PATCH", "/api/configs/" + configId, owner, new JsonObject().put("alias", "bulk"));
+    String cpuId = id(json("createConfig", 201, "POST", "/api/configs", owner, new JsonObject().put("name", "cpu")
+        .put("alias", "cpu-metrics").put("toml", "[[inputs.cpu]]\n")));
+    json("createConfig", 400, "POST", "/api/configs", owner, new JsonObject().put("name", "x").put("alias", "-x-")
+        .put("toml", ""));
+    json("createConfig", 409, "POST", "/api/configs", owner, new JsonObject().put("name", "x").put("alias",
+        "regional").put("toml", ""));
+    get("downloadConfigToml", 200, "/api/configs/regional/toml?region=eu", agent);
+
+    JsonObject fleet = new JsonObject().put("name", "fleet").put("alias", "fleet").put("description", "all hosts")
+        .put("configIds", new JsonArray().add(configId).add(cpuId));
+    json("createConfigGroup", 201, "POST", "/api/config-groups", manager, fleet);
+    json("createConfigGroup", 400, "POST", "/api/config-groups", manager, new JsonObject().put("name", "bad")
+        .put("configIds", new JsonArray().add("no-such-config")));
+    json("createConfigGroup", 409, "POST", "/api/config-groups", manager, fleet.copy().put("alias", "fleet-2"));
+    json("createConfigGroup", 409, "POST", "/api/config-groups", manager, new JsonObject().put("name", "other")
+        .put("alias", "cpu-metrics"));
+    json("createConfigGroup", 403, "POST", "/api/config-groups", viewer, new JsonObject().put("name", "x"));
+    send("createConfigGroup", 415, "POST", "/api/config-groups", manager, "text/plain", "x");
+    send("createConfigGroup", 413, "POST", "/api/config-groups", manager, JSON, huge("name"));
+    get("listConfigGroups", 200, "/api/config-groups", viewer);
+    get("listConfigGroups", 403, "/api/config-groups", heartbeatOnly);
+    get("getConfigGroup", 200, "/api/config-groups/fleet", viewer);
+    get("getConfigGroup", 404, "/api/config-groups/no-such-group", viewer);
+    get("getConfigGroup", 403, "/api/config-groups/fleet", heartbeatOnly);
+    json("updateConfigGroup", 200, "PATCH", "/api/config-groups/fleet", manager,
+        new JsonObject().put("description", "every host"));
+    json("updateConfigGroup", 400, "PATCH", "/api/config-groups/fleet", manager,
+        new JsonObject().put("configIds", new JsonArray().add(cpuId).add(cpuId)));
+    json("updateConfigGroup", 404, "PATCH", "/api/config-groups/no-such-group", manager,
+        new JsonObject().put("name", "x"));
+    json("updateConfigGroup", 409, "PATCH", "/api/config-groups/fleet", manager,
+        new JsonObject().put("alias", "regional"));
+    json("updateConfigGroup", 403, "PATCH", "/api/config-groups/fleet", viewer, new JsonObject().put("name", "x"));
+    send("updateConfigGroup", 415, "PATCH", "/api/config-groups/fleet", manager, "text/plain", "x");
+    send("updateConfigGroup", 413, "PATCH", "/api/config-groups/fleet", manager, JSON, huge("name"));
+
+    for (String method : List.of("GET", "HEAD")) {
+      String group = method.equals("GET") ? "downloadConfigGroupToml" : "headConfigGroupToml";
+      String path = "/api/config-groups/fleet/toml";
+      get(group, 200, path + "?region=eu", readOnly, method);
+      get(group, 400, path, readOnly, method);
+      get(group, 404, "/api/config-groups/no-such-group/toml", readOnly, method);
+      get(group, 401, path, Credentials.NONE, method);
+      get(group, 403, path + "?region=eu", agent, method);
+      String alias = method.equals("GET") ? "downloadAliasToml" : "headAliasToml";
+      get(alias, 200, "/c/regional?region=eu", agent, method);
+      get(alias, 200, "/c/fleet?region=eu", readOnly, method);
+      get(alias, 400, "/c/regional", agent, method);
+      get(alias, 404, "/c/no-such-alias", agent, method);
+      get(alias, 401, "/c/regional", Credentials.NONE, method);
+      get(alias, 403, "/c/fleet?region=eu", agent, method);
+      get(alias, 403, "/c/regional?region=eu", heartbeatOnly, method);
+    }
+
+    delete("deleteConfig", 409, "/api/configs/" + cpuId, owner);
+    delete("deleteConfigGroup", 403, "/api/config-groups/fleet", viewer);
+    delete("deleteConfigGroup", 204, "/api/config-groups/fleet", manager);
+    delete("deleteConfigGroup", 404, "/api/config-groups/fleet", manager);
+    delete("deleteConfig", 204, "/api/configs/" + cpuId, owner);
+  }
+
   /** Labels, their assignment to agents and configs, and the ?label= filters (after agents and configs exist). */
   @Test
   @Order(7)
@@ -643,6 +713,8 @@ abstract class OpenApiContractTest {
         Map.entry("createConstant", new JsonObject().put("name", "outage").put("value", "v")),
         Map.entry("updateConstant", new JsonObject().put("value", "v")),
         Map.entry("createConfig", new JsonObject().put("name", "outage").put("toml", "")),
+        Map.entry("createConfigGroup", new JsonObject().put("name", "outage")),
+        Map.entry("updateConfigGroup", new JsonObject().put("name", "outage")),
         Map.entry("updateConfig", new JsonObject().put("name", "outage")),
         Map.entry("createReportingRule", new JsonObject().put("name", "outage").put("notReportingAfterSeconds", 60)),
         Map.entry("updateReportingRule", new JsonObject().put("name", "outage")));

@@ -91,12 +91,12 @@ class TokenLifecycleTest {
   void reassignReclampsToTheNewOwnersRole(StoreKind kind) throws Exception {
     start(kind);
     JsonObject full = team.token(team.session("owner"), "full", "full");
-    assertEquals(27, permissions(full).size());
+    assertEquals(30, permissions(full).size());
     Reply moved = gateway.post("/api/tokens/" + full.getString("id") + "/reassign", team.session("administrator"),
         new JsonObject().put("userId", team.member("viewer").id()));
     assertEquals(200, moved.status(), moved.toString());
     assertEquals(List.of("configs:read", "agents:read", "heartbeat:read", "reporting-rules:read", "labels:read",
-        "constants:read"), permissions(moved.json()));
+        "constants:read", "config-groups:read"), permissions(moved.json()));
     assertEquals("viewer", moved.json().getString("username"));
     assertEquals(403, gateway.get("/api/tokens", Credentials.bearer(full.getString("token"))).status(),
         "refused what the viewer cannot do, on the very next request");

@@ -36,7 +36,7 @@ class UsersAndSessionsTest {
   private static final String MISSING_HEADER = "Missing or invalid Authorization header";
   private static final List<String> VIEWER_PERMISSIONS =
       List.of("configs:read", "agents:read", "heartbeat:read", "reporting-rules:read", "labels:read",
-          "constants:read");
+          "constants:read", "config-groups:read");
 
   @TempDir
   Path tempDir;
@@ -319,7 +319,7 @@ class UsersAndSessionsTest {
     startWithTeam(kind);
     String managerId = team.member("manager").id();
     JsonObject full = team.token(team.session("manager"), "mgr-full", "full");
-    assertEquals(20, full.getJsonArray("permissions").size(), full.toString());
+    assertEquals(23, full.getJsonArray("permissions").size(), full.toString());
     JsonObject tokensOnly = team.token(team.session("manager"), "mgr-tokens",
         List.of("tokens:read", "tokens:write"));
     Credentials fullToken = Credentials.bearer(full.getString("token"));
@@ -438,7 +438,7 @@ class UsersAndSessionsTest {
     assertEquals(team.member("owner").id(), byToken.json().getJsonObject("user").getString("id"));
 
     Reply ownerSession = me(team.session("owner"));
-    assertEquals(27, ownerSession.json().getJsonArray("permissions").size(), ownerSession.toString());
+    assertEquals(30, ownerSession.json().getJsonArray("permissions").size(), ownerSession.toString());
     assertNull(ownerSession.json().getString("tokenId"));
     Reply viewerSession = me(team.session("viewer"));
     assertEquals("viewer", viewerSession.json().getString("role"));

@@ -1,0 +1,219 @@
+package io.heartgate.configgroups;
+
+import io.heartgate.audit.AuditLog;
+import io.heartgate.auth.Principal;
+import io.heartgate.configs.AliasRepository;
+import io.heartgate.configs.Config;
+import io.heartgate.configs.ConfigService;
+import io.heartgate.core.ClientInfo;
+import io.heartgate.core.Forbidden;
+import io.heartgate.core.Invalid;
+import io.heartgate.core.NotFound;
+import io.heartgate.store.ForeignKeyViolation;
+import io.vertx.core.Future;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * The rules of config groups: members are existing configs, each at most once, whose TOML combines into one valid
+ * document; the served document is each member rendered as a single config would be, in order. Also serves the
+ * short link {@code /c/{alias}}, which names a config or a group.
+ */
+public final class ConfigGroupService {
+  static final String READ_CONFIGS = "configs:read";
+  static final String READ_GROUPS = "config-groups:read";
+  private static final String TARGET = "config-group";
+  private static final String MEMBERS = "configIds";
+
+  private final ConfigGroupRepository groups;
+  private final ConfigService configs;
+  private final AliasRepository aliases;
+  private final AuditLog audit;
+  private final Clock clock;
+
+  public ConfigGroupService(ConfigGroupRepository groups, ConfigService configs, AliasRepository aliases,
+      AuditLog audit, Clock clock) {
+    this.groups = groups;
+    this.configs = configs;
+    this.aliases = aliases;
+    this.audit = audit;
+    this.clock = clock;
+  }
+
+  /** A new group as the caller asks for it, fields already checked for type and size; alias null for none. */
+  public record NewGroup(String name, String description, String alias, List<String> configIds) {
+  }
+
+  public Future<List<ConfigGroup>> list() {
+    return groups.list();
+  }
+
+  public Future<ConfigGroup> get(String idOrAlias) {
+    return groups.byIdOrAlias(idOrAlias).compose(group -> group.map(Future::succeededFuture)
+        .orElseGet(() -> Future.failedFuture(notFound())));
+  }
+
+  public Future<ConfigGroup> create(Principal actor, NewGroup request, ClientInfo client) {
+    long now = clock.millis();
+    ConfigGroup group = new ConfigGroup(UUID.randomUUID().toString(), request.name(), request.alias(),
+        request.description(), request.configIds(), now, now, now, actor.userId());
+    return combinable(request.configIds())
+        .compose(ignored -> groups.insert(group).recover(e -> membersGone(e, request.configIds())))
+        .compose(ignored -> audit.record("config-group.create", actor, TARGET, group.id(), AuditLog.SUCCESS,
+            client))
+        .compose(ignored -> get(group.id()));
+  }
+
+  /**
+   * Applies the changes (at least one field). New members are checked as on create; the group's
+   * {@code Last-Modified} moves only when the members or their order change.
+   */
+  public Future<ConfigGroup> update(Principal actor, String idOrAlias, ConfigGroupRepository.Changes changes,
+      ClientInfo client) {
+    if (changes.name() == null && changes.description() == null && changes.alias() == null
+        && changes.configIds() == null) {
+      return Future.failedFuture(new Invalid("name",
+          "nothing to change: give name, description, alias or configIds"));
+    }
+    return get(idOrAlias).compose(group -> (changes.configIds() == null ? Future.<Void>succeededFuture()
+            : combinable(changes.configIds()))
+        .compose(ignored -> changes.configIds() == null ? Future.succeededFuture(List.<Config>of())
+            : configs.summaries(group.configIds()))
+        .map(old -> old.stream().mapToLong(Config::tomlChangedAt).max().orElse(0))
+        .compose(latest -> groups.update(group.id(), new ConfigGroupRepository.Changes(changes.name(),
+                changes.description(), changes.alias(), changes.configIds(), latest), clock.millis())
+            .recover(e -> membersGone(e, changes.configIds())))
+        .compose(found -> found ? Future.succeededFuture() : Future.failedFuture(notFound()))
+        .compose(ignored -> audit.record("config-group.update", actor, TARGET, group.id(), AuditLog.SUCCESS,
+            client))
+        .compose(ignored -> get(group.id())));
+  }
+
+  /** Deletes the group; its members stay. */
+  public Future<Void> delete(Principal actor, String idOrAlias, ClientInfo client) {
+    return get(idOrAlias).compose(group -> groups.delete(group.id())
+        .compose(deleted -> deleted ? Future.succeededFuture() : Future.failedFuture(notFound()))
+        .compose(ignored -> audit.record("config-group.delete", actor, TARGET, group.id(), AuditLog.SUCCESS,
+            client)));
+  }
+
+  /**
+   * The group's document with every member's parameters filled from {@code query}; its {@code Last-Modified} is
+   * the latest of the group's content time and each member's own. Read from the store on every request, so a
+   * change is served at once on every node.
+   */
+  public Future<ConfigService.Rendered> render(String idOrAlias, Function<String, String> query) {
+    return get(idOrAlias).compose(group -> configs.summaries(group.configIds()).compose(found -> {
+      Map<String, String> names = found.stream().collect(Collectors.toMap(Config::id, Config::name));
+      List<Future<ConfigService.Rendered>> rendered = group.configIds().stream()
+          .map(id -> configs.render(id, query)).toList();
+      return Future.join(rendered).transform(ignored -> {
+        // The first failing member, in the order they are served, answers for the group.
+        for (Future<ConfigService.Rendered> member : rendered) {
+          if (member.failed()) {
+            return Future.failedFuture(member.cause());
+          }
+        }
+        List<GroupDocument.Member> members = new ArrayList<>();
+        long lastModified = group.contentChangedAt();
+        for (int i = 0; i < rendered.size(); i++) {
+          String id = group.configIds().get(i);
+          ConfigService.Rendered member = rendered.get(i).result();
+          members.add(new GroupDocument.Member(id, names.getOrDefault(id, id), member.toml()));
+          lastModified = Math.max(lastModified, member.lastModified());
+        }
+        return Future.succeededFuture(new ConfigService.Rendered(GroupDocument.of(members), lastModified));
+      });
+    }));
+  }
+
+  /**
+   * {@code /c/{alias}}: the config or group the alias names, rendered, for a caller holding the permission that
+   * reading that kind needs ({@code configs:read} or {@code config-groups:read}).
+   */
+  public Future<ConfigService.Rendered> renderAlias(Principal caller, String alias, Function<String, String> query) {
+    if (!caller.has(READ_CONFIGS) && !caller.has(READ_GROUPS)) {
+      return Future.failedFuture(new Forbidden("missing permission " + READ_CONFIGS));
+    }
+    return aliases.resolve(alias).compose(target -> {
+      if (target.isEmpty()) {
+        return Future.failedFuture(new NotFound("No such alias"));
+      }
+      boolean config = target.get().owner() == AliasRepository.Owner.CONFIG;
+      String permission = config ? READ_CONFIGS : READ_GROUPS;
+      if (!caller.has(permission)) {
+        return Future.failedFuture(new Forbidden("missing permission " + permission));
+      }
+      return config ? configs.render(target.get().id(), query) : render(target.get().id(), query);
+    });
+  }
+
+  /**
+   * 400 naming {@code configIds} when a member is given twice, is not a config, or the members' TOML does not
+   * combine into one valid document.
+   */
+  private Future<Void> combinable(List<String> configIds) {
+    Set<String> seen = new HashSet<>();
+    Set<String> twice = new LinkedHashSet<>();
+    configIds.forEach(id -> {
+      if (!seen.add(id)) {
+        twice.add(id);
+      }
+    });
+    if (!twice.isEmpty()) {
+      return Future.failedFuture(new Invalid(MEMBERS, "A config can be in a group only once; given more than "
+          + "once: " + String.join(", ", twice), Map.of("duplicates", List.copyOf(twice))));
+    }
+    List<Future<Config>> members = configIds.stream().map(configs::get).toList();
+    return Future.join(members).transform(ignored -> {
+      List<String> unknown = new ArrayList<>();
+      for (int i = 0; i < members.size(); i++) {
+        Throwable failure = members.get(i).cause();
+        if (failure instanceof NotFound) {
+          unknown.add(configIds.get(i));
+        } else if (failure != null) {
+          return Future.failedFuture(failure);
+        }
+      }
+      if (!unknown.isEmpty()) {
+        return Future.failedFuture(unknownConfigs(unknown));
+      }
+      List<GroupDocument.Member> documents = members.stream()
+          .map(m -> new GroupDocument.Member(m.result().id(), m.result().name(), m.result().toml())).toList();
+      return configs.constantValues(GroupDocument.constantNames(documents))
+          .compose(constants -> {
+            try {
+              GroupDocument.requireCombinable(documents, constants);
+              return Future.succeededFuture();
+            } catch (Invalid invalid) {
+              return Future.failedFuture(invalid);
+            }
+          });
+    });
+  }
+
+  /** A member deleted between the check and the write: the foreign key refused the write. */
+  private <T> Future<T> membersGone(Throwable failure, List<String> configIds) {
+    if (!ForeignKeyViolation.in(failure) || configIds == null) {
+      return Future.failedFuture(failure);
+    }
+    return configs.summaries(configIds).compose(found -> Future.failedFuture(unknownConfigs(configIds.stream()
+        .filter(id -> found.stream().noneMatch(c -> c.id().equals(id))).toList())));
+  }
+
+  private static Invalid unknownConfigs(List<String> unknown) {
+    return new Invalid(MEMBERS, "No such config: " + String.join(", ", unknown), Map.of("unknown", unknown));
+  }
+
+  private static NotFound notFound() {
+    return new NotFound("No such config group");
+  }
+}

@@ -1,0 +1,71 @@
+package io.heartgate.configs;
+
+import io.heartgate.metrics.ConfigDownloadMeters;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Route;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+
+/**
+ * The one writer of a TOML document for agents, whatever it is made of (a config, a config group): GET and HEAD
+ * alike, the same status and headers, HEAD without the body, and every download counted by its result. Always
+ * 200 with a fresh body: Telegraf sends no conditional requests and treats anything but 200 as a failure.
+ */
+public final class TomlDownload {
+  private static final String TOML_CONTENT_TYPE = "application/toml; charset=utf-8";
+
+  private final ConfigDownloadMeters downloads;
+
+  /** @param downloads counts the TOML downloads by result */
+  public TomlDownload(ConfigDownloadMeters downloads) {
+    this.downloads = downloads;
+  }
+
+  /**
+   * Serves {@code GET} and {@code HEAD} on the path: the guard first, then the document {@code source} makes from
+   * the request and the parameters of its query string (all values of a name joined with ", "; null when none).
+   * Vert.x answers HEAD for a GET route with 404/405, and Telegraf's URL watcher sends HEAD: both are registered.
+   */
+  public void mount(Router router, String path, Handler<RoutingContext> guard,
+      BiFunction<RoutingContext, Function<String, String>, Future<ConfigService.Rendered>> source) {
+    for (Route route : new Route[] {router.get(path), router.head(path)}) {
+      route.handler(guard).handler(ctx -> serve(ctx, source)).failureHandler(this::countRefused);
+    }
+  }
+
+  private void serve(RoutingContext ctx,
+      BiFunction<RoutingContext, Function<String, String>, Future<ConfigService.Rendered>> source) {
+    DownloadQuery query = DownloadQuery.parse(ctx.request().query());
+    source.apply(ctx, query::joined)
+        .onSuccess(rendered -> {
+          Buffer body = Buffer.buffer(rendered.toml(), StandardCharsets.UTF_8.name());
+          ctx.response().setStatusCode(200)
+              .putHeader(HttpHeaders.CONTENT_TYPE, TOML_CONTENT_TYPE)
+              .putHeader(HttpHeaders.LAST_MODIFIED, LastModified.format(rendered.lastModified()))
+              .putHeader(HttpHeaders.CACHE_CONTROL, "no-store");
+          downloads.downloaded(ConfigDownloadMeters.Result.OK);
+          if (ctx.request().method() == HttpMethod.HEAD) {
+            ctx.response().putHeader(HttpHeaders.CONTENT_LENGTH, String.valueOf(body.length())).end();
+          } else {
+            ctx.response().end(body);
+          }
+        })
+        .onFailure(ctx::fail);
+  }
+
+  /** Lets the router's one error mapping answer, then counts the download by the status it gave. */
+  private void countRefused(RoutingContext ctx) {
+    boolean answerable = !ctx.response().closed();
+    ctx.next();
+    if (answerable) {
+      downloads.downloaded(ConfigDownloadMeters.ofStatus(ctx.response().getStatusCode()));
+    }
+  }
+}

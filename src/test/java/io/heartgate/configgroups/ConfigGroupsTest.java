@@ -1,0 +1,386 @@
+package io.heartgate.configgroups;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import io.heartgate.testsupport.Credentials;
+import io.heartgate.testsupport.MovableClock;
+import io.heartgate.testsupport.Reply;
+import io.heartgate.testsupport.StoreKind;
+import io.heartgate.testsupport.Team;
+import io.heartgate.testsupport.TelegrafConfigClient;
+import io.heartgate.testsupport.TestGateway;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Config groups on both stores: CRUD with the members' order kept, the group's TOML document (members in order,
+ * parameters filled, an empty group empty), refusals that change nothing, the rule that a member cannot be deleted,
+ * permissions, and a watching agent that reloads exactly when the document's content changes.
+ */
+class ConfigGroupsTest {
+  private static final String CPU = "[[inputs.cpu]]\n  name_override = \"&{name:cpu}\"\n";
+  private static final String TAGS = "[global_tags]\n  host = \"&{host}\"\n";
+  private static final String MEM = "[[inputs.mem]]\n";
+
+  @TempDir
+  Path tempDir;
+  private final MovableClock clock = new MovableClock();
+  private TestGateway gateway;
+  private Team team;
+  private Credentials owner;
+
+  private void start(StoreKind kind) throws Exception {
+    gateway = TestGateway.start(kind.freshStore(tempDir), clock);
+    team = Team.create(gateway);
+    owner = team.session("owner");
+  }
+
+  @AfterEach
+  void stop() {
+    if (gateway != null) {
+      gateway.close();
+    }
+  }
+
+  private String config(String name, String toml) {
+    Reply created = gateway.post("/api/configs", owner, new JsonObject().put("name", name).put("toml", toml));
+    assertEquals(201, created.status(), created.toString());
+    return created.json().getString("id");
+  }
+
+  private JsonObject group(JsonObject body) {
+    Reply created = gateway.post("/api/config-groups", owner, body);
+    assertEquals(201, created.status(), created.toString());
+    return created.json();
+  }
+
+  private Reply patch(String path, JsonObject changes) {
+    return gateway.call("PATCH", path, owner, changes);
+  }
+
+  private JsonArray groups() {
+    Reply listed = gateway.get("/api/config-groups", owner);
+    assertEquals(200, listed.status(), listed.toString());
+    return listed.json().getJsonArray("configGroups");
+  }
+
+  private static JsonArray ids(String... ids) {
+    return new JsonArray(List.of((Object[]) ids));
+  }
+
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void crudKeepsTheMembersInOrder(StoreKind kind) throws Exception {
+    start(kind);
+    String cpu = config("cpu", CPU);
+    String tags = config("tags", TAGS);
+    String mem = config("mem", MEM);
+    JsonObject created = group(new JsonObject().put("name", "fleet").put("alias", "fleet")
+        .put("description", "every host").put("configIds", ids(tags, cpu, mem)));
+    assertEquals("fleet", created.getString("name"));
+    assertEquals("fleet", created.getString("alias"));
+    assertEquals("every host", created.getString("description"));
+    assertEquals(ids(tags, cpu, mem), created.getJsonArray("configIds"));
+    assertEquals(created.getString("createdAt"), created.getString("updatedAt"));
+    String id = created.getString("id");
+
+    assertEquals(created, gateway.get("/api/config-groups/" + id, owner).json());
+    assertEquals(created, gateway.get("/api/config-groups/fleet", owner).json(), "found by alias too");
+    assertEquals(new JsonArray().add(created), groups());
+
+    clock.advance(Duration.ofSeconds(5));
+    Reply reordered = patch("/api/config-groups/fleet", new JsonObject().put("configIds", ids(mem, tags)));
+    assertEquals(200, reordered.status(), reordered.toString());
+    assertEquals(ids(mem, tags), reordered.json().getJsonArray("configIds"));
+    assertNotEquals(created.getString("updatedAt"), reordered.json().getString("updatedAt"));
+    Reply renamed = patch("/api/config-groups/" + id, new JsonObject().put("name", "all").putNull("alias"));
+    assertEquals(200, renamed.status(), renamed.toString());
+    assertEquals("all", renamed.json().getString("name"));
+    assertNull(renamed.json().getString("alias"));
+    assertEquals(ids(mem, tags), renamed.json().getJsonArray("configIds"), "members kept");
+    assertEquals(404, gateway.get("/api/config-groups/fleet", owner).status(), "the removed alias names nothing");
+
+    Reply second = gateway.post("/api/config-groups", owner, new JsonObject().put("name", "all"));
+    assertEquals(409, second.status(), second.toString());
+    assertEquals("config_group_name_conflict", second.error());
+    assertEquals(400, patch("/api/config-groups/" + id, new JsonObject()).status(), "nothing to change");
+
+    assertEquals(204, gateway.call("DELETE", "/api/config-groups/" + id, owner, null).status());
+    assertEquals(404, gateway.get("/api/config-groups/" + id, owner).status());
+    assertEquals(404, gateway.call("DELETE", "/api/config-groups/" + id, owner, null).status());
+    assertEquals(new JsonArray(), groups());
+    assertEquals(3, gateway.get("/api/configs", owner).json().getJsonArray("configs").size(), "members stay");
+  }
+
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void theDocumentIsEachMemberInOrderWithParametersFilled(StoreKind kind) throws Exception {
+    start(kind);
+    String cpu = config("cpu", CPU);
+    String tags = config("tags", TAGS);
+    group(new JsonObject().put("name", "fleet").put("alias", "fleet").put("configIds", ids(tags, cpu)));
+    String agent = team.token(owner, "agent", List.of("configs:read", "config-groups:read")).getString("token");
+
+    TelegrafConfigClient byPath = new TelegrafConfigClient(
+        gateway.api("/api/config-groups/fleet/toml?host=web-01&name=a&name=b"), "Token " + agent);
+    HttpResponse<String> got = byPath.get();
+    assertEquals(200, got.statusCode(), got.body());
+    String expected = "# config: tags (" + tags + ")\n" + TAGS.replace("&{host}", "web-01")
+        + "# config: cpu (" + cpu + ")\n" + CPU.replace("&{name:cpu}", "a, b");
+    assertEquals(expected, got.body());
+    assertEquals("application/toml; charset=utf-8", got.headers().firstValue("Content-Type").orElseThrow());
+    JsonNode tree = new TomlMapper().readTree(got.body());
+    assertEquals("web-01", tree.path("global_tags").path("host").asText());
+
+    HttpResponse<String> head = byPath.head();
+    assertEquals(200, head.statusCode());
+    assertEquals("", head.body());
+    for (String header : List.of("Content-Type", "Last-Modified", "Content-Length", "Cache-Control")) {
+      assertEquals(got.headers().firstValue(header), head.headers().firstValue(header), header);
+    }
+
+    HttpResponse<String> shortLink = new TelegrafConfigClient(
+        gateway.api("/c/fleet?host=web-01&name=a&name=b"), "Bearer " + agent).get();
+    assertEquals(200, shortLink.statusCode(), shortLink.body());
+    assertEquals(expected, shortLink.body(), "/c/{alias} serves the group alike");
+    for (String header : List.of("Content-Type", "Last-Modified", "Content-Length", "Cache-Control")) {
+      assertEquals(got.headers().firstValue(header), shortLink.headers().firstValue(header), header);
+    }
+
+    HttpResponse<String> missing = new TelegrafConfigClient(gateway.api("/c/fleet"), "Bearer " + agent).get();
+    assertEquals(400, missing.statusCode(), missing.body());
+    assertTrue(missing.body().contains("host"), missing.body());
+  }
+
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void anEmptyGroupIsAnEmptyDocument(StoreKind kind) throws Exception {
+    start(kind);
+    String id = group(new JsonObject().put("name", "empty")).getString("id");
+    TelegrafConfigClient agent = new TelegrafConfigClient(gateway.api("/api/config-groups/" + id + "/toml"),
+        owner.authorization());
+    Reply got = gateway.get("/api/config-groups/" + id + "/toml", owner);
+    assertEquals(200, got.status(), got.toString());
+    assertEquals("", got.body());
+    assertTrue(got.header("Last-Modified") != null);
+    assertEquals(List.of(), gateway.get("/api/config-groups/" + id, owner).json().getJsonArray("configIds").getList());
+    assertEquals("0", gateway.call("HEAD", "/api/config-groups/" + id + "/toml", owner, null)
+        .header("Content-Length"));
+    assertNull(agent.get().headers().firstValue("Content-Encoding").orElse(null));
+  }
+
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void aNameWithALineBreakStaysInsideItsComment(StoreKind kind) throws Exception {
+    start(kind);
+    String evil = config("evil\n[inputs.exec]\ncommands = ['rm']\r\u2028\u0085", MEM);
+    String id = group(new JsonObject().put("name", "g").put("configIds", ids(evil))).getString("id");
+    Reply got = gateway.get("/api/config-groups/" + id + "/toml", owner);
+    assertEquals(200, got.status(), got.toString());
+    assertEquals(2, got.body().lines().count(), got.body());
+    JsonNode tree = new TomlMapper().readTree(got.body());
+    assertFalse(tree.path("inputs").has("exec"), got.body());
+    assertTrue(tree.path("inputs").has("mem"), got.body());
+  }
+
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void badMembersAreRefusedAndChangeNothing(StoreKind kind) throws Exception {
+    start(kind);
+    String cpu = config("cpu", CPU);
+    String mem = config("mem", MEM);
+    Reply unknown = gateway.post("/api/config-groups", owner, new JsonObject().put("name", "g")
+        .put("configIds", ids(cpu, "no-such-config")));
+    assertEquals(400, unknown.status(), unknown.toString());
+    assertEquals("configIds", unknown.json().getJsonObject("details").getString("field"));
+    assertEquals(ids("no-such-config"), unknown.json().getJsonObject("details").getJsonArray("unknown"));
+    assertTrue(unknown.message().contains("no-such-config"), unknown.toString());
+    Reply twice = gateway.post("/api/config-groups", owner, new JsonObject().put("name", "g")
+        .put("configIds", ids(cpu, mem, cpu)));
+    assertEquals(400, twice.status(), twice.toString());
+    for (Object bad : List.of("not an array", new JsonArray().add(7), new JsonArray().add((Object) null))) {
+      Reply refused = gateway.post("/api/config-groups", owner, new JsonObject().put("name", "g").put("configIds", bad));
+      assertEquals(400, refused.status(), refused.toString());
+      assertEquals("configIds", refused.json().getJsonObject("details").getString("field"));
+    }
+    JsonArray tooMany = new JsonArray();
+    for (int i = 0; i < 101; i++) {
+      tooMany.add(cpu);
+    }
+    assertEquals(400, gateway.post("/api/config-groups", owner, new JsonObject().put("name", "g")
+        .put("configIds", tooMany)).status());
+    assertEquals(new JsonArray(), groups(), "nothing saved");
+
+    JsonObject created = group(new JsonObject().put("name", "g").put("configIds", ids(cpu)));
+    String id = created.getString("id");
+    for (JsonObject bad : List.of(new JsonObject().put("configIds", ids(mem, "no-such-config")),
+        new JsonObject().put("configIds", ids(mem, mem)), new JsonObject().putNull("configIds"),
+        new JsonObject().putNull("name"), new JsonObject().put("name", "renamed").put("alias", "Bad"))) {
+      Reply refused = patch("/api/config-groups/" + id, bad);
+      assertEquals(400, refused.status(), bad + ": " + refused);
+    }
+    assertEquals(created, gateway.get("/api/config-groups/" + id, owner).json(), "unchanged");
+    assertEquals(404, patch("/api/config-groups/no-such-group", new JsonObject().put("name", "x")).status());
+  }
+
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void membersThatClashAreRefusedNamingBoth(StoreKind kind) throws Exception {
+    start(kind);
+    String interval = config("interval", "[agent]\n  interval = \"10s\"\n");
+    String debug = config("debug", "[agent]\n  debug = true\n");
+    String cpu = config("cpu", CPU);
+    String topLevel = config("top-level", "region = \"&{region}\"\n[[inputs.disk]]\n");
+    Reply clash = gateway.post("/api/config-groups", owner, new JsonObject().put("name", "g")
+        .put("configIds", ids(interval, cpu, debug)));
+    assertEquals(400, clash.status(), clash.toString());
+    assertTrue(clash.message().contains("interval") && clash.message().contains("debug"), clash.message());
+    JsonArray named = clash.json().getJsonObject("details").getJsonArray("configs");
+    assertEquals(List.of(interval, debug), named.stream().map(c -> ((JsonObject) c).getString("id")).toList());
+
+    Reply swallowed = gateway.post("/api/config-groups", owner, new JsonObject().put("name", "g")
+        .put("configIds", ids(cpu, topLevel)));
+    assertEquals(400, swallowed.status(), "its top-level keys would land in inputs.cpu: " + swallowed);
+    assertTrue(swallowed.message().contains("top-level") && swallowed.message().contains("cpu"), swallowed.message());
+    assertEquals(new JsonArray(), groups(), "nothing saved");
+    // First, its top-level keys stay at the top level.
+    group(new JsonObject().put("name", "g").put("configIds", ids(topLevel, cpu, interval)));
+
+    String id = groups().getJsonObject(0).getString("id");
+    Reply byPatch = patch("/api/config-groups/" + id, new JsonObject().put("configIds", ids(debug, interval)));
+    assertEquals(400, byPatch.status(), byPatch.toString());
+    assertEquals(ids(topLevel, cpu, interval), gateway.get("/api/config-groups/" + id, owner).json()
+        .getJsonArray("configIds"), "unchanged");
+  }
+
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void aConfigInAGroupCannotBeDeleted(StoreKind kind) throws Exception {
+    start(kind);
+    String cpu = config("cpu", CPU);
+    String first = group(new JsonObject().put("name", "b-group").put("configIds", ids(cpu))).getString("id");
+    String second = group(new JsonObject().put("name", "a-group").put("configIds", ids(cpu))).getString("id");
+    Reply refused = gateway.call("DELETE", "/api/configs/" + cpu, owner, null);
+    assertEquals(409, refused.status(), refused.toString());
+    assertEquals("config_in_group", refused.error());
+    assertEquals(new JsonArray().add(new JsonObject().put("id", second).put("name", "a-group"))
+            .add(new JsonObject().put("id", first).put("name", "b-group")),
+        refused.json().getJsonObject("details").getJsonArray("groups"));
+    assertEquals(200, gateway.get("/api/configs/" + cpu, owner).status(), "still there");
+
+    assertEquals(204, gateway.call("DELETE", "/api/config-groups/" + first, owner, null).status());
+    assertEquals(200, patch("/api/config-groups/" + second, new JsonObject().put("configIds", new JsonArray()))
+        .status());
+    assertEquals(204, gateway.call("DELETE", "/api/configs/" + cpu, owner, null).status());
+  }
+
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void permissions(StoreKind kind) throws Exception {
+    start(kind);
+    String cpu = config("cpu", CPU);
+    Reply aliased = patch("/api/configs/" + cpu, new JsonObject().put("alias", "cpu"));
+    assertEquals(200, aliased.status(), aliased.toString());
+    String id = group(new JsonObject().put("name", "g").put("alias", "grp").put("configIds", ids(cpu)))
+        .getString("id");
+    Credentials viewer = team.session("viewer");
+    assertEquals(200, gateway.get("/api/config-groups", viewer).status());
+    assertEquals(200, gateway.get("/api/config-groups/" + id, viewer).status());
+    assertEquals(200, gateway.get("/api/config-groups/" + id + "/toml", viewer).status());
+    assertEquals(200, gateway.get("/c/grp", viewer).status());
+    Reply viewerWrite = gateway.post("/api/config-groups", viewer, new JsonObject().put("name", "v"));
+    assertEquals(403, viewerWrite.status());
+    assertEquals("missing permission config-groups:write", viewerWrite.message());
+    assertEquals(403, gateway.call("DELETE", "/api/config-groups/" + id, viewer, null).status());
+
+    Credentials configsOnly = Credentials.bearer(team.token(owner, "configs only", List.of("configs:read"))
+        .getString("token"));
+    for (String path : List.of("/api/config-groups", "/api/config-groups/" + id, "/api/config-groups/grp/toml",
+        "/c/grp")) {
+      Reply refused = gateway.get(path, configsOnly);
+      assertEquals(403, refused.status(), path);
+      assertEquals("missing permission config-groups:read", refused.message(), path);
+    }
+    assertEquals(200, gateway.get("/c/cpu", configsOnly).status(), "a config's alias needs configs:read only");
+    Credentials groupsOnly = Credentials.bearer(team.token(owner, "groups only", List.of("config-groups:read"))
+        .getString("token"));
+    assertEquals(200, gateway.get("/c/grp", groupsOnly).status());
+    Reply noConfigs = gateway.get("/c/cpu", groupsOnly);
+    assertEquals(403, noConfigs.status());
+    assertEquals("missing permission configs:read", noConfigs.message());
+    Credentials heartbeats = Credentials.bearer(team.token(owner, "beats", List.of("heartbeat:write"))
+        .getString("token"));
+    assertEquals(403, gateway.get("/c/no-such-alias", heartbeats).status(), "no read permission at all");
+    assertEquals(404, gateway.get("/c/no-such-alias", configsOnly).status());
+    assertEquals(404, gateway.get("/c/" + id, groupsOnly).status(), "/c/ takes aliases, not ids");
+    assertEquals(404, gateway.get("/api/config-groups/no-such-group/toml", groupsOnly).status());
+    assertEquals(401, gateway.get("/c/grp", Credentials.NONE).status());
+    assertEquals(401, gateway.get("/api/config-groups", Credentials.NONE).status());
+  }
+
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void aWatchingAgentReloadsExactlyWhenTheDocumentChanges(StoreKind kind) throws Exception {
+    start(kind);
+    String cpu = config("cpu", CPU);
+    String mem = config("mem", MEM);
+    String other = config("other", "[[inputs.disk]]\n");
+    String label = gateway.post("/api/labels", owner, new JsonObject().put("name", "eu")).json().getString("id");
+    String id = group(new JsonObject().put("name", "g").put("alias", "grp").put("configIds", ids(cpu, mem)))
+        .getString("id");
+    String token = team.token(owner, "agent", List.of("configs:read", "config-groups:read")).getString("token");
+    for (String path : List.of("/api/config-groups/" + id + "/toml", "/c/grp")) {
+      TelegrafConfigClient telegraf = new TelegrafConfigClient(gateway.api(path + "?name=x"), "Token " + token);
+      assertEquals(200, telegraf.get().statusCode());
+      assertFalse(telegraf.tick(), "baseline");
+      assertFalse(telegraf.tick(), "no change, no reload");
+
+      clock.advance(Duration.ofSeconds(3));
+      assertEquals(200, patch("/api/config-groups/" + id, new JsonObject().put("name", "renamed-" + path.length())
+          .put("description", "only metadata")).status());
+      assertFalse(telegraf.tick(), "a group name or description change does not reload");
+      assertEquals(200, patch("/api/config-groups/" + id, new JsonObject().put("configIds", ids(cpu, mem)))
+          .status());
+      assertFalse(telegraf.tick(), "the same members in the same order do not reload");
+      assertEquals(200, patch("/api/configs/" + mem, new JsonObject().put("name", "mem-" + path.length())
+          .put("description", "d")).status());
+      assertEquals(200, gateway.post("/api/configs/" + cpu + "/assign/" + label, owner, null).status());
+      assertFalse(telegraf.tick(), "a member's name, description or label does not reload");
+      assertEquals(200, patch("/api/configs/" + other, new JsonObject().put("toml", "[[inputs.disk]]\n#x\n"))
+          .status());
+      assertFalse(telegraf.tick(), "a config outside the group does not reload");
+
+      clock.advance(Duration.ofSeconds(3));
+      assertEquals(200, patch("/api/configs/" + mem, new JsonObject()
+          .put("toml", MEM + "  fieldpass = [\"" + path + "\"]\n")).status());
+      assertTrue(telegraf.tick(), "a member's TOML edit reloads");
+      assertTrue(telegraf.get().body().contains("fieldpass"));
+      assertFalse(telegraf.tick(), "new baseline");
+
+      assertEquals(200, patch("/api/config-groups/" + id, new JsonObject().put("configIds", ids(mem, cpu)))
+          .status());
+      assertTrue(telegraf.tick(), "a new order reloads, even within the second of the member's edit");
+      assertFalse(telegraf.tick(), "new baseline");
+      assertEquals(200, patch("/api/config-groups/" + id, new JsonObject().put("configIds", ids(cpu))).status());
+      assertTrue(telegraf.tick(), "removing the newest member reloads");
+      assertFalse(telegraf.tick(), "new baseline");
+      assertEquals(200, patch("/api/config-groups/" + id, new JsonObject().put("configIds", ids(cpu, mem)))
+          .status());
+      assertTrue(telegraf.tick(), "adding a member reloads");
+    }
+  }
+}
