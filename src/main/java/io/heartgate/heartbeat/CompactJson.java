@@ -3,15 +3,15 @@ package io.heartgate.heartbeat;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.io.Writer;
 
 /**
  * Writes the stored JSON parts of one heartbeat (log attributes and entries, statistics, configurations, extras)
  * as compact JSON text, one part after the other through one generator, so that each part is serialised once.
  */
-final class CompactJson {
-  private final StringWriter out = new StringWriter();
+final class CompactJson implements AutoCloseable {
+  private final Text out = new Text();
   private final JsonGenerator generator;
 
   CompactJson(JsonFactory factory) {
@@ -28,18 +28,54 @@ final class CompactJson {
     return generator;
   }
 
-  /** Characters of the current part written so far. */
-  int length() throws IOException {
-    generator.flush();
-    return out.getBuffer().length();
+  /** Characters of the current part written so far (some may still be in the generator's buffer). */
+  int length() {
+    return out.text.length() + generator.getOutputBuffered();
   }
 
   /** The part written since the last take; the next part starts empty. */
   String take() throws IOException {
     generator.flush();
-    StringBuffer buffer = out.getBuffer();
-    String part = buffer.toString();
-    buffer.setLength(0);
+    String part = out.text.toString();
+    out.text.setLength(0);
     return part;
+  }
+
+  /** Hands the generator's buffers back to Jackson's pool for the next heartbeat. */
+  @Override
+  public void close() {
+    try {
+      generator.close();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A StringWriter without its lock: the generator is the only writer, on one thread. */
+  private static final class Text extends Writer {
+    private final StringBuilder text = new StringBuilder(512);
+
+    @Override
+    public void write(char[] chars, int offset, int length) {
+      text.append(chars, offset, length);
+    }
+
+    @Override
+    public void write(String string, int offset, int length) {
+      text.append(string, offset, offset + length);
+    }
+
+    @Override
+    public void write(int c) {
+      text.append((char) c);
+    }
+
+    @Override
+    public void flush() {
+    }
+
+    @Override
+    public void close() {
+    }
   }
 }

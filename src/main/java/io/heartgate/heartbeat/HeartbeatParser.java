@@ -40,7 +40,12 @@ public final class HeartbeatParser {
 
   /** Parses and validates a body; throws {@link Invalid} naming the first bad field. */
   public static HeartbeatBody parse(byte[] body) {
-    CompactJson json = new CompactJson(HeartbeatReader.JSON);
+    try (CompactJson json = new CompactJson(HeartbeatReader.JSON)) {
+      return parse(body, json);
+    }
+  }
+
+  private static HeartbeatBody parse(byte[] body, CompactJson json) {
     HeartbeatFields fields = HeartbeatReader.read(body, json);
     String id = Check.text("id", fields.id, ID);
     String version = Check.text("version", fields.version, REQUIRED_TEXT);

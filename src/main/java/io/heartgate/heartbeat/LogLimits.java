@@ -3,6 +3,7 @@ package io.heartgate.heartbeat;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -12,7 +13,7 @@ import java.util.List;
  * Keeps the logs of a heartbeat within the product's storage limits: at most 200 entries in a 64 KiB budget,
  * chosen by severity and then recency and kept in the order the agent sent them; a message is cut at 8 KiB and
  * the attributes at 2 KiB, and such entries are marked {@code "truncated": true}. Sizes are those of the compact
- * JSON text stored, in UTF-8 (an unpaired surrogate counting one byte, as Java encodes it).
+ * JSON text stored, in UTF-8.
  */
 final class LogLimits {
   static final int MAX_ENTRIES = 200;
@@ -45,7 +46,7 @@ final class LogLimits {
     List<Sized> candidates = new ArrayList<>(entries.size());
     for (Entry entry : entries) {
       String text = capped(entry, json);
-      candidates.add(new Sized(entry, text, utf8Length(text, 0, text.length())));
+      candidates.add(new Sized(entry, text, utf8Length(text)));
     }
     candidates.sort(Comparator.comparingInt((Sized s) -> s.entry().severity())
         .thenComparing((Sized s) -> s.entry().instant(), Comparator.reverseOrder())
@@ -74,12 +75,12 @@ final class LogLimits {
   private static String capped(Entry entry, CompactJson json) {
     boolean truncated = false;
     String message = entry.message();
-    if (utf8Length(message, 0, message.length()) > MAX_MESSAGE_BYTES) {
+    if (utf8Length(message) > MAX_MESSAGE_BYTES) {
       message = cut(message, MAX_MESSAGE_BYTES - TRUNCATION_MARK.length()) + TRUNCATION_MARK;
       truncated = true;
     }
     String attributes = entry.attributes() == null ? null : entry.attributes().json();
-    if (attributes != null && utf8Length(attributes, 0, attributes.length()) > MAX_ATTRIBUTES_BYTES) {
+    if (attributes != null && utf8Length(attributes) > MAX_ATTRIBUTES_BYTES) {
       attributes = keepAttributesWithin(entry.attributes());
       truncated = true;
     }
@@ -114,7 +115,7 @@ final class LogLimits {
     int start = 1;
     int end = 1;
     for (int attributeEnd : attributes.ends()) {
-      int size = utf8Length(text, start, attributeEnd) + 1;
+      int size = utf8Length(text.substring(start, attributeEnd)) + 1;
       if (used + size > MAX_ATTRIBUTES_BYTES) {
         break;
       }
@@ -141,22 +142,9 @@ final class LogLimits {
     return text.substring(0, end);
   }
 
-  /** The length of {@code text[from, to)} in UTF-8 as Java encodes it: an unpaired surrogate becomes one '?'. */
-  static int utf8Length(String text, int from, int to) {
-    int bytes = 0;
-    for (int i = from; i < to; i++) {
-      char c = text.charAt(i);
-      if (c < 0x80) {
-        bytes++;
-      } else if (c < 0x800) {
-        bytes += 2;
-      } else if (Character.isHighSurrogate(c) && i + 1 < to && Character.isLowSurrogate(text.charAt(i + 1))) {
-        bytes += 4;
-        i++;
-      } else {
-        bytes += Character.isSurrogate(c) ? 1 : 3;
-      }
-    }
-    return bytes;
+  /** The length of the text in UTF-8 as Java encodes it (an unpaired surrogate becomes one '?'). */
+  static int utf8Length(String text) {
+    return text.getBytes(StandardCharsets.UTF_8).length;
   }
+
 }
