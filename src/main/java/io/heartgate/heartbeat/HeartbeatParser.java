@@ -1,19 +1,12 @@
 package io.heartgate.heartbeat;
 
+import static io.heartgate.heartbeat.HeartbeatFields.OTHER_TYPE;
+
+import com.fasterxml.jackson.core.JsonGenerator;
 import io.heartgate.core.Check;
 import io.heartgate.core.Invalid;
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.exc.StreamConstraintsException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,16 +15,18 @@ import java.util.Locale;
 /**
  * Reads a heartbeat body against Telegraf's schema v1: {@code id} and {@code version} required, every known
  * field type- and enum-checked, unknown fields ignored (a later schema may add some). Each problem is a 400
- * naming the field; nothing is half-accepted.
+ * naming the field; nothing is half-accepted. The body is read once ({@link HeartbeatReader}), then the fields
+ * are checked in a fixed order (id, version, schema, last, hostname, configurations, statistics, status, logs),
+ * so the field a refusal names does not depend on the order of the document.
  */
 public final class HeartbeatParser {
-  static final int MAX_DEPTH = 32;
   static final int MAX_ID = 256;
   static final int MAX_TEXT = 1024;
   static final int MAX_CONFIGURATIONS = 1000;
   static final int MAX_CONFIGURATION = 4096;
   private static final List<String> LEVELS = List.of("ERROR", "WARN", "INFO", "DEBUG", "TRACE");
   private static final List<String> STATUSES = List.of("OK", "WARN", "FAIL", "UNDEFINED");
+  private static final List<String> COUNTERS = List.of("errors", "warnings", "metrics");
   private static final Check.Text ID = Check.Text.required(MAX_ID);
   private static final Check.Text REQUIRED_TEXT = Check.Text.required(MAX_TEXT);
   private static final Check.Text OPTIONAL_TEXT = Check.Text.optional(MAX_TEXT).orBlank();
@@ -39,185 +34,154 @@ public final class HeartbeatParser {
   private static final Check.Text LOG_TIME = Check.Text.required(64);
   /** Level and source of a log entry must be there; an agent-level log line has an empty source. */
   private static final Check.Text LOG_FIELD = Check.Text.required(MAX_TEXT).orBlank();
-  private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
-      .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
-      .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-      .build())
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   private HeartbeatParser() {
   }
 
   /** Parses and validates a body; throws {@link Invalid} naming the first bad field. */
   public static HeartbeatBody parse(byte[] body) {
-    ObjectNode root = readObject(body);
-    String id = Check.text("id", textAt(root, "id"), ID);
-    String version = Check.text("version", textAt(root, "version"), REQUIRED_TEXT);
-    ObjectNode extras = JsonNodeFactory.instance.objectNode();
-    Long schema = integer(root, "schema", 1);
-    extras.put("schema", schema == null ? 1 : schema);
-    Long last = integer(root, "last", 0);
-    if (last != null) {
-      extras.put("last", last);
+    try (CompactJson json = new CompactJson(HeartbeatReader.JSON)) {
+      return parse(body, json);
     }
-    String hostname = Check.text("hostname", textAt(root, "hostname"), OPTIONAL_TEXT);
-    ArrayNode configurations = configurations(root);
-    ObjectNode statistics = statistics(root);
-    String status = enumeration(root, "status", "status", STATUSES, OPTIONAL_TEXT);
-    String logs = null;
-    if (present(root, "logs")) {
-      LogLimits.Kept kept = LogLimits.apply(logEntries(root.get("logs")));
-      logs = kept.entries().toString();
-      if (kept.dropped() > 0) {
-        extras.put("logsDropped", kept.dropped());
-      }
-    }
-    return new HeartbeatBody(id, version, hostname, status == null ? null : status.toLowerCase(Locale.ROOT),
-        statistics == null ? null : statistics.toString(), configurations.toString(), logs, extras.toString());
   }
 
-  private static ObjectNode readObject(byte[] body) {
-    if (body == null || body.length == 0) {
-      throw Invalid.request("The request body is empty; expected a heartbeat JSON object");
-    }
-    JsonNode root;
+  private static HeartbeatBody parse(byte[] body, CompactJson json) {
+    HeartbeatFields fields = HeartbeatReader.read(body, json);
+    String id = Check.text("id", fields.id, ID);
+    String version = Check.text("version", fields.version, REQUIRED_TEXT);
+    Long schema = integer("schema", fields.schema, 1);
+    Long last = integer("last", fields.last, 0);
+    String hostname = Check.text("hostname", fields.hostname, OPTIONAL_TEXT);
+    List<String> configurations = configurations(fields.configurations);
+    long[] statistics = statistics(fields.statistics);
+    String status = enumeration("status", fields.status, STATUSES, OPTIONAL_TEXT);
+    LogLimits.Kept logs = fields.logs == null ? null : LogLimits.apply(logEntries(fields.logs), json);
     try {
-      root = JSON.readTree(body);
-    } catch (StreamConstraintsException e) {
-      throw Invalid.request("The request body is nested deeper than " + MAX_DEPTH + " levels");
-    } catch (JsonProcessingException e) {
-      if (String.valueOf(e.getOriginalMessage()).startsWith("Duplicate field")) {
-        // Which of two values would count is unclear: refuse rather than pick one.
-        throw Invalid.request("The request body repeats a field: " + e.getOriginalMessage());
+      JsonGenerator out = json.generator();
+      String statisticsJson = null;
+      if (statistics != null) {
+        out.writeStartObject();
+        for (int i = 0; i < COUNTERS.size(); i++) {
+          out.writeNumberField(COUNTERS.get(i), statistics[i]);
+        }
+        out.writeEndObject();
+        statisticsJson = json.take();
       }
-      String where = e.getLocation() == null ? ""
-          : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
-      throw Invalid.request("The request body is not valid UTF-8 JSON" + where);
+      out.writeStartArray();
+      for (String configuration : configurations) {
+        out.writeString(configuration);
+      }
+      out.writeEndArray();
+      String configurationsJson = json.take();
+      out.writeStartObject();
+      out.writeNumberField("schema", schema == null ? 1 : schema);
+      if (last != null) {
+        out.writeNumberField("last", last);
+      }
+      if (logs != null && logs.dropped() > 0) {
+        out.writeNumberField("logsDropped", logs.dropped());
+      }
+      out.writeEndObject();
+      String extras = json.take();
+      return new HeartbeatBody(id, version, hostname, status == null ? null : status.toLowerCase(Locale.ROOT),
+          statisticsJson, configurationsJson, logs == null ? null : logs.entries(), extras);
     } catch (IOException e) {
-      throw Invalid.request("The request body could not be read");
+      throw new UncheckedIOException(e);
     }
-    if (!(root instanceof ObjectNode object)) {
-      throw Invalid.request("The request body must be a JSON object");
-    }
-    return object;
   }
 
-  /** Absent and JSON null are the same: the agent did not include the field. */
-  private static boolean present(JsonNode parent, String field) {
-    JsonNode value = parent.get(field);
-    return value != null && !value.isNull();
-  }
-
-  /** A field as {@link Check#text} reads it: null when the agent did not include it, else {@link #textOf}. */
-  private static Object textAt(JsonNode parent, String field) {
-    return present(parent, field) ? textOf(parent.get(field)) : null;
-  }
-
-  /** The text of a JSON string; any other node is handed over as it is, for Check to refuse as not a string. */
-  private static Object textOf(JsonNode value) {
-    return value.isTextual() ? value.textValue() : value;
-  }
-
-  private static Long integer(JsonNode parent, String field, long min) {
-    return integer(parent, field, field, min);
-  }
-
-  private static Long integer(JsonNode parent, String field, String path, long min) {
-    if (!present(parent, field)) {
+  private static Long integer(String path, Object value, long min) {
+    if (value == null) {
       return null;
     }
-    JsonNode value = parent.get(field);
-    if (!value.isIntegralNumber() || !value.canConvertToLong()) {
+    if (value == OTHER_TYPE) {
       throw new Invalid(path, path + " must be an integer");
     }
-    long number = value.longValue();
+    long number = (Long) value;
     if (number < min) {
       throw new Invalid(path, path + " must be at least " + min);
     }
     return number;
   }
 
-  private static String enumeration(JsonNode parent, String field, String path, List<String> allowed,
-      Check.Text rule) {
-    String value = Check.text(path, textAt(parent, field), rule);
-    if (value != null && !allowed.contains(value)) {
+  private static String enumeration(String path, Object value, List<String> allowed, Check.Text rule) {
+    String text = Check.text(path, value, rule);
+    if (text != null && !allowed.contains(text)) {
       throw new Invalid(path, path + " must be one of " + String.join(", ", allowed));
     }
-    return value;
+    return text;
   }
 
-  private static ArrayNode configurations(JsonNode root) {
-    if (!present(root, "configurations")) {
-      return JsonNodeFactory.instance.arrayNode();
+  private static List<String> configurations(Object value) {
+    if (value == null) {
+      return List.of();
     }
-    JsonNode value = root.get("configurations");
-    if (!value.isArray()) {
+    if (value == OTHER_TYPE) {
       throw new Invalid("configurations", "configurations must be an array of strings");
     }
-    if (value.size() > MAX_CONFIGURATIONS) {
+    List<Object> items = HeartbeatFields.items(value);
+    if (items.size() > MAX_CONFIGURATIONS) {
       throw new Invalid("configurations", "configurations may list at most " + MAX_CONFIGURATIONS
           + " sources");
     }
-    for (int i = 0; i < value.size(); i++) {
-      Check.text("configurations[" + i + "]", textOf(value.get(i)), CONFIGURATION);
+    List<String> configurations = new ArrayList<>(items.size());
+    for (int i = 0; i < items.size(); i++) {
+      configurations.add(Check.text("configurations[" + i + "]", items.get(i), CONFIGURATION));
     }
-    return (ArrayNode) value;
+    return configurations;
   }
 
-  private static ObjectNode statistics(JsonNode root) {
-    if (!present(root, "statistics")) {
+  /** errors, warnings and metrics, or null when the agent did not include statistics. */
+  private static long[] statistics(Object value) {
+    if (value == null) {
       return null;
     }
-    JsonNode value = root.get("statistics");
-    if (!value.isObject()) {
+    if (value == OTHER_TYPE) {
       throw new Invalid("statistics", "statistics must be an object with errors, warnings and metrics");
     }
-    ObjectNode kept = JsonNodeFactory.instance.objectNode();
-    for (String counter : List.of("errors", "warnings", "metrics")) {
-      String path = "statistics." + counter;
-      Long number = integer(value, counter, path, 0);
+    HeartbeatFields.Statistics read = (HeartbeatFields.Statistics) value;
+    Object[] counters = {read.errors, read.warnings, read.metrics};
+    long[] kept = new long[counters.length];
+    for (int i = 0; i < counters.length; i++) {
+      String path = "statistics." + COUNTERS.get(i);
+      Long number = integer(path, counters[i], 0);
       if (number == null) {
         throw new Invalid(path, path + " is required");
       }
-      kept.put(counter, number);
+      kept[i] = number;
     }
     return kept;
   }
 
-  private static List<LogLimits.Entry> logEntries(JsonNode value) {
-    if (!value.isArray()) {
+  private static List<LogLimits.Entry> logEntries(Object value) {
+    if (value == OTHER_TYPE) {
       throw new Invalid("logs", "logs must be an array of log entries");
     }
-    List<LogLimits.Entry> entries = new ArrayList<>(value.size());
-    for (int i = 0; i < value.size(); i++) {
-      entries.add(logEntry(value.get(i), "logs[" + i + "]", i));
+    List<Object> items = HeartbeatFields.items(value);
+    List<LogLimits.Entry> entries = new ArrayList<>(items.size());
+    for (int i = 0; i < items.size(); i++) {
+      entries.add(logEntry(items.get(i), "logs[" + i + "]", i));
     }
     return entries;
   }
 
-  private static LogLimits.Entry logEntry(JsonNode value, String path, int position) {
-    if (!value.isObject()) {
+  private static LogLimits.Entry logEntry(Object value, String path, int position) {
+    if (value == OTHER_TYPE) {
       throw new Invalid(path, path + " must be an object with time, level, source and message");
     }
+    HeartbeatFields.LogFields entry = (HeartbeatFields.LogFields) value;
     String timePath = path + ".time";
-    String time = Check.text(timePath, textAt(value, "time"), LOG_TIME);
+    String time = Check.text(timePath, entry.time, LOG_TIME);
     Instant instant = Check.time(timePath, time);
-    String level = enumeration(value, "level", path + ".level", LEVELS, LOG_FIELD);
-    String source = Check.text(path + ".source", textAt(value, "source"), LOG_FIELD);
-    if (!present(value, "message") || !value.get("message").isTextual()) {
+    String level = enumeration(path + ".level", entry.level, LEVELS, LOG_FIELD);
+    String source = Check.text(path + ".source", entry.source, LOG_FIELD);
+    if (!(entry.message instanceof String message)) {
       throw new Invalid(path + ".message", path + ".message is required and must be a string");
     }
-    ObjectNode entry = JsonNodeFactory.instance.objectNode()
-        .put("time", time)
-        .put("level", level)
-        .put("source", source);
-    if (present(value, "attributes")) {
-      if (!value.get("attributes").isObject()) {
-        throw new Invalid(path + ".attributes", path + ".attributes must be an object");
-      }
-      entry.set("attributes", value.get("attributes"));
+    if (entry.attributes == OTHER_TYPE) {
+      throw new Invalid(path + ".attributes", path + ".attributes must be an object");
     }
-    entry.put("message", value.get("message").textValue());
-    return new LogLimits.Entry(entry, LEVELS.indexOf(level), instant, position);
+    return new LogLimits.Entry(time, level, source, message, (LogLimits.Attributes) entry.attributes,
+        LEVELS.indexOf(level), instant, position);
   }
 }

@@ -21,18 +21,44 @@ class LogLimitsTest {
         .put("source", "inputs.cpu").put("message", message);
   }
 
-  private static HeartbeatBody parse(JsonArray logs) {
+  /** The body of a heartbeat with these logs (also replayed by HeartbeatParserEquivalenceTest). */
+  static byte[] body(JsonArray logs) {
     JsonObject heartbeat = new JsonObject().put("id", "noisy").put("version", "Telegraf 1.39.3").put("logs", logs);
-    return HeartbeatParser.parse(heartbeat.encode().getBytes(StandardCharsets.UTF_8));
+    return heartbeat.encode().getBytes(StandardCharsets.UTF_8);
   }
 
-  @Test
-  void keepsTwoHundredBySeverityThenRecencyInTheAgentsOrder() {
+  private static HeartbeatBody parse(JsonArray logs) {
+    return HeartbeatParser.parse(body(logs));
+  }
+
+  /** 300 entries, one in ten ERROR and one in ten WARN. */
+  static JsonArray severityMix() {
     JsonArray logs = new JsonArray();
     for (int i = 0; i < 300; i++) {
       logs.add(entry(i, i % 10 == 0 ? "ERROR" : i % 10 == 1 ? "WARN" : "INFO", "message " + i));
     }
-    HeartbeatBody body = parse(logs);
+    return logs;
+  }
+
+  /** A long message, long attributes, and DEBUG entries beyond the total budget. */
+  static JsonArray overLimits() {
+    JsonObject attributes = new JsonObject();
+    for (int i = 0; i < 100; i++) {
+      attributes.put("key" + i, "v".repeat(40));
+    }
+    JsonArray logs = new JsonArray()
+        .add(entry(0, "ERROR", "é".repeat(6000)))
+        .add(entry(1, "WARN", "short").put("attributes", attributes))
+        .add(entry(2, "INFO", "fine"));
+    for (int i = 0; i < 20; i++) {
+      logs.add(entry(10 + i, "DEBUG", "d".repeat(7000)));
+    }
+    return logs;
+  }
+
+  @Test
+  void keepsTwoHundredBySeverityThenRecencyInTheAgentsOrder() {
+    HeartbeatBody body = parse(severityMix());
     JsonArray kept = new JsonArray(body.logs());
     assertEquals(LogLimits.MAX_ENTRIES, kept.size());
     assertEquals(100L, new JsonObject(body.extras()).getLong("logsDropped"));
@@ -53,17 +79,7 @@ class LogLimitsTest {
 
   @Test
   void capsMessagesAttributesAndTheTotalBudget() {
-    JsonObject attributes = new JsonObject();
-    for (int i = 0; i < 100; i++) {
-      attributes.put("key" + i, "v".repeat(40));
-    }
-    JsonArray logs = new JsonArray()
-        .add(entry(0, "ERROR", "é".repeat(6000)))
-        .add(entry(1, "WARN", "short").put("attributes", attributes))
-        .add(entry(2, "INFO", "fine"));
-    for (int i = 0; i < 20; i++) {
-      logs.add(entry(10 + i, "DEBUG", "d".repeat(7000)));
-    }
+    JsonArray logs = overLimits();
     HeartbeatBody body = parse(logs);
     JsonArray kept = new JsonArray(body.logs());
 
