@@ -29,8 +29,11 @@ import org.HdrHistogram.Histogram;
  * clock (no coordinated omission): a request waiting for a free connection waits on the clock.
  *
  * <p>Usage: {@code FleetLoad <heartbeatPort> <tokens-file> <body-file> <agents> <rate/s> <seconds> <connections>
- * [<threads>]}. Prints one RESULT line: requests sent, 2xx, non-2xx, failed (no answer: connection error or
- * 30 s without one), the 2xx per second, the latency percentiles in µs, and how late the scheduler itself sent.
+ * [<threads> [<warm-up seconds>]]}: the schedule runs for warm-up + seconds, and only requests meant to be sent
+ * after the warm-up are measured (the warm-up lets the JIT compile both sides). Prints one RESULT line: of the
+ * measured requests, those sent, 2xx, non-2xx, failed (no answer: connection error or 30 s without one), the 2xx
+ * per second, the latency percentiles in µs; the 2xx and the errors of the warm-up; and how late the scheduler
+ * itself sent.
  */
 public final class FleetLoad {
   static final String AGENT_PREFIX = "fleet-agent-";
@@ -45,6 +48,7 @@ public final class FleetLoad {
     int seconds = Integer.parseInt(args[5]);
     int connections = Integer.parseInt(args[6]);
     int threads = args.length > 7 ? Integer.parseInt(args[7]) : 2;
+    int warmup = args.length > 8 ? Integer.parseInt(args[8]) : 0;
     String[] tokens = tokens(Path.of(args[1]), agents);
     Body body = Body.of(Files.readString(Path.of(args[2])));
 
@@ -52,7 +56,8 @@ public final class FleetLoad {
     List<Sender> senders = new ArrayList<>();
     List<Future<String>> deployed = new ArrayList<>();
     for (int i = 0; i < threads; i++) {
-      Sender sender = new Sender(port, tokens, body, rate, seconds, i, threads, Math.max(1, connections / threads));
+      Sender sender = new Sender(port, tokens, body, rate, warmup, seconds, i, threads,
+          Math.max(1, connections / threads));
       senders.add(sender);
       deployed.add(vertx.deployVerticle(sender, new DeploymentOptions()));
     }
@@ -61,7 +66,7 @@ public final class FleetLoad {
     long start = System.nanoTime();
     senders.forEach(sender -> sender.begin(start));
     Future.all(senders.stream().map(s -> s.done.future()).toList())
-        .await(seconds + TIMEOUT_MS / 1000 + 60, TimeUnit.SECONDS);
+        .await(warmup + seconds + TIMEOUT_MS / 1000 + 60, TimeUnit.SECONDS);
     vertx.close().await(30, TimeUnit.SECONDS);
 
     Histogram latency = new Histogram(HIGHEST_US, 3);
@@ -69,6 +74,8 @@ public final class FleetLoad {
     long acked = 0;
     long non2xx = 0;
     long failed = 0;
+    long warmupAcked = 0;
+    long warmupErrors = 0;
     long maxLagUs = 0;
     for (Sender s : senders) {
       latency.add(s.latency);
@@ -76,13 +83,16 @@ public final class FleetLoad {
       acked += s.acked;
       non2xx += s.non2xx;
       failed += s.failed;
+      warmupAcked += s.warmupAcked;
+      warmupErrors += s.warmupErrors;
       maxLagUs = Math.max(maxLagUs, s.maxLagNanos / 1000);
     }
     System.out.printf(Locale.ROOT, "RESULT agents=%d target_rate=%.1f seconds=%d sent=%d acked=%d non2xx=%d "
-            + "failed=%d acked_rate=%.1f p50_us=%d p99_us=%d p999_us=%d max_us=%d max_send_lag_us=%d%n",
+            + "failed=%d acked_rate=%.1f p50_us=%d p99_us=%d p999_us=%d max_us=%d warmup_s=%d warmup_acked=%d "
+            + "warmup_errors=%d max_send_lag_us=%d%n",
         agents, rate, seconds, sent, acked, non2xx, failed, acked / (double) seconds,
         latency.getValueAtPercentile(50), latency.getValueAtPercentile(99), latency.getValueAtPercentile(99.9),
-        latency.getMaxValue(), maxLagUs);
+        latency.getMaxValue(), warmup, warmupAcked, warmupErrors, maxLagUs);
   }
 
   /** The first n lines of the file, one token each. */
@@ -138,6 +148,7 @@ public final class FleetLoad {
     private final int port;
     private final String[] tokens;
     private final Body body;
+    private final long warmupNanos;
     private final long durationNanos;
     private final double intervalNanos;
     private final long offsetNanos;
@@ -148,6 +159,7 @@ public final class FleetLoad {
     private final Histogram latency = new Histogram(HIGHEST_US, 3);
     private HttpClientAgent client;
     private long start;
+    private long measuredFrom;
     private long end;
     private long timer;
     private long next;
@@ -155,13 +167,19 @@ public final class FleetLoad {
     private long acked;
     private long non2xx;
     private long failed;
+    private long warmupAcked;
+    private long warmupErrors;
+    private long issued;
+    private long answered;
     private long maxLagNanos;
     private boolean stopped;
 
-    Sender(int port, String[] tokens, Body body, double rate, int seconds, int slot, int threads, int connections) {
+    Sender(int port, String[] tokens, Body body, double rate, int warmup, int seconds, int slot, int threads,
+        int connections) {
       this.port = port;
       this.tokens = tokens;
       this.body = body;
+      this.warmupNanos = TimeUnit.SECONDS.toNanos(warmup);
       this.durationNanos = TimeUnit.SECONDS.toNanos(seconds);
       this.intervalNanos = threads * 1e9 / rate;
       this.offsetNanos = (long) (slot * 1e9 / rate);
@@ -188,7 +206,8 @@ public final class FleetLoad {
     void begin(long startNanos) {
       context.runOnContext(ignored -> {
         start = startNanos;
-        end = startNanos + durationNanos;
+        measuredFrom = startNanos + warmupNanos;
+        end = measuredFrom + durationNanos;
         timer = vertx.setPeriodic(1, id -> sendDue());
       });
     }
@@ -213,7 +232,11 @@ public final class FleetLoad {
     private void send(long n, long intendedAt, long now) {
       maxLagNanos = Math.max(maxLagNanos, now - intendedAt);
       int agent = (int) ((n * threads + slot) % tokens.length);
-      sent++;
+      boolean measured = intendedAt >= measuredFrom;
+      issued++;
+      if (measured) {
+        sent++;
+      }
       RequestOptions options = new RequestOptions().setHost(HOST).setPort(port).setMethod(HttpMethod.POST)
           .setURI("/agents/heartbeat").setIdleTimeout(TIMEOUT_MS)
           .putHeader("Authorization", tokens[agent])
@@ -223,20 +246,30 @@ public final class FleetLoad {
           .compose(request -> request.send(body.forAgent(agentId(agent))))
           .compose(response -> response.end().map(response.statusCode()))
           .onComplete(answer -> {
-            latency.recordValue(Math.min(HIGHEST_US, (System.nanoTime() - intendedAt) / 1000));
-            if (answer.failed()) {
-              failed++;
-            } else if (answer.result() / 100 == 2) {
-              acked++;
+            answered++;
+            boolean ok = answer.succeeded() && answer.result() / 100 == 2;
+            if (!measured) {
+              if (ok) {
+                warmupAcked++;
+              } else {
+                warmupErrors++;
+              }
             } else {
-              non2xx++;
+              latency.recordValue(Math.min(HIGHEST_US, (System.nanoTime() - intendedAt) / 1000));
+              if (ok) {
+                acked++;
+              } else if (answer.failed()) {
+                failed++;
+              } else {
+                non2xx++;
+              }
             }
             finishIfIdle();
           });
     }
 
     private void finishIfIdle() {
-      if (stopped && acked + non2xx + failed == sent) {
+      if (stopped && answered == issued) {
         client.close().onComplete(ignored -> done.tryComplete());
       }
     }
