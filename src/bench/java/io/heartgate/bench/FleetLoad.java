@@ -40,6 +40,13 @@ public final class FleetLoad {
   private static final String HOST = "127.0.0.1";
   private static final long TIMEOUT_MS = 30_000;
   private static final long HIGHEST_US = TimeUnit.SECONDS.toMicros(120);
+  /**
+   * Seconds a pooled connection may sit unused: below the gateway's REQUEST_HEADER_TIMEOUT_SECONDS (10 by
+   * default), so that the client never sends on a connection the gateway is closing for silence at that moment.
+   */
+  private static final int KEEP_ALIVE_SECONDS = 5;
+  /** Failures whose cause is printed (to standard error), per event loop. */
+  private static final int FAILURES_SHOWN = 5;
 
   public static void main(String[] args) throws Exception {
     int port = Integer.parseInt(args[0]);
@@ -194,7 +201,8 @@ public final class FleetLoad {
      */
     @Override
     public void start(Promise<Void> started) {
-      client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true),
+      client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true)
+              .setKeepAliveTimeout(KEEP_ALIVE_SECONDS),
           new PoolOptions().setHttp1MaxSize(connections));
       client.request(new RequestOptions().setHost(HOST).setPort(port).setURI("/agents/heartbeat"))
           .compose(request -> request.send())
@@ -247,6 +255,9 @@ public final class FleetLoad {
           .compose(response -> response.end().map(response.statusCode()))
           .onComplete(answer -> {
             answered++;
+            if (answer.failed() && warmupErrors + failed < FAILURES_SHOWN) {
+              System.err.println("heartbeat of " + agentId(agent) + " failed: " + answer.cause());
+            }
             boolean ok = answer.succeeded() && answer.result() / 100 == 2;
             if (!measured) {
               if (ok) {
