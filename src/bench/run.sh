@@ -27,7 +27,7 @@
 # FLEET_WARMUP=10 s over FLEET_CONNECTIONS=256 connections (FLEET_THREADS=2 event loops), and reports the
 # acknowledged rate, p50/p99/p999, non-2xx, RSS and heap after a full GC, bytes per cached grant, store size, CPU per
 # heartbeat and the times of the agents API afterwards. No wrk.
-# Its gateway's JVM flags: GATEWAY_JAVA_OPTS (default -Xmx640m for this scenario).
+# Its gateway's JVM flags: GATEWAY_JAVA_OPTS (default -Xmx768m for this scenario: ~570 bytes per cached grant).
 # SMOKE=1: the fleet scenario in seconds (300 agents, 3 s, both stores when PostgreSQL is installed), failing on any
 # non-2xx, unanswered request or unregistered agent: CI runs it so that the benchmark cannot rot.
 set -euo pipefail
@@ -55,7 +55,7 @@ SCENARIO=${SCENARIO:-matrix}
 # A million cached grants need more heap than the matrix's 10,000 agents (see the README's sizing). The smoke's
 # JVMs live seconds: the C1 compiler alone starts them for less CPU.
 [[ $SMOKE == 1 ]] && GATEWAY_JAVA_OPTS=${GATEWAY_JAVA_OPTS--Xmx256m -XX:TieredStopAtLevel=1}
-[[ $SCENARIO == fleet ]] && GATEWAY_JAVA_OPTS=${GATEWAY_JAVA_OPTS--Xmx640m}
+[[ $SCENARIO == fleet ]] && GATEWAY_JAVA_OPTS=${GATEWAY_JAVA_OPTS--Xmx768m}
 # With no -Xmx the JVM may grow its heap to a quarter of the machine's memory, and under this load it does (peak
 # RSS 520-980 MiB measured on a 24 GiB machine): the README recommends -Xmx256m to operators, the bench uses it.
 GATEWAY_JAVA_OPTS=${GATEWAY_JAVA_OPTS--Xmx256m}
