@@ -19,6 +19,17 @@
 # clients failing logins; 0 skips the step) LOGIN_FLOOD_CONNECTIONS=256 (heartbeat connections meanwhile)
 # LOGIN_FLOOD_DURATION=10 (seconds of the quiet and of the flooded heartbeat run each) LOGIN_FLOOD_ADDRESSES=1000
 # (client addresses the logins claim in X-Forwarded-For, the gateway trusting 127.0.0.1 as a proxy; 0: one address).
+#
+# SCENARIO=fleet (src/bench/fleet.sh) runs instead a million distinct agents on one node, on each store of STORES:
+# provisions FLEET_AGENTS=1000000 telegraf-agent tokens with the create-tokens command, then drives them with
+# src/bench/java/io/heartgate/bench/FleetLoad.java (open loop: a constant FLEET_RATE, default FLEET_AGENTS/60, i.e.
+# every agent every 60 s; latency measured from each request's intended send time) for FLEET_DURATION=600 s after
+# FLEET_WARMUP=10 s over FLEET_CONNECTIONS=256 connections (FLEET_THREADS=2 event loops), and reports the
+# acknowledged rate, p50/p99/p999, non-2xx, RSS and heap after a full GC, bytes per cached grant, store size, CPU per
+# heartbeat and the times of the agents API afterwards. No wrk.
+# Its gateway's JVM flags: GATEWAY_JAVA_OPTS (default -Xmx768m for this scenario: ~570 bytes per cached grant).
+# SMOKE=1: the fleet scenario in seconds (300 agents, 3 s, both stores when PostgreSQL is installed), failing on any
+# non-2xx, unanswered request or unregistered agent: CI runs it so that the benchmark cannot rot.
 set -euo pipefail
 
 cd "$(dirname "$0")/../.."
@@ -37,6 +48,14 @@ LOGIN_FLOOD_DURATION=${LOGIN_FLOOD_DURATION:-10}
 LOGIN_FLOOD_ADDRESSES=${LOGIN_FLOOD_ADDRESSES:-1000}
 # Seconds the login flood runs before the heartbeat run starts and after it ends, so that it covers all of it.
 LOGIN_FLOOD_MARGIN=2
+SMOKE=${SMOKE:-0}
+if [[ $SMOKE == 1 ]]; then SCENARIO=fleet; fi
+SCENARIO=${SCENARIO:-matrix}
+[[ $SCENARIO == matrix || $SCENARIO == fleet ]] || { echo "SCENARIO must be matrix or fleet" >&2; exit 2; }
+# A million cached grants need more heap than the matrix's 10,000 agents (see the README's sizing). The smoke's
+# JVMs live seconds: the C1 compiler alone starts them for less CPU.
+[[ $SMOKE == 1 ]] && GATEWAY_JAVA_OPTS=${GATEWAY_JAVA_OPTS--Xmx256m -XX:TieredStopAtLevel=1}
+[[ $SCENARIO == fleet ]] && GATEWAY_JAVA_OPTS=${GATEWAY_JAVA_OPTS--Xmx768m}
 # With no -Xmx the JVM may grow its heap to a quarter of the machine's memory, and under this load it does (peak
 # RSS 520-980 MiB measured on a 24 GiB machine): the README recommends -Xmx256m to operators, the bench uses it.
 GATEWAY_JAVA_OPTS=${GATEWAY_JAVA_OPTS--Xmx256m}
@@ -80,7 +99,7 @@ trap cleanup EXIT
 # Tools
 command -v java >/dev/null || die "java (17+) is required"
 command -v curl >/dev/null || die "curl is required"
-if ! command -v wrk >/dev/null; then
+if [[ $SCENARIO == matrix ]] && ! command -v wrk >/dev/null; then
   [[ $(id -u) == 0 ]] || die "wrk is missing: install it (apt-get install wrk) or run as root"
   log "installing wrk (apt-get)"
   { apt-get install -y wrk || { apt-get update && apt-get install -y wrk; }; } >"$OUT/apt.log" 2>&1 \
@@ -97,7 +116,7 @@ if [[ -z ${HEARTGATE_JAR:-} && ( ${SKIP_BUILD:-0} != 1 || ! -f $JAR ) ]]; then
 fi
 log "compiling the bench sources (src/bench/java) against the jar"
 rm -rf "$CLASSES" && mkdir -p "$CLASSES"
-javac -nowarn -cp "$JAR" -d "$CLASSES" "$ROOT"/src/bench/java/io/heartgate/bench/*.java >"$OUT/javac.log" 2>&1 \
+javac -J-XX:TieredStopAtLevel=1 -nowarn -cp "$JAR" -d "$CLASSES" "$ROOT"/src/bench/java/io/heartgate/bench/*.java >"$OUT/javac.log" 2>&1 \
   || { cat "$OUT/javac.log" >&2; die "bench sources do not compile"; }
 BENCH_CP="$JAR:$CLASSES"
 
@@ -165,7 +184,7 @@ start_postgres() {
     -o "-p $PG_PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories=" start >"$OUT/pg_ctl.log" 2>&1 \
     || die "PostgreSQL did not start, see $OUT/pg_ctl.log"
   local db
-  for db in bench scale; do
+  for db in bench scale fleet; do
     runuser -u postgres -- "$PG_BIN/psql" -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -c "CREATE DATABASE $db" \
       >/dev/null
   done
@@ -178,7 +197,7 @@ database_url() { # STORE NAME
   if [[ $1 == sqlite ]]; then echo "sqlite:$OUT/$2.db"; else echo "postgres://postgres@127.0.0.1:$PG_PORT/$2"; fi
 }
 
-# start_gateway NAME STORE DBNAME: sets GW_PID, GW_API, GW_HB
+# start_gateway NAME STORE DBNAME [FLAG…]: sets GW_PID, GW_API, GW_HB
 start_gateway() {
   free_port; GW_API=$PORT_OUT
   free_port; GW_HB=$PORT_OUT
@@ -187,7 +206,7 @@ start_gateway() {
   [[ $LOGIN_FLOOD -gt 0 && $LOGIN_FLOOD_ADDRESSES -gt 0 ]] && proxies=(TRUSTED_PROXIES=127.0.0.1)
   (cd "$OUT" && exec env "${proxies[@]}" java $GATEWAY_JAVA_OPTS -jar "$JAR" --host 127.0.0.1 --port "$GW_API" \
     --heartbeat-port "$GW_HB" --database "$(database_url "$2" "$3")" --database-pool-size "$PG_POOL_SIZE" \
-    >"$OUT/gateway-$1.log" 2>&1) &
+    "${@:4}" >"$OUT/gateway-$1.log" 2>&1) &
   GW_PID=$!
   PIDS+=("$GW_PID")
   wait_http "http://127.0.0.1:$GW_API/health/ready" 90 "$GW_PID" || die "gateway $1 did not start, see $OUT/gateway-$1.log"
@@ -225,6 +244,11 @@ CPU=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 PG_VERSION=""
 log "machine: $CORES cores ($CPU), $MEM_MIB MiB; load average $LOAD_BEFORE; results in $OUT"
+
+if [[ $SCENARIO == fleet ]]; then
+  source "$ROOT/src/bench/fleet.sh"
+  exit 0
+fi
 
 TARGETS=(bare)
 have_pg=0

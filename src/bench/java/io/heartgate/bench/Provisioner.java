@@ -31,6 +31,8 @@ import java.util.function.IntFunction;
  *       registers n agents by sending each one heartbeat (all must answer 204). Prints one RESULT line.</li>
  *   <li>{@code summary <apiPort>}: logs in as that owner and times {@code GET /api/agents/summary}. Prints one
  *       RESULT line.</li>
+ *   <li>{@code fleet-timings <apiPort> <agent-id> <search>}: logs in as that owner and times the summary, the first
+ *       page by lastSeen, a search and one agent, and reads the token cache's size. Prints one RESULT line.</li>
  * </ul>
  */
 public final class Provisioner {
@@ -50,6 +52,7 @@ public final class Provisioner {
         case "register" -> p.register(Integer.parseInt(args[1]), Integer.parseInt(args[2]),
             Integer.parseInt(args[3]), Integer.parseInt(args[4]), Path.of(args[5]));
         case "summary" -> p.summary(Integer.parseInt(args[1]));
+        case "fleet-timings" -> p.fleetTimings(Integer.parseInt(args[1]), args[2], args[3]);
         default -> throw new IllegalArgumentException("unknown command " + args[0]);
       }
     } finally {
@@ -86,24 +89,59 @@ public final class Provisioner {
 
   /** Logs in as the owner and times GET /api/agents/summary five times. */
   private void summary(int apiPort) throws Exception {
-    Reply login = call(apiPort, HttpMethod.POST, "/api/auth/login/local", null, null, Buffer.buffer(OWNER))
-        .await(60, TimeUnit.SECONDS);
-    check(login, 200, "login");
-    String cookie = sessionCookie(login);
+    String cookie = login(apiPort);
+    Timed summary = timed(apiPort, cookie, "/api/agents/summary");
+    System.out.printf(Locale.ROOT, "RESULT summary_total=%d %s%n", summary.last.getLong("total"),
+        summary.fields("summary"));
+  }
+
+  /**
+   * Logs in as the owner and times, five times each: the summary, the first page of agents by lastSeen (newest
+   * first), a search by an id prefix and one agent; also reads how many grants the token cache holds.
+   */
+  private void fleetTimings(int apiPort, String agentId, String searchPrefix) throws Exception {
+    String cookie = login(apiPort);
+    Timed summary = timed(apiPort, cookie, "/api/agents/summary");
+    Timed list = timed(apiPort, cookie, "/api/agents?sortBy=lastSeen&sortOrder=desc");
+    Timed search = timed(apiPort, cookie, "/api/agents?search=" + searchPrefix);
+    Timed agent = timed(apiPort, cookie, "/api/agents/" + agentId);
+    Reply metrics = call(apiPort, HttpMethod.GET, "/metrics", "Cookie", cookie, null).await(60, TimeUnit.SECONDS);
+    check(metrics, 200, "metrics");
+    String cached = metrics.body.toString().lines().filter(l -> l.startsWith("heartgate_token_cache_size"))
+        .map(l -> l.substring(l.lastIndexOf(' ') + 1)).findFirst().orElse("-");
+    System.out.printf(Locale.ROOT, "RESULT summary_total=%d list_page=%d search_page=%d grants_cached=%s %s %s %s %s%n",
+        summary.last.getLong("total"), list.last.getJsonArray("agents").size(),
+        search.last.getJsonArray("agents").size(), cached, summary.fields("summary"), list.fields("list"),
+        search.fields("search"), agent.fields("agent"));
+  }
+
+  /** The first of five calls and their median, in ms, and the last answer. */
+  private record Timed(double firstMs, double medianMs, JsonObject last) {
+    String fields(String name) {
+      return String.format(Locale.ROOT, "%s_first_ms=%.1f %s_median_ms=%.1f", name, firstMs, name, medianMs);
+    }
+  }
+
+  private Timed timed(int apiPort, String cookie, String uri) throws Exception {
     double[] ms = new double[5];
-    JsonObject summary = null;
+    JsonObject last = null;
     for (int i = 0; i < ms.length; i++) {
       long t = System.nanoTime();
-      Reply reply = call(apiPort, HttpMethod.GET, "/api/agents/summary", "Cookie", cookie, null)
-          .await(120, TimeUnit.SECONDS);
+      Reply reply = call(apiPort, HttpMethod.GET, uri, "Cookie", cookie, null).await(120, TimeUnit.SECONDS);
       ms[i] = (System.nanoTime() - t) / 1e6;
-      check(reply, 200, "summary");
-      summary = new JsonObject(reply.body);
+      check(reply, 200, uri);
+      last = new JsonObject(reply.body);
     }
     double first = ms[0];
     Arrays.sort(ms);
-    System.out.printf(Locale.ROOT, "RESULT summary_total=%d summary_first_ms=%.1f summary_median_ms=%.1f%n",
-        summary.getLong("total"), first, ms[ms.length / 2]);
+    return new Timed(first, ms[ms.length / 2], last);
+  }
+
+  private String login(int apiPort) throws Exception {
+    Reply login = call(apiPort, HttpMethod.POST, "/api/auth/login/local", null, null, Buffer.buffer(OWNER))
+        .await(60, TimeUnit.SECONDS);
+    check(login, 200, "login");
+    return sessionCookie(login);
   }
 
   private String setup(int apiPort) throws Exception {

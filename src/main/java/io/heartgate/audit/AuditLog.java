@@ -17,12 +17,40 @@ public final class AuditLog {
   public static final String FAILURE = "failure";
   private static final Logger LOG = Logger.getLogger(AuditLog.class.getName());
 
+  private static final String INSERT = "INSERT INTO audit_events (at, action, actor_type, actor_id, target_type, "
+      + "target_id, outcome, client_ip, user_agent) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+
   private final Sql store;
   private final Clock clock;
 
   public AuditLog(Sql store, Clock clock) {
     this.store = store;
     this.clock = clock;
+  }
+
+  /** The same log, writing through a transaction's client, so that its events commit or roll back with the change. */
+  public AuditLog within(Sql transaction) {
+    return new AuditLog(transaction, clock);
+  }
+
+  /**
+   * Records one event per target, now, in one batch. Unlike {@link #record}, a failure fails the Future: this is
+   * meant for a transaction (see {@link #within}), which it then undoes with the change it describes.
+   */
+  public Future<Void> recordEach(String action, Principal actor, String targetType, List<String> targetIds,
+      String outcome, ClientInfo client) {
+    long now = clock.millis();
+    List<Tuple> rows = new ArrayList<>(targetIds.size());
+    for (String targetId : targetIds) {
+      rows.add(tuple(new AuditEvent(now, action, actor.actorType(), actor.actorId(), targetType, targetId, outcome,
+          client.address(), client.userAgent())));
+    }
+    return store.batch(INSERT, rows).mapEmpty();
+  }
+
+  private static Tuple tuple(AuditEvent event) {
+    return Tuple.from(new Object[] {event.at(), event.action(), event.actorType(), event.actorId(),
+        event.targetType(), event.targetId(), event.outcome(), event.clientIp(), event.userAgent()});
   }
 
   /** Records what a caller (or, with a null actor, the system) did to an object, now. */
@@ -44,10 +72,7 @@ public final class AuditLog {
    * than turned into a failed request.
    */
   private Future<Void> record(AuditEvent event) {
-    return store.query("INSERT INTO audit_events (at, action, actor_type, actor_id, target_type, target_id, outcome, "
-            + "client_ip, user_agent) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-            Tuple.from(new Object[] {event.at(), event.action(), event.actorType(), event.actorId(),
-                event.targetType(), event.targetId(), event.outcome(), event.clientIp(), event.userAgent()}))
+    return store.query(INSERT, tuple(event))
         .<Void>mapEmpty()
         .recover(e -> {
           LOG.warning("could not record audit event " + event.action() + ": " + e.getMessage());

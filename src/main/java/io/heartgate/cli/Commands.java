@@ -37,6 +37,7 @@ public final class Commands {
         .addSubcommand(new ServeCommand(terminal, gateway))
         .addSubcommand(new ResetOwnerPasswordCommand(terminal, clock))
         .addSubcommand(new CreateTokenCommand(terminal, clock))
+        .addSubcommand(new CreateTokensCommand(terminal, clock))
         .addSubcommand(new BackupCommand(terminal, clock))
         .addSubcommand(new MigrateCommand(terminal, clock));
     // serve hands its arguments to the settings loader untouched, as the gateway always took them.

@@ -1,18 +1,10 @@
 package io.heartgate.cli;
 
-import io.heartgate.auth.Permissions;
 import io.heartgate.auth.Principal;
-import io.heartgate.core.Check;
-import io.heartgate.core.Invalid;
 import io.heartgate.settings.Settings;
 import io.heartgate.tokens.TokenService;
 import java.time.Clock;
-import java.time.Duration;
-import java.util.Arrays;
-import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -27,7 +19,6 @@ import picocli.CommandLine.Option;
         "Standard output carries the value alone; what the token holds goes to standard error."})
 final class CreateTokenCommand implements Callable<Integer> {
   static final String NAME = "create-token";
-  private static final Pattern DAYS = Pattern.compile("([1-9][0-9]{0,4})d");
 
   private final Terminal terminal;
   private final Clock clock;
@@ -41,15 +32,8 @@ final class CreateTokenCommand implements Callable<Integer> {
   @Option(names = "--name", required = true, paramLabel = "NAME", description = "the token's name, unique")
   private String name;
 
-  @Option(names = "--permissions", required = true, paramLabel = "LIST",
-      description = "a preset (" + Permissions.PRESET_TELEGRAF_AGENT + ", " + Permissions.PRESET_READ_ONLY + ", "
-          + Permissions.PRESET_FULL + ") or a comma list such as configs:read,heartbeat:write; "
-          + "what the user's role lacks is dropped")
-  private String permissions;
-
-  @Option(names = "--expires", paramLabel = "TIME",
-      description = "an RFC 3339 time such as 2027-01-31T00:00:00Z, or days from now such as 90d (default: never)")
-  private String expires;
+  @Mixin
+  private TokenOptions token;
 
   CreateTokenCommand(Terminal terminal, Clock clock) {
     this.terminal = terminal;
@@ -59,11 +43,8 @@ final class CreateTokenCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Settings settings = store.settings(terminal);
-    boolean preset = Permissions.isPreset(permissions.trim());
-    List<String> list = preset ? null : Arrays.stream(permissions.split(",")).map(String::trim)
-        .filter(p -> !p.isEmpty()).toList();
-    TokenService.CreateRequest request = new TokenService.CreateRequest(name, list,
-        preset ? permissions.trim() : null, expiresAt(), null);
+    TokenService.CreateRequest request = new TokenService.CreateRequest(name, token.list(), token.preset(),
+        token.expiresAt(clock), null);
     try (AdminNode node = AdminNode.open(settings, false, clock)) {
       node.requireCurrentSchema();
       Principal owner = AdminNode.await(node.users().actingAs(user));
@@ -75,22 +56,5 @@ final class CreateTokenCommand implements Callable<Integer> {
       terminal.out().println(created.value());
     }
     return ExitCodes.OK;
-  }
-
-  /** Epoch milliseconds, or null for a token that never expires. */
-  private Long expiresAt() {
-    if (expires == null) {
-      return null;
-    }
-    Matcher days = DAYS.matcher(expires.trim());
-    if (days.matches()) {
-      return clock.instant().plus(Duration.ofDays(Long.parseLong(days.group(1)))).toEpochMilli();
-    }
-    try {
-      return Check.time("expires", expires.trim()).toEpochMilli();
-    } catch (Invalid e) {
-      throw CommandFailure.usage("--expires must be an RFC 3339 time such as 2027-01-31T00:00:00Z, or a number of "
-          + "days such as 90d");
-    }
   }
 }

@@ -5,6 +5,7 @@ import io.heartgate.auth.GrantSource;
 import io.heartgate.auth.Permissions;
 import io.heartgate.auth.Role;
 import io.heartgate.core.Conflict;
+import io.heartgate.store.Sql;
 import io.heartgate.store.Store;
 import io.heartgate.store.UniqueViolation;
 import io.vertx.core.Future;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * SQL for tokens, the one owner of the tokens table: token rows for the rules, and grants for the verifier (a
@@ -31,6 +33,8 @@ public final class TokenRepository implements GrantSource {
       + "WHERE t.token_hash = $1 AND t.state = 'active' AND u.status = 'active'";
   private static final String TOUCH = "UPDATE tokens SET last_used_at = $2 WHERE id = $1 "
       + "AND (last_used_at IS NULL OR last_used_at < $2)";
+  private static final String INSERT = "INSERT INTO tokens (id, name, token_hash, user_id, permissions, state, "
+      + "source, expires_at, created_at, created_by) VALUES ($1, $2, $3, $4, $5, 'active', $6, $7, $8, $9)";
   private static final String REVOKE = "UPDATE tokens SET state = 'revoked', revoked_at = $2, revoked_by = $3 "
       + "WHERE id = $1 AND state = 'active'";
 
@@ -53,15 +57,41 @@ public final class TokenRepository implements GrantSource {
    */
   public Future<Void> insert(NewToken token) {
     return checkFree(token.name(), token.hash())
-        .compose(ignored -> store.query("INSERT INTO tokens (id, name, token_hash, user_id, permissions, state, "
-                + "source, expires_at, created_at, created_by) VALUES ($1, $2, $3, $4, $5, 'active', $6, $7, $8, $9)",
-            Tuple.from(new Object[] {token.id(), token.name(), token.hash(), token.userId(),
-                Permissions.encode(token.permissions()), token.source(), token.expiresAt(), clock.millis(),
-                token.createdBy()})))
+        .compose(ignored -> store.query(INSERT, tuple(token, clock.millis())))
         .<Void>mapEmpty()
         // Another request may have taken the name or the value since the check.
-        .recover(UniqueViolation.asConflict(constraint -> constraint.contains("token_hash") ? valueTaken()
-            : nameTaken()));
+        .recover(TokenRepository::asConflict);
+  }
+
+  /**
+   * Inserts many new tokens in one transaction (one batched statement), together with what must commit with
+   * them (their audit events); a name or value already taken fails it as {@link #insert} does, and nothing of it
+   * stays.
+   */
+  public Future<Void> insertAll(List<NewToken> tokens, Function<Sql, Future<Void>> alongside) {
+    long now = clock.millis();
+    List<Tuple> rows = new ArrayList<>(tokens.size());
+    for (NewToken token : tokens) {
+      rows.add(tuple(token, now));
+    }
+    return store.inTransaction(tx -> tx.batch(INSERT, rows).compose(ignored -> alongside.apply(tx)))
+        .recover(TokenRepository::asConflict);
+  }
+
+  /** Whether some token's name starts with the prefix. */
+  public Future<Boolean> namePrefixTaken(String prefix) {
+    return store.query("SELECT 1 FROM tokens WHERE substr(name, 1, $2) = $1 LIMIT 1",
+        Tuple.of(prefix, prefix.length())).map(rows -> rows.size() > 0);
+  }
+
+  private static Tuple tuple(NewToken token, long createdAt) {
+    return Tuple.from(new Object[] {token.id(), token.name(), token.hash(), token.userId(),
+        Permissions.encode(token.permissions()), token.source(), token.expiresAt(), createdAt, token.createdBy()});
+  }
+
+  private static <T> Future<T> asConflict(Throwable failure) {
+    return UniqueViolation.<T>asConflict(constraint -> constraint.contains("token_hash") ? valueTaken()
+        : nameTaken()).apply(failure);
   }
 
   private Future<Void> checkFree(String name, String hash) {

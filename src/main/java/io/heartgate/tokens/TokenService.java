@@ -9,13 +9,16 @@ import io.heartgate.auth.Role;
 import io.heartgate.auth.TokenFormat;
 import io.heartgate.core.Check;
 import io.heartgate.core.ClientInfo;
+import io.heartgate.core.Conflict;
 import io.heartgate.core.Forbidden;
 import io.heartgate.core.Invalid;
 import io.heartgate.core.NotFound;
 import io.vertx.core.Future;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
 
@@ -65,14 +68,16 @@ public final class TokenService {
    * token when a token creates a token); the rest is dropped and named, and only an empty overlap is refused.
    */
   public Future<Created> create(Principal actor, CreateRequest request, ClientInfo client) {
-    if (actor.isAnonymous() || actor.role() == Role.VIEWER) {
-      return Future.failedFuture(new Forbidden("your role cannot create tokens"));
+    Forbidden refusal = creatorRefusal(actor);
+    if (refusal != null) {
+      return Future.failedFuture(refusal);
     }
     Check.text("name", request.name(), Check.Text.required(MAX_NAME));
     RequestedPermissions permissions = RequestedPermissions.within(actor.permissions(), request.permissionList(),
         request.preset());
-    if (request.expiresAt() != null && request.expiresAt() <= clock.millis()) {
-      return Future.failedFuture(new Invalid("expiresAt", "expiresAt must be in the future"));
+    Invalid expiry = expiryRefusal(request.expiresAt());
+    if (expiry != null) {
+      return Future.failedFuture(expiry);
     }
     String value = request.rawToken() != null ? request.rawToken() : TokenFormat.generate();
     String hash = TokenFormat.hash(value);
@@ -85,6 +90,109 @@ public final class TokenService {
         .compose(ignored -> tokens.byId(row.id()))
         .compose(created -> audit.record("token.create", actor, "token", row.id(), AuditLog.SUCCESS,
             client).map(new Created(created.orElseThrow(), value, permissions.dropped())));
+  }
+
+  /** Why the actor may not create tokens at all; null if they may. */
+  private static Forbidden creatorRefusal(Principal actor) {
+    return actor.isAnonymous() || actor.role() == Role.VIEWER ? new Forbidden("your role cannot create tokens") : null;
+  }
+
+  /** Why a token may not expire then; null if it may (never, or in the future). */
+  private Invalid expiryRefusal(Long expiresAt) {
+    return expiresAt != null && expiresAt <= clock.millis()
+        ? new Invalid("expiresAt", "expiresAt must be in the future") : null;
+  }
+
+  /**
+   * Many tokens of the caller's at once, for provisioning a fleet: {@code count} tokens named
+   * {@code <namePrefix>-0000001} and on (zero-padded to the digits of the count), all with the same permissions and
+   * expiry, by the rules of {@link #create}.
+   */
+  public record BulkRequest(String namePrefix, int count, List<String> permissionList, String preset,
+      Long expiresAt) {
+  }
+
+  /**
+   * A bulk creation that passed every rule: what its tokens hold, what was dropped, and its batches (one
+   * transaction each, so that none holds SQLite's one writer for long).
+   */
+  public record Bulk(Principal actor, String namePrefix, int count, Set<String> granted, Set<String> dropped,
+      Long expiresAt) {
+    public int batches() {
+      return (count + BULK_BATCH - 1) / BULK_BATCH;
+    }
+
+    public String firstName() {
+      return name(0);
+    }
+
+    public String lastName() {
+      return name(count - 1);
+    }
+
+    String name(int index) {
+      return namePrefix + "-" + String.format(Locale.ROOT, "%0" + digits(count) + "d", index + 1);
+    }
+  }
+
+  /** The most tokens one bulk creation makes. */
+  public static final int MAX_BULK = 10_000_000;
+  /** Tokens per batch (and transaction) of a bulk creation. */
+  static final int BULK_BATCH = 10_000;
+
+  /**
+   * Checks a bulk creation before anything is created: the caller's role, the count, the names (the prefix must
+   * leave room for the number, and no token's name may start with it yet), the permissions and the expiry.
+   */
+  public Future<Bulk> planBulk(Principal actor, BulkRequest request) {
+    Forbidden refusal = creatorRefusal(actor);
+    if (refusal != null) {
+      return Future.failedFuture(refusal);
+    }
+    if (request.count() < 1 || request.count() > MAX_BULK) {
+      return Future.failedFuture(new Invalid("count", "count must be between 1 and " + MAX_BULK));
+    }
+    Check.text("namePrefix", request.namePrefix(), Check.Text.required(MAX_NAME - 1 - digits(request.count())));
+    RequestedPermissions permissions = RequestedPermissions.within(actor.permissions(), request.permissionList(),
+        request.preset());
+    Invalid expiry = expiryRefusal(request.expiresAt());
+    if (expiry != null) {
+      return Future.failedFuture(expiry);
+    }
+    String prefix = request.namePrefix() + "-";
+    return tokens.namePrefixTaken(prefix).compose(taken -> taken
+        ? Future.failedFuture(new Conflict("token_name_conflict", "A token whose name starts with " + prefix
+            + " already exists; choose another name prefix"))
+        : Future.succeededFuture(new Bulk(actor, request.namePrefix(), request.count(), permissions.granted(),
+            permissions.dropped(), request.expiresAt())));
+  }
+
+  /**
+   * Creates one batch of a bulk creation (batch 0 to {@code batches() - 1}) in one transaction with its audit
+   * events ({@code token.create} per token, as one at a time would record), and gives the new values in the
+   * order of their names.
+   */
+  public Future<List<String>> createBatch(Bulk bulk, int batch, ClientInfo client) {
+    int from = batch * BULK_BATCH;
+    int to = Math.min(bulk.count(), from + BULK_BATCH);
+    List<String> values = new ArrayList<>(to - from);
+    List<String> ids = new ArrayList<>(to - from);
+    List<TokenRepository.NewToken> rows = new ArrayList<>(to - from);
+    for (int i = from; i < to; i++) {
+      String value = TokenFormat.generate();
+      String id = UUID.randomUUID().toString();
+      values.add(value);
+      ids.add(id);
+      rows.add(new TokenRepository.NewToken(id, bulk.name(i), TokenFormat.hash(value), bulk.actor().userId(),
+          bulk.granted(), "api", bulk.expiresAt(), bulk.actor().actorId()));
+    }
+    // No announcement: these values were generated just now, so no verifier can remember one of them as unknown.
+    return tokens.insertAll(rows, tx -> audit.within(tx).recordEach("token.create", bulk.actor(), "token", ids,
+        AuditLog.SUCCESS, client)).map(values);
+  }
+
+  private static int digits(int count) {
+    return Integer.toString(count).length();
   }
 
   /** A token the caller may see, or 404: owner and administrator see all, anyone else only their own. */

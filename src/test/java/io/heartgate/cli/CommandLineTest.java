@@ -20,7 +20,7 @@ class CommandLineTest {
   Path tempDir;
 
   @ParameterizedTest
-  @ValueSource(strings = {"reset-owner-password", "create-token", "backup", "migrate"})
+  @ValueSource(strings = {"reset-owner-password", "create-token", "create-tokens", "backup", "migrate"})
   void everyAdminCommandHasHelp(String command) {
     CommandRun help = CommandRun.of(command, "--help");
     assertEquals(0, help.exitCode(), help.toString());
@@ -37,8 +37,8 @@ class CommandLineTest {
       for (Setting setting : Setting.values()) {
         assertTrue(help.out().contains(setting.flag()) && help.out().contains(setting.env()), setting.flag());
       }
-      for (String command : new String[] {"serve", "reset-owner-password", "create-token", "backup", "migrate",
-          "--version"}) {
+      for (String command : new String[] {"serve", "reset-owner-password", "create-token", "create-tokens", "backup",
+          "migrate", "--version"}) {
         assertTrue(help.out().contains("\n  " + command + " "), command + " in\n" + help.out());
       }
     }
