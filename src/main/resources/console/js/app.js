@@ -6,6 +6,9 @@ import * as agents from './pages/agents.js';
 import * as agent from './pages/agent.js';
 import * as configs from './pages/configs.js';
 import * as config from './pages/config.js';
+import * as configGroups from './pages/config-groups.js';
+import * as configGroup from './pages/config-group.js';
+import * as constants from './pages/constants.js';
 import * as labels from './pages/labels.js';
 import * as rules from './pages/rules.js';
 import * as tokens from './pages/tokens.js';
@@ -16,6 +19,8 @@ import * as audit from './pages/audit.js';
 const PAGES = [
   ['agents', 'Agents', 'agents:read', agents, agent],
   ['configs', 'Configs', 'configs:read', configs, config],
+  ['config-groups', 'Config groups', 'config-groups:read', configGroups, configGroup],
+  ['constants', 'Constants', 'constants:read', constants, null],
   ['labels', 'Labels', 'labels:read', labels, null],
   ['reporting-rules', 'Reporting rules', 'reporting-rules:read', rules, null],
   ['tokens', 'API Tokens', 'tokens:read', tokens, null],

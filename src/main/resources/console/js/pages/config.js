@@ -1,11 +1,14 @@
 // One config: the editor (with the gateway's TOML errors at their line and column, and a note for the version a
 // save makes), its labels, its versions, the exact command and environment variable that start an agent with it,
-// and delete (showing why it cannot be, when agents use it).
+// its download URLs (by id, and by alias: /c/<alias>), and delete (showing why it cannot be: agents use it, or
+// groups hold it, named with links).
 import { api } from '../api.js';
 import { h, field, messageBox, replace, showMessage, clearMessage } from '../dom.js';
 import { confirmAction } from '../dialogs.js';
+import { ALIAS_HINT, aliasValue, shortUrl } from '../aliases.js';
 import { dateTime } from '../format.js';
 import { labelEditor, loadLabels } from '../labels.js';
+import { showRefusal } from '../refusals.js';
 import { versionsSection } from './config-versions.js';
 import { tomlError } from './toml-error.js';
 
@@ -31,6 +34,8 @@ export function render(main, ctx) {
     }
     const name = h('input', { id: 'config-name', value: config.name, required: true, maxlength: 255,
       readOnly: !canWrite });
+    const alias = h('input', { id: 'config-alias', value: config.alias || '', maxlength: 63, spellcheck: 'false',
+      autocomplete: 'off', readOnly: !canWrite });
     const description = h('input', { id: 'config-description', value: config.description || '', maxlength: 4096,
       readOnly: !canWrite });
     const toml = h('textarea', { id: 'config-toml', class: 'toml', rows: 22, spellcheck: 'false', value: config.toml,
@@ -49,6 +54,9 @@ export function render(main, ctx) {
         if (note.value) {
           body.note = note.value;
         }
+        if (aliasValue(alias) !== (config.alias || null)) {
+          body.alias = aliasValue(alias);
+        }
         const saved = await api('PATCH', `/api/configs/${encodeURIComponent(id)}`, body);
         changed.textContent = changedText(saved);
         title.textContent = saved.name;
@@ -56,6 +64,7 @@ export function render(main, ctx) {
         showMessage(box, 'success', saved.version === config.version ? 'Saved (the TOML did not change).'
           : `Saved as version ${saved.version}.`);
         config = saved;
+        showCommand();
         versions.reload();
       } catch (error) {
         tomlError(tomlBox, error, toml);
@@ -63,7 +72,8 @@ export function render(main, ctx) {
         save.disabled = false;
       }
     } },
-    field('Name', name), field('Description', description), field('TOML', toml), tomlBox, changed,
+    h('div', { class: 'grid' }, field('Name', name), field('Alias', alias, canWrite ? ALIAS_HINT : null)),
+    field('Description', description), field('TOML', toml), tomlBox, changed,
     canWrite ? field('Note for this version (optional)', note, 'Kept with the version the save makes when the TOML '
       + 'changes; shown in the history below.') : null,
     canWrite ? h('p', null, save) : null);
@@ -72,10 +82,16 @@ export function render(main, ctx) {
     const agentId = h('input', { id: 'command-agent-id', value: 'agent-01', maxlength: 255,
       oninput: () => showCommand() });
     const command = h('pre', { class: 'code', id: 'agent-command' }, h('code'));
+    const urls = h('dl', { class: 'facts', id: 'config-urls' });
     function showCommand() {
       const agent = agentId.value.trim() || 'agent-01';
-      const url = `${location.origin}/api/configs/${encodeURIComponent(config.id)}/toml?agent_id=`
-        + encodeURIComponent(agent);
+      const parameters = `agent_id=${encodeURIComponent(agent)}`;
+      const url = `${location.origin}/api/configs/${encodeURIComponent(config.id)}/toml?${parameters}`;
+      replace(urls, h('dt', null, 'Download URL'), h('dd', null, h('code', { class: 'url', id: 'config-url-id' }, url)),
+        h('dt', null, 'Short link'), config.alias
+          ? h('dd', null, h('code', { class: 'url', id: 'config-url-alias' }, shortUrl(config.alias, parameters)))
+          : h('dd', { class: 'muted', id: 'config-url-alias-none' }, 'Give the config an alias for a short URL '
+            + '(/c/<alias>) that agents can fetch instead.'));
       replace(command.firstChild,
         'export TELEGRAF_CONTROLLER_TOKEN=\'<a token made with the Telegraf Agent preset>\'\n',
         `telegraf --config ${shellQuoted(url)}`);
@@ -97,6 +113,7 @@ export function render(main, ctx) {
           + 'variable TELEGRAF_CONTROLLER_TOKEN (Telegraf 1.39 or later; older versions read INFLUX_TOKEN). Create '
           + 'the token on the API Tokens page with the Telegraf Agent preset: Configs: Read and Heartbeat: Write.'),
         field('Agent ID', agentId),
+        urls,
         command));
   }
 
@@ -136,7 +153,7 @@ export function render(main, ctx) {
       ctx.notify(`Deleted config ${config.name}.`);
       location.hash = '#/configs';
     } catch (error) {
-      showMessage(box, 'error', error.status === 409 ? `Not deleted: ${error.message}.` : error.message);
+      showRefusal(box, error, error.status === 409 ? 'Not deleted: ' : '');
     }
   }
 

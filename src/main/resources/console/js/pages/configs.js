@@ -1,6 +1,7 @@
 // Configs: the list (filtered by labels), and a new config (optionally starting from the agent template).
 import { api, query } from '../api.js';
 import { h, field, messageBox, replace, showMessage, clearMessage, table } from '../dom.js';
+import { ALIAS_HINT, aliasValue } from '../aliases.js';
 import { dateTime } from '../format.js';
 import { labelChips, labelFilter, loadLabels } from '../labels.js';
 import { pagedList } from '../paging.js';
@@ -12,9 +13,10 @@ const place = { labels: [] };
 export function render(main, ctx) {
   const box = messageBox('configs-message');
   const filterByLabel = h('div', { id: 'configs-label-filter', class: 'toolbar', role: 'search' });
-  const list = pagedList((page) => (page.length ? table('Configs', ['Name', 'Description', 'Labels', 'Version',
-    'TOML changed', 'Created'], page.map((c) => h('tr', { dataset: { configId: c.id } },
+  const list = pagedList((page) => (page.length ? table('Configs', ['Name', 'Alias', 'Description', 'Labels',
+    'Version', 'TOML changed', 'Created'], page.map((c) => h('tr', { dataset: { configId: c.id } },
       h('td', null, h('a', { href: `#/configs/${encodeURIComponent(c.id)}`, class: 'config-link' }, c.name)),
+      h('td', { class: 'config-alias' }, c.alias ? h('code', null, c.alias) : '—'),
       h('td', null, c.description || '—'),
       h('td', { class: 'labels' }, labelChips(c.labels)),
       h('td', null, String(c.version)),
@@ -35,6 +37,8 @@ export function render(main, ctx) {
 
   function createForm() {
     const name = h('input', { id: 'config-name', name: 'name', required: true, maxlength: 255 });
+    const alias = h('input', { id: 'config-alias', name: 'alias', maxlength: 63, spellcheck: 'false',
+      autocomplete: 'off' });
     const description = h('input', { id: 'config-description', name: 'description', maxlength: 4096 });
     const template = h('input', { id: 'config-template', type: 'checkbox', role: 'switch', checked: true });
     const toml = h('textarea', { id: 'config-toml', class: 'toml', rows: 8, spellcheck: 'false',
@@ -44,6 +48,9 @@ export function render(main, ctx) {
     const form = h('form', { id: 'config-form', onsubmit: async (event) => {
       event.preventDefault();
       const body = { name: name.value, description: description.value, toml: toml.value };
+      if (aliasValue(alias)) {
+        body.alias = aliasValue(alias);
+      }
       if (template.checked) {
         body.template = 'agent';
       }
@@ -57,7 +64,7 @@ export function render(main, ctx) {
         submit.disabled = false;
       }
     } },
-    field('Name', name),
+    h('div', { class: 'grid' }, field('Name', name), field('Alias (optional)', alias, ALIAS_HINT)),
     field('Description (optional)', description),
     h('label', null, template, ' Start from the agent template (an [[outputs.heartbeat]] block that reports to '
       + 'this gateway)'),
