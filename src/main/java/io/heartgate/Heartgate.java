@@ -230,9 +230,9 @@ public final class Heartgate {
     AgentService agents = new AgentService(agentRepository, reportingRules, labels, clock);
     watchStore(agentRepository);
     ConfigRepository configs = new ConfigRepository(store);
-    ConstantService constants = new ConstantService(new ConstantRepository(store), new ConfigsUsingConstants(configs),
-        audit, clock);
     ConfigGroupRepository groups = new ConfigGroupRepository(store);
+    ConstantService constants = new ConstantService(new ConstantRepository(store),
+        new ConfigsUsingConstants(configs, groups), audit, clock);
     ConfigService configService = new ConfigService(configs, agents, labels, constants, audit, clock, groups);
     TomlDownload downloads = new TomlDownload(new ConfigDownloadMeters(metrics.registry()));
     List<Routes> api = List.of(health(),

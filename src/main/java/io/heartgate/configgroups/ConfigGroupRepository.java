@@ -12,6 +12,7 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -125,6 +126,21 @@ public final class ConfigGroupRepository implements GroupMembership {
   /** False when there was no such group; its members and alias go with it. */
   public Future<Boolean> delete(String id) {
     return store.query("DELETE FROM config_groups WHERE id = $1", Tuple.of(id)).map(rows -> rows.rowCount() > 0);
+  }
+
+  @Override
+  public Future<Void> membersChanged(Collection<String> configIds, long at) {
+    if (configIds.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<Object> params = new ArrayList<>(configIds.size() + 1);
+    params.add(at);
+    params.addAll(configIds);
+    return store.query("UPDATE config_groups SET content_changed_at = "
+            + LastModified.nextChangeSql("content_changed_at", "CAST($1 AS BIGINT)")
+            + " WHERE id IN (SELECT group_id FROM config_group_members WHERE config_id IN ("
+            + Sql.placeholders(2, configIds.size()) + "))", Tuple.from(params))
+        .mapEmpty();
   }
 
   @Override

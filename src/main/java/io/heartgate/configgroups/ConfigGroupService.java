@@ -61,15 +61,26 @@ public final class ConfigGroupService {
         .orElseGet(() -> Future.failedFuture(notFound())));
   }
 
+  /**
+   * A new group's content time is now, or its members' latest Last-Modified if that is later: a group's content
+   * time is never older than its members' (see {@link io.heartgate.configs.GroupMembership#membersChanged}).
+   */
   public Future<ConfigGroup> create(Principal actor, NewGroup request, ClientInfo client) {
     long now = clock.millis();
-    ConfigGroup group = new ConfigGroup(UUID.randomUUID().toString(), request.name(), request.alias(),
-        request.description(), request.configIds(), now, now, now, actor.userId());
+    String id = UUID.randomUUID().toString();
     return combinable(request.configIds())
-        .compose(ignored -> groups.insert(group).recover(e -> membersGone(e, request.configIds())))
-        .compose(ignored -> audit.record("config-group.create", actor, TARGET, group.id(), AuditLog.SUCCESS,
-            client))
-        .compose(ignored -> get(group.id()));
+        .compose(ignored -> latestOf(request.configIds()))
+        .compose(latest -> groups.insert(new ConfigGroup(id, request.name(), request.alias(), request.description(),
+                request.configIds(), Math.max(now, latest), now, now, actor.userId()))
+            .recover(e -> membersGone(e, request.configIds())))
+        .compose(ignored -> audit.record("config-group.create", actor, TARGET, id, AuditLog.SUCCESS, client))
+        .compose(ignored -> get(id));
+  }
+
+  /** The latest Last-Modified of these configs as they are served now; 0 for none. */
+  private Future<Long> latestOf(List<String> configIds) {
+    List<Future<Long>> each = configIds.stream().map(configs::lastModified).toList();
+    return Future.all(each).map(ignored -> each.stream().mapToLong(Future::result).max().orElse(0));
   }
 
   /**
@@ -85,9 +96,10 @@ public final class ConfigGroupService {
     }
     return get(idOrAlias).compose(group -> (changes.configIds() == null ? Future.<Void>succeededFuture()
             : combinable(changes.configIds()))
-        .compose(ignored -> changes.configIds() == null ? Future.succeededFuture(List.<Config>of())
-            : configs.summaries(group.configIds()))
-        .map(old -> old.stream().mapToLong(Config::tomlChangedAt).max().orElse(0))
+        // The content time is never older than the old members' (they moved it when they changed); the new
+        // members' may be later.
+        .compose(ignored -> changes.configIds() == null ? Future.succeededFuture(0L)
+            : latestOf(changes.configIds()))
         .compose(latest -> groups.update(group.id(), new ConfigGroupRepository.Changes(changes.name(),
                 changes.description(), changes.alias(), changes.configIds(), latest), clock.millis())
             .recover(e -> membersGone(e, changes.configIds())))
@@ -116,11 +128,9 @@ public final class ConfigGroupService {
       List<Future<ConfigService.Rendered>> rendered = group.configIds().stream()
           .map(id -> configs.render(id, query)).toList();
       return Future.join(rendered).transform(ignored -> {
-        // The first failing member, in the order they are served, answers for the group.
-        for (Future<ConfigService.Rendered> member : rendered) {
-          if (member.failed()) {
-            return Future.failedFuture(member.cause());
-          }
+        List<Throwable> failures = rendered.stream().filter(Future::failed).map(Future::cause).toList();
+        if (!failures.isEmpty()) {
+          return Future.failedFuture(GroupDocument.refusal(failures));
         }
         List<GroupDocument.Member> members = new ArrayList<>();
         long lastModified = group.contentChangedAt();

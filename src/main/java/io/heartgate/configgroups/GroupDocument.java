@@ -3,9 +3,12 @@ package io.heartgate.configgroups;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import io.heartgate.configs.TomlSize;
 import io.heartgate.configs.TomlTemplate;
 import io.heartgate.core.Invalid;
+import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -40,6 +43,33 @@ final class GroupDocument {
     return out.toString();
   }
 
+  /**
+   * Why the group cannot be served, from its members' failures in the order they are served: the first one, except
+   * that names missing from several members (undefined constants first, then parameters) are listed together.
+   */
+  static Throwable refusal(List<Throwable> failures) {
+    Throwable first = failures.get(0);
+    if (!(first instanceof Invalid invalid) || missingNames(first, invalid.field()) == null) {
+      return first;
+    }
+    String field = failures.stream().anyMatch(failure -> missingNames(failure, TomlTemplate.UNDEFINED_CONSTANTS)
+        != null) ? TomlTemplate.UNDEFINED_CONSTANTS : invalid.field();
+    Set<String> names = new LinkedHashSet<>();
+    for (Throwable failure : failures) {
+      List<?> missing = missingNames(failure, field);
+      if (missing != null) {
+        missing.forEach(name -> names.add(String.valueOf(name)));
+      }
+    }
+    return TomlTemplate.missing(field, names);
+  }
+
+  /** The names a refusal on {@code field} lists as missing; null for any other failure. */
+  private static List<?> missingNames(Throwable failure, String field) {
+    return failure instanceof Invalid invalid && field.equals(invalid.field())
+        && invalid.details().get("missing") instanceof List<?> missing ? missing : null;
+  }
+
   /** The constants the members use. */
   static Set<String> constantNames(List<Member> members) {
     Set<String> names = new HashSet<>();
@@ -54,6 +84,12 @@ final class GroupDocument {
    * config, constants with their values from {@code constants} (see {@link TomlTemplate#forValidation}).
    */
   static void requireCombinable(List<Member> members, Function<String, String> constants) {
+    // The checks below parse the document several times on the event loop: keep it as small as one config.
+    long bytes = members.stream().mapToLong(m -> m.toml().getBytes(StandardCharsets.UTF_8).length).sum();
+    if (bytes > TomlSize.MAX_BYTES) {
+      throw new Invalid(FIELD, "The members' TOML together is " + bytes + " bytes; a group serves at most "
+          + TomlSize.MAX_BYTES + " bytes, as one config may hold");
+    }
     List<String> sections = members.stream().map(m -> {
       StringBuilder out = new StringBuilder();
       section(out, m, TomlTemplate.of(m.toml()).forValidation(constants));

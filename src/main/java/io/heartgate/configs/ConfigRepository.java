@@ -67,11 +67,7 @@ public final class ConfigRepository {
     if (ids.isEmpty()) {
       return Future.succeededFuture(List.of());
     }
-    StringBuilder placeholders = new StringBuilder();
-    for (int i = 1; i <= ids.size(); i++) {
-      placeholders.append(i == 1 ? "" : ", ").append('$').append(i);
-    }
-    return store.query("SELECT " + COLUMNS + " FROM configs WHERE id IN (" + placeholders + ")",
+    return store.query("SELECT " + COLUMNS + " FROM configs WHERE id IN (" + Sql.placeholders(1, ids.size()) + ")",
         Tuple.from(new ArrayList<Object>(ids))).map(rows -> {
           List<Config> configs = new ArrayList<>(rows.size());
           rows.forEach(row -> configs.add(toConfig(row, null)));

@@ -133,14 +133,24 @@ public final class ConfigService {
         && changes.alias() == null) {
       return Future.failedFuture(new Invalid("name", "nothing to change: give name, description, toml or alias"));
     }
-    return (changes.toml() == null ? Future.succeededFuture(0L)
-            : valid(changes.toml()).compose(ignored -> get(id)).compose(this::nextChangeAt))
-        .compose(notBefore -> configs.update(id, changes, clock.millis(), notBefore,
-            new ConfigRepository.Authorship(author(actor), note)))
-        .compose(found -> found ? Future.succeededFuture() : Future.failedFuture(notFound()))
-        .compose(ignored -> audit.record("config.update", actor, TARGET, id, AuditLog.SUCCESS,
-            client))
-        .compose(ignored -> get(id));
+    Future<Config> before = changes.toml() == null ? Future.succeededFuture()
+        : valid(changes.toml()).compose(ignored -> get(id));
+    return before
+        .compose(config -> (config == null ? Future.succeededFuture(0L) : nextChangeAt(config))
+            .compose(notBefore -> configs.update(id, changes, clock.millis(), notBefore,
+                new ConfigRepository.Authorship(author(actor), note)))
+            .compose(found -> found ? get(id) : Future.failedFuture(notFound()))
+            .compose(after -> config == null || config.version() == after.version()
+                ? Future.succeededFuture(after) : groupsFollow(after)))
+        .compose(after -> audit.record("config.update", actor, TARGET, id, AuditLog.SUCCESS, client).map(after));
+  }
+
+  /**
+   * The config's TOML changed: the groups it is in move their Last-Modified too (past their own, not only past
+   * the config's, which may be older than a group's).
+   */
+  private Future<Config> groupsFollow(Config changed) {
+    return groups.membersChanged(List.of(changed.id()), changed.tomlChangedAt()).map(changed);
   }
 
   /**
@@ -205,6 +215,7 @@ public final class ConfigService {
             new ConfigRepository.Authorship(author(actor), kept)))
         .compose(made -> made.map(Future::succeededFuture)
             .orElseGet(() -> Future.failedFuture(noSuchVersion(n))))
+        .compose(made -> get(id).compose(this::groupsFollow).map(made))
         .compose(made -> audit.record("config.rollback", actor, TARGET, id, AuditLog.SUCCESS, client)
             .compose(ignored -> version(id, made)));
   }
@@ -236,10 +247,19 @@ public final class ConfigService {
    * ", "; null when the query has none).
    */
   public Future<Rendered> render(String id, Function<String, String> query) {
-    return configs.served(id)
-        .compose(served -> served.map(Future::succeededFuture).orElseGet(() -> Future.failedFuture(notFound())))
+    return document(id)
         .compose(document -> constants.named(document.constants())
             .map(defined -> new Rendered(document.render(query, defined), document.lastModified(defined))));
+  }
+
+  /** The config's Last-Modified as it is served now: its TOML's change or a constant's, whichever is later. */
+  public Future<Long> lastModified(String id) {
+    return document(id).compose(document -> constants.named(document.constants()).map(document::lastModified));
+  }
+
+  private Future<ConfigDocument> document(String id) {
+    return configs.served(id)
+        .compose(served -> served.map(Future::succeededFuture).orElseGet(() -> Future.failedFuture(notFound())));
   }
 
   /** The earliest TOML change time that moves the config's Last-Modified, with its constants as they are now. */

@@ -8,9 +8,11 @@ import java.util.List;
 /** The configs as constants see them: those whose TOML uses a constant, by the scan that serves it. */
 public final class ConfigsUsingConstants implements ConstantUsers {
   private final ConfigRepository configs;
+  private final GroupMembership groups;
 
-  public ConfigsUsingConstants(ConfigRepository configs) {
+  public ConfigsUsingConstants(ConfigRepository configs, GroupMembership groups) {
     this.configs = configs;
+    this.groups = groups;
   }
 
   /** The store narrows the configs down by text; the exact test (outside comments, …) is the template's scan. */
@@ -20,5 +22,11 @@ public final class ConfigsUsingConstants implements ConstantUsers {
         .filter(document -> document.constants().contains(name))
         .<ConstantUser>map(document -> document)
         .toList());
+  }
+
+  @Override
+  public Future<Void> changed(String name, long at) {
+    return using(name).compose(documents -> groups.membersChanged(
+        documents.stream().map(ConstantUser::id).toList(), at));
   }
 }

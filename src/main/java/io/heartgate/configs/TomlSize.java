@@ -4,9 +4,9 @@ import io.heartgate.core.TooLarge;
 import java.nio.charset.StandardCharsets;
 
 /** The one size limit of a config's TOML, counted in the UTF-8 bytes it is stored and served as. */
-final class TomlSize {
+public final class TomlSize {
   /** Largest TOML accepted; the API's 1 MiB request-body limit usually answers 413 first. */
-  static final int MAX_BYTES = 1024 * 1024;
+  public static final int MAX_BYTES = 1024 * 1024;
   private static final String TOML = "toml";
 
   private TomlSize() {

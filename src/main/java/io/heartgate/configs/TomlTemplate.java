@@ -3,6 +3,7 @@ package io.heartgate.configs;
 import io.heartgate.constants.Constant;
 import io.heartgate.core.Invalid;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -40,6 +41,9 @@ import java.util.regex.Pattern;
  * {@code @{store:key}} are Telegraf's and pass through untouched.
  */
 public final class TomlTemplate {
+  /** The field a refusal names when constants are undefined, and when parameters have no value. */
+  public static final String UNDEFINED_CONSTANTS = "constants";
+  public static final String MISSING_PARAMETERS = "query";
   /** Names as the product allows them for parameters and constants. */
   private static final Pattern PARAMETER = Pattern.compile("&\\{([A-Za-z_][A-Za-z0-9_]{0,127})(?::([^}\\r\\n]*))?}");
   private static final Pattern CONSTANT = Pattern.compile("::\\{(" + Constant.NAME_PATTERN + ")}");
@@ -106,6 +110,19 @@ public final class TomlTemplate {
   }
 
   /**
+   * The refusal of a document that cannot be served for want of these names: {@code field} is
+   * {@value #UNDEFINED_CONSTANTS} (constants) or {@value #MISSING_PARAMETERS} (parameters); the names are listed in
+   * {@code details.missing}.
+   */
+  public static Invalid missing(String field, Collection<String> names) {
+    String message = field.equals(UNDEFINED_CONSTANTS)
+        ? "Undefined constants: " + String.join(", ", names) + " (define them under /api/constants)"
+        : "Missing config parameters: " + String.join(", ", names) + " (give them in the query string, e.g. ?"
+            + names.iterator().next() + "=…)";
+    return new Invalid(field, message, Map.of("missing", List.copyOf(names)));
+  }
+
+  /**
    * The TOML with every constant and parameter filled: a constant with its value from {@code constants} as
    * written (null: undefined); a parameter with the value from {@code values} (null when the query has none), else
    * the default. Fails with 400 listing every undefined constant, else every parameter that has neither value nor
@@ -120,8 +137,7 @@ public final class TomlTemplate {
       }
     }
     if (!undefined.isEmpty()) {
-      throw new Invalid("constants", "Undefined constants: " + String.join(", ", undefined)
-          + " (define them under /api/constants)", Map.of("missing", List.copyOf(undefined)));
+      throw missing(UNDEFINED_CONSTANTS, undefined);
     }
     Map<String, String> given = new HashMap<>();
     Set<String> missing = new LinkedHashSet<>();
@@ -135,9 +151,7 @@ public final class TomlTemplate {
       }
     }
     if (!missing.isEmpty()) {
-      throw new Invalid("query", "Missing config parameters: " + String.join(", ", missing)
-          + " (give them in the query string, e.g. ?" + missing.iterator().next() + "=…)",
-          Map.of("missing", List.copyOf(missing)));
+      throw missing(MISSING_PARAMETERS, missing);
     }
     StringBuilder out = new StringBuilder();
     for (Part part : parts) {

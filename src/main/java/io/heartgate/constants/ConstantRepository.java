@@ -1,6 +1,7 @@
 package io.heartgate.constants;
 
 import io.heartgate.core.Conflict;
+import io.heartgate.store.Sql;
 import io.heartgate.store.Store;
 import io.heartgate.store.UniqueViolation;
 import io.vertx.core.Future;
@@ -56,7 +57,7 @@ public final class ConstantRepository {
     for (int from = 0; from < all.size(); from += CHUNK) {
       List<String> chunk = all.subList(from, Math.min(all.size(), from + CHUNK));
       chain = chain.compose(ignored -> store.query("SELECT name, value, value_changed_at FROM constants "
-              + "WHERE name IN (" + placeholders(chunk.size()) + ")", Tuple.from(new ArrayList<Object>(chunk)))
+              + "WHERE name IN (" + Sql.placeholders(1, chunk.size()) + ")", Tuple.from(new ArrayList<Object>(chunk)))
           .map(rows -> {
             rows.forEach(row -> {
               values.put(row.getString("name"), row.getString("value"));
@@ -110,14 +111,6 @@ public final class ConstantRepository {
   private Future<Optional<Constant>> one(String sql, String key) {
     return store.query(sql, Tuple.of(key))
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(toConstant(rows.iterator().next())));
-  }
-
-  private static String placeholders(int count) {
-    StringBuilder sql = new StringBuilder();
-    for (int i = 1; i <= count; i++) {
-      sql.append(i == 1 ? "$" : ", $").append(i);
-    }
-    return sql.toString();
   }
 
   private static Constant toConstant(Row row) {

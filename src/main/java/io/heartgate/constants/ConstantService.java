@@ -62,8 +62,10 @@ public final class ConstantService {
         .compose(ignored -> fitsItsUsers(request.name(), request.value()))
         .compose(notBefore -> {
           long now = clock.millis();
+          long at = Math.max(now, notBefore);
           return constants.insert(new Constant(id, request.name(), request.value(),
-              request.description() == null ? "" : request.description(), now, now, Math.max(now, notBefore)));
+                  request.description() == null ? "" : request.description(), now, now, at))
+              .compose(ignored -> users.changed(request.name(), at));
         })
         .compose(ignored -> audit.record("constant.create", actor, TARGET, id, AuditLog.SUCCESS, client))
         .compose(ignored -> get(id));
@@ -87,7 +89,9 @@ public final class ConstantService {
           .compose(ignored -> fitsItsUsers(name, value))
           .compose(notBefore -> {
             long now = clock.millis();
-            return constants.update(id, changes, now, Math.max(now, notBefore));
+            long at = Math.max(now, notBefore);
+            return constants.update(id, changes, now, at)
+                .compose(found -> found ? users.changed(name, at).map(true) : Future.succeededFuture(false));
           });
     })
         .compose(found -> found ? Future.succeededFuture() : Future.failedFuture(notFound()))

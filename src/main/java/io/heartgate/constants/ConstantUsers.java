@@ -11,4 +11,10 @@ import java.util.List;
 public interface ConstantUsers {
   /** The documents whose text uses {@code ::{name}} (not in a comment), by name. */
   Future<List<ConstantUser>> using(String name);
+
+  /**
+   * The constant {@code name} was defined, renamed or given a new value at {@code at}: what its documents are
+   * part of (config groups) moves its Last-Modified too.
+   */
+  Future<Void> changed(String name, long at);
 }

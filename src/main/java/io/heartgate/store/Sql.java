@@ -19,6 +19,15 @@ public interface Sql {
     return query(sql, Tuple.tuple());
   }
 
+  /** {@code $from, $from+1, …}: {@code count} placeholders, e.g. for an {@code IN (…)} list. */
+  static String placeholders(int from, int count) {
+    StringBuilder sql = new StringBuilder();
+    for (int i = from; i < from + count; i++) {
+      sql.append(i == from ? "$" : ", $").append(i);
+    }
+    return sql.toString();
+  }
+
   /** One statement run once per tuple, in one round trip where the dialect allows. */
   Future<RowSet<Row>> batch(String sql, List<Tuple> params);
 }

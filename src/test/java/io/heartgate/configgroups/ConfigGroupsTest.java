@@ -383,4 +383,83 @@ class ConfigGroupsTest {
       assertTrue(telegraf.tick(), "adding a member reloads");
     }
   }
+
+  /**
+   * Telegraf compares Last-Modified as text, to the second: each change of what the group serves must move it to a
+   * later second even when changes come faster than one a second, whichever member or constant changed.
+   */
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void everyChangeOfTheDocumentReloadsEvenWithinOneSecond(StoreKind kind) throws Exception {
+    start(kind);
+    assertEquals(201, gateway.post("/api/constants", owner, new JsonObject().put("name", "INTERVAL")
+        .put("value", "10s")).status());
+    String constant = gateway.get("/api/constants", owner).json().getJsonArray("constants").getJsonObject(0)
+        .getString("id");
+    String cpu = config("cpu", CPU);
+    String mem = config("mem", MEM + "  interval = \"::{INTERVAL}\"\n");
+    String id = group(new JsonObject().put("name", "g").put("configIds", ids(cpu, mem))).getString("id");
+    String token = team.token(owner, "agent", List.of("configs:read", "config-groups:read")).getString("token");
+    TelegrafConfigClient telegraf = new TelegrafConfigClient(
+        gateway.api("/api/config-groups/" + id + "/toml?host=x"), "Token " + token);
+    assertEquals(200, telegraf.get().statusCode());
+    assertFalse(telegraf.tick(), "baseline");
+
+    assertEquals(200, patch("/api/configs/" + cpu, new JsonObject().put("toml", CPU + "#1\n")).status());
+    assertTrue(telegraf.tick(), "the first member's edit reloads");
+    assertFalse(telegraf.tick(), "new baseline");
+    assertEquals(200, patch("/api/configs/" + mem, new JsonObject().put("toml", MEM + "#2\n  interval = "
+        + "\"::{INTERVAL}\"\n")).status());
+    assertTrue(telegraf.tick(), "the second member's edit reloads too, though its own date was older");
+    assertFalse(telegraf.tick(), "new baseline");
+    assertEquals(200, patch("/api/constants/" + constant, new JsonObject().put("value", "20s")).status());
+    assertTrue(telegraf.tick(), "a constant a member uses reloads");
+    assertFalse(telegraf.tick(), "new baseline");
+    assertTrue(telegraf.get().body().contains("interval = \"20s\""));
+    assertEquals(200, patch("/api/config-groups/" + id, new JsonObject().put("configIds", ids(mem, cpu)))
+        .status());
+    assertTrue(telegraf.tick(), "a new order reloads after a constant change");
+    assertFalse(telegraf.tick(), "new baseline");
+    Reply versions = gateway.get("/api/configs/" + cpu + "/versions", owner);
+    int first = versions.json().getJsonArray("versions").getJsonObject(1).getInteger("version");
+    assertEquals(201, gateway.post("/api/configs/" + cpu + "/versions/" + first + "/rollback", owner, null)
+        .status());
+    assertTrue(telegraf.tick(), "a member's rollback reloads");
+    assertFalse(telegraf.tick(), "new baseline");
+    assertFalse(telegraf.tick(), "and then nothing changes");
+  }
+
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void missingNamesOfEveryMemberAreListedTogether(StoreKind kind) throws Exception {
+    start(kind);
+    String a = config("a", "[global_tags]\n  a = \"&{first}\"\n");
+    String b = config("b", "[[inputs.cpu]]\n  tags = \"&{second}\"\n");
+    String c = config("c", "[[inputs.mem]]\n  tag = \"::{UNDEFINED}\"\n");
+    String two = group(new JsonObject().put("name", "two").put("configIds", ids(a, b))).getString("id");
+    Reply refused = gateway.get("/api/config-groups/" + two + "/toml", owner);
+    assertEquals(400, refused.status(), refused.toString());
+    assertEquals(List.of("first", "second"), refused.json().getJsonObject("details").getJsonArray("missing")
+        .getList());
+    String three = group(new JsonObject().put("name", "three").put("configIds", ids(a, b, c))).getString("id");
+    Reply undefined = gateway.get("/api/config-groups/" + three + "/toml", owner);
+    assertEquals(400, undefined.status(), undefined.toString());
+    assertEquals("constants", undefined.json().getJsonObject("details").getString("field"),
+        "undefined constants are reported before missing parameters, as for one config");
+    assertEquals(List.of("UNDEFINED"), undefined.json().getJsonObject("details").getJsonArray("missing").getList());
+  }
+
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void membersLargerTogetherThanOneConfigAreRefused(StoreKind kind) throws Exception {
+    start(kind);
+    String padding = "#" + "x".repeat(700 * 1024) + "\n";
+    String a = config("a", CPU + padding);
+    String b = config("b", MEM + padding);
+    Reply refused = gateway.post("/api/config-groups", owner, new JsonObject().put("name", "big")
+        .put("configIds", ids(a, b)));
+    assertEquals(400, refused.status(), refused.toString());
+    assertEquals("configIds", refused.json().getJsonObject("details").getString("field"));
+    assertEquals(0, groups().size(), "nothing saved");
+  }
 }
