@@ -282,8 +282,9 @@ public final class ConfigService {
       return viaId;
     }
     List<String> byAlias = List.of(Config.tomlPath(config.alias()), "/c/" + config.alias());
-    // An agent naming both an id URL and an alias URL was counted above.
-    return viaId.compose(count -> agents.configurationsOfReportingAgentsMentioning(config.alias())
+    // An agent naming both an id URL and an alias URL was counted above. Both alias paths hold "/<alias>": the
+    // store narrows by that rather than by the bare alias, which a short one would find in most sources.
+    return viaId.compose(count -> agents.configurationsOfReportingAgentsMentioning("/" + config.alias())
         .map(all -> count + (int) all.stream()
             .filter(sources -> names(sources, byAlias) && !names(sources, byId)).count()));
   }
