@@ -11,10 +11,6 @@ import java.util.Set;
 public record Grant(String tokenId, String userId, String username, Role role, Set<String> permissions,
     Long expiresAt) {
   public Grant {
-    // A node caches up to a million grants, most of them of a few users: one copy of each user's id and name
-    // instead of one per grant (about a quarter of a cached grant's bytes).
-    userId = userId.intern();
-    username = username.intern();
     permissions = Set.copyOf(permissions);
   }
 
