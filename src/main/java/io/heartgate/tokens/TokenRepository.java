@@ -31,6 +31,8 @@ public final class TokenRepository implements GrantSource {
   private static final String GRANT_BY_HASH = "SELECT t.id, t.user_id, u.username, u.role, t.permissions, "
       + "t.expires_at FROM tokens t JOIN users u ON u.id = t.user_id "
       + "WHERE t.token_hash = $1 AND t.state = 'active' AND u.status = 'active'";
+  /** Rows of lastUsedAt written per transaction. */
+  static final int LAST_USE_CHUNK = 1_000;
   private static final String TOUCH = "UPDATE tokens SET last_used_at = $2 WHERE id = $1 "
       + "AND (last_used_at IS NULL OR last_used_at < $2)";
   private static final String INSERT = "INSERT INTO tokens (id, name, token_hash, user_id, permissions, state, "
@@ -190,11 +192,25 @@ public final class TokenRepository implements GrantSource {
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(toGrant(rows.iterator().next())));
   }
 
+  /**
+   * In transactions of at most {@link #LAST_USE_CHUNK} rows, one after the other: a node's fleet uses every token
+   * each minute, and one transaction of them all would hold SQLite's only writer (or a PostgreSQL connection and
+   * its row locks) for seconds while the heartbeats wait behind it; between two chunks their batches go first.
+   */
   @Override
   public Future<Void> recordLastUse(Map<String, Long> lastUseByTokenId) {
     List<Tuple> rows = new ArrayList<>(lastUseByTokenId.size());
     lastUseByTokenId.forEach((tokenId, usedAt) -> rows.add(Tuple.of(tokenId, usedAt)));
-    return store.inTransaction(tx -> tx.batch(TOUCH, rows)).mapEmpty();
+    return recordLastUse(rows, 0);
+  }
+
+  private Future<Void> recordLastUse(List<Tuple> rows, int from) {
+    if (from >= rows.size()) {
+      return Future.succeededFuture();
+    }
+    List<Tuple> chunk = rows.subList(from, Math.min(rows.size(), from + LAST_USE_CHUNK));
+    return store.inTransaction(tx -> tx.batch(TOUCH, chunk))
+        .compose(written -> recordLastUse(rows, from + LAST_USE_CHUNK));
   }
 
   private static Grant toGrant(Row row) {

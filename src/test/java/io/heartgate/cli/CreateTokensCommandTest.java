@@ -93,6 +93,29 @@ class CreateTokensCommandTest {
     assertEquals(created.size(), created.stream().map(e -> e.getString("targetId")).distinct().count());
   }
 
+  /** The gateway records when tokens were last used in chunks of 1,000 rows: more than one chunk, all of them. */
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void theLastUseOfAFleetIsRecordedForEveryToken(StoreKind kind) throws Exception {
+    DatabaseUrl store = withTeam(kind);
+    Path file = tempDir.resolve("fleet-tokens.txt");
+    int count = 2_001;
+    assertEquals(0, create(store, "manager", String.valueOf(count), "fleet", "telegraf-agent", file).exitCode());
+    List<String> values = Files.readAllLines(file);
+
+    gateway = TestGateway.start(store);
+    for (int i = 0; i < count; i++) {
+      assertEquals(204, TelegrafAgent.post(gateway.heartbeatListener(HeartbeatRoutes.PATH), values.get(i),
+          TelegrafAgent.heartbeat("agent-" + i)).statusCode(), "token " + i);
+    }
+    gateway.close(); // a stopping node records what it has not yet
+    gateway = TestGateway.start(store);
+    List<JsonObject> tokens = tokens(Team.login(gateway, "owner"));
+    assertEquals(count, tokens.size());
+    assertEquals(List.of(), tokens.stream().filter(t -> t.getValue("lastUsedAt") == null)
+        .map(t -> t.getString("name")).toList(), "every token's last use is recorded");
+  }
+
   @ParameterizedTest
   @EnumSource(StoreKind.class)
   void aRefusedCommandCreatesNoTokenAndNoFile(StoreKind kind) throws Exception {
