@@ -2,7 +2,6 @@ package io.heartgate.console;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.heartgate.settings.DatabaseUrl;
@@ -23,7 +22,6 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.WebElement;
 
 /**
@@ -52,7 +50,7 @@ class ConfigGroupsConsoleTest {
     browser.openRoot();
     browser.signIn("manager", Team.PASSWORD);
     // /api/auth/me answers 401 before anyone signed in: that is how the page learns it must ask.
-    assertNoConsoleErrors("sign-in", "/api/auth/me");
+    browser.assertNoConsoleErrors("sign-in", "/api/auth/me");
   }
 
   @AfterAll
@@ -63,16 +61,6 @@ class ConfigGroupsConsoleTest {
     if (gateway != null) {
       gateway.close();
     }
-  }
-
-  private void assertNoConsoleErrors(String page, String... expectedApiRefusals) {
-    List<String> errors = browser.consoleErrors(expectedApiRefusals);
-    assertTrue(errors.isEmpty(), "console errors on " + page + ": " + errors);
-  }
-
-  private void assertNoInjectedElement() {
-    assertTrue(browser.driver().findElements(By.cssSelector("main img, dialog img")).isEmpty(), "no img was made");
-    assertThrows(NoAlertPresentException.class, () -> browser.driver().switchTo().alert());
   }
 
   private Credentials manager() {
@@ -160,7 +148,7 @@ class ConfigGroupsConsoleTest {
     WebElement row = browser.find(By.cssSelector("#configs-table tr[data-config-id='" + configId("cpu") + "']"));
     assertEquals("cpu-base", row.findElement(By.cssSelector("td.config-alias")).getText());
     browser.screenshot("groups-01-config-alias");
-    assertNoConsoleErrors("config aliases", "/api/configs/");
+    browser.assertNoConsoleErrors("config aliases", "/api/configs/");
   }
 
   @Test
@@ -174,7 +162,7 @@ class ConfigGroupsConsoleTest {
     browser.type(By.id("group-description"), "<b>every edge node</b>");
     browser.click(By.id("group-create"));
     assertEquals(GROUP_NAME, browser.textContaining(By.id("group-title"), "edge"));
-    assertNoInjectedElement();
+    browser.assertNoInjectedElement();
     JsonObject created = group();
     assertEquals("edge", created.getString("alias"));
     assertEquals(GROUP_NAME, created.getString("name"));
@@ -217,9 +205,9 @@ class ConfigGroupsConsoleTest {
     assertEquals(GROUP_NAME, row.findElement(By.cssSelector("a.group-link")).getText());
     assertEquals("edge", row.findElement(By.cssSelector("td.group-alias")).getText());
     assertEquals("2", row.findElement(By.cssSelector("td.group-members")).getText());
-    assertNoInjectedElement();
+    browser.assertNoInjectedElement();
     browser.screenshot("groups-03-reordered");
-    assertNoConsoleErrors("group members");
+    browser.assertNoConsoleErrors("group members");
   }
 
   @Test
@@ -249,7 +237,7 @@ class ConfigGroupsConsoleTest {
         + "'] button[data-action='remove']")).click();
     browser.textContaining(By.id("group-members-message"), "Removed agent-a.");
     assertEquals(before.getJsonArray("configIds"), group().getJsonArray("configIds"));
-    assertNoConsoleErrors("group clash", "/api/config-groups/");
+    browser.assertNoConsoleErrors("group clash", "/api/config-groups/");
   }
 
   @Test
@@ -263,11 +251,11 @@ class ConfigGroupsConsoleTest {
     browser.click(By.cssSelector("dialog[open] button[data-confirm]"));
     String refusal = browser.textContaining(By.id("config-message"), "Not deleted: Config cpu is a member of");
     assertTrue(refusal.contains("Config group: " + GROUP_NAME), refusal);
-    assertNoInjectedElement();
+    browser.assertNoInjectedElement();
     Reply still = gateway.get("/api/configs/" + before.getString("id"), manager());
     assertEquals(200, still.status(), "the config was not deleted");
     browser.screenshot("groups-05-config-in-group");
-    assertNoConsoleErrors("config in group", "/api/configs/");
+    browser.assertNoConsoleErrors("config in group", "/api/configs/");
 
     browser.click(By.cssSelector("#config-message a[href='#/config-groups/" + groupId + "']"));
     browser.textContaining(By.id("group-title"), "edge");
@@ -297,7 +285,7 @@ class ConfigGroupsConsoleTest {
     browser.textContaining(By.id("config-url-alias"), "/c/cpu-base");
     assertTrue(browser.driver().findElements(By.id("config-delete")).isEmpty(), "no Delete config");
     assertEquals(before, group(), "nothing changed");
-    assertNoConsoleErrors("viewer");
+    browser.assertNoConsoleErrors("viewer");
   }
 
   @Test
@@ -318,6 +306,6 @@ class ConfigGroupsConsoleTest {
     assertEquals(404, gateway.get("/c/edge", manager()).status());
     assertEquals(204, gateway.call("DELETE", "/api/configs/" + configId("cpu"), manager(), null).status(),
         "a config no group holds is deleted");
-    assertNoConsoleErrors("group delete");
+    browser.assertNoConsoleErrors("group delete");
   }
 }

@@ -56,7 +56,7 @@ class ConfigVersionsConsoleTest {
     browser.openRoot();
     browser.signIn("manager", Team.PASSWORD);
     // /api/auth/me answers 401 before anyone signed in: that is how the page learns it must ask.
-    assertNoConsoleErrors("sign-in", "/api/auth/me");
+    browser.assertNoConsoleErrors("sign-in", "/api/auth/me");
   }
 
   @AfterAll
@@ -67,11 +67,6 @@ class ConfigVersionsConsoleTest {
     if (gateway != null) {
       gateway.close();
     }
-  }
-
-  private void assertNoConsoleErrors(String page, String... expectedApiRefusals) {
-    List<String> errors = browser.consoleErrors(expectedApiRefusals);
-    assertTrue(errors.isEmpty(), "console errors on " + page + ": " + errors);
   }
 
   private JsonObject config() {
@@ -130,7 +125,7 @@ class ConfigVersionsConsoleTest {
     assertEquals(FIRST.strip(), browser.find(By.id("version-toml")).getText().strip());
     browser.click(By.id("version-close"));
     browser.until("the viewer closes", d -> d.findElements(By.id("version-toml")).isEmpty());
-    assertNoConsoleErrors("versions");
+    browser.assertNoConsoleErrors("versions");
   }
 
   @Test
@@ -159,7 +154,7 @@ class ConfigVersionsConsoleTest {
     assertEquals("per-CPU again", versions().getJsonObject(0).getString("note"));
     assertTrue(browser.driver().findElements(By.cssSelector(
         "#versions-table tr[data-version='3'] button[data-action='rollback']")).isEmpty(), "no rollback to the current");
-    assertNoConsoleErrors("rollback");
+    browser.assertNoConsoleErrors("rollback");
   }
 
   @Test
@@ -175,7 +170,7 @@ class ConfigVersionsConsoleTest {
     assertEquals(List.of(3, 2), versions.stream().map(JsonObject.class::cast).map(v -> v.getInteger("version"))
         .toList());
     browser.screenshot("versions-04-pruned");
-    assertNoConsoleErrors("prune");
+    browser.assertNoConsoleErrors("prune");
   }
 
   /** A viewer reads the history, a version and a diff, and has no button that changes the config. */
@@ -201,6 +196,6 @@ class ConfigVersionsConsoleTest {
     browser.screenshot("versions-05-viewer");
     assertEquals(before, config(), "nothing changed");
     assertEquals(versionsBefore, versions());
-    assertNoConsoleErrors("viewer");
+    browser.assertNoConsoleErrors("viewer");
   }
 }

@@ -1,5 +1,6 @@
 package io.heartgate.console;
 
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -17,6 +18,7 @@ import java.util.logging.Level;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
 import org.openqa.selenium.Dimension;
+import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -189,6 +191,24 @@ final class ConsoleBrowser implements AutoCloseable {
     }
     unjudged.clear();
     return errors;
+  }
+
+  /** Fails naming the page when the browser logged an error other than the API refusals the test expects. */
+  void assertNoConsoleErrors(String page, String... expectedApiRefusals) {
+    List<String> errors = consoleErrors(expectedApiRefusals);
+    assertTrue(errors.isEmpty(), "console errors on " + page + ": " + errors);
+  }
+
+  /** Hostile text was shown as text: no element was made of it, and no script of it ran. */
+  void assertNoInjectedElement() {
+    assertTrue(driver.findElements(By.cssSelector("main img, dialog img")).isEmpty(), "no img element was made");
+    assertThrows(NoAlertPresentException.class, () -> driver.switchTo().alert());
+  }
+
+  /** Loads the page afresh, also when the browser shows it already (a same-hash navigation renders nothing). */
+  void reload(String route) {
+    open(route);
+    driver.navigate().refresh();
   }
 
   @Override

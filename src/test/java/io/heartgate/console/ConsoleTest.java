@@ -16,7 +16,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -65,11 +64,6 @@ class ConsoleTest {
     }
   }
 
-  private void assertNoConsoleErrors(String page, String... expectedApiRefusals) {
-    List<String> errors = browser.consoleErrors(expectedApiRefusals);
-    assertTrue(errors.isEmpty(), "console errors on " + page + ": " + errors);
-  }
-
   /** The seed's flow: setup → a manager → their token (dropped permissions named, value once) → agent → revoke. */
   @Test
   @Order(1)
@@ -84,7 +78,7 @@ class ConsoleTest {
     browser.click(By.id("signin-submit"));
     browser.textContaining(By.cssSelector("[data-signed-in]"), "owner (owner)");
     // /api/auth/me answers 401 before anyone signed in: that is how the page learns it must ask.
-    assertNoConsoleErrors("setup", "/api/auth/me");
+    browser.assertNoConsoleErrors("setup", "/api/auth/me");
 
     browser.click(By.linkText("Users"));
     browser.click(By.cssSelector("#new-user summary"));
@@ -94,7 +88,7 @@ class ConsoleTest {
     browser.click(By.id("user-create"));
     browser.textContaining(By.id("users-message"), "Created mia (manager)");
     browser.textContaining(By.id("users-table"), "mia");
-    assertNoConsoleErrors("users");
+    browser.assertNoConsoleErrors("users");
 
     browser.signIn("mia", PASSWORD);
     assertTrue(browser.navLinks("Users").isEmpty(), "a manager's nav has no Users page");
@@ -128,13 +122,13 @@ class ConsoleTest {
     assertFalse(browser.driver().getCurrentUrl().contains(token));
     assertEquals(0L, browser.driver().executeScript("return localStorage.length + sessionStorage.length"));
     browser.textContaining(By.id("tokens-table"), "edge agent");
-    assertNoConsoleErrors("tokens");
+    browser.assertNoConsoleErrors("tokens");
 
     assertEquals(204, TelegrafAgent.post(heartbeats, token, TelegrafAgent.heartbeat("edge-01")).statusCode());
     browser.click(By.linkText("Agents"));
     browser.textContaining(By.id("agents-table"), "edge-01");
     browser.textContaining(By.id("agents-total"), "1");
-    assertNoConsoleErrors("agents");
+    browser.assertNoConsoleErrors("agents");
 
     browser.click(By.linkText("API Tokens"));
     By row = By.xpath("//table[@id='tokens-table']//tr[td[normalize-space()='edge agent']]");
@@ -146,7 +140,7 @@ class ConsoleTest {
     browser.textContaining(row, "Revoked");
     assertEquals(401, TelegrafAgent.post(heartbeats, token, TelegrafAgent.heartbeat("edge-01")).statusCode());
     browser.screenshot("05-tokens");
-    assertNoConsoleErrors("tokens after revoke");
+    browser.assertNoConsoleErrors("tokens after revoke");
   }
 
   @Test
@@ -164,7 +158,7 @@ class ConsoleTest {
     assertTrue(browser.driver().findElements(By.id("tokens-table")).isEmpty());
     assertTrue(browser.driver().findElements(By.id("create-token")).isEmpty());
     browser.screenshot("06-viewer-no-tokens");
-    assertNoConsoleErrors("viewer");
+    browser.assertNoConsoleErrors("viewer");
   }
 
   /** A hostile agent id is shown as the characters it is: no element made of it, no script run. */
@@ -185,7 +179,7 @@ class ConsoleTest {
     assertTrue(browser.driver().findElements(By.cssSelector("main img")).isEmpty(), "no img element was made");
     assertThrows(NoAlertPresentException.class, () -> browser.driver().switchTo().alert());
     browser.screenshot("07-agent-xss");
-    assertNoConsoleErrors("agent page of a hostile id");
+    browser.assertNoConsoleErrors("agent page of a hostile id");
   }
 
   /** Every page as the owner, with a screenshot each; none logs an error. */
@@ -202,7 +196,7 @@ class ConsoleTest {
     browser.textContaining(By.id("agent-configurations"), "testdata/telegraf.conf");
     browser.textContaining(By.id("agent-log-table"), "An error message");
     browser.screenshot("08-agent");
-    assertNoConsoleErrors("agent");
+    browser.assertNoConsoleErrors("agent");
 
     browser.open("agents");
     browser.textContaining(By.id("agents-table"), "telegraf");
@@ -234,7 +228,7 @@ class ConsoleTest {
     browser.find(By.id("agents-table"));
     browser.screenshot("10-agents-phone");
     browser.resize(ConsoleBrowser.DESKTOP);
-    assertNoConsoleErrors("agents");
+    browser.assertNoConsoleErrors("agents");
 
     browser.click(By.linkText("Configs"));
     browser.click(By.cssSelector("#new-config summary"));
@@ -254,7 +248,7 @@ class ConsoleTest {
     String where = browser.textContaining(By.id("toml-error-where"), "Line ");
     assertTrue(where.matches("Line \\d+, column \\d+:"), where);
     browser.screenshot("11-config-toml-error");
-    assertNoConsoleErrors("config editor", "/api/configs/" + configId);
+    browser.assertNoConsoleErrors("config editor", "/api/configs/" + configId);
 
     JsonObject usingIt = new JsonObject().put("id", "uses-base").put("version", TelegrafAgent.VERSION)
         .put("configurations", new JsonArray().add("http://127.0.0.1:" + gateway.apiPort() + "/api/configs/"
@@ -264,11 +258,11 @@ class ConsoleTest {
     browser.click(By.cssSelector("dialog[open] button[data-confirm]"));
     browser.textContaining(By.id("config-message"), "used by 1 reporting agent");
     browser.screenshot("12-config-in-use");
-    assertNoConsoleErrors("config delete", "/api/configs/" + configId);
+    browser.assertNoConsoleErrors("config delete", "/api/configs/" + configId);
     browser.click(By.linkText("Configs"));
     browser.textContaining(By.id("configs-table"), "base");
     browser.screenshot("13-configs");
-    assertNoConsoleErrors("configs");
+    browser.assertNoConsoleErrors("configs");
 
     browser.click(By.linkText("Reporting rules"));
     browser.type(By.id("rule-name"), "fast");
@@ -276,7 +270,7 @@ class ConsoleTest {
     browser.click(By.id("rule-save"));
     browser.textContaining(By.id("rules-table"), "fast");
     browser.screenshot("14-reporting-rules");
-    assertNoConsoleErrors("reporting rules");
+    browser.assertNoConsoleErrors("reporting rules");
 
     browser.click(By.linkText("Users"));
     By vic = By.xpath("//table[@id='users-table']//tr[td[normalize-space()='vic']]");
@@ -285,7 +279,7 @@ class ConsoleTest {
     browser.textContaining(By.id("users-message"), "vic is disabled");
     browser.textContaining(vic, "Disabled");
     browser.screenshot("15-users");
-    assertNoConsoleErrors("users");
+    browser.assertNoConsoleErrors("users");
 
     browser.click(By.linkText("API Tokens"));
     browser.textContaining(By.id("tokens-table"), "fleet");
@@ -308,7 +302,7 @@ class ConsoleTest {
     String results = browser.textContaining(By.id("bulk-results-table"), "xss check");
     assertTrue(results.contains("edge agent") && results.contains("Done"), results);
     browser.screenshot("16-tokens-bulk");
-    assertNoConsoleErrors("tokens");
+    browser.assertNoConsoleErrors("tokens");
 
     browser.click(By.linkText("Audit"));
     browser.textContaining(By.id("audit-table"), "token.");
@@ -316,7 +310,7 @@ class ConsoleTest {
     browser.chooseValue(By.id("audit-outcome"), "failure");
     browser.until("the outcome filter applies",
         d -> !d.findElement(By.id("audit-table")).getText().contains("success"));
-    assertNoConsoleErrors("audit");
+    browser.assertNoConsoleErrors("audit");
   }
 
   /** A session ended elsewhere sends the console back to sign-in with a message saying so. */
@@ -330,7 +324,7 @@ class ConsoleTest {
     browser.textContaining(By.id("signin-message"), "session has expired");
     browser.find(By.id("signin-form"));
     browser.screenshot("18-session-expired");
-    assertNoConsoleErrors("session end", "/api/users");
+    browser.assertNoConsoleErrors("session end", "/api/users");
   }
 
   /** The lockout (429) says when to try again. Last: it also slows further logins from this address. */
@@ -353,7 +347,7 @@ class ConsoleTest {
     }
     assertTrue(message.matches("Too many failed sign-ins.*Try again in \\d+ (seconds|minutes)\\."), message);
     browser.screenshot("19-lockout");
-    assertNoConsoleErrors("lockout", "/api/auth/me", "/api/auth/login/local");
+    browser.assertNoConsoleErrors("lockout", "/api/auth/me", "/api/auth/login/local");
     assertNull(browser.driver().executeScript("return localStorage.getItem('token')"));
   }
 

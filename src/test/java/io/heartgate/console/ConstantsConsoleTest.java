@@ -1,7 +1,6 @@
 package io.heartgate.console;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.heartgate.settings.DatabaseUrl;
@@ -12,7 +11,6 @@ import io.heartgate.testsupport.TestGateway;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -22,7 +20,6 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.WebElement;
 
 /**
@@ -51,7 +48,7 @@ class ConstantsConsoleTest {
     browser.openRoot();
     browser.signIn("manager", Team.PASSWORD);
     // /api/auth/me answers 401 before anyone signed in: that is how the page learns it must ask.
-    assertNoConsoleErrors("sign-in", "/api/auth/me");
+    browser.assertNoConsoleErrors("sign-in", "/api/auth/me");
   }
 
   @AfterAll
@@ -62,22 +59,6 @@ class ConstantsConsoleTest {
     if (gateway != null) {
       gateway.close();
     }
-  }
-
-  private void assertNoConsoleErrors(String page, String... expectedApiRefusals) {
-    List<String> errors = browser.consoleErrors(expectedApiRefusals);
-    assertTrue(errors.isEmpty(), "console errors on " + page + ": " + errors);
-  }
-
-  private void assertNoInjectedElement() {
-    assertTrue(browser.driver().findElements(By.cssSelector("main img, dialog img")).isEmpty(), "no img was made");
-    assertThrows(NoAlertPresentException.class, () -> browser.driver().switchTo().alert());
-  }
-
-  /** Loads the page afresh, also when the browser shows it already (a same-hash navigation renders nothing). */
-  private void reload(String route) {
-    browser.open(route);
-    browser.driver().navigate().refresh();
   }
 
   private Credentials manager() {
@@ -132,7 +113,7 @@ class ConstantsConsoleTest {
     assertEquals(1, constants().size(), "the refused constant was not created");
     assertEquals(URL_VALUE, constant("INFLUX_URL").getString("value"));
     browser.screenshot("constants-01-created");
-    assertNoConsoleErrors("constants create", "/api/constants");
+    browser.assertNoConsoleErrors("constants create", "/api/constants");
   }
 
   /** A config made in the console uses the constant; deleting it is refused, naming the config as a link. */
@@ -161,7 +142,7 @@ class ConstantsConsoleTest {
     assertTrue(refusal.contains("Config: influx-out"), refusal);
     assertEquals(before, constant("INFLUX_URL"), "the refusal changed nothing");
     browser.screenshot("constants-02-in-use");
-    assertNoConsoleErrors("constant in use", "/api/constants/");
+    browser.assertNoConsoleErrors("constant in use", "/api/constants/");
 
     browser.click(By.cssSelector("#constants-message a[href='#/configs/" + configId + "']"));
     browser.textContaining(By.id("config-title"), "influx-out");
@@ -188,7 +169,7 @@ class ConstantsConsoleTest {
     browser.textContaining(By.id("constants-message"), "Saved constant INFLUX_URL.");
     browser.textContaining(row(before.getString("id")), "influx-2");
     assertEquals("http://influx-2:8086", constant("INFLUX_URL").getString("value"));
-    assertNoConsoleErrors("constant value", "/api/constants/");
+    browser.assertNoConsoleErrors("constant value", "/api/constants/");
   }
 
   @Test
@@ -202,15 +183,15 @@ class ConstantsConsoleTest {
     browser.textContaining(By.id("constants-message"), "Created constant HOSTILE.");
     JsonObject hostile = constant("HOSTILE");
     assertEquals(XSS, hostile.getString("value"));
-    reload("constants");
+    browser.reload("constants");
     WebElement shown = browser.find(row(hostile.getString("id")));
     assertEquals(XSS, shown.findElement(By.cssSelector("td.constant-value")).getText());
     assertEquals("<script>alert(2)</script>" + XSS,
         shown.findElement(By.cssSelector("td.constant-description")).getText());
-    assertNoInjectedElement();
+    browser.assertNoInjectedElement();
     shown.findElement(By.cssSelector("button[data-action='edit']")).click();
     assertEquals(XSS, browser.find(By.id("edit-constant-value")).getDomProperty("value"));
-    assertNoInjectedElement();
+    browser.assertNoInjectedElement();
     browser.click(By.xpath("//dialog[@open]//button[normalize-space()='Cancel']"));
     browser.until("the dialog closes", d -> d.findElements(By.cssSelector("dialog[open]")).isEmpty());
 
@@ -219,7 +200,7 @@ class ConstantsConsoleTest {
     browser.textContaining(By.id("constants-message"), "Deleted constant HOSTILE.");
     assertEquals(1, constants().size(), "an unused constant is deleted");
     browser.screenshot("constants-04-hostile");
-    assertNoConsoleErrors("hostile constant");
+    browser.assertNoConsoleErrors("hostile constant");
   }
 
   @Test
@@ -235,6 +216,6 @@ class ConstantsConsoleTest {
     }
     browser.screenshot("constants-05-viewer");
     assertEquals(before, constants(), "nothing changed");
-    assertNoConsoleErrors("viewer");
+    browser.assertNoConsoleErrors("viewer");
   }
 }

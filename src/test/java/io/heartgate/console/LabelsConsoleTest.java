@@ -1,7 +1,6 @@
 package io.heartgate.console;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.heartgate.settings.DatabaseUrl;
@@ -14,7 +13,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
@@ -26,7 +24,6 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.WebElement;
 
 /**
@@ -64,13 +61,7 @@ class LabelsConsoleTest {
     browser.openRoot();
     browser.signIn("manager", Team.PASSWORD);
     // /api/auth/me answers 401 before anyone signed in: that is how the page learns it must ask.
-    assertNoConsoleErrors("sign-in", "/api/auth/me");
-  }
-
-  /** Loads the page afresh, also when the browser shows it already (a same-hash navigation renders nothing). */
-  private void reload(String route) {
-    browser.open(route);
-    browser.driver().navigate().refresh();
+    browser.assertNoConsoleErrors("sign-in", "/api/auth/me");
   }
 
   @AfterAll
@@ -81,11 +72,6 @@ class LabelsConsoleTest {
     if (gateway != null) {
       gateway.close();
     }
-  }
-
-  private void assertNoConsoleErrors(String page, String... expectedApiRefusals) {
-    List<String> errors = browser.consoleErrors(expectedApiRefusals);
-    assertTrue(errors.isEmpty(), "console errors on " + page + ": " + errors);
   }
 
   private Credentials manager() {
@@ -117,11 +103,6 @@ class LabelsConsoleTest {
         .collect(Collectors.toSet());
   }
 
-  private void assertNoInjectedElement() {
-    assertTrue(browser.driver().findElements(By.cssSelector("main img")).isEmpty(), "no img element was made");
-    assertThrows(NoAlertPresentException.class, () -> browser.driver().switchTo().alert());
-  }
-
   @Test
   @Order(1)
   void createEditAndRefuseADuplicateName() {
@@ -142,7 +123,7 @@ class LabelsConsoleTest {
     browser.textContaining(By.id("label-create-message"), "A label with this name already exists");
     assertEquals(1, labels().size(), "the refused label was not created");
     browser.screenshot("labels-01-conflict");
-    assertNoConsoleErrors("labels create", "/api/labels");
+    browser.assertNoConsoleErrors("labels create", "/api/labels");
 
     By row = By.xpath("//table[@id='labels-table']//tr[td[normalize-space()='production']]");
     browser.find(row).findElement(By.cssSelector("button[data-action='edit']")).click();
@@ -152,7 +133,7 @@ class LabelsConsoleTest {
     browser.textContaining(row, "customer traffic");
     assertEquals("customer traffic", label("production").getString("description"));
     assertEquals("#16a34a", label("production").getString("color"), "the colour is kept");
-    assertNoConsoleErrors("labels edit");
+    browser.assertNoConsoleErrors("labels edit");
   }
 
   /** A hostile name is the characters it is everywhere it shows; its colour is applied (by script, not inline). */
@@ -161,21 +142,21 @@ class LabelsConsoleTest {
   void aHostileLabelNameIsShownAsText() {
     String id = createLabel(XSS_NAME, "#ff0000");
     assertEquals(200, gateway.call("PUT", "/api/agents/db-01/labels/" + id, manager(), null).status());
-    reload("labels");
+    browser.reload("labels");
     WebElement row = browser.find(By.cssSelector("#labels-table tr[data-label-id='" + id + "']"));
     assertEquals(XSS_NAME, row.findElement(By.cssSelector("td.label-name")).getText());
     assertEquals("rgba(255, 0, 0, 1)", row.findElement(By.cssSelector(".swatch")).getCssValue("background-color"));
-    assertNoInjectedElement();
+    browser.assertNoInjectedElement();
 
-    reload("agents");
+    browser.reload("agents");
     WebElement chip = browser.find(By.cssSelector("#agents-table tr[data-agent-id='db-01'] .label-chip"));
     assertEquals(XSS_NAME, chip.getText());
-    assertNoInjectedElement();
+    browser.assertNoInjectedElement();
     browser.open("agents/db-01");
     browser.textContaining(By.id("agent-labels-chips"), XSS_NAME);
-    assertNoInjectedElement();
+    browser.assertNoInjectedElement();
     browser.screenshot("labels-02-hostile-name");
-    assertNoConsoleErrors("hostile label name");
+    browser.assertNoConsoleErrors("hostile label name");
   }
 
   @Test
@@ -197,7 +178,7 @@ class LabelsConsoleTest {
     browser.textContaining(By.id("agent-labels-chips"), "production");
     assertEquals(Set.of("production"), labelsOf("/api/agents/web-01"));
     browser.screenshot("labels-03-agent");
-    assertNoConsoleErrors("agent labels");
+    browser.assertNoConsoleErrors("agent labels");
 
     browser.open("configs/" + configId);
     browser.chooseValue(By.id("config-labels-picker"), production);
@@ -207,7 +188,7 @@ class LabelsConsoleTest {
     browser.open("configs");
     browser.textContaining(By.cssSelector("#configs-table tr[data-config-id='" + configId + "'] td.labels"),
         "production");
-    assertNoConsoleErrors("config labels");
+    browser.assertNoConsoleErrors("config labels");
   }
 
   @Test
@@ -261,7 +242,7 @@ class LabelsConsoleTest {
         d -> !d.findElement(By.id("agents-list")).getText().contains("web-02"));
     browser.find(By.cssSelector("#filter-label-chosen [data-label-id='" + staging + "'] button.chip-remove")).click();
     browser.until("every agent again", d -> d.findElements(By.cssSelector("#agents-table tbody tr")).size() == 3);
-    assertNoConsoleErrors("agents labels");
+    browser.assertNoConsoleErrors("agents labels");
 
     browser.open("configs");
     browser.chooseValue(By.id("filter-label"), staging);
@@ -271,7 +252,7 @@ class LabelsConsoleTest {
     browser.textContaining(By.id("configs-table"), "base");
     browser.find(By.cssSelector("#filter-label-chosen button.chip-remove")).click();
     browser.textContaining(By.id("configs-table"), "base");
-    assertNoConsoleErrors("configs label filter");
+    browser.assertNoConsoleErrors("configs label filter");
   }
 
   @Test
@@ -279,7 +260,7 @@ class LabelsConsoleTest {
   void bulkDeleteLabels() {
     String one = createLabel("old-one", "#000000");
     String two = createLabel("old-two", "#ffffff");
-    reload("labels");
+    browser.reload("labels");
     browser.click(By.cssSelector("#labels-table tr[data-label-id='" + one + "'] input[type=checkbox]"));
     browser.click(By.cssSelector("#labels-table tr[data-label-id='" + two + "'] input[type=checkbox]"));
     browser.click(By.id("bulk-delete"));
@@ -292,7 +273,7 @@ class LabelsConsoleTest {
     browser.until("the deleted labels leave the list",
         d -> !d.findElement(By.id("labels-table")).getText().contains("old-one"));
     browser.screenshot("labels-06-bulk-delete");
-    assertNoConsoleErrors("labels bulk delete");
+    browser.assertNoConsoleErrors("labels bulk delete");
   }
 
   /** A viewer reads labels everywhere and has no button that would change one. */
@@ -325,6 +306,6 @@ class LabelsConsoleTest {
     }
     browser.screenshot("labels-07-viewer");
     assertEquals(before, labels(), "nothing changed");
-    assertNoConsoleErrors("viewer");
+    browser.assertNoConsoleErrors("viewer");
   }
 }
