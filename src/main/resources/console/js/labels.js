@@ -4,6 +4,9 @@
 import { api } from './api.js';
 import { h, field, replace, select } from './dom.js';
 
+/** The colour a new label starts with, as the gateway gives one created without a colour. */
+export const DEFAULT_COLOR = '#3b82f6';
+
 /** True for #rrggbb, the only colour a page applies. */
 export function isColor(value) {
   return typeof value === 'string' && /^#[0-9a-fA-F]{6}$/.test(value);

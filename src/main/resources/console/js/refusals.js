@@ -1,6 +1,6 @@
 // An API refusal that names records (the configs using a constant or clashing in a group, the config a constant's
 // value would break, the groups holding a config): the gateway's message, then a link to each record's page.
-import { h, replace } from './dom.js';
+import { h, replace, showMessage } from './dom.js';
 
 /** The records the refusal names, each with the console route of its page. */
 function namedRecords(details) {
@@ -20,8 +20,7 @@ function namedRecords(details) {
 
 /** Shows the error in box: its message (after prefix), and links to the records its details name. */
 export function showRefusal(box, error, prefix = '') {
-  box.className = 'message error';
-  box.setAttribute('role', 'alert');
+  showMessage(box, 'error', '');
   const records = namedRecords(error.details || {});
   replace(box, `${prefix}${error.message}`, ...records.map(([label, route, list]) => h('div', {
     class: 'named-records', dataset: { route } }, `${label}: `, ...list.flatMap((record, i) => [i ? ', ' : null,

@@ -210,7 +210,7 @@ public final class ConfigRepository {
     return store.query("DELETE FROM config_versions WHERE config_id = $1 "
             + "AND version < (SELECT version FROM configs WHERE id = $1) "
             + "AND version NOT IN (SELECT version FROM config_versions WHERE config_id = $1 "
-            + "ORDER BY version DESC LIMIT $2)", Tuple.of(id, (long) Math.max(1, keepLatest)))
+            + "ORDER BY version DESC LIMIT $2)", Tuple.of(id, (long) keepLatest))
         .map(RowSet::rowCount);
   }
 

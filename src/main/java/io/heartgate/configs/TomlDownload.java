@@ -48,8 +48,7 @@ public final class TomlDownload {
           Buffer body = Buffer.buffer(rendered.toml(), StandardCharsets.UTF_8.name());
           ctx.response().setStatusCode(200)
               .putHeader(HttpHeaders.CONTENT_TYPE, TOML_CONTENT_TYPE)
-              .putHeader(HttpHeaders.LAST_MODIFIED, LastModified.format(rendered.lastModified()))
-              .putHeader(HttpHeaders.CACHE_CONTROL, "no-store");
+              .putHeader(HttpHeaders.LAST_MODIFIED, LastModified.format(rendered.lastModified()));
           downloads.downloaded(ConfigDownloadMeters.Result.OK);
           if (ctx.request().method() == HttpMethod.HEAD) {
             ctx.response().putHeader(HttpHeaders.CONTENT_LENGTH, String.valueOf(body.length())).end();

@@ -2,6 +2,7 @@ package io.heartgate.labels;
 
 import io.heartgate.core.Check;
 import io.heartgate.core.Invalid;
+import io.heartgate.store.Sql;
 import java.util.LinkedHashSet;
 import java.util.List;
 
@@ -33,10 +34,6 @@ public record LabelFilter(List<String> labelIds) {
     return new LabelFilter(List.copyOf(ids));
   }
 
-  public boolean isEmpty() {
-    return labelIds.isEmpty();
-  }
-
   /**
    * The SQL condition {@code AND <idColumn> IN (…objects carrying every label…)}, its values appended to
    * {@code params} (numbered after those already there); empty text when there is no filter.
@@ -46,11 +43,9 @@ public record LabelFilter(List<String> labelIds) {
       return "";
     }
     StringBuilder sql = new StringBuilder(" AND ").append(idColumn).append(" IN (SELECT ").append(target.column)
-        .append(" FROM ").append(target.table).append(" WHERE label_id IN (");
-    for (int i = 0; i < labelIds.size(); i++) {
-      params.add(labelIds.get(i));
-      sql.append(i == 0 ? "$" : ", $").append(params.size());
-    }
+        .append(" FROM ").append(target.table).append(" WHERE label_id IN (")
+        .append(Sql.placeholders(params.size() + 1, labelIds.size()));
+    params.addAll(labelIds);
     return sql.append(") GROUP BY ").append(target.column).append(" HAVING COUNT(*) = ").append(labelIds.size())
         .append(')').toString();
   }

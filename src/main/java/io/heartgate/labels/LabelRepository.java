@@ -1,6 +1,7 @@
 package io.heartgate.labels;
 
 import io.heartgate.core.Conflict;
+import io.heartgate.store.Sql;
 import io.heartgate.store.Store;
 import io.heartgate.store.UniqueViolation;
 import io.vertx.core.Future;
@@ -46,7 +47,7 @@ public final class LabelRepository {
     Set<String> found = new HashSet<>();
     Future<Void> chain = Future.succeededFuture();
     for (List<String> chunk : chunks(ids)) {
-      chain = chain.compose(ignored -> store.query("SELECT id FROM labels WHERE id IN (" + placeholders(1,
+      chain = chain.compose(ignored -> store.query("SELECT id FROM labels WHERE id IN (" + Sql.placeholders(1,
               chunk.size()) + ")", Tuple.from(new ArrayList<Object>(chunk)))
           .map(rows -> {
             rows.forEach(row -> found.add(row.getString(0)));
@@ -99,7 +100,7 @@ public final class LabelRepository {
     List<Object> params = new ArrayList<>(List.of(targetId));
     params.addAll(labelIds);
     return store.query("DELETE FROM " + target.table + " WHERE " + target.column + " = $1 AND label_id IN ("
-            + placeholders(2, labelIds.size()) + ")", Tuple.from(params))
+            + Sql.placeholders(2, labelIds.size()) + ")", Tuple.from(params))
         .mapEmpty();
   }
 
@@ -110,7 +111,7 @@ public final class LabelRepository {
     for (List<String> chunk : chunks(targetIds)) {
       chain = chain.compose(ignored -> store.query("SELECT t." + target.column + " AS target_id, l.id, l.name, "
               + "l.description, l.color, l.created_at FROM " + target.table + " t JOIN labels l ON l.id = t.label_id "
-              + "WHERE t." + target.column + " IN (" + placeholders(1, chunk.size()) + ") ORDER BY l.name, l.id",
+              + "WHERE t." + target.column + " IN (" + Sql.placeholders(1, chunk.size()) + ") ORDER BY l.name, l.id",
               Tuple.from(new ArrayList<Object>(chunk)))
           .map(rows -> {
             rows.forEach(row -> labels.computeIfAbsent(row.getString("target_id"), k -> new ArrayList<>())
@@ -127,14 +128,6 @@ public final class LabelRepository {
       chunks.add(ids.subList(i, Math.min(ids.size(), i + CHUNK)));
     }
     return chunks;
-  }
-
-  private static String placeholders(int first, int count) {
-    StringBuilder sql = new StringBuilder();
-    for (int i = 0; i < count; i++) {
-      sql.append(i == 0 ? "$" : ", $").append(first + i);
-    }
-    return sql.toString();
   }
 
   /** Names are the only unique column besides the id, which is a fresh UUID. */

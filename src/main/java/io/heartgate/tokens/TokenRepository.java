@@ -32,7 +32,7 @@ public final class TokenRepository implements GrantSource {
       + "t.expires_at FROM tokens t JOIN users u ON u.id = t.user_id "
       + "WHERE t.token_hash = $1 AND t.state = 'active' AND u.status = 'active'";
   /** Rows of lastUsedAt written per transaction. */
-  static final int LAST_USE_CHUNK = 1_000;
+  private static final int LAST_USE_CHUNK = 1_000;
   private static final String TOUCH = "UPDATE tokens SET last_used_at = $2 WHERE id = $1 "
       + "AND (last_used_at IS NULL OR last_used_at < $2)";
   private static final String INSERT = "INSERT INTO tokens (id, name, token_hash, user_id, permissions, state, "

@@ -137,8 +137,9 @@ export function render(main, ctx) {
       }
     }
 
+    /** The query string as the preview sends it, so the URLs shown are the ones the preview fetched. */
     function queryString() {
-      return parameters.value.trim().replace(/^\?/, '');
+      return new URLSearchParams(parameters.value.trim().replace(/^\?/, '')).toString();
     }
 
     function showUrls() {
@@ -159,7 +160,7 @@ export function render(main, ctx) {
     async function showPreview() {
       clearMessage(previewBox);
       try {
-        const search = new URLSearchParams(queryString()).toString();
+        const search = queryString();
         const path = `/api/config-groups/${encodeURIComponent(id)}/toml${search ? `?${search}` : ''}`;
         const text = await api('GET', path, undefined, { text: true });
         replace(preview.firstChild, text || '');

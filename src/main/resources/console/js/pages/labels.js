@@ -4,11 +4,8 @@ import { h, field, messageBox, replace, showMessage, clearMessage, table } from 
 import { confirmAction, openDialog, dialogId } from '../dialogs.js';
 import { bulkResults } from '../bulk.js';
 import { dateTime } from '../format.js';
-import { isColor, swatch } from '../labels.js';
+import { DEFAULT_COLOR, isColor, loadLabels, swatch } from '../labels.js';
 import { pagedList } from '../paging.js';
-
-/** What the colour field starts at: the gateway's own default colour. */
-const DEFAULT_COLOR = '#3b82f6';
 
 /** Name, description and colour fields, filled from a label when editing one. */
 function labelFields(prefix, label) {
@@ -122,7 +119,7 @@ export function render(main, ctx) {
 
   async function load() {
     try {
-      labels = (await api('GET', '/api/labels')).labels;
+      labels = await loadLabels();
       const ids = new Set(labels.map((l) => l.id));
       [...selected].filter((id) => !ids.has(id)).forEach((id) => selected.delete(id));
       list.show(labels);
