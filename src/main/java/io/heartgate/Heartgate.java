@@ -26,7 +26,7 @@ import io.heartgate.constants.ConstantRoutes;
 import io.heartgate.constants.ConstantService;
 import io.heartgate.configs.TomlDownload;
 import io.heartgate.core.BuildInfo;
-import io.heartgate.heartbeat.AgentHeartbeat;
+import io.heartgate.heartbeat.HeartbeatBatch;
 import io.heartgate.heartbeat.HeartbeatRoutes;
 import io.heartgate.heartbeat.HeartbeatWriterVerticle;
 import io.heartgate.http.ApiDocsRoutes;
@@ -140,7 +140,8 @@ public final class Heartgate {
     vertx.exceptionHandler(OutOfMemory::exitOn);
     LocalCodec.register(vertx, Grant.class);
     LocalCodec.register(vertx, Invalidation.class);
-    LocalCodec.register(vertx, AgentHeartbeat.class);
+    LocalCodec.register(vertx, HeartbeatBatch.class);
+    LocalCodec.register(vertx, HeartbeatBatch.Outcome.class);
     Heartgate node = new Heartgate(vertx, metrics, settings, clock);
     node.bodies = new BodyBudget(settings.requestBufferBytes());
     try {
@@ -167,8 +168,7 @@ public final class Heartgate {
         })
         .compose(id -> {
           verifierDeployment = id;
-          return vertx.deployVerticle(new HeartbeatWriterVerticle(store, settings.heartbeatQueueSize(), clock,
-              heartbeatMeters));
+          return vertx.deployVerticle(new HeartbeatWriterVerticle(store, clock, heartbeatMeters));
         })
         .compose(id -> {
           writerDeployment = id;
@@ -223,7 +223,8 @@ public final class Heartgate {
         new LoginMeters(metrics.registry()));
     Authenticator auth = new Authenticator(vertx, verifier, settings.disabledAuthGroups(), SessionService.COOKIE,
         sessions::resolve, bodies, settings.trustedProxies());
-    Routes heartbeats = new HeartbeatRoutes(auth, settings.trustedProxies(), clock, heartbeatMeters);
+    Routes heartbeats = new HeartbeatRoutes(auth, settings.trustedProxies(), clock, heartbeatMeters,
+        settings.heartbeatQueueSize());
     ReportingRuleService reportingRules = new ReportingRuleService(new ReportingRuleRepository(store), audit, clock);
     AgentRepository agentRepository = new AgentRepository(store);
     LabelService labels = new LabelService(new LabelRepository(store), audit, clock);

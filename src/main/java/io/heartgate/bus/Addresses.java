@@ -9,7 +9,10 @@ public final class Addresses {
    * the response to the change that narrowed a grant goes out after it. Other nodes hear through the change feed.
    */
   public static final String AUTH_INVALIDATE = "auth.invalidate";
-  /** Request/reply: one heartbeat in, the reply once it is committed (or a 503 failure). */
+  /**
+   * Request/reply: a router event loop's heartbeats of one turn in, one reply once each is committed or refused
+   * (the reply names the refusals).
+   */
   public static final String HEARTBEAT_WRITE = "heartbeat.write";
 
   private Addresses() {

@@ -1,6 +1,5 @@
 package io.heartgate.heartbeat;
 
-import io.heartgate.bus.Addresses;
 import io.heartgate.http.Authenticator;
 import io.heartgate.http.RequestBody;
 import io.heartgate.http.Routes;
@@ -9,8 +8,7 @@ import io.heartgate.metrics.HeartbeatMeters.Refusal;
 import io.heartgate.settings.AuthGroup;
 import io.heartgate.settings.TrustedProxies;
 import io.heartgate.store.StoreOutage;
-import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.ext.web.Router;
@@ -18,42 +16,43 @@ import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
 
 /**
- * {@code POST /agents/heartbeat}: authenticate, validate, hand the heartbeat to the writer and answer 204 once
- * it is committed. Nothing here blocks or talks SQL. Every refusal is counted by reason (the writer counts what it
- * acknowledged), on the failure path only.
+ * {@code POST /agents/heartbeat}: authenticate, validate, hand the heartbeat to the writer (with the others of this
+ * event loop's turn, see {@link HeartbeatHandOff}) and answer 204 once it is committed. Nothing here blocks or talks
+ * SQL. Every refusal is counted by reason (the writer counts what it acknowledged), on the failure path only.
  */
 public final class HeartbeatRoutes implements Routes {
   public static final String PATH = "/agents/heartbeat";
   /** Heartbeat bodies larger than this get 413; the authenticator reads them once the token is checked. */
   static final long MAX_BODY = Authenticator.BODY_LIMIT;
-  /**
-   * The writer answers every heartbeat itself (refusing those that waited too long before being written); this
-   * timeout is only a last resort for a store that stops answering in the middle of a commit.
-   */
-  private static final DeliveryOptions WRITE = new DeliveryOptions()
-      .setSendTimeout(HeartbeatWriterVerticle.MAX_QUEUE_WAIT_MS + 50_000);
 
   private final Authenticator auth;
   private final TrustedProxies proxies;
   private final Clock clock;
   private final HeartbeatMeters meters;
+  private final HeartbeatBacklog backlog;
 
   /**
    * @param clock stamps each heartbeat with the time it was received
-   * @param meters counts the refusals
+   * @param meters counts the refusals; watches the backlog
+   * @param backlogCapacity how many heartbeats may wait for the store at once
    */
-  public HeartbeatRoutes(Authenticator auth, TrustedProxies proxies, Clock clock, HeartbeatMeters meters) {
+  public HeartbeatRoutes(Authenticator auth, TrustedProxies proxies, Clock clock, HeartbeatMeters meters,
+      int backlogCapacity) {
     this.auth = auth;
     this.proxies = proxies;
     this.clock = clock;
     this.meters = meters;
+    this.backlog = new HeartbeatBacklog(backlogCapacity);
+    meters.watchQueue(backlog::waiting, backlog::waitingBytes);
   }
 
+  /** Mounted by each router verticle as it starts, on its own event loop, which gets its own hand-off. */
   @Override
   public void mount(Router router) {
+    HeartbeatHandOff handOff = new HeartbeatHandOff(Vertx.currentContext(), backlog);
     router.post(PATH)
         .handler(auth.require(AuthGroup.HEARTBEAT, "heartbeat:write"))
-        .handler(this::accept)
+        .handler(ctx -> accept(ctx, handOff))
         .failureHandler(this::countRefusal);
   }
 
@@ -98,13 +97,12 @@ public final class HeartbeatRoutes implements Routes {
     return StoreOutage.in(failure) ? Refusal.STORE_UNAVAILABLE : Refusal.BUSY;
   }
 
-  private void accept(RoutingContext ctx) {
+  private void accept(RoutingContext ctx, HeartbeatHandOff handOff) {
     RequestBody.requireJson(ctx);
     byte[] body = ctx.body().buffer() == null ? null : ctx.body().buffer().getBytes();
     AgentHeartbeat heartbeat = new AgentHeartbeat(HeartbeatParser.parse(body),
         AgentAddress.of(ctx.request(), proxies), clock.millis(), body.length);
-    EventBus bus = ctx.vertx().eventBus();
-    bus.request(Addresses.HEARTBEAT_WRITE, heartbeat, WRITE)
+    handOff.submit(heartbeat)
         .onSuccess(committed -> ctx.response().setStatusCode(204).end())
         .onFailure(ctx::fail);
   }

@@ -10,6 +10,7 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -19,40 +20,61 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Writes heartbeats with group commit: requests wait in a bounded queue, coalesced per agent; a batch is
- * written as soon as the previous one committed, and every request is answered only after its batch
- * committed. A full queue (by count or by bytes), a failed write, a request that waited too long or a node
- * shutting down answers 503; nothing is acknowledged that was not written, and a refused heartbeat is not
- * written. Runs on one event loop, so its state needs no locks.
+ * Writes heartbeats with group commit: they arrive in {@link HeartbeatBatch}es (one per router event loop and
+ * turn, their number bounded by the routes' {@link HeartbeatBacklog}) and wait coalesced per agent; a store batch is
+ * written as soon as the previous one committed, and every heartbeat is settled only after its store batch
+ * committed; a router's batch gets one reply once all of its heartbeats are settled. A failed write, a heartbeat
+ * that waited too long or a node shutting down is refused (503); nothing is acknowledged that was not written, and
+ * a refused heartbeat is not written. Runs on one event loop, so its state needs no locks.
  */
 public final class HeartbeatWriterVerticle extends VerticleBase {
   static final int MAX_BATCH_AGENTS = 500;
   /** A heartbeat still queued after this long is refused rather than written: its agent has given up on it. */
   static final long MAX_QUEUE_WAIT_MS = 10_000;
-  /**
-   * Request bodies waiting at once, in bytes: typical heartbeats (about 1 KiB) reach the count limit first, but
-   * 1 MiB bodies must not make a slow store cost gigabytes of memory.
-   */
-  static final long MAX_WAITING_BYTES = 64L * 1024 * 1024;
-  /** The writer's refusals, each in its own words: the routes count them by reason from these. */
+  /** The refusals, each in its own words (QUEUE_FULL is the backlog's): the routes count them by reason. */
   static final String SHUTTING_DOWN = "The gateway is shutting down; try again later";
   static final String QUEUE_FULL = "Too many heartbeats waiting for the store; try again later";
   static final String STORE_FAILED = "The store is unavailable; try again later";
   static final String WAITED_TOO_LONG = "The heartbeat waited too long for the store; try again later";
   private static final Logger LOG = Logger.getLogger(HeartbeatWriterVerticle.class.getName());
   private final HeartbeatRepository repository;
-  private final int capacity;
   private final Clock clock;
   private final HeartbeatMeters meters;
   private final Map<String, Pending> queued = new LinkedHashMap<>();
-  private int waiting;
-  private long waitingBytes;
   private boolean writing;
   private Promise<Void> drained;
-  private MessageConsumer<AgentHeartbeat> consumer;
+  private MessageConsumer<HeartbeatBatch> consumer;
 
-  /** A request waiting for the store, and since when (epoch milliseconds of the clock). */
-  private record Waiting(Message<AgentHeartbeat> request, long sinceMillis) {
+  /** A router's batch being settled: its one reply goes once every heartbeat in it has an outcome. */
+  private static final class Delivery {
+    final Message<HeartbeatBatch> message;
+    final String[] refusals;
+    int unsettled;
+
+    Delivery(Message<HeartbeatBatch> message) {
+      this.message = message;
+      this.unsettled = message.body().heartbeats().size();
+      this.refusals = new String[unsettled];
+    }
+
+    AgentHeartbeat heartbeat(int index) {
+      return message.body().heartbeats().get(index);
+    }
+
+    /** @param refusal null when the heartbeat was committed */
+    void settle(int index, String refusal) {
+      refusals[index] = refusal;
+      if (--unsettled == 0) {
+        message.reply(new HeartbeatBatch.Outcome(Arrays.asList(refusals)));
+      }
+    }
+  }
+
+  /** A heartbeat waiting for the store, and since when (epoch milliseconds of the clock). */
+  private record Waiting(Delivery delivery, int index, long sinceMillis) {
+    AgentHeartbeat heartbeat() {
+      return delivery.heartbeat(index);
+    }
   }
 
   /** Every waiting request of one agent, oldest first; the newest one's heartbeat is the one written. */
@@ -60,26 +82,22 @@ public final class HeartbeatWriterVerticle extends VerticleBase {
     final List<Waiting> requests = new ArrayList<>(1);
 
     AgentHeartbeat latest() {
-      return requests.get(requests.size() - 1).request().body();
+      return requests.get(requests.size() - 1).heartbeat();
     }
   }
 
   /**
-   * @param capacity how many heartbeat requests may wait for the store at once
-   * @param clock measures how long a request has waited
-   * @param meters counts acknowledged heartbeats and measures batches; watches the queue
+   * @param clock measures how long a heartbeat has waited
+   * @param meters counts acknowledged heartbeats and measures batches
    */
-  public HeartbeatWriterVerticle(Store store, int capacity, Clock clock, HeartbeatMeters meters) {
+  public HeartbeatWriterVerticle(Store store, Clock clock, HeartbeatMeters meters) {
     this.repository = new HeartbeatRepository(store);
-    this.capacity = capacity;
     this.clock = clock;
     this.meters = meters;
   }
 
   @Override
   public Future<?> start() {
-    // Read from the scraping thread without synchronisation: a moment stale at worst, and free for the writer.
-    meters.watchQueue(() -> waiting, () -> waitingBytes);
     consumer = vertx.eventBus().consumer(Addresses.HEARTBEAT_WRITE, this::enqueue);
     return consumer.completion();
   }
@@ -92,21 +110,27 @@ public final class HeartbeatWriterVerticle extends VerticleBase {
     return drained.future().compose(ignored -> consumer.unregister());
   }
 
-  private void enqueue(Message<AgentHeartbeat> request) {
-    if (drained != null) {
-      request.fail(503, SHUTTING_DOWN);
+  private void enqueue(Message<HeartbeatBatch> message) {
+    if (message.body().heartbeats().isEmpty()) {
+      // Nothing to settle, so nothing would answer it later; the routes never send one.
+      message.reply(new HeartbeatBatch.Outcome(List.of()));
       return;
     }
-    int bytes = request.body().bodyBytes();
-    if (waiting >= capacity || waitingBytes + bytes > MAX_WAITING_BYTES) {
-      request.fail(503, QUEUE_FULL);
-      return;
+    Delivery delivery = new Delivery(message);
+    long now = clock.millis();
+    for (int i = 0; i < delivery.refusals.length; i++) {
+      admit(delivery, i, now);
     }
-    queued.computeIfAbsent(request.body().agentId(), id -> new Pending()).requests
-        .add(new Waiting(request, clock.millis()));
-    waiting++;
-    waitingBytes += bytes;
     writeNextBatch();
+  }
+
+  private void admit(Delivery delivery, int index, long now) {
+    if (drained != null) {
+      delivery.settle(index, SHUTTING_DOWN);
+    } else {
+      queued.computeIfAbsent(delivery.heartbeat(index).agentId(), id -> new Pending()).requests
+          .add(new Waiting(delivery, index, now));
+    }
   }
 
   private void writeNextBatch() {
@@ -129,12 +153,7 @@ public final class HeartbeatWriterVerticle extends VerticleBase {
       }
       for (Pending pending : batch) {
         for (Waiting waited : pending.requests) {
-          if (result.succeeded()) {
-            waited.request().reply(null);
-          } else {
-            waited.request().fail(503, STORE_FAILED);
-          }
-          release(waited);
+          waited.delivery().settle(waited.index(), result.succeeded() ? null : STORE_FAILED);
         }
       }
       if (result.failed()) {
@@ -156,8 +175,7 @@ public final class HeartbeatWriterVerticle extends VerticleBase {
       pending.requests.removeIf(waited -> {
         boolean expired = waited.sinceMillis() < expiredBefore;
         if (expired) {
-          waited.request().fail(503, WAITED_TOO_LONG);
-          release(waited);
+          waited.delivery().settle(waited.index(), WAITED_TOO_LONG);
         }
         return expired;
       });
@@ -166,11 +184,6 @@ public final class HeartbeatWriterVerticle extends VerticleBase {
       }
     }
     return batch;
-  }
-
-  private void release(Waiting waited) {
-    waiting--;
-    waitingBytes -= waited.request().body().bodyBytes();
   }
 
   private Future<Void> write(List<Pending> batch) {

@@ -14,6 +14,7 @@ import io.heartgate.testsupport.Await;
 import io.heartgate.testsupport.MovableClock;
 import io.heartgate.testsupport.StoreKind;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -30,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** The writer's group commit over the event bus, against both stores: every reply means committed. */
+/** The writer's group commit over the event bus, against both stores: every acknowledgement means committed. */
 class HeartbeatWriterTest {
   @TempDir
   Path tempDir;
@@ -38,6 +39,9 @@ class HeartbeatWriterTest {
   private final MovableClock clock = new MovableClock();
   /** The writer's meters, read back as the scrape would. */
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  /** The router event loop the heartbeats are sent from, and its hand-off, as the routes have them. */
+  private final Context routerLoop = vertx.getOrCreateContext();
+  private HeartbeatHandOff handOff;
   private Store store;
 
   @AfterEach
@@ -47,22 +51,48 @@ class HeartbeatWriterTest {
   }
 
   private void deployWriter(StoreKind kind, int capacity) {
-    LocalCodec.register(vertx, AgentHeartbeat.class);
+    LocalCodec.register(vertx, HeartbeatBatch.class);
+    LocalCodec.register(vertx, HeartbeatBatch.Outcome.class);
     store = Await.of(Store.open(vertx, kind.freshStore(tempDir), 4));
     Await.of(Migrations.apply(store, Clock.systemUTC()));
-    Await.of(vertx.deployVerticle(new HeartbeatWriterVerticle(store, capacity, clock,
-        new HeartbeatMeters(registry, store.dialect().name().toLowerCase(Locale.ROOT)))));
+    HeartbeatMeters meters = new HeartbeatMeters(registry, store.dialect().name().toLowerCase(Locale.ROOT));
+    HeartbeatBacklog backlog = new HeartbeatBacklog(capacity);
+    meters.watchQueue(backlog::waiting, backlog::waitingBytes);
+    handOff = new HeartbeatHandOff(routerLoop, backlog);
+    Await.of(vertx.deployVerticle(new HeartbeatWriterVerticle(store, clock, meters)));
   }
 
   private Future<Object> send(String agentId, long receivedAt) {
     return send(agentId, receivedAt, 100);
   }
 
+  /** Through the routes' hand-off, on one event loop: heartbeats sent in a row travel to the writer together. */
   private Future<Object> send(String agentId, long receivedAt, int bodyBytes) {
-    return vertx.eventBus().request(Addresses.HEARTBEAT_WRITE,
-        new AgentHeartbeat(new HeartbeatBody(agentId, "Telegraf 1.39.3", "host-" + agentId, "ok", null, "[]", null,
-            "{\"schema\":1}"), "127.0.0.1", receivedAt, bodyBytes))
-        .map(reply -> reply.body());
+    Promise<Object> settled = Promise.promise();
+    routerLoop.runOnContext(ignored -> handOff.submit(heartbeat(agentId, receivedAt, bodyBytes)).<Object>mapEmpty()
+        .onComplete(settled));
+    return settled.future();
+  }
+
+  /**
+   * Sends the heartbeat alone and returns once the writer has taken it in: the hand-off sends it at the end of the
+   * loop's turn, and an empty batch sent after that is answered once the writer has handled everything before it.
+   */
+  private Future<Object> sendIntoWriter(String agentId, long receivedAt) {
+    Promise<Object> settled = Promise.promise();
+    Promise<Object> takenIn = Promise.promise();
+    routerLoop.runOnContext(ignored -> {
+      handOff.submit(heartbeat(agentId, receivedAt, 100)).<Object>mapEmpty().onComplete(settled);
+      routerLoop.runOnContext(afterTheHandOff -> vertx.eventBus()
+          .request(Addresses.HEARTBEAT_WRITE, new HeartbeatBatch(List.of())).onComplete(takenIn));
+    });
+    Await.of(takenIn.future());
+    return settled.future();
+  }
+
+  private static AgentHeartbeat heartbeat(String agentId, long receivedAt, int bodyBytes) {
+    return new AgentHeartbeat(new HeartbeatBody(agentId, "Telegraf 1.39.3", "host-" + agentId, "ok", null, "[]",
+        null, "{\"schema\":1}"), "127.0.0.1", receivedAt, bodyBytes);
   }
 
   /**
@@ -146,7 +176,7 @@ class HeartbeatWriterTest {
   void bytesWaitingAreBoundedAsWellAsCount(StoreKind kind) {
     deployWriter(kind, 100_000);
     Promise<Void> release = holdTheStore(kind);
-    int third = (int) (HeartbeatWriterVerticle.MAX_WAITING_BYTES / 3) + 1;
+    int third = (int) (HeartbeatBacklog.MAX_WAITING_BYTES / 3) + 1;
     Future<Object> first = send("big-1", 1, third);
     Future<Object> second = send("big-2", 1, third);
     ReplyException full = assertInstanceOf(ReplyException.class, Await.failureOf(send("big-3", 1, third)));
@@ -163,11 +193,8 @@ class HeartbeatWriterTest {
   void heartbeatsThatWaitedTooLongAreRefusedAndNotWritten(StoreKind kind) {
     deployWriter(kind, 100_000);
     Promise<Void> release = holdTheStore(kind);
-    Future<Object> inFlight = send("taken-first", 1);
-    Future<Object> queued = send("queued-behind", 1);
-    // The writer handles one sender's requests in the order sent, so once a body too big for any queue has been
-    // refused, both heartbeats before it are in the writer: only then does the clock move.
-    Await.failureOf(send("too-big", 1, (int) HeartbeatWriterVerticle.MAX_WAITING_BYTES + 1));
+    Future<Object> inFlight = sendIntoWriter("taken-first", 1);
+    Future<Object> queued = sendIntoWriter("queued-behind", 1);
     clock.advance(Duration.ofMillis(HeartbeatWriterVerticle.MAX_QUEUE_WAIT_MS + 1));
     release.complete();
 

@@ -1,0 +1,82 @@
+package io.heartgate.heartbeat;
+
+import io.heartgate.bus.Addresses;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Collects the heartbeats one router event loop accepts in one turn and hands them to the writer as one message
+ * at the end of the turn, then settles each from the writer's one reply. A refused heartbeat fails exactly as if
+ * it had been sent alone: a recipient failure with status 503 and the writer's sentence. Used only on its event
+ * loop, so it needs no locks.
+ */
+final class HeartbeatHandOff {
+  /**
+   * The writer answers every heartbeat itself (refusing those that waited too long before being written); this
+   * timeout is only a last resort for a store that stops answering in the middle of a commit.
+   */
+  private static final DeliveryOptions WRITE = new DeliveryOptions()
+      .setSendTimeout(HeartbeatWriterVerticle.MAX_QUEUE_WAIT_MS + 50_000);
+
+  private final Context context;
+  private final HeartbeatBacklog backlog;
+  private List<AgentHeartbeat> heartbeats = new ArrayList<>();
+  private List<Promise<Void>> waiting = new ArrayList<>();
+
+  /**
+   * @param context the router event loop this hand-off serves
+   * @param backlog where every heartbeat reserves its place before it goes, shared by every router event loop
+   */
+  HeartbeatHandOff(Context context, HeartbeatBacklog backlog) {
+    this.context = context;
+    this.backlog = backlog;
+  }
+
+  /**
+   * Completes once the heartbeat is committed; fails with the writer's refusal (or {@link
+   * HeartbeatWriterVerticle#QUEUE_FULL} at once, when the backlog is full), or the event bus's failure.
+   */
+  Future<Void> submit(AgentHeartbeat heartbeat) {
+    if (!backlog.tryReserve(heartbeat.bodyBytes())) {
+      return refused(HeartbeatWriterVerticle.QUEUE_FULL);
+    }
+    if (heartbeats.isEmpty()) {
+      // Runs after the heartbeats whose bodies arrived in this turn of the event loop were accepted.
+      context.runOnContext(ignored -> send());
+    }
+    heartbeats.add(heartbeat);
+    Promise<Void> committed = Promise.promise();
+    waiting.add(committed);
+    return committed.future();
+  }
+
+  private void send() {
+    List<AgentHeartbeat> sent = heartbeats;
+    List<Promise<Void>> settled = waiting;
+    heartbeats = new ArrayList<>(sent.size());
+    waiting = new ArrayList<>(sent.size());
+    context.owner().eventBus().<HeartbeatBatch.Outcome>request(Addresses.HEARTBEAT_WRITE, new HeartbeatBatch(sent),
+        WRITE).onComplete(reply -> {
+          for (int i = 0; i < settled.size(); i++) {
+            backlog.release(sent.get(i).bodyBytes());
+            settled.get(i).handle(reply.failed() ? Future.failedFuture(reply.cause())
+                : outcome(reply.result().body().refusals().get(i)));
+          }
+        });
+  }
+
+  private static Future<Void> outcome(String refusal) {
+    return refusal == null ? Future.succeededFuture() : refused(refusal);
+  }
+
+  /** The failure the writer's refusal would have been, had it been sent alone: the routes answer and count it. */
+  private static Future<Void> refused(String refusal) {
+    return Future.failedFuture(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, 503, refusal));
+  }
+}
