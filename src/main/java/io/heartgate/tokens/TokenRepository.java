@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
@@ -196,11 +197,13 @@ public final class TokenRepository implements GrantSource {
    * In transactions of at most {@link #LAST_USE_CHUNK} rows, one after the other: a node's fleet uses every token
    * each minute, and one transaction of them all would hold SQLite's only writer (or a PostgreSQL connection and
    * its row locks) for seconds while the heartbeats wait behind it; between two chunks their batches go first.
+   * In token id order: nodes behind one load balancer record the same tokens at the same moment, and rows locked
+   * in one order everywhere cannot deadlock.
    */
   @Override
   public Future<Void> recordLastUse(Map<String, Long> lastUseByTokenId) {
     List<Tuple> rows = new ArrayList<>(lastUseByTokenId.size());
-    lastUseByTokenId.forEach((tokenId, usedAt) -> rows.add(Tuple.of(tokenId, usedAt)));
+    new TreeMap<>(lastUseByTokenId).forEach((tokenId, usedAt) -> rows.add(Tuple.of(tokenId, usedAt)));
     return recordLastUse(rows, 0);
   }
 

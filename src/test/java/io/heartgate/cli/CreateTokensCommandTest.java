@@ -7,18 +7,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.heartgate.auth.TokenFormat;
 import io.heartgate.heartbeat.HeartbeatRoutes;
 import io.heartgate.settings.DatabaseUrl;
+import io.heartgate.store.Store;
+import io.heartgate.testsupport.Await;
 import io.heartgate.testsupport.Credentials;
 import io.heartgate.testsupport.StoreKind;
 import io.heartgate.testsupport.Team;
 import io.heartgate.testsupport.TelegrafAgent;
 import io.heartgate.testsupport.TestGateway;
+import io.heartgate.tokens.TokenRepository;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -114,6 +121,42 @@ class CreateTokensCommandTest {
     assertEquals(count, tokens.size());
     assertEquals(List.of(), tokens.stream().filter(t -> t.getValue("lastUsedAt") == null)
         .map(t -> t.getString("name")).toList(), "every token's last use is recorded");
+  }
+
+  /**
+   * Two nodes behind one load balancer see the same agents and record the same tokens' last use at the same
+   * moment, each from a map of its own order: the rows are locked in one order on every node, so neither waits
+   * for the other in a deadlock (PostgreSQL would abort one of the two and its chunk would be lost).
+   */
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void twoNodesRecordingTheSameTokensAtOnceBothSucceed(StoreKind kind) throws Exception {
+    DatabaseUrl url = withTeam(kind);
+    int count = 2_000;
+    assertEquals(0, create(url, "manager", String.valueOf(count), "fleet", "telegraf-agent",
+        tempDir.resolve("fleet-tokens.txt")).exitCode());
+    gateway = TestGateway.start(url);
+    List<String> ids = tokens(Team.login(gateway, "owner")).stream().map(t -> t.getString("id")).sorted().toList();
+    gateway.close();
+    gateway = null;
+    Map<String, Long> oneNode = new LinkedHashMap<>();
+    Map<String, Long> otherNode = new LinkedHashMap<>();
+    for (int i = 0; i < count; i++) {
+      oneNode.put(ids.get(i), 1_000L + i);
+      otherNode.put(ids.get(count - 1 - i), 5_000L);
+    }
+    Vertx vertx = Vertx.vertx();
+    try {
+      Store store = Await.of(Store.open(vertx, url, 4));
+      Clock clock = Clock.systemUTC();
+      Await.of(Future.all(new TokenRepository(store, clock).recordLastUse(oneNode),
+          new TokenRepository(store, clock).recordLastUse(otherNode)));
+      assertEquals(5_000L, Await.of(store.query("SELECT MIN(last_used_at) AS oldest FROM tokens WHERE name LIKE "
+          + "'fleet-%'")).iterator().next().getLong("oldest"), "the later use of every token is kept");
+      Await.of(store.close());
+    } finally {
+      Await.of(vertx.close());
+    }
   }
 
   @ParameterizedTest
