@@ -55,7 +55,7 @@ class MainProcessTest {
   @CsvSource(delimiter = '|', value = {
       "port out of range|APP_PORT=70000||heartgate: invalid APP_PORT=70000: out of range; expected a port number 1-65535",
       "unknown auth group||--disable-auth-endpoints=agents,users|heartgate: invalid --disable-auth-endpoints=agents,users: "
-          + "unknown group users; expected a comma list of agents, configs, reporting-rules, heartbeat, metrics, or *",
+          + "unknown group users; expected a comma list of agents, configs, reporting-rules, heartbeat, labels, metrics, or *",
       "malformed DATABASE_URL|DATABASE_URL=postgres//db/x||heartgate: invalid DATABASE_URL: unknown scheme; "
           + "expected sqlite:<path> or postgres://user:pass@host:port/db",
       "TLS certificate without its key||--ssl-cert=/etc/hostname|heartgate: TLS needs both SSL_CERT_PATH "

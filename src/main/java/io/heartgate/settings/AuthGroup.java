@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /** Endpoint groups whose authentication an operator may switch off with DISABLED_AUTH_ENDPOINTS. */
 public enum AuthGroup {
@@ -13,6 +14,10 @@ public enum AuthGroup {
   HEARTBEAT("heartbeat"),
   LABELS("labels"),
   METRICS("metrics");
+
+  /** What DISABLED_AUTH_ENDPOINTS accepts, in the words of its help and of its refusal. */
+  static final String FORM = "a comma list of "
+      + Arrays.stream(values()).map(AuthGroup::wireName).collect(Collectors.joining(", ")) + ", or *";
 
   private final String wireName;
 

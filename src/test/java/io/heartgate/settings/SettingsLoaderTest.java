@@ -63,7 +63,7 @@ class SettingsLoaderTest {
       "APP_PORT|70000|invalid APP_PORT=70000: out of range; expected a port number 1-65535",
       "HEARTBEAT_PORT|http|invalid HEARTBEAT_PORT=http: not an integer; expected a port number 1-65535",
       "DISABLED_AUTH_ENDPOINTS|agents,users|invalid DISABLED_AUTH_ENDPOINTS=agents,users: unknown group users; "
-          + "expected a comma list of agents, configs, reporting-rules, heartbeat, metrics, or *",
+          + "expected a comma list of agents, configs, reporting-rules, heartbeat, labels, metrics, or *",
       "DATABASE_URL|mysql://x/y|invalid DATABASE_URL: unknown scheme; expected sqlite:<path> or "
           + "postgres://user:pass@host:port/db",
       "DATABASE_URL|postgres://u:p@db:99999/hg|invalid DATABASE_URL: port out of range; expected sqlite:<path> or "
