@@ -95,41 +95,43 @@ final class HeartbeatReader {
     return fields;
   }
 
-  /** The parser is on a value: is it there, of another type (skipped), or JSON null (absent)? */
-  private static boolean absentOrOther(JsonParser parser, JsonToken expected) throws IOException {
+  /** Reads the value the parser is on, if of one JSON type. */
+  @FunctionalInterface
+  private interface ValueReader {
+    Object read(JsonParser parser) throws IOException;
+  }
+
+  /**
+   * The value the parser is on: null when JSON null (absent), {@link #OTHER_TYPE} (skipped) when not of the
+   * expected type, else what the reader makes of it.
+   */
+  private static Object typed(JsonParser parser, JsonToken expected, ValueReader reader) throws IOException {
     JsonToken token = parser.currentToken();
-    if (token == expected || token == JsonToken.VALUE_NULL) {
-      return false;
+    if (token == JsonToken.VALUE_NULL) {
+      return null;
     }
-    parser.skipChildren();
-    return true;
+    if (token != expected) {
+      parser.skipChildren();
+      return OTHER_TYPE;
+    }
+    return reader.read(parser);
   }
 
   private static Object text(JsonParser parser) throws IOException {
-    if (absentOrOther(parser, JsonToken.VALUE_STRING)) {
-      return OTHER_TYPE;
-    }
-    return parser.currentToken() == JsonToken.VALUE_NULL ? null : parser.getText();
+    return typed(parser, JsonToken.VALUE_STRING, JsonParser::getText);
   }
 
   /** An integer within 64 bits; a fraction or a larger integer is of another type. */
   private static Object integer(JsonParser parser) throws IOException {
-    if (absentOrOther(parser, JsonToken.VALUE_NUMBER_INT)) {
-      return OTHER_TYPE;
-    }
-    if (parser.currentToken() == JsonToken.VALUE_NULL) {
-      return null;
-    }
-    return parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER ? OTHER_TYPE : parser.getLongValue();
+    return typed(parser, JsonToken.VALUE_NUMBER_INT, number ->
+        number.getNumberType() == JsonParser.NumberType.BIG_INTEGER ? OTHER_TYPE : number.getLongValue());
   }
 
   private static Object configurations(JsonParser parser) throws IOException {
-    if (absentOrOther(parser, JsonToken.START_ARRAY)) {
-      return OTHER_TYPE;
-    }
-    if (parser.currentToken() == JsonToken.VALUE_NULL) {
-      return null;
-    }
+    return typed(parser, JsonToken.START_ARRAY, HeartbeatReader::configurationItems);
+  }
+
+  private static List<Object> configurationItems(JsonParser parser) throws IOException {
     List<Object> items = new ArrayList<>();
     while (parser.nextToken() != JsonToken.END_ARRAY) {
       // An item is never absent: JSON null is refused as not a string.
@@ -144,12 +146,10 @@ final class HeartbeatReader {
   }
 
   private static Object statistics(JsonParser parser) throws IOException {
-    if (absentOrOther(parser, JsonToken.START_OBJECT)) {
-      return OTHER_TYPE;
-    }
-    if (parser.currentToken() == JsonToken.VALUE_NULL) {
-      return null;
-    }
+    return typed(parser, JsonToken.START_OBJECT, HeartbeatReader::statisticsFields);
+  }
+
+  private static HeartbeatFields.Statistics statisticsFields(JsonParser parser) throws IOException {
     HeartbeatFields.Statistics statistics = new HeartbeatFields.Statistics();
     while (parser.nextToken() == JsonToken.FIELD_NAME) {
       String name = parser.currentName();
@@ -165,12 +165,10 @@ final class HeartbeatReader {
   }
 
   private static Object logs(JsonParser parser, CompactJson json) throws IOException {
-    if (absentOrOther(parser, JsonToken.START_ARRAY)) {
-      return OTHER_TYPE;
-    }
-    if (parser.currentToken() == JsonToken.VALUE_NULL) {
-      return null;
-    }
+    return typed(parser, JsonToken.START_ARRAY, array -> logEntries(array, json));
+  }
+
+  private static List<Object> logEntries(JsonParser parser, CompactJson json) throws IOException {
     List<Object> entries = new ArrayList<>();
     while (parser.nextToken() != JsonToken.END_ARRAY) {
       entries.add(parser.currentToken() == JsonToken.START_OBJECT ? logEntry(parser, json) : skipped(parser));
@@ -197,12 +195,10 @@ final class HeartbeatReader {
 
   /** The attributes as compact JSON text, with where each attribute ends in it (to cut them if too long). */
   private static Object attributes(JsonParser parser, CompactJson json) throws IOException {
-    if (absentOrOther(parser, JsonToken.START_OBJECT)) {
-      return OTHER_TYPE;
-    }
-    if (parser.currentToken() == JsonToken.VALUE_NULL) {
-      return null;
-    }
+    return typed(parser, JsonToken.START_OBJECT, object -> compactAttributes(object, json));
+  }
+
+  private static LogLimits.Attributes compactAttributes(JsonParser parser, CompactJson json) throws IOException {
     JsonGenerator generator = json.generator();
     generator.writeStartObject();
     int[] ends = new int[8];
