@@ -38,8 +38,8 @@
 # on fresh stores; STORM_ROUNDS=1 times over.
 # SMOKE=1: the fleet scenario in seconds (300 agents, 3 s, both stores when PostgreSQL is installed), failing on any
 # non-2xx, unanswered request or unregistered agent, then the storm scenario in seconds (300 GETs, 3 s of HEAD),
-# failing on any answer but 2xx/304 or when downloads read the store as often as they are answered: CI runs it so
-# that the benchmark cannot rot (SMOKE=1 SCENARIO=storm: the storm smoke alone).
+# failing on any answer but 2xx/304 or on render meters that do not add up: CI runs it so that the benchmark cannot
+# rot (SMOKE=1 SCENARIO=storm: the storm smoke alone).
 set -euo pipefail
 
 cd "$(dirname "$0")/../.."

@@ -13,6 +13,7 @@ import io.vertx.core.http.RequestOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -89,7 +90,7 @@ final class OpenLoop {
    * not charged to the schedule.
    */
   static Result run(Vertx vertx, int port, String probeUri, Requests requests, double rate, int warmupSeconds,
-      int seconds, int connections, int threads) {
+      int seconds, int connections, int threads) throws TimeoutException {
     List<Sender> senders = new ArrayList<>();
     List<Future<String>> deployed = new ArrayList<>();
     for (int i = 0; i < threads; i++) {

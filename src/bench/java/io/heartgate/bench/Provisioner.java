@@ -33,7 +33,7 @@ import java.util.function.IntFunction;
  *       RESULT line.</li>
  *   <li>{@code fleet-timings <apiPort> <agent-id> <search>}: logs in as that owner and times the summary, the first
  *       page by lastSeen, a search and one agent, and reads the token cache's size. Prints one RESULT line.</li>
- *   <li>{@code storm-setup <apiPort>}: creates the owner, a constant, a config using it and an {@code agent_id}
+ *   <li>{@code storm-setup <apiPort>}: logs in as that owner and creates a constant, a config using it and an {@code agent_id}
  *       parameter, and a {@code telegraf-agent} token. Prints one RESULT line with the config's id and the token.</li>
  *   <li>{@code render-metrics <apiPort>}: logs in as that owner and prints the config download meters (see
  *       {@code metrics/ConfigRenderMeters}) in one RESULT line; "-" for those the gateway does not have.</li>
@@ -175,7 +175,7 @@ public final class Provisioner {
       """;
 
   private void stormSetup(int apiPort) throws Exception {
-    String cookie = setup(apiPort);
+    String cookie = login(apiPort);
     check(call(apiPort, HttpMethod.POST, "/api/constants", "Cookie", cookie, new JsonObject()
         .put("name", "storm_influx_url").put("value", "http://influx.example:8086").toBuffer())
         .await(60, TimeUnit.SECONDS), 201, "constant");

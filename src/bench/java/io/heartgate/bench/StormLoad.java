@@ -6,6 +6,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Open-loop config download load for the storm scenario ({@link OpenLoop}): a fleet restarting (every agent fetches
@@ -70,7 +71,8 @@ public final class StormLoad {
   }
 
   /** The document's Last-Modified, as a watcher took it from its start-up fetch. */
-  private static String lastModified(Vertx vertx, int apiPort, String uri, String authorization) {
+  private static String lastModified(Vertx vertx, int apiPort, String uri, String authorization)
+      throws TimeoutException {
     HttpClientAgent client = vertx.createHttpClient();
     try {
       return client.request(new RequestOptions().setHost(OpenLoop.HOST).setPort(apiPort).setURI(uri)
