@@ -52,8 +52,8 @@ public final class FleetLoad {
     };
     Vertx vertx = Vertx.vertx();
     // The probe is a GET the heartbeat listener answers 404 or 405: it changes nothing.
-    OpenLoop.Result r = OpenLoop.run(vertx, port, "/agents/heartbeat", heartbeats, rate, warmup, seconds,
-        connections, threads);
+    OpenLoop.Result r = OpenLoop.run(vertx, port, new RequestOptions().setURI("/agents/heartbeat"), heartbeats,
+        rate, warmup, seconds, connections, threads);
     vertx.close().await(30, TimeUnit.SECONDS);
     System.out.printf(Locale.ROOT, "RESULT agents=%d target_rate=%.1f seconds=%d sent=%d acked=%d non2xx=%d "
             + "failed=%d acked_rate=%.1f p50_us=%d p99_us=%d p999_us=%d max_us=%d warmup_s=%d warmup_acked=%d "

@@ -86,15 +86,15 @@ final class OpenLoop {
   /**
    * Runs the schedule on {@code vertx}: {@code rate} requests a second to {@code port} for warm-up + seconds, over
    * {@code connections} connections (shared out among {@code threads} event loops). Each event loop first sends
-   * {@code GET probeUri}, whatever its answer, so that loading the client's classes and the first connection are
-   * not charged to the schedule.
+   * {@code probe} (a request that changes nothing), whatever its answer, so that loading the client's classes and
+   * the first connection are not charged to the schedule.
    */
-  static Result run(Vertx vertx, int port, String probeUri, Requests requests, double rate, int warmupSeconds,
+  static Result run(Vertx vertx, int port, RequestOptions probe, Requests requests, double rate, int warmupSeconds,
       int seconds, int connections, int threads) throws TimeoutException {
     List<Sender> senders = new ArrayList<>();
     List<Future<String>> deployed = new ArrayList<>();
     for (int i = 0; i < threads; i++) {
-      Sender sender = new Sender(port, probeUri, requests, rate, warmupSeconds, seconds, i, threads,
+      Sender sender = new Sender(port, probe, requests, rate, warmupSeconds, seconds, i, threads,
           Math.max(1, connections / threads));
       senders.add(sender);
       deployed.add(vertx.deployVerticle(sender, new DeploymentOptions()));
@@ -117,7 +117,7 @@ final class OpenLoop {
    */
   private static final class Sender extends AbstractVerticle {
     private final int port;
-    private final String probeUri;
+    private final RequestOptions probe;
     private final Requests requests;
     private final long warmupNanos;
     private final long durationNanos;
@@ -138,10 +138,10 @@ final class OpenLoop {
     private long answered;
     private boolean stopped;
 
-    Sender(int port, String probeUri, Requests requests, double rate, int warmup, int seconds, int slot,
+    Sender(int port, RequestOptions probe, Requests requests, double rate, int warmup, int seconds, int slot,
         int threads, int connections) {
       this.port = port;
-      this.probeUri = probeUri;
+      this.probe = probe;
       this.requests = requests;
       this.warmupNanos = TimeUnit.SECONDS.toNanos(warmup);
       this.durationNanos = TimeUnit.SECONDS.toNanos(seconds);
@@ -157,7 +157,7 @@ final class OpenLoop {
       client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true)
               .setKeepAliveTimeout(KEEP_ALIVE_SECONDS),
           new PoolOptions().setHttp1MaxSize(connections));
-      client.request(new RequestOptions().setHost(HOST).setPort(port).setURI(probeUri))
+      client.request(new RequestOptions(probe).setHost(HOST).setPort(port))
           .compose(request -> request.send())
           .compose(response -> response.end())
           .onComplete(started);

@@ -18,7 +18,8 @@ import java.util.concurrent.TimeoutException;
  * (for the JIT; not measured); GETs by agents {@code storm-agent-0000001} … {@code getAgents}, at getAgents /
  * getSeconds a second; then HEAD polls at headRate a second for headSeconds, agent after agent of headAgents. Prints
  * one RESULT line per measured phase: requests sent, 2xx, 304, other answers, failed (no answer), the seconds
- * from the phase's start to its last answer and the answers per second over them, the latency percentiles in µs from each request's intended send time, and how late the scheduler sent.
+ * from the phase's start to its last answer and the answers per second over them, the latency percentiles in µs
+ * from each request's intended send time, and how late the scheduler sent.
  */
 public final class StormLoad {
   private static final int WARMUP_RATE = 1_000;
@@ -35,7 +36,9 @@ public final class StormLoad {
     int connections = Integer.parseInt(args[8]);
     int threads = Integer.parseInt(args[9]);
     int warmup = Integer.parseInt(args[10]);
-    String probe = path + "?agent_id=storm-probe";
+    // A download by an agent of its own, before each phase's schedule starts.
+    RequestOptions probe = new RequestOptions().setURI(path + "?agent_id=storm-probe")
+        .putHeader("Authorization", authorization);
 
     Vertx vertx = Vertx.vertx();
     try {
@@ -49,7 +52,7 @@ public final class StormLoad {
       OpenLoop.Result get = OpenLoop.run(vertx, apiPort, probe, downloads(HttpMethod.GET, path, authorization,
           "storm-agent-", getAgents, null), getAgents / (double) getSeconds, 0, getSeconds, connections, threads);
       print("get", get, getAgents, getAgents / (double) getSeconds, getSeconds);
-      String lastModified = lastModified(vertx, apiPort, probe, authorization);
+      String lastModified = lastModified(vertx, apiPort, probe);
       OpenLoop.Result head = OpenLoop.run(vertx, apiPort, probe, downloads(HttpMethod.HEAD, path, authorization,
           "storm-agent-", headAgents, lastModified), headRate, 0, headSeconds, connections, threads);
       print("head", head, headAgents, headRate, headSeconds);
@@ -71,12 +74,10 @@ public final class StormLoad {
   }
 
   /** The document's Last-Modified, as a watcher took it from its start-up fetch. */
-  private static String lastModified(Vertx vertx, int apiPort, String uri, String authorization)
-      throws TimeoutException {
+  private static String lastModified(Vertx vertx, int apiPort, RequestOptions probe) throws TimeoutException {
     HttpClientAgent client = vertx.createHttpClient();
     try {
-      return client.request(new RequestOptions().setHost(OpenLoop.HOST).setPort(apiPort).setURI(uri)
-              .putHeader("Authorization", authorization))
+      return client.request(new RequestOptions(probe).setHost(OpenLoop.HOST).setPort(apiPort))
           .compose(request -> request.send())
           .compose(response -> response.end().map(ignored -> response.getHeader("Last-Modified")))
           .await(30, TimeUnit.SECONDS);
@@ -90,7 +91,7 @@ public final class StormLoad {
             + "not_modified=%d other=%d failed=%d answered_s=%.2f answered_rate=%.1f p50_us=%d p99_us=%d "
             + "p999_us=%d max_us=%d max_send_lag_us=%d%n",
         phase, agents, rate, seconds, r.sent, r.ok, r.notModified, r.other, r.failed,
-        r.spanNanos / 1e9, (r.ok + r.notModified + r.other) / (r.spanNanos / 1e9), r.percentileUs(50), r.percentileUs(99),
-        r.percentileUs(99.9), r.latency.getMaxValue(), r.maxLagNanos / 1000);
+        r.spanNanos / 1e9, (r.ok + r.notModified + r.other) / (r.spanNanos / 1e9), r.percentileUs(50),
+        r.percentileUs(99), r.percentileUs(99.9), r.latency.getMaxValue(), r.maxLagNanos / 1000);
   }
 }
