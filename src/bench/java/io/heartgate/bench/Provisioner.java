@@ -34,7 +34,8 @@ import java.util.function.IntFunction;
  *   <li>{@code fleet-timings <apiPort> <agent-id> <search>}: logs in as that owner and times the summary, the first
  *       page by lastSeen, a search and one agent, and reads the token cache's size. Prints one RESULT line.</li>
  *   <li>{@code storm-setup <apiPort>}: logs in as that owner and creates a constant, a config using it and an
- *       {@code agent_id} parameter, and a {@code telegraf-agent} token. Prints one RESULT line with the config's id and the token.</li>
+ *       {@code agent_id} parameter, and a {@code telegraf-agent} token. Prints one RESULT line with the config's
+ *       id and the token.</li>
  *   <li>{@code render-metrics <apiPort>}: logs in as that owner and prints the config download meters (see
  *       {@code metrics/ConfigRenderMeters}) in one RESULT line; "-" for those the gateway does not have.</li>
  * </ul>
