@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.heartgate.settings.DatabaseUrl;
 import io.heartgate.testsupport.Credentials;
+import io.heartgate.testsupport.Poll;
 import io.heartgate.testsupport.Reply;
 import io.heartgate.testsupport.Scrape;
 import io.heartgate.testsupport.StoreKind;
@@ -35,8 +36,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * Downloads under a storm: every change (a TOML edit, a rollback, a constant's value, an alias, a delete) is served
  * to the very next download after the API call returned, on this node and on another node of the same PostgreSQL,
- * while agents keep fetching; and a storm of downloads with distinct {@code agent_id} costs far fewer reads of the
- * store than downloads.
+ * while agents keep fetching; a download while the store is down is 503, never a cached document; and a storm of
+ * downloads with distinct {@code agent_id} costs far fewer reads of the store than downloads.
  */
 class ConfigRenderCacheTest {
   private static final String TOML = "[agent]\n  hostname = \"&{agent_id}\"\n[[outputs.http]]\n"
@@ -194,6 +195,31 @@ class ConfigRenderCacheTest {
     TestGateway reader = node(shared);
     team(writer);
     everyChangeIsServedAtTheNextDownload(writer, reader);
+  }
+
+  @Test
+  void aDownloadWhileTheStoreIsDownIs503AndNeverACachedDocument() throws Exception {
+    TestPostgres postgres = TestPostgres.startThrowaway();
+    try {
+      TestGateway node = node(postgres.newDatabase());
+      team(node);
+      ok(201, node.post("/api/constants", owner, new JsonObject().put("name", "endpoint").put("value", "http://a")));
+      String path = Config.tomlPath(ok(201, node.post("/api/configs", owner, new JsonObject().put("name", "fleet")
+          .put("toml", TOML))).getString("id")) + "?agent_id=web-01";
+      assertEquals(200, download(node, path, "GET").statusCode(), "rendered and cached");
+
+      postgres.stopServer();
+      for (String method : List.of("GET", "HEAD", "GET")) {
+        assertEquals(503, download(node, path, method).statusCode(), method);
+      }
+      postgres.startServer();
+      Poll.until(Duration.ofSeconds(15), "downloads answer again", () ->
+          download(node, path, "GET").statusCode() == 200);
+    } finally {
+      nodes.forEach(TestGateway::close);
+      nodes.clear();
+      postgres.destroy();
+    }
   }
 
   @ParameterizedTest
