@@ -28,8 +28,18 @@
 # acknowledged rate, p50/p99/p999, non-2xx, RSS and heap after a full GC, bytes per cached grant, store size, CPU per
 # heartbeat and the times of the agents API afterwards. No wrk.
 # Its gateway's JVM flags: GATEWAY_JAVA_OPTS (default -Xmx768m for this scenario: ~570 bytes per cached grant).
+# SCENARIO=storm (src/bench/storm.sh) runs instead config downloads under a fleet restart, on each store of STORES:
+# one config with an &{agent_id} parameter and a ::{constant}; STORM_GET_AGENTS=10000 distinct agents GET it offered
+# within STORM_GET_SECONDS=1 s, then HEAD polls with If-Modified-Since at STORM_HEAD_AGENTS=100000 agents every
+# STORM_PERIOD=60 s (STORM_HEAD_RATE, default 1,667/s) for STORM_DURATION=60 s, after STORM_WARMUP=10 s of warm-up GETs,
+# over STORM_CONNECTIONS=512 connections (StormLoad, open loop like FleetLoad, STORM_THREADS=2 event loops); reports
+# the answered rate, p50/p99/max for GET and HEAD, answers by kind, CPU per download, and the gateway's render cache
+# and store-read meters. STORM_BASELINE_JAR (another build, e.g. of main) is measured too, interleaved with this one
+# on fresh stores; STORM_ROUNDS=1 times over.
 # SMOKE=1: the fleet scenario in seconds (300 agents, 3 s, both stores when PostgreSQL is installed), failing on any
-# non-2xx, unanswered request or unregistered agent: CI runs it so that the benchmark cannot rot.
+# non-2xx, unanswered request or unregistered agent, then the storm scenario in seconds (300 GETs, 3 s of HEAD),
+# failing on any answer but 2xx/304 or on render meters that do not add up: CI runs it so that the benchmark cannot
+# rot (SMOKE=1 SCENARIO=storm: the storm smoke alone).
 set -euo pipefail
 
 cd "$(dirname "$0")/../.."
@@ -49,9 +59,11 @@ LOGIN_FLOOD_ADDRESSES=${LOGIN_FLOOD_ADDRESSES:-1000}
 # Seconds the login flood runs before the heartbeat run starts and after it ends, so that it covers all of it.
 LOGIN_FLOOD_MARGIN=2
 SMOKE=${SMOKE:-0}
-if [[ $SMOKE == 1 ]]; then SCENARIO=fleet; fi
+if [[ $SMOKE == 1 ]]; then SCENARIO=${SCENARIO:-fleet}; fi
 SCENARIO=${SCENARIO:-matrix}
-[[ $SCENARIO == matrix || $SCENARIO == fleet ]] || { echo "SCENARIO must be matrix or fleet" >&2; exit 2; }
+[[ $SCENARIO == matrix || $SCENARIO == fleet || $SCENARIO == storm ]] \
+  || { echo "SCENARIO must be matrix, fleet or storm" >&2; exit 2; }
+[[ $SMOKE != 1 || $SCENARIO != matrix ]] || { echo "SMOKE=1 runs the fleet or the storm scenario" >&2; exit 2; }
 # A million cached grants need more heap than the matrix's 10,000 agents (see the README's sizing). The smoke's
 # JVMs live seconds: the C1 compiler alone starts them for less CPU.
 [[ $SMOKE == 1 ]] && GATEWAY_JAVA_OPTS=${GATEWAY_JAVA_OPTS--Xmx256m -XX:TieredStopAtLevel=1}
@@ -247,6 +259,11 @@ log "machine: $CORES cores ($CPU), $MEM_MIB MiB; load average $LOAD_BEFORE; resu
 
 if [[ $SCENARIO == fleet ]]; then
   source "$ROOT/src/bench/fleet.sh"
+  [[ $SMOKE == 1 ]] && source "$ROOT/src/bench/storm.sh"
+  exit 0
+fi
+if [[ $SCENARIO == storm ]]; then
+  source "$ROOT/src/bench/storm.sh"
   exit 0
 fi
 

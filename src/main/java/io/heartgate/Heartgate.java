@@ -43,6 +43,7 @@ import io.heartgate.http.RouterVerticle;
 import io.heartgate.http.Routes;
 import io.heartgate.metrics.AgentMeters;
 import io.heartgate.metrics.ConfigDownloadMeters;
+import io.heartgate.metrics.ConfigRenderMeters;
 import io.heartgate.metrics.GatewayMetrics;
 import io.heartgate.metrics.HeartbeatMeters;
 import io.heartgate.metrics.LoginMeters;
@@ -234,7 +235,9 @@ public final class Heartgate {
     ConfigGroupRepository groups = new ConfigGroupRepository(store);
     ConstantService constants = new ConstantService(new ConstantRepository(store),
         new ConfigsUsingConstants(configs, groups), audit, clock);
-    ConfigService configService = new ConfigService(configs, agents, labels, constants, audit, clock, groups);
+    ConfigRenderMeters renderMeters = new ConfigRenderMeters(metrics.registry());
+    ConfigService configService = new ConfigService(configs, agents, labels, constants, audit, clock, groups,
+        renderMeters);
     TomlDownload downloads = new TomlDownload(new ConfigDownloadMeters(metrics.registry()));
     List<Routes> api = List.of(health(),
         heartbeats,
@@ -243,7 +246,7 @@ public final class Heartgate {
         new ConfigRoutes(configService, labels, auth, settings.heartbeatPort(), downloads),
         new ConstantRoutes(constants, auth),
         new ConfigGroupRoutes(new ConfigGroupService(groups, configService, new AliasRepository(store), audit,
-            clock), auth, downloads),
+            clock, renderMeters), auth, downloads),
         new UserRoutes(userService, sessions, auth, settings.trustedProxies()),
         new TokenRoutes(tokenService, auth, clock),
         new ReportingRuleRoutes(reportingRules, auth),

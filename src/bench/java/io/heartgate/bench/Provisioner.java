@@ -33,6 +33,11 @@ import java.util.function.IntFunction;
  *       RESULT line.</li>
  *   <li>{@code fleet-timings <apiPort> <agent-id> <search>}: logs in as that owner and times the summary, the first
  *       page by lastSeen, a search and one agent, and reads the token cache's size. Prints one RESULT line.</li>
+ *   <li>{@code storm-setup <apiPort>}: logs in as that owner and creates a constant, a config using it and an
+ *       {@code agent_id} parameter, and a {@code telegraf-agent} token. Prints one RESULT line with the config's
+ *       id and the token.</li>
+ *   <li>{@code render-metrics <apiPort>}: logs in as that owner and prints the config download meters (see
+ *       {@code metrics/ConfigRenderMeters}) in one RESULT line; "-" for those the gateway does not have.</li>
  * </ul>
  */
 public final class Provisioner {
@@ -53,6 +58,8 @@ public final class Provisioner {
             Integer.parseInt(args[3]), Integer.parseInt(args[4]), Path.of(args[5]));
         case "summary" -> p.summary(Integer.parseInt(args[1]));
         case "fleet-timings" -> p.fleetTimings(Integer.parseInt(args[1]), args[2], args[3]);
+        case "storm-setup" -> p.stormSetup(Integer.parseInt(args[1]));
+        case "render-metrics" -> p.renderMetrics(Integer.parseInt(args[1]));
         default -> throw new IllegalArgumentException("unknown command " + args[0]);
       }
     } finally {
@@ -113,6 +120,107 @@ public final class Provisioner {
         summary.last.getLong("total"), list.last.getJsonArray("agents").size(),
         search.last.getJsonArray("agents").size(), cached, summary.fields("summary"), list.fields("list"),
         search.fields("search"), agent.fields("agent"));
+  }
+
+  /** A Telegraf config of about 1.5 KB, as agents of a fleet share it: one parameter, one constant. */
+  private static final String STORM_TOML = """
+      [agent]
+        hostname = "&{agent_id}"
+        interval = "10s"
+        round_interval = true
+        metric_batch_size = 1000
+        metric_buffer_limit = 10000
+        collection_jitter = "0s"
+        flush_interval = "10s"
+        flush_jitter = "0s"
+        omit_hostname = false
+
+      [[outputs.influxdb_v2]]
+        urls = ["::{storm_influx_url}"]
+        token = "${INFLUX_TOKEN}"
+        organization = "fleet"
+        bucket = "telegraf"
+
+      [[outputs.heartbeat]]
+        url = "http://127.0.0.1:8000/agents/heartbeat"
+        instance_id = "&{agent_id}"
+        token = "${TELEGRAF_CONTROLLER_TOKEN}"
+        interval = "1m"
+        include = ["hostname", "statistics", "configs"]
+
+      [[inputs.cpu]]
+        percpu = true
+        totalcpu = true
+        collect_cpu_time = false
+        report_active = false
+
+      [[inputs.disk]]
+        ignore_fs = ["tmpfs", "devtmpfs", "devfs", "iso9660", "overlay", "aufs", "squashfs"]
+
+      [[inputs.diskio]]
+
+      [[inputs.kernel]]
+
+      [[inputs.mem]]
+
+      [[inputs.processes]]
+
+      [[inputs.swap]]
+
+      [[inputs.system]]
+
+      [[inputs.net]]
+        ignore_protocol_stats = true
+
+      [[inputs.netstat]]
+      """;
+
+  private void stormSetup(int apiPort) throws Exception {
+    String cookie = login(apiPort);
+    check(call(apiPort, HttpMethod.POST, "/api/constants", "Cookie", cookie, new JsonObject()
+        .put("name", "storm_influx_url").put("value", "http://influx.example:8086").toBuffer())
+        .await(60, TimeUnit.SECONDS), 201, "constant");
+    Reply config = call(apiPort, HttpMethod.POST, "/api/configs", "Cookie", cookie, new JsonObject()
+        .put("name", "storm").put("toml", STORM_TOML).toBuffer()).await(60, TimeUnit.SECONDS);
+    check(config, 201, "config");
+    String token = createTokens(apiPort, cookie, 1, "storm-token-")[0];
+    System.out.printf(Locale.ROOT, "RESULT config_id=%s token=%s%n", new JsonObject(config.body).getString("id"),
+        token);
+  }
+
+  /** The render cache's lookups, the reads of the store for downloads and the downloads by result. */
+  private void renderMetrics(int apiPort) throws Exception {
+    String cookie = login(apiPort);
+    Reply metrics = call(apiPort, HttpMethod.GET, "/metrics", "Cookie", cookie, null).await(60, TimeUnit.SECONDS);
+    check(metrics, 200, "metrics");
+    List<String> lines = metrics.body.toString().lines().filter(l -> !l.startsWith("#")).toList();
+    System.out.printf(Locale.ROOT, "RESULT cache_hits=%s cache_misses=%s cache_bytes=%s store_reads=%s "
+            + "downloads_ok=%s downloads_refused=%s%n",
+        sum(lines, "heartgate_config_render_cache_lookups_total", "result=\"hit\""),
+        sum(lines, "heartgate_config_render_cache_lookups_total", "result=\"miss\""),
+        sum(lines, "heartgate_config_render_cache_bytes", ""),
+        sum(lines, "heartgate_config_render_store_reads_total", ""),
+        sum(lines, "heartgate_config_downloads_total", "result=\"ok\""),
+        subtract(sum(lines, "heartgate_config_downloads_total", ""),
+            sum(lines, "heartgate_config_downloads_total", "result=\"ok\"")));
+  }
+
+  /** The sum of the samples of the meter whose labels hold {@code label}; "-" when it has none. */
+  private static String sum(List<String> lines, String name, String label) {
+    double sum = 0;
+    boolean found = false;
+    for (String line : lines) {
+      if ((line.startsWith(name + "{") || line.startsWith(name + " ")) && line.contains(label)) {
+        sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+        found = true;
+      }
+    }
+    return found ? String.format(Locale.ROOT, "%.0f", sum) : "-";
+  }
+
+  private static String subtract(String a, String b) {
+    return a.equals("-") || b.equals("-") ? "-"
+        : String.format(Locale.ROOT, "%.0f", Double.parseDouble(a) - Double.parseDouble(b));
   }
 
   /** The first of five calls and their median, in ms, and the last answer. */

@@ -9,6 +9,8 @@ import io.heartgate.core.ClientInfo;
 import io.heartgate.core.Forbidden;
 import io.heartgate.core.Invalid;
 import io.heartgate.core.NotFound;
+import io.heartgate.metrics.ConfigRenderMeters;
+import io.heartgate.store.CoalescedRead;
 import io.heartgate.store.ForeignKeyViolation;
 import io.vertx.core.Future;
 import java.time.Clock;
@@ -17,6 +19,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
@@ -38,14 +41,24 @@ public final class ConfigGroupService {
   private final AliasRepository aliases;
   private final AuditLog audit;
   private final Clock clock;
+  private final ConfigRenderMeters meters;
+  /** Downloads of a group waiting at once share a read of it; so do those of a short link (see CoalescedRead). */
+  private final CoalescedRead<String, Served> served = new CoalescedRead<>(this::read);
+  private final CoalescedRead<String, Optional<AliasRepository.Target>> targets = new CoalescedRead<>(this::target);
 
+  /** @param meters counts the reads of the store made for downloads */
   public ConfigGroupService(ConfigGroupRepository groups, ConfigService configs, AliasRepository aliases,
-      AuditLog audit, Clock clock) {
+      AuditLog audit, Clock clock, ConfigRenderMeters meters) {
     this.groups = groups;
     this.configs = configs;
     this.aliases = aliases;
     this.audit = audit;
     this.clock = clock;
+    this.meters = meters;
+  }
+
+  /** A group as its downloads need it: the group, and its members' names by id. */
+  private record Served(ConfigGroup group, Map<String, String> names) {
   }
 
   /** A new group as the caller asks for it, fields already checked for type and size; alias null for none. */
@@ -119,12 +132,13 @@ public final class ConfigGroupService {
 
   /**
    * The group's document with every member's parameters filled from {@code query}; its {@code Last-Modified} is
-   * the latest of the group's content time and each member's own. Read from the store on every request, so a
-   * change is served at once on every node.
+   * the latest of the group's content time and each member's own. The group and each member are read by a read
+   * that starts after the call, shared with the downloads waiting at the same time, so a change is served at once
+   * on every node; members are rendered as single configs are (and cached likewise).
    */
   public Future<ConfigService.Rendered> render(String idOrAlias, Function<String, String> query) {
-    return get(idOrAlias).compose(group -> configs.summaries(group.configIds()).compose(found -> {
-      Map<String, String> names = found.stream().collect(Collectors.toMap(Config::id, Config::name));
+    return served.get(idOrAlias).compose(current -> {
+      ConfigGroup group = current.group();
       List<Future<ConfigService.Rendered>> rendered = group.configIds().stream()
           .map(id -> configs.render(id, query)).toList();
       return Future.join(rendered).transform(ignored -> {
@@ -137,12 +151,23 @@ public final class ConfigGroupService {
         for (int i = 0; i < rendered.size(); i++) {
           String id = group.configIds().get(i);
           ConfigService.Rendered member = rendered.get(i).result();
-          members.add(new GroupDocument.Member(id, names.getOrDefault(id, id), member.toml()));
+          members.add(new GroupDocument.Member(id, current.names().getOrDefault(id, id), member.toml()));
           lastModified = Math.max(lastModified, member.lastModified());
         }
         return Future.succeededFuture(new ConfigService.Rendered(GroupDocument.of(members), lastModified));
       });
-    }));
+    });
+  }
+
+  private Future<Served> read(String idOrAlias) {
+    meters.storeRead(ConfigRenderMeters.Read.GROUP);
+    return get(idOrAlias).compose(group -> configs.summaries(group.configIds())
+        .map(found -> new Served(group, found.stream().collect(Collectors.toMap(Config::id, Config::name)))));
+  }
+
+  private Future<Optional<AliasRepository.Target>> target(String alias) {
+    meters.storeRead(ConfigRenderMeters.Read.ALIAS);
+    return aliases.resolve(alias);
   }
 
   /**
@@ -153,7 +178,7 @@ public final class ConfigGroupService {
     if (!caller.has(READ_CONFIGS) && !caller.has(READ_GROUPS)) {
       return Future.failedFuture(new Forbidden("missing permission " + READ_CONFIGS));
     }
-    return aliases.resolve(alias).compose(target -> {
+    return targets.get(alias).compose(target -> {
       if (target.isEmpty()) {
         return Future.failedFuture(new NotFound("No such alias"));
       }

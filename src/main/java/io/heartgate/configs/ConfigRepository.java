@@ -75,17 +75,20 @@ public final class ConfigRepository {
         });
   }
 
-  /** The id of the config {@code idOrAlias} names: an id first, else an alias; empty when it names none. */
-  public Future<Optional<String>> idOf(String idOrAlias) {
-    return store.query("SELECT COALESCE((SELECT id FROM configs WHERE id = $1), "
-            + "(SELECT config_id FROM aliases WHERE alias = $1)) AS id", Tuple.of(idOrAlias))
-        .map(rows -> first(rows).map(row -> row.getString("id")));
+  /** A config's current TOML version, without the TOML: what a download needs to know whether it changed. */
+  record CurrentVersion(String id, String name, int version, long tomlChangedAt) {
   }
 
-  /** What a TOML download needs: one primary-key lookup. */
-  public Future<Optional<ConfigDocument>> served(String id) {
-    return store.query("SELECT " + DOCUMENT_COLUMNS + " FROM configs WHERE id = $1", Tuple.of(id))
-        .map(rows -> first(rows).map(ConfigRepository::toDocument));
+  /**
+   * The current version of the config {@code idOrAlias} names (an id first, else an alias); empty when it names
+   * none. One statement of primary-key lookups.
+   */
+  Future<Optional<CurrentVersion>> current(String idOrAlias) {
+    return store.query("SELECT id, name, version, toml_changed_at FROM configs WHERE id = COALESCE("
+            + "(SELECT id FROM configs WHERE id = $1), (SELECT config_id FROM aliases WHERE alias = $1))",
+            Tuple.of(idOrAlias))
+        .map(rows -> first(rows).map(row -> new CurrentVersion(row.getString("id"), row.getString("name"),
+            row.getInteger("version"), row.getLong("toml_changed_at"))));
   }
 
   /**

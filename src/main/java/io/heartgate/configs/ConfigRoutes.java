@@ -104,7 +104,7 @@ public final class ConfigRoutes implements Routes {
                 List.of(ctx.pathParam("labelId")), RequestOrigin.of(ctx))
             .compose(ignored -> service.get(ctx.pathParam("id")))));
     downloads.mount(router, "/api/configs/:id/toml", auth.require(group, "configs:read"), (ctx, query) ->
-        service.idOf(ctx.pathParam("id")).compose(id -> service.render(id, query)));
+        service.render(ctx.pathParam("id"), query));
   }
 
   private void list(RoutingContext ctx) {

@@ -11,6 +11,7 @@ import io.heartgate.core.NotFound;
 import io.heartgate.labels.LabelFilter;
 import io.heartgate.labels.LabelService;
 import io.heartgate.labels.LabelTarget;
+import io.heartgate.metrics.ConfigRenderMeters;
 import io.heartgate.store.ForeignKeyViolation;
 import io.vertx.core.Future;
 import io.vertx.core.json.DecodeException;
@@ -40,10 +41,16 @@ public final class ConfigService {
   private final AuditLog audit;
   private final Clock clock;
   private final GroupMembership groups;
+  private final ServedConfigs served;
+  private final RenderedDocuments rendered;
 
-  /** @param groups answers whether a config is in a config group (a member cannot be deleted) */
+  /**
+   * @param groups answers whether a config is in a config group (a member cannot be deleted)
+   * @param renderMeters counts how downloads are served
+   */
   public ConfigService(ConfigRepository configs, AgentService agents, LabelService labels,
-      ConstantService constants, AuditLog audit, Clock clock, GroupMembership groups) {
+      ConstantService constants, AuditLog audit, Clock clock, GroupMembership groups,
+      ConfigRenderMeters renderMeters) {
     this.configs = configs;
     this.agents = agents;
     this.labels = labels;
@@ -51,6 +58,8 @@ public final class ConfigService {
     this.audit = audit;
     this.clock = clock;
     this.groups = groups;
+    this.served = new ServedConfigs(configs, constants, renderMeters);
+    this.rendered = new RenderedDocuments(renderMeters);
   }
 
   /** A new config as the caller asks for it, fields already checked for type and size; alias null for none. */
@@ -99,12 +108,6 @@ public final class ConfigService {
   /** These configs without their TOML, in no particular order; ids that name none are left out. */
   public Future<List<Config>> summaries(List<String> ids) {
     return configs.byIds(ids);
-  }
-
-  /** The id of the config that {@code idOrAlias} names (an id first, else an alias); 404 when none. */
-  public Future<String> idOf(String idOrAlias) {
-    return configs.idOf(idOrAlias).compose(id -> id.map(Future::succeededFuture)
-        .orElseGet(() -> Future.failedFuture(notFound())));
   }
 
   public Future<Config> get(String id) {
@@ -242,24 +245,19 @@ public final class ConfigService {
   }
 
   /**
-   * The config's TOML with its constants filled from the store as it is now (one query, none when it uses none, so
-   * every node serves a change at once) and its parameters from {@code query} (all values of a name, joined with
-   * ", "; null when the query has none).
+   * The TOML of the config {@code idOrAlias} names (an id first, else an alias) with its constants filled as they
+   * are now and its parameters from {@code query} (all values of a name, joined with ", "; null when the query has
+   * none). Every change committed before the call is served, on every node: the config is read by a read that
+   * starts after the call, shared with the downloads waiting for the same config ({@link ServedConfigs}), and a
+   * document rendered before with the same versions and parameters is taken from {@link RenderedDocuments}.
    */
-  public Future<Rendered> render(String id, Function<String, String> query) {
-    return document(id)
-        .compose(document -> constants.named(document.constants())
-            .map(defined -> new Rendered(document.render(query, defined), document.lastModified(defined))));
+  public Future<Rendered> render(String idOrAlias, Function<String, String> query) {
+    return served.current(idOrAlias).map(current -> rendered.of(current, query));
   }
 
   /** The config's Last-Modified as it is served now: its TOML's change or a constant's, whichever is later. */
   public Future<Long> lastModified(String id) {
-    return document(id).compose(document -> constants.named(document.constants()).map(document::lastModified));
-  }
-
-  private Future<ConfigDocument> document(String id) {
-    return configs.served(id)
-        .compose(served -> served.map(Future::succeededFuture).orElseGet(() -> Future.failedFuture(notFound())));
+    return served.current(id).map(current -> current.document().lastModified(current.constants()));
   }
 
   /** The earliest TOML change time that moves the config's Last-Modified, with its constants as they are now. */
@@ -332,7 +330,7 @@ public final class ConfigService {
         });
   }
 
-  private static NotFound notFound() {
+  static NotFound notFound() {
     return new NotFound("No such config");
   }
 }

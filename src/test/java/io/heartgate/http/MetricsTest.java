@@ -100,7 +100,9 @@ class MetricsTest {
         "heartgate_heartbeat_queue_requests", "heartgate_heartbeat_queue_bytes",
         "heartgate_heartbeat_batch_rows_count", "heartgate_heartbeat_commit_seconds_count",
         "heartgate_token_cache_lookups_total", "heartgate_token_cache_size",
-        "heartgate_token_cache_invalidations_total", "heartgate_config_downloads_total", "heartgate_logins_total",
+        "heartgate_token_cache_invalidations_total", "heartgate_config_downloads_total",
+        "heartgate_config_render_cache_lookups_total", "heartgate_config_render_cache_bytes",
+        "heartgate_config_render_store_reads_total", "heartgate_logins_total",
         "heartgate_agents", "heartgate_agents_counted_timestamp_seconds", "heartgate_store_up",
         "vertx_http_server_requests_total", "jvm_memory_used_bytes", "jvm_threads_live_threads",
         "process_uptime_seconds", "process_cpu_usage", "process_files_open_files")) {

@@ -1,0 +1,240 @@
+package io.heartgate.bench;
+
+import io.vertx.core.AbstractVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.HdrHistogram.Histogram;
+
+/**
+ * An open-loop HTTP load, shared by the benchmark's generators: requests at a constant total rate, whatever the
+ * answers' latency, spread over a few event loops. Each request has an intended send time on that schedule and its
+ * latency is measured from it, so a slow answer delays no later request's clock (no coordinated omission): a
+ * request waiting for a free connection waits on the clock. Only requests meant to be sent after the warm-up are
+ * measured (the warm-up lets the JIT compile both sides).
+ */
+final class OpenLoop {
+  static final String HOST = "127.0.0.1";
+  private static final long TIMEOUT_MS = 30_000;
+  private static final long HIGHEST_US = TimeUnit.SECONDS.toMicros(120);
+  /**
+   * Seconds a pooled connection may sit unused: below the gateway's REQUEST_HEADER_TIMEOUT_SECONDS (10 by
+   * default), so that the client never sends on a connection the gateway is closing for silence at that moment.
+   */
+  private static final int KEEP_ALIVE_SECONDS = 5;
+  /** Failures whose cause is printed (to standard error), per event loop. */
+  private static final int FAILURES_SHOWN = 5;
+
+  /** Request {@code i} of the schedule (numbered from 0 over all event loops): its method, URI and headers. */
+  interface Requests {
+    RequestOptions options(long i);
+
+    /** Its body; null for none. */
+    default Buffer body(long i) {
+      return null;
+    }
+  }
+
+  /** What the measured requests got, and the warm-up's answers; merged over the event loops. */
+  static final class Result {
+    final Histogram latency = new Histogram(HIGHEST_US, 3);
+    long sent;
+    long ok;
+    /** 304 answers: a conditional request whose document did not change. */
+    long notModified;
+    /** Answers other than 2xx and 304. */
+    long other;
+    /** No answer: a connection error, or 30 s without one. */
+    long failed;
+    long warmupOk;
+    long warmupErrors;
+    long maxLagNanos;
+    /** From the start of the schedule (warm-up included) to the last answer. */
+    long spanNanos;
+
+    private void add(Result r) {
+      latency.add(r.latency);
+      sent += r.sent;
+      ok += r.ok;
+      notModified += r.notModified;
+      other += r.other;
+      failed += r.failed;
+      warmupOk += r.warmupOk;
+      warmupErrors += r.warmupErrors;
+      maxLagNanos = Math.max(maxLagNanos, r.maxLagNanos);
+      spanNanos = Math.max(spanNanos, r.spanNanos);
+    }
+
+    long percentileUs(double percentile) {
+      return latency.getValueAtPercentile(percentile);
+    }
+  }
+
+  private OpenLoop() {
+  }
+
+  /**
+   * Runs the schedule on {@code vertx}: {@code rate} requests a second to {@code port} for warm-up + seconds, over
+   * {@code connections} connections (shared out among {@code threads} event loops). Each event loop first sends
+   * {@code probe} (a request that changes nothing), whatever its answer, so that loading the client's classes and
+   * the first connection are not charged to the schedule.
+   */
+  static Result run(Vertx vertx, int port, RequestOptions probe, Requests requests, double rate, int warmupSeconds,
+      int seconds, int connections, int threads) throws TimeoutException {
+    List<Sender> senders = new ArrayList<>();
+    List<Future<String>> deployed = new ArrayList<>();
+    for (int i = 0; i < threads; i++) {
+      Sender sender = new Sender(port, probe, requests, rate, warmupSeconds, seconds, i, threads,
+          Math.max(1, connections / threads));
+      senders.add(sender);
+      deployed.add(vertx.deployVerticle(sender, new DeploymentOptions()));
+    }
+    Future.all(deployed).await(60, TimeUnit.SECONDS);
+    // Deployed and warmed up: the schedule starts now, for every sender alike.
+    long start = System.nanoTime();
+    senders.forEach(sender -> sender.begin(start));
+    Future.all(senders.stream().map(s -> s.done.future()).toList())
+        .await(warmupSeconds + seconds + TIMEOUT_MS / 1000 + 60, TimeUnit.SECONDS);
+    Future.all(deployed.stream().map(id -> vertx.undeploy(id.result())).toList()).await(30, TimeUnit.SECONDS);
+    Result all = new Result();
+    senders.forEach(sender -> all.add(sender.result));
+    return all;
+  }
+
+  /**
+   * One event loop's share of the schedule: requests slot, slot + threads, … of the whole, each at its intended
+   * time. A 1 ms timer sends whatever has come due; the Vert.x client queues a request until a connection is free.
+   */
+  private static final class Sender extends AbstractVerticle {
+    private final int port;
+    private final RequestOptions probe;
+    private final Requests requests;
+    private final long warmupNanos;
+    private final long durationNanos;
+    private final double intervalNanos;
+    private final long offsetNanos;
+    private final int slot;
+    private final int threads;
+    private final int connections;
+    private final Promise<Void> done = Promise.promise();
+    private final Result result = new Result();
+    private HttpClientAgent client;
+    private long start;
+    private long measuredFrom;
+    private long end;
+    private long timer;
+    private long next;
+    private long issued;
+    private long answered;
+    private boolean stopped;
+
+    Sender(int port, RequestOptions probe, Requests requests, double rate, int warmup, int seconds, int slot,
+        int threads, int connections) {
+      this.port = port;
+      this.probe = probe;
+      this.requests = requests;
+      this.warmupNanos = TimeUnit.SECONDS.toNanos(warmup);
+      this.durationNanos = TimeUnit.SECONDS.toNanos(seconds);
+      this.intervalNanos = threads * 1e9 / rate;
+      this.offsetNanos = (long) (slot * 1e9 / rate);
+      this.slot = slot;
+      this.threads = threads;
+      this.connections = connections;
+    }
+
+    @Override
+    public void start(Promise<Void> started) {
+      client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true)
+              .setKeepAliveTimeout(KEEP_ALIVE_SECONDS),
+          new PoolOptions().setHttp1MaxSize(connections));
+      client.request(new RequestOptions(probe).setHost(HOST).setPort(port))
+          .compose(request -> request.send())
+          .compose(response -> response.end())
+          .onComplete(started);
+    }
+
+    /** Starts the schedule at that instant (System.nanoTime). */
+    void begin(long startNanos) {
+      context.runOnContext(ignored -> {
+        start = startNanos;
+        measuredFrom = startNanos + warmupNanos;
+        end = measuredFrom + durationNanos;
+        timer = vertx.setPeriodic(1, id -> sendDue());
+      });
+    }
+
+    private long intended(long n) {
+      return start + offsetNanos + (long) (n * intervalNanos);
+    }
+
+    private void sendDue() {
+      long now = System.nanoTime();
+      while (intended(next) <= now && intended(next) < end) {
+        send(next * threads + slot, intended(next), now);
+        next++;
+      }
+      if (intended(next) >= end) {
+        vertx.cancelTimer(timer);
+        stopped = true;
+        finishIfIdle();
+      }
+    }
+
+    private void send(long i, long intendedAt, long now) {
+      result.maxLagNanos = Math.max(result.maxLagNanos, now - intendedAt);
+      boolean measured = intendedAt >= measuredFrom;
+      issued++;
+      if (measured) {
+        result.sent++;
+      }
+      RequestOptions options = requests.options(i).setHost(HOST).setPort(port).setIdleTimeout(TIMEOUT_MS);
+      Buffer body = requests.body(i);
+      client.request(options)
+          .compose(request -> body == null ? request.send() : request.send(body))
+          .compose(response -> response.end().map(response.statusCode()))
+          .onComplete(answer -> {
+            answered++;
+            result.spanNanos = Math.max(result.spanNanos, System.nanoTime() - start);
+            if (answer.failed() && result.warmupErrors + result.failed < FAILURES_SHOWN) {
+              System.err.println(options.getMethod() + " " + options.getURI() + " failed: " + answer.cause());
+            }
+            boolean ok = answer.succeeded() && answer.result() / 100 == 2;
+            if (!measured) {
+              if (ok) {
+                result.warmupOk++;
+              } else {
+                result.warmupErrors++;
+              }
+            } else {
+              result.latency.recordValue(Math.min(HIGHEST_US, (System.nanoTime() - intendedAt) / 1000));
+              if (ok) {
+                result.ok++;
+              } else if (answer.failed()) {
+                result.failed++;
+              } else if (answer.result() == 304) {
+                result.notModified++;
+              } else {
+                result.other++;
+              }
+            }
+            finishIfIdle();
+          });
+    }
+
+    private void finishIfIdle() {
+      if (stopped && answered == issued) {
+        client.close().onComplete(ignored -> done.tryComplete());
+      }
+    }
+  }
+}
