@@ -14,6 +14,8 @@ if [[ $SMOKE == 1 ]]; then
   TOOL_JAVA=(java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC)
 fi
 FLEET_AGENTS=${FLEET_AGENTS:-1000000}
+# Tokens the fleet holds: one per agent by default; fewer are shared by the agents in turn (agent i, token i mod n).
+FLEET_TOKENS=${FLEET_TOKENS:-$FLEET_AGENTS}
 FLEET_DURATION=${FLEET_DURATION:-600}
 FLEET_RATE=${FLEET_RATE:-$(awk -v n="$FLEET_AGENTS" 'BEGIN { printf "%.1f", n / 60 }')}
 FLEET_CONNECTIONS=${FLEET_CONNECTIONS:-256}
@@ -63,10 +65,10 @@ done
 for store in "${FLEET_STORES[@]}"; do
   start_gateway "fleet-$store" "$store" fleet "${FLEET_OWNER[@]}"
   tokens=$OUT/fleet-tokens-$store.txt
-  log "$store: creating $FLEET_AGENTS telegraf-agent tokens (create-tokens)"
+  log "$store: creating $FLEET_TOKENS telegraf-agent tokens (create-tokens)"
   t0=$(now_ms)
   "${TOOL_JAVA[@]}" -jar "$JAR" create-tokens --database "$(database_url "$store" fleet)" --user bench-owner \
-    --count "$FLEET_AGENTS" --name-prefix fleet --permissions telegraf-agent --output "$tokens" \
+    --count "$FLEET_TOKENS" --name-prefix fleet --permissions telegraf-agent --output "$tokens" \
     >"$OUT/create-tokens-$store.log" 2>&1 || die "create-tokens failed, see $OUT/create-tokens-$store.log"
   provision_s=$(awk -v ms="$(($(now_ms) - t0))" 'BEGIN { printf "%.1f", ms / 1000 }')
   log "$store: $(tail -1 "$OUT/create-tokens-$store.log")"
@@ -100,7 +102,9 @@ mib() { awk -v b="$1" -v unit="$2" 'BEGIN { printf "%.0f", b * unit / 1048576 }'
   echo
   echo "Machine: $CORES cores ($CPU), $MEM_MIB MiB memory; load average before $LOAD_BEFORE, after $LOAD_AFTER."
   echo "Java: $(java -version 2>&1 | head -1). ${PG_VERSION:+PostgreSQL: $PG_VERSION (fsync on, default settings).}"
-  echo "Load: $FLEET_AGENTS agents, each with its own telegraf-agent token and id, POST /agents/heartbeat with the"
+  if [[ $FLEET_TOKENS == "$FLEET_AGENTS" ]]; then tokens_held="each with its own telegraf-agent token"
+  else tokens_held="sharing $FLEET_TOKENS telegraf-agent tokens in turn"; fi
+  echo "Load: $FLEET_AGENTS agents, $tokens_held and an id of its own, POST /agents/heartbeat with the"
   echo "'all' fixture, open loop at $FLEET_RATE heartbeats/s over $FLEET_CONNECTIONS connections (FleetLoad, $FLEET_THREADS event"
   echo "loops, on the same machine), measured for $FLEET_DURATION s after $FLEET_WARMUP s of warm-up; latency from each"
   echo "request's intended send time."

@@ -26,7 +26,8 @@
 # every agent every 60 s; latency measured from each request's intended send time) for FLEET_DURATION=600 s after
 # FLEET_WARMUP=10 s over FLEET_CONNECTIONS=256 connections (FLEET_THREADS=2 event loops), and reports the
 # acknowledged rate, p50/p99/p999, non-2xx, RSS and heap after a full GC, bytes per cached grant, store size, CPU per
-# heartbeat and the times of the agents API afterwards. No wrk.
+# heartbeat and the times of the agents API afterwards. No wrk. FLEET_TOKENS (default FLEET_AGENTS): fewer tokens,
+# shared by the agents in turn (agent i uses token i mod FLEET_TOKENS), e.g. FLEET_TOKENS=100 for a fleet sharing 100.
 # Its gateway's JVM flags: GATEWAY_JAVA_OPTS (default -Xmx768m for this scenario: ~570 bytes per cached grant).
 # SCENARIO=storm (src/bench/storm.sh) runs instead config downloads under a fleet restart, on each store of STORES:
 # one config with an &{agent_id} parameter and a ::{constant}; STORM_GET_AGENTS=10000 distinct agents GET it offered

@@ -8,12 +8,15 @@ import java.io.BufferedReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Open-loop heartbeat load for the fleet scenario ({@link OpenLoop}): N agents, agent i with the token on line i of
- * a file and the id {@code fleet-agent-0000001} and on, each sending POST /agents/heartbeat with the {@code all}
+ * a file (or, when the file holds fewer tokens than agents, on line i modulo their number: a fleet sharing tokens)
+ * and the id {@code fleet-agent-0000001} and on, each sending POST /agents/heartbeat with the {@code all}
  * fixture (its id and hostname replaced) in turn, at a constant total rate.
  *
  * <p>Usage: {@code FleetLoad <heartbeatPort> <tokens-file> <body-file> <agents> <rate/s> <seconds> <connections>
@@ -40,7 +43,7 @@ public final class FleetLoad {
       @Override
       public RequestOptions options(long i) {
         return new RequestOptions().setMethod(HttpMethod.POST).setURI("/agents/heartbeat")
-            .putHeader("Authorization", tokens[(int) (i % agents)])
+            .putHeader("Authorization", tokens[(int) (i % agents % tokens.length)])
             .putHeader("Content-Type", "application/json")
             .putHeader("User-Agent", "Telegraf/1.37.0");
       }
@@ -63,19 +66,18 @@ public final class FleetLoad {
         r.warmupOk, r.warmupErrors, r.maxLagNanos / 1000);
   }
 
-  /** The first n lines of the file, one token each. */
+  /** At most the first n lines of the file, one token each. */
   private static String[] tokens(Path file, int n) throws Exception {
-    String[] tokens = new String[n];
+    List<String> tokens = new ArrayList<>();
     try (BufferedReader lines = Files.newBufferedReader(file, StandardCharsets.US_ASCII)) {
-      for (int i = 0; i < n; i++) {
-        String line = lines.readLine();
-        if (line == null) {
-          throw new IllegalArgumentException(file + " holds " + i + " tokens, fewer than " + n + " agents");
-        }
-        tokens[i] = "Bearer " + line.strip();
+      for (String line = lines.readLine(); line != null && tokens.size() < n; line = lines.readLine()) {
+        tokens.add("Bearer " + line.strip());
       }
     }
-    return tokens;
+    if (tokens.isEmpty()) {
+      throw new IllegalArgumentException(file + " holds no token");
+    }
+    return tokens.toArray(String[]::new);
   }
 
   static String agentId(int index) {
