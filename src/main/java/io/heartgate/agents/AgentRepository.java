@@ -172,12 +172,25 @@ public final class AgentRepository {
     return store.query("DELETE FROM agents WHERE id = $1", Tuple.of(id)).map(rows -> rows.rowCount() > 0);
   }
 
-  /** Deletes agents silent for longer than their rule's auto-delete time; returns how many. */
-  public Future<Integer> deleteSilent(long now) {
-    return store.query("DELETE FROM agents WHERE id IN (SELECT a.id FROM agents a" + EFFECTIVE_RULE
-            + " WHERE r.auto_delete_after_seconds IS NOT NULL AND a.last_seen "
-            + "+ CAST(r.auto_delete_after_seconds AS BIGINT) * 1000 < CAST($1 AS BIGINT))", Tuple.of(now))
+  /**
+   * Deletes at most {@code limit} of the agents silent for longer than their rule's auto-delete time, the longest
+   * silent first; returns how many. The candidates come from the last_seen index (bounded by the shortest
+   * auto-delete time of any rule), and the silence is checked again on each row the DELETE removes: an agent
+   * whose heartbeat is committed meanwhile is kept (on PostgreSQL the re-check sees the updated row).
+   */
+  public Future<Integer> deleteSilent(long now, int limit) {
+    return store.query("DELETE FROM agents WHERE id IN (SELECT id FROM agents WHERE last_seen < CAST($1 AS BIGINT) "
+            + "- (SELECT CAST(MIN(auto_delete_after_seconds) AS BIGINT) * 1000 FROM reporting_rules) AND "
+            + silentFor("agents") + " ORDER BY last_seen LIMIT $2) AND " + silentFor("agents"),
+            Tuple.of(now, limit))
         .map(RowSet::rowCount);
+  }
+
+  /** The agent of that table is silent for longer than its effective rule's auto-delete time (never: null). */
+  private static String silentFor(String table) {
+    return table + ".last_seen + (SELECT CAST(r.auto_delete_after_seconds AS BIGINT) * 1000 FROM reporting_rules r "
+        + "WHERE r.id = COALESCE(" + table + ".reporting_rule_id, (SELECT id FROM reporting_rules WHERE is_default = 1)"
+        + ")) < CAST($1 AS BIGINT)";
   }
 
   private static List<Agent> agents(RowSet<Row> rows) {
