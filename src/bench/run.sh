@@ -28,6 +28,8 @@
 # acknowledged rate, p50/p99/p999, non-2xx, RSS and heap after a full GC, bytes per cached grant, store size, CPU per
 # heartbeat and the times of the agents API afterwards. No wrk.
 # Its gateway's JVM flags: GATEWAY_JAVA_OPTS (default -Xmx768m for this scenario: ~570 bytes per cached grant).
+# SCENARIO=agents (src/bench/agents.sh): a million agents filled by SQL, the agents API timed on them, and the
+# heartbeat p99 while the auto-delete job deletes 100,000 of them; see the header of agents.sh.
 # SMOKE=1: the fleet scenario in seconds (300 agents, 3 s, both stores when PostgreSQL is installed), failing on any
 # non-2xx, unanswered request or unregistered agent: CI runs it so that the benchmark cannot rot.
 set -euo pipefail
@@ -51,7 +53,7 @@ LOGIN_FLOOD_MARGIN=2
 SMOKE=${SMOKE:-0}
 if [[ $SMOKE == 1 ]]; then SCENARIO=fleet; fi
 SCENARIO=${SCENARIO:-matrix}
-[[ $SCENARIO == matrix || $SCENARIO == fleet ]] || { echo "SCENARIO must be matrix or fleet" >&2; exit 2; }
+[[ $SCENARIO == matrix || $SCENARIO == fleet || $SCENARIO == agents ]] || { echo "SCENARIO must be matrix, fleet or agents" >&2; exit 2; }
 # A million cached grants need more heap than the matrix's 10,000 agents (see the README's sizing). The smoke's
 # JVMs live seconds: the C1 compiler alone starts them for less CPU.
 [[ $SMOKE == 1 ]] && GATEWAY_JAVA_OPTS=${GATEWAY_JAVA_OPTS--Xmx256m -XX:TieredStopAtLevel=1}
@@ -247,6 +249,10 @@ log "machine: $CORES cores ($CPU), $MEM_MIB MiB; load average $LOAD_BEFORE; resu
 
 if [[ $SCENARIO == fleet ]]; then
   source "$ROOT/src/bench/fleet.sh"
+  exit 0
+fi
+if [[ $SCENARIO == agents ]]; then
+  source "$ROOT/src/bench/agents.sh"
   exit 0
 fi
 

@@ -35,12 +35,11 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code timings <apiPort> <agent-id> <search>}: as the bench owner, times the summary, the first page by
  *       lastSeen newest and oldest first, a search and one agent: the first call and the median of 5. One RESULT
  *       line.</li>
- *   <li>{@code retire <apiPort> <seconds|none>}: gives the {@code retiring} rule that auto-delete time, so that the
- *       next sweep deletes its agents (none: takes it away again).</li>
  * </ul>
  * PostgreSQL is reached on 127.0.0.1 as user {@code postgres} (trust), as in StoreCheck.
  */
 public final class AgentsAtScale {
+  /** The retiring agents' rule (agents.sh changes its auto-delete time). */
   static final String RETIRING_RULE = "00000000-0000-4000-8000-00000000beef";
   private static final int CHUNK = 100_000;
   private static final String OWNER = "{\"username\":\"bench-owner\",\"password\":\"bench-password-123\"}";
@@ -50,7 +49,6 @@ public final class AgentsAtScale {
       case "fill" -> fill(args[1], args[2], Integer.parseInt(args[3]), Files.readString(Path.of(args[4])),
           Long.parseLong(args[5]));
       case "timings" -> withHttp(http -> timings(http, Integer.parseInt(args[1]), args[2], args[3]));
-      case "retire" -> withHttp(http -> retire(http, Integer.parseInt(args[1]), args[2]));
       default -> throw new IllegalArgumentException("unknown command " + args[0]);
     }
   }
@@ -306,13 +304,5 @@ public final class AgentsAtScale {
         newest.last.getJsonArray("agents").size(), oldest.last.getJsonArray("agents").size(),
         found.last.getJsonArray("agents").size(), summary.fields("summary"), newest.fields("newest"),
         oldest.fields("oldest"), found.fields("search"), agent.fields("agent"));
-  }
-
-  private static void retire(Http http, int port, String seconds) throws Exception {
-    String cookie = http.login(port);
-    JsonObject patch = new JsonObject().put("autoDeleteAfterSeconds",
-        seconds.equals("none") ? null : Integer.valueOf(seconds));
-    http.expect(200, port, HttpMethod.PATCH, "/api/reporting-rules/" + RETIRING_RULE, cookie, patch.toBuffer());
-    System.out.println("RESULT retired_after_s=" + seconds);
   }
 }
