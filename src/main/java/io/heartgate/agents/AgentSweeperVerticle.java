@@ -14,12 +14,17 @@ import java.util.logging.Logger;
 /**
  * Deletes agents silent for longer than their reporting rule's auto-delete time, on a timer. With several nodes
  * on PostgreSQL only the leader (see {@link Leadership}) sweeps; the others keep asking, so the job moves to
- * another node when the leader dies. A sweep deletes in bounded batches ({@link SilentAgentSweep}) and stops between
- * two when this node stops or loses the lead. Each finished sweep is recorded in the settings table under
+ * another node when the leader dies. A sweep deletes in bounded batches ({@link SilentAgentSweep}), pausing between
+ * two, and stops there when this node stops or loses the lead. Each finished sweep is recorded in the settings table under
  * {@link #RECORD_KEY} with the total it deleted.
  */
 public final class AgentSweeperVerticle extends VerticleBase {
   public static final String RECORD_KEY = "agent_sweep.last_run";
+  /**
+   * After each batch the job leaves the store alone for this many times as long as the batch took: it takes at
+   * most a quarter of the store's time, and heartbeat batches the rest.
+   */
+  private static final long IDLE_PER_BUSY = 3;
   private static final Logger LOG = Logger.getLogger(AgentSweeperVerticle.class.getName());
 
   private final Store store;
@@ -81,7 +86,8 @@ public final class AgentSweeperVerticle extends VerticleBase {
   private Future<Void> sweep() {
     long now = clock.millis();
     long started = System.nanoTime();
-    return silentAgents.run(now, () -> Future.succeededFuture(!stopping && leadership.leads())).compose(outcome -> {
+    return silentAgents.run(now, tookMs -> vertx.timer(Math.max(1, tookMs * IDLE_PER_BUSY))
+        .map(ignored -> !stopping && leadership.leads())).compose(outcome -> {
       long ms = (System.nanoTime() - started) / 1_000_000;
       if (!outcome.finished()) {
         LOG.info("agent auto-delete job interrupted (" + (stopping ? "stopping" : "lead lost") + ") after "

@@ -30,7 +30,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class SilentAgentSweepTest {
   private static final long NOW = 1_800_000_000_000L;
-  private static final int SILENT = 2 * SilentAgentSweep.BATCH_SIZE + 500;
+  private static final int SILENT = 2 * SilentAgentSweep.BATCH_SIZE + SilentAgentSweep.BATCH_SIZE / 2;
   private static final String AGENT = "INSERT INTO agents (id, hostname, first_seen, last_seen, heartbeats, "
       + "reporting_rule_id) VALUES ($1, $1, $2, $2, 1, $3)";
 
@@ -76,7 +76,8 @@ class SilentAgentSweepTest {
 
   private Set<String> ids(String table, String column) {
     Set<String> ids = new HashSet<>();
-    Await.of(store.query("SELECT " + column + " FROM " + table, Tuple.tuple())).forEach(row -> ids.add(row.getString(0)));
+    Await.of(store.query("SELECT " + column + " FROM " + table, Tuple.tuple()))
+        .forEach(row -> ids.add(row.getString(0)));
     return ids;
   }
 
@@ -95,7 +96,7 @@ class SilentAgentSweepTest {
     fill(kind);
     AtomicInteger asked = new AtomicInteger();
     SilentAgentSweep.Outcome outcome = Await.of(new SilentAgentSweep(new AgentRepository(store))
-        .run(NOW, () -> {
+        .run(NOW, tookMs -> {
           asked.incrementAndGet();
           return Future.succeededFuture(true);
         }));
@@ -116,7 +117,7 @@ class SilentAgentSweepTest {
     String late = silent(SILENT - 1);
     AtomicInteger asked = new AtomicInteger();
     SilentAgentSweep.Outcome outcome = Await.of(new SilentAgentSweep(new AgentRepository(store))
-        .run(NOW, () -> asked.getAndIncrement() > 0 ? Future.succeededFuture(true)
+        .run(NOW, tookMs -> asked.getAndIncrement() > 0 ? Future.succeededFuture(true)
             : store.query("UPDATE agents SET last_seen = $1, heartbeats = heartbeats + 1 WHERE id = $2",
                 Tuple.of(NOW + 5, late)).map(true)));
 
@@ -129,7 +130,7 @@ class SilentAgentSweepTest {
   void stopsBetweenBatchesWhenToldTo(StoreKind kind) {
     fill(kind);
     SilentAgentSweep.Outcome outcome = Await.of(new SilentAgentSweep(new AgentRepository(store))
-        .run(NOW, () -> Future.succeededFuture(false)));
+        .run(NOW, tookMs -> Future.succeededFuture(false)));
 
     assertEquals(SilentAgentSweep.BATCH_SIZE, outcome.deleted());
     assertFalse(outcome.finished());
