@@ -8,7 +8,7 @@
 # measures the heartbeat p99 under an open-loop load of AGENTS_LOAD_RATE=1000 heartbeats/s from
 # AGENTS_LOAD_AGENTS=10000 of these agents (FleetLoad) for AGENTS_LOAD_SECONDS=30 s, quiet and then while the
 # auto-delete job deletes the retiring agents (their rule given an auto-delete time 2 s into that run; the quiet run
-# has 10 s of warm-up first); and times the sweep (from the rule change to the job's log line, so including up to
+# has 30 s of warm-up first); and times the sweep (from the rule change to the job's log line, so including up to
 # 1 s of waiting for its next run; and as the job logs it, when it does).
 # AGENTS_BASELINE_JAR (another build, e.g. of main): measured first on the same store, which is then refilled, so
 # that both builds meet the same rows in the same run (the baseline must not know migrations the build lacks: it
@@ -55,7 +55,7 @@ agents_measure() {
   curl -s -o /dev/null -c "$cookie" -H 'Content-Type: application/json' \
     -d '{"username":"bench-owner","password":"bench-password-123"}' "http://127.0.0.1:$GW_API/api/auth/login/local"
   # Quiet, after a warm-up of both JVMs; then, warm, while the job deletes the retiring agents from 2 s in.
-  quiet=$(agents_load "$GW_HB" "$tokens" quiet 10)
+  quiet=$(agents_load "$GW_HB" "$tokens" quiet 30)
   agents_load "$GW_HB" "$tokens" sweep 0 >"$OUT/agents-sweep-load-$store-$build.txt" &
   load_pid=$!
   sleep 2
