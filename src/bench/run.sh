@@ -37,6 +37,8 @@
 # the answered rate, p50/p99/max for GET and HEAD, answers by kind, CPU per download, and the gateway's render cache
 # and store-read meters. STORM_BASELINE_JAR (another build, e.g. of main) is measured too, interleaved with this one
 # on fresh stores; STORM_ROUNDS=1 times over.
+# SCENARIO=agents (src/bench/agents.sh): a million agents filled by SQL, the agents API timed on them, and the
+# heartbeat p99 while the auto-delete job deletes 100,000 of them; see the header of agents.sh.
 # SMOKE=1: the fleet scenario in seconds (300 agents, 3 s, both stores when PostgreSQL is installed), failing on any
 # non-2xx, unanswered request or unregistered agent, then the storm scenario in seconds (300 GETs, 3 s of HEAD),
 # failing on any answer but 2xx/304 or on render meters that do not add up: CI runs it so that the benchmark cannot
@@ -62,8 +64,8 @@ LOGIN_FLOOD_MARGIN=2
 SMOKE=${SMOKE:-0}
 if [[ $SMOKE == 1 ]]; then SCENARIO=${SCENARIO:-fleet}; fi
 SCENARIO=${SCENARIO:-matrix}
-[[ $SCENARIO == matrix || $SCENARIO == fleet || $SCENARIO == storm ]] \
-  || { echo "SCENARIO must be matrix, fleet or storm" >&2; exit 2; }
+[[ $SCENARIO == matrix || $SCENARIO == fleet || $SCENARIO == storm || $SCENARIO == agents ]] \
+  || { echo "SCENARIO must be matrix, fleet, storm or agents" >&2; exit 2; }
 [[ $SMOKE != 1 || $SCENARIO != matrix ]] || { echo "SMOKE=1 runs the fleet or the storm scenario" >&2; exit 2; }
 # A million cached grants need more heap than the matrix's 10,000 agents (see the README's sizing). The smoke's
 # JVMs live seconds: the C1 compiler alone starts them for less CPU.
@@ -265,6 +267,10 @@ if [[ $SCENARIO == fleet ]]; then
 fi
 if [[ $SCENARIO == storm ]]; then
   source "$ROOT/src/bench/storm.sh"
+  exit 0
+fi
+if [[ $SCENARIO == agents ]]; then
+  source "$ROOT/src/bench/agents.sh"
   exit 0
 fi
 

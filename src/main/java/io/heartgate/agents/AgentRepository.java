@@ -35,8 +35,8 @@ public final class AgentRepository {
       + " LEFT JOIN agent_heartbeats h ON h.agent_id = a.id";
   /** The lastReported buckets of the summary: name and upper bound (exclusive) of the age in milliseconds. */
   private static final Map<String, Long> AGE_BUCKETS = bucketsInOrder();
-  /** How many agents fall in each age bucket; clock skew between nodes may make an age negative: "lt5m". */
-  private static final String AGES = agesSql();
+  /** The age bucket of agent a at $1; clock skew between nodes may make an age negative: the youngest bucket. */
+  private static final String AGE_BUCKET = ageBucketSql();
 
   private final Store store;
 
@@ -81,60 +81,87 @@ public final class AgentRepository {
     return store.query(sql.toString(), Tuple.from(params)).map(AgentRepository::agents);
   }
 
-  /** How many agents have each status now; a status no agent has is absent. One query, grouped in the store. */
+  /** How many agents have each status now; a status no agent has is absent. */
   public Future<Map<String, Long>> countByStatus(long now) {
-    return statuses(now, LabelFilter.NONE).map(rows -> {
+    return summary(now, LabelFilter.NONE).map(summary -> {
       Map<String, Long> counts = new LinkedHashMap<>();
-      for (Row row : rows) {
-        counts.put(row.getString(0), row.getLong(1));
-      }
+      summary.byStatus().forEach((status, count) -> {
+        if (count > 0) {
+          counts.put(status, count);
+        }
+      });
       return counts;
     });
   }
 
-  private Future<RowSet<Row>> statuses(long now, LabelFilter labels) {
-    List<Object> params = new ArrayList<>(List.of(now));
-    String filter = labels.sql(LabelTarget.AGENT, "a.id", params);
-    return store.query("SELECT x.status, COUNT(*) FROM (SELECT " + STATUS
-        + " AS status FROM agents a" + EFFECTIVE_RULE + " WHERE 1 = 1" + filter + ") x GROUP BY x.status",
-        Tuple.from(params));
-  }
-
-  /** Counts by status, Telegraf release and age of the last heartbeat, of the agents carrying these labels. */
+  /**
+   * Counts by status, Telegraf release and age of the last heartbeat, of the agents carrying these labels. Two
+   * passes instead of one per figure and no rule per row over the whole fleet: every agent is counted by the
+   * status it reported and its release (on SQLite from an index alone); the few seen longest ago (see
+   * {@link #seenLongestAgo}) are then moved to not_reporting when their rule says so, and sorted into the older age
+   * buckets; the youngest bucket holds the rest.
+   */
   public Future<AgentSummary> summary(long now, LabelFilter labels) {
-    Future<RowSet<Row>> statuses = statuses(now, labels);
-    List<Object> versionParams = new ArrayList<>();
-    String versionFilter = labels.sql(LabelTarget.AGENT, "id", versionParams);
-    Future<RowSet<Row>> versions = store.query("SELECT version, COUNT(*) FROM agents WHERE 1 = 1" + versionFilter
-        + " GROUP BY version", Tuple.from(versionParams));
-    List<Object> ageParams = new ArrayList<>(List.of(now));
-    String ageFilter = labels.sql(LabelTarget.AGENT, "id", ageParams);
-    Future<RowSet<Row>> buckets = store.query(AGES + " WHERE 1 = 1" + ageFilter + ") x", Tuple.from(ageParams));
-    return Future.all(statuses, versions, buckets).map(all -> {
+    List<Object> params = new ArrayList<>();
+    Future<RowSet<Row>> reported = store.query("SELECT reported_status, version, COUNT(*) FROM agents WHERE 1 = 1"
+        + labels.sql(LabelTarget.AGENT, "id", params) + " GROUP BY reported_status, version", Tuple.from(params));
+    Future<RowSet<Row>> seenLongestAgo = seenLongestAgo(now, labels);
+    return Future.all(reported, seenLongestAgo).map(all -> {
       Map<String, Long> byStatus = new LinkedHashMap<>();
       AgentStatus.WIRE_NAMES.forEach(s -> byStatus.put(s, 0L));
-      long total = 0;
-      for (Row row : statuses.result()) {
-        byStatus.put(row.getString(0), row.getLong(1));
-        total += row.getLong(1);
-      }
       Map<String, Long> byVersion = new LinkedHashMap<>();
-      for (Row row : versions.result()) {
-        byVersion.merge(TelegrafVersion.of(row.getString(0)), row.getLong(1), Long::sum);
+      long total = 0;
+      for (Row row : reported.result()) {
+        long count = row.getLong(2);
+        total += count;
+        byStatus.merge(reportedOrUndefined(row.getString(0)), count, Long::sum);
+        byVersion.merge(TelegrafVersion.of(row.getString(1)), count, Long::sum);
       }
+      Map<String, Long> lastReported = new LinkedHashMap<>();
+      AGE_BUCKETS.keySet().forEach(bucket -> lastReported.put(bucket, 0L));
+      String youngest = lastReported.keySet().iterator().next();
+      long older = 0;
+      for (Row row : seenLongestAgo.result()) {
+        String status = row.getString(0);
+        String reportedStatus = reportedOrUndefined(row.getString(1));
+        long count = row.getLong(3);
+        if (!status.equals(reportedStatus)) {
+          byStatus.merge(reportedStatus, -count, Long::sum);
+          byStatus.merge(status, count, Long::sum);
+        }
+        if (!row.getString(2).equals(youngest)) {
+          lastReported.merge(row.getString(2), count, Long::sum);
+          older += count;
+        }
+      }
+      lastReported.put(youngest, total - older);
       List<AgentSummary.VersionCount> telegrafVersions = byVersion.entrySet().stream()
           .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
           .map(e -> new AgentSummary.VersionCount(e.getKey(), e.getValue()))
           .toList();
-      Row ageRow = buckets.result().iterator().next();
-      Map<String, Long> lastReported = new LinkedHashMap<>();
-      int column = 0;
-      for (String bucket : AGE_BUCKETS.keySet()) {
-        Long count = ageRow.getLong(column++);
-        lastReported.put(bucket, count == null ? 0L : count);
-      }
       return new AgentSummary(total, byStatus, telegrafVersions, lastReported);
     });
+  }
+
+  /**
+   * The agents seen longest ago, read from the last_seen index: every agent that may be not reporting (silent for
+   * longer than the shortest not-reporting time of any rule) and every agent older than the youngest age bucket.
+   * Counted by status now, reported status and age bucket.
+   */
+  private Future<RowSet<Row>> seenLongestAgo(long now, LabelFilter labels) {
+    return store.query("SELECT MIN(not_reporting_after_seconds) FROM reporting_rules", Tuple.tuple()).compose(rows -> {
+      long shortestMs = rows.iterator().next().getLong(0) * 1000;
+      long youngestBucketMs = AGE_BUCKETS.values().iterator().next();
+      // Silent: last_seen < now - threshold; older than the youngest bucket: last_seen <= now - its bound.
+      List<Object> params = new ArrayList<>(List.of(now, now - Math.min(shortestMs, youngestBucketMs - 1)));
+      String filter = labels.sql(LabelTarget.AGENT, "a.id", params);
+      return store.query("SELECT " + STATUS + ", a.reported_status, " + AGE_BUCKET + ", COUNT(*) FROM agents a"
+          + EFFECTIVE_RULE + " WHERE a.last_seen < $2" + filter + " GROUP BY 1, 2, 3", Tuple.from(params));
+    });
+  }
+
+  private static String reportedOrUndefined(String reportedStatus) {
+    return reportedStatus == null ? AgentStatus.UNDEFINED.wireName() : reportedStatus;
   }
 
   /** The latest heartbeat's stored parts (logs within the storage limits), or empty for an unknown agent. */
@@ -172,12 +199,25 @@ public final class AgentRepository {
     return store.query("DELETE FROM agents WHERE id = $1", Tuple.of(id)).map(rows -> rows.rowCount() > 0);
   }
 
-  /** Deletes agents silent for longer than their rule's auto-delete time; returns how many. */
-  public Future<Integer> deleteSilent(long now) {
-    return store.query("DELETE FROM agents WHERE id IN (SELECT a.id FROM agents a" + EFFECTIVE_RULE
-            + " WHERE r.auto_delete_after_seconds IS NOT NULL AND a.last_seen "
-            + "+ CAST(r.auto_delete_after_seconds AS BIGINT) * 1000 < CAST($1 AS BIGINT))", Tuple.of(now))
+  /**
+   * Deletes at most {@code limit} of the agents silent for longer than their rule's auto-delete time, the longest
+   * silent first; returns how many. The candidates come from the last_seen index (bounded by the shortest
+   * auto-delete time of any rule), and the silence is checked again on each row the DELETE removes: an agent
+   * whose heartbeat is committed meanwhile is kept (on PostgreSQL the re-check sees the updated row).
+   */
+  public Future<Integer> deleteSilent(long now, int limit) {
+    return store.query("DELETE FROM agents WHERE id IN (SELECT id FROM agents WHERE last_seen < CAST($1 AS BIGINT) "
+            + "- (SELECT CAST(MIN(auto_delete_after_seconds) AS BIGINT) * 1000 FROM reporting_rules) AND "
+            + silentFor("agents") + " ORDER BY last_seen LIMIT $2) AND " + silentFor("agents"),
+            Tuple.of(now, limit))
         .map(RowSet::rowCount);
+  }
+
+  /** The agent of that table is silent for longer than its effective rule's auto-delete time (never: null). */
+  private static String silentFor(String table) {
+    return table + ".last_seen + (SELECT CAST(r.auto_delete_after_seconds AS BIGINT) * 1000 FROM reporting_rules r "
+        + "WHERE r.id = COALESCE(" + table + ".reporting_rule_id, (SELECT id FROM reporting_rules WHERE is_default = 1)"
+        + ")) < CAST($1 AS BIGINT)";
   }
 
   private static List<Agent> agents(RowSet<Row> rows) {
@@ -203,18 +243,17 @@ public final class AgentRepository {
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
   }
 
-  private static String agesSql() {
-    StringBuilder sql = new StringBuilder("SELECT ");
-    Long lower = null;
-    for (Long upper : AGE_BUCKETS.values()) {
-      String from = lower == null ? "1 = 1" : "age >= " + lower;
-      String to = upper == Long.MAX_VALUE ? "" : " AND age < " + upper;
-      sql.append("SUM(CASE WHEN ").append(from).append(to).append(" THEN 1 ELSE 0 END), ");
-      lower = upper;
+  private static String ageBucketSql() {
+    StringBuilder sql = new StringBuilder("CASE");
+    String last = null;
+    for (Map.Entry<String, Long> bucket : AGE_BUCKETS.entrySet()) {
+      if (bucket.getValue() != Long.MAX_VALUE) {
+        sql.append(" WHEN CAST($1 AS BIGINT) - a.last_seen < ").append(bucket.getValue()).append(" THEN '")
+            .append(bucket.getKey()).append('\'');
+      }
+      last = bucket.getKey();
     }
-    sql.setLength(sql.length() - 2);
-    // The caller closes the derived table after its WHERE: " WHERE …) x".
-    return sql.append(" FROM (SELECT CAST($1 AS BIGINT) - last_seen AS age FROM agents").toString();
+    return sql.append(" ELSE '").append(last).append("' END").toString();
   }
 
   private static Map<String, Long> bucketsInOrder() {

@@ -48,6 +48,11 @@ public final class Leadership {
             }, failure -> connection.close().transform(ignored -> Future.failedFuture(failure))));
   }
 
+  /** Whether this node holds the lead now (it may have lost it since it last asked, with its connection). */
+  public boolean leads() {
+    return store.postgresOptions() == null || held != null;
+  }
+
   /** Gives the lead up (closing its connection frees the lock at once). */
   public Future<Void> release() {
     SqlConnection connection = held;

@@ -26,7 +26,7 @@ import java.util.logging.Logger;
 public final class Migrations {
   /** The migrations in order; each has one file per dialect, db/&lt;dialect&gt;/&lt;name&gt;.sql. */
   static final List<String> NAMES = List.of("V1__initial_schema", "V2__login_attempts", "V3__labels",
-      "V4__config_versions", "V5__constants", "V6__aliases_and_config_groups");
+      "V4__config_versions", "V5__constants", "V6__aliases_and_config_groups", "V7__agents_at_scale");
 
   private static final Logger LOG = Logger.getLogger(Migrations.class.getName());
 

@@ -1,0 +1,106 @@
+package io.heartgate.agents;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.heartgate.labels.LabelFilter;
+import io.heartgate.store.Migrations;
+import io.heartgate.store.Store;
+import io.heartgate.testsupport.Await;
+import io.heartgate.testsupport.StoreKind;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Tuple;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The summary's counts on both stores, in every age bucket and at their bounds, with rules whose not-reporting
+ * time is shorter and longer than the youngest bucket, and with a label filter.
+ */
+class AgentSummaryTest {
+  private static final long NOW = 1_800_000_000_000L;
+  private static final long MINUTE = 60_000L;
+
+  @TempDir
+  Path tempDir;
+  private final Vertx vertx = Vertx.vertx();
+  private Store store;
+
+  @AfterEach
+  void stop() {
+    if (store != null) {
+      Await.of(store.close());
+    }
+    Await.of(vertx.close());
+  }
+
+  private void agent(String id, long agoMs, String reportedStatus, String version, String rule) {
+    Await.of(store.query("INSERT INTO agents (id, first_seen, last_seen, reported_status, version, reporting_rule_id) "
+        + "VALUES ($1, 0, $2, $3, $4, $5)", Tuple.of(id, NOW - agoMs, reportedStatus, version, rule)));
+  }
+
+  private void fill(StoreKind kind) {
+    store = Await.of(Store.open(vertx, kind.freshStore(tempDir), 2));
+    Await.of(Migrations.apply(store, Clock.systemUTC()));
+    String rule = "INSERT INTO reporting_rules (id, name, not_reporting_after_seconds, auto_delete_after_seconds, "
+        + "is_default, created_at, updated_at) VALUES ($1, $1, $2, NULL, 0, 0, 0)";
+    Await.of(store.query(rule, Tuple.of("brief", 1)));
+    Await.of(store.query(rule, Tuple.of("slow", 3600)));
+    String current = "Telegraf 1.37.0 (git: HEAD@eb37a442)";
+    agent("fresh", 10_000, "ok", current, null);
+    agent("skewed", -MINUTE, "warn", current, null);
+    agent("brief-silent", 2_000, "ok", current, "brief");
+    agent("just-young", 5 * MINUTE - 1, "ok", "1.36.4", null);
+    agent("just-old", 5 * MINUTE, "ok", "1.36.4", null);
+    agent("default-silent", 10 * MINUTE, "fail", current, null);
+    agent("slow-quiet", 10 * MINUTE, "ok", current, "slow");
+    agent("no-status", 45 * MINUTE, null, null, "slow");
+    agent("hours", 120 * MINUTE, "warn", current, null);
+    agent("half-day", 13 * 60 * MINUTE, "ok", current, "slow");
+    agent("ancient", 3 * 24 * 60 * MINUTE, null, current, null);
+    Await.of(store.query("INSERT INTO labels (id, name, description, color, created_at) "
+        + "VALUES ('l1', 'edge', '', '#3b82f6', 0)", Tuple.tuple()));
+    for (String id : List.of("fresh", "brief-silent", "just-old")) {
+      Await.of(store.query("INSERT INTO agent_labels (agent_id, label_id) VALUES ($1, 'l1')", Tuple.of(id)));
+    }
+  }
+
+  private static Map<String, Long> counts(long... values) {
+    Map<String, Long> counts = new LinkedHashMap<>();
+    List<String> names = values.length == 5 ? AgentStatus.WIRE_NAMES
+        : List.of("lt5m", "lt30m", "lt1h", "lt12h", "lt24h", "older");
+    for (int i = 0; i < values.length; i++) {
+      counts.put(names.get(i), values[i]);
+    }
+    return counts;
+  }
+
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void countsEveryAgentOnceByStatusReleaseAndAge(StoreKind kind) {
+    fill(kind);
+    AgentRepository agents = new AgentRepository(store);
+
+    AgentSummary all = Await.of(agents.summary(NOW, LabelFilter.NONE));
+    assertEquals(11, all.total());
+    // ok, warn, fail, undefined, not_reporting
+    assertEquals(counts(2, 1, 0, 1, 7), all.byStatus());
+    assertEquals(counts(4, 3, 1, 1, 1, 1), all.lastReported());
+    assertEquals(List.of(new AgentSummary.VersionCount("1.37.0", 8), new AgentSummary.VersionCount("1.36.4", 2),
+        new AgentSummary.VersionCount("unknown", 1)), all.telegrafVersions());
+    Map<String, Long> present = new LinkedHashMap<>(counts(2, 1, 0, 1, 7));
+    present.remove("fail");
+    assertEquals(present, Await.of(agents.countByStatus(NOW)), "a status no agent has is absent");
+
+    AgentSummary labelled = Await.of(agents.summary(NOW, LabelFilter.parse(List.of("l1"))));
+    assertEquals(3, labelled.total());
+    assertEquals(counts(1, 0, 0, 0, 2), labelled.byStatus());
+    assertEquals(counts(2, 1, 0, 0, 0, 0), labelled.lastReported());
+  }
+}

@@ -1,0 +1,83 @@
+package io.heartgate.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.heartgate.testsupport.Await;
+import io.heartgate.testsupport.StoreKind;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Tuple;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * V7__agents_at_scale upgrades a store the previous release (V6) wrote, in place, on both stores: every agent row
+ * is kept, the index on last_seen alone gives way to (last_seen, id), and SQLite gets its summary index.
+ */
+class AgentsAtScaleMigrationTest {
+  @TempDir
+  Path tempDir;
+  private final Vertx vertx = Vertx.vertx();
+  private Store store;
+
+  @AfterEach
+  void close() {
+    if (store != null) {
+      Await.of(store.close());
+    }
+    Await.of(vertx.close());
+  }
+
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void aV6StoreUpgradesKeepingEveryAgent(StoreKind kind) {
+    store = Await.of(Store.open(vertx, kind.freshStore(tempDir), 2));
+    List<String> previousRelease = Migrations.NAMES.subList(0, Migrations.NAMES.indexOf("V7__agents_at_scale"));
+    assertEquals(6, Await.of(Migrations.apply(store, Clock.systemUTC(), previousRelease)));
+    for (int i = 0; i < 3; i++) {
+      Await.of(store.query("INSERT INTO agents (id, hostname, ip, version, reported_status, first_seen, last_seen, "
+          + "heartbeats, statistics, reporting_rule_id, labels) VALUES ($1, 'h', '10.0.0.1', '1.37.0', 'ok', 5, $2, "
+          + "3, NULL, NULL, '[]')", Tuple.of("a" + i, 100L - i)));
+      Await.of(store.query("INSERT INTO agent_heartbeats (agent_id, payload, received_at) VALUES ($1, '{}', 1)",
+          Tuple.of("a" + i)));
+    }
+    List<String> before = dump();
+    Set<String> indexesBefore = agentIndexes();
+
+    assertEquals(1, Await.of(Migrations.apply(store, Clock.systemUTC())));
+
+    assertEquals(before, dump(), "every row kept as it was");
+    Set<String> expected = new TreeSet<>(indexesBefore);
+    expected.remove("agents_last_seen");
+    expected.add("agents_last_seen_id");
+    if (kind == StoreKind.SQLITE) {
+      expected.add("agents_status_version");
+    }
+    assertEquals(expected, agentIndexes());
+  }
+
+  private Set<String> agentIndexes() {
+    String sql = store.dialect() == Dialect.SQLITE
+        ? "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'agents' AND sql IS NOT NULL"
+        : "SELECT indexname FROM pg_indexes WHERE tablename = 'agents' AND indexname NOT LIKE '%_pkey'";
+    Set<String> names = new TreeSet<>();
+    Await.of(store.query(sql, Tuple.tuple())).forEach(row -> names.add(row.getString(0)));
+    return names;
+  }
+
+  private List<String> dump() {
+    List<String> rows = new ArrayList<>();
+    for (String table : List.of("agents", "agent_heartbeats")) {
+      Await.of(store.query("SELECT * FROM " + table + " ORDER BY 1", Tuple.tuple()))
+          .forEach(row -> rows.add(table + " " + row.toJson().encode()));
+    }
+    return rows;
+  }
+}
