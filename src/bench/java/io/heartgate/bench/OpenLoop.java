@@ -47,6 +47,8 @@ final class OpenLoop {
 
   /** What the measured requests got, and the warm-up's answers; merged over the event loops. */
   static final class Result {
+    /** Seconds of schedule whose worst latency is kept; later ones count in the last. */
+    static final int SECONDS_TRACKED = 3_600;
     final Histogram latency = new Histogram(HIGHEST_US, 3);
     long sent;
     long ok;
@@ -61,6 +63,8 @@ final class OpenLoop {
     long maxLagNanos;
     /** From the start of the schedule (warm-up included) to the last answer. */
     long spanNanos;
+    /** The worst latency (µs) of the requests meant to go out in each second of the schedule, warm-up included. */
+    final long[] worstUsBySecond = new long[SECONDS_TRACKED];
 
     private void add(Result r) {
       latency.add(r.latency);
@@ -73,6 +77,20 @@ final class OpenLoop {
       warmupErrors += r.warmupErrors;
       maxLagNanos = Math.max(maxLagNanos, r.maxLagNanos);
       spanNanos = Math.max(spanNanos, r.spanNanos);
+      for (int second = 0; second < SECONDS_TRACKED; second++) {
+        worstUsBySecond[second] = Math.max(worstUsBySecond[second], r.worstUsBySecond[second]);
+      }
+    }
+
+    /** The seconds of the schedule whose worst latency passed {@code thresholdUs}, as "second:ms" pairs. */
+    String slowSeconds(long thresholdUs) {
+      StringBuilder slow = new StringBuilder();
+      for (int second = 0; second < SECONDS_TRACKED; second++) {
+        if (worstUsBySecond[second] > thresholdUs) {
+          slow.append(' ').append(second).append(':').append(worstUsBySecond[second] / 1000);
+        }
+      }
+      return slow.toString();
     }
 
     long percentileUs(double percentile) {
@@ -108,6 +126,9 @@ final class OpenLoop {
     Future.all(deployed.stream().map(id -> vertx.undeploy(id.result())).toList()).await(30, TimeUnit.SECONDS);
     Result all = new Result();
     senders.forEach(sender -> all.add(sender.result));
+    // Stalls show as runs of slow seconds: when they came is what lines them up with the gateway's periodic jobs.
+    System.err.println("seconds of the schedule whose worst latency passed 200 ms (second:ms):"
+        + all.slowSeconds(200_000));
     return all;
   }
 
@@ -216,7 +237,10 @@ final class OpenLoop {
                 result.warmupErrors++;
               }
             } else {
-              result.latency.recordValue(Math.min(HIGHEST_US, (System.nanoTime() - intendedAt) / 1000));
+              long latencyUs = Math.min(HIGHEST_US, (System.nanoTime() - intendedAt) / 1000);
+              result.latency.recordValue(latencyUs);
+              int second = (int) Math.min(Result.SECONDS_TRACKED - 1, (intendedAt - start) / 1_000_000_000L);
+              result.worstUsBySecond[second] = Math.max(result.worstUsBySecond[second], latencyUs);
               if (ok) {
                 result.ok++;
               } else if (answer.failed()) {
