@@ -3,6 +3,7 @@ package io.heartgate.auth;
 import io.vertx.core.Future;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.LongFunction;
 
 /**
  * Where the verifier loads grants from and writes back when tokens were last used. Defined here so the verifier
@@ -12,6 +13,9 @@ public interface GrantSource {
   /** The grant of an active token of an active user, by the SHA-256 of the token's value; empty otherwise. */
   Future<Optional<Grant>> grantByHash(String tokenHash);
 
-  /** Records token id → when it was last used (epoch milliseconds), never moving a recorded time back. */
-  Future<Void> recordLastUse(Map<String, Long> lastUseByTokenId);
+  /**
+   * Records token id → when it was last used (epoch milliseconds), never moving a recorded time back, in chunks;
+   * between two chunks it waits for {@code betweenChunks}, handed how many milliseconds the chunk took.
+   */
+  Future<Void> recordLastUse(Map<String, Long> lastUseByTokenId, LongFunction<Future<Void>> betweenChunks);
 }

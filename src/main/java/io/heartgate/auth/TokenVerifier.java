@@ -25,7 +25,13 @@ import java.util.logging.Logger;
  * remembered only briefly. When tokens were last used is written back in batches, off the request path.
  */
 public final class TokenVerifier extends VerticleBase implements CachedGrants {
-  private static final long LAST_USED_FLUSH_MS = 60_000;
+  /**
+   * How often the tokens' last use is written. A flush leaves the store to the heartbeats between two chunks for
+   * as long as the chunk took, so it takes at most half of the store's time (at a million agents a flush is
+   * seconds of SQLite's only writer, and heartbeats fell behind while it held it); flushing every 30 s keeps
+   * {@code lastUsedAt} within the contract's minute as long as a flush's work fits in 15 s.
+   */
+  private static final long LAST_USED_FLUSH_MS = 30_000;
   /** How long a change announced here is expected back on the change feed (NOTIFY reaches its sender too). */
   private static final Duration ECHO_WINDOW = Duration.ofMinutes(1);
   private static final Logger LOG = Logger.getLogger(TokenVerifier.class.getName());
@@ -35,6 +41,9 @@ public final class TokenVerifier extends VerticleBase implements CachedGrants {
   private final Store store;
   private final Clock clock;
   private long flushTimer;
+  /** The flush under way (a completed Future when none): the next waits for it, and so does stopping. */
+  private Future<Void> flushing = Future.succeededFuture();
+  private volatile boolean stopping;
   private ChangeFeed feed;
   private final AtomicBoolean subscribed = new AtomicBoolean();
   /**
@@ -73,7 +82,11 @@ public final class TokenVerifier extends VerticleBase implements CachedGrants {
       grants.apply(message.body(), TokenCacheMeters.Origin.LOCAL);
       message.reply(null);
     });
-    flushTimer = vertx.setPeriodic(LAST_USED_FLUSH_MS, ignored -> flushLastUsed());
+    flushTimer = vertx.setPeriodic(LAST_USED_FLUSH_MS, ignored -> {
+      if (flushing.isComplete()) {
+        flushing = flushLastUsed();
+      }
+    });
     return Future.all(verify.completion(), invalidate.completion())
         .compose(ignored -> ChangeFeed.listen(vertx, store, AuthChanges.CHANNEL,
             this::heard,
@@ -92,7 +105,9 @@ public final class TokenVerifier extends VerticleBase implements CachedGrants {
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(flushTimer);
-    return flushLastUsed().eventually(() -> feed == null ? Future.succeededFuture() : feed.close());
+    stopping = true;
+    return flushing.transform(ignored -> flushLastUsed())
+        .eventually(() -> feed == null ? Future.succeededFuture() : feed.close());
   }
 
   /** An invalidation on the change feed: another node's, or this node's own coming back (applied again, harmless). */
@@ -126,7 +141,12 @@ public final class TokenVerifier extends VerticleBase implements CachedGrants {
     if (uses.isEmpty()) {
       return Future.succeededFuture();
     }
-    return source.recordLastUse(uses)
+    return source.recordLastUse(uses, this::restBetweenChunks)
         .onFailure(e -> LOG.warning("could not record lastUsedAt of " + uses.size() + " tokens: " + e.getMessage()));
+  }
+
+  /** As long as the chunk took; not at all once the node is stopping, so that it stops without delay. */
+  private Future<Void> restBetweenChunks(long chunkMs) {
+    return stopping ? Future.succeededFuture() : vertx.timer(Math.max(1, chunkMs)).mapEmpty();
   }
 }

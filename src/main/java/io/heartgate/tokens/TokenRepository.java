@@ -19,7 +19,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.LongFunction;
 
 /**
  * SQL for tokens, the one owner of the tokens table: token rows for the rules, and grants for the verifier (a
@@ -196,24 +198,28 @@ public final class TokenRepository implements GrantSource {
   /**
    * In transactions of at most {@link #LAST_USE_CHUNK} rows, one after the other: a node's fleet uses every token
    * each minute, and one transaction of them all would hold SQLite's only writer (or a PostgreSQL connection and
-   * its row locks) for seconds while the heartbeats wait behind it; between two chunks their batches go first.
-   * In token id order: nodes behind one load balancer record the same tokens at the same moment, and rows locked
-   * in one order everywhere cannot deadlock.
+   * its row locks) for seconds while the heartbeats wait behind it; between two chunks their batches go first, and
+   * the caller decides how long the store is left to them. In token id order: nodes behind one load balancer
+   * record the same tokens at the same moment, and rows locked in one order everywhere cannot deadlock.
    */
   @Override
-  public Future<Void> recordLastUse(Map<String, Long> lastUseByTokenId) {
+  public Future<Void> recordLastUse(Map<String, Long> lastUseByTokenId, LongFunction<Future<Void>> betweenChunks) {
     List<Tuple> rows = new ArrayList<>(lastUseByTokenId.size());
     new TreeMap<>(lastUseByTokenId).forEach((tokenId, usedAt) -> rows.add(Tuple.of(tokenId, usedAt)));
-    return recordLastUse(rows, 0);
+    return rows.isEmpty() ? Future.succeededFuture() : recordLastUse(rows, 0, betweenChunks);
   }
 
-  private Future<Void> recordLastUse(List<Tuple> rows, int from) {
-    if (from >= rows.size()) {
-      return Future.succeededFuture();
-    }
+  private Future<Void> recordLastUse(List<Tuple> rows, int from, LongFunction<Future<Void>> betweenChunks) {
+    long started = System.nanoTime();
     List<Tuple> chunk = rows.subList(from, Math.min(rows.size(), from + LAST_USE_CHUNK));
-    return store.inTransaction(tx -> tx.batch(TOUCH, chunk))
-        .compose(written -> recordLastUse(rows, from + LAST_USE_CHUNK));
+    return store.inTransaction(tx -> tx.batch(TOUCH, chunk)).compose(written -> {
+      int next = from + LAST_USE_CHUNK;
+      if (next >= rows.size()) {
+        return Future.succeededFuture();
+      }
+      return betweenChunks.apply(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started))
+          .compose(rested -> recordLastUse(rows, next, betweenChunks));
+    });
   }
 
   private static Grant toGrant(Row row) {

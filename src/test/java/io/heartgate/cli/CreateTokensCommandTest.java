@@ -30,6 +30,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongFunction;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
@@ -149,8 +151,14 @@ class CreateTokensCommandTest {
     try {
       Store store = Await.of(Store.open(vertx, url, 4));
       Clock clock = Clock.systemUTC();
-      Await.of(Future.all(new TokenRepository(store, clock).recordLastUse(oneNode),
-          new TokenRepository(store, clock).recordLastUse(otherNode)));
+      AtomicInteger rests = new AtomicInteger();
+      LongFunction<Future<Void>> rest = chunkMs -> {
+        rests.incrementAndGet();
+        return Future.succeededFuture();
+      };
+      Await.of(Future.all(new TokenRepository(store, clock).recordLastUse(oneNode, rest),
+          new TokenRepository(store, clock).recordLastUse(otherNode, rest)));
+      assertEquals(2, rests.get(), "each node rests once, between its two chunks of 1,000");
       assertEquals(5_000L, Await.of(store.query("SELECT MIN(last_used_at) AS oldest FROM tokens WHERE name LIKE "
           + "'fleet-%'")).iterator().next().getLong("oldest"), "the later use of every token is kept");
       Await.of(store.close());
