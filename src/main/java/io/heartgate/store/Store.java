@@ -17,10 +17,13 @@ import io.vertx.sqlclient.Tuple;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteConnection;
 import org.sqlite.SQLiteDataSource;
 
 /**
@@ -35,6 +38,8 @@ public final class Store implements Sql {
   private final Dialect dialect;
   private final String description;
   private final PgConnectOptions postgresOptions;
+  /** SQLite's log copier, or null (PostgreSQL; or SQLite while opening). */
+  private SqliteCheckpointer checkpointer;
 
   private Store(Pool pool, Dialect dialect, String description, PgConnectOptions postgresOptions) {
     this.pool = pool;
@@ -72,12 +77,35 @@ public final class Store implements Sql {
       config.setBusyTimeout(5_000);
       config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
       config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
-      SQLiteDataSource dataSource = new SQLiteDataSource(config);
-      dataSource.setUrl("jdbc:sqlite:" + file);
+      // The log file is cut back to this size when it starts over, after a burst made it grow.
+      config.setJournalSizeLimit(64 * 1024 * 1024);
+      SQLiteDataSource writer = new SQLiteDataSource(config) {
+        @Override
+        public SQLiteConnection getConnection(String user, String password) throws SQLException {
+          SQLiteConnection connection = super.getConnection(user, password);
+          try (Statement statement = connection.createStatement()) {
+            // The checkpointer copies the log, off this connection (see SqliteCheckpointer).
+            statement.execute("PRAGMA wal_autocheckpoint = 0");
+          }
+          return connection;
+        }
+      };
+      writer.setUrl("jdbc:sqlite:" + file);
+      SQLiteDataSource checkpoints = new SQLiteDataSource(config);
+      checkpoints.setUrl("jdbc:sqlite:" + file);
       // One connection: SQLite has one writer anyway, and one connection keeps every write in order.
-      Pool pool = JDBCPool.pool(vertx, dataSource, new PoolOptions().setMaxSize(1).setName("heartgate-sqlite"));
-      return new Store(pool, Dialect.SQLITE, url.masked(), null);
-    });
+      Pool pool = JDBCPool.pool(vertx, writer, new PoolOptions().setMaxSize(1).setName("heartgate-sqlite"));
+      return new SqliteFiles(new Store(pool, Dialect.SQLITE, url.masked(), null), checkpoints);
+    }).compose(opened -> SqliteCheckpointer.start(vertx, opened.checkpoints())
+        .map(checkpointer -> {
+          opened.store().checkpointer = checkpointer;
+          return opened.store();
+        })
+        .recover(e -> opened.store().close().transform(ignored -> Future.failedFuture(e))));
+  }
+
+  /** A SQLite store just opened, and where its checkpointer gets its own connection. */
+  private record SqliteFiles(Store store, SQLiteDataSource checkpoints) {
   }
 
   private static Store openPostgres(Vertx vertx, DatabaseUrl.Postgres url, int poolSize) {
@@ -181,7 +209,8 @@ public final class Store implements Sql {
   }
 
   public Future<Void> close() {
-    return pool.close();
+    Future<Void> checkpoints = checkpointer == null ? Future.succeededFuture() : checkpointer.close();
+    return checkpoints.transform(ignored -> pool.close());
   }
 
   /** A write that is rolled back: proves the store is reachable and, for SQLite, the file is writable. */

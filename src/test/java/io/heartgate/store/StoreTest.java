@@ -6,17 +6,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.heartgate.settings.DatabaseUrl;
 import io.heartgate.testsupport.Await;
+import io.heartgate.testsupport.Poll;
 import io.heartgate.testsupport.StoreKind;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
-import java.time.Clock;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -53,6 +59,36 @@ class StoreTest {
 
   private static long count(Store store, String sql, Object... params) {
     return Await.of(store.query(sql, Tuple.from(params))).iterator().next().getLong(0);
+  }
+
+  /**
+   * SQLite's log is copied into the database file by the checkpointer, off the store's one connection, whose
+   * automatic checkpoints (which held every write behind them) are off.
+   */
+  @Test
+  void sqliteCopiesItsLogOffTheWritersConnection() throws Exception {
+    DatabaseUrl.Sqlite url = (DatabaseUrl.Sqlite) StoreKind.SQLITE.freshStore(tempDir);
+    Path file = url.file();
+    Store store = open(url);
+    assertEquals(0L, count(store, "PRAGMA wal_autocheckpoint"), "no checkpoint on the writer's connection");
+    Await.of(store.query("CREATE TABLE filler (x TEXT)"));
+    long before = Files.size(file);
+    List<Tuple> rows = new ArrayList<>();
+    for (int i = 0; i < 2_000; i++) {
+      rows.add(Tuple.of("x".repeat(4_000) + i));
+    }
+    Await.of(store.inTransaction(tx -> tx.batch("INSERT INTO filler (x) VALUES ($1)", rows)));
+    // 8 MB went to the log; the database file grows once the checkpointer has copied them.
+    Poll.until(Duration.ofSeconds(10), "the log copied into the database file",
+        () -> fileSize(file) >= before + 2_000 * 4_000L);
+  }
+
+  private static long fileSize(Path file) {
+    try {
+      return Files.size(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   @ParameterizedTest
