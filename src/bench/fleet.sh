@@ -89,7 +89,7 @@ for store in "${FLEET_STORES[@]}"; do
   record "FLEET target=$store provision_s=$provision_s ${line#RESULT } cpu_ticks=$((after - before))" \
     "heap_before_kib=$heap_before heap_after_kib=$heap_after rss_kib=$rss peak_kib=$peak" \
     "store_bytes=$(store_bytes "$store") ${timings#RESULT }"
-  log "$store: $(value acked_rate "$line") acknowledged/s, p99 $(value p99_us "$line") us, non-2xx $(value non2xx "$line"), failed $(value failed "$line")"
+  log "$store: $(value acked_rate "$line") acknowledged/s, p99 $(value p99_us "$line") us, non-2xx $(value non2xx "$line"), failed $(value failed "$line"), not sent (generator backlog full) $(value shed "$line")"
 done
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 

@@ -26,6 +26,7 @@ import io.heartgate.constants.ConstantRoutes;
 import io.heartgate.constants.ConstantService;
 import io.heartgate.configs.TomlDownload;
 import io.heartgate.core.BuildInfo;
+import io.heartgate.heartbeat.HeartbeatBacklog;
 import io.heartgate.heartbeat.HeartbeatBatch;
 import io.heartgate.heartbeat.HeartbeatRoutes;
 import io.heartgate.heartbeat.HeartbeatWriterVerticle;
@@ -116,6 +117,7 @@ public final class Heartgate {
   private BodyBudget bodies;
   /** Shared by the writer (acknowledged, batches, queue) and the heartbeat routes (refusals). */
   private HeartbeatMeters heartbeatMeters;
+  private HeartbeatBacklog heartbeatBacklog;
 
   private Heartgate(Vertx vertx, GatewayMetrics metrics, Settings settings, Clock clock) {
     this.vertx = vertx;
@@ -169,7 +171,8 @@ public final class Heartgate {
         })
         .compose(id -> {
           verifierDeployment = id;
-          return vertx.deployVerticle(new HeartbeatWriterVerticle(store, clock, heartbeatMeters));
+          heartbeatBacklog = new HeartbeatBacklog(settings.heartbeatQueueSize());
+          return vertx.deployVerticle(new HeartbeatWriterVerticle(store, clock, heartbeatMeters, heartbeatBacklog));
         })
         .compose(id -> {
           writerDeployment = id;
@@ -225,7 +228,7 @@ public final class Heartgate {
     Authenticator auth = new Authenticator(vertx, verifier, settings.disabledAuthGroups(), SessionService.COOKIE,
         sessions::resolve, bodies, settings.trustedProxies());
     Routes heartbeats = new HeartbeatRoutes(auth, settings.trustedProxies(), clock, heartbeatMeters,
-        settings.heartbeatQueueSize());
+        heartbeatBacklog);
     ReportingRuleService reportingRules = new ReportingRuleService(new ReportingRuleRepository(store), audit, clock);
     AgentRepository agentRepository = new AgentRepository(store);
     LabelService labels = new LabelService(new LabelRepository(store), audit, clock);

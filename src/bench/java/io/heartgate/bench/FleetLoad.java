@@ -60,10 +60,10 @@ public final class FleetLoad {
     vertx.close().await(30, TimeUnit.SECONDS);
     System.out.printf(Locale.ROOT, "RESULT agents=%d target_rate=%.1f seconds=%d sent=%d acked=%d non2xx=%d "
             + "failed=%d acked_rate=%.1f p50_us=%d p99_us=%d p999_us=%d max_us=%d warmup_s=%d warmup_acked=%d "
-            + "warmup_errors=%d max_send_lag_us=%d%n",
+            + "warmup_errors=%d max_send_lag_us=%d shed=%d%n",
         agents, rate, seconds, r.sent, r.ok, r.notModified + r.other, r.failed, r.ok / (double) seconds,
         r.percentileUs(50), r.percentileUs(99), r.percentileUs(99.9), r.latency.getMaxValue(), warmup,
-        r.warmupOk, r.warmupErrors, r.maxLagNanos / 1000);
+        r.warmupOk, r.warmupErrors, r.maxLagNanos / 1000, r.shed);
   }
 
   /** At most the first n lines of the file, one token each. */

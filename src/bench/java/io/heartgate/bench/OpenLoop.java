@@ -27,6 +27,8 @@ final class OpenLoop {
   static final String HOST = "127.0.0.1";
   private static final long TIMEOUT_MS = 30_000;
   private static final long HIGHEST_US = TimeUnit.SECONDS.toMicros(120);
+  /** Requests a sender lets wait per connection before it sheds the schedule's next ones. */
+  private static final int OUTSTANDING_PER_CONNECTION = 32;
   /**
    * Seconds a pooled connection may sit unused: below the gateway's REQUEST_HEADER_TIMEOUT_SECONDS (10 by
    * default), so that the client never sends on a connection the gateway is closing for silence at that moment.
@@ -58,6 +60,12 @@ final class OpenLoop {
     long other;
     /** No answer: a connection error, or 30 s without one. */
     long failed;
+    /**
+     * Not sent: that many requests already waited for an answer or a connection (see {@link
+     * #OUTSTANDING_PER_CONNECTION}); the target cannot keep up with the rate, and queueing more would only make the
+     * generator run out of memory.
+     */
+    long shed;
     long warmupOk;
     long warmupErrors;
     long maxLagNanos;
@@ -73,6 +81,7 @@ final class OpenLoop {
       notModified += r.notModified;
       other += r.other;
       failed += r.failed;
+      shed += r.shed;
       warmupOk += r.warmupOk;
       warmupErrors += r.warmupErrors;
       maxLagNanos = Math.max(maxLagNanos, r.maxLagNanos);
@@ -214,6 +223,12 @@ final class OpenLoop {
     private void send(long i, long intendedAt, long now) {
       result.maxLagNanos = Math.max(result.maxLagNanos, now - intendedAt);
       boolean measured = intendedAt >= measuredFrom;
+      if (issued - answered >= (long) connections * OUTSTANDING_PER_CONNECTION) {
+        if (measured) {
+          result.shed++;
+        }
+        return;
+      }
       issued++;
       if (measured) {
         result.sent++;

@@ -126,7 +126,8 @@ public final class AgentRepository {
         String reportedStatus = reportedOrUndefined(row.getString(1));
         long count = row.getLong(3);
         if (!status.equals(reportedStatus)) {
-          byStatus.merge(reportedStatus, -count, Long::sum);
+          // The two reads are not one snapshot: agents written between them must not make a count negative.
+          byStatus.merge(reportedStatus, -count, (had, less) -> Math.max(0, had + less));
           byStatus.merge(status, count, Long::sum);
         }
         if (!row.getString(2).equals(youngest)) {
@@ -134,7 +135,7 @@ public final class AgentRepository {
           older += count;
         }
       }
-      lastReported.put(youngest, total - older);
+      lastReported.put(youngest, Math.max(0, total - older));
       List<AgentSummary.VersionCount> telegrafVersions = byVersion.entrySet().stream()
           .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
           .map(e -> new AgentSummary.VersionCount(e.getKey(), e.getValue()))

@@ -76,7 +76,7 @@ public final class AgentSweeperVerticle extends VerticleBase {
                 : "this node (" + nodeId + ") no longer runs the agent auto-delete job");
             leading = lead;
           }
-          return lead ? sweep() : Future.succeededFuture();
+          return lead && !stopping ? sweep() : Future.succeededFuture();
         })
         .onFailure(e -> LOG.log(Level.WARNING, "agent auto-delete job failed: " + e.getMessage()))
         .<Void>mapEmpty()

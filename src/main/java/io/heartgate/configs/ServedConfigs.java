@@ -61,6 +61,13 @@ final class ServedConfigs {
   }
 
   private Future<Current> read(String idOrAlias) {
+    // A version read as current may be pruned (after a newer one) before its TOML is read: read again, once.
+    return readOnce(idOrAlias).recover(e -> e instanceof VersionGone ? readOnce(idOrAlias)
+        .recover(again -> Future.failedFuture(again instanceof VersionGone ? ConfigService.notFound() : again))
+        : Future.failedFuture(e));
+  }
+
+  private Future<Current> readOnce(String idOrAlias) {
     meters.storeRead(ConfigRenderMeters.Read.CONFIG);
     return configs.current(idOrAlias)
         .compose(row -> row.map(Future::succeededFuture).orElseGet(() -> Future.failedFuture(
@@ -84,7 +91,14 @@ final class ServedConfigs {
           templates.put(key, parsed);
           return Future.succeededFuture(parsed.template());
         })
-        // Deleted since its row was read.
-        .orElseGet(() -> Future.failedFuture(ConfigService.notFound())));
+        // Pruned, or the config deleted, since its row was read.
+        .orElseGet(() -> Future.failedFuture(new VersionGone())));
+  }
+
+  /** The version read as current was gone when its TOML was read. */
+  private static final class VersionGone extends RuntimeException {
+    VersionGone() {
+      super(null, null, false, false);
+    }
   }
 }

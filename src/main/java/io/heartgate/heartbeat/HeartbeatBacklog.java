@@ -5,11 +5,12 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * How many accepted heartbeats wait for the store, and how many bytes of request bodies they hold: the routes
- * reserve a place as they accept a heartbeat, and give it back once it is settled (committed or refused). A full
- * backlog is refused on the router's event loop at once, without a hop to the writer. Shared by every router event
- * loop, so atomic; at the bounds, two loops racing may both be refused, never both let in.
+ * reserve a place as they accept a heartbeat, and the writer gives it back once it has settled it (committed or
+ * refused), so a store that hangs mid-commit cannot make the writer hold more than the bound. A full backlog is
+ * refused on the router's event loop at once, without a hop to the writer. Shared by every router event loop and
+ * the writer, so atomic; at the bounds, two loops racing may both be refused, never both let in.
  */
-final class HeartbeatBacklog {
+public final class HeartbeatBacklog {
   /**
    * Request bodies waiting at once, in bytes: typical heartbeats (about 1 KiB) reach the count limit first, but
    * 1 MiB bodies must not make a slow store cost gigabytes of memory.
@@ -20,7 +21,7 @@ final class HeartbeatBacklog {
   private final AtomicLong waitingBytes = new AtomicLong();
 
   /** @param capacity how many heartbeats may wait for the store at once */
-  HeartbeatBacklog(int capacity) {
+  public HeartbeatBacklog(int capacity) {
     this.capacity = capacity;
   }
 

@@ -9,6 +9,8 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Collects the heartbeats one router event loop accepts in one turn and hands them to the writer as one message
@@ -24,6 +26,7 @@ final class HeartbeatHandOff {
   private static final DeliveryOptions WRITE = new DeliveryOptions()
       .setSendTimeout(HeartbeatWriterVerticle.MAX_QUEUE_WAIT_MS + 50_000);
 
+  private static final Logger LOG = Logger.getLogger(HeartbeatHandOff.class.getName());
   private final Context context;
   private final HeartbeatBacklog backlog;
   private List<AgentHeartbeat> heartbeats = new ArrayList<>();
@@ -40,7 +43,9 @@ final class HeartbeatHandOff {
 
   /**
    * Completes once the heartbeat is committed; fails with the writer's refusal (or {@link
-   * HeartbeatWriterVerticle#QUEUE_FULL} at once, when the backlog is full), or the event bus's failure.
+   * HeartbeatWriterVerticle#QUEUE_FULL} at once, when the backlog is full), or the event bus's failure. The writer
+   * gives the heartbeat's place in the backlog back when it settles it; when no writer took the batch at all, this
+   * hand-off does.
    */
   Future<Void> submit(AgentHeartbeat heartbeat) {
     if (!backlog.tryReserve(heartbeat.bodyBytes())) {
@@ -63,12 +68,24 @@ final class HeartbeatHandOff {
     waiting = new ArrayList<>(sent.size());
     context.owner().eventBus().<HeartbeatBatch.Outcome>request(Addresses.HEARTBEAT_WRITE, new HeartbeatBatch(sent),
         WRITE).onComplete(reply -> {
+          if (reply.failed() && neverDelivered(reply.cause())) {
+            sent.forEach(heartbeat -> backlog.release(heartbeat.bodyBytes()));
+          }
           for (int i = 0; i < settled.size(); i++) {
-            backlog.release(sent.get(i).bodyBytes());
-            settled.get(i).handle(reply.failed() ? Future.failedFuture(reply.cause())
-                : outcome(reply.result().body().refusals().get(i)));
+            try {
+              settled.get(i).handle(reply.failed() ? Future.failedFuture(reply.cause())
+                  : outcome(reply.result().body().refusals().get(i)));
+            } catch (RuntimeException e) {
+              // One request's answer going wrong must not leave the others of its batch unanswered.
+              LOG.log(Level.WARNING, "answering a heartbeat failed", e);
+            }
           }
         });
+  }
+
+  /** The writer was not there to take the batch (a node stopping): nobody else will give its places back. */
+  private static boolean neverDelivered(Throwable failure) {
+    return failure instanceof ReplyException reply && reply.failureType() == ReplyFailure.NO_HANDLERS;
   }
 
   private static Future<Void> outcome(String refusal) {

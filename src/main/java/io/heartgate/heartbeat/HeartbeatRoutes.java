@@ -34,15 +34,15 @@ public final class HeartbeatRoutes implements Routes {
   /**
    * @param clock stamps each heartbeat with the time it was received
    * @param meters counts the refusals; watches the backlog
-   * @param backlogCapacity how many heartbeats may wait for the store at once
+   * @param backlog the heartbeats waiting for the store, shared with the writer
    */
   public HeartbeatRoutes(Authenticator auth, TrustedProxies proxies, Clock clock, HeartbeatMeters meters,
-      int backlogCapacity) {
+      HeartbeatBacklog backlog) {
     this.auth = auth;
     this.proxies = proxies;
     this.clock = clock;
     this.meters = meters;
-    this.backlog = new HeartbeatBacklog(backlogCapacity);
+    this.backlog = backlog;
     meters.watchQueue(backlog::waiting, backlog::waitingBytes);
   }
 

@@ -40,13 +40,17 @@ public final class HeartbeatWriterVerticle extends VerticleBase {
   private final HeartbeatRepository repository;
   private final Clock clock;
   private final HeartbeatMeters meters;
+  private final HeartbeatBacklog backlog;
   private final Map<String, Pending> queued = new LinkedHashMap<>();
   private boolean writing;
   private Promise<Void> drained;
   private MessageConsumer<HeartbeatBatch> consumer;
 
-  /** A router's batch being settled: its one reply goes once every heartbeat in it has an outcome. */
-  private static final class Delivery {
+  /**
+   * A router's batch being settled: each heartbeat's place in the backlog is given back as it gets its outcome, and
+   * the batch's one reply goes once every heartbeat in it has one.
+   */
+  private final class Delivery {
     final Message<HeartbeatBatch> message;
     final String[] refusals;
     int unsettled;
@@ -63,6 +67,7 @@ public final class HeartbeatWriterVerticle extends VerticleBase {
 
     /** @param refusal null when the heartbeat was committed */
     void settle(int index, String refusal) {
+      backlog.release(heartbeat(index).bodyBytes());
       refusals[index] = refusal;
       if (--unsettled == 0) {
         message.reply(new HeartbeatBatch.Outcome(Arrays.asList(refusals)));
@@ -89,11 +94,13 @@ public final class HeartbeatWriterVerticle extends VerticleBase {
   /**
    * @param clock measures how long a heartbeat has waited
    * @param meters counts acknowledged heartbeats and measures batches
+   * @param backlog where the routes reserved each heartbeat's place, given back here as it is settled
    */
-  public HeartbeatWriterVerticle(Store store, Clock clock, HeartbeatMeters meters) {
+  public HeartbeatWriterVerticle(Store store, Clock clock, HeartbeatMeters meters, HeartbeatBacklog backlog) {
     this.repository = new HeartbeatRepository(store);
     this.clock = clock;
     this.meters = meters;
+    this.backlog = backlog;
   }
 
   @Override

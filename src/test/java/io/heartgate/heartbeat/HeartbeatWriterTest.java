@@ -59,7 +59,7 @@ class HeartbeatWriterTest {
     HeartbeatBacklog backlog = new HeartbeatBacklog(capacity);
     meters.watchQueue(backlog::waiting, backlog::waitingBytes);
     handOff = new HeartbeatHandOff(routerLoop, backlog);
-    Await.of(vertx.deployVerticle(new HeartbeatWriterVerticle(store, clock, meters)));
+    Await.of(vertx.deployVerticle(new HeartbeatWriterVerticle(store, clock, meters, backlog)));
   }
 
   private Future<Object> send(String agentId, long receivedAt) {
