@@ -200,18 +200,31 @@ public final class AgentRepository {
     return store.query("DELETE FROM agents WHERE id = $1", Tuple.of(id)).map(rows -> rows.rowCount() > 0);
   }
 
+  /** What one batch of the auto-delete job did: agents deleted, and the last_seen the next batch starts from. */
+  public record SilentBatch(int deleted, long resumeFrom) {
+  }
+
   /**
-   * Deletes at most {@code limit} of the agents silent for longer than their rule's auto-delete time, the longest
-   * silent first; returns how many. The candidates come from the last_seen index (bounded by the shortest
-   * auto-delete time of any rule), and the silence is checked again on each row the DELETE removes: an agent
-   * whose heartbeat is committed meanwhile is kept (on PostgreSQL the re-check sees the updated row).
+   * Deletes at most {@code limit} of the agents silent for longer than their rule's auto-delete time and seen at
+   * or after {@code seenFrom}, the longest silent first. The candidates come from the last_seen index (bounded by
+   * the shortest auto-delete time of any rule), and the silence is checked again on each row the DELETE removes:
+   * an agent whose heartbeat is committed meanwhile is kept (on PostgreSQL the re-check sees the updated row). The
+   * next batch resumes from the newest last_seen deleted, so it does not read again the agents before it that
+   * their own rule keeps.
    */
-  public Future<Integer> deleteSilent(long now, int limit) {
-    return store.query("DELETE FROM agents WHERE id IN (SELECT id FROM agents WHERE last_seen < CAST($1 AS BIGINT) "
+  public Future<SilentBatch> deleteSilent(long now, int limit, long seenFrom) {
+    return store.query("DELETE FROM agents WHERE id IN (SELECT id FROM agents WHERE last_seen >= CAST($3 AS BIGINT) "
+            + "AND last_seen < CAST($1 AS BIGINT) "
             + "- (SELECT CAST(MIN(auto_delete_after_seconds) AS BIGINT) * 1000 FROM reporting_rules) AND "
-            + silentFor("agents") + " ORDER BY last_seen LIMIT $2) AND " + silentFor("agents"),
-            Tuple.of(now, limit))
-        .map(RowSet::rowCount);
+            + silentFor("agents") + " ORDER BY last_seen LIMIT $2) AND " + silentFor("agents") + " RETURNING last_seen",
+            Tuple.of(now, limit, seenFrom))
+        .map(rows -> {
+          long newest = seenFrom;
+          for (Row row : rows) {
+            newest = Math.max(newest, row.getLong(0));
+          }
+          return new SilentBatch(rows.size(), newest);
+        });
   }
 
   /** The agent of that table is silent for longer than its effective rule's auto-delete time (never: null). */

@@ -32,18 +32,20 @@ final class SilentAgentSweep {
    * and stops when the node stops or loses the lead).
    */
   Future<Outcome> run(long now, LongFunction<Future<Boolean>> proceed) {
-    return next(now, proceed, new Outcome(0, 0, false));
+    return next(now, proceed, new Outcome(0, 0, false), Long.MIN_VALUE);
   }
 
-  private Future<Outcome> next(long now, LongFunction<Future<Boolean>> proceed, Outcome sofar) {
+  private Future<Outcome> next(long now, LongFunction<Future<Boolean>> proceed, Outcome sofar, long seenFrom) {
     long started = System.nanoTime();
-    return agents.deleteSilent(now, BATCH_SIZE).compose(deleted -> {
-      Outcome done = new Outcome(sofar.deleted() + deleted, sofar.batches() + 1, deleted < BATCH_SIZE);
+    return agents.deleteSilent(now, BATCH_SIZE, seenFrom).compose(batch -> {
+      Outcome done = new Outcome(sofar.deleted() + batch.deleted(), sofar.batches() + 1,
+          batch.deleted() < BATCH_SIZE);
       if (done.finished()) {
         return Future.succeededFuture(done);
       }
       long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
-      return proceed.apply(tookMs).compose(go -> go ? next(now, proceed, done) : Future.succeededFuture(done));
+      return proceed.apply(tookMs).compose(go -> go ? next(now, proceed, done, batch.resumeFrom())
+          : Future.succeededFuture(done));
     });
   }
 }
