@@ -2,6 +2,7 @@ package io.heartgate.agents;
 
 import io.heartgate.labels.LabelFilter;
 import io.heartgate.labels.LabelTarget;
+import io.heartgate.store.Sql;
 import io.heartgate.store.Store;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
@@ -10,7 +11,6 @@ import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -58,10 +58,7 @@ public final class AgentRepository {
       sql.append(" AND x.status = $").append(params.size());
     }
     if (query.search() != null) {
-      params.add("%" + likeEscaped(query.search().toLowerCase(Locale.ROOT)) + "%");
-      String p = "$" + params.size();
-      sql.append(" AND (LOWER(x.id) LIKE ").append(p).append(" ESCAPE '\\' OR LOWER(COALESCE(x.hostname, '')) LIKE ")
-          .append(p).append(" ESCAPE '\\' OR COALESCE(x.ip, '') LIKE ").append(p).append(" ESCAPE '\\')");
+      sql.append(AgentSearch.sql(query.search(), store.dialect(), params));
     }
     sql.append(query.labels().sql(LabelTarget.AGENT, "x.id", params));
     String key = query.sortBy().expression;
@@ -181,7 +178,7 @@ public final class AgentRepository {
   public Future<List<String>> configurationsOfReportingAgentsMentioning(String text, long now) {
     return store.query("SELECT h.configurations FROM agents a" + EFFECTIVE_RULE
             + " JOIN agent_heartbeats h ON h.agent_id = a.id WHERE " + STATUS + " <> 'not_reporting' "
-            + "AND h.configurations LIKE $2 ESCAPE '\\'", Tuple.of(now, "%" + likeEscaped(text) + "%"))
+            + "AND h.configurations LIKE $2 ESCAPE '\\'", Tuple.of(now, Sql.containing(text)))
         .map(rows -> {
           List<String> sources = new ArrayList<>(rows.size());
           rows.forEach(row -> sources.add(row.getString(0)));
@@ -251,10 +248,6 @@ public final class AgentRepository {
     return new LatestHeartbeat(row.getString("id"), row.getString("version"), row.getString("hostname"),
         row.getString("reported_status"), row.getString("statistics"), row.getLong("last_seen"),
         row.getString("configurations"), row.getString("logs"), row.getString("payload"));
-  }
-
-  private static String likeEscaped(String text) {
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
   }
 
   private static String ageBucketSql() {

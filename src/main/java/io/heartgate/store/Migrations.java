@@ -11,12 +11,13 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.logging.Logger;
+import java.util.regex.Pattern;
 
 /**
  * Applies the versioned migrations of src/main/resources/db/&lt;dialect&gt;/ in one transaction, recording each
@@ -26,8 +27,12 @@ import java.util.logging.Logger;
 public final class Migrations {
   /** The migrations in order; each has one file per dialect, db/&lt;dialect&gt;/&lt;name&gt;.sql. */
   static final List<String> NAMES = List.of("V1__initial_schema", "V2__login_attempts", "V3__labels",
-      "V4__config_versions", "V5__constants", "V6__aliases_and_config_groups", "V7__agents_at_scale");
+      "V4__config_versions", "V5__constants", "V6__aliases_and_config_groups", "V7__agents_at_scale",
+      "V8__agent_search");
 
+  /** A SQLite trigger, whose statements run from BEGIN to END. */
+  private static final Pattern TRIGGER_WITH_BODY =
+      Pattern.compile("^\\s*CREATE\\s+TRIGGER\\b.*\\bBEGIN\\b", Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
   private static final Logger LOG = Logger.getLogger(Migrations.class.getName());
 
   /** One migration: its version, its name and the statements of its file. */
@@ -132,15 +137,43 @@ public final class Migrations {
     }
   }
 
-  /** Splits a script at semicolons that end a line; comment lines are dropped. */
+  /**
+   * Splits a script at semicolons that end a line, except inside a trigger's body (up to its {@code END;} line) or a
+   * dollar-quoted block ({@code $$ … $$}), whose statements belong to it; comment lines are dropped.
+   */
   static List<String> statements(String script) {
-    String withoutComments = script.lines()
-        .filter(line -> !line.strip().startsWith("--"))
-        .reduce("", (a, b) -> a + b + "\n");
-    return Arrays.stream(withoutComments.split(";\\s*\n"))
-        .map(String::strip)
-        .filter(s -> !s.isEmpty())
-        .toList();
+    List<String> statements = new ArrayList<>();
+    StringBuilder statement = new StringBuilder();
+    boolean inDollarQuotes = false;
+    for (String line : script.lines().toList()) {
+      String stripped = line.strip();
+      if (stripped.startsWith("--") || statement.isEmpty() && stripped.isEmpty()) {
+        continue;
+      }
+      statement.append(line).append('\n');
+      if (dollarQuotes(line) % 2 == 1) {
+        inDollarQuotes = !inDollarQuotes;
+      }
+      boolean ends = stripped.endsWith(";") && !inDollarQuotes
+          && (!TRIGGER_WITH_BODY.matcher(statement).find() || stripped.equalsIgnoreCase("END;"));
+      if (ends) {
+        String text = statement.toString().strip();
+        statements.add(text.substring(0, text.length() - 1).strip());
+        statement.setLength(0);
+      }
+    }
+    if (!statement.toString().isBlank()) {
+      statements.add(statement.toString().strip());
+    }
+    return statements;
+  }
+
+  private static int dollarQuotes(String line) {
+    int count = 0;
+    for (int at = line.indexOf("$$"); at >= 0; at = line.indexOf("$$", at + 2)) {
+      count++;
+    }
+    return count;
   }
 
   private static String sha256(byte[] bytes) {

@@ -28,6 +28,11 @@ public interface Sql {
     return sql.toString();
   }
 
+  /** The LIKE pattern, to be used with {@code ESCAPE '\\'}, of any text that contains this one as it is. */
+  static String containing(String text) {
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+  }
+
   /** One statement run once per tuple, in one round trip where the dialect allows. */
   Future<RowSet<Row>> batch(String sql, List<Tuple> params);
 }

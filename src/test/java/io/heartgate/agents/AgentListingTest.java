@@ -16,6 +16,7 @@ import io.heartgate.testsupport.TestGateway;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URLEncoder;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -169,6 +170,47 @@ class AgentListingTest {
         summary.getJsonArray("telegrafVersion"), "builds of one release count together");
     assertEquals(new JsonObject().put("lt5m", 4L).put("lt30m", 0L).put("lt1h", 0L).put("lt12h", 0L)
         .put("lt24h", 0L).put("older", 0L), summary.getJsonObject("lastReported"));
+  }
+
+  /**
+   * ?search= is narrowed by the trigram index of agent_search (terms of three characters or more), which triggers
+   * keep in step with every write of an agent: a new agent, a new hostname or address, a removal, a return.
+   */
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void searchFollowsEveryWriteOfAnAgent(StoreKind kind) throws Exception {
+    start(kind);
+    heartbeatFrom("10.20.30.40", new JsonObject().put("id", "fleet-agent-0001230").put("version", "1.37.0")
+        .put("hostname", "Web-Frontend-07.Zürich"));
+    heartbeat("fleet-agent-0001240");
+
+    assertEquals(List.of("fleet-agent-0001230"), ids(list("?search=AGENT-000123")), "a part of the id");
+    assertEquals(List.of("fleet-agent-0001230"), ids(list("?search=frontend-07.z%C3%BCR")), "the hostname, any case");
+    assertEquals(List.of("fleet-agent-0001230"), ids(list("?search=20.30.4")), "the address");
+    assertEquals(List.of("fleet-agent-0001230", "fleet-agent-0001240"), ids(list("?search=agent-0001")));
+    assertEquals(List.of(), ids(list("?search=0001230%0AWeb")), "never across two columns");
+    assertEquals(List.of(), ids(list("?search=%22agent%22")), "quotes are characters to find");
+    assertEquals(List.of(), ids(list("?search=agent%20OR%20fleet")), "so are the words of a query language");
+
+    heartbeatFrom("10.20.30.41", new JsonObject().put("id", "fleet-agent-0001230").put("version", "1.37.0")
+        .put("hostname", "db-backend-02"));
+    assertEquals(List.of(), ids(list("?search=frontend")), "the old hostname is forgotten");
+    assertEquals(List.of(), ids(list("?search=30.40")), "and the old address");
+    assertEquals(List.of("fleet-agent-0001230"), ids(list("?search=BACKEND")));
+    assertEquals(List.of("fleet-agent-0001230"), ids(list("?search=30.41")));
+
+    assertEquals(204, gateway.call("DELETE", "/api/agents/fleet-agent-0001230", owner, null).status());
+    assertEquals(List.of(), ids(list("?search=backend")), "a removed agent is not found");
+    heartbeat("fleet-agent-0001230");
+    assertEquals(List.of("fleet-agent-0001230"), ids(list("?search=host-fleet-agent-0001230")),
+        "an agent that reports again after removal is found again");
+  }
+
+  private void heartbeatFrom(String address, JsonObject body) {
+    HttpResponse<String> response = TestGateway.send(TelegrafAgent.request(gateway.heartbeatListener(
+            HeartbeatRoutes.PATH), agentToken, body.encode().getBytes(StandardCharsets.UTF_8))
+        .header("Telegraf-Agent-IP", address).build());
+    assertEquals(204, response.statusCode(), body.encode());
   }
 
   @ParameterizedTest

@@ -1,0 +1,44 @@
+package io.heartgate.agents;
+
+import io.heartgate.store.Dialect;
+import io.heartgate.store.Sql;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The SQL of {@code ?search=}: a case-insensitive substring of an agent's id, hostname or ip. Each agent row of the
+ * page query is tested exactly; when the term has three characters or more, the agents are first narrowed by the
+ * trigram index of agent_search (V8__agent_search), so a search of a million agents reads the few that match
+ * instead of every one. The index holds the same three columns, so it never leaves out an agent the exact test
+ * would keep.
+ */
+final class AgentSearch {
+  /** The shortest term a trigram index can look up. */
+  private static final int INDEXED_LENGTH = 3;
+
+  private AgentSearch() {
+  }
+
+  /**
+   * The conditions on the derived table {@code x} of the page query, with their parameters added to params.
+   *
+   * @param search the term as the client sent it
+   */
+  static String sql(String search, Dialect dialect, List<Object> params) {
+    params.add(Sql.containing(search.toLowerCase(Locale.ROOT)));
+    String pattern = "$" + params.size();
+    String exact = " AND (LOWER(x.id) LIKE " + pattern + " ESCAPE '\\' OR LOWER(COALESCE(x.hostname, '')) LIKE "
+        + pattern + " ESCAPE '\\' OR COALESCE(x.ip, '') LIKE " + pattern + " ESCAPE '\\')";
+    if (search.codePointCount(0, search.length()) < INDEXED_LENGTH) {
+      return exact;
+    }
+    if (dialect == Dialect.POSTGRES) {
+      // pg_trgm serves LIKE; agent_search.text is lower-cased as the exact test compares.
+      return exact + " AND x.id IN (SELECT agent_id FROM agent_search WHERE text LIKE " + pattern + " ESCAPE '\\')";
+    }
+    // SQLite's trigram tokenizer serves a phrase (here: the term, quoted) as a substring, folding case itself.
+    params.add('"' + search.replace("\"", "\"\"") + '"');
+    return exact + " AND x.id IN (SELECT k.agent_id FROM agent_search JOIN agent_search_keys k "
+        + "ON k.search_rowid = agent_search.rowid WHERE agent_search MATCH $" + params.size() + ")";
+  }
+}

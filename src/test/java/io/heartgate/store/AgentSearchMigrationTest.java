@@ -1,0 +1,71 @@
+package io.heartgate.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.heartgate.testsupport.Await;
+import io.heartgate.testsupport.StoreKind;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Tuple;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * V8__agent_search upgrades a store the previous release (V7) wrote: every agent already there gets its search
+ * text (id, hostname and ip), found through the index; PostgreSQL gets its trigram index.
+ */
+class AgentSearchMigrationTest {
+  @TempDir
+  Path tempDir;
+  private final Vertx vertx = Vertx.vertx();
+  private Store store;
+
+  @AfterEach
+  void close() {
+    if (store != null) {
+      Await.of(store.close());
+    }
+    Await.of(vertx.close());
+  }
+
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void aV7StoreUpgradesWithEveryAgentSearchable(StoreKind kind) {
+    store = Await.of(Store.open(vertx, kind.freshStore(tempDir), 2));
+    List<String> previousRelease = Migrations.NAMES.subList(0, Migrations.NAMES.indexOf("V8__agent_search"));
+    Await.of(Migrations.apply(store, Clock.systemUTC(), previousRelease));
+    String[][] agents = {{"web-1", "Frontend.EU", "10.0.0.1"}, {"web-2", null, null}, {"db-1", "backend", "10.9.8.7"}};
+    for (String[] agent : agents) {
+      Await.of(store.query("INSERT INTO agents (id, hostname, ip, first_seen, last_seen) VALUES ($1, $2, $3, 1, 1)",
+          Tuple.of(agent[0], agent[1], agent[2])));
+    }
+
+    assertEquals(1, Await.of(Migrations.apply(store, Clock.systemUTC())));
+
+    assertEquals(List.of("web-1"), found("frontend.eu"));
+    assertEquals(List.of("db-1"), found("9.8.7"));
+    assertEquals(List.of("web-1", "web-2"), found("web-"));
+    assertEquals(List.of(), found("nowhere"));
+    if (kind == StoreKind.POSTGRES) {
+      assertEquals(1L, Await.of(store.query("SELECT COUNT(*) FROM pg_indexes WHERE tablename = 'agent_search' "
+          + "AND indexdef LIKE '%gin_trgm_ops%'", Tuple.tuple())).iterator().next().getLong(0));
+    }
+  }
+
+  /** The agents whose search text holds the (lower-case) term, by id, looked up as AgentSearch does. */
+  private List<String> found(String term) {
+    String sql = store.dialect() == Dialect.SQLITE
+        ? "SELECT k.agent_id FROM agent_search JOIN agent_search_keys k ON k.search_rowid = agent_search.rowid "
+            + "WHERE agent_search MATCH $1 ORDER BY 1"
+        : "SELECT agent_id FROM agent_search WHERE text LIKE $1 ORDER BY 1";
+    String pattern = store.dialect() == Dialect.SQLITE ? '"' + term + '"' : Sql.containing(term);
+    List<String> ids = new ArrayList<>();
+    Await.of(store.query(sql, Tuple.of(pattern))).forEach(row -> ids.add(row.getString(0)));
+    return ids;
+  }
+}
