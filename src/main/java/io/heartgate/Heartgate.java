@@ -3,6 +3,7 @@ package io.heartgate;
 import io.heartgate.agents.AgentCounts;
 import io.heartgate.agents.AgentRepository;
 import io.heartgate.agents.AgentRoutes;
+import io.heartgate.agents.AgentSearch;
 import io.heartgate.agents.AgentService;
 import io.heartgate.agents.AgentStatus;
 import io.heartgate.agents.AgentSweeperVerticle;
@@ -164,7 +165,12 @@ public final class Heartgate {
           heartbeatMeters = new HeartbeatMeters(metrics.registry(), storeLabel());
           return Migrations.apply(store, clock);
         })
-        .compose(applied -> {
+        .compose(applied -> AgentSearch.indexed(store))
+        .compose(indexed -> {
+          if (!indexed) {
+            LOG.warning("the store has no trigram index for the agents search (the pg_trgm extension could not be "
+                + "created): ?search= reads every agent; README, \"SQLite or PostgreSQL\", says how to add it");
+          }
           verifier = new TokenVerifier(new TokenRepository(store, clock), store, clock,
               new TokenCacheMeters(metrics.registry()));
           return vertx.deployVerticle(verifier);

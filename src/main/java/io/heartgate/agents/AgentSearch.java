@@ -2,6 +2,7 @@ package io.heartgate.agents;
 
 import io.heartgate.store.Dialect;
 import io.heartgate.store.Sql;
+import io.vertx.core.Future;
 import java.util.List;
 import java.util.Locale;
 
@@ -12,11 +13,22 @@ import java.util.Locale;
  * instead of every one. The index holds the same three columns, so it never leaves out an agent the exact test
  * would keep.
  */
-final class AgentSearch {
+public final class AgentSearch {
   /** The shortest term a trigram index can look up. */
   private static final int INDEXED_LENGTH = 3;
 
   private AgentSearch() {
+  }
+
+  /**
+   * Whether the store has the trigram index. SQLite always does; PostgreSQL does when V8__agent_search could
+   * create the pg_trgm extension, or an operator added the index later (README, "SQLite or PostgreSQL").
+   */
+  public static Future<Boolean> indexed(Sql sql) {
+    return sql.dialect() == Dialect.SQLITE
+        ? Future.succeededFuture(true)
+        : sql.query("SELECT COUNT(*) FROM pg_indexes WHERE tablename = 'agent_search' "
+            + "AND indexdef LIKE '%gin_trgm_ops%'").map(rows -> rows.iterator().next().getLong(0) > 0);
   }
 
   /**
