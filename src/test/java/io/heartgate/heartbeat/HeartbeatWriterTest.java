@@ -8,11 +8,11 @@ import io.heartgate.bus.Addresses;
 import io.heartgate.bus.LocalCodec;
 import io.heartgate.metrics.HeartbeatMeters;
 import io.heartgate.metrics.HeartbeatMeters.Refusal;
-import io.heartgate.store.Migrations;
 import io.heartgate.store.Store;
 import io.heartgate.testsupport.Await;
 import io.heartgate.testsupport.MovableClock;
 import io.heartgate.testsupport.StoreKind;
+import io.heartgate.testsupport.TestStores;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -20,13 +20,12 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.sqlclient.Row;
-import java.time.Clock;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -35,7 +34,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 class HeartbeatWriterTest {
   @TempDir
   Path tempDir;
-  private final Vertx vertx = Vertx.vertx();
+  @RegisterExtension
+  final TestStores stores = new TestStores();
+  private final Vertx vertx = stores.vertx();
   private final MovableClock clock = new MovableClock();
   /** The writer's meters, read back as the scrape would. */
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
@@ -44,17 +45,10 @@ class HeartbeatWriterTest {
   private HeartbeatHandOff handOff;
   private Store store;
 
-  @AfterEach
-  void close() {
-    Await.of(store.close());
-    Await.of(vertx.close());
-  }
-
   private void deployWriter(StoreKind kind, int capacity) {
     LocalCodec.register(vertx, HeartbeatBatch.class);
     LocalCodec.register(vertx, HeartbeatBatch.Outcome.class);
-    store = Await.of(Store.open(vertx, kind.freshStore(tempDir), 4));
-    Await.of(Migrations.apply(store, Clock.systemUTC()));
+    store = stores.migrated(kind, tempDir, 4);
     HeartbeatMeters meters = new HeartbeatMeters(registry, store.dialect().name().toLowerCase(Locale.ROOT));
     HeartbeatBacklog backlog = new HeartbeatBacklog(capacity);
     meters.watchQueue(backlog::waiting, backlog::waitingBytes);
