@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.heartgate.bus.Addresses;
 import io.heartgate.bus.LocalCodec;
+import io.heartgate.core.Unavailable;
 import io.heartgate.metrics.HeartbeatMeters;
 import io.heartgate.metrics.HeartbeatMeters.Refusal;
 import io.heartgate.store.Store;
@@ -18,7 +19,6 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.ReplyException;
 import io.vertx.sqlclient.Row;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -140,8 +140,7 @@ class HeartbeatWriterTest {
     long acknowledged = replies.stream().filter(Future::succeeded).count();
     List<Throwable> refused = replies.stream().filter(Future::failed).map(Future::cause).toList();
     assertTrue(acknowledged >= 10 && !refused.isEmpty(), acknowledged + " acknowledged");
-    ReplyException full = assertInstanceOf(ReplyException.class, refused.get(0));
-    assertEquals(503, full.failureCode());
+    Unavailable full = assertInstanceOf(Unavailable.class, refused.get(0));
     assertEquals("Too many heartbeats waiting for the store; try again later", full.getMessage());
     assertEquals(Refusal.QUEUE_FULL, HeartbeatRoutes.refusal(503, full), "counted as queue_full by the routes");
     assertEquals(acknowledged, totals().getLong("agents"));
@@ -158,8 +157,7 @@ class HeartbeatWriterTest {
     Await.of(store.query("DROP TABLE agent_heartbeats"));
     // The labels of agents refer to them: PostgreSQL drops that reference with the table only when told to.
     Await.of(store.query("DROP TABLE agents" + (kind == StoreKind.POSTGRES ? " CASCADE" : "")));
-    ReplyException failed = assertInstanceOf(ReplyException.class, Await.failureOf(send("agent-1", 1)));
-    assertEquals(503, failed.failureCode());
+    Unavailable failed = assertInstanceOf(Unavailable.class, Await.failureOf(send("agent-1", 1)));
     assertEquals("The store is unavailable; try again later", failed.getMessage());
     assertEquals(Refusal.STORE_UNAVAILABLE, HeartbeatRoutes.refusal(503, failed));
     assertEquals(0.0, registry.get("heartgate.heartbeats.acknowledged").counter().count());
@@ -173,9 +171,9 @@ class HeartbeatWriterTest {
     int third = (int) (HeartbeatBacklog.MAX_WAITING_BYTES / 3) + 1;
     Future<Object> first = send("big-1", 1, third);
     Future<Object> second = send("big-2", 1, third);
-    ReplyException full = assertInstanceOf(ReplyException.class, Await.failureOf(send("big-3", 1, third)));
-    assertEquals(503, full.failureCode());
+    Unavailable full = assertInstanceOf(Unavailable.class, Await.failureOf(send("big-3", 1, third)));
     assertEquals("Too many heartbeats waiting for the store; try again later", full.getMessage());
+    assertEquals(Refusal.QUEUE_FULL, HeartbeatRoutes.refusal(503, full));
     Future<Object> small = send("small", 1, 1_000);
     release.complete();
     Await.of(Future.all(first, second, small));
@@ -193,8 +191,7 @@ class HeartbeatWriterTest {
     release.complete();
 
     Await.of(inFlight);
-    ReplyException refused = assertInstanceOf(ReplyException.class, Await.failureOf(queued));
-    assertEquals(503, refused.failureCode());
+    Unavailable refused = assertInstanceOf(Unavailable.class, Await.failureOf(queued));
     assertEquals("The heartbeat waited too long for the store; try again later", refused.getMessage());
     assertEquals(Refusal.WAITED_TOO_LONG, HeartbeatRoutes.refusal(503, refused));
     assertEquals(1L, totals().getLong("agents"), "the refused heartbeat was not written");
