@@ -91,11 +91,7 @@ public final class ConfigGroupRoutes implements Routes {
 
   private void update(RoutingContext ctx) {
     JsonObject body = RequestBody.object(ctx);
-    for (String field : new String[] {NAME, DESCRIPTION, MEMBERS}) {
-      if (body.containsKey(field) && body.getValue(field) == null) {
-        throw new Invalid(field, field + " must not be null");
-      }
-    }
+    RequestBody.refuseNulls(body, NAME, DESCRIPTION, MEMBERS);
     ConfigGroupRepository.Changes changes = new ConfigGroupRepository.Changes(
         Check.text(NAME, body.getValue(NAME), Check.Text.optional(MAX_NAME)),
         Check.text(DESCRIPTION, body.getValue(DESCRIPTION), Check.Text.optional(MAX_DESCRIPTION).orBlank()),

@@ -141,11 +141,7 @@ public final class ConfigRoutes implements Routes {
         throw new Invalid(field, field + " is only accepted when a config is created");
       }
     }
-    for (String field : new String[] {NAME, DESCRIPTION, TOML}) {
-      if (body.containsKey(field) && body.getValue(field) == null) {
-        throw new Invalid(field, field + " must not be null");
-      }
-    }
+    RequestBody.refuseNulls(body, NAME, DESCRIPTION, TOML);
     ConfigRepository.Changes changes = new ConfigRepository.Changes(
         Check.text(NAME, body.getValue(NAME), Check.Text.optional(MAX_NAME)),
         Check.text(DESCRIPTION, body.getValue(DESCRIPTION), Check.Text.optional(MAX_DESCRIPTION).orBlank()),

@@ -1,7 +1,7 @@
 package io.heartgate.constants;
 
 import io.heartgate.core.Conflict;
-import io.heartgate.store.Sql;
+import io.heartgate.store.ChunkedLookup;
 import io.heartgate.store.Store;
 import io.heartgate.store.UniqueViolation;
 import io.vertx.core.Future;
@@ -18,8 +18,6 @@ import java.util.Set;
 public final class ConstantRepository {
   private static final String SELECT =
       "SELECT id, name, value, description, created_at, updated_at, value_changed_at FROM constants";
-  /** Names per query when looking up many at once, well under either store's limit of parameters. */
-  private static final int CHUNK = 500;
 
   private final Store store;
 
@@ -48,25 +46,20 @@ public final class ConstantRepository {
     return one(SELECT + " WHERE name = $1", name);
   }
 
-  /** The defined constants among these names: one query for up to {@value #CHUNK} names (none for no names). */
+  /**
+   * The defined constants among these names: one query for up to {@value ChunkedLookup#CHUNK} names (none for no
+   * names).
+   */
   public Future<DefinedConstants> named(Set<String> names) {
     Map<String, String> values = new HashMap<>();
     Map<String, Long> changedAt = new HashMap<>();
-    List<String> all = List.copyOf(names);
-    Future<Void> chain = Future.succeededFuture();
-    for (int from = 0; from < all.size(); from += CHUNK) {
-      List<String> chunk = all.subList(from, Math.min(all.size(), from + CHUNK));
-      chain = chain.compose(ignored -> store.query("SELECT name, value, value_changed_at FROM constants "
-              + "WHERE name IN (" + Sql.placeholders(1, chunk.size()) + ")", Tuple.from(new ArrayList<Object>(chunk)))
-          .map(rows -> {
-            rows.forEach(row -> {
+    return ChunkedLookup.run(store, List.copyOf(names),
+            in -> "SELECT name, value, value_changed_at FROM constants WHERE name IN (" + in + ")",
+            rows -> rows.forEach(row -> {
               values.put(row.getString("name"), row.getString("value"));
               changedAt.put(row.getString("name"), row.getLong("value_changed_at"));
-            });
-            return null;
-          }));
-    }
-    return chain.map(ignored -> new DefinedConstants(values, changedAt));
+            }))
+        .map(ignored -> new DefinedConstants(values, changedAt));
   }
 
   /** Fails with a {@link Conflict} when the name is taken. */

@@ -72,11 +72,7 @@ public final class ConstantRoutes implements Routes {
 
   private void update(RoutingContext ctx) {
     JsonObject body = RequestBody.object(ctx);
-    for (String field : new String[] {NAME, VALUE, DESCRIPTION}) {
-      if (body.containsKey(field) && body.getValue(field) == null) {
-        throw new Invalid(field, field + " must not be null");
-      }
-    }
+    RequestBody.refuseNulls(body, NAME, VALUE, DESCRIPTION);
     ConstantRepository.Changes changes = new ConstantRepository.Changes(
         name(Check.text(NAME, body.getValue(NAME), Check.Text.optional(MAX_NAME))),
         value(Check.text(VALUE, body.getValue(VALUE), Check.Text.optional(MAX_VALUE).orBlank())),

@@ -11,9 +11,8 @@ public record HeartbeatBatch(List<AgentHeartbeat> heartbeats) {
   /**
    * The writer's one reply to a batch, sent once every heartbeat in it is settled.
    *
-   * @param refusals in the batch's order: null where the heartbeat was committed, else the writer's refusal, in
-   *     its own words (one of {@link HeartbeatWriterVerticle}'s sentences)
+   * @param refusals in the batch's order: null where the heartbeat was committed, else the writer's refusal
    */
-  public record Outcome(List<String> refusals) {
+  public record Outcome(List<HeartbeatRefusal> refusals) {
   }
 }

@@ -14,9 +14,8 @@ import java.util.logging.Logger;
 
 /**
  * Collects the heartbeats one router event loop accepts in one turn and hands them to the writer as one message
- * at the end of the turn, then settles each from the writer's one reply. A refused heartbeat fails exactly as if
- * it had been sent alone: a recipient failure with status 503 and the writer's sentence. Used only on its event
- * loop, so it needs no locks.
+ * at the end of the turn, then settles each from the writer's one reply. A refused heartbeat fails with its
+ * {@link HeartbeatRefusal}'s failure. Used only on its event loop, so it needs no locks.
  */
 final class HeartbeatHandOff {
   /**
@@ -43,13 +42,13 @@ final class HeartbeatHandOff {
 
   /**
    * Completes once the heartbeat is committed; fails with the writer's refusal (or {@link
-   * HeartbeatWriterVerticle#QUEUE_FULL} at once, when the backlog is full), or the event bus's failure. The writer
+   * HeartbeatRefusal#QUEUE_FULL} at once, when the backlog is full), or the event bus's failure. The writer
    * gives the heartbeat's place in the backlog back when it settles it; when no writer took the batch at all, this
    * hand-off does.
    */
   Future<Void> submit(AgentHeartbeat heartbeat) {
     if (!backlog.tryReserve(heartbeat.bodyBytes())) {
-      return refused(HeartbeatWriterVerticle.QUEUE_FULL);
+      return Future.failedFuture(HeartbeatRefusal.QUEUE_FULL.failure);
     }
     if (heartbeats.isEmpty()) {
       // Runs after the heartbeats whose bodies arrived in this turn of the event loop were accepted.
@@ -88,12 +87,7 @@ final class HeartbeatHandOff {
     return failure instanceof ReplyException reply && reply.failureType() == ReplyFailure.NO_HANDLERS;
   }
 
-  private static Future<Void> outcome(String refusal) {
-    return refusal == null ? Future.succeededFuture() : refused(refusal);
-  }
-
-  /** The failure the writer's refusal would have been, had it been sent alone: the routes answer and count it. */
-  private static Future<Void> refused(String refusal) {
-    return Future.failedFuture(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, 503, refusal));
+  private static Future<Void> outcome(HeartbeatRefusal refusal) {
+    return refusal == null ? Future.succeededFuture() : Future.failedFuture(refusal.failure);
   }
 }

@@ -81,20 +81,18 @@ public final class HeartbeatRoutes implements Routes {
     };
   }
 
-  /** Why a 503: the writer says so in its own words; the verifier's and the store's failures mean the store. */
+  /**
+   * Why a 503: the backlog's and the writer's refusals say so themselves; the token verifier fails with a 503 reply
+   * only when the store is unavailable, and the store's own failures say so too.
+   */
   private static Refusal unavailable(Throwable failure) {
-    if (failure instanceof ReplyException reply && reply.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
-      String message = reply.getMessage();
-      if (HeartbeatWriterVerticle.QUEUE_FULL.equals(message)) {
-        return Refusal.QUEUE_FULL;
-      } else if (HeartbeatWriterVerticle.WAITED_TOO_LONG.equals(message)) {
-        return Refusal.WAITED_TOO_LONG;
-      } else if (HeartbeatWriterVerticle.SHUTTING_DOWN.equals(message)) {
-        return Refusal.SHUTTING_DOWN;
-      }
-      return Refusal.STORE_UNAVAILABLE;
+    HeartbeatRefusal refusal = HeartbeatRefusal.of(failure);
+    if (refusal != null) {
+      return refusal.counted;
     }
-    return StoreOutage.in(failure) ? Refusal.STORE_UNAVAILABLE : Refusal.BUSY;
+    boolean verifierFailed = failure instanceof ReplyException reply
+        && reply.failureType() == ReplyFailure.RECIPIENT_FAILURE;
+    return verifierFailed || StoreOutage.in(failure) ? Refusal.STORE_UNAVAILABLE : Refusal.BUSY;
   }
 
   private void accept(RoutingContext ctx, HeartbeatHandOff handOff) {

@@ -31,11 +31,6 @@ public final class HeartbeatWriterVerticle extends VerticleBase {
   static final int MAX_BATCH_AGENTS = 500;
   /** A heartbeat still queued after this long is refused rather than written: its agent has given up on it. */
   static final long MAX_QUEUE_WAIT_MS = 10_000;
-  /** The refusals, each in its own words (QUEUE_FULL is the backlog's): the routes count them by reason. */
-  static final String SHUTTING_DOWN = "The gateway is shutting down; try again later";
-  static final String QUEUE_FULL = "Too many heartbeats waiting for the store; try again later";
-  static final String STORE_FAILED = "The store is unavailable; try again later";
-  static final String WAITED_TOO_LONG = "The heartbeat waited too long for the store; try again later";
   private static final Logger LOG = Logger.getLogger(HeartbeatWriterVerticle.class.getName());
   private final HeartbeatRepository repository;
   private final Clock clock;
@@ -52,13 +47,13 @@ public final class HeartbeatWriterVerticle extends VerticleBase {
    */
   private final class Delivery {
     final Message<HeartbeatBatch> message;
-    final String[] refusals;
+    final HeartbeatRefusal[] refusals;
     int unsettled;
 
     Delivery(Message<HeartbeatBatch> message) {
       this.message = message;
       this.unsettled = message.body().heartbeats().size();
-      this.refusals = new String[unsettled];
+      this.refusals = new HeartbeatRefusal[unsettled];
     }
 
     AgentHeartbeat heartbeat(int index) {
@@ -66,7 +61,7 @@ public final class HeartbeatWriterVerticle extends VerticleBase {
     }
 
     /** @param refusal null when the heartbeat was committed */
-    void settle(int index, String refusal) {
+    void settle(int index, HeartbeatRefusal refusal) {
       backlog.release(heartbeat(index).bodyBytes());
       refusals[index] = refusal;
       if (--unsettled == 0) {
@@ -133,7 +128,7 @@ public final class HeartbeatWriterVerticle extends VerticleBase {
 
   private void admit(Delivery delivery, int index, long now) {
     if (drained != null) {
-      delivery.settle(index, SHUTTING_DOWN);
+      delivery.settle(index, HeartbeatRefusal.SHUTTING_DOWN);
     } else {
       queued.computeIfAbsent(delivery.heartbeat(index).agentId(), id -> new Pending()).requests
           .add(new Waiting(delivery, index, now));
@@ -160,7 +155,7 @@ public final class HeartbeatWriterVerticle extends VerticleBase {
       }
       for (Pending pending : batch) {
         for (Waiting waited : pending.requests) {
-          waited.delivery().settle(waited.index(), result.succeeded() ? null : STORE_FAILED);
+          waited.delivery().settle(waited.index(), result.succeeded() ? null : HeartbeatRefusal.STORE_FAILED);
         }
       }
       if (result.failed()) {
@@ -182,7 +177,7 @@ public final class HeartbeatWriterVerticle extends VerticleBase {
       pending.requests.removeIf(waited -> {
         boolean expired = waited.sinceMillis() < expiredBefore;
         if (expired) {
-          waited.delivery().settle(waited.index(), WAITED_TOO_LONG);
+          waited.delivery().settle(waited.index(), HeartbeatRefusal.WAITED_TOO_LONG);
         }
         return expired;
       });

@@ -65,6 +65,15 @@ public final class RequestBody {
     }
   }
 
+  /** 400 naming the first of these fields that the body gives as null (a change may leave a field out, not null it). */
+  public static void refuseNulls(JsonObject body, String... fields) {
+    for (String field : fields) {
+      if (body.containsKey(field) && body.getValue(field) == null) {
+        throw new Invalid(field, field + " must not be null");
+      }
+    }
+  }
+
   /** A non-blank string field of at most maxLength characters; null when absent and not required. */
   public static String string(JsonObject body, String field, boolean required, int maxLength) {
     return Check.text(field, body.getValue(field),

@@ -1,6 +1,7 @@
 package io.heartgate.labels;
 
 import io.heartgate.core.Conflict;
+import io.heartgate.store.ChunkedLookup;
 import io.heartgate.store.Sql;
 import io.heartgate.store.Store;
 import io.heartgate.store.UniqueViolation;
@@ -19,8 +20,6 @@ import java.util.Set;
 /** SQL for labels and their assignments to agents and configs (tables labels, agent_labels, config_labels). */
 public final class LabelRepository {
   private static final String SELECT = "SELECT id, name, description, color, created_at FROM labels";
-  /** Ids per query when looking up many at once, well under either store's limit of parameters. */
-  private static final int CHUNK = 500;
 
   private final Store store;
 
@@ -45,16 +44,9 @@ public final class LabelRepository {
   /** Which of these ids name a label. */
   public Future<Set<String>> existing(List<String> ids) {
     Set<String> found = new HashSet<>();
-    Future<Void> chain = Future.succeededFuture();
-    for (List<String> chunk : chunks(ids)) {
-      chain = chain.compose(ignored -> store.query("SELECT id FROM labels WHERE id IN (" + Sql.placeholders(1,
-              chunk.size()) + ")", Tuple.from(new ArrayList<Object>(chunk)))
-          .map(rows -> {
-            rows.forEach(row -> found.add(row.getString(0)));
-            return null;
-          }));
-    }
-    return chain.map(found);
+    return ChunkedLookup.run(store, ids, in -> "SELECT id FROM labels WHERE id IN (" + in + ")",
+            rows -> rows.forEach(row -> found.add(row.getString(0))))
+        .map(found);
   }
 
   /** Fails with a {@link Conflict} when the name is taken. */
@@ -107,27 +99,13 @@ public final class LabelRepository {
   /** The labels of each object, by name; an object without labels is absent from the map. */
   public Future<Map<String, List<Label>>> labelsOf(LabelTarget target, List<String> targetIds) {
     Map<String, List<Label>> labels = new HashMap<>();
-    Future<Void> chain = Future.succeededFuture();
-    for (List<String> chunk : chunks(targetIds)) {
-      chain = chain.compose(ignored -> store.query("SELECT t." + target.column + " AS target_id, l.id, l.name, "
-              + "l.description, l.color, l.created_at FROM " + target.table + " t JOIN labels l ON l.id = t.label_id "
-              + "WHERE t." + target.column + " IN (" + Sql.placeholders(1, chunk.size()) + ") ORDER BY l.name, l.id",
-              Tuple.from(new ArrayList<Object>(chunk)))
-          .map(rows -> {
-            rows.forEach(row -> labels.computeIfAbsent(row.getString("target_id"), k -> new ArrayList<>())
-                .add(toLabel(row)));
-            return null;
-          }));
-    }
-    return chain.map(labels);
-  }
-
-  private static List<List<String>> chunks(List<String> ids) {
-    List<List<String>> chunks = new ArrayList<>();
-    for (int i = 0; i < ids.size(); i += CHUNK) {
-      chunks.add(ids.subList(i, Math.min(ids.size(), i + CHUNK)));
-    }
-    return chunks;
+    return ChunkedLookup.run(store, targetIds,
+            in -> "SELECT t." + target.column + " AS target_id, l.id, l.name, l.description, l.color, l.created_at "
+                + "FROM " + target.table + " t JOIN labels l ON l.id = t.label_id "
+                + "WHERE t." + target.column + " IN (" + in + ") ORDER BY l.name, l.id",
+            rows -> rows.forEach(row -> labels.computeIfAbsent(row.getString("target_id"), k -> new ArrayList<>())
+                .add(toLabel(row))))
+        .map(labels);
   }
 
   /** Names are the only unique column besides the id, which is a fresh UUID. */

@@ -79,11 +79,7 @@ public final class LabelRoutes implements Routes {
 
   private void update(RoutingContext ctx) {
     JsonObject body = RequestBody.object(ctx);
-    for (String field : new String[] {NAME, DESCRIPTION, COLOR_FIELD}) {
-      if (body.containsKey(field) && body.getValue(field) == null) {
-        throw new Invalid(field, field + " must not be null");
-      }
-    }
+    RequestBody.refuseNulls(body, NAME, DESCRIPTION, COLOR_FIELD);
     LabelRepository.Changes changes = new LabelRepository.Changes(
         Check.text(NAME, body.getValue(NAME), Check.Text.optional(MAX_NAME)),
         Check.text(DESCRIPTION, body.getValue(DESCRIPTION), Check.Text.optional(MAX_DESCRIPTION).orBlank()),

@@ -73,11 +73,7 @@ public final class ReportingRuleRoutes implements Routes {
   private void update(RoutingContext ctx) {
     JsonObject body = RequestBody.object(ctx);
     // A PATCH may clear the auto-delete threshold with null; the other fields always have a value.
-    for (String field : new String[] {NAME, NOT_REPORTING, DEFAULT}) {
-      if (body.containsKey(field) && body.getValue(field) == null) {
-        throw new Invalid(field, field + " must not be null");
-      }
-    }
+    RequestBody.refuseNulls(body, NAME, NOT_REPORTING, DEFAULT);
     ReportingRuleService.Patch patch = new ReportingRuleService.Patch(
         RequestBody.string(body, NAME, false, MAX_NAME),
         whole(body, NOT_REPORTING, MIN_NOT_REPORTING, MAX_NOT_REPORTING, false),

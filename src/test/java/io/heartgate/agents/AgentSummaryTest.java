@@ -3,18 +3,16 @@ package io.heartgate.agents;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.heartgate.labels.LabelFilter;
-import io.heartgate.store.Migrations;
 import io.heartgate.store.Store;
 import io.heartgate.testsupport.Await;
 import io.heartgate.testsupport.StoreKind;
-import io.vertx.core.Vertx;
+import io.heartgate.testsupport.TestStores;
 import io.vertx.sqlclient.Tuple;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -29,16 +27,9 @@ class AgentSummaryTest {
 
   @TempDir
   Path tempDir;
-  private final Vertx vertx = Vertx.vertx();
+  @RegisterExtension
+  final TestStores stores = new TestStores();
   private Store store;
-
-  @AfterEach
-  void stop() {
-    if (store != null) {
-      Await.of(store.close());
-    }
-    Await.of(vertx.close());
-  }
 
   private void agent(String id, long agoMs, String reportedStatus, String version, String rule) {
     Await.of(store.query("INSERT INTO agents (id, first_seen, last_seen, reported_status, version, reporting_rule_id) "
@@ -46,8 +37,7 @@ class AgentSummaryTest {
   }
 
   private void fill(StoreKind kind) {
-    store = Await.of(Store.open(vertx, kind.freshStore(tempDir), 2));
-    Await.of(Migrations.apply(store, Clock.systemUTC()));
+    store = stores.migrated(kind, tempDir, 2);
     String rule = "INSERT INTO reporting_rules (id, name, not_reporting_after_seconds, auto_delete_after_seconds, "
         + "is_default, created_at, updated_at) VALUES ($1, $1, $2, NULL, 0, 0, 0)";
     Await.of(store.query(rule, Tuple.of("brief", 1)));

@@ -4,22 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.heartgate.store.Migrations;
 import io.heartgate.store.Store;
 import io.heartgate.testsupport.Await;
 import io.heartgate.testsupport.StoreKind;
+import io.heartgate.testsupport.TestStores;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Tuple;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -36,24 +34,16 @@ class SilentAgentSweepTest {
 
   @TempDir
   Path tempDir;
-  private final Vertx vertx = Vertx.vertx();
+  @RegisterExtension
+  final TestStores stores = new TestStores();
   private Store store;
-
-  @AfterEach
-  void stop() {
-    if (store != null) {
-      Await.of(store.close());
-    }
-    Await.of(vertx.close());
-  }
 
   /**
    * SILENT agents of a rule deleting after 2 minutes, silent for an hour and more ({@code silent-0000} the longest);
    * 100 fresh ones of that rule; 100 of the default rule (no auto-delete) silent for a day; heartbeat details for all.
    */
   private void fill(StoreKind kind) {
-    store = Await.of(Store.open(vertx, kind.freshStore(tempDir), 2));
-    Await.of(Migrations.apply(store, Clock.systemUTC()));
+    store = stores.migrated(kind, tempDir, 2);
     Await.of(store.query("INSERT INTO reporting_rules (id, name, not_reporting_after_seconds, "
         + "auto_delete_after_seconds, is_default, created_at, updated_at) VALUES ('brief', 'Brief', 60, 120, 0, 0, 0)",
         Tuple.tuple()));

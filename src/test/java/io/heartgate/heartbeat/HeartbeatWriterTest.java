@@ -6,27 +6,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.heartgate.bus.Addresses;
 import io.heartgate.bus.LocalCodec;
+import io.heartgate.core.Unavailable;
 import io.heartgate.metrics.HeartbeatMeters;
 import io.heartgate.metrics.HeartbeatMeters.Refusal;
-import io.heartgate.store.Migrations;
 import io.heartgate.store.Store;
 import io.heartgate.testsupport.Await;
 import io.heartgate.testsupport.MovableClock;
 import io.heartgate.testsupport.StoreKind;
+import io.heartgate.testsupport.TestStores;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.ReplyException;
 import io.vertx.sqlclient.Row;
-import java.time.Clock;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -35,7 +34,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 class HeartbeatWriterTest {
   @TempDir
   Path tempDir;
-  private final Vertx vertx = Vertx.vertx();
+  @RegisterExtension
+  final TestStores stores = new TestStores();
+  private final Vertx vertx = stores.vertx();
   private final MovableClock clock = new MovableClock();
   /** The writer's meters, read back as the scrape would. */
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
@@ -44,17 +45,10 @@ class HeartbeatWriterTest {
   private HeartbeatHandOff handOff;
   private Store store;
 
-  @AfterEach
-  void close() {
-    Await.of(store.close());
-    Await.of(vertx.close());
-  }
-
   private void deployWriter(StoreKind kind, int capacity) {
     LocalCodec.register(vertx, HeartbeatBatch.class);
     LocalCodec.register(vertx, HeartbeatBatch.Outcome.class);
-    store = Await.of(Store.open(vertx, kind.freshStore(tempDir), 4));
-    Await.of(Migrations.apply(store, Clock.systemUTC()));
+    store = stores.migrated(kind, tempDir, 4);
     HeartbeatMeters meters = new HeartbeatMeters(registry, store.dialect().name().toLowerCase(Locale.ROOT));
     HeartbeatBacklog backlog = new HeartbeatBacklog(capacity);
     meters.watchQueue(backlog::waiting, backlog::waitingBytes);
@@ -146,8 +140,7 @@ class HeartbeatWriterTest {
     long acknowledged = replies.stream().filter(Future::succeeded).count();
     List<Throwable> refused = replies.stream().filter(Future::failed).map(Future::cause).toList();
     assertTrue(acknowledged >= 10 && !refused.isEmpty(), acknowledged + " acknowledged");
-    ReplyException full = assertInstanceOf(ReplyException.class, refused.get(0));
-    assertEquals(503, full.failureCode());
+    Unavailable full = assertInstanceOf(Unavailable.class, refused.get(0));
     assertEquals("Too many heartbeats waiting for the store; try again later", full.getMessage());
     assertEquals(Refusal.QUEUE_FULL, HeartbeatRoutes.refusal(503, full), "counted as queue_full by the routes");
     assertEquals(acknowledged, totals().getLong("agents"));
@@ -164,8 +157,7 @@ class HeartbeatWriterTest {
     Await.of(store.query("DROP TABLE agent_heartbeats"));
     // The labels of agents refer to them: PostgreSQL drops that reference with the table only when told to.
     Await.of(store.query("DROP TABLE agents" + (kind == StoreKind.POSTGRES ? " CASCADE" : "")));
-    ReplyException failed = assertInstanceOf(ReplyException.class, Await.failureOf(send("agent-1", 1)));
-    assertEquals(503, failed.failureCode());
+    Unavailable failed = assertInstanceOf(Unavailable.class, Await.failureOf(send("agent-1", 1)));
     assertEquals("The store is unavailable; try again later", failed.getMessage());
     assertEquals(Refusal.STORE_UNAVAILABLE, HeartbeatRoutes.refusal(503, failed));
     assertEquals(0.0, registry.get("heartgate.heartbeats.acknowledged").counter().count());
@@ -179,9 +171,9 @@ class HeartbeatWriterTest {
     int third = (int) (HeartbeatBacklog.MAX_WAITING_BYTES / 3) + 1;
     Future<Object> first = send("big-1", 1, third);
     Future<Object> second = send("big-2", 1, third);
-    ReplyException full = assertInstanceOf(ReplyException.class, Await.failureOf(send("big-3", 1, third)));
-    assertEquals(503, full.failureCode());
+    Unavailable full = assertInstanceOf(Unavailable.class, Await.failureOf(send("big-3", 1, third)));
     assertEquals("Too many heartbeats waiting for the store; try again later", full.getMessage());
+    assertEquals(Refusal.QUEUE_FULL, HeartbeatRoutes.refusal(503, full));
     Future<Object> small = send("small", 1, 1_000);
     release.complete();
     Await.of(Future.all(first, second, small));
@@ -199,8 +191,7 @@ class HeartbeatWriterTest {
     release.complete();
 
     Await.of(inFlight);
-    ReplyException refused = assertInstanceOf(ReplyException.class, Await.failureOf(queued));
-    assertEquals(503, refused.failureCode());
+    Unavailable refused = assertInstanceOf(Unavailable.class, Await.failureOf(queued));
     assertEquals("The heartbeat waited too long for the store; try again later", refused.getMessage());
     assertEquals(Refusal.WAITED_TOO_LONG, HeartbeatRoutes.refusal(503, refused));
     assertEquals(1L, totals().getLong("agents"), "the refused heartbeat was not written");

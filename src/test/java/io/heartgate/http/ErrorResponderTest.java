@@ -5,8 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.heartgate.core.Conflict;
 import io.heartgate.core.Invalid;
 import io.heartgate.core.TooManyAttempts;
+import io.heartgate.core.Unavailable;
 import io.heartgate.store.StoreUnavailableException;
 import io.vertx.core.VertxException;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.impl.NoStackTraceTimeoutException;
 import io.vertx.sqlclient.ClosedConnectionException;
 import java.net.ConnectException;
@@ -42,6 +45,17 @@ class ErrorResponderTest {
       assertEquals(List.of(503, "store_unavailable", ErrorResponder.RETRY_AFTER_SECONDS),
           List.of(answer.status(), answer.code(), answer.retryAfterSeconds()), outage.toString());
     }
+  }
+
+  /** The heartbeat writer's refusals became Unavailable failures instead of event-bus replies: the same answer. */
+  @Test
+  void aWorkersRefusalReplyAnswersAsTheUnavailableFailureWithItsWords() {
+    String sentence = "Too many heartbeats waiting for the store; try again later";
+    ErrorResponder.Answer reply = ErrorResponder.answer(
+        new ReplyException(ReplyFailure.RECIPIENT_FAILURE, 503, sentence), -1);
+    assertEquals(reply, ErrorResponder.answer(new Unavailable("unavailable", sentence), -1));
+    assertEquals(List.of(503, "unavailable", sentence, Map.of(), ErrorResponder.RETRY_AFTER_SECONDS),
+        List.of(reply.status(), reply.code(), reply.message(), reply.details(), reply.retryAfterSeconds()));
   }
 
   @Test

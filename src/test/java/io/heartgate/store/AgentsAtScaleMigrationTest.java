@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.heartgate.testsupport.Await;
 import io.heartgate.testsupport.StoreKind;
-import io.vertx.core.Vertx;
+import io.heartgate.testsupport.TestStores;
 import io.vertx.sqlclient.Tuple;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -12,7 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -24,21 +24,14 @@ import org.junit.jupiter.params.provider.EnumSource;
 class AgentsAtScaleMigrationTest {
   @TempDir
   Path tempDir;
-  private final Vertx vertx = Vertx.vertx();
+  @RegisterExtension
+  final TestStores stores = new TestStores();
   private Store store;
-
-  @AfterEach
-  void close() {
-    if (store != null) {
-      Await.of(store.close());
-    }
-    Await.of(vertx.close());
-  }
 
   @ParameterizedTest
   @EnumSource(StoreKind.class)
   void aV6StoreUpgradesKeepingEveryAgent(StoreKind kind) {
-    store = Await.of(Store.open(vertx, kind.freshStore(tempDir), 2));
+    store = stores.fresh(kind, tempDir, 2);
     List<String> previousRelease = Migrations.NAMES.subList(0, Migrations.NAMES.indexOf("V7__agents_at_scale"));
     assertEquals(6, Await.of(Migrations.apply(store, Clock.systemUTC(), previousRelease)));
     for (int i = 0; i < 3; i++) {

@@ -5,14 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.heartgate.testsupport.Await;
 import io.heartgate.testsupport.StoreKind;
-import io.vertx.core.Vertx;
+import io.heartgate.testsupport.TestStores;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -24,21 +24,14 @@ import org.junit.jupiter.params.provider.EnumSource;
 class ConfigVersionsMigrationTest {
   @TempDir
   Path tempDir;
-  private final Vertx vertx = Vertx.vertx();
+  @RegisterExtension
+  final TestStores stores = new TestStores();
   private Store store;
-
-  @AfterEach
-  void close() {
-    if (store != null) {
-      Await.of(store.close());
-    }
-    Await.of(vertx.close());
-  }
 
   @ParameterizedTest
   @EnumSource(StoreKind.class)
   void existingConfigsGetVersionOneAndKeepEveryRow(StoreKind kind) {
-    store = Await.of(Store.open(vertx, kind.freshStore(tempDir), 2));
+    store = stores.fresh(kind, tempDir, 2);
     List<String> previousRelease = List.of("V1__initial_schema", "V2__login_attempts");
     assertEquals(2, Await.of(Migrations.apply(store, Clock.systemUTC(), previousRelease)));
     Await.of(store.query("INSERT INTO users (id, username, password_hash, role, created_at, updated_at) "

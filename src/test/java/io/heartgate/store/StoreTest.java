@@ -8,8 +8,8 @@ import io.heartgate.settings.DatabaseUrl;
 import io.heartgate.testsupport.Await;
 import io.heartgate.testsupport.Poll;
 import io.heartgate.testsupport.StoreKind;
+import io.heartgate.testsupport.TestStores;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.io.IOException;
@@ -20,9 +20,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -31,28 +30,15 @@ import org.junit.jupiter.params.provider.EnumSource;
 class StoreTest {
   @TempDir
   Path tempDir;
-  private Vertx vertx;
-  private final List<Store> opened = new ArrayList<>();
-
-  @BeforeEach
-  void startVertx() {
-    vertx = Vertx.vertx();
-  }
-
-  @AfterEach
-  void closeAll() {
-    opened.forEach(store -> Await.of(store.close()));
-    Await.of(vertx.close());
-  }
+  @RegisterExtension
+  final TestStores stores = new TestStores();
 
   private Store open(DatabaseUrl url) {
-    Store store = Await.of(Store.open(vertx, url, 4));
-    opened.add(store);
-    return store;
+    return stores.open(url, 4);
   }
 
   private Store migrated(StoreKind kind) {
-    Store store = open(kind.freshStore(tempDir));
+    Store store = stores.fresh(kind, tempDir, 4);
     assertEquals(Migrations.NAMES.size(), Await.of(Migrations.apply(store, Clock.systemUTC())));
     return store;
   }
@@ -190,8 +176,7 @@ class StoreTest {
     Store first = open(url);
     Await.of(Migrations.apply(first, Clock.systemUTC()));
     Await.of(first.query("INSERT INTO settings (key, value, updated_at) VALUES ($1, 'v', 0)", Tuple.of("k")));
-    Await.of(first.close());
-    opened.remove(first);
+    stores.close(first);
     assertEquals(1L, count(open(url), "SELECT COUNT(*) FROM settings"), "the write survives closing the store");
   }
 
@@ -225,7 +210,8 @@ class StoreTest {
   @org.junit.jupiter.api.Test
   void sqliteInAFolderThatCannotBeCreatedFailsClearly() throws Exception {
     Path blocker = java.nio.file.Files.writeString(tempDir.resolve("not-a-folder"), "x");
-    Throwable e = Await.failureOf(Store.open(vertx, new DatabaseUrl.Sqlite(blocker.resolve("heartgate.db")), 1));
+    Throwable e = Await.failureOf(
+        Store.open(stores.vertx(), new DatabaseUrl.Sqlite(blocker.resolve("heartgate.db")), 1));
     assertInstanceOf(StoreUnavailableException.class, e);
     assertTrue(e.getMessage().startsWith("cannot use the store sqlite:" + blocker.resolve("heartgate.db")),
         e.getMessage());
@@ -236,15 +222,14 @@ class StoreTest {
     Path file = tempDir.resolve("ro/heartgate.db");
     Store first = open(new DatabaseUrl.Sqlite(file));
     Await.of(Migrations.apply(first, Clock.systemUTC()));
-    Await.of(first.close());
-    opened.remove(first);
+    stores.close(first);
     java.nio.file.Files.deleteIfExists(Path.of(file + "-wal"));
     java.nio.file.Files.deleteIfExists(Path.of(file + "-shm"));
     assertTrue(file.toFile().setWritable(false) && file.getParent().toFile().setWritable(false));
     try {
       org.junit.jupiter.api.Assumptions.assumeFalse(java.nio.file.Files.isWritable(file),
           "running as a user that can write read-only files (root)");
-      Throwable e = Await.failureOf(Store.open(vertx, new DatabaseUrl.Sqlite(file), 1));
+      Throwable e = Await.failureOf(Store.open(stores.vertx(), new DatabaseUrl.Sqlite(file), 1));
       assertInstanceOf(StoreUnavailableException.class, e);
     } finally {
       file.getParent().toFile().setWritable(true);
@@ -256,7 +241,7 @@ class StoreTest {
   void unreachablePostgresFailsClearly() {
     int closedPort = io.heartgate.testsupport.FreePort.find();
     DatabaseUrl url = new DatabaseUrl.Postgres("127.0.0.1", closedPort, "hg", "hg", "secret", null);
-    Throwable e = Await.failureOf(Store.open(vertx, url, 2));
+    Throwable e = Await.failureOf(Store.open(stores.vertx(), url, 2));
     assertInstanceOf(StoreUnavailableException.class, e);
     assertTrue(e.getMessage().startsWith("cannot use the store postgres://hg:****@127.0.0.1:" + closedPort + "/hg: "),
         e.getMessage());

@@ -1,0 +1,37 @@
+package io.heartgate.store;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/** Looks many values up at once through {@code IN (…)} lists, in chunks the stores' limits on parameters allow. */
+public final class ChunkedLookup {
+  /** Values per query, well under either store's limit of parameters. */
+  public static final int CHUNK = 500;
+
+  private ChunkedLookup() {
+  }
+
+  /**
+   * Runs the query once per chunk of at most {@value #CHUNK} values, one after another, and hands each chunk's
+   * rows to onRows; no query for no values. sql makes the query from the chunk's placeholders ({@code $1, $2, …}).
+   */
+  public static Future<Void> run(Sql client, List<String> values, Function<String, String> sql,
+      Consumer<RowSet<Row>> onRows) {
+    Future<Void> chain = Future.succeededFuture();
+    for (int from = 0; from < values.size(); from += CHUNK) {
+      List<Object> chunk = new ArrayList<>(values.subList(from, Math.min(values.size(), from + CHUNK)));
+      chain = chain.compose(ignored -> client.query(sql.apply(Sql.placeholders(1, chunk.size())), Tuple.from(chunk))
+          .map(rows -> {
+            onRows.accept(rows);
+            return null;
+          }));
+    }
+    return chain;
+  }
+}
