@@ -7,13 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.heartgate.agents.AgentSearch;
 import io.heartgate.testsupport.Await;
 import io.heartgate.testsupport.StoreKind;
-import io.vertx.core.Vertx;
+import io.heartgate.testsupport.TestStores;
 import io.vertx.sqlclient.Tuple;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -26,21 +26,14 @@ import org.junit.jupiter.params.provider.EnumSource;
 class AgentSearchMigrationTest {
   @TempDir
   Path tempDir;
-  private final Vertx vertx = Vertx.vertx();
+  @RegisterExtension
+  final TestStores stores = new TestStores();
   private Store store;
-
-  @AfterEach
-  void close() {
-    if (store != null) {
-      Await.of(store.close());
-    }
-    Await.of(vertx.close());
-  }
 
   @ParameterizedTest
   @EnumSource(StoreKind.class)
   void aV7StoreUpgradesWithEveryAgentSearchable(StoreKind kind) {
-    store = Await.of(Store.open(vertx, kind.freshStore(tempDir), 2));
+    store = stores.fresh(kind, tempDir, 2);
     List<String> previousRelease = Migrations.NAMES.subList(0, Migrations.NAMES.indexOf("V8__agent_search"));
     Await.of(Migrations.apply(store, Clock.systemUTC(), previousRelease));
     String[][] agents = {{"web-1", "Frontend.EU", "10.0.0.1"}, {"web-2", null, null}, {"db-1", "backend", "10.9.8.7"}};
