@@ -97,6 +97,12 @@ import java.util.logging.Logger;
 public final class Heartgate {
   private static final Logger LOG = Logger.getLogger(Heartgate.class.getName());
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+  /**
+   * Opening and migrating the store is not held to the start timeout: a migration over a large store takes as
+   * long as it takes (V8__agent_search indexes a million agents in about a minute), and an unreachable store fails
+   * at once anyway. The bound is only against a store that hangs.
+   */
+  private static final Duration MIGRATION_TIMEOUT = Duration.ofHours(1);
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(9);
 
   private final Vertx vertx;
@@ -149,6 +155,7 @@ public final class Heartgate {
     Heartgate node = new Heartgate(vertx, metrics, settings, clock);
     node.bodies = new BodyBudget(settings.requestBufferBytes());
     try {
+      await(node.openStore(), MIGRATION_TIMEOUT);
       await(node.deploy(eventLoops), START_TIMEOUT);
       return node;
     } catch (StartupException e) {
@@ -157,7 +164,7 @@ public final class Heartgate {
     }
   }
 
-  private Future<Void> deploy(int routerInstances) {
+  private Future<Void> openStore() {
     return Store.open(vertx, settings.database(), settings.databasePoolSize())
         .compose(opened -> {
           store = opened;
@@ -166,15 +173,19 @@ public final class Heartgate {
           return Migrations.apply(store, clock);
         })
         .compose(applied -> AgentSearch.indexed(store))
-        .compose(indexed -> {
+        .map(indexed -> {
           if (!indexed) {
             LOG.warning("the store has no trigram index for the agents search (the pg_trgm extension could not be "
                 + "created): ?search= reads every agent; README, \"SQLite or PostgreSQL\", says how to add it");
           }
-          verifier = new TokenVerifier(new TokenRepository(store, clock), store, clock,
-              new TokenCacheMeters(metrics.registry()));
-          return vertx.deployVerticle(verifier);
-        })
+          return null;
+        });
+  }
+
+  private Future<Void> deploy(int routerInstances) {
+    verifier = new TokenVerifier(new TokenRepository(store, clock), store, clock,
+        new TokenCacheMeters(metrics.registry()));
+    return vertx.deployVerticle(verifier)
         .compose(id -> {
           verifierDeployment = id;
           heartbeatBacklog = new HeartbeatBacklog(settings.heartbeatQueueSize());

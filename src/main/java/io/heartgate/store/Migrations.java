@@ -110,6 +110,7 @@ public final class Migrations {
   }
 
   private static Future<Void> run(Store store, SqlConnection connection, Migration migration, long now) {
+    LOG.info("applying migration " + migration.name());
     Future<?> chain = Future.succeededFuture();
     for (String statement : migration.statements()) {
       chain = chain.compose(ignored -> connection.query(statement).execute());
