@@ -37,7 +37,8 @@ public final class AgentSearch {
    * @param search the term as the client sent it
    */
   static String sql(String search, Dialect dialect, List<Object> params) {
-    params.add(Sql.containing(search.toLowerCase(Locale.ROOT)));
+    String term = search.toLowerCase(Locale.ROOT);
+    params.add(Sql.containing(term));
     String pattern = "$" + params.size();
     String exact = " AND (LOWER(x.id) LIKE " + pattern + " ESCAPE '\\' OR LOWER(COALESCE(x.hostname, '')) LIKE "
         + pattern + " ESCAPE '\\' OR COALESCE(x.ip, '') LIKE " + pattern + " ESCAPE '\\')";
@@ -45,12 +46,14 @@ public final class AgentSearch {
       return exact;
     }
     if (dialect == Dialect.POSTGRES) {
-      // pg_trgm serves LIKE; agent_search.text is lower-cased as the exact test compares.
-      return exact + " AND x.id IN (SELECT agent_id FROM agent_search WHERE text LIKE " + pattern + " ESCAPE '\\')";
+      // pg_trgm serves LIKE (whose escape character is a backslash unless said otherwise, as in the pattern);
+      // agent_search.text is lower-cased as the exact test compares.
+      return exact + " AND x.id IN (SELECT agent_id FROM agent_search WHERE text LIKE " + pattern + ")";
     }
-    // SQLite's trigram tokenizer serves a phrase (here: the term, quoted) as a substring, folding case itself.
-    params.add('"' + search.replace("\"", "\"\"") + '"');
+    // SQLite's trigram table serves LIKE only without ESCAPE, ignoring case: a % or _ in the term is then a
+    // wildcard, which finds more candidates, never fewer.
+    params.add("%" + term + "%");
     return exact + " AND x.id IN (SELECT k.agent_id FROM agent_search JOIN agent_search_keys k "
-        + "ON k.search_rowid = agent_search.rowid WHERE agent_search MATCH $" + params.size() + ")";
+        + "ON k.search_rowid = agent_search.rowid WHERE agent_search.text LIKE $" + params.size() + ")";
   }
 }

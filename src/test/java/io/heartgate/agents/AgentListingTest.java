@@ -186,6 +186,8 @@ class AgentListingTest {
 
     assertEquals(List.of("fleet-agent-0001230"), ids(list("?search=AGENT-000123")), "a part of the id");
     assertEquals(List.of("fleet-agent-0001230"), ids(list("?search=frontend-07.z%C3%BCR")), "the hostname, any case");
+    assertEquals(List.of("fleet-agent-0001230"), ids(list("?search=Z%C3%9CRICH")), "beyond ASCII too");
+    assertEquals(List.of(), ids(list("?search=agent_000123")), "_ stays a literal character");
     assertEquals(List.of("fleet-agent-0001230"), ids(list("?search=20.30.4")), "the address");
     assertEquals(List.of("fleet-agent-0001230", "fleet-agent-0001240"), ids(list("?search=agent-0001")));
     assertEquals(List.of(), ids(list("?search=0001230%0AWeb")), "never across two columns");
