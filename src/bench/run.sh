@@ -224,7 +224,8 @@ start_gateway() {
     "${@:4}" >"$OUT/gateway-$1.log" 2>&1) &
   GW_PID=$!
   PIDS+=("$GW_PID")
-  wait_http "http://127.0.0.1:$GW_API/health/ready" 90 "$GW_PID" || die "gateway $1 did not start, see $OUT/gateway-$1.log"
+  # Up to 10 minutes: a gateway meeting a store of a million agents first runs the migrations it lacks.
+  wait_http "http://127.0.0.1:$GW_API/health/ready" 600 "$GW_PID" || die "gateway $1 did not start, see $OUT/gateway-$1.log"
   log "gateway $1 (pid $GW_PID) API :$GW_API heartbeats :$GW_HB"
 }
 
