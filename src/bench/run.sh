@@ -28,7 +28,8 @@
 # acknowledged rate, p50/p99/p999, non-2xx, RSS and heap after a full GC, bytes per cached grant, store size, CPU per
 # heartbeat and the times of the agents API afterwards. No wrk. FLEET_TOKENS (default FLEET_AGENTS): fewer tokens,
 # shared by the agents in turn (agent i uses token i mod FLEET_TOKENS), e.g. FLEET_TOKENS=100 for a fleet sharing 100.
-# Its gateway's JVM flags: GATEWAY_JAVA_OPTS (default -Xmx768m for this scenario: ~570 bytes per cached grant).
+# Its gateway's JVM flags: GATEWAY_JAVA_OPTS (default -Xmx768m for this scenario, chosen when a cached grant took
+# ~570 bytes; about 240 since issue 15, see SCENARIO=grants).
 # SCENARIO=storm (src/bench/storm.sh) runs instead config downloads under a fleet restart, on each store of STORES:
 # one config with an &{agent_id} parameter and a ::{constant}; STORM_GET_AGENTS=10000 distinct agents GET it offered
 # within STORM_GET_SECONDS=1 s, then HEAD polls with If-Modified-Since at STORM_HEAD_AGENTS=100000 agents every
@@ -39,6 +40,8 @@
 # on fresh stores; STORM_ROUNDS=1 times over.
 # SCENARIO=agents (src/bench/agents.sh): a million agents filled by SQL, the agents API timed on them, and the
 # heartbeat p99 while the auto-delete job deletes 100,000 of them; see the header of agents.sh.
+# SCENARIO=grants (src/bench/grants.sh): the token cache's bytes per cached grant and the gateway's RSS with
+# GRANTS_TOKENS=200000 distinct tokens each used once; see the header of grants.sh.
 # SMOKE=1: the fleet scenario in seconds (300 agents, 3 s, both stores when PostgreSQL is installed), failing on any
 # non-2xx, unanswered request or unregistered agent, then the storm scenario in seconds (300 GETs, 3 s of HEAD),
 # failing on any answer but 2xx/304 or on render meters that do not add up: CI runs it so that the benchmark cannot
@@ -64,13 +67,14 @@ LOGIN_FLOOD_MARGIN=2
 SMOKE=${SMOKE:-0}
 if [[ $SMOKE == 1 ]]; then SCENARIO=${SCENARIO:-fleet}; fi
 SCENARIO=${SCENARIO:-matrix}
-[[ $SCENARIO == matrix || $SCENARIO == fleet || $SCENARIO == storm || $SCENARIO == agents ]] \
-  || { echo "SCENARIO must be matrix, fleet, storm or agents" >&2; exit 2; }
+[[ $SCENARIO == matrix || $SCENARIO == fleet || $SCENARIO == storm || $SCENARIO == agents || $SCENARIO == grants ]] \
+  || { echo "SCENARIO must be matrix, fleet, storm, agents or grants" >&2; exit 2; }
 [[ $SMOKE != 1 || $SCENARIO != matrix ]] || { echo "SMOKE=1 runs the fleet or the storm scenario" >&2; exit 2; }
 # A million cached grants need more heap than the matrix's 10,000 agents (see the README's sizing). The smoke's
 # JVMs live seconds: the C1 compiler alone starts them for less CPU.
 [[ $SMOKE == 1 ]] && GATEWAY_JAVA_OPTS=${GATEWAY_JAVA_OPTS--Xmx256m -XX:TieredStopAtLevel=1}
 [[ $SCENARIO == fleet ]] && GATEWAY_JAVA_OPTS=${GATEWAY_JAVA_OPTS--Xmx768m}
+[[ $SCENARIO == grants ]] && GATEWAY_JAVA_OPTS=${GATEWAY_JAVA_OPTS--Xmx512m}
 # With no -Xmx the JVM may grow its heap to a quarter of the machine's memory, and under this load it does (peak
 # RSS 520-980 MiB measured on a 24 GiB machine): the README recommends -Xmx256m to operators, the bench uses it.
 GATEWAY_JAVA_OPTS=${GATEWAY_JAVA_OPTS--Xmx256m}
@@ -272,6 +276,10 @@ if [[ $SCENARIO == storm ]]; then
 fi
 if [[ $SCENARIO == agents ]]; then
   source "$ROOT/src/bench/agents.sh"
+  exit 0
+fi
+if [[ $SCENARIO == grants ]]; then
+  source "$ROOT/src/bench/grants.sh"
   exit 0
 fi
 

@@ -38,6 +38,10 @@ import java.util.function.IntFunction;
  *       id and the token.</li>
  *   <li>{@code render-metrics <apiPort>}: logs in as that owner and prints the config download meters (see
  *       {@code metrics/ConfigRenderMeters}) in one RESULT line; "-" for those the gateway does not have.</li>
+ *   <li>{@code use-tokens <apiPort> <tokens-file> <n>}: uses each of the first n tokens of the file once, by a
+ *       {@code GET /api/configs} (a {@code configs:read} request that stores nothing; all must answer 200), as
+ *       fast as the gateway answers them, then logs in as that owner and reads the token cache's size. Prints one
+ *       RESULT line.</li>
  * </ul>
  */
 public final class Provisioner {
@@ -60,6 +64,7 @@ public final class Provisioner {
         case "fleet-timings" -> p.fleetTimings(Integer.parseInt(args[1]), args[2], args[3]);
         case "storm-setup" -> p.stormSetup(Integer.parseInt(args[1]));
         case "render-metrics" -> p.renderMetrics(Integer.parseInt(args[1]));
+        case "use-tokens" -> p.useTokens(Integer.parseInt(args[1]), Path.of(args[2]), Integer.parseInt(args[3]));
         default -> throw new IllegalArgumentException("unknown command " + args[0]);
       }
     } finally {
@@ -94,6 +99,19 @@ public final class Provisioner {
     System.out.printf(Locale.ROOT, "RESULT agents=%d register_s=%.1f%n", n, seconds(start));
   }
 
+  private void useTokens(int apiPort, Path tokensFile, int n) throws Exception {
+    List<String> tokens = Files.readAllLines(tokensFile, StandardCharsets.US_ASCII);
+    if (tokens.size() < n) {
+      throw new IllegalArgumentException(tokensFile + " holds " + tokens.size() + " tokens, not " + n);
+    }
+    long start = System.nanoTime();
+    run(n, i -> call(apiPort, HttpMethod.GET, "/api/configs", "Authorization", "Bearer " + tokens.get(i).strip(),
+        null).compose(r -> expect(r, 200, "GET /api/configs with token " + i)));
+    double used = seconds(start);
+    System.out.printf(Locale.ROOT, "RESULT tokens=%d use_s=%.1f grants_cached=%s%n", n, used,
+        tokenCacheSize(apiPort, login(apiPort)));
+  }
+
   /** Logs in as the owner and times GET /api/agents/summary five times. */
   private void summary(int apiPort) throws Exception {
     String cookie = login(apiPort);
@@ -112,14 +130,18 @@ public final class Provisioner {
     Timed list = timed(apiPort, cookie, "/api/agents?sortBy=lastSeen&sortOrder=desc");
     Timed search = timed(apiPort, cookie, "/api/agents?search=" + searchPrefix);
     Timed agent = timed(apiPort, cookie, "/api/agents/" + agentId);
-    Reply metrics = call(apiPort, HttpMethod.GET, "/metrics", "Cookie", cookie, null).await(60, TimeUnit.SECONDS);
-    check(metrics, 200, "metrics");
-    String cached = metrics.body.toString().lines().filter(l -> l.startsWith("heartgate_token_cache_size"))
-        .map(l -> l.substring(l.lastIndexOf(' ') + 1)).findFirst().orElse("-");
     System.out.printf(Locale.ROOT, "RESULT summary_total=%d list_page=%d search_page=%d grants_cached=%s %s %s %s %s%n",
         summary.last.getLong("total"), list.last.getJsonArray("agents").size(),
-        search.last.getJsonArray("agents").size(), cached, summary.fields("summary"), list.fields("list"),
-        search.fields("search"), agent.fields("agent"));
+        search.last.getJsonArray("agents").size(), tokenCacheSize(apiPort, cookie), summary.fields("summary"),
+        list.fields("list"), search.fields("search"), agent.fields("agent"));
+  }
+
+  /** The token cache's entries as /metrics shows them (heartgate_token_cache_size); "-" when it shows none. */
+  private String tokenCacheSize(int apiPort, String cookie) throws Exception {
+    Reply metrics = call(apiPort, HttpMethod.GET, "/metrics", "Cookie", cookie, null).await(60, TimeUnit.SECONDS);
+    check(metrics, 200, "metrics");
+    return metrics.body.toString().lines().filter(l -> l.startsWith("heartgate_token_cache_size"))
+        .map(l -> l.substring(l.lastIndexOf(' ') + 1)).findFirst().orElse("-");
   }
 
   /** A Telegraf config of about 1.5 KB, as agents of a fleet share it: one parameter, one constant. */

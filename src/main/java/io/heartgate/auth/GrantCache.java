@@ -9,25 +9,37 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
 /**
- * The {@link TokenVerifier}'s cache: the grants of token hashes, a Caffeine cache in front of a
- * {@link GrantSource}, and which tokens were used since the last flush. Thread-safe: the verifier loads, refuses
- * and invalidates through it, and the routers read a cached, usable grant from it through the verifier. An
+ * The {@link TokenVerifier}'s cache: the grants of token hashes (keyed by {@link TokenKey}), a Caffeine cache in
+ * front of a {@link GrantSource}, and which tokens were used since the last flush. Thread-safe: the verifier loads,
+ * refuses and invalidates through it, and the routers read a cached, usable grant from it through the verifier. An
  * invalidation removes the entry for every reader at once, so no reader can see a grant the verifier has dropped.
+ * An entry is kept small (a million of them on a node serving a fleet): see {@link TokenKey} and {@link Grant}.
  */
 final class GrantCache {
   /** A safety net only: every narrowing change invalidates explicitly. */
   private static final Duration GRANT_TTL = Duration.ofMinutes(10);
   private static final Duration UNKNOWN_TTL = Duration.ofSeconds(2);
+  /**
+   * What the cache holds for a hash the store does not know (or no longer grants): a grant of nothing that
+   * expired at the epoch, so that it would be refused even if it were ever mistaken for a grant. In place of an
+   * Optional, which would be one more object per cached grant.
+   */
+  private static final Grant UNKNOWN = new Grant("", "", "", Role.VIEWER, Set.of(), 0);
 
-  private final AsyncLoadingCache<String, Optional<Grant>> cache;
+  private final AsyncLoadingCache<TokenKey, Grant> cache;
   private final TokenCacheMeters meters;
-  /** Token id → when it was last used since the previous flush. */
-  private final Map<String, Long> usedSinceFlush = new ConcurrentHashMap<>();
+  /**
+   * Grant → when it was last used since the previous flush. By the grant itself (by identity), which the cache
+   * holds anyway, and not by its token's id, which a grant makes when asked for: a reloaded grant of the same
+   * token is another key, merged by {@link #takeUses}.
+   */
+  private final Map<Grant, Long> usedSinceFlush = new ConcurrentHashMap<>();
 
   /**
    * @param source asked once per miss
@@ -35,16 +47,16 @@ final class GrantCache {
    */
   GrantCache(GrantSource source, TokenCacheMeters meters) {
     this.meters = meters;
-    AsyncLoadingCache<String, Optional<Grant>> built = Caffeine.newBuilder()
+    AsyncLoadingCache<TokenKey, Grant> built = Caffeine.newBuilder()
         // Maintenance runs on the thread that touched the cache (an event loop) instead of waking a ForkJoinPool
         // thread after every few hundred hits; loads complete on Vert.x anyway.
         .executor(Runnable::run)
         .maximumSize(1_000_000)
-        .expireAfter(Expiry.creating((String hash, Optional<Grant> grant) ->
-            grant.isPresent() ? GRANT_TTL : UNKNOWN_TTL))
-        .buildAsync((hash, executor) -> {
+        .expireAfter(Expiry.creating((TokenKey key, Grant grant) -> grant == UNKNOWN ? UNKNOWN_TTL : GRANT_TTL))
+        .buildAsync((key, executor) -> {
           meters.miss();
-          return source.grantByHash(hash).toCompletionStage().toCompletableFuture();
+          return source.grantByHash(key.hash()).map(found -> found.orElse(UNKNOWN))
+              .toCompletionStage().toCompletableFuture();
         });
     this.cache = built;
     meters.watchSize(() -> built.synchronous().estimatedSize());
@@ -56,12 +68,14 @@ final class GrantCache {
    * hit.
    */
   CompletableFuture<Optional<Grant>> get(String tokenHash) {
-    CompletableFuture<Optional<Grant>> cached = cache.getIfPresent(tokenHash);
+    TokenKey key = TokenKey.ofHash(tokenHash);
+    CompletableFuture<Grant> cached = cache.getIfPresent(key);
     if (cached != null) {
       meters.hit();
-      return cached;
+    } else {
+      cached = cache.get(key);
     }
-    return cache.get(tokenHash);
+    return cached.thenApply(grant -> grant == UNKNOWN ? Optional.empty() : Optional.of(grant));
   }
 
   /**
@@ -69,12 +83,12 @@ final class GrantCache {
    * and the caller asks the verifier, which loads or refuses with the contract's message.
    */
   Grant usableNow(String tokenHash, long now) {
-    CompletableFuture<Optional<Grant>> cached = cache.getIfPresent(tokenHash);
+    CompletableFuture<Grant> cached = cache.getIfPresent(TokenKey.ofHash(tokenHash));
     if (cached == null || !cached.isDone() || cached.isCompletedExceptionally()) {
       return null;
     }
-    Grant grant = cached.join().orElse(null);
-    if (grant == null || grant.expiredAt(now)) {
+    Grant grant = cached.join();
+    if (grant == UNKNOWN || grant.expiredAt(now)) {
       return null;
     }
     meters.hit();
@@ -83,16 +97,16 @@ final class GrantCache {
   }
 
   void recordUse(Grant grant, long now) {
-    usedSinceFlush.put(grant.tokenId(), now);
+    usedSinceFlush.put(grant, now);
   }
 
   /** Token id → last use since the previous call, emptied as it is read. */
   Map<String, Long> takeUses() {
     Map<String, Long> taken = new HashMap<>();
-    for (String tokenId : List.copyOf(usedSinceFlush.keySet())) {
-      Long usedAt = usedSinceFlush.remove(tokenId);
+    for (Grant grant : List.copyOf(usedSinceFlush.keySet())) {
+      Long usedAt = usedSinceFlush.remove(grant);
       if (usedAt != null) {
-        taken.put(tokenId, usedAt);
+        taken.merge(grant.tokenId(), usedAt, Math::max);
       }
     }
     return taken;
@@ -113,8 +127,8 @@ final class GrantCache {
       });
     }
     switch (invalidation.scope()) {
-      case TOKEN_HASH -> cache.synchronous().invalidate(invalidation.value());
-      case TOKEN_ID -> removeIf(grant -> grant.tokenId().equals(invalidation.value()));
+      case TOKEN_HASH -> cache.synchronous().invalidate(TokenKey.ofHash(invalidation.value()));
+      case TOKEN_ID -> removeIf(Grant.ofToken(invalidation.value()));
       case USER_ID -> removeIf(grant -> grant.userId().equals(invalidation.value()));
       case ALL -> invalidateAll();
     }
@@ -132,6 +146,6 @@ final class GrantCache {
 
   private void removeIf(Predicate<Grant> matches) {
     cache.asMap().values().removeIf(future -> !future.isDone() || future.isCompletedExceptionally()
-        || future.join().map(matches::test).orElse(false));
+        || future.join() != UNKNOWN && matches.test(future.join()));
   }
 }

@@ -43,7 +43,8 @@ public final class TokenVerifier extends VerticleBase implements CachedGrants {
   private long flushTimer;
   /** The flush under way (a completed Future when none): the next waits for it, and so does stopping. */
   private Future<Void> flushing = Future.succeededFuture();
-  private volatile boolean stopping;
+  /** Like {@link #flushing}, read and written on this verticle's event loop only (the flush's callbacks run there). */
+  private boolean stopping;
   private ChangeFeed feed;
   private final AtomicBoolean subscribed = new AtomicBoolean();
   /**

@@ -224,8 +224,9 @@ public final class TokenRepository implements GrantSource {
 
   private static Grant toGrant(Row row) {
     Role role = Role.of(row.getString("role"));
+    Long expiresAt = row.getLong("expires_at");
     return new Grant(row.getString("id"), row.getString("user_id"), row.getString("username"), role,
-        role.clamp(Permissions.decode(row.getString("permissions"))), row.getLong("expires_at"));
+        role.clamp(Permissions.decode(row.getString("permissions"))), expiresAt == null ? Grant.NEVER : expiresAt);
   }
 
   private static Optional<Token> first(RowSet<Row> rows) {
