@@ -10,6 +10,7 @@ import io.heartgate.testsupport.Poll;
 import io.heartgate.testsupport.StoreKind;
 import io.heartgate.testsupport.TestStores;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.io.IOException;
@@ -20,6 +21,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -67,6 +69,54 @@ class StoreTest {
     // 8 MB went to the log; the database file grows once the checkpointer has copied them.
     Poll.until(Duration.ofSeconds(10), "the log copied into the database file",
         () -> fileSize(file) >= before + 2_000 * 4_000L);
+  }
+
+  /**
+   * Under a steady stream of commits a checkpoint that copies the whole log still leaves it growing: SQLite starts
+   * a log over only at a write that begins with every frame copied, which a stream never leaves time for. Past
+   * {@link SqliteCheckpointer#RESTART_FRAMES} the checkpointer makes it start over (here: cut back to the 64 MiB
+   * of journal_size_limit), instead of letting it grow by the whole stream (a fleet run grew it past 1.5 GiB).
+   */
+  @Test
+  void sqliteStartsItsLogOverUnderASteadyStreamOfCommits() throws Exception {
+    DatabaseUrl.Sqlite url = (DatabaseUrl.Sqlite) StoreKind.SQLITE.freshStore(tempDir);
+    Path log = url.file().resolveSibling(url.file().getFileName() + "-wal");
+    Store store = open(url);
+    Await.of(store.query("CREATE TABLE filler (x TEXT)"));
+    AtomicBoolean streaming = new AtomicBoolean(true);
+    Future<Void> stream = commitUntilStopped(store, streaming);
+    try {
+      List<Tuple> rows = new ArrayList<>();
+      for (int i = 0; i < 20_000; i++) {
+        rows.add(Tuple.of("x".repeat(4_000) + i));
+      }
+      Await.of(store.inTransaction(tx -> tx.batch("INSERT INTO filler (x) VALUES ($1)", rows)));
+      assertTrue(fileSize(log) > 64L << 20, "80 MB went to the log");
+      Poll.until(Duration.ofSeconds(20), "the log started over and cut back while commits go on",
+          () -> fileSize(log) <= 64L << 20);
+    } finally {
+      streaming.set(false);
+      Await.of(stream);
+    }
+  }
+
+  /** One small commit after the other, each as soon as the one before is done, until told to stop. */
+  private static Future<Void> commitUntilStopped(Store store, AtomicBoolean streaming) {
+    Promise<Void> stopped = Promise.promise();
+    commitNext(store, streaming, stopped);
+    return stopped.future();
+  }
+
+  private static void commitNext(Store store, AtomicBoolean streaming, Promise<Void> stopped) {
+    store.query("INSERT INTO filler (x) VALUES ('tick')").onComplete(done -> {
+      if (done.failed()) {
+        stopped.fail(done.cause());
+      } else if (streaming.get()) {
+        commitNext(store, streaming, stopped);
+      } else {
+        stopped.complete();
+      }
+    });
   }
 
   private static long fileSize(Path file) {
