@@ -99,7 +99,7 @@ public final class Heartgate {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
   /**
    * Opening and migrating the store is not held to the start timeout: a migration over a large store takes as
-   * long as it takes (V8__agent_search indexes a million agents in about a minute), and an unreachable store fails
+   * long as it takes (V8__agent_search indexes a million agents in 11-34 s here), and an unreachable store fails
    * at once anyway. The bound is only against a store that hangs.
    */
   private static final Duration MIGRATION_TIMEOUT = Duration.ofHours(1);
