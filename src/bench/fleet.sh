@@ -1,5 +1,5 @@
 # The fleet scenario of src/bench/run.sh (SCENARIO=fleet, or SMOKE=1): sourced by run.sh once the jar and the bench
-# classes are built, with its helpers (start_postgres, start_gateway, cpu_ticks, rss_kib, record, value, log, die).
+# classes are built, with its helpers (start_postgres, start_gateway, cpu_ticks, rss_kib, heap_kib, record, value, log, die).
 # See the header of run.sh for what it measures and its settings.
 
 TOOL_JAVA=(java)
@@ -26,14 +26,7 @@ FLEET_OWNER=(--owner-username bench-owner --owner-password bench-password-123)
 # Agents heartbeating before the empty-cache heap is measured, to warm the heartbeat path up (none in the smoke,
 # whose figures are not read: it saves a JVM start).
 if [[ $SMOKE == 1 ]]; then FLEET_PRIMED=0; else FLEET_PRIMED=$((FLEET_AGENTS < 100 ? FLEET_AGENTS : 100)); fi
-printf 'GC.run\nGC.heap_info\n' >"$OUT/heap.jcmd"
-
-# heap_kib PID: the used heap after a full collection, in KiB (one jcmd for both commands: each is a JVM start)
-heap_kib() {
-  local info
-  info=$(jcmd "$1" -f "$OUT/heap.jcmd") || die "jcmd failed on pid $1"
-  sed -n 's/.*heap.*total [0-9]*K, used \([0-9]*\)K.*/\1/p' <<<"$info" | head -1
-}
+command -v jcmd >/dev/null || die "jcmd (from the JDK) is required"
 
 # store_bytes STORE: the store's size on disk (SQLite: the file with its WAL; PostgreSQL: the database)
 store_bytes() {
@@ -51,7 +44,6 @@ fleet_load() { # HEARTBEAT_PORT AGENTS RATE SECONDS CONNECTIONS TOKENS_FILE WARM
     || die "the load generator failed, see $OUT/fleet-load.log"
 }
 
-command -v jcmd >/dev/null || die "jcmd (from the JDK) is required"
 FLEET_STORES=()
 for store in $STORES; do
   if [[ $store == postgres ]]; then

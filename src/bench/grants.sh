@@ -1,5 +1,5 @@
 # The grants scenario of src/bench/run.sh (SCENARIO=grants): the token cache's memory. Sourced by run.sh once the
-# jar and the bench classes are built, with its helpers (start_gateway, rss_kib, record, value, log, die).
+# jar and the bench classes are built, with its helpers (start_gateway, rss_kib, heap_kib, record, value, log, die).
 #
 # On a fresh SQLite store: creates GRANTS_TOKENS=200000 telegraf-agent tokens with the create-tokens command, uses
 # 100 of them (warms the path up) and measures the heap after a full GC, then uses every token once by a
@@ -14,15 +14,7 @@ GRANTS_TOKENS=${GRANTS_TOKENS:-200000}
 GRANTS_SETTLE=${GRANTS_SETTLE:-45}
 GRANTS_PRIMED=100
 GRANTS_OWNER=(--owner-username bench-owner --owner-password bench-password-123)
-printf 'GC.run\nGC.heap_info\n' >"$OUT/heap.jcmd"
 command -v jcmd >/dev/null || die "jcmd (from the JDK) is required"
-
-# heap_kib PID: the used heap after a full collection, in KiB (one jcmd for both commands: each is a JVM start)
-heap_kib() {
-  local info
-  info=$(jcmd "$1" -f "$OUT/heap.jcmd") || die "jcmd failed on pid $1"
-  sed -n 's/.*heap.*total [0-9]*K, used \([0-9]*\)K.*/\1/p' <<<"$info" | head -1
-}
 
 use_tokens() { # API_PORT TOKENS TOKENS_FILE
   java -cp "$BENCH_CP" io.heartgate.bench.Provisioner use-tokens "$1" "$3" "$2" 2>>"$OUT/grants-load.log" \

@@ -62,9 +62,9 @@ final class ServedConfigs {
 
   private Future<Current> read(String idOrAlias) {
     // A version read as current may be pruned (after a newer one) before its TOML is read: read again, once.
-    return readOnce(idOrAlias).recover(e -> e instanceof VersionGone ? readOnce(idOrAlias)
-        .recover(again -> Future.failedFuture(again instanceof VersionGone ? ConfigService.notFound() : again))
-        : Future.failedFuture(e));
+    return readOnce(idOrAlias)
+        .recover(e -> e instanceof VersionGone ? readOnce(idOrAlias) : Future.failedFuture(e))
+        .recover(e -> Future.failedFuture(e instanceof VersionGone ? ConfigService.notFound() : e));
   }
 
   private Future<Current> readOnce(String idOrAlias) {

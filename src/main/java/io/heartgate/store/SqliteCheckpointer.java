@@ -47,15 +47,20 @@ final class SqliteCheckpointer {
   /** Opens its connection and starts checkpointing; call on the context that will close it. */
   static Future<SqliteCheckpointer> start(Vertx vertx, DataSource dataSource) {
     WorkerExecutor thread = vertx.createSharedWorkerExecutor("heartgate-sqlite-checkpoint", 1);
-    return thread.executeBlocking(() -> {
-          Connection connection = dataSource.getConnection();
-          try (Statement statement = connection.createStatement()) {
-            statement.execute("PRAGMA busy_timeout = " + RESTART_WAIT_MS);
-          }
-          return connection;
-        })
+    return thread.executeBlocking(() -> waitingBriefly(dataSource.getConnection()))
         .map(connection -> new SqliteCheckpointer(vertx, thread, connection))
         .onFailure(e -> thread.close());
+  }
+
+  /** The connection, its busy handler cut to {@link #RESTART_WAIT_MS}; closed if that fails. */
+  private static Connection waitingBriefly(Connection connection) throws SQLException {
+    try (Statement statement = connection.createStatement()) {
+      statement.execute("PRAGMA busy_timeout = " + RESTART_WAIT_MS);
+      return connection;
+    } catch (SQLException e) {
+      connection.close();
+      throw e;
+    }
   }
 
   private void tick() {
