@@ -42,11 +42,12 @@ final class GrantCache {
   private final Map<Grant, Long> usedSinceFlush = new ConcurrentHashMap<>();
 
   /**
-   * @param source asked once per miss
+   * @param source asked for the misses, many at once (see {@link GrantLoads})
    * @param meters counts hits, misses (loads) and invalidations; watches the size
    */
   GrantCache(GrantSource source, TokenCacheMeters meters) {
     this.meters = meters;
+    GrantLoads loads = new GrantLoads(source);
     AsyncLoadingCache<TokenKey, Grant> built = Caffeine.newBuilder()
         // Maintenance runs on the thread that touched the cache (an event loop) instead of waking a ForkJoinPool
         // thread after every few hundred hits; loads complete on Vert.x anyway.
@@ -55,8 +56,7 @@ final class GrantCache {
         .expireAfter(Expiry.creating((TokenKey key, Grant grant) -> grant == UNKNOWN ? UNKNOWN_TTL : GRANT_TTL))
         .buildAsync((key, executor) -> {
           meters.miss();
-          return source.grantByHash(key.hash()).map(found -> found.orElse(UNKNOWN))
-              .toCompletionStage().toCompletableFuture();
+          return loads.load(key.hash()).thenApply(found -> found == null ? UNKNOWN : found);
         });
     this.cache = built;
     meters.watchSize(() -> built.synchronous().estimatedSize());

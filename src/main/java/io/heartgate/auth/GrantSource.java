@@ -1,8 +1,8 @@
 package io.heartgate.auth;
 
 import io.vertx.core.Future;
+import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.LongFunction;
 
 /**
@@ -10,8 +10,11 @@ import java.util.function.LongFunction;
  * needs no SQL of the tables it reads; the tokens feature, the one owner of the tokens table, implements it.
  */
 public interface GrantSource {
-  /** The grant of an active token of an active user, by the SHA-256 of the token's value; empty otherwise. */
-  Future<Optional<Grant>> grantByHash(String tokenHash);
+  /**
+   * The grants of the active tokens of active users among these SHA-256 hashes of tokens' values, by hash; a hash
+   * without one is absent from the map.
+   */
+  Future<Map<String, Grant>> grantsByHash(List<String> tokenHashes);
 
   /**
    * Records token id → when it was last used (epoch milliseconds), never moving a recorded time back, in chunks;

@@ -5,6 +5,7 @@ import io.heartgate.auth.GrantSource;
 import io.heartgate.auth.Permissions;
 import io.heartgate.auth.Role;
 import io.heartgate.core.Conflict;
+import io.heartgate.store.ChunkedLookup;
 import io.heartgate.store.Sql;
 import io.heartgate.store.Store;
 import io.heartgate.store.UniqueViolation;
@@ -14,6 +15,7 @@ import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,9 +33,6 @@ public final class TokenRepository implements GrantSource {
   private static final String SELECT = "SELECT t.id, t.name, t.user_id, u.username, u.role, t.permissions, t.state, "
       + "t.source, t.expires_at, t.created_at, t.revoked_by, t.revoked_at, t.last_used_at "
       + "FROM tokens t JOIN users u ON u.id = t.user_id";
-  private static final String GRANT_BY_HASH = "SELECT t.id, t.user_id, u.username, u.role, t.permissions, "
-      + "t.expires_at FROM tokens t JOIN users u ON u.id = t.user_id "
-      + "WHERE t.token_hash = $1 AND t.state = 'active' AND u.status = 'active'";
   /** Rows of lastUsedAt written per transaction. */
   private static final int LAST_USE_CHUNK = 1_000;
   private static final String TOUCH = "UPDATE tokens SET last_used_at = $2 WHERE id = $1 "
@@ -190,9 +189,14 @@ public final class TokenRepository implements GrantSource {
   }
 
   @Override
-  public Future<Optional<Grant>> grantByHash(String tokenHash) {
-    return store.query(GRANT_BY_HASH, Tuple.of(tokenHash))
-        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(toGrant(rows.iterator().next())));
+  public Future<Map<String, Grant>> grantsByHash(List<String> tokenHashes) {
+    Map<String, Grant> grants = new HashMap<>();
+    return ChunkedLookup.run(store, tokenHashes,
+            in -> "SELECT t.token_hash, t.id, t.user_id, u.username, u.role, t.permissions, t.expires_at "
+                + "FROM tokens t JOIN users u ON u.id = t.user_id "
+                + "WHERE t.token_hash IN (" + in + ") AND t.state = 'active' AND u.status = 'active'",
+            rows -> rows.forEach(row -> grants.put(row.getString("token_hash"), toGrant(row))))
+        .map(grants);
   }
 
   /**
