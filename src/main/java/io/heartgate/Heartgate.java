@@ -239,7 +239,8 @@ public final class Heartgate {
     TokenRepository tokens = new TokenRepository(store, clock);
     TokenService tokenService = new TokenService(tokens, users, changes, audit, clock);
     UserService userService = new UserService(users, tokenService, sessions,
-        new PasswordHasher(vertx, settings.passwordHashThreads(), settings.passwordHashQueue()),
+        new PasswordHasher(vertx, settings.passwordHashThreads(), settings.passwordHashQueue(),
+            settings.passwordHashIterations()),
         new LoginLimits(new LoginAttemptRepository(store), clock), changes, audit, clock,
         new LoginMeters(metrics.registry()));
     Authenticator auth = new Authenticator(vertx, verifier, settings.disabledAuthGroups(), SessionService.COOKIE,

@@ -107,7 +107,8 @@ final class AdminNode implements AutoCloseable {
   UserService users() {
     SessionService sessions = await(SessionService.start(new SessionRepository(store), new KeyValues(store),
         settings.sessionSecret(), clock));
-    return new UserService(new UserRepository(store, clock), tokens(), sessions, new PasswordHasher(vertx, 1, 0),
+    return new UserService(new UserRepository(store, clock), tokens(), sessions, new PasswordHasher(vertx, 1, 0,
+        settings.passwordHashIterations()),
         new LoginLimits(new LoginAttemptRepository(store), clock), changes(), new AuditLog(store, clock), clock,
         // A command serves no /metrics: its login meters count into a registry nobody reads.
         new LoginMeters(new SimpleMeterRegistry()));

@@ -80,7 +80,10 @@ public enum Setting {
       "an integer 0-64", v -> integer(v, 0, 64)),
   PASSWORD_HASH_QUEUE("passwordHashQueue", "PASSWORD_HASH_QUEUE", "--password-hash-queue", false,
       "password hashes that may wait for a thread; beyond them logins get 429 + Retry-After",
-      "an integer 0-10000", v -> integer(v, 0, 10_000));
+      "an integer 0-10000", v -> integer(v, 0, 10_000)),
+  PASSWORD_HASH_ITERATIONS("passwordHashIterations", "PASSWORD_HASH_ITERATIONS", "--password-hash-iterations", false,
+      "PBKDF2-HMAC-SHA512 iterations of the passwords hashed from now on (stored hashes keep their own)",
+      "an integer 1000-10000000", v -> integer(v, 1_000, 10_000_000));
 
   private final String key;
   private final String env;

@@ -136,6 +136,10 @@ public final class Settings {
     return (Integer) values.get(Setting.PASSWORD_HASH_QUEUE);
   }
 
+  public int passwordHashIterations() {
+    return (Integer) values.get(Setting.PASSWORD_HASH_ITERATIONS);
+  }
+
   /** Every setting by its file key, as it is in effect, with secrets masked; for GET /api/settings and logs. */
   public Map<String, Object> masked() {
     Map<String, Object> shown = new LinkedHashMap<>();

@@ -14,13 +14,12 @@ import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
 
 /**
- * PBKDF2-HMAC-SHA512 with 210,000 iterations and a 16-byte salt (the JDK's own implementation), on a small pool
- * of its own: one hash costs about a tenth of a second of CPU, which neither an event loop nor the store's worker
- * threads may spend. At most {@code threads + queue} hashes are running or waiting; beyond them the work is
+ * PBKDF2-HMAC-SHA512 with the configured iterations (210,000 by default, OWASP's advice) and a 16-byte salt (the
+ * JDK's own implementation), on a small pool of its own: one hash costs about a tenth of a second of CPU, which
+ * neither an event loop nor the store's worker threads may spend. At most {@code threads + queue} hashes are running or waiting; beyond them the work is
  * refused at once with a 429, before anything else is done for it.
  */
 public final class PasswordHasher {
-  static final int ITERATIONS = 210_000;
   private static final String ALGORITHM = "PBKDF2WithHmacSHA512";
   private static final String SCHEME = "pbkdf2-sha512";
   private static final int SALT_BYTES = 16;
@@ -29,16 +28,19 @@ public final class PasswordHasher {
   /** A place frees as soon as one hash ends (about a tenth of a second): a second is a fair wait. */
   private static final int RETRY_AFTER_SECONDS = 1;
 
-  /** Compared against when the user does not exist, so that answer takes as long as a wrong password. */
-  private static final String DECOY = SCHEME + "$" + ITERATIONS + "$AAAAAAAAAAAAAAAAAAAAAA==$AA==";
-
   private final WorkerExecutor pool;
+  private final int iterations;
+  /** Compared against when the user does not exist, so that answer takes as long as a wrong password. */
+  private final String decoy;
   /** Places on the pool: one per thread and per queue slot, taken before the work that needs a hash starts. */
   private final Semaphore places;
 
-  public PasswordHasher(Vertx vertx, int threads, int queue) {
+  /** @param iterations of each new hash (a stored hash is checked with its own) */
+  public PasswordHasher(Vertx vertx, int threads, int queue, int iterations) {
     this.pool = vertx.createSharedWorkerExecutor("heartgate-password-hashing", threads);
     this.places = new Semaphore(threads + queue);
+    this.iterations = iterations;
+    this.decoy = SCHEME + "$" + iterations + "$AAAAAAAAAAAAAAAAAAAAAA==$AA==";
   }
 
   /**
@@ -77,7 +79,7 @@ public final class PasswordHasher {
     public Future<Boolean> matches(String password, String stored) {
       return pool.executeBlocking(() -> {
         if (stored == null) {
-          check(password, DECOY);
+          check(password, decoy);
           return false;
         }
         return check(password, stored);
@@ -85,11 +87,11 @@ public final class PasswordHasher {
     }
   }
 
-  private static String hashNow(String password) {
+  private String hashNow(String password) {
     byte[] salt = new byte[SALT_BYTES];
     RANDOM.nextBytes(salt);
-    return SCHEME + "$" + ITERATIONS + "$" + Base64.getEncoder().encodeToString(salt) + "$"
-        + Base64.getEncoder().encodeToString(derive(password, salt, ITERATIONS));
+    return SCHEME + "$" + iterations + "$" + Base64.getEncoder().encodeToString(salt) + "$"
+        + Base64.getEncoder().encodeToString(derive(password, salt, iterations));
   }
 
   /** The stored form carries its scheme and iteration count, so a hash made with other parameters still checks. */

@@ -27,6 +27,8 @@ public final class TestGateway implements AutoCloseable {
     this.heartbeatPort = heartbeatPort;
   }
 
+  public static final String TEST_PASSWORD_HASH_ITERATIONS = "1000";
+
   /** Starts a node on the store, with extra flags (for example {@code --disable-auth-endpoints agents}). */
   public static TestGateway start(DatabaseUrl store, String... extraFlags) throws Heartgate.StartupException {
     return start(store, Clock.systemUTC(), extraFlags);
@@ -38,7 +40,10 @@ public final class TestGateway implements AutoCloseable {
     int apiPort = FreePort.find();
     int heartbeatPort = FreePort.find();
     List<String> flags = new ArrayList<>(List.of("--host", "127.0.0.1", "--port", String.valueOf(apiPort),
-        "--heartbeat-port", String.valueOf(heartbeatPort), "--database", connectionString(store)));
+        "--heartbeat-port", String.valueOf(heartbeatPort), "--database", connectionString(store),
+        // A thousandth of the default's CPU per password hash, which took most of the suite's time; a test of the
+        // hashing pool's bounds gives the default back (a later flag wins).
+        "--password-hash-iterations", TEST_PASSWORD_HASH_ITERATIONS));
     flags.addAll(List.of(extraFlags));
     return new TestGateway(Heartgate.start(SettingsLoader.load(flags, Map.of()), clock), apiPort, heartbeatPort);
   }
