@@ -16,8 +16,8 @@ import javax.crypto.spec.PBEKeySpec;
 /**
  * PBKDF2-HMAC-SHA512 with the configured iterations (210,000 by default, OWASP's advice) and a 16-byte salt (the
  * JDK's own implementation), on a small pool of its own: one hash costs about a tenth of a second of CPU, which
- * neither an event loop nor the store's worker threads may spend. At most {@code threads + queue} hashes are running or waiting; beyond them the work is
- * refused at once with a 429, before anything else is done for it.
+ * neither an event loop nor the store's worker threads may spend. At most {@code threads + queue} hashes are
+ * running or waiting; beyond them the work is refused at once with a 429, before anything else is done for it.
  */
 public final class PasswordHasher {
   private static final String ALGORITHM = "PBKDF2WithHmacSHA512";
