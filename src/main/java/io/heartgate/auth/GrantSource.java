@@ -3,6 +3,7 @@ package io.heartgate.auth;
 import io.vertx.core.Future;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
 import java.util.function.LongFunction;
 
 /**
@@ -17,8 +18,9 @@ public interface GrantSource {
   Future<Map<String, Grant>> grantsByHash(List<String> tokenHashes);
 
   /**
-   * Records token id → when it was last used (epoch milliseconds), never moving a recorded time back, in chunks;
-   * between two chunks it waits for {@code betweenChunks}, handed how many milliseconds the chunk took.
+   * Records token id → when it was last used (epoch milliseconds), never moving a recorded time back, in chunks
+   * in token id order; between two chunks it waits for {@code betweenChunks}, handed how many milliseconds the
+   * chunk took.
    */
-  Future<Void> recordLastUse(Map<String, Long> lastUseByTokenId, LongFunction<Future<Void>> betweenChunks);
+  Future<Void> recordLastUse(SortedMap<String, Long> lastUseByTokenId, LongFunction<Future<Void>> betweenChunks);
 }

@@ -16,11 +16,12 @@ import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
+import java.util.SortedMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.LongFunction;
@@ -207,23 +208,26 @@ public final class TokenRepository implements GrantSource {
    * record the same tokens at the same moment, and rows locked in one order everywhere cannot deadlock.
    */
   @Override
-  public Future<Void> recordLastUse(Map<String, Long> lastUseByTokenId, LongFunction<Future<Void>> betweenChunks) {
-    List<Tuple> rows = new ArrayList<>(lastUseByTokenId.size());
-    new TreeMap<>(lastUseByTokenId).forEach((tokenId, usedAt) -> rows.add(Tuple.of(tokenId, usedAt)));
-    return rows.isEmpty() ? Future.succeededFuture() : recordLastUse(rows, 0, betweenChunks);
+  public Future<Void> recordLastUse(SortedMap<String, Long> lastUseByTokenId,
+      LongFunction<Future<Void>> betweenChunks) {
+    return recordLastUse(lastUseByTokenId.entrySet().iterator(), betweenChunks);
   }
 
-  private Future<Void> recordLastUse(List<Tuple> rows, int from, LongFunction<Future<Void>> betweenChunks) {
+  /** Chunk after chunk from the uses (each chunk's rows made when it is written, not all of them up front). */
+  private Future<Void> recordLastUse(Iterator<Map.Entry<String, Long>> uses, LongFunction<Future<Void>> betweenChunks) {
+    if (!uses.hasNext()) {
+      return Future.succeededFuture();
+    }
     long started = System.nanoTime();
-    List<Tuple> chunk = rows.subList(from, Math.min(rows.size(), from + LAST_USE_CHUNK));
-    return store.inTransaction(tx -> tx.batch(TOUCH, chunk)).compose(written -> {
-      int next = from + LAST_USE_CHUNK;
-      if (next >= rows.size()) {
-        return Future.succeededFuture();
-      }
-      return betweenChunks.apply(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started))
-          .compose(rested -> recordLastUse(rows, next, betweenChunks));
-    });
+    List<Tuple> chunk = new ArrayList<>(LAST_USE_CHUNK);
+    while (uses.hasNext() && chunk.size() < LAST_USE_CHUNK) {
+      Map.Entry<String, Long> use = uses.next();
+      chunk.add(Tuple.of(use.getKey(), use.getValue()));
+    }
+    return store.inTransaction(tx -> tx.batch(TOUCH, chunk)).compose(written -> uses.hasNext()
+        ? betweenChunks.apply(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started))
+            .compose(rested -> recordLastUse(uses, betweenChunks))
+        : Future.succeededFuture());
   }
 
   private static Grant toGrant(Row row) {

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
@@ -60,7 +61,8 @@ class GrantCacheTest {
     }
 
     @Override
-    public Future<Void> recordLastUse(Map<String, Long> lastUseByTokenId, LongFunction<Future<Void>> betweenChunks) {
+    public Future<Void> recordLastUse(SortedMap<String, Long> lastUseByTokenId,
+        LongFunction<Future<Void>> betweenChunks) {
       return real.recordLastUse(lastUseByTokenId, betweenChunks);
     }
   }

@@ -28,6 +28,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -127,8 +128,9 @@ class CreateTokensCommandTest {
 
   /**
    * Two nodes behind one load balancer see the same agents and record the same tokens' last use at the same
-   * moment, each from a map of its own order: the rows are locked in one order on every node, so neither waits
-   * for the other in a deadlock (PostgreSQL would abort one of the two and its chunk would be lost).
+   * moment, each having seen them in an order of its own: the rows are locked in one order (the token ids', which
+   * the sorted map of uses gives) on every node, so neither waits for the other in a deadlock (PostgreSQL would
+   * abort one of the two and its chunk would be lost).
    */
   @ParameterizedTest
   @EnumSource(StoreKind.class)
@@ -156,8 +158,8 @@ class CreateTokensCommandTest {
         rests.incrementAndGet();
         return Future.succeededFuture();
       };
-      Await.of(Future.all(new TokenRepository(store, clock).recordLastUse(oneNode, rest),
-          new TokenRepository(store, clock).recordLastUse(otherNode, rest)));
+      Await.of(Future.all(new TokenRepository(store, clock).recordLastUse(new TreeMap<>(oneNode), rest),
+          new TokenRepository(store, clock).recordLastUse(new TreeMap<>(otherNode), rest)));
       assertEquals(2, rests.get(), "each node rests once, between its two chunks of 1,000");
       assertEquals(5_000L, Await.of(store.query("SELECT MIN(last_used_at) AS oldest FROM tokens WHERE name LIKE "
           + "'fleet-%'")).iterator().next().getLong("oldest"), "the later use of every token is kept");
