@@ -8,10 +8,13 @@ import io.heartgate.store.ChangeFeed;
 import io.heartgate.store.Dialect;
 import io.heartgate.store.Store;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.SortedMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 
@@ -44,6 +47,11 @@ public final class TokenVerifier extends VerticleBase implements CachedGrants {
   private Future<Void> flushing = Future.succeededFuture();
   /** Like {@link #flushing}, read and written on this verticle's event loop only (the flush's callbacks run there). */
   private boolean stopping;
+  /**
+   * The uses a failed write could not record, tried again with the next (chunks it wrote are written again,
+   * harmlessly: a recorded time never moves back). At most one entry per token. On this event loop only.
+   */
+  private SortedMap<String, Long> unwritten = Collections.emptySortedMap();
   private ChangeFeed feed;
   private final AtomicBoolean subscribed = new AtomicBoolean();
   /**
@@ -141,10 +149,29 @@ public final class TokenVerifier extends VerticleBase implements CachedGrants {
    * this event loop, which also serves heartbeats, stalled them for up to a second every 30 s.
    */
   private Future<Void> flushLastUsed() {
-    return vertx.executeBlocking(grants::takeUses, false).compose(uses -> uses.isEmpty()
+    SortedMap<String, Long> retried = unwritten;
+    unwritten = Collections.emptySortedMap();
+    return vertx.executeBlocking(() -> {
+      SortedMap<String, Long> uses = grants.takeUses();
+      retried.forEach((tokenId, usedAt) -> uses.merge(tokenId, usedAt, Math::max));
+      return uses;
+    }, false).compose(uses -> uses.isEmpty()
         ? Future.succeededFuture()
-        : source.recordLastUse(uses, this::restBetweenChunks).onFailure(e -> LOG.warning(
-            "could not record lastUsedAt of " + uses.size() + " tokens: " + e.getMessage())));
+        : source.recordLastUse(uses, this::restBetweenChunks).onFailure(e -> {
+          unwritten = uses;
+          LOG.warning("could not record lastUsedAt of " + uses.size() + " tokens (the next write tries them "
+              + "again): " + e.getMessage());
+        }));
+  }
+
+  /** Writes the uses now, after the write under way if any (for tests; the timer skips a tick instead). */
+  Future<Void> flushNow() {
+    Promise<Void> flushed = Promise.promise();
+    context.runOnContext(ignored -> {
+      flushing = flushing.transform(previous -> flushLastUsed());
+      flushing.onComplete(flushed);
+    });
+    return flushed.future();
   }
 
   /** As long as the chunk took; not at all once the node is stopping, so that it stops without delay. */

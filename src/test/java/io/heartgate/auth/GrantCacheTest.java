@@ -1,9 +1,12 @@
 package io.heartgate.auth;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.heartgate.bus.Addresses;
+import io.heartgate.bus.LocalCodec;
 import io.heartgate.metrics.TokenCacheMeters;
 import io.heartgate.store.Store;
 import io.heartgate.testsupport.Await;
@@ -33,9 +36,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The token cache against a real store, on both: the first uses of many tokens at once (a fleet starting) are
- * loaded in a few store reads, not one read per token (issue 15, item 2: the first minute of a 100,000-agent
- * fleet waited seconds behind one read per new token on SQLite's only connection).
+ * The token cache and the verifier against a real store, on both: the first uses of many tokens at once (a fleet
+ * starting) are loaded in a few store reads, not one read per token (issue 15, item 2: the first minute of a
+ * 100,000-agent fleet waited seconds behind one read per new token on SQLite's only connection); a failed write
+ * of the tokens' last use loses none of them.
  */
 class GrantCacheTest {
   private static final int TOKENS = 1_200;
@@ -144,5 +148,36 @@ class GrantCacheTest {
     Await.of(store.query("ALTER TABLE tokens_away RENAME TO tokens"));
     assertEquals(List.of("t-0", "t-2", "t-4"), getAllInOneTurn(stores, cache, hashes).stream()
         .map(grant -> grant.orElseThrow().tokenId()).toList());
+  }
+
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void usesAFailedWriteCouldNotRecordAreWrittenByTheNext(StoreKind kind) throws Exception {
+    Store store = stores.migrated(kind, tempDir, 4);
+    provision(store);
+    // Reads of the tokens go on; writes of their last use are refused until the trigger is dropped.
+    if (kind == StoreKind.SQLITE) {
+      Await.of(store.query("CREATE TRIGGER refuse_last_use BEFORE UPDATE ON tokens BEGIN "
+          + "SELECT RAISE(ABORT, 'refused'); END"));
+    } else {
+      Await.of(store.query("CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS "
+          + "'BEGIN RAISE EXCEPTION ''refused''; END'"));
+      Await.of(store.query("CREATE TRIGGER refuse_last_use BEFORE UPDATE ON tokens FOR EACH ROW "
+          + "EXECUTE FUNCTION refuse()"));
+    }
+    LocalCodec.register(stores.vertx(), Grant.class);
+    TokenVerifier verifier = new TokenVerifier(new TokenRepository(store, Clock.systemUTC()), store,
+        Clock.systemUTC(), new TokenCacheMeters(new SimpleMeterRegistry()));
+    Await.of(stores.vertx().deployVerticle(verifier));
+    Grant grant = Await.of(stores.vertx().eventBus().<Grant>request(Addresses.AUTH_VERIFY, hashOf(0))).body();
+    assertEquals("t-0", grant.tokenId());
+
+    assertThrows(RuntimeException.class, () -> Await.of(verifier.flushNow()), "the write is refused");
+    Await.of(store.query(kind == StoreKind.SQLITE ? "DROP TRIGGER refuse_last_use"
+        : "DROP TRIGGER refuse_last_use ON tokens"));
+    Await.of(verifier.flushNow());
+
+    assertNotNull(Await.of(store.query("SELECT last_used_at FROM tokens WHERE id = 't-0'")).iterator().next()
+        .getValue(0), "the use the refused write held is written by the next");
   }
 }
