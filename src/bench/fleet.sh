@@ -1,5 +1,6 @@
 # The fleet scenario of src/bench/run.sh (SCENARIO=fleet, or SMOKE=1): sourced by run.sh once the jar and the bench
-# classes are built, with its helpers (start_postgres, start_gateway, cpu_ticks, rss_kib, heap_kib, record, value, log, die).
+# classes are built, with its helpers (start_postgres, start_gateway, cpu_ticks, rss_kib, heap_kib, record, value,
+# log, die).
 # See the header of run.sh for what it measures and its settings.
 
 TOOL_JAVA=(java)

@@ -75,7 +75,7 @@ class GrantCacheTest {
     return TokenFormat.hash(TokenFormat.PREFIX + String.format("%064x", i));
   }
 
-  /** Tokens 0 … TOKENS-1: even ones of an active user, odd ones of a disabled user; token 7 revoked. */
+  /** Tokens 0 … TOKENS-1: even ones of an active user, odd ones of a disabled user; token 8 revoked. */
   private static void provision(Store store) {
     Await.of(store.batch("INSERT INTO users (id, username, password_hash, role, status, created_at, updated_at) "
         + "VALUES ($1, $2, 'x', $3, $4, 0, 0)", List.of(Tuple.of("u-active", "active", "manager", "active"),
@@ -83,7 +83,7 @@ class GrantCacheTest {
     List<Tuple> tokens = new ArrayList<>();
     for (int i = 0; i < TOKENS; i++) {
       tokens.add(Tuple.of("t-" + i, "token-" + i, hashOf(i), i % 2 == 0 ? "u-active" : "u-disabled",
-          "agents:read,heartbeat:write", i == 7 ? "revoked" : "active"));
+          "agents:read,heartbeat:write", i == 8 ? "revoked" : "active"));
     }
     Await.of(store.batch("INSERT INTO tokens (id, name, token_hash, user_id, permissions, state, source, "
         + "created_at) VALUES ($1, $2, $3, $4, $5, $6, 'api', 0)", tokens));
@@ -115,7 +115,7 @@ class GrantCacheTest {
 
     for (int i = 0; i < TOKENS; i++) {
       Optional<Grant> grant = grants.get(i);
-      if (i % 2 == 0) {
+      if (i % 2 == 0 && i != 8) {
         assertTrue(grant.isPresent(), "token " + i);
         assertEquals("t-" + i, grant.get().tokenId());
         assertEquals("u-active", grant.get().userId());
