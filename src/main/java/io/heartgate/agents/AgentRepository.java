@@ -2,6 +2,7 @@ package io.heartgate.agents;
 
 import io.heartgate.labels.LabelFilter;
 import io.heartgate.labels.LabelTarget;
+import io.heartgate.store.Dialect;
 import io.heartgate.store.Sql;
 import io.heartgate.store.Store;
 import io.vertx.core.Future;
@@ -37,6 +38,10 @@ public final class AgentRepository {
   private static final Map<String, Long> AGE_BUCKETS = bucketsInOrder();
   /** The age bucket of agent a at $1; clock skew between nodes may make an age negative: the youngest bucket. */
   private static final String AGE_BUCKET = ageBucketSql();
+
+  /** The whole fleet by reported status and release, from the tally (see {@link #foldTally}). */
+  private static final String TALLY = "SELECT reported_status, version, CAST(SUM(agents) AS BIGINT) FROM agent_tally "
+      + "GROUP BY reported_status, version HAVING SUM(agents) > 0";
 
   private final Store store;
 
@@ -92,16 +97,17 @@ public final class AgentRepository {
   }
 
   /**
-   * Counts by status, Telegraf release and age of the last heartbeat, of the agents carrying these labels. Two
-   * passes instead of one per figure and no rule per row over the whole fleet: every agent is counted by the
-   * status it reported and its release (on SQLite from an index alone); the few seen longest ago (see
-   * {@link #seenLongestAgo}) are then moved to not_reporting when their rule says so, and sorted into the older age
-   * buckets; the youngest bucket holds the rest.
+   * Counts by status, Telegraf release and age of the last heartbeat, of the agents carrying these labels. No rule
+   * per row over the whole fleet: every agent is counted by the status it reported and its release (the whole
+   * fleet from the tally the triggers of V9__agent_tally keep, a labelled part of it by counting); the few seen
+   * longest ago (see {@link #seenLongestAgo}) are then moved to not_reporting when their rule says so, and sorted
+   * into the older age buckets; the youngest bucket holds the rest.
    */
   public Future<AgentSummary> summary(long now, LabelFilter labels) {
     List<Object> params = new ArrayList<>();
-    Future<RowSet<Row>> reported = store.query("SELECT reported_status, version, COUNT(*) FROM agents WHERE 1 = 1"
-        + labels.sql(LabelTarget.AGENT, "id", params) + " GROUP BY reported_status, version", Tuple.from(params));
+    Future<RowSet<Row>> reported = store.query(labels.labelIds().isEmpty() ? TALLY
+        : "SELECT reported_status, version, COUNT(*) FROM agents WHERE 1 = 1"
+            + labels.sql(LabelTarget.AGENT, "id", params) + " GROUP BY reported_status, version", Tuple.from(params));
     Future<RowSet<Row>> seenLongestAgo = seenLongestAgo(now, labels);
     return Future.all(reported, seenLongestAgo).map(all -> {
       Map<String, Long> byStatus = new LinkedHashMap<>();
@@ -156,6 +162,20 @@ public final class AgentRepository {
       return store.query("SELECT " + STATUS + ", a.reported_status, " + AGE_BUCKET + ", COUNT(*) FROM agents a"
           + EFFECTIVE_RULE + " WHERE a.last_seen < $2" + filter + " GROUP BY 1, 2, 3", Tuple.from(params));
     });
+  }
+
+  /**
+   * Folds the tally: on PostgreSQL its appended changes into one row per (reported_status, version), in one
+   * statement (a change appended meanwhile is not in its snapshot and stays for the next fold; two folds at once
+   * would leave two rows for a pair, still adding up right); on SQLite, where counts are updated in place, it removes
+   * the pairs no agent has any more.
+   */
+  public Future<Void> foldTally() {
+    return store.query(store.dialect() == Dialect.POSTGRES
+        ? "WITH folded AS (DELETE FROM agent_tally RETURNING reported_status, version, agents) "
+            + "INSERT INTO agent_tally (reported_status, version, agents) SELECT reported_status, version, SUM(agents) "
+            + "FROM folded GROUP BY reported_status, version HAVING SUM(agents) <> 0"
+        : "DELETE FROM agent_tally WHERE agents = 0", Tuple.tuple()).mapEmpty();
   }
 
   private static String reportedOrUndefined(String reportedStatus) {

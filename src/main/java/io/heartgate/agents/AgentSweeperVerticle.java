@@ -12,11 +12,12 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Deletes agents silent for longer than their reporting rule's auto-delete time, on a timer. With several nodes
- * on PostgreSQL only the leader (see {@link Leadership}) sweeps; the others keep asking, so the job moves to
- * another node when the leader dies. A sweep deletes in bounded batches ({@link SilentAgentSweep}), pausing between
- * two, and stops there when this node stops or loses the lead. Each finished sweep is recorded in the settings table under
- * {@link #RECORD_KEY} with the total it deleted.
+ * Deletes agents silent for longer than their reporting rule's auto-delete time, on a timer, after folding the
+ * summary's tally (see {@link AgentRepository#foldTally}). With several nodes on PostgreSQL only the leader (see
+ * {@link Leadership}) does both; the others keep asking, so the job moves to another node when the leader dies. A
+ * sweep deletes in bounded batches ({@link SilentAgentSweep}), pausing between two, and stops there when this node
+ * stops or loses the lead. Each finished sweep is recorded in the settings table under {@link #RECORD_KEY} with the
+ * total it deleted.
  */
 public final class AgentSweeperVerticle extends VerticleBase {
   public static final String RECORD_KEY = "agent_sweep.last_run";
@@ -28,6 +29,7 @@ public final class AgentSweeperVerticle extends VerticleBase {
   private static final Logger LOG = Logger.getLogger(AgentSweeperVerticle.class.getName());
 
   private final Store store;
+  private final AgentRepository agents;
   private final SilentAgentSweep silentAgents;
   private final KeyValues keyValues;
   private final Clock clock;
@@ -43,7 +45,8 @@ public final class AgentSweeperVerticle extends VerticleBase {
   /** @param nodeId names this node in the sweep record and the log */
   public AgentSweeperVerticle(Store store, Clock clock, long intervalMs, String nodeId) {
     this.store = store;
-    this.silentAgents = new SilentAgentSweep(new AgentRepository(store));
+    this.agents = new AgentRepository(store);
+    this.silentAgents = new SilentAgentSweep(agents);
     this.keyValues = new KeyValues(store);
     this.clock = clock;
     this.intervalMs = intervalMs;
@@ -76,7 +79,7 @@ public final class AgentSweeperVerticle extends VerticleBase {
                 : "this node (" + nodeId + ") no longer runs the agent auto-delete job");
             leading = lead;
           }
-          return lead && !stopping ? sweep() : Future.succeededFuture();
+          return lead && !stopping ? agents.foldTally().compose(folded -> sweep()) : Future.succeededFuture();
         })
         .onFailure(e -> LOG.log(Level.WARNING, "agent auto-delete job failed: " + e.getMessage()))
         .<Void>mapEmpty()
