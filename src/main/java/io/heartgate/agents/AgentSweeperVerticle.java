@@ -79,11 +79,19 @@ public final class AgentSweeperVerticle extends VerticleBase {
                 : "this node (" + nodeId + ") no longer runs the agent auto-delete job");
             leading = lead;
           }
-          return lead && !stopping ? agents.foldTally().compose(folded -> sweep()) : Future.succeededFuture();
+          return lead && !stopping ? foldTally().compose(folded -> sweep()) : Future.succeededFuture();
         })
         .onFailure(e -> LOG.log(Level.WARNING, "agent auto-delete job failed: " + e.getMessage()))
         .<Void>mapEmpty()
         .otherwiseEmpty();
+  }
+
+  /** Folds the summary's tally; a fold that fails is logged and does not keep the sweep from running. */
+  private Future<Void> foldTally() {
+    return agents.foldTally().recover(e -> {
+      LOG.log(Level.WARNING, "folding the summary's tally failed (the next run tries again): " + e.getMessage());
+      return Future.succeededFuture();
+    });
   }
 
   private Future<Void> sweep() {
