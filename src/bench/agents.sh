@@ -8,8 +8,8 @@
 # measures the heartbeat p99 under an open-loop load of AGENTS_LOAD_RATE=1000 heartbeats/s from
 # AGENTS_LOAD_AGENTS=10000 of these agents (FleetLoad) for AGENTS_LOAD_SECONDS=30 s, quiet and then while the
 # auto-delete job deletes the retiring agents (their rule given an auto-delete time 2 s into that run; the quiet run
-# has 30 s of warm-up first, the sweep's run SWEEP_WARMUP_S); and times the sweep (from the rule change to the job's log line, so including up to
-# 1 s of waiting for its next run; and as the job logs it, when it does).
+# has 30 s of warm-up first, the sweep's run SWEEP_WARMUP_S); and times the sweep (from the rule change to the job's
+# log line, so including up to 1 s of waiting for its next run; and as the job logs it, when it does).
 # AGENTS_BASELINE_JAR (another build, e.g. of main): measured first, each build on its own copy of the store as
 # filled, so that both meet the same rows in the same run (the baseline creates the schema: it must not know
 # migrations the build lacks). Not part of SMOKE: filling a million agents takes minutes.
@@ -102,8 +102,12 @@ done
 BUILDS=(current)
 [[ -n $AGENTS_BASELINE_JAR ]] && BUILDS=(baseline current)
 
+pg_sql() {
+  runuser -u postgres -- "$PG_BIN/psql" -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -c "$1" >/dev/null
+}
+
 # A copy of the filled store for each build: refilling the store the first build had swept left the second one a
-# store of scattered pages, on which the same build measured a heartbeat p99 during the sweep of 144 ms against 93.
+# worse store, on which the same jar measured a heartbeat p99 during the sweep of 144 ms against 92 (SQLite).
 fresh_copy() { # STORE
   if [[ $1 == postgres ]]; then
     pg_sql "DROP DATABASE IF EXISTS agents" && pg_sql "CREATE DATABASE agents TEMPLATE agents_filled STRATEGY FILE_COPY"
@@ -113,10 +117,6 @@ fresh_copy() { # STORE
     if [[ -e $OUT/agents-filled.db-wal ]]; then cp "$OUT/agents-filled.db-wal" "$OUT/agents.db-wal"; fi
     sync # not written back by the kernel during the measurement
   fi
-}
-
-pg_sql() {
-  runuser -u postgres -- "$PG_BIN/psql" -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -c "$1" >/dev/null
 }
 
 for store in "${AGENTS_STORES[@]}"; do
@@ -161,8 +161,8 @@ ms() { awk -v us="$1" 'BEGIN { printf "%.1f", us / 1000 }'; }
   echo "${PG_VERSION:+PostgreSQL: $PG_VERSION (fsync on, default settings). }Store: $AGENTS_COUNT agents filled by SQL."
   echo "Times: first call and median of 5, as the owner, no load. Heartbeats: FleetLoad, open loop, $AGENTS_LOAD_RATE/s"
   echo "from $AGENTS_LOAD_AGENTS agents for $AGENTS_LOAD_SECONDS s, quiet and then while the auto-delete job deletes the"
-  echo "retiring agents from 2 s in, after a warm-up of $SWEEP_WARMUP_S s (sweep ms: from the rule change to the job's log"
-  echo "line, including up to 1 s before its next run; in brackets as the job logs it, when it does)."
+  echo "retiring agents from 2 s in, after a warm-up of $SWEEP_WARMUP_S s (sweep ms: from the rule change to the"
+  echo "job's log line, including up to 1 s before its next run; in brackets as the job logs it, when it does)."
   echo
   echo "| store | build | summary ms | newest page ms | oldest page ms | search by id prefix ms | one agent ms | agents deleted | batches | sweep ms (job) | heartbeat p99 ms quiet / during the sweep | max ms quiet / during the sweep | non-2xx + unanswered during the sweep |"
   echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
