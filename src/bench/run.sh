@@ -44,8 +44,9 @@
 # GRANTS_TOKENS=200000 distinct tokens each used once; see the header of grants.sh.
 # SMOKE=1: the fleet scenario in seconds (300 agents, 3 s, both stores when PostgreSQL is installed), failing on any
 # non-2xx, unanswered request or unregistered agent, then the storm scenario in seconds (300 GETs, 3 s of HEAD),
-# failing on any answer but 2xx/304 or on render meters that do not add up: CI runs it so that the benchmark cannot
-# rot (SMOKE=1 SCENARIO=storm: the storm smoke alone).
+# failing on any answer but 2xx/304 or on render meters that do not add up, then the agents scenario in seconds
+# (6,000 agents), failing unless the auto-delete job deletes every retiring agent with every heartbeat answered 2xx:
+# CI runs it so that the benchmark cannot rot (SMOKE=1 SCENARIO=storm or SCENARIO=agents: that smoke alone).
 set -euo pipefail
 
 cd "$(dirname "$0")/../.."
@@ -69,7 +70,7 @@ if [[ $SMOKE == 1 ]]; then SCENARIO=${SCENARIO:-fleet}; fi
 SCENARIO=${SCENARIO:-matrix}
 [[ $SCENARIO == matrix || $SCENARIO == fleet || $SCENARIO == storm || $SCENARIO == agents || $SCENARIO == grants ]] \
   || { echo "SCENARIO must be matrix, fleet, storm, agents or grants" >&2; exit 2; }
-[[ $SMOKE != 1 || $SCENARIO != matrix ]] || { echo "SMOKE=1 runs the fleet or the storm scenario" >&2; exit 2; }
+[[ $SMOKE != 1 || $SCENARIO != matrix ]] || { echo "SMOKE=1 runs the fleet, storm or agents scenario" >&2; exit 2; }
 # A million cached grants need more heap than the matrix's 10,000 agents (see the README's sizing). The smoke's
 # JVMs live seconds: the C1 compiler alone starts them for less CPU.
 [[ $SMOKE == 1 ]] && GATEWAY_JAVA_OPTS=${GATEWAY_JAVA_OPTS--Xmx256m -XX:TieredStopAtLevel=1}
@@ -275,7 +276,10 @@ log "machine: $CORES cores ($CPU), $MEM_MIB MiB; load average $LOAD_BEFORE; resu
 
 if [[ $SCENARIO == fleet ]]; then
   source "$ROOT/src/bench/fleet.sh"
-  [[ $SMOKE == 1 ]] && source "$ROOT/src/bench/storm.sh"
+  if [[ $SMOKE == 1 ]]; then
+    source "$ROOT/src/bench/storm.sh"
+    source "$ROOT/src/bench/agents.sh"
+  fi
   exit 0
 fi
 if [[ $SCENARIO == storm ]]; then
