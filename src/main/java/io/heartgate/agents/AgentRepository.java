@@ -212,9 +212,16 @@ public final class AgentRepository {
         .map(rows -> rows.rowCount() > 0);
   }
 
-  /** Deletes the agent and its heartbeat details; false when there was none. */
+  /**
+   * Deletes the agent and its heartbeat details; false when there was none. The details go first, in the order a
+   * heartbeat batch locks the two rows (see HeartbeatRepository): the agents row first, and its cascade waiting for
+   * details that a batch held while it waited for the agents row, was a deadlock on PostgreSQL.
+   */
   public Future<Boolean> delete(String id) {
-    return store.query("DELETE FROM agents WHERE id = $1", Tuple.of(id)).map(rows -> rows.rowCount() > 0);
+    Tuple agent = Tuple.of(id);
+    return store.inTransaction(tx -> tx.query("DELETE FROM agent_heartbeats WHERE agent_id = $1", agent)
+        .compose(details -> tx.query("DELETE FROM agents WHERE id = $1", agent))
+        .map(rows -> rows.rowCount() > 0));
   }
 
   /** What one batch of the auto-delete job did: agents deleted, and the last_seen the next batch starts from. */

@@ -33,7 +33,9 @@ final class HeartbeatRepository {
   /**
    * Both upserts in one statement (a data-modifying CTE): one round trip and an implicit transaction instead of
    * BEGIN, two statements and COMMIT. The foreign key of a new agent's details is checked at the end of the
-   * statement, when its agents row exists. Rows are locked in id order in each table, on every node alike.
+   * statement, when its agents row exists. Rows are locked in id order in each table, on every node alike, and
+   * the details before the agents rows (PostgreSQL runs a WITH part that the main statement does not read after
+   * it): whatever else locks both, such as deleting an agent, must take them in that order too.
    */
   private static final String POSTGRES_BATCH = "WITH written AS (INSERT INTO agents (" + AGENT_COLUMNS + ") "
       + "SELECT id, hostname, ip, version, reported_status, statistics, seen, seen, heartbeats "
