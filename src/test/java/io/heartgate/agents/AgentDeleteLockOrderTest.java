@@ -19,6 +19,7 @@ import io.vertx.sqlclient.Transaction;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -70,7 +71,8 @@ class AgentDeleteLockOrderTest {
     Await.of(transaction.commit());
     Await.of(batch.close());
 
-    assertEquals(204, deleted.get(), "the delete waited for the batch, then deleted the agent");
+    assertEquals(204, deleted.get(DEADLINE.toSeconds(), TimeUnit.SECONDS),
+        "the delete waited for the batch, then deleted the agent");
     assertEquals(0L, Await.of(sql.preparedQuery("SELECT COUNT(*) FROM agents WHERE id = 'x'")
         .execute(Tuple.tuple())).iterator().next().getLong(0));
   }
