@@ -213,12 +213,15 @@ start_postgres() {
     || die "PostgreSQL did not start, see $OUT/pg_ctl.log"
   local db
   for db in bench scale fleet; do
-    runuser -u postgres -- "$PG_BIN/psql" -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -c "CREATE DATABASE $db" \
-      >/dev/null
+    pg_sql "CREATE DATABASE $db"
   done
   PG_VERSION=$("$PG_BIN/postgres" --version)
   PG_PID=$(head -1 "$PG_DATA/postmaster.pid")
   log "PostgreSQL ($PG_VERSION) on 127.0.0.1:$PG_PORT, data in $PG_DATA"
+}
+
+pg_sql() { # STATEMENT: run on the bench's PostgreSQL server as its superuser
+  runuser -u postgres -- "$PG_BIN/psql" -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -c "$1" >/dev/null
 }
 
 database_url() { # STORE NAME

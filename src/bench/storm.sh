@@ -44,8 +44,7 @@ storm_run() {
   local db=storm_$2_$3 jar=$JAR setup config token before after phase line metrics
   [[ $2 == baseline ]] && jar=$STORM_BASELINE_JAR
   if [[ $1 == postgres ]]; then
-    runuser -u postgres -- "$PG_BIN/psql" -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -c "CREATE DATABASE $db" \
-      >/dev/null || die "could not create the database $db"
+    pg_sql "CREATE DATABASE $db" || die "could not create the database $db"
   fi
   JAR=$jar start_gateway "storm-$1-$2-$3" "$1" "$db" "${STORM_OWNER[@]}"
   setup=$("${STORM_JAVA[@]}" -cp "$BENCH_CP" io.heartgate.bench.Provisioner storm-setup "$GW_API" \
