@@ -43,6 +43,12 @@ public final class AgentRepository {
   private static final String TALLY = "SELECT reported_status, version, CAST(SUM(agents) AS BIGINT) FROM agent_tally "
       + "GROUP BY reported_status, version HAVING SUM(agents) > 0";
 
+  /** The ids {@link #deleteSilent} deletes: $1 now, $2 limit, $3 seenFrom. */
+  private static final String SILENT_CANDIDATES = "SELECT id FROM agents WHERE last_seen >= CAST($3 AS BIGINT) "
+      + "AND last_seen < CAST($1 AS BIGINT) "
+      + "- (SELECT CAST(MIN(auto_delete_after_seconds) AS BIGINT) * 1000 FROM reporting_rules) AND "
+      + silentFor("agents") + " ORDER BY last_seen LIMIT $2";
+
   private final Store store;
 
   public AgentRepository(Store store) {
@@ -237,18 +243,38 @@ public final class AgentRepository {
    * their own rule keeps.
    */
   public Future<SilentBatch> deleteSilent(long now, int limit, long seenFrom) {
-    return store.query("DELETE FROM agents WHERE id IN (SELECT id FROM agents WHERE last_seen >= CAST($3 AS BIGINT) "
-            + "AND last_seen < CAST($1 AS BIGINT) "
-            + "- (SELECT CAST(MIN(auto_delete_after_seconds) AS BIGINT) * 1000 FROM reporting_rules) AND "
-            + silentFor("agents") + " ORDER BY last_seen LIMIT $2) AND " + silentFor("agents") + " RETURNING last_seen",
-            Tuple.of(now, limit, seenFrom))
-        .map(rows -> {
-          long newest = seenFrom;
-          for (Row row : rows) {
-            newest = Math.max(newest, row.getLong(0));
-          }
-          return new SilentBatch(rows.size(), newest);
-        });
+    Tuple candidates = Tuple.of(now, limit, seenFrom);
+    Future<RowSet<Row>> deleted = store.dialect() == Dialect.POSTGRES
+        ? store.inTransaction(tx -> deleteSilentInLockOrder(tx, now, candidates))
+        : store.query("DELETE FROM agents WHERE id IN (" + SILENT_CANDIDATES + ") AND " + silentFor("agents")
+            + " RETURNING last_seen", candidates);
+    return deleted.map(rows -> {
+      long newest = seenFrom;
+      for (Row row : rows) {
+        newest = Math.max(newest, row.getLong(0));
+      }
+      return new SilentBatch(rows.size(), newest);
+    });
+  }
+
+  /**
+   * PostgreSQL: the candidates' heartbeat details are locked first, in a heartbeat batch's order (see
+   * HeartbeatRepository), and only then are their agents rows deleted (the details with them, by the cascade).
+   * Deleting the agents rows first was a deadlock with a batch holding the details of one of them. A batch that
+   * commits while this waits for its details is seen by the DELETE's re-check, and its agent kept.
+   */
+  private static Future<RowSet<Row>> deleteSilentInLockOrder(Sql tx, long now, Tuple candidates) {
+    return tx.query(SILENT_CANDIDATES, candidates).compose(rows -> {
+      String[] ids = new String[rows.size()];
+      int i = 0;
+      for (Row row : rows) {
+        ids[i++] = row.getString(0);
+      }
+      return tx.query("SELECT agent_id FROM agent_heartbeats WHERE agent_id = ANY($1) ORDER BY agent_id FOR UPDATE",
+              Tuple.tuple().addArrayOfString(ids))
+          .compose(locked -> tx.query("DELETE FROM agents WHERE id = ANY($2) AND " + silentFor("agents")
+              + " RETURNING last_seen", Tuple.tuple().addLong(now).addArrayOfString(ids)));
+    });
   }
 
   /** The agent of that table is silent for longer than its effective rule's auto-delete time (never: null). */
