@@ -6,6 +6,7 @@ import io.heartgate.auth.Permissions;
 import io.heartgate.auth.Role;
 import io.heartgate.core.Conflict;
 import io.heartgate.store.ChunkedLookup;
+import io.heartgate.store.Dialect;
 import io.heartgate.store.Sql;
 import io.heartgate.store.Store;
 import io.heartgate.store.UniqueViolation;
@@ -38,6 +39,14 @@ public final class TokenRepository implements GrantSource {
   private static final int LAST_USE_CHUNK = 1_000;
   private static final String TOUCH = "UPDATE tokens SET last_used_at = $2 WHERE id = $1 "
       + "AND (last_used_at IS NULL OR last_used_at < $2)";
+  /**
+   * PostgreSQL: a chunk's rows locked in id order (a join does not promise an order), then written by one UPDATE
+   * from the arrays instead of one UPDATE per row.
+   */
+  private static final String LOCK_IN_ID_ORDER = "SELECT id FROM tokens WHERE id = ANY($1) ORDER BY id FOR UPDATE";
+  private static final String TOUCH_ALL = "UPDATE tokens SET last_used_at = u.at "
+      + "FROM unnest($1::text[], $2::bigint[]) AS u(id, at) "
+      + "WHERE tokens.id = u.id AND (tokens.last_used_at IS NULL OR tokens.last_used_at < u.at)";
   private static final String INSERT = "INSERT INTO tokens (id, name, token_hash, user_id, permissions, state, "
       + "source, expires_at, created_at, created_by) VALUES ($1, $2, $3, $4, $5, 'active', $6, $7, $8, $9)";
   private static final String REVOKE = "UPDATE tokens SET state = 'revoked', revoked_at = $2, revoked_by = $3 "
@@ -219,15 +228,30 @@ public final class TokenRepository implements GrantSource {
       return Future.succeededFuture();
     }
     long started = System.nanoTime();
-    List<Tuple> chunk = new ArrayList<>(LAST_USE_CHUNK);
+    List<Map.Entry<String, Long>> chunk = new ArrayList<>(LAST_USE_CHUNK);
     while (uses.hasNext() && chunk.size() < LAST_USE_CHUNK) {
-      Map.Entry<String, Long> use = uses.next();
-      chunk.add(Tuple.of(use.getKey(), use.getValue()));
+      chunk.add(uses.next());
     }
-    return store.inTransaction(tx -> tx.batch(TOUCH, chunk)).compose(written -> uses.hasNext()
+    return store.inTransaction(tx -> touch(tx, chunk)).compose(written -> uses.hasNext()
         ? betweenChunks.apply(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started))
             .compose(rested -> recordLastUse(uses, betweenChunks))
         : Future.succeededFuture());
+  }
+
+  private static Future<?> touch(Sql tx, List<Map.Entry<String, Long>> chunk) {
+    if (tx.dialect() == Dialect.POSTGRES) {
+      String[] ids = new String[chunk.size()];
+      Long[] times = new Long[chunk.size()];
+      for (int i = 0; i < ids.length; i++) {
+        ids[i] = chunk.get(i).getKey();
+        times[i] = chunk.get(i).getValue();
+      }
+      return tx.query(LOCK_IN_ID_ORDER, Tuple.tuple().addArrayOfString(ids))
+          .compose(locked -> tx.query(TOUCH_ALL, Tuple.tuple().addArrayOfString(ids).addArrayOfLong(times)));
+    }
+    List<Tuple> rows = new ArrayList<>(chunk.size());
+    chunk.forEach(use -> rows.add(Tuple.of(use.getKey(), use.getValue())));
+    return tx.batch(TOUCH, rows);
   }
 
   private static Grant toGrant(Row row) {
