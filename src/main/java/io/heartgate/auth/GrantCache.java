@@ -56,7 +56,7 @@ final class GrantCache {
         .maximumSize(1_000_000)
         .expireAfter(Expiry.creating((TokenKey key, Grant grant) -> grant == UNKNOWN ? UNKNOWN_TTL : GRANT_TTL))
         .buildAsync((key, executor) -> {
-          meters.miss();
+          meters.lookups().miss();
           return loads.load(key.hash()).thenApply(found -> found == null ? UNKNOWN : found);
         });
     this.cache = built;
@@ -72,7 +72,7 @@ final class GrantCache {
     TokenKey key = TokenKey.ofHash(tokenHash);
     CompletableFuture<Grant> cached = cache.getIfPresent(key);
     if (cached != null) {
-      meters.hit();
+      meters.lookups().hit();
     } else {
       cached = cache.get(key);
     }
@@ -92,7 +92,7 @@ final class GrantCache {
     if (grant == UNKNOWN || grant.expiredAt(now)) {
       return null;
     }
-    meters.hit();
+    meters.lookups().hit();
     recordUse(grant, now);
     return grant;
   }

@@ -65,10 +65,10 @@ final class RenderedDocuments {
     Key key = new Key(document.id(), current.version(), current.constants(), Arrays.asList(parameters));
     ConfigService.Rendered cached = documents.getIfPresent(key);
     if (cached != null) {
-      meters.hit();
+      meters.lookups().hit();
       return cached;
     }
-    meters.miss();
+    meters.lookups().miss();
     ConfigService.Rendered rendered = new ConfigService.Rendered(document.render(query, current.constants()),
         document.lastModified(current.constants()));
     documents.put(key, rendered);

@@ -28,14 +28,13 @@ public final class ConfigRenderMeters {
   }
 
   private final MeterRegistry registry;
-  private final Counter hits;
-  private final Counter misses;
+  private final CacheLookups lookups;
   private final Counter[] reads;
 
   public ConfigRenderMeters(MeterRegistry registry) {
     this.registry = registry;
-    this.hits = lookups(registry, "hit");
-    this.misses = lookups(registry, "miss");
+    this.lookups = new CacheLookups(registry, "heartgate.config.render.cache.lookups",
+        "Rendered config documents found in the cache (hit) or rendered (miss)");
     this.reads = new Counter[Read.values().length];
     for (Read read : Read.values()) {
       reads[read.ordinal()] = Counter.builder("heartgate.config.render.store.reads")
@@ -46,19 +45,8 @@ public final class ConfigRenderMeters {
     }
   }
 
-  private static Counter lookups(MeterRegistry registry, String result) {
-    return Counter.builder("heartgate.config.render.cache.lookups")
-        .description("Rendered config documents found in the cache (hit) or rendered (miss)")
-        .tag("result", result)
-        .register(registry);
-  }
-
-  public void hit() {
-    hits.increment();
-  }
-
-  public void miss() {
-    misses.increment();
+  public CacheLookups lookups() {
+    return lookups;
   }
 
   public void storeRead(Read read) {

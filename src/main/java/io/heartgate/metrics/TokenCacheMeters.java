@@ -42,15 +42,14 @@ public final class TokenCacheMeters {
 
   static final String INVALIDATIONS = "heartgate.token.cache.invalidations";
   private final MeterRegistry registry;
-  private final Counter hits;
-  private final Counter misses;
+  private final CacheLookups lookups;
   /** By origin, then scope. */
   private final Counter[][] invalidations;
 
   public TokenCacheMeters(MeterRegistry registry) {
     this.registry = registry;
-    this.hits = lookups(registry, "hit");
-    this.misses = lookups(registry, "miss");
+    this.lookups = new CacheLookups(registry, "heartgate.token.cache.lookups",
+        "Token lookups answered from the cache (hit) or loaded from the store (miss)");
     this.invalidations = new Counter[Origin.values().length][Scope.values().length];
     for (Origin origin : Origin.values()) {
       for (Scope scope : Scope.values()) {
@@ -63,19 +62,8 @@ public final class TokenCacheMeters {
     }
   }
 
-  private static Counter lookups(MeterRegistry registry, String result) {
-    return Counter.builder("heartgate.token.cache.lookups")
-        .description("Token lookups answered from the cache (hit) or loaded from the store (miss)")
-        .tag("result", result)
-        .register(registry);
-  }
-
-  public void hit() {
-    hits.increment();
-  }
-
-  public void miss() {
-    misses.increment();
+  public CacheLookups lookups() {
+    return lookups;
   }
 
   public void invalidated(Origin origin, Scope scope) {
