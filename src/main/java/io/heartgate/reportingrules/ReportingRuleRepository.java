@@ -1,6 +1,7 @@
 package io.heartgate.reportingrules;
 
 import io.heartgate.core.Conflict;
+import io.heartgate.store.Dialect;
 import io.heartgate.store.Sql;
 import io.heartgate.store.Store;
 import io.heartgate.store.UniqueViolation;
@@ -86,11 +87,18 @@ public final class ReportingRuleRepository {
 
   /**
    * Deletes a rule unless it is the default; false when nothing was deleted (no such rule, or the default).
-   * Agents on the deleted rule get a NULL rule, which means the default (ON DELETE SET NULL).
+   * Agents on the deleted rule get a NULL rule, which means the default (ON DELETE SET NULL). On PostgreSQL their
+   * rows are locked first, in id order: the cascade updates them in the order it finds them, and a heartbeat batch
+   * locks agents rows in id order (see HeartbeatRepository), so the two could each hold a row the other waited
+   * for, a deadlock. This lock, the only SQL here on agents, is part of what deleting a rule does to them.
    */
   public Future<Boolean> deleteUnlessDefault(String id) {
-    return store.query("DELETE FROM reporting_rules WHERE id = $1 AND is_default = 0", Tuple.of(id))
-        .map(rows -> rows.rowCount() > 0);
+    Tuple rule = Tuple.of(id);
+    return store.inTransaction(tx -> (tx.dialect() == Dialect.POSTGRES
+            ? tx.query("SELECT id FROM agents WHERE reporting_rule_id = $1 ORDER BY id FOR NO KEY UPDATE", rule)
+            : Future.succeededFuture())
+        .compose(locked -> tx.query("DELETE FROM reporting_rules WHERE id = $1 AND is_default = 0", rule))
+        .map(rows -> rows.rowCount() > 0));
   }
 
   /**
