@@ -174,11 +174,13 @@ public final class TokenRepository implements GrantSource {
 
   /**
    * Narrows the stored permissions of a user's active tokens to a role, revoking those left with nothing.
-   * Runs in one transaction.
+   * Runs in one transaction. On PostgreSQL the tokens are locked as they are read, in id order, the order the
+   * write of their last use takes them: updated in the order they were found, they could deadlock with it.
    */
   public Future<Void> clampToRole(String userId, Role role, String by) {
     return store.inTransaction(tx -> tx
-        .query("SELECT id, permissions FROM tokens WHERE user_id = $1 AND state = 'active'", Tuple.of(userId))
+        .query("SELECT id, permissions FROM tokens WHERE user_id = $1 AND state = 'active' ORDER BY id"
+            + (tx.dialect() == Dialect.POSTGRES ? " FOR UPDATE" : ""), Tuple.of(userId))
         .compose(rows -> {
           List<Tuple> narrowed = new ArrayList<>();
           List<Tuple> emptied = new ArrayList<>();

@@ -3,7 +3,8 @@ package io.heartgate.users;
 import io.heartgate.auth.Account;
 import io.heartgate.auth.Accounts;
 import io.heartgate.auth.Role;
-import io.heartgate.store.Sql;
+import io.heartgate.store.Dialect;
+import io.heartgate.store.Store;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -16,11 +17,11 @@ import java.util.Optional;
 /** SQL for users, the one owner of the users table; what other features may know of users, as {@link Accounts}. */
 public final class UserRepository implements Accounts {
   private static final String COLUMNS = "id, username, password_hash, role, status, created_at";
-  private final Sql store;
+  private final Store store;
   /** Stamps updated_at. */
   private final Clock clock;
 
-  public UserRepository(Sql store, Clock clock) {
+  public UserRepository(Store store, Clock clock) {
     this.store = store;
     this.clock = clock;
   }
@@ -67,9 +68,19 @@ public final class UserRepository implements Accounts {
         .mapEmpty();
   }
 
-  /** Deletes the user; their tokens and sessions go with them (foreign keys cascade). */
+  /**
+   * Deletes the user; their tokens and sessions go with them (foreign keys cascade). On PostgreSQL their tokens are
+   * locked first, in id order: the cascade deletes them in the order it finds them, and the write of the tokens'
+   * last use locks them in id order (see TokenRepository), so the two could each hold a row the other waited for, a
+   * deadlock. This lock, the only SQL here on tokens, is part of what deleting a user does to them.
+   */
   public Future<Boolean> delete(String id) {
-    return store.query("DELETE FROM users WHERE id = $1", Tuple.of(id)).map(rows -> rows.rowCount() > 0);
+    Tuple user = Tuple.of(id);
+    return store.inTransaction(tx -> (tx.dialect() == Dialect.POSTGRES
+            ? tx.query("SELECT id FROM tokens WHERE user_id = $1 ORDER BY id FOR UPDATE", user)
+            : Future.succeededFuture())
+        .compose(locked -> tx.query("DELETE FROM users WHERE id = $1", user))
+        .map(rows -> rows.rowCount() > 0));
   }
 
   private static Optional<User> first(RowSet<Row> rows) {

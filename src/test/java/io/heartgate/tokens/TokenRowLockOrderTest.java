@@ -1,0 +1,91 @@
+package io.heartgate.tokens;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.heartgate.auth.Role;
+import io.heartgate.store.Store;
+import io.heartgate.testsupport.Await;
+import io.heartgate.testsupport.Poll;
+import io.heartgate.testsupport.StoreKind;
+import io.heartgate.testsupport.TestStores;
+import io.heartgate.users.UserRepository;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.sqlclient.Tuple;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * On PostgreSQL the write of the tokens' last use locks a chunk of token rows in id order. Whatever else changes
+ * several tokens at once must take them in that order: narrowing a user's tokens to a new role, and deleting a
+ * user (whose tokens the foreign key's cascade deletes), updated them in the order they were found, and a write
+ * holding token a and waiting for b met them holding b (found first) and waiting for a: a deadlock.
+ */
+class TokenRowLockOrderTest {
+  private static final Duration DEADLINE = Duration.ofSeconds(20);
+
+  @TempDir
+  Path tempDir;
+  @RegisterExtension
+  final TestStores stores = new TestStores();
+  private Store store;
+
+  @Test
+  void narrowingAUsersTokensWaitsForALastUseWrite() {
+    fill();
+    whileALastUseWriteIsHalfway(() -> new TokenRepository(store, Clock.systemUTC())
+        .clampToRole("u", Role.VIEWER, "owner"));
+    assertEquals(2L, count("SELECT COUNT(*) FROM tokens WHERE permissions = 'configs:read' AND last_used_at = 2"),
+        "both narrowed, both uses written");
+  }
+
+  @Test
+  void deletingAUserWaitsForALastUseWrite() {
+    fill();
+    whileALastUseWriteIsHalfway(() -> new UserRepository(store, Clock.systemUTC()).delete("u"));
+    assertEquals(0L, count("SELECT COUNT(*) FROM tokens"), "the user's tokens went with them");
+  }
+
+  /** A manager with two tokens, t-b before t-a in the table, so that a scan finds t-b first. */
+  private void fill() {
+    store = stores.migrated(StoreKind.POSTGRES, tempDir, 4);
+    Await.of(store.query("INSERT INTO users (id, username, password_hash, role, created_at, updated_at) "
+        + "VALUES ('u', 'u', 'x', 'manager', 0, 0)", Tuple.tuple()));
+    for (String id : new String[] {"t-b", "t-a"}) {
+      Await.of(store.query("INSERT INTO tokens (id, name, token_hash, user_id, permissions, source, created_at) "
+          + "VALUES ($1, $1, $1, 'u', 'configs:read,configs:write', 'api', 0)", Tuple.of(id)));
+    }
+  }
+
+  /** Runs the change while a last-use write holds t-a and is about to take t-b; both must succeed. */
+  private void whileALastUseWriteIsHalfway(Supplier<Future<?>> change) {
+    Promise<Void> aLocked = Promise.promise();
+    Promise<Void> goOn = Promise.promise();
+    Future<Void> write = store.inTransaction(tx -> tx.query(
+            "UPDATE tokens SET last_used_at = 2 WHERE id = 't-a'", Tuple.tuple())
+        .compose(locked -> {
+          aLocked.complete();
+          return goOn.future();
+        })
+        .compose(ignored -> tx.query("UPDATE tokens SET last_used_at = 2 WHERE id = 't-b'", Tuple.tuple()))
+        .mapEmpty());
+    Await.of(aLocked.future());
+
+    Future<?> changed = change.get();
+    Poll.until(DEADLINE, "the change to wait for the write", () -> count(
+        "SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND pid <> pg_backend_pid()") == 1);
+    goOn.complete();
+
+    Await.of(write);
+    Await.of(changed);
+  }
+
+  private long count(String sql) {
+    return Await.of(store.query(sql, Tuple.tuple())).iterator().next().getLong(0);
+  }
+}
