@@ -53,6 +53,8 @@ class GrantCacheTest {
     private final GrantSource real;
     /** How many hashes each read asked for. */
     final List<Integer> reads = new CopyOnWriteArrayList<>();
+    /** Every read's answer waits for it (on another thread, a read could end before the misses were all asked). */
+    volatile CompletableFuture<Void> answersHeldUntil = CompletableFuture.completedFuture(null);
 
     CountingSource(GrantSource real) {
       this.real = real;
@@ -61,7 +63,8 @@ class GrantCacheTest {
     @Override
     public Future<Map<String, Grant>> grantsByHash(List<String> tokenHashes) {
       reads.add(tokenHashes.size());
-      return real.grantsByHash(tokenHashes);
+      CompletableFuture<Void> held = answersHeldUntil;
+      return real.grantsByHash(tokenHashes).compose(found -> Future.fromCompletionStage(held).map(found));
     }
 
     @Override
@@ -92,9 +95,17 @@ class GrantCacheTest {
   /** Asks for every hash in one turn of the store's event loop, as the verifier does for misses arriving at once. */
   private static List<Optional<Grant>> getAllInOneTurn(TestStores stores, GrantCache cache, List<String> hashes)
       throws Exception {
+    return getAllInOneTurn(stores, cache, hashes, () -> { });
+  }
+
+  /** The same, running {@code afterAsking} at the end of that turn. */
+  private static List<Optional<Grant>> getAllInOneTurn(TestStores stores, GrantCache cache, List<String> hashes,
+      Runnable afterAsking) throws Exception {
     CompletableFuture<List<CompletableFuture<Optional<Grant>>>> asked = new CompletableFuture<>();
-    stores.vertx().getOrCreateContext().runOnContext(ignored ->
-        asked.complete(hashes.stream().map(cache::get).toList()));
+    stores.vertx().getOrCreateContext().runOnContext(ignored -> {
+      asked.complete(hashes.stream().map(cache::get).toList());
+      afterAsking.run();
+    });
     List<CompletableFuture<Optional<Grant>>> answers = asked.get(10, TimeUnit.SECONDS);
     CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
     return answers.stream().map(CompletableFuture::join).toList();
@@ -111,7 +122,8 @@ class GrantCacheTest {
     hashes.add(hashOf(TOKENS));  // unknown
     hashes.add(hashOf(0));       // asked twice
 
-    List<Optional<Grant>> grants = getAllInOneTurn(stores, cache, hashes);
+    source.answersHeldUntil = new CompletableFuture<>();
+    List<Optional<Grant>> grants = getAllInOneTurn(stores, cache, hashes, () -> source.answersHeldUntil.complete(null));
 
     for (int i = 0; i < TOKENS; i++) {
       Optional<Grant> grant = grants.get(i);
