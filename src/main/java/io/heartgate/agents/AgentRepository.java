@@ -16,8 +16,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * SQL for reading and removing agents (only the heartbeat writer creates and updates them). Status is computed
- * in every query from the time passed in as $1, so it is current whenever it is read.
+ * SQL for reading and removing agents and setting their reporting rule (only the heartbeat writer creates them and
+ * writes what they report). Status is computed in every query from the time passed in as $1, so it is current
+ * whenever it is read.
  */
 public final class AgentRepository {
   /**
@@ -48,6 +49,11 @@ public final class AgentRepository {
       + "AND last_seen < CAST($1 AS BIGINT) "
       + "- (SELECT CAST(MIN(auto_delete_after_seconds) AS BIGINT) * 1000 FROM reporting_rules) AND "
       + silentFor("agents") + " ORDER BY last_seen LIMIT $2";
+
+  private static final String LOCK_DETAILS_IN_ID_ORDER = "SELECT COUNT(*) FROM (SELECT 1 FROM agent_heartbeats "
+      + "WHERE agent_id = ANY($1) ORDER BY agent_id FOR UPDATE) locked";
+  private static final String LOCK_AGENTS_IN_ID_ORDER = "SELECT COUNT(*) FROM (SELECT 1 FROM agents "
+      + "WHERE id = ANY($1) ORDER BY id FOR UPDATE) locked";
 
   private final Store store;
 
@@ -258,20 +264,25 @@ public final class AgentRepository {
   }
 
   /**
-   * PostgreSQL: the candidates' heartbeat details are locked first, in a heartbeat batch's order (see
-   * HeartbeatRepository), and only then are their agents rows deleted (the details with them, by the cascade).
-   * Deleting the agents rows first was a deadlock with a batch holding the details of one of them. A batch that
-   * commits while this waits for its details is seen by the DELETE's re-check, and its agent kept.
+   * PostgreSQL: the candidates' heartbeat details are locked first, then their agents rows, each in id order, as a
+   * heartbeat batch takes them (see HeartbeatRepository), and only then are the agents rows deleted (the details
+   * with them, by the cascade). Deleting the agents rows first was a deadlock with a batch holding the details of
+   * one of them; deleting them in the order the table holds them, with a rule's delete locking them in id order. A
+   * batch that commits while this waits for its rows is seen by the DELETE's re-check, and its agent kept.
    */
   private static Future<RowSet<Row>> deleteSilentInLockOrder(Sql tx, long now, Tuple candidates) {
-    return tx.query(SILENT_CANDIDATES, candidates).compose(rows -> {
-      String[] ids = new String[rows.size()];
+    return tx.query(SILENT_CANDIDATES, candidates).compose(found -> {
+      if (found.size() == 0) {
+        return Future.succeededFuture(found);  // nothing deleted: no rows for the caller to read
+      }
+      String[] ids = new String[found.size()];
       int i = 0;
-      for (Row row : rows) {
+      for (Row row : found) {
         ids[i++] = row.getString(0);
       }
-      return tx.query("SELECT agent_id FROM agent_heartbeats WHERE agent_id = ANY($1) ORDER BY agent_id FOR UPDATE",
-              Tuple.tuple().addArrayOfString(ids))
+      Tuple agents = Tuple.tuple().addArrayOfString(ids);
+      return tx.query(LOCK_DETAILS_IN_ID_ORDER, agents)
+          .compose(locked -> tx.query(LOCK_AGENTS_IN_ID_ORDER, agents))
           .compose(locked -> tx.query("DELETE FROM agents WHERE id = ANY($2) AND " + silentFor("agents")
               + " RETURNING last_seen", Tuple.tuple().addLong(now).addArrayOfString(ids)));
     });

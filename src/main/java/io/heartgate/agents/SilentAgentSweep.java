@@ -11,7 +11,7 @@ import java.util.function.LongFunction;
  */
 final class SilentAgentSweep {
   /**
-   * Agents deleted per statement (one transaction each). A heartbeat batch that arrives meanwhile waits for it:
+   * Agents deleted per transaction. A heartbeat batch that arrives meanwhile waits for it:
    * 500 keeps that wait to tens of milliseconds at a million agents (measured with src/bench/agents.sh).
    */
   static final int BATCH_SIZE = 500;

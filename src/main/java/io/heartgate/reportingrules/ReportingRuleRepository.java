@@ -95,7 +95,8 @@ public final class ReportingRuleRepository {
   public Future<Boolean> deleteUnlessDefault(String id) {
     Tuple rule = Tuple.of(id);
     return store.inTransaction(tx -> (tx.dialect() == Dialect.POSTGRES
-            ? tx.query("SELECT id FROM agents WHERE reporting_rule_id = $1 ORDER BY id FOR NO KEY UPDATE", rule)
+            ? tx.query("SELECT COUNT(*) FROM (SELECT 1 FROM agents WHERE reporting_rule_id = $1 ORDER BY id "
+                + "FOR NO KEY UPDATE) locked", rule)
             : Future.succeededFuture())
         .compose(locked -> tx.query("DELETE FROM reporting_rules WHERE id = $1 AND is_default = 0", rule))
         .map(rows -> rows.rowCount() > 0));

@@ -43,7 +43,8 @@ public final class TokenRepository implements GrantSource {
    * PostgreSQL: a chunk's rows locked in id order (a join does not promise an order), then written by one UPDATE
    * from the arrays instead of one UPDATE per row.
    */
-  private static final String LOCK_IN_ID_ORDER = "SELECT id FROM tokens WHERE id = ANY($1) ORDER BY id FOR UPDATE";
+  private static final String LOCK_IN_ID_ORDER = "SELECT COUNT(*) FROM (SELECT 1 FROM tokens WHERE id = ANY($1) "
+      + "ORDER BY id FOR NO KEY UPDATE) locked";
   private static final String TOUCH_ALL = "UPDATE tokens SET last_used_at = u.at "
       + "FROM unnest($1::text[], $2::bigint[]) AS u(id, at) "
       + "WHERE tokens.id = u.id AND (tokens.last_used_at IS NULL OR tokens.last_used_at < u.at)";
@@ -180,7 +181,7 @@ public final class TokenRepository implements GrantSource {
   public Future<Void> clampToRole(String userId, Role role, String by) {
     return store.inTransaction(tx -> tx
         .query("SELECT id, permissions FROM tokens WHERE user_id = $1 AND state = 'active' ORDER BY id"
-            + (tx.dialect() == Dialect.POSTGRES ? " FOR UPDATE" : ""), Tuple.of(userId))
+            + (tx.dialect() == Dialect.POSTGRES ? " FOR NO KEY UPDATE" : ""), Tuple.of(userId))
         .compose(rows -> {
           List<Tuple> narrowed = new ArrayList<>();
           List<Tuple> emptied = new ArrayList<>();

@@ -77,7 +77,8 @@ public final class UserRepository implements Accounts {
   public Future<Boolean> delete(String id) {
     Tuple user = Tuple.of(id);
     return store.inTransaction(tx -> (tx.dialect() == Dialect.POSTGRES
-            ? tx.query("SELECT id FROM tokens WHERE user_id = $1 ORDER BY id FOR UPDATE", user)
+            ? tx.query("SELECT COUNT(*) FROM (SELECT 1 FROM tokens WHERE user_id = $1 ORDER BY id FOR UPDATE) locked",
+                user)
             : Future.succeededFuture())
         .compose(locked -> tx.query("DELETE FROM users WHERE id = $1", user))
         .map(rows -> rows.rowCount() > 0));

@@ -5,15 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.heartgate.store.Store;
 import io.heartgate.testsupport.Await;
-import io.heartgate.testsupport.Poll;
+import io.heartgate.testsupport.HalfwayTransaction;
 import io.heartgate.testsupport.StoreKind;
 import io.heartgate.testsupport.TestStores;
-import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.nio.file.Path;
-import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,8 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
  * them failed. The delete now locks its agents in id order first, and waits for the batch instead.
  */
 class ReportingRuleDeleteLockOrderTest {
-  private static final Duration DEADLINE = Duration.ofSeconds(20);
-
   @TempDir
   Path tempDir;
   @RegisterExtension
@@ -44,28 +39,11 @@ class ReportingRuleDeleteLockOrderTest {
           + "VALUES ($1, $1, 0, 0, 1, 'brief')", Tuple.of(id)));
     }
 
-    // A heartbeat batch for a and b halfway, in id order: a's row locked, b's not yet.
-    Promise<Void> aLocked = Promise.promise();
-    Promise<Void> goOn = Promise.promise();
-    Future<Void> batch = store.inTransaction(tx -> tx.query(
-            "UPDATE agents SET heartbeats = heartbeats + 1 WHERE id = 'a'", Tuple.tuple())
-        .compose(locked -> {
-          aLocked.complete();
-          return goOn.future();
-        })
-        .compose(ignored -> tx.query("UPDATE agents SET heartbeats = heartbeats + 1 WHERE id = 'b'", Tuple.tuple()))
-        .mapEmpty());
-    Await.of(aLocked.future());
+    // A heartbeat batch for a and b, in id order.
+    assertTrue(HalfwayTransaction.around(store, "UPDATE agents SET heartbeats = heartbeats + 1 WHERE id = 'a'",
+        "UPDATE agents SET heartbeats = heartbeats + 1 WHERE id = 'b'",
+        () -> new ReportingRuleRepository(store).deleteUnlessDefault("brief")));
 
-    Future<Boolean> deleted = new ReportingRuleRepository(store).deleteUnlessDefault("brief");
-    Poll.until(DEADLINE, "the rule's delete to wait for the batch", () -> Await.of(store.query(
-        "SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND pid <> pg_backend_pid()",
-        Tuple.tuple())).iterator().next().getLong(0) == 1);
-    // The batch goes on to b, and commits.
-    goOn.complete();
-
-    Await.of(batch);
-    assertTrue(Await.of(deleted));
     for (Row agent : Await.of(store.query("SELECT reporting_rule_id, heartbeats FROM agents", Tuple.tuple()))) {
       assertEquals(null, agent.getString(0), "back on the default rule");
       assertEquals(2L, agent.getLong(1), "the batch committed");

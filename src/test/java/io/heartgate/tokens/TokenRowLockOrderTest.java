@@ -5,16 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.heartgate.auth.Role;
 import io.heartgate.store.Store;
 import io.heartgate.testsupport.Await;
-import io.heartgate.testsupport.Poll;
+import io.heartgate.testsupport.HalfwayTransaction;
 import io.heartgate.testsupport.StoreKind;
 import io.heartgate.testsupport.TestStores;
 import io.heartgate.users.UserRepository;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.sqlclient.Tuple;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -27,8 +25,6 @@ import org.junit.jupiter.api.io.TempDir;
  * holding token a and waiting for b met them holding b (found first) and waiting for a: a deadlock.
  */
 class TokenRowLockOrderTest {
-  private static final Duration DEADLINE = Duration.ofSeconds(20);
-
   @TempDir
   Path tempDir;
   @RegisterExtension
@@ -63,26 +59,9 @@ class TokenRowLockOrderTest {
   }
 
   /** Runs the change while a last-use write holds t-a and is about to take t-b; both must succeed. */
-  private void whileALastUseWriteIsHalfway(Supplier<Future<?>> change) {
-    Promise<Void> aLocked = Promise.promise();
-    Promise<Void> goOn = Promise.promise();
-    Future<Void> write = store.inTransaction(tx -> tx.query(
-            "UPDATE tokens SET last_used_at = 2 WHERE id = 't-a'", Tuple.tuple())
-        .compose(locked -> {
-          aLocked.complete();
-          return goOn.future();
-        })
-        .compose(ignored -> tx.query("UPDATE tokens SET last_used_at = 2 WHERE id = 't-b'", Tuple.tuple()))
-        .mapEmpty());
-    Await.of(aLocked.future());
-
-    Future<?> changed = change.get();
-    Poll.until(DEADLINE, "the change to wait for the write", () -> count(
-        "SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND pid <> pg_backend_pid()") == 1);
-    goOn.complete();
-
-    Await.of(write);
-    Await.of(changed);
+  private <T> void whileALastUseWriteIsHalfway(Supplier<Future<T>> change) {
+    HalfwayTransaction.around(store, "UPDATE tokens SET last_used_at = 2 WHERE id = 't-a'",
+        "UPDATE tokens SET last_used_at = 2 WHERE id = 't-b'", change);
   }
 
   private long count(String sql) {
