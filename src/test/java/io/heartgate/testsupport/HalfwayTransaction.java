@@ -22,6 +22,17 @@ public final class HalfwayTransaction {
 
   /** The change's result; fails when the transaction or the change fails. */
   public static <T> T around(Store store, String first, String then, Supplier<Future<T>> change) {
+    Outcome<T> outcome = run(store, first, then, change);
+    Await.of(outcome.transaction());
+    return Await.of(outcome.change());
+  }
+
+  /** The transaction, which has run its second statement or failed there, and the change, which may still run. */
+  public record Outcome<T>(Future<Void> transaction, Future<T> change) {
+  }
+
+  /** Runs the transaction and the change as described above, and hands both back, whatever became of them. */
+  public static <T> Outcome<T> run(Store store, String first, String then, Supplier<Future<T>> change) {
     Promise<Void> halfway = Promise.promise();
     Promise<Void> goOn = Promise.promise();
     Future<Void> transaction = store.inTransaction(tx -> tx.query(first, Tuple.tuple())
@@ -38,8 +49,6 @@ public final class HalfwayTransaction {
         "SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database() "
             + "AND pid <> pg_backend_pid()", Tuple.tuple())).iterator().next().getLong(0) == 1);
     goOn.complete();
-
-    Await.of(transaction);
-    return Await.of(changed);
+    return new Outcome<>(transaction, changed);
   }
 }
