@@ -236,8 +236,12 @@ public final class AgentRepository {
         .map(rows -> rows.rowCount() > 0));
   }
 
-  /** What one batch of the auto-delete job did: agents deleted, and the last_seen the next batch starts from. */
-  public record SilentBatch(int deleted, long resumeFrom) {
+  /**
+   * What one batch of the auto-delete job did: agents deleted, the last_seen the next batch starts from, and
+   * whether it found as many candidates as it could take (then there may be more; an agent kept by the re-check
+   * does not end the run).
+   */
+  public record SilentBatch(int deleted, long resumeFrom, boolean full) {
   }
 
   /**
@@ -250,17 +254,19 @@ public final class AgentRepository {
    */
   public Future<SilentBatch> deleteSilent(long now, int limit, long seenFrom) {
     Tuple candidates = Tuple.of(now, limit, seenFrom);
-    Future<RowSet<Row>> deleted = store.dialect() == Dialect.POSTGRES
-        ? store.inTransaction(tx -> deleteSilentInLockOrder(tx, now, candidates))
-        : store.query("DELETE FROM agents WHERE id IN (" + SILENT_CANDIDATES + ") AND " + silentFor("agents")
-            + " RETURNING last_seen", candidates);
-    return deleted.map(rows -> {
-      long newest = seenFrom;
-      for (Row row : rows) {
-        newest = Math.max(newest, row.getLong(0));
-      }
-      return new SilentBatch(rows.size(), newest);
-    });
+    if (store.dialect() == Dialect.POSTGRES) {
+      return store.inTransaction(tx -> deleteSilentInLockOrder(tx, now, candidates))
+          .map(batch -> new SilentBatch(batch.deleted().size(), newestSeen(batch.deleted(), seenFrom),
+              batch.candidates() == limit));
+    }
+    // SQLite: one writer, so nothing changes between the candidates' read and their delete in this one statement.
+    return store.query("DELETE FROM agents WHERE id IN (" + SILENT_CANDIDATES + ") AND " + silentFor("agents")
+        + " RETURNING last_seen", candidates)
+        .map(deleted -> new SilentBatch(deleted.size(), newestSeen(deleted, seenFrom), deleted.size() == limit));
+  }
+
+  /** How many candidates a PostgreSQL batch found, and the last_seen of those it deleted. */
+  private record LockedCandidates(int candidates, RowSet<Row> deleted) {
   }
 
   /**
@@ -270,10 +276,10 @@ public final class AgentRepository {
    * one of them; deleting them in the order the table holds them, with a rule's delete locking them in id order. A
    * batch that commits while this waits for its rows is seen by the DELETE's re-check, and its agent kept.
    */
-  private static Future<RowSet<Row>> deleteSilentInLockOrder(Sql tx, long now, Tuple candidates) {
+  private static Future<LockedCandidates> deleteSilentInLockOrder(Sql tx, long now, Tuple candidates) {
     return tx.query(SILENT_CANDIDATES, candidates).compose(found -> {
       if (found.size() == 0) {
-        return Future.succeededFuture(found);  // nothing deleted: no rows for the caller to read
+        return Future.succeededFuture(new LockedCandidates(0, found));  // no rows: none deleted
       }
       String[] ids = new String[found.size()];
       int i = 0;
@@ -284,8 +290,18 @@ public final class AgentRepository {
       return tx.query(LOCK_DETAILS_IN_ID_ORDER, agents)
           .compose(locked -> tx.query(LOCK_AGENTS_IN_ID_ORDER, agents))
           .compose(locked -> tx.query("DELETE FROM agents WHERE id = ANY($2) AND " + silentFor("agents")
-              + " RETURNING last_seen", Tuple.tuple().addLong(now).addArrayOfString(ids)));
+              + " RETURNING last_seen", Tuple.tuple().addLong(now).addArrayOfString(ids)))
+          .map(deleted -> new LockedCandidates(ids.length, deleted));
     });
+  }
+
+  /** The newest last_seen among the deleted rows, or {@code seenFrom} if none. */
+  private static long newestSeen(RowSet<Row> deleted, long seenFrom) {
+    long newest = seenFrom;
+    for (Row row : deleted) {
+      newest = Math.max(newest, row.getLong(0));
+    }
+    return newest;
   }
 
   /** The agent of that table is silent for longer than its effective rule's auto-delete time (never: null). */

@@ -39,7 +39,7 @@ final class SilentAgentSweep {
     long started = System.nanoTime();
     return agents.deleteSilent(now, BATCH_SIZE, seenFrom).compose(batch -> {
       Outcome done = new Outcome(sofar.deleted() + batch.deleted(), sofar.batches() + 1,
-          batch.deleted() < BATCH_SIZE);
+          !batch.full());
       if (done.finished()) {
         return Future.succeededFuture(done);
       }

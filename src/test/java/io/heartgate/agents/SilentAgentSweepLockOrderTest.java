@@ -56,6 +56,22 @@ class SilentAgentSweepLockOrderTest {
     assertEquals(Set.of(), ids("SELECT id FROM agents"));
   }
 
+  @Test
+  void aBatchThatKeepsAnAgentWhichJustReportedDoesNotEndTheRun() {
+    fill();
+    int more = SilentAgentSweep.BATCH_SIZE - 1;
+    Await.of(store.query("INSERT INTO agents (id, hostname, first_seen, last_seen, heartbeats, reporting_rule_id) "
+        + "SELECT 'z' || g, 'z' || g, $1 + g, $1 + g, 1, 'brief' FROM generate_series(1, $2) g",
+        Tuple.of(NOW - 3_600_000L, more)));
+
+    SilentAgentSweep.Outcome outcome = HalfwayTransaction.around(store,
+        "SELECT agent_id FROM agent_heartbeats WHERE agent_id = 'x' FOR UPDATE",
+        "UPDATE agents SET last_seen = " + NOW + ", heartbeats = heartbeats + 1 WHERE id = 'x'", this::sweep);
+
+    assertEquals(Set.of("x"), ids("SELECT id FROM agents"), "the run went on past the batch that kept x");
+    assertEquals(new SilentAgentSweep.Outcome(1 + more, 2, true), outcome);
+  }
+
   /** Two agents silent for an hour on a rule deleting after 2 minutes, y before x in the table. */
   private void fill() {
     store = stores.migrated(StoreKind.POSTGRES, tempDir, 4);
