@@ -14,6 +14,7 @@ import io.heartgate.auth.Grant;
 import io.heartgate.auth.Invalidation;
 import io.heartgate.auth.TokenVerifier;
 import io.heartgate.bus.LocalCodec;
+import io.heartgate.configgroups.Combinability;
 import io.heartgate.configgroups.ConfigGroupRepository;
 import io.heartgate.configgroups.ConfigGroupRoutes;
 import io.heartgate.configgroups.ConfigGroupService;
@@ -257,8 +258,9 @@ public final class Heartgate {
     ConstantService constants = new ConstantService(new ConstantRepository(store),
         new ConfigsUsingConstants(configs, groups), audit, clock);
     ConfigRenderMeters renderMeters = new ConfigRenderMeters(metrics.registry());
+    Combinability combinability = new Combinability(groups, configs, constants);
     ConfigService configService = new ConfigService(configs, agents, labels, constants, audit, clock, groups,
-        renderMeters);
+        combinability, renderMeters);
     TomlDownload downloads = new TomlDownload(new ConfigDownloadMeters(metrics.registry()));
     List<Routes> api = List.of(health(),
         heartbeats,
@@ -266,8 +268,8 @@ public final class Heartgate {
         new LabelRoutes(labels, auth),
         new ConfigRoutes(configService, labels, auth, settings.heartbeatPort(), downloads),
         new ConstantRoutes(constants, auth),
-        new ConfigGroupRoutes(new ConfigGroupService(groups, configService, new AliasRepository(store), audit,
-            clock, renderMeters), auth, downloads),
+        new ConfigGroupRoutes(new ConfigGroupService(groups, configService, combinability,
+            new AliasRepository(store), audit, clock, renderMeters), auth, downloads),
         new UserRoutes(userService, sessions, auth, settings.trustedProxies()),
         new TokenRoutes(tokenService, auth, clock),
         new ReportingRuleRoutes(reportingRules, auth),

@@ -38,6 +38,7 @@ public final class ConfigGroupService {
 
   private final ConfigGroupRepository groups;
   private final ConfigService configs;
+  private final Combinability combinability;
   private final AliasRepository aliases;
   private final AuditLog audit;
   private final Clock clock;
@@ -47,10 +48,11 @@ public final class ConfigGroupService {
   private final CoalescedRead<String, Optional<AliasRepository.Target>> targets = new CoalescedRead<>(this::target);
 
   /** @param meters counts the reads of the store made for downloads */
-  public ConfigGroupService(ConfigGroupRepository groups, ConfigService configs, AliasRepository aliases,
-      AuditLog audit, Clock clock, ConfigRenderMeters meters) {
+  public ConfigGroupService(ConfigGroupRepository groups, ConfigService configs, Combinability combinability,
+      AliasRepository aliases, AuditLog audit, Clock clock, ConfigRenderMeters meters) {
     this.groups = groups;
     this.configs = configs;
+    this.combinability = combinability;
     this.aliases = aliases;
     this.audit = audit;
     this.clock = clock;
@@ -223,15 +225,7 @@ public final class ConfigGroupService {
       }
       List<GroupDocument.Member> documents = members.stream()
           .map(m -> new GroupDocument.Member(m.result().id(), m.result().name(), m.result().toml())).toList();
-      return configs.constantValues(GroupDocument.constantNames(documents))
-          .compose(constants -> {
-            try {
-              GroupDocument.requireCombinable(documents, constants);
-              return Future.succeededFuture();
-            } catch (Invalid invalid) {
-              return Future.failedFuture(invalid);
-            }
-          });
+      return combinability.require(documents);
     });
   }
 

@@ -21,7 +21,6 @@ import java.net.URI;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 
@@ -41,16 +40,18 @@ public final class ConfigService {
   private final AuditLog audit;
   private final Clock clock;
   private final GroupMembership groups;
+  private final MemberTomlCheck groupsServable;
   private final ServedConfigs served;
   private final RenderedDocuments rendered;
 
   /**
    * @param groups answers whether a config is in a config group (a member cannot be deleted)
+   * @param groupsServable refuses a TOML with which a group containing the config could not be served
    * @param renderMeters counts how downloads are served
    */
   public ConfigService(ConfigRepository configs, AgentService agents, LabelService labels,
       ConstantService constants, AuditLog audit, Clock clock, GroupMembership groups,
-      ConfigRenderMeters renderMeters) {
+      MemberTomlCheck groupsServable, ConfigRenderMeters renderMeters) {
     this.configs = configs;
     this.agents = agents;
     this.labels = labels;
@@ -58,6 +59,7 @@ public final class ConfigService {
     this.audit = audit;
     this.clock = clock;
     this.groups = groups;
+    this.groupsServable = groupsServable;
     this.served = new ServedConfigs(configs, constants, renderMeters);
     this.rendered = new RenderedDocuments(renderMeters);
   }
@@ -137,7 +139,8 @@ public final class ConfigService {
       return Future.failedFuture(new Invalid("name", "nothing to change: give name, description, toml or alias"));
     }
     Future<Config> before = changes.toml() == null ? Future.succeededFuture()
-        : valid(changes.toml()).compose(ignored -> get(id));
+        : valid(changes.toml()).compose(ignored -> get(id))
+            .compose(config -> groupsServable.requireServableWith(id, changes.toml()).map(config));
     return before
         .compose(config -> (config == null ? Future.succeededFuture(0L) : nextChangeAt(config))
             .compose(notBefore -> configs.update(id, changes, clock.millis(), notBefore,
@@ -212,7 +215,9 @@ public final class ConfigService {
    */
   public Future<ConfigVersion> rollback(Principal actor, String id, int n, String note, ClientInfo client) {
     String kept = note != null ? note : "Rollback to version " + n;
-    return get(id)
+    return version(id, n)
+        .compose(restored -> groupsServable.requireServableWith(id, restored.toml()))
+        .compose(ignored -> get(id))
         .compose(this::nextChangeAt)
         .compose(notBefore -> configs.rollback(id, n, clock.millis(), notBefore,
             new ConfigRepository.Authorship(author(actor), kept)))
@@ -309,11 +314,6 @@ public final class ConfigService {
     } catch (IllegalArgumentException notAUri) {
       return "";
     }
-  }
-
-  /** The value each defined constant among {@code names} has now; null for an undefined name. */
-  public Future<Function<String, String>> constantValues(Set<String> names) {
-    return constants.named(names).map(defined -> defined::value);
   }
 
   /**

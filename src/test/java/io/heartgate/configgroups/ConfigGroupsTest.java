@@ -269,6 +269,40 @@ class ConfigGroupsTest {
 
   @ParameterizedTest
   @EnumSource(StoreKind.class)
+  void aMemberCannotBeChangedIntoOneItsGroupCannotServe(StoreKind kind) throws Exception {
+    start(kind);
+    String interval = config("interval", "[agent]\n  interval = \"10s\"\n");
+    String cpu = config("cpu", CPU);
+    String fleet = group(new JsonObject().put("name", "fleet").put("configIds", ids(interval, cpu))).getString("id");
+    group(new JsonObject().put("name", "cpu only").put("configIds", ids(cpu)));
+    String served = gateway.get("/api/config-groups/" + fleet + "/toml", owner).body();
+
+    Reply clash = patch("/api/configs/" + cpu, new JsonObject().put("toml", "[agent]\n  debug = true\n"));
+    assertEquals(400, clash.status(), "fleet would define [agent] twice: " + clash);
+    assertEquals("toml", clash.json().getJsonObject("details").getString("field"), clash.toString());
+    assertTrue(clash.message().contains("fleet") && clash.message().contains("interval"), clash.message());
+    assertEquals(new JsonArray().add(new JsonObject().put("id", fleet).put("name", "fleet")),
+        clash.json().getJsonObject("details").getJsonArray("groups"));
+    Reply swallowing = patch("/api/configs/" + cpu, new JsonObject().put("toml", "region = \"eu\"\n"));
+    assertEquals(400, swallowing.status(), "its key would land in [agent]: " + swallowing);
+    assertEquals(1, gateway.get("/api/configs/" + cpu, owner).json().getInteger("version"), "no new version");
+    assertEquals(served, gateway.get("/api/config-groups/" + fleet + "/toml", owner).body(), "unchanged");
+
+    assertEquals(200, patch("/api/configs/" + cpu, new JsonObject().put("name", "renamed")).status(),
+        "a change of name alone is not checked against the groups");
+    assertEquals(200, patch("/api/configs/" + interval, new JsonObject().put("toml", MEM)).status());
+    assertEquals(200, patch("/api/configs/" + cpu, new JsonObject().put("toml", "[agent]\n  debug = true\n"))
+        .status(), "the only [agent] table of its groups now");
+    Reply rollback = gateway.post("/api/configs/" + interval + "/versions/1/rollback", owner, new JsonObject());
+    assertEquals(400, rollback.status(), "version 1 defines [agent] too: " + rollback);
+    assertEquals(2, gateway.get("/api/configs/" + interval, owner).json().getInteger("version"), "no new version");
+    JsonNode document = new TomlMapper().readTree(gateway.get("/api/config-groups/" + fleet + "/toml", owner).body());
+    assertTrue(document.path("agent").path("debug").asBoolean() && document.path("inputs").has("mem"),
+        "fleet serves interval's version 2, then cpu's [agent]: " + document);
+  }
+
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
   void aConfigInAGroupCannotBeDeleted(StoreKind kind) throws Exception {
     start(kind);
     String cpu = config("cpu", CPU);

@@ -1,0 +1,95 @@
+package io.heartgate.configgroups;
+
+import io.heartgate.configs.ConfigRepository;
+import io.heartgate.configs.GroupMembership;
+import io.heartgate.configs.MemberTomlCheck;
+import io.heartgate.constants.ConstantService;
+import io.heartgate.core.Invalid;
+import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The one place that checks, against the store, that members combine into one servable document
+ * ({@link GroupDocument#requireCombinable}): when a group's members are saved, and when a member's TOML is about
+ * to change, so that no edit of one config breaks the document of the groups it is in.
+ */
+public final class Combinability implements MemberTomlCheck {
+  private final ConfigGroupRepository groups;
+  private final ConfigRepository configs;
+  private final ConstantService constants;
+
+  public Combinability(ConfigGroupRepository groups, ConfigRepository configs, ConstantService constants) {
+    this.groups = groups;
+    this.configs = configs;
+    this.constants = constants;
+  }
+
+  /** 400 on {@code configIds} when these members do not combine, with the constants' values as they are now. */
+  Future<Void> require(List<GroupDocument.Member> members) {
+    return constants.named(GroupDocument.constantNames(members)).compose(defined -> {
+      try {
+        GroupDocument.requireCombinable(members, defined::value);
+        return Future.succeededFuture();
+      } catch (Invalid invalid) {
+        return Future.failedFuture(invalid);
+      }
+    });
+  }
+
+  /**
+   * Each group containing the config is checked with its members as stored and this TOML in the config's place.
+   * The members are read, not locked: two members of one group changed at the same moment are each checked with
+   * the other's TOML as it was (operator writes are rare; the group's next change of members checks them all).
+   */
+  @Override
+  public Future<Void> requireServableWith(String configId, String toml) {
+    return groups.groupsContaining(configId).compose(containing -> {
+      List<Future<Optional<Invalid>>> checks = containing.stream()
+          .map(group -> groupWith(group, configId, toml)).toList();
+      return Future.all(checks).compose(ignored -> {
+        List<GroupMembership.GroupRef> refused = new ArrayList<>();
+        Invalid first = null;
+        for (int i = 0; i < checks.size(); i++) {
+          Optional<Invalid> refusal = checks.get(i).result();
+          if (refusal.isPresent()) {
+            refused.add(containing.get(i));
+            first = first == null ? refusal.get() : first;
+          }
+        }
+        return first == null ? Future.succeededFuture() : Future.failedFuture(refusal(refused, first));
+      });
+    });
+  }
+
+  /** Why the group could not be served with this TOML as the config's; empty when it could (or is gone). */
+  private Future<Optional<Invalid>> groupWith(GroupMembership.GroupRef ref, String configId, String toml) {
+    return groups.byIdOrAlias(ref.id()).compose(group -> {
+      if (group.isEmpty()) {
+        return Future.succeededFuture(Optional.empty());
+      }
+      List<Future<Optional<GroupDocument.Member>>> members = group.get().configIds().stream()
+          .map(id -> member(id, configId, toml)).toList();
+      return Future.all(members)
+          .compose(ignored -> require(members.stream().flatMap(m -> m.result().stream()).toList()))
+          .<Optional<Invalid>>map(ok -> Optional.empty())
+          .recover(e -> e instanceof Invalid invalid ? Future.succeededFuture(Optional.of(invalid))
+              : Future.failedFuture(e));
+    });
+  }
+
+  /** A member as it would be served, with this TOML if it is the changed config; empty if it is gone. */
+  private Future<Optional<GroupDocument.Member>> member(String id, String changedId, String toml) {
+    return configs.byId(id).map(config -> config.map(c -> new GroupDocument.Member(c.id(), c.name(),
+        c.id().equals(changedId) ? toml : c.toml())));
+  }
+
+  private static Invalid refusal(List<GroupMembership.GroupRef> refused, Invalid first) {
+    String names = String.join(", ", refused.stream().map(GroupMembership.GroupRef::name).toList());
+    return new Invalid("toml", (refused.size() == 1 ? "Config group " : "Config groups ") + names
+        + " could not be served with this TOML: " + first.getMessage(), Map.of("groups", refused.stream()
+        .map(group -> Map.of("id", group.id(), "name", group.name())).toList()));
+  }
+}
