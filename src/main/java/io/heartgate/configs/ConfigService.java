@@ -21,6 +21,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
 
@@ -200,8 +201,11 @@ public final class ConfigService {
 
   /** One version with its TOML. */
   public Future<ConfigVersion> version(String id, int n) {
-    return get(id).compose(ignored -> configs.version(id, n)).compose(version -> version
-        .map(Future::succeededFuture).orElseGet(() -> Future.failedFuture(noSuchVersion(n))));
+    return get(id).compose(ignored -> configs.version(id, n)).compose(version -> existing(version, n));
+  }
+
+  private static Future<ConfigVersion> existing(Optional<ConfigVersion> version, int n) {
+    return version.map(Future::succeededFuture).orElseGet(() -> Future.failedFuture(noSuchVersion(n)));
   }
 
   /** A unified diff from version {@code a} to version {@code b}; empty when their TOML is the same. */
@@ -215,10 +219,11 @@ public final class ConfigService {
    */
   public Future<ConfigVersion> rollback(Principal actor, String id, int n, String note, ClientInfo client) {
     String kept = note != null ? note : "Rollback to version " + n;
-    return version(id, n)
-        .compose(restored -> groupsServable.requireServableWith(id, restored.toml()))
-        .compose(ignored -> get(id))
-        .compose(this::nextChangeAt)
+    return get(id)
+        .compose(config -> configs.version(id, n)
+            .compose(restored -> existing(restored, n))
+            .compose(restored -> groupsServable.requireServableWith(id, restored.toml()))
+            .compose(ignored -> nextChangeAt(config)))
         .compose(notBefore -> configs.rollback(id, n, clock.millis(), notBefore,
             new ConfigRepository.Authorship(author(actor), kept)))
         .compose(made -> made.map(Future::succeededFuture)
