@@ -6,6 +6,7 @@ import io.heartgate.configs.MemberTomlCheck;
 import io.heartgate.constants.ConstantService;
 import io.heartgate.core.Invalid;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,26 +18,30 @@ import java.util.Optional;
  * to change, so that no edit of one config breaks the document of the groups it is in.
  */
 public final class Combinability implements MemberTomlCheck {
+  private final Vertx vertx;
   private final ConfigGroupRepository groups;
   private final ConfigRepository configs;
   private final ConstantService constants;
 
-  public Combinability(ConfigGroupRepository groups, ConfigRepository configs, ConstantService constants) {
+  public Combinability(Vertx vertx, ConfigGroupRepository groups, ConfigRepository configs,
+      ConstantService constants) {
+    this.vertx = vertx;
     this.groups = groups;
     this.configs = configs;
     this.constants = constants;
   }
 
-  /** 400 on {@code configIds} when these members do not combine, with the constants' values as they are now. */
+  /**
+   * 400 on {@code configIds} when these members do not combine, with the constants' values as they are now. The
+   * check parses up to 1 MiB of TOML several times, and a config may be in many groups: it runs on a worker, not
+   * on the event loop that also serves heartbeats.
+   */
   Future<Void> require(List<GroupDocument.Member> members) {
-    return constants.named(GroupDocument.constantNames(members)).compose(defined -> {
-      try {
-        GroupDocument.requireCombinable(members, defined::value);
-        return Future.succeededFuture();
-      } catch (Invalid invalid) {
-        return Future.failedFuture(invalid);
-      }
-    });
+    return constants.named(GroupDocument.constantNames(members))
+        .compose(defined -> vertx.executeBlocking(() -> {
+          GroupDocument.requireCombinable(members, defined::value);
+          return null;
+        }, false));
   }
 
   /**

@@ -84,7 +84,8 @@ final class GroupDocument {
    * config, constants with their values from {@code constants} (see {@link TomlTemplate#forValidation}).
    */
   static void requireCombinable(List<Member> members, Function<String, String> constants) {
-    // The checks below parse the document several times on the event loop: keep it as small as one config.
+    // The checks below parse the document several times (on a worker, see Combinability): keep it as small as one
+    // config.
     long bytes = members.stream().mapToLong(m -> m.toml().getBytes(StandardCharsets.UTF_8).length).sum();
     if (bytes > TomlSize.MAX_BYTES) {
       throw new Invalid(FIELD, "The members' TOML together is " + bytes + " bytes; a group serves at most "
