@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * The one place that checks, against the store, that members combine into one servable document
@@ -51,9 +53,12 @@ public final class Combinability implements MemberTomlCheck {
    */
   @Override
   public Future<Void> requireServableWith(String configId, String toml) {
+    Map<String, Future<Optional<GroupDocument.Member>>> members = new ConcurrentHashMap<>();  // each read once
+    Function<String, Future<Optional<GroupDocument.Member>>> member = id -> members.computeIfAbsent(id,
+        ignored -> configs.byId(id).map(config -> config.map(c -> new GroupDocument.Member(c.id(), c.name(),
+            c.id().equals(configId) ? toml : c.toml()))));
     return groups.groupsContaining(configId).compose(containing -> {
-      List<Future<Optional<Invalid>>> checks = containing.stream()
-          .map(group -> groupWith(group, configId, toml)).toList();
+      List<Future<Optional<Invalid>>> checks = containing.stream().map(group -> refusalOf(group, member)).toList();
       return Future.all(checks).compose(ignored -> {
         List<GroupMembership.GroupRef> refused = new ArrayList<>();
         Invalid first = null;
@@ -69,26 +74,23 @@ public final class Combinability implements MemberTomlCheck {
     });
   }
 
-  /** Why the group could not be served with this TOML as the config's; empty when it could (or is gone). */
-  private Future<Optional<Invalid>> groupWith(GroupMembership.GroupRef ref, String configId, String toml) {
+  /**
+   * Why the group could not be served with its members as {@code member} reads them (empty for a member gone);
+   * empty when it could, or when the group is gone.
+   */
+  private Future<Optional<Invalid>> refusalOf(GroupMembership.GroupRef ref,
+      Function<String, Future<Optional<GroupDocument.Member>>> member) {
     return groups.byIdOrAlias(ref.id()).compose(group -> {
       if (group.isEmpty()) {
         return Future.succeededFuture(Optional.empty());
       }
-      List<Future<Optional<GroupDocument.Member>>> members = group.get().configIds().stream()
-          .map(id -> member(id, configId, toml)).toList();
-      return Future.all(members)
-          .compose(ignored -> require(members.stream().flatMap(m -> m.result().stream()).toList()))
+      List<Future<Optional<GroupDocument.Member>>> read = group.get().configIds().stream().map(member).toList();
+      return Future.all(read)
+          .compose(ignored -> require(read.stream().flatMap(m -> m.result().stream()).toList()))
           .<Optional<Invalid>>map(ok -> Optional.empty())
           .recover(e -> e instanceof Invalid invalid ? Future.succeededFuture(Optional.of(invalid))
               : Future.failedFuture(e));
     });
-  }
-
-  /** A member as it would be served, with this TOML if it is the changed config; empty if it is gone. */
-  private Future<Optional<GroupDocument.Member>> member(String id, String changedId, String toml) {
-    return configs.byId(id).map(config -> config.map(c -> new GroupDocument.Member(c.id(), c.name(),
-        c.id().equals(changedId) ? toml : c.toml())));
   }
 
   private static Invalid refusal(List<GroupMembership.GroupRef> refused, Invalid first) {
