@@ -258,7 +258,7 @@ public final class Heartgate {
     ConstantService constants = new ConstantService(new ConstantRepository(store),
         new ConfigsUsingConstants(configs, groups), audit, clock);
     ConfigRenderMeters renderMeters = new ConfigRenderMeters(metrics.registry());
-    Combinability combinability = new Combinability(vertx, groups, configs, constants);
+    Combinability combinability = new Combinability(vertx, groups, constants);
     ConfigService configService = new ConfigService(configs, agents, labels, constants, audit, clock, groups,
         combinability, renderMeters);
     TomlDownload downloads = new TomlDownload(new ConfigDownloadMeters(metrics.registry()));

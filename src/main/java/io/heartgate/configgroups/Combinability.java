@@ -1,6 +1,6 @@
 package io.heartgate.configgroups;
 
-import io.heartgate.configs.ConfigRepository;
+import io.heartgate.configs.Config;
 import io.heartgate.configs.GroupMembership;
 import io.heartgate.configs.MemberTomlCheck;
 import io.heartgate.constants.ConstantService;
@@ -22,14 +22,11 @@ import java.util.function.Function;
 public final class Combinability implements MemberTomlCheck {
   private final Vertx vertx;
   private final ConfigGroupRepository groups;
-  private final ConfigRepository configs;
   private final ConstantService constants;
 
-  public Combinability(Vertx vertx, ConfigGroupRepository groups, ConfigRepository configs,
-      ConstantService constants) {
+  public Combinability(Vertx vertx, ConfigGroupRepository groups, ConstantService constants) {
     this.vertx = vertx;
     this.groups = groups;
-    this.configs = configs;
     this.constants = constants;
   }
 
@@ -52,10 +49,11 @@ public final class Combinability implements MemberTomlCheck {
    * the other's TOML as it was (operator writes are rare; the group's next change of members checks them all).
    */
   @Override
-  public Future<Void> requireServableWith(String configId, String toml) {
+  public Future<Void> requireServableWith(String configId, String toml,
+      Function<String, Future<Optional<Config>>> configs) {
     Map<String, Future<Optional<GroupDocument.Member>>> members = new ConcurrentHashMap<>();  // each read once
     Function<String, Future<Optional<GroupDocument.Member>>> member = id -> members.computeIfAbsent(id,
-        ignored -> configs.byId(id).map(config -> config.map(c -> new GroupDocument.Member(c.id(), c.name(),
+        ignored -> configs.apply(id).map(config -> config.map(c -> new GroupDocument.Member(c.id(), c.name(),
             c.id().equals(configId) ? toml : c.toml()))));
     return groups.groupsContaining(configId).compose(containing -> {
       List<Future<Optional<Invalid>>> checks = containing.stream().map(group -> refusalOf(group, member)).toList();

@@ -141,7 +141,7 @@ public final class ConfigService {
     }
     Future<Config> before = changes.toml() == null ? Future.succeededFuture()
         : valid(changes.toml()).compose(ignored -> get(id))
-            .compose(config -> groupsServable.requireServableWith(id, changes.toml()).map(config));
+            .compose(config -> groupsServable.requireServableWith(id, changes.toml(), configs::byId).map(config));
     return before
         .compose(config -> (config == null ? Future.succeededFuture(0L) : nextChangeAt(config))
             .compose(notBefore -> configs.update(id, changes, clock.millis(), notBefore,
@@ -222,7 +222,7 @@ public final class ConfigService {
     return get(id)
         .compose(config -> configs.version(id, n)
             .compose(restored -> existing(restored, n))
-            .compose(restored -> groupsServable.requireServableWith(id, restored.toml()))
+            .compose(restored -> groupsServable.requireServableWith(id, restored.toml(), configs::byId))
             .compose(ignored -> nextChangeAt(config)))
         .compose(notBefore -> configs.rollback(id, n, clock.millis(), notBefore,
             new ConfigRepository.Authorship(author(actor), kept)))
