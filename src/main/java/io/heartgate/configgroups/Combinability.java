@@ -17,7 +17,7 @@ import java.util.function.Function;
 /**
  * The one place that checks, against the store, that members combine into one servable document
  * ({@link GroupDocument#requireCombinable}): when a group's members are saved, and when a member's TOML is about
- * to change, so that no edit of one config breaks the document of the groups it is in.
+ * to change, so that no edit of one config breaks the document of a group it is in.
  */
 public final class Combinability implements MemberTomlCheck {
   private final Vertx vertx;
@@ -32,10 +32,15 @@ public final class Combinability implements MemberTomlCheck {
 
   /**
    * 400 on {@code configIds} when these members do not combine, with the constants' values as they are now. The
-   * check parses up to 1 MiB of TOML several times, and a config may be in many groups: it runs on a worker, not
-   * on the event loop that also serves heartbeats.
+   * check parses up to 1 MiB of TOML several times: it runs on a worker, not on the event loop that also serves
+   * heartbeats (the size, which bounds it, is checked first).
    */
   Future<Void> require(List<GroupDocument.Member> members) {
+    try {
+      GroupDocument.requireSmallEnough(members);
+    } catch (Invalid invalid) {
+      return Future.failedFuture(invalid);
+    }
     return constants.named(GroupDocument.constantNames(members))
         .compose(defined -> vertx.executeBlocking(() -> {
           GroupDocument.requireCombinable(members, defined::value);
@@ -44,57 +49,52 @@ public final class Combinability implements MemberTomlCheck {
   }
 
   /**
-   * Each group containing the config is checked with its members as stored and this TOML in the config's place.
-   * The members are read, not locked: two members of one group changed at the same moment are each checked with
-   * the other's TOML as it was (operator writes are rare; the group's next change of members checks them all).
+   * Each group holding the config, one after the other, with its members as stored and this TOML in the config's
+   * place; a group it cannot serve is checked again with the stored TOML, and only the groups that pass then are
+   * broken by this edit. The members are read, not locked: two members of one group changed at the same moment,
+   * or a member's edit and a new member list saved at that moment, are each checked against the other as it was.
    */
   @Override
-  public Future<Void> requireServableWith(String configId, String toml,
+  public Future<Optional<Broken>> groupsBrokenBy(String configId, String toml,
       Function<String, Future<Optional<Config>>> configs) {
-    Map<String, Future<Optional<GroupDocument.Member>>> members = new ConcurrentHashMap<>();  // each read once
-    Function<String, Future<Optional<GroupDocument.Member>>> member = id -> members.computeIfAbsent(id,
-        ignored -> configs.apply(id).map(config -> config.map(c -> new GroupDocument.Member(c.id(), c.name(),
-            c.id().equals(configId) ? toml : c.toml()))));
+    Map<String, Future<Optional<Config>>> read = new ConcurrentHashMap<>();  // each member read once
+    Function<String, Future<Optional<Config>>> stored = id -> read.computeIfAbsent(id, configs);
     return groups.groupsContaining(configId).compose(containing -> {
-      List<Future<Optional<Invalid>>> checks = containing.stream().map(group -> refusalOf(group, member)).toList();
-      return Future.all(checks).compose(ignored -> {
-        List<GroupMembership.GroupRef> refused = new ArrayList<>();
-        Invalid first = null;
-        for (int i = 0; i < checks.size(); i++) {
-          Optional<Invalid> refusal = checks.get(i).result();
-          if (refusal.isPresent()) {
-            refused.add(containing.get(i));
-            first = first == null ? refusal.get() : first;
-          }
-        }
-        return first == null ? Future.succeededFuture() : Future.failedFuture(refusal(refused, first));
-      });
+      List<GroupMembership.GroupRef> broken = new ArrayList<>();
+      List<Invalid> why = new ArrayList<>();
+      Future<Void> chain = Future.succeededFuture();
+      for (GroupMembership.GroupRef group : containing) {
+        chain = chain.compose(ignored -> refusal(group.id(), stored, configId, toml))
+            .compose(after -> after.isEmpty() ? Future.succeededFuture()
+                : refusal(group.id(), stored, configId, null).map(before -> {
+                  if (before.isEmpty()) {
+                    broken.add(group);
+                    why.add(after.get());
+                  }
+                  return null;
+                }));
+      }
+      return chain.map(ignored -> broken.isEmpty() ? Optional.empty()
+          : Optional.of(new Broken(List.copyOf(broken), why.get(0))));
     });
   }
 
   /**
-   * Why the group could not be served with its members as {@code member} reads them (empty for a member gone);
-   * empty when it could, or when the group is gone.
+   * Why the group could not be served with {@code toml} as the changed config's TOML (null: as stored); empty when
+   * it could. A member gone meanwhile is left out.
    */
-  private Future<Optional<Invalid>> refusalOf(GroupMembership.GroupRef ref,
-      Function<String, Future<Optional<GroupDocument.Member>>> member) {
-    return groups.byIdOrAlias(ref.id()).compose(group -> {
-      if (group.isEmpty()) {
-        return Future.succeededFuture(Optional.empty());
-      }
-      List<Future<Optional<GroupDocument.Member>>> read = group.get().configIds().stream().map(member).toList();
-      return Future.all(read)
-          .compose(ignored -> require(read.stream().flatMap(m -> m.result().stream()).toList()))
+  private Future<Optional<Invalid>> refusal(String groupId, Function<String, Future<Optional<Config>>> stored,
+      String changedId, String toml) {
+    return groups.memberIds(groupId).compose(ids -> {
+      List<Future<Optional<Config>>> read = ids.stream().map(stored).toList();
+      return Future.all(read).compose(ignored -> require(read.stream()
+              .flatMap(member -> member.result().stream())
+              .map(c -> new GroupDocument.Member(c.id(), c.name(),
+                  toml != null && c.id().equals(changedId) ? toml : c.toml()))
+              .toList()))
           .<Optional<Invalid>>map(ok -> Optional.empty())
           .recover(e -> e instanceof Invalid invalid ? Future.succeededFuture(Optional.of(invalid))
               : Future.failedFuture(e));
     });
-  }
-
-  private static Invalid refusal(List<GroupMembership.GroupRef> refused, Invalid first) {
-    String names = String.join(", ", refused.stream().map(GroupMembership.GroupRef::name).toList());
-    return new Invalid("toml", (refused.size() == 1 ? "Config group " : "Config groups ") + names
-        + " could not be served with this TOML: " + first.getMessage(), Map.of("groups", refused.stream()
-        .map(group -> Map.of("id", group.id(), "name", group.name())).toList()));
   }
 }

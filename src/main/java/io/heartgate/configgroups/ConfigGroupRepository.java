@@ -154,6 +154,11 @@ public final class ConfigGroupRepository implements GroupMembership {
         });
   }
 
+  /** The group's members in order; none for a group that is gone. */
+  public Future<List<String>> memberIds(String groupId) {
+    return members(store, groupId);
+  }
+
   private static Future<List<String>> members(Sql sql, String groupId) {
     return sql.query("SELECT config_id FROM config_group_members WHERE group_id = $1 ORDER BY position",
             Tuple.of(groupId))

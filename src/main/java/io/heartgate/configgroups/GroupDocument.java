@@ -84,13 +84,7 @@ final class GroupDocument {
    * config, constants with their values from {@code constants} (see {@link TomlTemplate#forValidation}).
    */
   static void requireCombinable(List<Member> members, Function<String, String> constants) {
-    // The checks below parse the document several times (on a worker, see Combinability): keep it as small as one
-    // config.
-    long bytes = members.stream().mapToLong(m -> m.toml().getBytes(StandardCharsets.UTF_8).length).sum();
-    if (bytes > TomlSize.MAX_BYTES) {
-      throw new Invalid(FIELD, "The members' TOML together is " + bytes + " bytes; a group serves at most "
-          + TomlSize.MAX_BYTES + " bytes, as one config may hold");
-    }
+    requireSmallEnough(members);
     List<String> sections = members.stream().map(m -> {
       StringBuilder out = new StringBuilder();
       section(out, m, TomlTemplate.of(m.toml()).forValidation(constants));
@@ -110,6 +104,18 @@ final class GroupDocument {
               + "first, or move those keys into a table", names(members.get(earlier), members.get(later)));
         }
       }
+    }
+  }
+
+  /**
+   * Refuses members whose TOML together is larger than one config may hold: the combinability check parses the
+   * document several times, and a group serves it whole.
+   */
+  static void requireSmallEnough(List<Member> members) {
+    long bytes = members.stream().mapToLong(m -> m.toml().getBytes(StandardCharsets.UTF_8).length).sum();
+    if (bytes > TomlSize.MAX_BYTES) {
+      throw new Invalid(FIELD, "The members' TOML together is " + bytes + " bytes; a group serves at most "
+          + TomlSize.MAX_BYTES + " bytes, as one config may hold");
     }
   }
 

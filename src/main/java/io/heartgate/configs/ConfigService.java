@@ -19,6 +19,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -141,7 +142,7 @@ public final class ConfigService {
     }
     Future<Config> before = changes.toml() == null ? Future.succeededFuture()
         : valid(changes.toml()).compose(ignored -> get(id))
-            .compose(config -> groupsServable.requireServableWith(id, changes.toml(), configs::byId).map(config));
+            .compose(config -> groupsStayServable(config, changes.toml(), TOML).map(config));
     return before
         .compose(config -> (config == null ? Future.succeededFuture(0L) : nextChangeAt(config))
             .compose(notBefore -> configs.update(id, changes, clock.millis(), notBefore,
@@ -181,17 +182,47 @@ public final class ConfigService {
 
   /** Fails with 409 {@code config_in_group}, naming the groups, when the config is a member of any. */
   private Future<Void> notInAGroup(Config config) {
-    return groups.groupsContaining(config.id()).compose(containing -> {
-      if (containing.isEmpty()) {
+    return groups.groupsContaining(config.id()).compose(containing -> containing.isEmpty()
+        ? Future.succeededFuture()
+        : Future.failedFuture(new Conflict("config_in_group", "Config " + config.name() + " is a member of "
+            + named(containing) + " and cannot be deleted; remove it from the group first",
+            Map.of("groups", refs(containing)))));
+  }
+
+  /**
+   * Fails with 400 (on {@code field}; null for none), naming the groups in {@code details.groups} and the members
+   * that clash in {@code details.configs}, when the config's TOML changing to {@code toml} would leave a group
+   * holding it unservable.
+   */
+  private Future<Void> groupsStayServable(Config config, String toml, String field) {
+    if (config.toml().equals(toml)) {
+      return Future.succeededFuture();  // the groups serve what they served
+    }
+    return groupsServable.groupsBrokenBy(config.id(), toml, configs::byId).compose(broken -> {
+      if (broken.isEmpty()) {
         return Future.succeededFuture();
       }
-      List<Map<String, String>> named = containing.stream()
-          .map(group -> Map.of("id", group.id(), "name", group.name())).toList();
-      return Future.failedFuture(new Conflict("config_in_group", "Config " + config.name() + " is a member of "
-          + (named.size() == 1 ? "config group " : "config groups ")
-          + String.join(", ", containing.stream().map(GroupMembership.GroupRef::name).toList())
-          + " and cannot be deleted; remove it from the group first", Map.of("groups", named)));
+      Map<String, Object> details = new LinkedHashMap<>(broken.get().why().details());
+      details.remove("field");
+      details.put("groups", refs(broken.get().groups()));
+      return Future.failedFuture(new Invalid(field, capitalized(named(broken.get().groups()))
+          + " could not be served with this TOML: " + broken.get().why().getMessage(), details));
     });
+  }
+
+  /** "config group a" or "config groups a, b". */
+  private static String named(List<GroupMembership.GroupRef> groups) {
+    return (groups.size() == 1 ? "config group " : "config groups ")
+        + String.join(", ", groups.stream().map(GroupMembership.GroupRef::name).toList());
+  }
+
+  private static String capitalized(String text) {
+    return Character.toUpperCase(text.charAt(0)) + text.substring(1);
+  }
+
+  /** The groups as a refusal's details list them: {@code [{"id","name"}]}. */
+  private static List<Map<String, String>> refs(List<GroupMembership.GroupRef> groups) {
+    return groups.stream().map(group -> Map.of("id", group.id(), "name", group.name())).toList();
   }
 
   /** The config's versions, newest first, without their TOML. */
@@ -222,7 +253,8 @@ public final class ConfigService {
     return get(id)
         .compose(config -> configs.version(id, n)
             .compose(restored -> existing(restored, n))
-            .compose(restored -> groupsServable.requireServableWith(id, restored.toml(), configs::byId))
+            // No field to name: the request has none, the TOML is the version's.
+            .compose(restored -> groupsStayServable(config, restored.toml(), null))
             .compose(ignored -> nextChangeAt(config)))
         .compose(notBefore -> configs.rollback(id, n, clock.millis(), notBefore,
             new ConfigRepository.Authorship(author(actor), kept)))

@@ -283,22 +283,50 @@ class ConfigGroupsTest {
     assertTrue(clash.message().contains("fleet") && clash.message().contains("interval"), clash.message());
     assertEquals(new JsonArray().add(new JsonObject().put("id", fleet).put("name", "fleet")),
         clash.json().getJsonObject("details").getJsonArray("groups"));
+    assertEquals(List.of(interval, cpu), clash.json().getJsonObject("details").getJsonArray("configs").stream()
+        .map(c -> ((JsonObject) c).getString("id")).toList(), "the members that clash");
     Reply swallowing = patch("/api/configs/" + cpu, new JsonObject().put("toml", "region = \"eu\"\n"));
     assertEquals(400, swallowing.status(), "its key would land in [agent]: " + swallowing);
     assertEquals(1, gateway.get("/api/configs/" + cpu, owner).json().getInteger("version"), "no new version");
     assertEquals(served, gateway.get("/api/config-groups/" + fleet + "/toml", owner).body(), "unchanged");
 
-    assertEquals(200, patch("/api/configs/" + cpu, new JsonObject().put("name", "renamed")).status(),
-        "a change of name alone is not checked against the groups");
     assertEquals(200, patch("/api/configs/" + interval, new JsonObject().put("toml", MEM)).status());
     assertEquals(200, patch("/api/configs/" + cpu, new JsonObject().put("toml", "[agent]\n  debug = true\n"))
         .status(), "the only [agent] table of its groups now");
     Reply rollback = gateway.post("/api/configs/" + interval + "/versions/1/rollback", owner, new JsonObject());
     assertEquals(400, rollback.status(), "version 1 defines [agent] too: " + rollback);
+    assertEquals(new JsonArray().add(new JsonObject().put("id", fleet).put("name", "fleet")),
+        rollback.json().getJsonObject("details").getJsonArray("groups"));
+    assertNull(rollback.json().getJsonObject("details").getString("field"), "the rollback's body has no toml");
     assertEquals(2, gateway.get("/api/configs/" + interval, owner).json().getInteger("version"), "no new version");
     JsonNode document = new TomlMapper().readTree(gateway.get("/api/config-groups/" + fleet + "/toml", owner).body());
     assertTrue(document.path("agent").path("debug").asBoolean() && document.path("inputs").has("mem"),
         "fleet serves interval's version 2, then cpu's [agent]: " + document);
+  }
+
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void aGroupThatCannotBeServedAnywayDoesNotHoldItsMembersBack(StoreKind kind) throws Exception {
+    start(kind);
+    Reply constant = gateway.post("/api/constants", owner, new JsonObject().put("name", "section").put("value", "a"));
+    assertEquals(201, constant.status(), constant.toString());
+    String named = config("named", "[::{section}]\n  x = 1\n");
+    String b = config("b", "[b]\n  y = 1\n");
+    String broken = group(new JsonObject().put("name", "broken").put("configIds", ids(named, b))).getString("id");
+    // A constant's value is checked against each config using it, not against their groups: [b] is now defined twice.
+    assertEquals(200, patch("/api/constants/" + constant.json().getString("id"), new JsonObject().put("value", "b"))
+        .status());
+
+    assertEquals(200, patch("/api/configs/" + b, new JsonObject().put("name", "b2").put("toml", "[b]\n  y = 1\n"))
+        .status(), "the TOML as stored, sent again with a new name (the console's Save does so)");
+    Reply stillClashing = patch("/api/configs/" + b, new JsonObject().put("toml", "[b]\n  z = 2\n"));
+    assertEquals(200, stillClashing.status(), "broken before this edit, not by it: " + stillClashing);
+    assertEquals(2, stillClashing.json().getInteger("version"));
+    Reply mended = patch("/api/configs/" + b, new JsonObject().put("toml", "[c]\n  z = 2\n"));
+    assertEquals(200, mended.status(), mended.toString());
+    assertEquals(400, patch("/api/configs/" + b, new JsonObject().put("toml", "[b]\n  z = 2\n")).status(),
+        "the group is servable again, so breaking it is refused again");
+    assertEquals(200, gateway.get("/api/config-groups/" + broken + "/toml", owner).status());
   }
 
   @ParameterizedTest

@@ -121,7 +121,7 @@ class SummaryTallyTest {
     do {
       batch = Await.of(agents.deleteSilent(NOW, 7, seenFrom));
       seenFrom = batch.resumeFrom();
-    } while (batch.deleted() > 0);
+    } while (batch.full());
     model.values().removeIf(agent -> agent.lastSeen() == LONG_AGO);
   }
 
