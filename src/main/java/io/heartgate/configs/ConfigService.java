@@ -48,7 +48,7 @@ public final class ConfigService {
 
   /**
    * @param groups answers whether a config is in a config group (a member cannot be deleted)
-   * @param groupsServable refuses a TOML with which a group containing the config could not be served
+   * @param groupsServable names the groups holding a config that a new TOML of it would leave unservable
    * @param renderMeters counts how downloads are served
    */
   public ConfigService(ConfigRepository configs, AgentService agents, LabelService labels,
