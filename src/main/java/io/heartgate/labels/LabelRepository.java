@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 
 /** SQL for labels and their assignments to agents and configs (tables labels, agent_labels, config_labels). */
 public final class LabelRepository {
@@ -73,12 +74,14 @@ public final class LabelRepository {
 
   /**
    * Assigns the labels to the object in one transaction; an assignment that exists is left as it is. Fails
-   * with the store's foreign key violation when the object or a label is gone.
+   * with the store's foreign key violation when the object or a label is gone. The labels are taken in id order:
+   * on PostgreSQL two assignments to one object at once wait for each other's new rows, and in the orders two
+   * requests listed them ([b, a] against [a, b]) they were a deadlock.
    */
   public Future<Void> assign(LabelTarget target, String targetId, List<String> labelIds) {
     return store.inTransaction(connection -> {
       Future<Void> chain = Future.succeededFuture();
-      for (String labelId : labelIds) {
+      for (String labelId : new TreeSet<>(labelIds)) {
         chain = chain.compose(ignored -> connection.query("INSERT INTO " + target.table + " (" + target.column
                 + ", label_id) VALUES ($1, $2) ON CONFLICT DO NOTHING", Tuple.of(targetId, labelId))
             .mapEmpty());
