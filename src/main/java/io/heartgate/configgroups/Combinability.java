@@ -9,9 +9,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
@@ -51,50 +49,51 @@ public final class Combinability implements MemberTomlCheck {
   /**
    * Each group holding the config, one after the other, with its members as stored and this TOML in the config's
    * place; a group it cannot serve is checked again with the stored TOML, and only the groups that pass then are
-   * broken by this edit. The members are read, not locked: two members of one group changed at the same moment,
-   * or a member's edit and a new member list saved at that moment, are each checked against the other as it was.
+   * broken by this edit. One group's members are held at a time (a config may be in many groups of up to 1 MiB
+   * each). The members are read, not locked: two members of one group changed at the same moment, or a member's
+   * edit and a new member list saved at that moment, are each checked against the other as it was.
    */
   @Override
   public Future<Optional<Broken>> groupsBrokenBy(String configId, String toml,
       Function<String, Future<Optional<Config>>> configs) {
-    Map<String, Future<Optional<Config>>> read = new ConcurrentHashMap<>();  // each member read once
-    Function<String, Future<Optional<Config>>> stored = id -> read.computeIfAbsent(id, configs);
     return groups.groupsContaining(configId).compose(containing -> {
       List<GroupMembership.GroupRef> broken = new ArrayList<>();
       List<Invalid> why = new ArrayList<>();
       Future<Void> chain = Future.succeededFuture();
       for (GroupMembership.GroupRef group : containing) {
-        chain = chain.compose(ignored -> refusal(group.id(), stored, configId, toml))
-            .compose(after -> after.isEmpty() ? Future.succeededFuture()
-                : refusal(group.id(), stored, configId, null).map(before -> {
-                  if (before.isEmpty()) {
-                    broken.add(group);
-                    why.add(after.get());
-                  }
-                  return null;
-                }));
+        chain = chain.compose(ignored -> membersOf(group.id(), configs))
+            .compose(members -> refusal(members, configId, toml)
+                .compose(after -> after.isEmpty() ? Future.succeededFuture()
+                    : refusal(members, configId, null).map(before -> {
+                      if (before.isEmpty()) {
+                        broken.add(group);
+                        why.add(after.get());
+                      }
+                      return null;
+                    })));
       }
       return chain.map(ignored -> broken.isEmpty() ? Optional.empty()
           : Optional.of(new Broken(List.copyOf(broken), why.get(0))));
     });
   }
 
-  /**
-   * Why the group could not be served with {@code toml} as the changed config's TOML (null: as stored); empty when
-   * it could. A member gone meanwhile is left out.
-   */
-  private Future<Optional<Invalid>> refusal(String groupId, Function<String, Future<Optional<Config>>> stored,
-      String changedId, String toml) {
+  /** The group's members in order, as stored now; a member gone meanwhile is left out. */
+  private Future<List<Config>> membersOf(String groupId, Function<String, Future<Optional<Config>>> configs) {
     return groups.memberIds(groupId).compose(ids -> {
-      List<Future<Optional<Config>>> read = ids.stream().map(stored).toList();
-      return Future.all(read).compose(ignored -> require(read.stream()
-              .flatMap(member -> member.result().stream())
-              .map(c -> new GroupDocument.Member(c.id(), c.name(),
-                  toml != null && c.id().equals(changedId) ? toml : c.toml()))
-              .toList()))
-          .<Optional<Invalid>>map(ok -> Optional.empty())
-          .recover(e -> e instanceof Invalid invalid ? Future.succeededFuture(Optional.of(invalid))
-              : Future.failedFuture(e));
+      List<Future<Optional<Config>>> read = ids.stream().map(configs).toList();
+      return Future.all(read).map(ignored -> read.stream().flatMap(member -> member.result().stream()).toList());
     });
+  }
+
+  /**
+   * Why these members could not be served with {@code toml} as the changed config's TOML (null: as stored); empty
+   * when they could.
+   */
+  private Future<Optional<Invalid>> refusal(List<Config> members, String changedId, String toml) {
+    return require(members.stream().map(c -> new GroupDocument.Member(c.id(), c.name(),
+            toml != null && c.id().equals(changedId) ? toml : c.toml())).toList())
+        .<Optional<Invalid>>map(ok -> Optional.empty())
+        .recover(e -> e instanceof Invalid invalid ? Future.succeededFuture(Optional.of(invalid))
+            : Future.failedFuture(e));
   }
 }
