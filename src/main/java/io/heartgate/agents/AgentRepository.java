@@ -3,6 +3,7 @@ package io.heartgate.agents;
 import io.heartgate.labels.LabelFilter;
 import io.heartgate.labels.LabelTarget;
 import io.heartgate.store.Dialect;
+import io.heartgate.store.RowLocks;
 import io.heartgate.store.Sql;
 import io.heartgate.store.Store;
 import io.vertx.core.Future;
@@ -50,10 +51,10 @@ public final class AgentRepository {
       + "- (SELECT CAST(MIN(auto_delete_after_seconds) AS BIGINT) * 1000 FROM reporting_rules) AND "
       + silentFor("agents") + " ORDER BY last_seen LIMIT $2";
 
-  private static final String LOCK_DETAILS_IN_ID_ORDER = "SELECT COUNT(*) FROM (SELECT 1 FROM agent_heartbeats "
-      + "WHERE agent_id = ANY($1) ORDER BY agent_id FOR UPDATE) locked";
-  private static final String LOCK_AGENTS_IN_ID_ORDER = "SELECT COUNT(*) FROM (SELECT 1 FROM agents "
-      + "WHERE id = ANY($1) ORDER BY id FOR UPDATE) locked";
+  private static final String LOCK_DETAILS_IN_ID_ORDER = RowLocks.inOrder("agent_heartbeats", "agent_id = ANY($1)",
+      "agent_id", RowLocks.Strength.UPDATE);
+  private static final String LOCK_AGENTS_IN_ID_ORDER = RowLocks.inOrder("agents", "id = ANY($1)", "id",
+      RowLocks.Strength.UPDATE);
 
   private final Store store;
 

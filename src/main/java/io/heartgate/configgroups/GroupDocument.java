@@ -81,10 +81,10 @@ final class GroupDocument {
    * Refuses members whose TOML cannot be served one after the other: 400 naming both members when two define the
    * same table or key, or when a member's top-level keys would land in the last table of a member before it
    * (TOML has no way back to the top level). Parameters and Telegraf's placeholders stand in as on save of a
-   * config, constants with their values from {@code constants} (see {@link TomlTemplate#forValidation}).
+   * config, constants with their values from {@code constants} (see {@link TomlTemplate#forValidation}). The
+   * members have passed {@link #requireSmallEnough}, which bounds the parsing.
    */
   static void requireCombinable(List<Member> members, Function<String, String> constants) {
-    requireSmallEnough(members);
     List<String> sections = members.stream().map(m -> {
       StringBuilder out = new StringBuilder();
       section(out, m, TomlTemplate.of(m.toml()).forValidation(constants));

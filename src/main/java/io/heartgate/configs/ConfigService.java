@@ -205,8 +205,8 @@ public final class ConfigService {
       Map<String, Object> details = new LinkedHashMap<>(broken.get().why().details());
       details.remove("field");
       details.put("groups", refs(broken.get().groups()));
-      return Future.failedFuture(new Invalid(field, capitalized(named(broken.get().groups()))
-          + " could not be served with this TOML: " + broken.get().why().getMessage(), details));
+      return Future.failedFuture(new Invalid(field, "With this TOML, " + named(broken.get().groups())
+          + " could not be served: " + broken.get().why().getMessage(), details));
     });
   }
 
@@ -214,10 +214,6 @@ public final class ConfigService {
   private static String named(List<GroupMembership.GroupRef> groups) {
     return (groups.size() == 1 ? "config group " : "config groups ")
         + String.join(", ", groups.stream().map(GroupMembership.GroupRef::name).toList());
-  }
-
-  private static String capitalized(String text) {
-    return Character.toUpperCase(text.charAt(0)) + text.substring(1);
   }
 
   /** The groups as a refusal's details list them: {@code [{"id","name"}]}. */

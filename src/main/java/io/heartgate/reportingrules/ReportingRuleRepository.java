@@ -2,6 +2,7 @@ package io.heartgate.reportingrules;
 
 import io.heartgate.core.Conflict;
 import io.heartgate.store.Dialect;
+import io.heartgate.store.RowLocks;
 import io.heartgate.store.Sql;
 import io.heartgate.store.Store;
 import io.heartgate.store.UniqueViolation;
@@ -95,8 +96,8 @@ public final class ReportingRuleRepository {
   public Future<Boolean> deleteUnlessDefault(String id) {
     Tuple rule = Tuple.of(id);
     return store.inTransaction(tx -> (tx.dialect() == Dialect.POSTGRES
-            ? tx.query("SELECT COUNT(*) FROM (SELECT 1 FROM agents WHERE reporting_rule_id = $1 ORDER BY id "
-                + "FOR NO KEY UPDATE) locked", rule)
+            ? tx.query(RowLocks.inOrder("agents", "reporting_rule_id = $1", "id", RowLocks.Strength.NO_KEY_UPDATE),
+                rule)
             : Future.succeededFuture())
         .compose(locked -> tx.query("DELETE FROM reporting_rules WHERE id = $1 AND is_default = 0", rule))
         .map(rows -> rows.rowCount() > 0));

@@ -7,6 +7,7 @@ import io.heartgate.auth.Role;
 import io.heartgate.core.Conflict;
 import io.heartgate.store.ChunkedLookup;
 import io.heartgate.store.Dialect;
+import io.heartgate.store.RowLocks;
 import io.heartgate.store.Sql;
 import io.heartgate.store.Store;
 import io.heartgate.store.UniqueViolation;
@@ -43,8 +44,8 @@ public final class TokenRepository implements GrantSource {
    * PostgreSQL: a chunk's rows locked in id order (a join does not promise an order), then written by one UPDATE
    * from the arrays instead of one UPDATE per row.
    */
-  private static final String LOCK_IN_ID_ORDER = "SELECT COUNT(*) FROM (SELECT 1 FROM tokens WHERE id = ANY($1) "
-      + "ORDER BY id FOR NO KEY UPDATE) locked";
+  private static final String LOCK_IN_ID_ORDER = RowLocks.inOrder("tokens", "id = ANY($1)", "id",
+      RowLocks.Strength.NO_KEY_UPDATE);
   private static final String TOUCH_ALL = "UPDATE tokens SET last_used_at = u.at "
       + "FROM unnest($1::text[], $2::bigint[]) AS u(id, at) "
       + "WHERE tokens.id = u.id AND (tokens.last_used_at IS NULL OR tokens.last_used_at < u.at)";

@@ -4,6 +4,7 @@ import io.heartgate.auth.Account;
 import io.heartgate.auth.Accounts;
 import io.heartgate.auth.Role;
 import io.heartgate.store.Dialect;
+import io.heartgate.store.RowLocks;
 import io.heartgate.store.Store;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
@@ -77,8 +78,7 @@ public final class UserRepository implements Accounts {
   public Future<Boolean> delete(String id) {
     Tuple user = Tuple.of(id);
     return store.inTransaction(tx -> (tx.dialect() == Dialect.POSTGRES
-            ? tx.query("SELECT COUNT(*) FROM (SELECT 1 FROM tokens WHERE user_id = $1 ORDER BY id FOR UPDATE) locked",
-                user)
+            ? tx.query(RowLocks.inOrder("tokens", "user_id = $1", "id", RowLocks.Strength.UPDATE), user)
             : Future.succeededFuture())
         .compose(locked -> tx.query("DELETE FROM users WHERE id = $1", user))
         .map(rows -> rows.rowCount() > 0));
