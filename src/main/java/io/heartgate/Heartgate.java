@@ -255,10 +255,10 @@ public final class Heartgate {
     watchStore(agentRepository);
     ConfigRepository configs = new ConfigRepository(store);
     ConfigGroupRepository groups = new ConfigGroupRepository(store);
+    Combinability combinability = new Combinability(vertx, groups);
     ConstantService constants = new ConstantService(new ConstantRepository(store),
-        new ConfigsUsingConstants(configs, groups), audit, clock);
+        new ConfigsUsingConstants(configs, groups, combinability), audit, clock);
     ConfigRenderMeters renderMeters = new ConfigRenderMeters(metrics.registry());
-    Combinability combinability = new Combinability(vertx, groups, constants);
     ConfigService configService = new ConfigService(configs, agents, labels, constants, audit, clock, groups,
         combinability, renderMeters);
     TomlDownload downloads = new TomlDownload(new ConfigDownloadMeters(metrics.registry()));
@@ -268,7 +268,7 @@ public final class Heartgate {
         new LabelRoutes(labels, auth),
         new ConfigRoutes(configService, labels, auth, settings.heartbeatPort(), downloads),
         new ConstantRoutes(constants, auth),
-        new ConfigGroupRoutes(new ConfigGroupService(groups, configService, combinability,
+        new ConfigGroupRoutes(new ConfigGroupService(groups, configService, combinability, constants::named,
             new AliasRepository(store), audit, clock, renderMeters), auth, downloads),
         new UserRoutes(userService, sessions, auth, settings.trustedProxies()),
         new TokenRoutes(tokenService, auth, clock),

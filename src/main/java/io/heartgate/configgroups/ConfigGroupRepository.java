@@ -144,9 +144,13 @@ public final class ConfigGroupRepository implements GroupMembership {
   }
 
   @Override
-  public Future<List<GroupRef>> groupsContaining(String configId) {
-    return store.query("SELECT g.id, g.name FROM config_groups g JOIN config_group_members m ON m.group_id = g.id "
-            + "WHERE m.config_id = $1 ORDER BY g.name", Tuple.of(configId))
+  public Future<List<GroupRef>> groupsContaining(Collection<String> configIds) {
+    if (configIds.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    return store.query("SELECT id, name FROM config_groups WHERE id IN (SELECT group_id FROM config_group_members "
+            + "WHERE config_id IN (" + Sql.placeholders(1, configIds.size()) + ")) ORDER BY name, id",
+            Tuple.from(List.copyOf(configIds)))
         .map(rows -> {
           List<GroupRef> groups = new ArrayList<>(rows.size());
           rows.forEach(row -> groups.add(new GroupRef(row.getString("id"), row.getString("name"))));

@@ -5,6 +5,7 @@ import io.heartgate.auth.Principal;
 import io.heartgate.configs.AliasRepository;
 import io.heartgate.configs.Config;
 import io.heartgate.configs.ConfigService;
+import io.heartgate.constants.ConstantLookup;
 import io.heartgate.core.ClientInfo;
 import io.heartgate.core.Forbidden;
 import io.heartgate.core.Invalid;
@@ -39,6 +40,7 @@ public final class ConfigGroupService {
   private final ConfigGroupRepository groups;
   private final ConfigService configs;
   private final Combinability combinability;
+  private final ConstantLookup constants;
   private final AliasRepository aliases;
   private final AuditLog audit;
   private final Clock clock;
@@ -47,12 +49,16 @@ public final class ConfigGroupService {
   private final CoalescedRead<String, Served> served = new CoalescedRead<>(this::read);
   private final CoalescedRead<String, Optional<AliasRepository.Target>> targets = new CoalescedRead<>(this::target);
 
-  /** @param meters counts the reads of the store made for downloads */
+  /**
+   * @param constants the constants' values as stored, which the members are checked with when saved
+   * @param meters counts the reads of the store made for downloads
+   */
   public ConfigGroupService(ConfigGroupRepository groups, ConfigService configs, Combinability combinability,
-      AliasRepository aliases, AuditLog audit, Clock clock, ConfigRenderMeters meters) {
+      ConstantLookup constants, AliasRepository aliases, AuditLog audit, Clock clock, ConfigRenderMeters meters) {
     this.groups = groups;
     this.configs = configs;
     this.combinability = combinability;
+    this.constants = constants;
     this.aliases = aliases;
     this.audit = audit;
     this.clock = clock;
@@ -225,7 +231,7 @@ public final class ConfigGroupService {
       }
       List<GroupDocument.Member> documents = members.stream()
           .map(m -> new GroupDocument.Member(m.result().id(), m.result().name(), m.result().toml())).toList();
-      return combinability.require(documents);
+      return combinability.require(documents, constants);
     });
   }
 

@@ -19,7 +19,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.time.Clock;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -182,11 +181,11 @@ public final class ConfigService {
 
   /** Fails with 409 {@code config_in_group}, naming the groups, when the config is a member of any. */
   private Future<Void> notInAGroup(Config config) {
-    return groups.groupsContaining(config.id()).compose(containing -> containing.isEmpty()
+    return groups.groupsContaining(List.of(config.id())).compose(containing -> containing.isEmpty()
         ? Future.succeededFuture()
         : Future.failedFuture(new Conflict("config_in_group", "Config " + config.name() + " is a member of "
-            + named(containing) + " and cannot be deleted; remove it from the group first",
-            Map.of("groups", refs(containing)))));
+            + GroupMembership.GroupRef.named(containing) + " and cannot be deleted; remove it from the group first",
+            Map.of("groups", GroupMembership.GroupRef.details(containing)))));
   }
 
   /**
@@ -198,27 +197,12 @@ public final class ConfigService {
     if (config.toml().equals(toml)) {
       return Future.succeededFuture();  // the groups serve what they served
     }
-    return groupsServable.groupsBrokenBy(config.id(), toml, configs::byId).compose(broken -> {
-      if (broken.isEmpty()) {
-        return Future.succeededFuture();
-      }
-      Map<String, Object> details = new LinkedHashMap<>(broken.get().why().details());
-      details.remove("field");
-      details.put("groups", refs(broken.get().groups()));
-      return Future.failedFuture(new Invalid(field, "With this TOML, " + named(broken.get().groups())
-          + " could not be served: " + broken.get().why().getMessage(), details));
-    });
-  }
-
-  /** "config group a" or "config groups a, b". */
-  private static String named(List<GroupMembership.GroupRef> groups) {
-    return (groups.size() == 1 ? "config group " : "config groups ")
-        + String.join(", ", groups.stream().map(GroupMembership.GroupRef::name).toList());
-  }
-
-  /** The groups as a refusal's details list them: {@code [{"id","name"}]}. */
-  private static List<Map<String, String>> refs(List<GroupMembership.GroupRef> groups) {
-    return groups.stream().map(group -> Map.of("id", group.id(), "name", group.name())).toList();
+    MemberTomlCheck.Reading now = new MemberTomlCheck.Reading(Config::toml, constants::named);
+    MemberTomlCheck.Reading after = new MemberTomlCheck.Reading(
+        member -> member.id().equals(config.id()) ? toml : member.toml(), constants::named);
+    return groupsServable.groupsBrokenBy(List.of(config.id()), now, after, configs::byId)
+        .compose(broken -> broken.isEmpty() ? Future.succeededFuture()
+            : Future.failedFuture(broken.get().refusal(field, "TOML")));
   }
 
   /** The config's versions, newest first, without their TOML. */

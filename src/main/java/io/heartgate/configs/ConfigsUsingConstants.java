@@ -1,5 +1,6 @@
 package io.heartgate.configs;
 
+import io.heartgate.constants.ConstantLookup;
 import io.heartgate.constants.ConstantUser;
 import io.heartgate.constants.ConstantUsers;
 import io.vertx.core.Future;
@@ -9,10 +10,13 @@ import java.util.List;
 public final class ConfigsUsingConstants implements ConstantUsers {
   private final ConfigRepository configs;
   private final GroupMembership groups;
+  private final MemberTomlCheck groupsServable;
 
-  public ConfigsUsingConstants(ConfigRepository configs, GroupMembership groups) {
+  /** @param groupsServable names the groups holding configs that new values of constants would leave unservable */
+  public ConfigsUsingConstants(ConfigRepository configs, GroupMembership groups, MemberTomlCheck groupsServable) {
     this.configs = configs;
     this.groups = groups;
+    this.groupsServable = groupsServable;
   }
 
   /** The store narrows the configs down by text; the exact test (outside comments, …) is the template's scan. */
@@ -28,5 +32,15 @@ public final class ConfigsUsingConstants implements ConstantUsers {
   public Future<Void> changed(String name, long at) {
     return using(name).compose(documents -> groups.membersChanged(
         documents.stream().map(ConstantUser::id).toList(), at));
+  }
+
+  @Override
+  public Future<Void> requireGroupsServable(String field, List<ConstantUser> users, ConstantLookup now,
+      ConstantLookup after) {
+    return groupsServable.groupsBrokenBy(users.stream().map(ConstantUser::id).toList(),
+            new MemberTomlCheck.Reading(Config::toml, now), new MemberTomlCheck.Reading(Config::toml, after),
+            configs::byId)
+        .compose(broken -> broken.isEmpty() ? Future.succeededFuture()
+            : Future.failedFuture(broken.get().refusal(field, "value")));
   }
 }

@@ -3,6 +3,7 @@ package io.heartgate.configs;
 import io.vertx.core.Future;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Which config groups a config belongs to: asked when a config is deleted (a member cannot be), answered by the
@@ -11,10 +12,20 @@ import java.util.List;
 public interface GroupMembership {
   /** A group, as a refusal names it. */
   record GroupRef(String id, String name) {
+    /** "config group a" or "config groups a, b". */
+    static String named(List<GroupRef> groups) {
+      return (groups.size() == 1 ? "config group " : "config groups ")
+          + String.join(", ", groups.stream().map(GroupRef::name).toList());
+    }
+
+    /** The groups as a refusal's details list them: {@code [{"id","name"}]}. */
+    static List<Map<String, String>> details(List<GroupRef> groups) {
+      return groups.stream().map(group -> Map.of("id", group.id(), "name", group.name())).toList();
+    }
   }
 
-  /** The groups that have the config among their members, by name; empty when none. */
-  Future<List<GroupRef>> groupsContaining(String configId);
+  /** The groups that have any of these configs among their members, each once, by name; empty when none. */
+  Future<List<GroupRef>> groupsContaining(Collection<String> configIds);
 
   /**
    * The documents of these configs changed at {@code at} (epoch milliseconds): every group containing one of them

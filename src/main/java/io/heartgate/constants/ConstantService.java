@@ -17,8 +17,9 @@ import java.util.UUID;
 
 /**
  * The rules of constants: names are unique; a value is checked against every config that uses (or will use) it,
- * so it never breaks one; a change of value or name moves the Last-Modified of every config that uses it to a
- * later second; a constant in use can be neither deleted nor renamed (either would leave its configs undefined).
+ * and against the config groups holding them, so it never breaks one; a change of value or name moves the
+ * Last-Modified of every config that uses it to a later second; a constant in use can be neither deleted nor
+ * renamed (either would leave its configs undefined).
  * Fields arrive already checked for shape by the routes.
  */
 public final class ConstantService {
@@ -130,9 +131,11 @@ public final class ConstantService {
 
   /**
    * Checks the value against every config that uses {@code ::{name}} (400 on {@code value} naming the first one
-   * it would break); the earliest change time that moves each one's Last-Modified to a later second (0: none).
+   * it would break), then against the config groups holding them (400 naming the groups it would break); the
+   * earliest change time that moves each one's Last-Modified to a later second (0: none).
    */
   private Future<Long> fitsItsUsers(String name, String value) {
+    ConstantLookup stored = this::named;
     return users.using(name).compose(using -> {
       Set<String> names = new HashSet<>();
       using.forEach(user -> names.addAll(user.constants()));
@@ -144,7 +147,8 @@ public final class ConstantService {
           notBefore = Math.max(notBefore, user.nextChangeAt(now));
         }
         return notBefore;
-      });
+      }).compose(notBefore -> users.requireGroupsServable(VALUE, using, stored, stored.with(name, value))
+          .map(notBefore));
     });
   }
 

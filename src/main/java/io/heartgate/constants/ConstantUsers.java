@@ -17,4 +17,11 @@ public interface ConstantUsers {
    * part of (config groups) moves its Last-Modified too.
    */
   Future<Void> changed(String name, long at);
+
+  /**
+   * Fails with {@link io.heartgate.core.Invalid} on {@code field} when a config group holding one of the users could
+   * be served with the constants as they are ({@code now}) but not as a change would leave them ({@code after}).
+   */
+  Future<Void> requireGroupsServable(String field, List<ConstantUser> users, ConstantLookup now,
+      ConstantLookup after);
 }

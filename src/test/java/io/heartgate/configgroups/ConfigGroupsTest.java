@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import io.heartgate.settings.DatabaseUrl;
+import io.heartgate.testsupport.Await;
 import io.heartgate.testsupport.Credentials;
 import io.heartgate.testsupport.MovableClock;
 import io.heartgate.testsupport.Reply;
@@ -15,13 +17,16 @@ import io.heartgate.testsupport.StoreKind;
 import io.heartgate.testsupport.Team;
 import io.heartgate.testsupport.TelegrafConfigClient;
 import io.heartgate.testsupport.TestGateway;
+import io.heartgate.testsupport.TestStores;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Tuple;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -39,12 +44,16 @@ class ConfigGroupsTest {
   @TempDir
   Path tempDir;
   private final MovableClock clock = new MovableClock();
+  @RegisterExtension
+  final TestStores stores = new TestStores();
+  private DatabaseUrl url;
   private TestGateway gateway;
   private Team team;
   private Credentials owner;
 
   private void start(StoreKind kind) throws Exception {
-    gateway = TestGateway.start(kind.freshStore(tempDir), clock);
+    url = kind.freshStore(tempDir);
+    gateway = TestGateway.start(url, clock);
     team = Team.create(gateway);
     owner = team.session("owner");
   }
@@ -306,26 +315,75 @@ class ConfigGroupsTest {
 
   @ParameterizedTest
   @EnumSource(StoreKind.class)
-  void aGroupThatCannotBeServedAnywayDoesNotHoldItsMembersBack(StoreKind kind) throws Exception {
+  void aConstantCannotBeGivenAValueAGroupCannotServe(StoreKind kind) throws Exception {
     start(kind);
-    Reply constant = gateway.post("/api/constants", owner, new JsonObject().put("name", "section").put("value", "a"));
+    Reply constant = gateway.post("/api/constants", owner,
+        new JsonObject().put("name", "section").put("value", "a"));
     assertEquals(201, constant.status(), constant.toString());
+    String constantPath = "/api/constants/" + constant.json().getString("id");
     String named = config("named", "[::{section}]\n  x = 1\n");
     String b = config("b", "[b]\n  y = 1\n");
-    String broken = group(new JsonObject().put("name", "broken").put("configIds", ids(named, b))).getString("id");
-    // A constant's value is checked against each config using it, not against their groups: [b] is now defined twice.
-    assertEquals(200, patch("/api/constants/" + constant.json().getString("id"), new JsonObject().put("value", "b"))
-        .status());
+    String fleet = group(new JsonObject().put("name", "fleet").put("configIds", ids(named, b))).getString("id");
+    String served = gateway.get("/api/config-groups/" + fleet + "/toml", owner).body();
 
-    assertEquals(200, patch("/api/configs/" + b, new JsonObject().put("name", "b2").put("toml", "[b]\n  y = 1\n"))
-        .status(), "the TOML as stored, sent again with a new name (the console's Save does so)");
-    Reply stillClashing = patch("/api/configs/" + b, new JsonObject().put("toml", "[b]\n  z = 2\n"));
+    Reply clash = patch(constantPath, new JsonObject().put("value", "b"));
+    assertEquals(400, clash.status(), "fleet would define [b] twice: " + clash);
+    assertEquals("invalid_request", clash.error());
+    JsonObject details = clash.json().getJsonObject("details");
+    assertEquals("value", details.getString("field"), clash.toString());
+    assertTrue(clash.message().startsWith("With this value, config group fleet could not be served: "),
+        clash.message());
+    assertEquals(new JsonArray().add(new JsonObject().put("id", fleet).put("name", "fleet")),
+        details.getJsonArray("groups"));
+    assertEquals(List.of(named, b), details.getJsonArray("configs").stream()
+        .map(c -> ((JsonObject) c).getString("id")).toList(), "the members that clash");
+    assertEquals("a", gateway.get(constantPath, owner).json().getString("value"), "unchanged");
+    assertEquals(served, gateway.get("/api/config-groups/" + fleet + "/toml", owner).body(), "unchanged");
+    assertEquals(200, patch(constantPath, new JsonObject().put("value", "c")).status(), "[c] clashes with nothing");
+
+    String later = config("later", "[::{table}]\n  z = 1\n");
+    assertEquals(200, patch("/api/config-groups/" + fleet, new JsonObject().put("configIds", ids(named, b, later)))
+        .status(), "an undefined constant stands in neutrally until it is defined");
+    Reply defined = gateway.post("/api/constants", owner, new JsonObject().put("name", "table").put("value", "b"));
+    assertEquals(400, defined.status(), "defining it as b would define [b] twice: " + defined);
+    assertEquals(new JsonArray().add(new JsonObject().put("id", fleet).put("name", "fleet")),
+        defined.json().getJsonObject("details").getJsonArray("groups"));
+    assertEquals(1, gateway.get("/api/constants", owner).json().getJsonArray("constants").size(), "not created");
+    assertEquals(201, gateway.post("/api/constants", owner, new JsonObject().put("name", "table").put("value", "d"))
+        .status());
+    JsonNode document = new TomlMapper().readTree(gateway.get("/api/config-groups/" + fleet + "/toml", owner).body());
+    assertTrue(document.has("b") && document.has("c") && document.has("d"), document.toString());
+  }
+
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void aGroupThatCannotBeServedAnywayDoesNotHoldItsMembersBack(StoreKind kind) throws Exception {
+    start(kind);
+    Reply constant = gateway.post("/api/constants", owner,
+        new JsonObject().put("name", "section").put("value", "a"));
+    assertEquals(201, constant.status(), constant.toString());
+    String constantPath = "/api/constants/" + constant.json().getString("id");
+    String named = config("named", "[::{section}]\n  x = 1\n");
+    String b = config("b", "[b]\n  y = 1\n[e]\n  w = 1\n");
+    String broken = group(new JsonObject().put("name", "broken").put("configIds", ids(named, b))).getString("id");
+    // As a release that did not check a constant's value against groups left it: [b] is now defined twice.
+    Await.of(stores.open(url, 1).query("UPDATE constants SET value = 'b' WHERE name = 'section'", Tuple.tuple()));
+
+    Reply stillBroken = patch(constantPath, new JsonObject().put("value", "e"));
+    assertEquals(200, stillBroken.status(), "[e] is defined twice now, but the group was broken before: "
+        + stillBroken);
+    assertEquals(200, patch("/api/configs/" + b, new JsonObject().put("name", "b2")
+        .put("toml", "[b]\n  y = 1\n[e]\n  w = 1\n")).status(),
+        "the TOML as stored, sent again with a new name (the console's Save does so)");
+    Reply stillClashing = patch("/api/configs/" + b, new JsonObject().put("toml", "[e]\n  z = 2\n"));
     assertEquals(200, stillClashing.status(), "broken before this edit, not by it: " + stillClashing);
     assertEquals(2, stillClashing.json().getInteger("version"));
     Reply mended = patch("/api/configs/" + b, new JsonObject().put("toml", "[c]\n  z = 2\n"));
     assertEquals(200, mended.status(), mended.toString());
-    assertEquals(400, patch("/api/configs/" + b, new JsonObject().put("toml", "[b]\n  z = 2\n")).status(),
+    assertEquals(400, patch("/api/configs/" + b, new JsonObject().put("toml", "[e]\n  z = 2\n")).status(),
         "the group is servable again, so breaking it is refused again");
+    assertEquals(400, patch(constantPath, new JsonObject().put("value", "c")).status(),
+        "and so is a value that breaks it");
     assertEquals(200, gateway.get("/api/config-groups/" + broken + "/toml", owner).status());
   }
 
