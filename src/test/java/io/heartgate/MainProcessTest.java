@@ -1,6 +1,7 @@
 package io.heartgate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.heartgate.core.BuildInfo;
@@ -12,6 +13,9 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,12 +44,20 @@ class MainProcessTest {
       for (int port : new int[] {api, heartbeat}) {
         URI ready = URI.create("http://127.0.0.1:" + port + "/health/ready");
         Poll.until(Duration.ofSeconds(30), "ready on port " + port, () -> isReady(ready, process));
+        for (int i = 0; i < 3; i++) {
+          // Each on a connection of its own, as a load balancer's health checks come.
+          HttpResponse<Void> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(ready).build(),
+              HttpResponse.BodyHandlers.discarding());
+          assertEquals(200, answer.statusCode());
+        }
       }
       assertTrue(Files.isRegularFile(workDir.resolve("data/heartgate.db")), "the default store file is created");
       process.destroy();
       assertTrue(process.waitFor(10, TimeUnit.SECONDS), "exits within 10 s of SIGTERM");
       assertEquals(0, process.exitValue());
       assertTrue(output(process).contains("stopped"), output(process));
+      assertFalse(output(process).contains(" WARN "), "a clean start has nothing to warn about: "
+          + output(process));
     } finally {
       process.destroyForcibly();
     }
