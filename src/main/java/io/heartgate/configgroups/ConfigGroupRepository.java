@@ -5,6 +5,7 @@ import io.heartgate.configs.AliasRepository;
 import io.heartgate.configs.GroupMembership;
 import io.heartgate.configs.LastModified;
 import io.heartgate.core.Conflict;
+import io.heartgate.store.ChunkedLookup;
 import io.heartgate.store.Sql;
 import io.heartgate.store.Store;
 import io.heartgate.store.UniqueViolation;
@@ -13,6 +14,7 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -143,19 +145,15 @@ public final class ConfigGroupRepository implements GroupMembership {
         .mapEmpty();
   }
 
+  /** In chunks of ids (a constant may be used by more configs than one statement takes parameters). */
   @Override
   public Future<List<GroupRef>> groupsContaining(Collection<String> configIds) {
-    if (configIds.isEmpty()) {
-      return Future.succeededFuture(List.of());
-    }
-    return store.query("SELECT id, name FROM config_groups WHERE id IN (SELECT group_id FROM config_group_members "
-            + "WHERE config_id IN (" + Sql.placeholders(1, configIds.size()) + ")) ORDER BY name, id",
-            Tuple.from(List.copyOf(configIds)))
-        .map(rows -> {
-          List<GroupRef> groups = new ArrayList<>(rows.size());
-          rows.forEach(row -> groups.add(new GroupRef(row.getString("id"), row.getString("name"))));
-          return groups;
-        });
+    Map<String, GroupRef> byId = new HashMap<>();
+    return ChunkedLookup.run(store, List.copyOf(configIds), in -> "SELECT id, name FROM config_groups WHERE id IN "
+            + "(SELECT group_id FROM config_group_members WHERE config_id IN (" + in + "))",
+            rows -> rows.forEach(row -> byId.put(row.getString("id"),
+                new GroupRef(row.getString("id"), row.getString("name")))))
+        .map(ignored -> byId.values().stream().sorted(Comparator.comparing(GroupRef::name)).toList());
   }
 
   /** The group's members in order; none for a group that is gone. */

@@ -201,8 +201,7 @@ public final class ConfigService {
     MemberTomlCheck.Reading after = new MemberTomlCheck.Reading(
         member -> member.id().equals(config.id()) ? toml : member.toml(), constants::named);
     return groupsServable.groupsBrokenBy(List.of(config.id()), now, after, configs::byId)
-        .compose(broken -> broken.isEmpty() ? Future.succeededFuture()
-            : Future.failedFuture(broken.get().refusal(field, "TOML")));
+        .compose(broken -> MemberTomlCheck.require(broken, field, "TOML"));
   }
 
   /** The config's versions, newest first, without their TOML. */

@@ -6,7 +6,10 @@ import io.heartgate.constants.ConstantUsers;
 import io.vertx.core.Future;
 import java.util.List;
 
-/** The configs as constants see them: those whose TOML uses a constant, by the scan that serves it. */
+/**
+ * The configs as constants see them: those whose TOML uses a constant, by the scan that serves it, and the config
+ * groups holding them, which a constant's new value must not leave unservable.
+ */
 public final class ConfigsUsingConstants implements ConstantUsers {
   private final ConfigRepository configs;
   private final GroupMembership groups;
@@ -40,7 +43,6 @@ public final class ConfigsUsingConstants implements ConstantUsers {
     return groupsServable.groupsBrokenBy(users.stream().map(ConstantUser::id).toList(),
             new MemberTomlCheck.Reading(Config::toml, now), new MemberTomlCheck.Reading(Config::toml, after),
             configs::byId)
-        .compose(broken -> broken.isEmpty() ? Future.succeededFuture()
-            : Future.failedFuture(broken.get().refusal(field, "value")));
+        .compose(broken -> MemberTomlCheck.require(broken, field, "value"));
   }
 }

@@ -39,6 +39,11 @@ public interface MemberTomlCheck {
   record Reading(Function<Config, String> toml, ConstantLookup constants) {
   }
 
+  /** Succeeds when no group is broken; else fails with {@link Broken#refusal}. */
+  static Future<Void> require(Optional<Broken> broken, String field, String changed) {
+    return broken.isEmpty() ? Future.succeededFuture() : Future.failedFuture(broken.get().refusal(field, changed));
+  }
+
   /**
    * The groups holding any of these configs that can be served as the members read {@code now} but not as they
    * read {@code after} (a group that cannot be served either way is left out: the change does not break it); empty

@@ -42,7 +42,8 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
   /**
    * Micrometer's registry warns when a gauge is registered again; Vert.x registers its connection gauge again for
    * every new connection to a listener (and the gauge keeps counting them all), so the warning, at every start,
-   * means nothing: errors only.
+   * means nothing: errors only. It warns once per JVM, so it never told of a second registration of the gateway's
+   * own gauges anyway once Vert.x had had its turn.
    */
   private static final String METER_REGISTRY = "io.micrometer.core.instrument.MeterRegistry";
   /** The logger of the access log (http/AccessLog): at info when ACCESS_LOG is on, whatever LOG_LEVEL says. */

@@ -357,6 +357,46 @@ class ConfigGroupsTest {
 
   @ParameterizedTest
   @EnumSource(StoreKind.class)
+  void aConstantInSeveralGroupsIsRefusedNamingTheGroupsItWouldBreak(StoreKind kind) throws Exception {
+    start(kind);
+    Reply constant = gateway.post("/api/constants", owner,
+        new JsonObject().put("name", "section").put("value", "a"));
+    String constantPath = "/api/constants/" + constant.json().getString("id");
+    String named = config("named", "[::{section}]\n  x = 1\n");
+    String b = config("b", "[b]\n  y = 1\n");
+    String c = config("c", "[c]\n  z = 1\n");
+    String alpha = group(new JsonObject().put("name", "alpha").put("configIds", ids(named, b))).getString("id");
+    String beta = group(new JsonObject().put("name", "beta").put("configIds", ids(named, c))).getString("id");
+    String delta = group(new JsonObject().put("name", "delta").put("configIds", ids(b, named))).getString("id");
+
+    Reply onlyBeta = patch(constantPath, new JsonObject().put("value", "c"));
+    assertEquals(400, onlyBeta.status(), onlyBeta.toString());
+    assertEquals(new JsonArray().add(new JsonObject().put("id", beta).put("name", "beta")),
+        onlyBeta.json().getJsonObject("details").getJsonArray("groups"));
+    Reply two = patch(constantPath, new JsonObject().put("value", "b"));
+    assertEquals(400, two.status(), two.toString());
+    assertTrue(two.message().startsWith("With this value, config groups alpha, delta could not be served: "),
+        two.message());
+    assertEquals(new JsonArray().add(new JsonObject().put("id", alpha).put("name", "alpha"))
+        .add(new JsonObject().put("id", delta).put("name", "delta")),
+        two.json().getJsonObject("details").getJsonArray("groups"));
+
+    String later = config("later", "[::{table}]\n  w = 1\n");
+    assertEquals(200, patch("/api/config-groups/" + alpha, new JsonObject().put("configIds", ids(named, b, later)))
+        .status());
+    Reply spare = gateway.post("/api/constants", owner, new JsonObject().put("name", "spare").put("value", "b"));
+    assertEquals(201, spare.status(), "no config uses spare: " + spare);
+    String sparePath = "/api/constants/" + spare.json().getString("id");
+    Reply renamed = patch(sparePath, new JsonObject().put("name", "table"));
+    assertEquals(400, renamed.status(), "renamed to table, b would define [b] twice in alpha: " + renamed);
+    assertEquals(new JsonArray().add(new JsonObject().put("id", alpha).put("name", "alpha")),
+        renamed.json().getJsonObject("details").getJsonArray("groups"));
+    assertEquals("spare", gateway.get(sparePath, owner).json().getString("name"), "unchanged");
+    assertEquals(200, patch(sparePath, new JsonObject().put("name", "table").put("value", "e")).status());
+  }
+
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
   void aGroupThatCannotBeServedAnywayDoesNotHoldItsMembersBack(StoreKind kind) throws Exception {
     start(kind);
     Reply constant = gateway.post("/api/constants", owner,
