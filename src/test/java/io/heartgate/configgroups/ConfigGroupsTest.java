@@ -71,6 +71,13 @@ class ConfigGroupsTest {
     return created.json().getString("id");
   }
 
+  /** Creates the constant; its path. */
+  private String constant(String name, String value) {
+    Reply created = gateway.post("/api/constants", owner, new JsonObject().put("name", name).put("value", value));
+    assertEquals(201, created.status(), created.toString());
+    return "/api/constants/" + created.json().getString("id");
+  }
+
   private JsonObject group(JsonObject body) {
     Reply created = gateway.post("/api/config-groups", owner, body);
     assertEquals(201, created.status(), created.toString());
@@ -317,10 +324,7 @@ class ConfigGroupsTest {
   @EnumSource(StoreKind.class)
   void aConstantCannotBeGivenAValueAGroupCannotServe(StoreKind kind) throws Exception {
     start(kind);
-    Reply constant = gateway.post("/api/constants", owner,
-        new JsonObject().put("name", "section").put("value", "a"));
-    assertEquals(201, constant.status(), constant.toString());
-    String constantPath = "/api/constants/" + constant.json().getString("id");
+    String constantPath = constant("section", "a");
     String named = config("named", "[::{section}]\n  x = 1\n");
     String b = config("b", "[b]\n  y = 1\n");
     String fleet = group(new JsonObject().put("name", "fleet").put("configIds", ids(named, b))).getString("id");
@@ -349,8 +353,7 @@ class ConfigGroupsTest {
     assertEquals(new JsonArray().add(new JsonObject().put("id", fleet).put("name", "fleet")),
         defined.json().getJsonObject("details").getJsonArray("groups"));
     assertEquals(1, gateway.get("/api/constants", owner).json().getJsonArray("constants").size(), "not created");
-    assertEquals(201, gateway.post("/api/constants", owner, new JsonObject().put("name", "table").put("value", "d"))
-        .status());
+    constant("table", "d");
     JsonNode document = new TomlMapper().readTree(gateway.get("/api/config-groups/" + fleet + "/toml", owner).body());
     assertTrue(document.has("b") && document.has("c") && document.has("d"), document.toString());
   }
@@ -359,9 +362,7 @@ class ConfigGroupsTest {
   @EnumSource(StoreKind.class)
   void aConstantInSeveralGroupsIsRefusedNamingTheGroupsItWouldBreak(StoreKind kind) throws Exception {
     start(kind);
-    Reply constant = gateway.post("/api/constants", owner,
-        new JsonObject().put("name", "section").put("value", "a"));
-    String constantPath = "/api/constants/" + constant.json().getString("id");
+    String constantPath = constant("section", "a");
     String named = config("named", "[::{section}]\n  x = 1\n");
     String b = config("b", "[b]\n  y = 1\n");
     String c = config("c", "[c]\n  z = 1\n");
@@ -384,9 +385,7 @@ class ConfigGroupsTest {
     String later = config("later", "[::{table}]\n  w = 1\n");
     assertEquals(200, patch("/api/config-groups/" + alpha, new JsonObject().put("configIds", ids(named, b, later)))
         .status());
-    Reply spare = gateway.post("/api/constants", owner, new JsonObject().put("name", "spare").put("value", "b"));
-    assertEquals(201, spare.status(), "no config uses spare: " + spare);
-    String sparePath = "/api/constants/" + spare.json().getString("id");
+    String sparePath = constant("spare", "b");
     Reply renamed = patch(sparePath, new JsonObject().put("name", "table"));
     assertEquals(400, renamed.status(), "renamed to table, b would define [b] twice in alpha: " + renamed);
     assertEquals(new JsonArray().add(new JsonObject().put("id", alpha).put("name", "alpha")),
@@ -399,10 +398,7 @@ class ConfigGroupsTest {
   @EnumSource(StoreKind.class)
   void aGroupThatCannotBeServedAnywayDoesNotHoldItsMembersBack(StoreKind kind) throws Exception {
     start(kind);
-    Reply constant = gateway.post("/api/constants", owner,
-        new JsonObject().put("name", "section").put("value", "a"));
-    assertEquals(201, constant.status(), constant.toString());
-    String constantPath = "/api/constants/" + constant.json().getString("id");
+    String constantPath = constant("section", "a");
     String named = config("named", "[::{section}]\n  x = 1\n");
     String b = config("b", "[b]\n  y = 1\n[e]\n  w = 1\n");
     String broken = group(new JsonObject().put("name", "broken").put("configIds", ids(named, b))).getString("id");
