@@ -179,12 +179,13 @@ cpu_ticks() {
 
 rss_kib() { sed -n "s/^$2:[[:space:]]*\([0-9]*\) kB/\1/p" "/proc/$1/status" 2>/dev/null || echo 0; }
 
-# heap_kib PID: the used heap after a full collection, in KiB (one jcmd for both commands: each is a JVM start)
+# heap_kib PID: the used heap after a full collection, in KiB (one jcmd for both commands: each is a JVM start),
+# summed over the collector's generations: G1 reports one line, the parallel and serial collectors two
 heap_kib() {
   local info
   [[ -f $OUT/heap.jcmd ]] || printf 'GC.run\nGC.heap_info\n' >"$OUT/heap.jcmd"
   info=$(jcmd "$1" -f "$OUT/heap.jcmd") || die "jcmd failed on pid $1"
-  sed -n 's/.*heap.*total [0-9]*K, used \([0-9]*\)K.*/\1/p' <<<"$info" | head -1
+  sed -n 's/.*total [0-9]*K, used \([0-9]*\)K.*/\1/p' <<<"$info" | awk '{ used += $1 } END { print used + 0 }'
 }
 
 # ---------------------------------------------------------------------------------------------------------------
