@@ -130,19 +130,17 @@ public final class ConfigGroupRepository implements GroupMembership {
     return store.query("DELETE FROM config_groups WHERE id = $1", Tuple.of(id)).map(rows -> rows.rowCount() > 0);
   }
 
+  /**
+   * The groups are found first, then each is moved by one statement (in chunks of groups): moving them in chunks of
+   * configs would move a group with members in two chunks twice.
+   */
   @Override
   public Future<Void> membersChanged(Collection<String> configIds, long at) {
-    if (configIds.isEmpty()) {
-      return Future.succeededFuture();
-    }
-    List<Object> params = new ArrayList<>(configIds.size() + 1);
-    params.add(at);
-    params.addAll(configIds);
-    return store.query("UPDATE config_groups SET content_changed_at = "
-            + LastModified.nextChangeSql("content_changed_at", "CAST($1 AS BIGINT)")
-            + " WHERE id IN (SELECT group_id FROM config_group_members WHERE config_id IN ("
-            + Sql.placeholders(2, configIds.size()) + "))", Tuple.from(params))
-        .mapEmpty();
+    return groupsContaining(configIds).compose(groups -> ChunkedLookup.run(store, List.of(at),
+        groups.stream().map(GroupRef::id).toList(),
+        in -> "UPDATE config_groups SET content_changed_at = "
+            + LastModified.nextChangeSql("content_changed_at", "CAST($1 AS BIGINT)") + " WHERE id IN (" + in + ")",
+        rows -> { }));
   }
 
   /** In chunks of ids (a constant may be used by more configs than one statement takes parameters). */

@@ -9,7 +9,10 @@ import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
-/** Looks many values up at once through {@code IN (…)} lists, in chunks the stores' limits on parameters allow. */
+/**
+ * Looks many values up (or writes the rows they name) through {@code IN (…)} lists, in chunks the stores' limits on
+ * parameters allow (PostgreSQL's protocol takes at most 65,535 per statement).
+ */
 public final class ChunkedLookup {
   /** Values per query, well under either store's limit of parameters. */
   public static final int CHUNK = 500;
@@ -23,10 +26,21 @@ public final class ChunkedLookup {
    */
   public static Future<Void> run(Sql client, List<String> values, Function<String, String> sql,
       Consumer<RowSet<Row>> onRows) {
+    return run(client, List.of(), values, sql, onRows);
+  }
+
+  /**
+   * As {@link #run(Sql, List, Function, Consumer)}, each statement taking the leading parameters first
+   * ({@code $1} and on); the chunk's placeholders follow them.
+   */
+  public static Future<Void> run(Sql client, List<Object> leading, List<String> values, Function<String, String> sql,
+      Consumer<RowSet<Row>> onRows) {
     Future<Void> chain = Future.succeededFuture();
     for (int from = 0; from < values.size(); from += CHUNK) {
-      List<Object> chunk = new ArrayList<>(values.subList(from, Math.min(values.size(), from + CHUNK)));
-      chain = chain.compose(ignored -> client.query(sql.apply(Sql.placeholders(1, chunk.size())), Tuple.from(chunk))
+      List<Object> params = new ArrayList<>(leading);
+      params.addAll(values.subList(from, Math.min(values.size(), from + CHUNK)));
+      String in = Sql.placeholders(leading.size() + 1, params.size() - leading.size());
+      chain = chain.compose(ignored -> client.query(sql.apply(in), Tuple.from(params))
           .map(rows -> {
             onRows.accept(rows);
             return null;
