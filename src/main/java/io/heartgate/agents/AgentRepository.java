@@ -114,14 +114,19 @@ public final class AgentRepository {
    * per row over the whole fleet: every agent is counted by the status it reported and its release (the whole
    * fleet from the tally the triggers of V9__agent_tally keep, a labelled part of it by counting); the few seen
    * longest ago (see {@link #seenLongestAgo}) are then moved to not_reporting when their rule says so, and sorted
-   * into the older age buckets; the youngest bucket holds the rest.
+   * into the older age buckets; the youngest bucket holds the rest. All of it read in one snapshot, so agents
+   * written or deleted meanwhile are counted as they were or not at all.
    */
   public Future<AgentSummary> summary(long now, LabelFilter labels) {
+    return store.inSnapshot(sql -> summary(sql, now, labels));
+  }
+
+  private static Future<AgentSummary> summary(Sql sql, long now, LabelFilter labels) {
     List<Object> params = new ArrayList<>();
-    Future<RowSet<Row>> reported = store.query(labels.labelIds().isEmpty() ? TALLY
+    Future<RowSet<Row>> reported = sql.query(labels.labelIds().isEmpty() ? TALLY
         : "SELECT reported_status, version, COUNT(*) FROM agents WHERE 1 = 1"
             + labels.sql(LabelTarget.AGENT, "id", params) + " GROUP BY reported_status, version", Tuple.from(params));
-    Future<RowSet<Row>> seenLongestAgo = seenLongestAgo(now, labels);
+    Future<RowSet<Row>> seenLongestAgo = seenLongestAgo(sql, now, labels);
     return Future.all(reported, seenLongestAgo).map(all -> {
       Map<String, Long> byStatus = new LinkedHashMap<>();
       AgentStatus.WIRE_NAMES.forEach(s -> byStatus.put(s, 0L));
@@ -142,8 +147,7 @@ public final class AgentRepository {
         String reportedStatus = reportedOrUndefined(row.getString(1));
         long count = row.getLong(3);
         if (!status.equals(reportedStatus)) {
-          // The two reads are not one snapshot: agents written between them must not make a count negative.
-          byStatus.merge(reportedStatus, -count, (had, less) -> Math.max(0, had + less));
+          byStatus.merge(reportedStatus, -count, Long::sum);
           byStatus.merge(status, count, Long::sum);
         }
         if (!row.getString(2).equals(youngest)) {
@@ -151,7 +155,7 @@ public final class AgentRepository {
           older += count;
         }
       }
-      lastReported.put(youngest, Math.max(0, total - older));
+      lastReported.put(youngest, total - older);
       List<AgentSummary.VersionCount> telegrafVersions = byVersion.entrySet().stream()
           .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
           .map(e -> new AgentSummary.VersionCount(e.getKey(), e.getValue()))
@@ -165,14 +169,14 @@ public final class AgentRepository {
    * longer than the shortest not-reporting time of any rule) and every agent older than the youngest age bucket.
    * Counted by status now, reported status and age bucket.
    */
-  private Future<RowSet<Row>> seenLongestAgo(long now, LabelFilter labels) {
-    return store.query("SELECT MIN(not_reporting_after_seconds) FROM reporting_rules", Tuple.tuple()).compose(rows -> {
+  private static Future<RowSet<Row>> seenLongestAgo(Sql sql, long now, LabelFilter labels) {
+    return sql.query("SELECT MIN(not_reporting_after_seconds) FROM reporting_rules", Tuple.tuple()).compose(rows -> {
       long shortestMs = rows.iterator().next().getLong(0) * 1000;
       long youngestBucketMs = AGE_BUCKETS.values().iterator().next();
       // Silent: last_seen < now - threshold; older than the youngest bucket: last_seen <= now - its bound.
       List<Object> params = new ArrayList<>(List.of(now, now - Math.min(shortestMs, youngestBucketMs - 1)));
       String filter = labels.sql(LabelTarget.AGENT, "a.id", params);
-      return store.query("SELECT " + STATUS + ", a.reported_status, " + AGE_BUCKET + ", COUNT(*) FROM agents a"
+      return sql.query("SELECT " + STATUS + ", a.reported_status, " + AGE_BUCKET + ", COUNT(*) FROM agents a"
           + EFFECTIVE_RULE + " WHERE a.last_seen < $2" + filter + " GROUP BY 1, 2, 3", Tuple.from(params));
     });
   }

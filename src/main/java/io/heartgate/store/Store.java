@@ -159,6 +159,20 @@ public final class Store implements Sql {
     return inTransactionOn(connection -> work.apply(on(connection)));
   }
 
+  /**
+   * Runs reads in one snapshot of the store: what they read was all true at one moment, whatever is written
+   * meanwhile (PostgreSQL: one repeatable-read transaction; SQLite: one read transaction on its one connection, so
+   * the gateway's writes wait for it). For reads only; the work's Future decides nothing.
+   */
+  public <T> Future<T> inSnapshot(Function<Sql, Future<T>> work) {
+    String begin = dialect == Dialect.SQLITE ? "BEGIN DEFERRED"
+        : "START TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY";
+    return pool.withConnection(connection -> connection.query(begin).execute()
+        .compose(begun -> work.apply(on(connection)).compose(
+            result -> connection.query("COMMIT").execute().map(result),
+            failure -> rollback(connection, failure))));
+  }
+
   /** The dialect-speaking client of one connection. */
   private Sql on(SqlConnection connection) {
     return new Sql() {
