@@ -24,6 +24,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -89,11 +90,11 @@ public final class ConfigGroupService {
   public Future<ConfigGroup> create(Principal actor, NewGroup request, ClientInfo client) {
     long now = clock.millis();
     String id = UUID.randomUUID().toString();
-    return combinable(request.configIds())
-        .compose(ignored -> latestOf(request.configIds()))
-        .compose(latest -> groups.insert(new ConfigGroup(id, request.name(), request.alias(), request.description(),
-                request.configIds(), Math.max(now, latest), now, now, actor.userId()))
-            .recover(e -> membersGone(e, request.configIds())))
+    return combinability.exclusively(() -> combinable(request.configIds())
+            .compose(ignored -> latestOf(request.configIds()))
+            .compose(latest -> groups.insert(new ConfigGroup(id, request.name(), request.alias(),
+                    request.description(), request.configIds(), Math.max(now, latest), now, now, actor.userId()))
+                .recover(e -> membersGone(e, request.configIds()))))
         .compose(ignored -> audit.record("config-group.create", actor, TARGET, id, AuditLog.SUCCESS, client))
         .compose(ignored -> get(id));
   }
@@ -115,19 +116,19 @@ public final class ConfigGroupService {
       return Future.failedFuture(new Invalid("name",
           "nothing to change: give name, description, alias or configIds"));
     }
-    return get(idOrAlias).compose(group -> (changes.configIds() == null ? Future.<Void>succeededFuture()
-            : combinable(changes.configIds()))
-        // The content time is never older than the old members' (they moved it when they changed); the new
-        // members' may be later.
-        .compose(ignored -> changes.configIds() == null ? Future.succeededFuture(0L)
-            : latestOf(changes.configIds()))
-        .compose(latest -> groups.update(group.id(), new ConfigGroupRepository.Changes(changes.name(),
-                changes.description(), changes.alias(), changes.configIds(), latest), clock.millis())
-            .recover(e -> membersGone(e, changes.configIds())))
-        .compose(found -> found ? Future.succeededFuture() : Future.failedFuture(notFound()))
-        .compose(ignored -> audit.record("config-group.update", actor, TARGET, group.id(), AuditLog.SUCCESS,
-            client))
-        .compose(ignored -> get(group.id())));
+    Supplier<Future<ConfigGroup>> change = () -> get(idOrAlias).compose(group ->
+        (changes.configIds() == null ? Future.<Void>succeededFuture() : combinable(changes.configIds()))
+            // The content time is never older than the old members' (they moved it when they changed); the new
+            // members' may be later.
+            .compose(ignored -> changes.configIds() == null ? Future.succeededFuture(0L)
+                : latestOf(changes.configIds()))
+            .compose(latest -> groups.update(group.id(), new ConfigGroupRepository.Changes(changes.name(),
+                    changes.description(), changes.alias(), changes.configIds(), latest), clock.millis())
+                .recover(e -> membersGone(e, changes.configIds())))
+            .compose(found -> found ? Future.succeededFuture(group) : Future.failedFuture(notFound())));
+    return (changes.configIds() == null ? change.get() : combinability.exclusively(change))
+        .compose(group -> audit.record("config-group.update", actor, TARGET, group.id(), AuditLog.SUCCESS, client)
+            .compose(ignored -> get(group.id())));
   }
 
   /** Deletes the group; its members stay. */

@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The rules of configs: TOML must parse when written (with the constants it uses as they are then), names are
@@ -122,8 +123,8 @@ public final class ConfigService {
     long now = clock.millis();
     Config config = new Config(UUID.randomUUID().toString(), request.name(), request.description(), request.toml(),
         now, now, now, actor.userId(), 1, request.alias());
-    return valid(request.toml())
-        .compose(ignored -> configs.insert(config, new ConfigRepository.Authorship(author(actor), null)))
+    return groupsServable.exclusively(() -> valid(request.toml())
+            .compose(ignored -> configs.insert(config, new ConfigRepository.Authorship(author(actor), null))))
         .compose(ignored -> audit.record("config.create", actor, TARGET, config.id(),
             AuditLog.SUCCESS, client))
         .compose(ignored -> get(config.id()));
@@ -139,16 +140,18 @@ public final class ConfigService {
         && changes.alias() == null) {
       return Future.failedFuture(new Invalid("name", "nothing to change: give name, description, toml or alias"));
     }
-    Future<Config> before = changes.toml() == null ? Future.succeededFuture()
-        : valid(changes.toml()).compose(ignored -> get(id))
-            .compose(config -> groupsStayServable(config, changes.toml(), TOML).map(config));
-    return before
-        .compose(config -> (config == null ? Future.succeededFuture(0L) : nextChangeAt(config))
-            .compose(notBefore -> configs.update(id, changes, clock.millis(), notBefore,
-                new ConfigRepository.Authorship(author(actor), note)))
-            .compose(found -> found ? get(id) : Future.failedFuture(notFound()))
-            .compose(after -> config == null || config.version() == after.version()
-                ? Future.succeededFuture(after) : groupsFollow(after)))
+    Supplier<Future<Config>> change = () -> {
+      Future<Config> before = changes.toml() == null ? Future.succeededFuture()
+          : valid(changes.toml()).compose(ignored -> get(id))
+              .compose(config -> groupsStayServable(config, changes.toml(), TOML).map(config));
+      return before.compose(config -> (config == null ? Future.succeededFuture(0L) : nextChangeAt(config))
+          .compose(notBefore -> configs.update(id, changes, clock.millis(), notBefore,
+              new ConfigRepository.Authorship(author(actor), note)))
+          .compose(found -> found ? get(id) : Future.failedFuture(notFound()))
+          .compose(after -> config == null || config.version() == after.version()
+              ? Future.succeededFuture(after) : groupsFollow(after)));
+    };
+    return (changes.toml() == null ? change.get() : groupsServable.exclusively(change))
         .compose(after -> audit.record("config.update", actor, TARGET, id, AuditLog.SUCCESS, client).map(after));
   }
 
@@ -229,17 +232,17 @@ public final class ConfigService {
    */
   public Future<ConfigVersion> rollback(Principal actor, String id, int n, String note, ClientInfo client) {
     String kept = note != null ? note : "Rollback to version " + n;
-    return get(id)
-        .compose(config -> configs.version(id, n)
-            .compose(restored -> existing(restored, n))
-            // No field to name: the request has none, the TOML is the version's.
-            .compose(restored -> groupsStayServable(config, restored.toml(), null))
-            .compose(ignored -> nextChangeAt(config)))
-        .compose(notBefore -> configs.rollback(id, n, clock.millis(), notBefore,
-            new ConfigRepository.Authorship(author(actor), kept)))
-        .compose(made -> made.map(Future::succeededFuture)
-            .orElseGet(() -> Future.failedFuture(noSuchVersion(n))))
-        .compose(made -> get(id).compose(this::groupsFollow).map(made))
+    return groupsServable.exclusively(() -> get(id)
+            .compose(config -> configs.version(id, n)
+                .compose(restored -> existing(restored, n))
+                // No field to name: the request has none, the TOML is the version's.
+                .compose(restored -> groupsStayServable(config, restored.toml(), null))
+                .compose(ignored -> nextChangeAt(config)))
+            .compose(notBefore -> configs.rollback(id, n, clock.millis(), notBefore,
+                new ConfigRepository.Authorship(author(actor), kept)))
+            .compose(made -> made.map(Future::succeededFuture)
+                .orElseGet(() -> Future.failedFuture(noSuchVersion(n))))
+            .compose(made -> get(id).compose(this::groupsFollow).map(made)))
         .compose(made -> audit.record("config.rollback", actor, TARGET, id, AuditLog.SUCCESS, client)
             .compose(ignored -> version(id, made)));
   }

@@ -59,15 +59,15 @@ public final class ConstantService {
 
   public Future<Constant> create(Principal actor, NewConstant request, ClientInfo client) {
     String id = UUID.randomUUID().toString();
-    return nameFree(request.name(), id)
-        .compose(ignored -> fitsItsUsers(request.name(), request.value()))
-        .compose(notBefore -> {
-          long now = clock.millis();
-          long at = Math.max(now, notBefore);
-          return constants.insert(new Constant(id, request.name(), request.value(),
-                  request.description() == null ? "" : request.description(), now, now, at))
-              .compose(ignored -> users.changed(request.name(), at));
-        })
+    return users.exclusively(() -> nameFree(request.name(), id)
+            .compose(ignored -> fitsItsUsers(request.name(), request.value()))
+            .compose(notBefore -> {
+              long now = clock.millis();
+              long at = Math.max(now, notBefore);
+              return constants.insert(new Constant(id, request.name(), request.value(),
+                      request.description() == null ? "" : request.description(), now, now, at))
+                  .compose(ignored -> users.changed(request.name(), at));
+            }))
         .compose(ignored -> audit.record("constant.create", actor, TARGET, id, AuditLog.SUCCESS, client))
         .compose(ignored -> get(id));
   }
@@ -75,7 +75,7 @@ public final class ConstantService {
   /** Applies the changes (at least one field). */
   public Future<Constant> update(Principal actor, String id, ConstantRepository.Changes changes,
       ClientInfo client) {
-    return get(id).compose(current -> {
+    return users.exclusively(() -> get(id).compose(current -> {
       boolean renamed = changes.name() != null && !changes.name().equals(current.name());
       boolean revalued = changes.value() != null && !changes.value().equals(current.value());
       if (!renamed && !revalued) {
@@ -94,7 +94,7 @@ public final class ConstantService {
             return constants.update(id, changes, now, at)
                 .compose(found -> found ? users.changed(name, at).map(true) : Future.succeededFuture(false));
           });
-    })
+    }))
         .compose(found -> found ? Future.succeededFuture() : Future.failedFuture(notFound()))
         .compose(ignored -> audit.record("constant.update", actor, TARGET, id, AuditLog.SUCCESS, client))
         .compose(ignored -> get(id));
@@ -102,9 +102,9 @@ public final class ConstantService {
 
   /** Deletes a constant that no config uses. */
   public Future<Void> delete(Principal actor, String id, ClientInfo client) {
-    return get(id)
-        .compose(current -> notInUse(current, "deleted"))
-        .compose(ignored -> constants.delete(id))
+    return users.exclusively(() -> get(id)
+            .compose(current -> notInUse(current, "deleted"))
+            .compose(ignored -> constants.delete(id)))
         .compose(deleted -> deleted ? Future.succeededFuture() : Future.failedFuture(notFound()))
         .compose(ignored -> audit.record("constant.delete", actor, TARGET, id, AuditLog.SUCCESS, client));
   }

@@ -8,7 +8,12 @@ public enum AdvisoryLock {
   /** Held for the migration transaction of a starting node. */
   MIGRATIONS(0x4865617274676174L),
   /** Held by the node that runs the agent auto-delete job. */
-  AGENT_SWEEP(0x4865617274676175L);
+  AGENT_SWEEP(0x4865617274676175L),
+  /**
+   * Held while a change to what configs and config groups serve is checked and written: a config's TOML (new,
+   * edited, rolled back), a constant (new, changed, deleted), a group's members (see {@link ExclusiveSection}).
+   */
+  GROUP_CONTENT(0x4865617274676176L);
 
   private final long key;
 

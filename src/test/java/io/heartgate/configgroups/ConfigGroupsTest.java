@@ -9,7 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import io.heartgate.settings.DatabaseUrl;
+import io.heartgate.store.AdvisoryLock;
 import io.heartgate.testsupport.Await;
+import io.heartgate.testsupport.Concurrently;
 import io.heartgate.testsupport.Credentials;
 import io.heartgate.testsupport.MovableClock;
 import io.heartgate.testsupport.Reply;
@@ -17,15 +19,18 @@ import io.heartgate.testsupport.StoreKind;
 import io.heartgate.testsupport.Team;
 import io.heartgate.testsupport.TelegrafConfigClient;
 import io.heartgate.testsupport.TestGateway;
+import io.heartgate.testsupport.TestPostgres;
 import io.heartgate.testsupport.TestStores;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgConnection;
 import io.vertx.sqlclient.Tuple;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -617,5 +622,91 @@ class ConfigGroupsTest {
     assertEquals(400, refused.status(), refused.toString());
     assertEquals("configIds", refused.json().getJsonObject("details").getString("field"));
     assertEquals(0, groups().size(), "nothing saved");
+  }
+
+  /**
+   * A change of what a member serves (its TOML; a constant it uses) and a group's new member list, sent at the same
+   * moment: each is checked before the other is written, so both pass unless they run one at a time, and together
+   * they would leave the group unservable. One of them is refused, whichever came second, and the group is served.
+   */
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void racingChangesCannotTogetherBreakAGroup(StoreKind kind) throws Exception {
+    start(kind);
+    raceChangesAgainstNewMembers(gateway);
+  }
+
+  /** The same through two nodes sharing one PostgreSQL: the group saved on one, the member changed on the other. */
+  @Test
+  void racingChangesOnTwoNodesCannotTogetherBreakAGroup() throws Exception {
+    start(StoreKind.POSTGRES);
+    try (TestGateway other = TestGateway.start(url, clock)) {
+      raceChangesAgainstNewMembers(other);
+    }
+  }
+
+  /**
+   * While another node holds the lock of such changes (here a connection of the test's), a change waits, and after
+   * 10 s is refused with 503 and Retry-After, changing nothing; once it is free the change goes through, and no
+   * connection keeps the lock after it.
+   */
+  @Test
+  void aChangeWaitsForAnotherNodesAndGivesUpAfterTenSeconds() throws Exception {
+    start(StoreKind.POSTGRES);
+    String cpu = config("cpu", CPU);
+    PgConnection holder = Await.of(PgConnection.connect(stores.vertx(),
+        TestPostgres.connectOptions((DatabaseUrl.Postgres) url)));
+    String heldLocks = "SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = "
+        + (AdvisoryLock.GROUP_CONTENT.key() & 0xFFFFFFFFL);
+    try {
+      Await.of(holder.query("SELECT pg_advisory_lock(" + AdvisoryLock.GROUP_CONTENT.key() + ")").execute());
+
+      Reply refused = patch("/api/configs/" + cpu, new JsonObject().put("toml", MEM));
+
+      assertEquals(503, refused.status(), refused.toString());
+      assertEquals("unavailable", refused.error());
+      assertNotEquals(null, refused.header("Retry-After"));
+      assertEquals(CPU, gateway.get("/api/configs/" + cpu, owner).json().getString("toml"));
+    } finally {
+      Await.of(holder.close());
+    }
+    assertEquals(200, patch("/api/configs/" + cpu, new JsonObject().put("toml", MEM)).status());
+    PgConnection reader = Await.of(PgConnection.connect(stores.vertx(),
+        TestPostgres.connectOptions((DatabaseUrl.Postgres) url)));
+    try {
+      assertEquals(0L, Await.of(reader.query(heldLocks).execute()).iterator().next().getLong(0));
+    } finally {
+      Await.of(reader.close());
+    }
+  }
+
+  private void raceChangesAgainstNewMembers(TestGateway changedOn) throws Exception {
+    for (int round = 0; round < 12; round++) {
+      String clashing = "[x" + round + "]\n";
+      String a = config("a" + round, clashing);
+      String change;
+      JsonObject changes;
+      String b;
+      if (round % 2 == 0) {
+        b = config("b" + round, "[y" + round + "]\n");
+        change = "/api/configs/" + b;
+        changes = new JsonObject().put("toml", clashing);
+      } else {
+        change = constant("section" + round, "y" + round);
+        b = config("b" + round, "[::{section" + round + "}]\n");
+        changes = new JsonObject().put("value", "x" + round);
+      }
+      String group = group(new JsonObject().put("name", "g" + round).put("configIds", ids(a))).getString("id");
+      JsonObject members = new JsonObject().put("configIds", ids(a, b));
+
+      List<Reply> replies = Concurrently.run(2, i -> i == 0 ? patch("/api/config-groups/" + group, members)
+          : changedOn.call("PATCH", change, owner, changes));
+
+      assertEquals(1, replies.stream().filter(reply -> reply.status() == 200).count(), "round " + round + ": "
+          + replies);
+      Reply refused = replies.stream().filter(reply -> reply.status() != 200).findFirst().orElseThrow();
+      assertEquals(400, refused.status(), refused.toString());
+      assertEquals(200, gateway.get("/api/config-groups/" + group + "/toml", owner).status(), "round " + round);
+    }
   }
 }

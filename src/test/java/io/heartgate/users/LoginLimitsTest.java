@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.heartgate.testsupport.Concurrently;
 import io.heartgate.testsupport.Credentials;
 import io.heartgate.testsupport.MovableClock;
 import io.heartgate.testsupport.Reply;
@@ -18,11 +19,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.function.IntFunction;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -73,30 +69,6 @@ class LoginLimitsTest {
     return new Reply(response.statusCode(), response.body(), response.headers());
   }
 
-  /** Runs the calls all at once (each on its own thread, released together) and returns their replies. */
-  private static List<Reply> concurrently(int count, IntFunction<Reply> call) throws Exception {
-    ExecutorService threads = Executors.newFixedThreadPool(count);
-    try {
-      CountDownLatch go = new CountDownLatch(1);
-      List<Future<Reply>> pending = new ArrayList<>();
-      for (int i = 0; i < count; i++) {
-        int n = i;
-        pending.add(threads.submit(() -> {
-          go.await();
-          return call.apply(n);
-        }));
-      }
-      go.countDown();
-      List<Reply> replies = new ArrayList<>();
-      for (Future<Reply> reply : pending) {
-        replies.add(reply.get());
-      }
-      return replies;
-    } finally {
-      threads.shutdownNow();
-    }
-  }
-
   private static void assertUnauthorized(Reply reply) {
     assertEquals(401, reply.status(), reply.toString());
     assertEquals(INVALID_LOGIN, reply.message(), reply.toString());
@@ -126,7 +98,7 @@ class LoginLimitsTest {
   void parallelGuessesNeverGetPastTheLimit(StoreKind kind) throws Exception {
     start(kind);
 
-    List<Reply> guesses = concurrently(39, i -> login("owner", "wrong guess " + i, null));
+    List<Reply> guesses = Concurrently.run(39, i -> login("owner", "wrong guess " + i, null));
 
     assertEquals(39, count(guesses, 401) + count(guesses, 429), "only 401 or 429: " + guesses);
     assertTrue(count(guesses, 401) <= 5, "at most five guesses are checked: " + count(guesses, 401) + " × 401");
@@ -233,7 +205,7 @@ class LoginLimitsTest {
         "--password-hash-iterations", "210000",
         "--trusted-proxies", "127.0.0.1");
 
-    List<Reply> flood = concurrently(12, i -> login("user-" + i, "wrong", "192.0.2." + i));
+    List<Reply> flood = Concurrently.run(12, i -> login("user-" + i, "wrong", "192.0.2." + i));
 
     assertEquals(12, count(flood, 401) + count(flood, 429), "only 401 or 429: " + flood);
     assertTrue(count(flood, 429) >= 1, "one hash at a time: the others are refused at once: " + flood);
