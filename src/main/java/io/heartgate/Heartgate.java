@@ -257,14 +257,14 @@ public final class Heartgate {
     watchStore(agentRepository);
     ConfigRepository configs = new ConfigRepository(store);
     ConfigGroupRepository groups = new ConfigGroupRepository(store);
-    Combinability combinability = new Combinability(vertx, groups, new ExclusiveSection(vertx, store,
-        AdvisoryLock.GROUP_CONTENT, "Another change of configs, constants or config groups is being saved; "
-            + "try again"));
+    Combinability combinability = new Combinability(vertx, groups);
+    ExclusiveSection contentChanges = new ExclusiveSection(vertx, store, AdvisoryLock.GROUP_CONTENT,
+        "Another change of configs, constants or config groups is being saved; try again");
     ConstantService constants = new ConstantService(new ConstantRepository(store),
-        new ConfigsUsingConstants(configs, groups, combinability), audit, clock);
+        new ConfigsUsingConstants(configs, groups, combinability), contentChanges, audit, clock);
     ConfigRenderMeters renderMeters = new ConfigRenderMeters(metrics.registry());
     ConfigService configService = new ConfigService(configs, agents, labels, constants, audit, clock, groups,
-        combinability, renderMeters);
+        combinability, contentChanges, renderMeters);
     TomlDownload downloads = new TomlDownload(new ConfigDownloadMeters(metrics.registry()));
     List<Routes> api = List.of(health(),
         heartbeats,
@@ -272,8 +272,8 @@ public final class Heartgate {
         new LabelRoutes(labels, auth),
         new ConfigRoutes(configService, labels, auth, settings.heartbeatPort(), downloads),
         new ConstantRoutes(constants, auth),
-        new ConfigGroupRoutes(new ConfigGroupService(groups, configService, combinability, constants::named,
-            new AliasRepository(store), audit, clock, renderMeters), auth, downloads),
+        new ConfigGroupRoutes(new ConfigGroupService(groups, configService, combinability, contentChanges,
+            constants::named, new AliasRepository(store), audit, clock, renderMeters), auth, downloads),
         new UserRoutes(userService, sessions, auth, settings.trustedProxies()),
         new TokenRoutes(tokenService, auth, clock),
         new ReportingRuleRoutes(reportingRules, auth),

@@ -127,7 +127,8 @@ public final class AgentRepository {
         : "SELECT reported_status, version, COUNT(*) FROM agents WHERE 1 = 1"
             + labels.sql(LabelTarget.AGENT, "id", params) + " GROUP BY reported_status, version", Tuple.from(params));
     Future<RowSet<Row>> seenLongestAgo = seenLongestAgo(sql, now, labels);
-    return Future.all(reported, seenLongestAgo).map(all -> {
+    // Joined: the snapshot ends only once neither read is running any more.
+    return Future.join(reported, seenLongestAgo).map(all -> {
       Map<String, Long> byStatus = new LinkedHashMap<>();
       AgentStatus.WIRE_NAMES.forEach(s -> byStatus.put(s, 0L));
       Map<String, Long> byVersion = new LinkedHashMap<>();

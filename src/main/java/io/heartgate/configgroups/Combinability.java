@@ -5,7 +5,6 @@ import io.heartgate.configs.GroupMembership;
 import io.heartgate.configs.MemberTomlCheck;
 import io.heartgate.constants.ConstantLookup;
 import io.heartgate.core.Invalid;
-import io.heartgate.store.ExclusiveSection;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
@@ -13,7 +12,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
-import java.util.function.Supplier;
 
 /**
  * The one place that checks, against the store, that members combine into one servable document
@@ -23,18 +21,10 @@ import java.util.function.Supplier;
 public final class Combinability implements MemberTomlCheck {
   private final Vertx vertx;
   private final ConfigGroupRepository groups;
-  private final ExclusiveSection changes;
 
-  /** @param changes where the changes this checks run one at a time (see {@link #exclusively}) */
-  public Combinability(Vertx vertx, ConfigGroupRepository groups, ExclusiveSection changes) {
+  public Combinability(Vertx vertx, ConfigGroupRepository groups) {
     this.vertx = vertx;
     this.groups = groups;
-    this.changes = changes;
-  }
-
-  @Override
-  public <T> Future<T> exclusively(Supplier<Future<T>> checkAndWrite) {
-    return changes.run(checkAndWrite);
   }
 
   /**
@@ -59,7 +49,8 @@ public final class Combinability implements MemberTomlCheck {
    * Each group holding one of the configs, one after the other, with its members as they read after the change;
    * a group that cannot be served so is checked again as they read now, and only the groups that pass then are
    * broken by the change. One group's members are held at a time (a config may be in many groups of up to 1 MiB
-   * each). The members are read, not locked: a change checked here runs {@link #exclusively}.
+   * each). The members are read, not locked: the changes checked here run one at a time (the services' {@link
+   * io.heartgate.store.ExclusiveSection}).
    */
   @Override
   public Future<Optional<Broken>> groupsBrokenBy(Collection<String> configIds, Reading now, Reading after,

@@ -12,6 +12,7 @@ import io.heartgate.core.Invalid;
 import io.heartgate.core.NotFound;
 import io.heartgate.metrics.ConfigRenderMeters;
 import io.heartgate.store.CoalescedRead;
+import io.heartgate.store.ExclusiveSection;
 import io.heartgate.store.ForeignKeyViolation;
 import io.vertx.core.Future;
 import java.time.Clock;
@@ -41,6 +42,7 @@ public final class ConfigGroupService {
   private final ConfigGroupRepository groups;
   private final ConfigService configs;
   private final Combinability combinability;
+  private final ExclusiveSection contentChanges;
   private final ConstantLookup constants;
   private final AliasRepository aliases;
   private final AuditLog audit;
@@ -51,14 +53,18 @@ public final class ConfigGroupService {
   private final CoalescedRead<String, Optional<AliasRepository.Target>> targets = new CoalescedRead<>(this::target);
 
   /**
+   * @param contentChanges where every change of a group's members runs, its check and its write, one at a time
+   *     with the other changes of what configs and groups serve
    * @param constants the constants' values as stored, which the members are checked with when saved
    * @param meters counts the reads of the store made for downloads
    */
   public ConfigGroupService(ConfigGroupRepository groups, ConfigService configs, Combinability combinability,
-      ConstantLookup constants, AliasRepository aliases, AuditLog audit, Clock clock, ConfigRenderMeters meters) {
+      ExclusiveSection contentChanges, ConstantLookup constants, AliasRepository aliases, AuditLog audit,
+      Clock clock, ConfigRenderMeters meters) {
     this.groups = groups;
     this.configs = configs;
     this.combinability = combinability;
+    this.contentChanges = contentChanges;
     this.constants = constants;
     this.aliases = aliases;
     this.audit = audit;
@@ -90,7 +96,7 @@ public final class ConfigGroupService {
   public Future<ConfigGroup> create(Principal actor, NewGroup request, ClientInfo client) {
     long now = clock.millis();
     String id = UUID.randomUUID().toString();
-    return combinability.exclusively(() -> combinable(request.configIds())
+    return contentChanges.run(() -> combinable(request.configIds())
             .compose(ignored -> latestOf(request.configIds()))
             .compose(latest -> groups.insert(new ConfigGroup(id, request.name(), request.alias(),
                     request.description(), request.configIds(), Math.max(now, latest), now, now, actor.userId()))
@@ -126,7 +132,7 @@ public final class ConfigGroupService {
                     changes.description(), changes.alias(), changes.configIds(), latest), clock.millis())
                 .recover(e -> membersGone(e, changes.configIds())))
             .compose(found -> found ? Future.succeededFuture(group) : Future.failedFuture(notFound())));
-    return (changes.configIds() == null ? change.get() : combinability.exclusively(change))
+    return (changes.configIds() == null ? change.get() : contentChanges.run(change))
         .compose(group -> audit.record("config-group.update", actor, TARGET, group.id(), AuditLog.SUCCESS, client)
             .compose(ignored -> get(group.id())));
   }

@@ -12,6 +12,7 @@ import io.heartgate.labels.LabelFilter;
 import io.heartgate.labels.LabelService;
 import io.heartgate.labels.LabelTarget;
 import io.heartgate.metrics.ConfigRenderMeters;
+import io.heartgate.store.ExclusiveSection;
 import io.heartgate.store.ForeignKeyViolation;
 import io.vertx.core.Future;
 import io.vertx.core.json.DecodeException;
@@ -43,17 +44,20 @@ public final class ConfigService {
   private final Clock clock;
   private final GroupMembership groups;
   private final MemberTomlCheck groupsServable;
+  private final ExclusiveSection contentChanges;
   private final ServedConfigs served;
   private final RenderedDocuments rendered;
 
   /**
    * @param groups answers whether a config is in a config group (a member cannot be deleted)
    * @param groupsServable names the groups holding a config that a new TOML of it would leave unservable
+   * @param contentChanges where every change of a config's TOML runs, its checks and its write, one at a time with
+   *     the other changes of what configs and groups serve
    * @param renderMeters counts how downloads are served
    */
   public ConfigService(ConfigRepository configs, AgentService agents, LabelService labels,
       ConstantService constants, AuditLog audit, Clock clock, GroupMembership groups,
-      MemberTomlCheck groupsServable, ConfigRenderMeters renderMeters) {
+      MemberTomlCheck groupsServable, ExclusiveSection contentChanges, ConfigRenderMeters renderMeters) {
     this.configs = configs;
     this.agents = agents;
     this.labels = labels;
@@ -62,6 +66,7 @@ public final class ConfigService {
     this.clock = clock;
     this.groups = groups;
     this.groupsServable = groupsServable;
+    this.contentChanges = contentChanges;
     this.served = new ServedConfigs(configs, constants, renderMeters);
     this.rendered = new RenderedDocuments(renderMeters);
   }
@@ -123,7 +128,7 @@ public final class ConfigService {
     long now = clock.millis();
     Config config = new Config(UUID.randomUUID().toString(), request.name(), request.description(), request.toml(),
         now, now, now, actor.userId(), 1, request.alias());
-    return groupsServable.exclusively(() -> valid(request.toml())
+    return contentChanges.run(() -> valid(request.toml())
             .compose(ignored -> configs.insert(config, new ConfigRepository.Authorship(author(actor), null))))
         .compose(ignored -> audit.record("config.create", actor, TARGET, config.id(),
             AuditLog.SUCCESS, client))
@@ -151,7 +156,7 @@ public final class ConfigService {
           .compose(after -> config == null || config.version() == after.version()
               ? Future.succeededFuture(after) : groupsFollow(after)));
     };
-    return (changes.toml() == null ? change.get() : groupsServable.exclusively(change))
+    return (changes.toml() == null ? change.get() : contentChanges.run(change))
         .compose(after -> audit.record("config.update", actor, TARGET, id, AuditLog.SUCCESS, client).map(after));
   }
 
@@ -232,7 +237,7 @@ public final class ConfigService {
    */
   public Future<ConfigVersion> rollback(Principal actor, String id, int n, String note, ClientInfo client) {
     String kept = note != null ? note : "Rollback to version " + n;
-    return groupsServable.exclusively(() -> get(id)
+    return contentChanges.run(() -> get(id)
             .compose(config -> configs.version(id, n)
                 .compose(restored -> existing(restored, n))
                 // No field to name: the request has none, the TOML is the version's.

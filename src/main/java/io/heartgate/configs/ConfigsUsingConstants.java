@@ -5,7 +5,6 @@ import io.heartgate.constants.ConstantUser;
 import io.heartgate.constants.ConstantUsers;
 import io.vertx.core.Future;
 import java.util.List;
-import java.util.function.Supplier;
 
 /**
  * The configs as constants see them: those whose TOML uses a constant, by the scan that serves it, and the config
@@ -45,10 +44,5 @@ public final class ConfigsUsingConstants implements ConstantUsers {
             new MemberTomlCheck.Reading(Config::toml, now), new MemberTomlCheck.Reading(Config::toml, after),
             configs::byId)
         .compose(broken -> MemberTomlCheck.require(broken, field, "value"));
-  }
-
-  @Override
-  public <T> Future<T> exclusively(Supplier<Future<T>> checkAndWrite) {
-    return groupsServable.exclusively(checkAndWrite);
   }
 }

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
-import java.util.function.Supplier;
 
 /**
  * Asked before the TOML a config serves changes (an edit, a rollback, a constant it uses given a value): which config
@@ -54,11 +53,4 @@ public interface MemberTomlCheck {
    */
   Future<Optional<Broken>> groupsBrokenBy(Collection<String> configIds, Reading now, Reading after,
       Function<String, Future<Optional<Config>>> configs);
-
-  /**
-   * Runs a change that can alter what a group serves, its check and its write, while no other such change runs
-   * on any node: two changes each checked against the members as they were before the other (a member's new TOML
-   * and a new member list, say) could break a group together. Does not nest.
-   */
-  <T> Future<T> exclusively(Supplier<Future<T>> checkAndWrite);
 }

@@ -5,6 +5,7 @@ import io.heartgate.auth.Principal;
 import io.heartgate.core.ClientInfo;
 import io.heartgate.core.Conflict;
 import io.heartgate.core.NotFound;
+import io.heartgate.store.ExclusiveSection;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -28,12 +29,19 @@ public final class ConstantService {
 
   private final ConstantRepository constants;
   private final ConstantUsers users;
+  private final ExclusiveSection contentChanges;
   private final AuditLog audit;
   private final Clock clock;
 
-  public ConstantService(ConstantRepository constants, ConstantUsers users, AuditLog audit, Clock clock) {
+  /**
+   * @param contentChanges where every change of a constant runs, its checks and its write, one at a time with the
+   *     other changes of what configs and groups serve
+   */
+  public ConstantService(ConstantRepository constants, ConstantUsers users, ExclusiveSection contentChanges,
+      AuditLog audit, Clock clock) {
     this.constants = constants;
     this.users = users;
+    this.contentChanges = contentChanges;
     this.audit = audit;
     this.clock = clock;
   }
@@ -59,7 +67,7 @@ public final class ConstantService {
 
   public Future<Constant> create(Principal actor, NewConstant request, ClientInfo client) {
     String id = UUID.randomUUID().toString();
-    return users.exclusively(() -> nameFree(request.name(), id)
+    return contentChanges.run(() -> nameFree(request.name(), id)
             .compose(ignored -> fitsItsUsers(request.name(), request.value()))
             .compose(notBefore -> {
               long now = clock.millis();
@@ -75,7 +83,7 @@ public final class ConstantService {
   /** Applies the changes (at least one field). */
   public Future<Constant> update(Principal actor, String id, ConstantRepository.Changes changes,
       ClientInfo client) {
-    return users.exclusively(() -> get(id).compose(current -> {
+    return contentChanges.run(() -> get(id).compose(current -> {
       boolean renamed = changes.name() != null && !changes.name().equals(current.name());
       boolean revalued = changes.value() != null && !changes.value().equals(current.value());
       if (!renamed && !revalued) {
@@ -102,7 +110,7 @@ public final class ConstantService {
 
   /** Deletes a constant that no config uses. */
   public Future<Void> delete(Principal actor, String id, ClientInfo client) {
-    return users.exclusively(() -> get(id)
+    return contentChanges.run(() -> get(id)
             .compose(current -> notInUse(current, "deleted"))
             .compose(ignored -> constants.delete(id)))
         .compose(deleted -> deleted ? Future.succeededFuture() : Future.failedFuture(notFound()))

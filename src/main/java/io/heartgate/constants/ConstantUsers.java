@@ -2,7 +2,6 @@ package io.heartgate.constants;
 
 import io.vertx.core.Future;
 import java.util.List;
-import java.util.function.Supplier;
 
 /**
  * The documents that use constants, as the rules of constants see them. Defined here, below configs, so that
@@ -25,10 +24,4 @@ public interface ConstantUsers {
    */
   Future<Void> requireGroupsServable(String field, List<ConstantUser> users, ConstantLookup now,
       ConstantLookup after);
-
-  /**
-   * Runs a change of constants, its checks and its write, while no other change that can alter what a config group
-   * serves runs on any node (see {@link io.heartgate.configs.MemberTomlCheck#exclusively}).
-   */
-  <T> Future<T> exclusively(Supplier<Future<T>> checkAndWrite);
 }

@@ -5,18 +5,30 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgConnection;
 import io.vertx.pgclient.PgException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
+import java.util.logging.Logger;
 
 /**
  * Runs work one run at a time across every node sharing the store: for a check and the write it allows, when a
  * change written between the two could make the check wrong. The runs of this node queue on a local lock; on
  * PostgreSQL a run then holds its advisory lock too, on a connection of its own (the work itself uses the pool),
- * until the work is done. A run that waits longer than {@value #WAIT_MS} ms fails with 503 {@code unavailable}.
- * Runs do not nest: work must not start another run of the same lock.
+ * closed when the work is done, which gives the lock back. A run that waits longer than {@value #WAIT_MS} ms in all
+ * for both locks fails with 503 {@code unavailable}; a store that cannot be reached, with 503
+ * {@code store_unavailable}. Runs do not nest: work must not start another run of the same lock.
  */
 public final class ExclusiveSection {
   static final long WAIT_MS = 10_000;
+  /** As the pool's (see {@link Store}): a store that does not take a connection in this time is unavailable. */
+  private static final long CONNECT_MS = 5_000;
+  /**
+   * Work still running after this long (a query lost on a connection that went dead without closing) gives the
+   * locks up, so that one lost query does not block every later change; it may still complete afterwards.
+   */
+  private static final long WORK_MS = 60_000;
   private static final String POSTGRES_LOCK_NOT_AVAILABLE = "55P03";
+  private static final Logger LOG = Logger.getLogger(ExclusiveSection.class.getName());
 
   private final Vertx vertx;
   private final Store store;
@@ -33,24 +45,41 @@ public final class ExclusiveSection {
 
   /** The work's outcome, once it ran with no other run of this lock at the same time on any node. */
   public <T> Future<T> run(Supplier<Future<T>> work) {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MS);
     return vertx.sharedData().getLocalLockWithTimeout("heartgate." + lock.name(), WAIT_MS)
         .recover(timedOut -> Future.failedFuture(new Unavailable("unavailable", busy)))
         // Through compose, so that work throwing at once still gives the lock back.
-        .compose(local -> Future.succeededFuture().compose(start -> acrossNodes(work))
+        .compose(local -> Future.succeededFuture().compose(start -> acrossNodes(work, deadline))
             .onComplete(done -> local.release()));
   }
 
-  private <T> Future<T> acrossNodes(Supplier<Future<T>> work) {
+  private <T> Future<T> acrossNodes(Supplier<Future<T>> work, long deadline) {
     if (store.postgresOptions() == null) {
-      return work.get();  // SQLite: one node
+      return bounded(work);  // SQLite: one node
     }
-    // Closing the connection ends its session, which gives the lock back whatever the work did.
-    return PgConnection.connect(vertx, store.postgresOptions()).compose(connection -> connection
-        .query("SET lock_timeout = " + WAIT_MS).execute()
+    long waitMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+    return connect().compose(connection -> connection.query("SET lock_timeout = " + waitMs).execute()
         .compose(set -> connection.query("SELECT pg_advisory_lock(" + lock.key() + ")").execute())
         .recover(e -> Future.failedFuture(e instanceof PgException pg
             && POSTGRES_LOCK_NOT_AVAILABLE.equals(pg.getSqlState()) ? new Unavailable("unavailable", busy) : e))
-        .compose(locked -> work.get())
-        .onComplete(done -> connection.close()));
+        .compose(locked -> bounded(work))
+        .eventually(connection::close));
+  }
+
+  private Future<PgConnection> connect() {
+    Future<PgConnection> connecting = PgConnection.connect(vertx, store.postgresOptions());
+    return connecting.timeout(CONNECT_MS, TimeUnit.MILLISECONDS).recover(e -> {
+      connecting.onSuccess(PgConnection::close);  // one that comes too late is not kept
+      return Future.failedFuture(new StoreUnavailableException("cannot reach the store " + store.description()
+          + ": " + Store.rootMessage(e), e));
+    });
+  }
+
+  private <T> Future<T> bounded(Supplier<Future<T>> work) {
+    return work.get().timeout(WORK_MS, TimeUnit.MILLISECONDS).onFailure(e -> {
+      if (e instanceof TimeoutException) {
+        LOG.warning("a change held " + lock.name() + " for " + WORK_MS / 1000 + " s; the lock is given up");
+      }
+    });
   }
 }

@@ -22,6 +22,7 @@ import java.sql.Statement;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteConnection;
 import org.sqlite.SQLiteDataSource;
@@ -167,10 +168,7 @@ public final class Store implements Sql {
   public <T> Future<T> inSnapshot(Function<Sql, Future<T>> work) {
     String begin = dialect == Dialect.SQLITE ? "BEGIN DEFERRED"
         : "START TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY";
-    return pool.withConnection(connection -> connection.query(begin).execute()
-        .compose(begun -> work.apply(on(connection)).compose(
-            result -> connection.query("COMMIT").execute().map(result),
-            failure -> rollback(connection, failure))));
+    return pool.withConnection(connection -> within(connection, begin, () -> work.apply(on(connection))));
   }
 
   /** The dialect-speaking client of one connection. */
@@ -202,11 +200,14 @@ public final class Store implements Sql {
     // (vert-x3/vertx-jdbc-client#356): every later write outside a transaction would stay uncommitted, lost at
     // shutdown or undone by an unrelated rollback. So on SQLite the transaction is plain SQL on a connection
     // that stays in autocommit mode.
-    return pool.withConnection(connection -> connection.query("BEGIN IMMEDIATE").execute()
-        .compose(begun -> work.apply(connection).compose(
-            result -> connection.query("COMMIT").execute().map(result)
-                .recover(failure -> rollback(connection, failure)),
-            failure -> rollback(connection, failure))));
+    return pool.withConnection(connection -> within(connection, "BEGIN IMMEDIATE", () -> work.apply(connection)));
+  }
+
+  /** The work between {@code begin} and COMMIT on the connection, rolled back when the work or the COMMIT fails. */
+  private static <T> Future<T> within(SqlConnection connection, String begin, Supplier<Future<T>> work) {
+    return connection.query(begin).execute().compose(begun -> work.get().compose(
+        result -> connection.query("COMMIT").execute().map(result).recover(failure -> rollback(connection, failure)),
+        failure -> rollback(connection, failure)));
   }
 
   private static <T> Future<T> rollback(SqlConnection connection, Throwable failure) {

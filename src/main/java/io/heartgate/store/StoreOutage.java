@@ -1,6 +1,7 @@
 package io.heartgate.store;
 
 import io.vertx.core.VertxException;
+import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
 import java.net.ConnectException;
 import java.util.concurrent.TimeoutException;
@@ -25,11 +26,22 @@ public final class StoreOutage {
           || cause instanceof ConnectException || cause instanceof TimeoutException
           || cause instanceof io.netty.channel.ConnectTimeoutException
           || cause instanceof VertxException && POOL_WAIT_TIMEOUT.equals(cause.getMessage())
+          || cause instanceof PgException pg && unavailable(pg)
           || cause instanceof SQLiteException sqlite && busy(sqlite)) {
         return true;
       }
     }
     return false;
+  }
+
+  /**
+   * PostgreSQL refusing for now: a connection exception (class 08), shutting down or starting up (57P01–57P03), or
+   * every connection slot taken (53300).
+   */
+  private static boolean unavailable(PgException pg) {
+    String state = pg.getSqlState();
+    return state != null && (state.startsWith("08") || state.equals("57P01") || state.equals("57P02")
+        || state.equals("57P03") || state.equals("53300"));
   }
 
   private static boolean busy(SQLiteException sqlite) {

@@ -11,8 +11,10 @@ import io.vertx.core.VertxException;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.impl.NoStackTraceTimeoutException;
+import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
 import java.net.ConnectException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -40,10 +42,14 @@ class ErrorResponderTest {
         new StoreUnavailableException("down", null), ClosedConnectionException.INSTANCE,
         new RuntimeException(new ConnectException("Connection refused")),
         new NoStackTraceTimeoutException("timed out"),
-        new SQLiteException("[SQLITE_BUSY] database is locked", SQLiteErrorCode.SQLITE_BUSY))) {
+        new SQLiteException("[SQLITE_BUSY] database is locked", SQLiteErrorCode.SQLITE_BUSY),
+        postgres("57P03", "the database system is starting up"),
+        postgres("57P01", "terminating connection due to administrator command"),
+        postgres("53300", "sorry, too many clients already"),
+        new RuntimeException(postgres("08006", "connection failure")))) {
       ErrorResponder.Answer answer = ErrorResponder.answer(outage, -1);
       assertEquals(List.of(503, "store_unavailable", ErrorResponder.RETRY_AFTER_SECONDS),
-          List.of(answer.status(), answer.code(), answer.retryAfterSeconds()), outage.toString());
+          Arrays.asList(answer.status(), answer.code(), answer.retryAfterSeconds()), outage.toString());
     }
   }
 
@@ -62,5 +68,11 @@ class ErrorResponderTest {
   void anythingElseIsAPlain500() {
     ErrorResponder.Answer bug = ErrorResponder.answer(new IllegalStateException("a bug, with a secret"), -1);
     assertEquals(List.of(500, "internal_error", "Internal error"), List.of(bug.status(), bug.code(), bug.message()));
+    ErrorResponder.Answer syntax = ErrorResponder.answer(postgres("42601", "syntax error at or near"), -1);
+    assertEquals(500, syntax.status(), "PostgreSQL refusing a statement is no outage");
+  }
+
+  private static PgException postgres(String sqlState, String message) {
+    return new PgException(message, "FATAL", sqlState, null);
   }
 }

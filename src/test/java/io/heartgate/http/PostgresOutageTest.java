@@ -2,7 +2,10 @@ package io.heartgate.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.heartgate.testsupport.Credentials;
 import io.heartgate.testsupport.Poll;
+import io.heartgate.testsupport.Reply;
+import io.heartgate.testsupport.Team;
 import io.heartgate.testsupport.TestGateway;
 import io.heartgate.testsupport.TestPostgres;
 import io.vertx.core.json.JsonObject;
@@ -41,6 +44,31 @@ class PostgresOutageTest {
 
       postgres.startServer();
       Poll.until(Duration.ofSeconds(15), "ready turns 200 again", () -> status(gateway) == 200);
+    }
+  }
+
+  /**
+   * A change of what a config serves, which takes a lock on a connection of its own, answers 503
+   * {@code store_unavailable} while PostgreSQL is down (not 500, not a wait), and goes through once it is back.
+   */
+  @Test
+  void aConfigEditWhilePostgresIsDownIs503AndWorksWhenItReturns() throws Exception {
+    try (TestGateway gateway = TestGateway.start(postgres.newDatabase())) {
+      Credentials owner = Team.create(gateway).session("owner");
+      Reply created = gateway.post("/api/configs", owner, new JsonObject().put("name", "cpu").put("toml", "[cpu]\n"));
+      assertEquals(201, created.status(), created.toString());
+      String config = "/api/configs/" + created.json().getString("id");
+      JsonObject edit = new JsonObject().put("toml", "[mem]\n");
+
+      postgres.stopServer();
+      Reply down = gateway.call("PATCH", config, owner, edit);
+      assertEquals(503, down.status(), down.toString());
+      assertEquals("store_unavailable", down.error());
+
+      postgres.startServer();
+      Poll.until(Duration.ofSeconds(15), "the edit goes through", () ->
+          gateway.call("PATCH", config, owner, edit).status() == 200);
+      assertEquals("[mem]\n", gateway.get(config, owner).json().getString("toml"));
     }
   }
 
