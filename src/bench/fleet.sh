@@ -119,6 +119,22 @@ mib() { awk -v b="$1" -v unit="$2" 'BEGIN { printf "%.0f", b * unit / 1048576 }'
         'BEGIN { if (n > 0) printf "%.0f", t * 1e6 / hz / n; else printf "-" }')"
   done
   echo
+  echo "Agents heartbeating again: of the measured requests, those of the fleet's second round and on (every agent had"
+  echo "heartbeated before: no new agent, no token seen for the first time); none when the run is shorter than a round."
+  echo
+  echo "| store | heartbeats of agents heartbeating again | p50 ms | p99 ms | p999 ms | max ms |"
+  echo "|---|---:|---:|---:|---:|---:|"
+  for store in "${FLEET_STORES[@]}"; do
+    l=$(grep "^FLEET target=$store " "$RESULTS")
+    if [[ $(value repeat_measured "$l") -gt 0 ]]; then
+      printf '| %s | %s | %s | %s | %s | %s |\n' "$store" "$(value repeat_measured "$l")" \
+        "$(ms "$(value repeat_p50_us "$l")")" "$(ms "$(value repeat_p99_us "$l")")" \
+        "$(ms "$(value repeat_p999_us "$l")")" "$(ms "$(value repeat_max_us "$l")")"
+    else
+      printf '| %s | 0 | - | - | - | - |\n' "$store"
+    fi
+  done
+  echo
   echo "| store | RSS MiB after / peak | heap after GC MiB warm / after the run | grants cached | bytes per cached grant | store MiB on disk | agents (summary) | summary ms first / median | first page by lastSeen ms | search by id prefix ms | one agent ms |"
   echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
   for store in "${FLEET_STORES[@]}"; do

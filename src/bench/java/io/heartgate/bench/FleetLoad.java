@@ -23,7 +23,9 @@ import java.util.concurrent.TimeUnit;
  * [<threads> [<warm-up seconds>]]}: the schedule runs for warm-up + seconds, and only requests meant to be sent
  * after the warm-up are measured. Prints one RESULT line: of the measured requests, those sent, 2xx, non-2xx,
  * failed (no answer: connection error or 30 s without one), the 2xx per second, the latency percentiles in µs; the
- * 2xx and the errors of the warm-up; and how late the scheduler itself sent.
+ * 2xx and the errors of the warm-up; how late the scheduler itself sent; and how many of the measured requests
+ * came from agents that had heartbeated before (the fleet's second round and on: no new agent, no token seen for
+ * the first time), with their latency percentiles apart.
  */
 public final class FleetLoad {
   static final String AGENT_PREFIX = "fleet-agent-";
@@ -52,6 +54,12 @@ public final class FleetLoad {
       public Buffer body(long i) {
         return body.forAgent(agentId((int) (i % agents)));
       }
+
+      /** From the fleet's second round on: every agent has heartbeated before. */
+      @Override
+      public boolean repeat(long i) {
+        return i >= agents;
+      }
     };
     Vertx vertx = Vertx.vertx();
     // The probe is a GET the heartbeat listener answers 404 or 405: it changes nothing.
@@ -60,10 +68,13 @@ public final class FleetLoad {
     vertx.close().await(30, TimeUnit.SECONDS);
     System.out.printf(Locale.ROOT, "RESULT agents=%d target_rate=%.1f seconds=%d sent=%d acked=%d non2xx=%d "
             + "failed=%d acked_rate=%.1f p50_us=%d p99_us=%d p999_us=%d max_us=%d warmup_s=%d warmup_acked=%d "
-            + "warmup_errors=%d max_send_lag_us=%d shed=%d%n",
+            + "warmup_errors=%d max_send_lag_us=%d shed=%d repeat_measured=%d repeat_p50_us=%d repeat_p99_us=%d "
+            + "repeat_p999_us=%d repeat_max_us=%d%n",
         agents, rate, seconds, r.sent, r.ok, r.notModified + r.other, r.failed, r.ok / (double) seconds,
         r.percentileUs(50), r.percentileUs(99), r.percentileUs(99.9), r.latency.getMaxValue(), warmup,
-        r.warmupOk, r.warmupErrors, r.maxLagNanos / 1000, r.shed);
+        r.warmupOk, r.warmupErrors, r.maxLagNanos / 1000, r.shed, r.repeatLatency.getTotalCount(),
+        r.repeatPercentileUs(50), r.repeatPercentileUs(99), r.repeatPercentileUs(99.9),
+        r.repeatLatency.getMaxValue());
   }
 
   /** At most the first n lines of the file, one token each. */

@@ -45,6 +45,14 @@ final class OpenLoop {
     default Buffer body(long i) {
       return null;
     }
+
+    /**
+     * Whether request {@code i} repeats an earlier one's sender (an agent heartbeating again), whose latency is then
+     * also kept apart: what a target that has met all of them does, past the cost of meeting them.
+     */
+    default boolean repeat(long i) {
+      return false;
+    }
   }
 
   /** What the measured requests got, and the warm-up's answers; merged over the event loops. */
@@ -52,6 +60,8 @@ final class OpenLoop {
     /** Seconds of schedule whose worst latency is kept; later ones count in the last. */
     static final int SECONDS_TRACKED = 3_600;
     final Histogram latency = new Histogram(HIGHEST_US, 3);
+    /** The latency of the measured requests that {@link Requests#repeat} an earlier one's sender. */
+    final Histogram repeatLatency = new Histogram(HIGHEST_US, 3);
     long sent;
     long ok;
     /** 304 answers: a conditional request whose document did not change. */
@@ -76,6 +86,7 @@ final class OpenLoop {
 
     private void add(Result r) {
       latency.add(r.latency);
+      repeatLatency.add(r.repeatLatency);
       sent += r.sent;
       ok += r.ok;
       notModified += r.notModified;
@@ -104,6 +115,10 @@ final class OpenLoop {
 
     long percentileUs(double percentile) {
       return latency.getValueAtPercentile(percentile);
+    }
+
+    long repeatPercentileUs(double percentile) {
+      return repeatLatency.getValueAtPercentile(percentile);
     }
   }
 
@@ -254,6 +269,9 @@ final class OpenLoop {
             } else {
               long latencyUs = Math.min(HIGHEST_US, (System.nanoTime() - intendedAt) / 1000);
               result.latency.recordValue(latencyUs);
+              if (requests.repeat(i)) {
+                result.repeatLatency.recordValue(latencyUs);
+              }
               int second = (int) Math.min(Result.SECONDS_TRACKED - 1, (intendedAt - start) / 1_000_000_000L);
               result.worstUsBySecond[second] = Math.max(result.worstUsBySecond[second], latencyUs);
               if (ok) {
