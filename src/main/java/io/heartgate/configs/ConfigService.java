@@ -128,8 +128,11 @@ public final class ConfigService {
     long now = clock.millis();
     Config config = new Config(UUID.randomUUID().toString(), request.name(), request.description(), request.toml(),
         now, now, now, actor.userId(), 1, request.alias());
-    return contentChanges.run(() -> valid(request.toml())
-            .compose(ignored -> configs.insert(config, new ConfigRepository.Authorship(author(actor), null))))
+    TomlTemplate template = TomlTemplate.of(request.toml());
+    Supplier<Future<Void>> insert = () -> valid(template)
+        .compose(ignored -> configs.insert(config, new ConfigRepository.Authorship(author(actor), null)));
+    // A new config is in no group; only a constant changed at the same moment could break it.
+    return (template.constantNames().isEmpty() ? insert.get() : contentChanges.run(insert))
         .compose(ignored -> audit.record("config.create", actor, TARGET, config.id(),
             AuditLog.SUCCESS, client))
         .compose(ignored -> get(config.id()));
@@ -346,7 +349,10 @@ public final class ConfigService {
    * {@link TomlSize#MAX_BYTES}, a few milliseconds of parsing.
    */
   private Future<Void> valid(String toml) {
-    TomlTemplate template = TomlTemplate.of(toml);
+    return valid(TomlTemplate.of(toml));
+  }
+
+  private Future<Void> valid(TomlTemplate template) {
     return constants.named(template.constantNames())
         .map(defined -> {
           TomlValidator.requireValid(TOML, template, defined::value);

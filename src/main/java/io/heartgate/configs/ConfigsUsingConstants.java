@@ -32,9 +32,8 @@ public final class ConfigsUsingConstants implements ConstantUsers {
   }
 
   @Override
-  public Future<Void> changed(String name, long at) {
-    return using(name).compose(documents -> groups.membersChanged(
-        documents.stream().map(ConstantUser::id).toList(), at));
+  public Future<Void> changed(List<ConstantUser> users, long at) {
+    return groups.membersChanged(users.stream().map(ConstantUser::id).toList(), at);
   }
 
   @Override

@@ -69,12 +69,12 @@ public final class ConstantService {
     String id = UUID.randomUUID().toString();
     return contentChanges.run(() -> nameFree(request.name(), id)
             .compose(ignored -> fitsItsUsers(request.name(), request.value()))
-            .compose(notBefore -> {
+            .compose(fitting -> {
               long now = clock.millis();
-              long at = Math.max(now, notBefore);
+              long at = Math.max(now, fitting.notBefore());
               return constants.insert(new Constant(id, request.name(), request.value(),
                       request.description() == null ? "" : request.description(), now, now, at))
-                  .compose(ignored -> users.changed(request.name(), at));
+                  .compose(ignored -> users.changed(fitting.users(), at));
             }))
         .compose(ignored -> audit.record("constant.create", actor, TARGET, id, AuditLog.SUCCESS, client))
         .compose(ignored -> get(id));
@@ -96,11 +96,11 @@ public final class ConstantService {
           : Future.succeededFuture();
       return checked
           .compose(ignored -> fitsItsUsers(name, value))
-          .compose(notBefore -> {
+          .compose(fitting -> {
             long now = clock.millis();
-            long at = Math.max(now, notBefore);
-            return constants.update(id, changes, now, at)
-                .compose(found -> found ? users.changed(name, at).map(true) : Future.succeededFuture(false));
+            long at = Math.max(now, fitting.notBefore());
+            return constants.update(id, changes, now, at).compose(found -> found
+                ? users.changed(fitting.users(), at).map(true) : Future.succeededFuture(false));
           });
     }))
         .compose(found -> found ? Future.succeededFuture() : Future.failedFuture(notFound()))
@@ -139,10 +139,9 @@ public final class ConstantService {
 
   /**
    * Checks the value against every config that uses {@code ::{name}} (400 on {@code value} naming the first one
-   * it would break), then against the config groups holding them (400 naming the groups it would break); the
-   * earliest change time that moves each one's Last-Modified to a later second (0: none).
+   * it would break), then against the config groups holding them (400 naming the groups it would break).
    */
-  private Future<Long> fitsItsUsers(String name, String value) {
+  private Future<Fitting> fitsItsUsers(String name, String value) {
     ConstantLookup stored = this::named;
     return users.using(name).compose(using -> {
       Set<String> names = new HashSet<>();
@@ -154,10 +153,18 @@ public final class ConstantService {
           user.requireFits(VALUE, after);
           notBefore = Math.max(notBefore, user.nextChangeAt(now));
         }
-        return notBefore;
-      }).compose(notBefore -> users.requireGroupsServable(VALUE, using, stored, stored.with(name, value))
-          .map(notBefore));
+        return new Fitting(using, notBefore);
+      }).compose(fitting -> users.requireGroupsServable(VALUE, using, stored, stored.with(name, value))
+          .map(fitting));
     });
+  }
+
+  /**
+   * The documents a constant's change was checked against (no other can start using it before the change is
+   * written: both run in the exclusive section), and the earliest change time that moves each one's Last-Modified
+   * to a later second (0: none).
+   */
+  private record Fitting(List<ConstantUser> users, long notBefore) {
   }
 
   private static NotFound notFound() {

@@ -13,10 +13,11 @@ public interface ConstantUsers {
   Future<List<ConstantUser>> using(String name);
 
   /**
-   * The constant {@code name} was defined, renamed or given a new value at {@code at}: what its documents are
-   * part of (config groups) moves its Last-Modified too.
+   * A constant was defined, renamed or given a new value at {@code at}: what its documents ({@code users}, found by
+   * {@link #using} in the same exclusive section as the change) are part of (config groups) moves its
+   * Last-Modified too.
    */
-  Future<Void> changed(String name, long at);
+  Future<Void> changed(List<ConstantUser> users, long at);
 
   /**
    * Fails with {@link io.heartgate.core.Invalid} on {@code field} when a config group holding one of the users could

@@ -10,8 +10,9 @@ public enum AdvisoryLock {
   /** Held by the node that runs the agent auto-delete job. */
   AGENT_SWEEP(0x4865617274676175L),
   /**
-   * Held while a change to what configs and config groups serve is checked and written: a config's TOML (new,
-   * edited, rolled back), a constant (new, changed, deleted), a group's members (see {@link ExclusiveSection}).
+   * Held while a change to what configs and config groups serve is checked and written: a config's TOML (new with
+   * constants, edited, rolled back), a constant (new, changed, deleted), a group's members (see {@link
+   * ExclusiveSection}).
    */
   GROUP_CONTENT(0x4865617274676176L);
 

@@ -3,7 +3,8 @@ package io.heartgate.store;
 /**
  * PostgreSQL row locks taken in one order: every writer that changes several rows of agents, their heartbeat
  * details or tokens at once takes them in id order (see the README's lock-order paragraph), so that two writers
- * never hold one row each while waiting for the other's. The statement answers only how many rows it locked: the rows themselves are not wanted.
+ * never hold one row each while waiting for the other's. The statement answers only how many rows it locked: the
+ * rows themselves are not wanted.
  */
 public final class RowLocks {
   /** How strongly the rows are locked. */
