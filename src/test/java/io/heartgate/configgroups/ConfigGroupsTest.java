@@ -103,6 +103,15 @@ class ConfigGroupsTest {
     return new JsonArray(List.of((Object[]) ids));
   }
 
+  /** The groups a refusal names in {@code details.groups}: id and name, pair after pair. */
+  private static JsonArray groupRefs(String... idsAndNames) {
+    JsonArray refs = new JsonArray();
+    for (int i = 0; i < idsAndNames.length; i += 2) {
+      refs.add(new JsonObject().put("id", idsAndNames[i]).put("name", idsAndNames[i + 1]));
+    }
+    return refs;
+  }
+
   @ParameterizedTest
   @EnumSource(StoreKind.class)
   void crudKeepsTheMembersInOrder(StoreKind kind) throws Exception {
@@ -302,7 +311,7 @@ class ConfigGroupsTest {
     assertEquals(400, clash.status(), "fleet would define [agent] twice: " + clash);
     assertEquals("toml", clash.json().getJsonObject("details").getString("field"), clash.toString());
     assertTrue(clash.message().contains("fleet") && clash.message().contains("interval"), clash.message());
-    assertEquals(new JsonArray().add(new JsonObject().put("id", fleet).put("name", "fleet")),
+    assertEquals(groupRefs(fleet, "fleet"),
         clash.json().getJsonObject("details").getJsonArray("groups"));
     assertEquals(List.of(interval, cpu), clash.json().getJsonObject("details").getJsonArray("configs").stream()
         .map(c -> ((JsonObject) c).getString("id")).toList(), "the members that clash");
@@ -316,7 +325,7 @@ class ConfigGroupsTest {
         .status(), "the only [agent] table of its groups now");
     Reply rollback = gateway.post("/api/configs/" + interval + "/versions/1/rollback", owner, new JsonObject());
     assertEquals(400, rollback.status(), "version 1 defines [agent] too: " + rollback);
-    assertEquals(new JsonArray().add(new JsonObject().put("id", fleet).put("name", "fleet")),
+    assertEquals(groupRefs(fleet, "fleet"),
         rollback.json().getJsonObject("details").getJsonArray("groups"));
     assertNull(rollback.json().getJsonObject("details").getString("field"), "the rollback's body has no toml");
     assertEquals(2, gateway.get("/api/configs/" + interval, owner).json().getInteger("version"), "no new version");
@@ -342,7 +351,7 @@ class ConfigGroupsTest {
     assertEquals("value", details.getString("field"), clash.toString());
     assertTrue(clash.message().startsWith("With this value, config group fleet could not be served: "),
         clash.message());
-    assertEquals(new JsonArray().add(new JsonObject().put("id", fleet).put("name", "fleet")),
+    assertEquals(groupRefs(fleet, "fleet"),
         details.getJsonArray("groups"));
     assertEquals(List.of(named, b), details.getJsonArray("configs").stream()
         .map(c -> ((JsonObject) c).getString("id")).toList(), "the members that clash");
@@ -355,7 +364,7 @@ class ConfigGroupsTest {
         .status(), "an undefined constant stands in neutrally until it is defined");
     Reply defined = gateway.post("/api/constants", owner, new JsonObject().put("name", "table").put("value", "b"));
     assertEquals(400, defined.status(), "defining it as b would define [b] twice: " + defined);
-    assertEquals(new JsonArray().add(new JsonObject().put("id", fleet).put("name", "fleet")),
+    assertEquals(groupRefs(fleet, "fleet"),
         defined.json().getJsonObject("details").getJsonArray("groups"));
     assertEquals(1, gateway.get("/api/constants", owner).json().getJsonArray("constants").size(), "not created");
     constant("table", "d");
@@ -377,14 +386,13 @@ class ConfigGroupsTest {
 
     Reply onlyBeta = patch(constantPath, new JsonObject().put("value", "c"));
     assertEquals(400, onlyBeta.status(), onlyBeta.toString());
-    assertEquals(new JsonArray().add(new JsonObject().put("id", beta).put("name", "beta")),
+    assertEquals(groupRefs(beta, "beta"),
         onlyBeta.json().getJsonObject("details").getJsonArray("groups"));
     Reply two = patch(constantPath, new JsonObject().put("value", "b"));
     assertEquals(400, two.status(), two.toString());
     assertTrue(two.message().startsWith("With this value, config groups alpha, delta could not be served: "),
         two.message());
-    assertEquals(new JsonArray().add(new JsonObject().put("id", alpha).put("name", "alpha"))
-        .add(new JsonObject().put("id", delta).put("name", "delta")),
+    assertEquals(groupRefs(alpha, "alpha", delta, "delta"),
         two.json().getJsonObject("details").getJsonArray("groups"));
 
     String later = config("later", "[::{table}]\n  w = 1\n");
@@ -393,7 +401,7 @@ class ConfigGroupsTest {
     String sparePath = constant("spare", "b");
     Reply renamed = patch(sparePath, new JsonObject().put("name", "table"));
     assertEquals(400, renamed.status(), "renamed to table, b would define [b] twice in alpha: " + renamed);
-    assertEquals(new JsonArray().add(new JsonObject().put("id", alpha).put("name", "alpha")),
+    assertEquals(groupRefs(alpha, "alpha"),
         renamed.json().getJsonObject("details").getJsonArray("groups"));
     assertEquals("spare", gateway.get(sparePath, owner).json().getString("name"), "unchanged");
     assertEquals(200, patch(sparePath, new JsonObject().put("name", "table").put("value", "e")).status());
@@ -438,8 +446,7 @@ class ConfigGroupsTest {
     Reply refused = gateway.call("DELETE", "/api/configs/" + cpu, owner, null);
     assertEquals(409, refused.status(), refused.toString());
     assertEquals("config_in_group", refused.error());
-    assertEquals(new JsonArray().add(new JsonObject().put("id", second).put("name", "a-group"))
-            .add(new JsonObject().put("id", first).put("name", "b-group")),
+    assertEquals(groupRefs(second, "a-group", first, "b-group"),
         refused.json().getJsonObject("details").getJsonArray("groups"));
     assertEquals(200, gateway.get("/api/configs/" + cpu, owner).status(), "still there");
 
