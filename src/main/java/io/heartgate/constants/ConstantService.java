@@ -80,32 +80,42 @@ public final class ConstantService {
         .compose(ignored -> get(id));
   }
 
-  /** Applies the changes (at least one field). */
+  /**
+   * Applies the changes (at least one field). A change of the description alone changes nothing any config serves:
+   * it is written outside the exclusive section, without waiting for the changes in it (the stored value's change
+   * time stays as it is when neither name nor value is given).
+   */
   public Future<Constant> update(Principal actor, String id, ConstantRepository.Changes changes,
       ClientInfo client) {
-    return contentChanges.run(() -> get(id).compose(current -> {
-      boolean renamed = changes.name() != null && !changes.name().equals(current.name());
-      boolean revalued = changes.value() != null && !changes.value().equals(current.value());
-      if (!renamed && !revalued) {
-        return constants.update(id, changes, clock.millis(), current.valueChangedAt());
-      }
-      String name = renamed ? changes.name() : current.name();
-      String value = revalued ? changes.value() : current.value();
-      Future<Void> checked = renamed
-          ? nameFree(name, id).compose(ignored -> notInUse(current, "renamed"))
-          : Future.succeededFuture();
-      return checked
-          .compose(ignored -> fitsItsUsers(name, value))
-          .compose(fitting -> {
-            long now = clock.millis();
-            long at = Math.max(now, fitting.notBefore());
-            return constants.update(id, changes, now, at).compose(found -> found
-                ? users.changed(fitting.users(), at).map(true) : Future.succeededFuture(false));
-          });
-    }))
-        .compose(found -> found ? Future.succeededFuture() : Future.failedFuture(notFound()))
+    Future<Boolean> written = changes.name() == null && changes.value() == null
+        ? constants.update(id, changes, clock.millis(), 0)
+        : contentChanges.run(() -> get(id).compose(current -> renameOrRevalue(current, changes)));
+    return written.compose(found -> found ? Future.succeededFuture() : Future.failedFuture(notFound()))
         .compose(ignored -> audit.record("constant.update", actor, TARGET, id, AuditLog.SUCCESS, client))
         .compose(ignored -> get(id));
+  }
+
+  /** In the exclusive section: checks a new name or value against the constant's users, then writes the changes. */
+  private Future<Boolean> renameOrRevalue(Constant current, ConstantRepository.Changes changes) {
+    String id = current.id();
+    boolean renamed = changes.name() != null && !changes.name().equals(current.name());
+    boolean revalued = changes.value() != null && !changes.value().equals(current.value());
+    if (!renamed && !revalued) {
+      return constants.update(id, changes, clock.millis(), current.valueChangedAt());
+    }
+    String name = renamed ? changes.name() : current.name();
+    String value = revalued ? changes.value() : current.value();
+    Future<Void> checked = renamed
+        ? nameFree(name, id).compose(ignored -> notInUse(current, "renamed"))
+        : Future.succeededFuture();
+    return checked
+        .compose(ignored -> fitsItsUsers(name, value))
+        .compose(fitting -> {
+          long now = clock.millis();
+          long at = Math.max(now, fitting.notBefore());
+          return constants.update(id, changes, now, at).compose(found -> found
+              ? users.changed(fitting.users(), at).map(true) : Future.succeededFuture(false));
+        });
   }
 
   /** Deletes a constant that no config uses. */
