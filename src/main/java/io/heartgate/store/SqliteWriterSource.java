@@ -1,0 +1,39 @@
+package io.heartgate.store;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.commons.dbcp2.BasicDataSource;
+import org.sqlite.JDBC;
+import org.sqlite.SQLiteConfig;
+
+/**
+ * Where the SQLite store's one connection comes from: the driver, behind a DBCP data source that keeps the
+ * connection's prepared statements for reuse. The Vert.x JDBC client prepares a statement for every execution and
+ * closes it after; at 200,000 agents preparing took about a quarter of the connection's time (measured with
+ * src/bench, SCENARIO=fleet), the heartbeat batch's two upserts being prepared again for every batch. Closing a
+ * statement now gives it back, reset, to the connection's cache, keyed by its SQL.
+ */
+final class SqliteWriterSource {
+  /**
+   * Statements kept per connection. The gateway's SQL is fixed text apart from lists of placeholders that grow with
+   * a request (ids in chunks, label filters): a few hundred distinct statements, the least recently used of which
+   * give way beyond this.
+   */
+  static final int KEPT_STATEMENTS = 256;
+
+  private SqliteWriterSource() {
+  }
+
+  static BasicDataSource create(Path file, SQLiteConfig config) {
+    BasicDataSource source = new BasicDataSource();
+    source.setDriver(new JDBC());
+    source.setUrl("jdbc:sqlite:" + file);
+    config.toProperties().forEach((key, value) -> source.addConnectionProperty((String) key, (String) value));
+    // The checkpointer copies the log, off this connection (see SqliteCheckpointer).
+    source.setConnectionInitSqls(List.of("PRAGMA wal_autocheckpoint = 0"));
+    source.setMaxTotal(1);
+    source.setPoolPreparedStatements(true);
+    source.setMaxOpenPreparedStatements(KEPT_STATEMENTS);
+    return source;
+  }
+}
