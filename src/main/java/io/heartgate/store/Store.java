@@ -19,8 +19,6 @@ import io.vertx.sqlclient.Tuple;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -28,6 +26,7 @@ import java.util.function.Supplier;
 import org.apache.commons.dbcp2.BasicDataSource;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
+import org.sqlite.SQLiteException;
 
 /**
  * The one pool every repository uses, over an embedded SQLite file (JDBC on a worker, one connection) or
@@ -155,7 +154,7 @@ public final class Store implements Sql {
 
   @Override
   public Future<RowSet<Row>> query(String sql, Tuple params) {
-    return pool.preparedQuery(dialect.sql(sql), prepareOptions).execute(params);
+    return pool.preparedQuery(dialect.sql(sql), prepareOptions).execute(params).recover(Store::driverFailure);
   }
 
   @Override
@@ -189,14 +188,25 @@ public final class Store implements Sql {
 
       @Override
       public Future<RowSet<Row>> query(String sql, Tuple params) {
-        return connection.preparedQuery(dialect.sql(sql), prepareOptions).execute(params);
+        return connection.preparedQuery(dialect.sql(sql), prepareOptions).execute(params)
+            .recover(Store::driverFailure);
       }
 
       @Override
       public Future<RowSet<Row>> batch(String sql, List<Tuple> params) {
-        return connection.preparedQuery(dialect.sql(sql), prepareOptions).executeBatch(params);
+        return connection.preparedQuery(dialect.sql(sql), prepareOptions).executeBatch(params)
+            .recover(Store::driverFailure);
       }
     };
+  }
+
+  /**
+   * The SQLite driver's own failure where the statement cache wrapped it (a statement that could not be prepared,
+   * such as one naming a missing table, comes wrapped in "Borrow prepareStatement from pool failed").
+   */
+  private static <T> Future<T> driverFailure(Throwable failure) {
+    return Future.failedFuture(!(failure instanceof SQLiteException) && failure.getCause() instanceof SQLiteException
+        ? failure.getCause() : failure);
   }
 
   /** A transaction over the raw connection: for the store's own DDL (migrations, the start-up write check). */
