@@ -34,8 +34,8 @@ public final class ConstantService {
   private final Clock clock;
 
   /**
-   * @param contentChanges where every change of a constant runs, its checks and its write, one at a time with the
-   *     other changes of what configs and groups serve
+   * @param contentChanges where every change of a constant but of its description alone runs, its checks and its
+   *     write, one at a time with the other changes of what configs and groups serve
    */
   public ConstantService(ConstantRepository constants, ConstantUsers users, ExclusiveSection contentChanges,
       AuditLog audit, Clock clock) {

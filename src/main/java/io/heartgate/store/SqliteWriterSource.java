@@ -1,6 +1,7 @@
 package io.heartgate.store;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.apache.commons.dbcp2.BasicDataSource;
 import org.sqlite.JDBC;
@@ -11,13 +12,14 @@ import org.sqlite.SQLiteConfig;
  * connection's prepared statements for reuse. The Vert.x JDBC client prepares a statement for every execution and
  * closes it after; at 200,000 agents preparing took about a quarter of the connection's time (measured with
  * src/bench, SCENARIO=fleet), the heartbeat batch's two upserts being prepared again for every batch. Closing a
- * statement now gives it back, reset, to the connection's cache, keyed by its SQL.
+ * statement now gives it back to the connection's cache, keyed by its SQL, its parameters cleared and its result
+ * set closed.
  */
 final class SqliteWriterSource {
   /**
-   * Statements kept per connection. The gateway's SQL is fixed text apart from lists of placeholders that grow with
-   * a request (ids in chunks, label filters): a few hundred distinct statements, the least recently used of which
-   * give way beyond this.
+   * Statements kept per connection. Most of the gateway's SQL is fixed text; lists of placeholders (ids looked up
+   * in chunks of up to 500, label filters) make more, each used seldom. Beyond this many, the idle statements used
+   * least recently give way, so the busy ones stay.
    */
   static final int KEPT_STATEMENTS = 256;
 
@@ -32,6 +34,8 @@ final class SqliteWriterSource {
     // The checkpointer copies the log, off this connection (see SqliteCheckpointer).
     source.setConnectionInitSqls(List.of("PRAGMA wal_autocheckpoint = 0"));
     source.setMaxTotal(1);
+    // The Vert.x pool holds its one connection for good; should it ask for a second meanwhile, it fails, not waits.
+    source.setMaxWait(Duration.ofSeconds(5));
     source.setPoolPreparedStatements(true);
     source.setMaxOpenPreparedStatements(KEPT_STATEMENTS);
     return source;

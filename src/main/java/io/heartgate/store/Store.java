@@ -243,7 +243,7 @@ public final class Store implements Sql {
 
   public Future<Void> close() {
     Future<Void> checkpoints = checkpointer == null ? Future.succeededFuture() : checkpointer.close();
-    return checkpoints.transform(ignored -> pool.close()).transform(ignored -> closeSource.get());
+    return checkpoints.transform(ignored -> pool.close().eventually(closeSource));
   }
 
   /** A write that is rolled back: proves the store is reachable and, for SQLite, the file is writable. */
