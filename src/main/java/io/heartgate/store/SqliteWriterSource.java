@@ -21,7 +21,7 @@ final class SqliteWriterSource {
    * in chunks of up to 500, label filters) make more, each used seldom. Beyond this many, the idle statements used
    * least recently give way, so the busy ones stay.
    */
-  static final int KEPT_STATEMENTS = 256;
+  private static final int KEPT_STATEMENTS = 256;
 
   private SqliteWriterSource() {
   }
