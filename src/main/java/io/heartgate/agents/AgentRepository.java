@@ -28,22 +28,44 @@ public final class AgentRepository {
    * reporting_rules stays here; everything else about rules (do they exist, writing them) goes through
    * {@code ReportingRuleService}.
    */
-  private static final String EFFECTIVE_RULE = " JOIN reporting_rules r ON r.id = "
-      + "COALESCE(a.reporting_rule_id, (SELECT id FROM reporting_rules WHERE is_default = 1))";
-  private static final String STATUS = "CASE WHEN a.last_seen + CAST(r.not_reporting_after_seconds AS BIGINT) * 1000 "
-      + "< CAST($1 AS BIGINT) THEN 'not_reporting' ELSE COALESCE(a.reported_status, 'undefined') END";
+  private static final String RULE_OF_AGENT =
+      "COALESCE(a.reporting_rule_id, (SELECT id FROM reporting_rules WHERE is_default = 1))";
+  private static final String EFFECTIVE_RULE = " JOIN reporting_rules r ON r.id = " + RULE_OF_AGENT;
+  /** Agent a is silent for longer than rule r allows at $1 (written so that a range of last_seen serves it). */
+  private static final String NOT_REPORTING = "a.last_seen < CAST($1 AS BIGINT) "
+      + "- CAST(r.not_reporting_after_seconds AS BIGINT) * 1000";
+  private static final String STATUS = "CASE WHEN " + NOT_REPORTING
+      + " THEN 'not_reporting' ELSE COALESCE(a.reported_status, 'undefined') END";
   private static final String AGENTS = "SELECT a.id, a.hostname, a.ip, a.version, " + STATUS + " AS status, "
       + "a.reported_status, a.first_seen, a.last_seen, a.heartbeats, h.configurations, a.statistics, "
       + "r.id AS reporting_rule_id FROM agents a" + EFFECTIVE_RULE
       + " LEFT JOIN agent_heartbeats h ON h.agent_id = a.id";
   /** The lastReported buckets of the summary: name and upper bound (exclusive) of the age in milliseconds. */
   private static final Map<String, Long> AGE_BUCKETS = bucketsInOrder();
-  /** The age bucket of agent a at $1; clock skew between nodes may make an age negative: the youngest bucket. */
-  private static final String AGE_BUCKET = ageBucketSql();
+  /** The bounds of the buckets but the oldest, which has none. */
+  private static final List<Long> AGE_BOUNDS = AGE_BUCKETS.values().stream()
+      .filter(bound -> bound != Long.MAX_VALUE).toList();
+  /** The reported statuses counted apart among the agents not reporting; the rest of them reported undefined. */
+  private static final List<String> COUNTED_REPORTED = List.of(AgentStatus.OK.wireName(),
+      AgentStatus.WARN.wireName(), AgentStatus.FAIL.wireName());
 
   /** The whole fleet by reported status and release, from the tally (see {@link #foldTally}). */
   private static final String TALLY = "SELECT reported_status, version, CAST(SUM(agents) AS BIGINT) FROM agent_tally "
       + "GROUP BY reported_status, version HAVING SUM(agents) > 0";
+  /**
+   * The agents not reporting at $1, all of them and those of each {@link #COUNTED_REPORTED} status: for each rule,
+   * the agents under it in the range of last_seen its not-reporting time leaves (rules first, so that SQLite reads
+   * that range from the last_seen index for each rule). Counted in one row, without grouping: sorting the rows of
+   * a fleet that fell silent to group them cost more than reading them.
+   */
+  private static final String NOT_REPORTING_COUNTS = "SELECT COUNT(*)" + countsWhere(COUNTED_REPORTED.stream()
+      .map(status -> "a.reported_status = '" + status + "'").toList())
+      + " FROM reporting_rules r CROSS JOIN agents a WHERE " + NOT_REPORTING + " AND r.id = " + RULE_OF_AGENT;
+  /**
+   * The agents older than the youngest age bucket (seen at or before $1), and of those the ones older than each
+   * further bucket (seen at or before $2, $3…), read from the last_seen index: cumulative counts, one row.
+   */
+  private static final String OLDER_COUNTS = olderCountsSql();
 
   /** The ids {@link #deleteSilent} deletes: $1 now, $2 limit, $3 seenFrom. */
   private static final String SILENT_CANDIDATES = "SELECT id FROM agents WHERE last_seen >= CAST($3 AS BIGINT) "
@@ -112,10 +134,11 @@ public final class AgentRepository {
   /**
    * Counts by status, Telegraf release and age of the last heartbeat, of the agents carrying these labels. No rule
    * per row over the whole fleet: every agent is counted by the status it reported and its release (the whole
-   * fleet from the tally the triggers of V9__agent_tally keep, a labelled part of it by counting); the few seen
-   * longest ago (see {@link #seenLongestAgo}) are then moved to not_reporting when their rule says so, and sorted
-   * into the older age buckets; the youngest bucket holds the rest. All of it read in one snapshot, so agents
-   * written or deleted meanwhile are counted as they were or not at all.
+   * fleet from the tally the triggers of V9__agent_tally keep, a labelled part of it by counting); the agents not
+   * reporting (see {@link #NOT_REPORTING_COUNTS}) are then moved from their reported status to not_reporting, and
+   * those seen longest ago counted into the older age buckets (see {@link #OLDER_COUNTS}); the youngest bucket holds
+   * the rest. All of it read in one snapshot, so agents written or deleted meanwhile are counted as they were or
+   * not at all.
    */
   public Future<AgentSummary> summary(long now, LabelFilter labels) {
     return store.inSnapshot(sql -> summary(sql, now, labels));
@@ -126,9 +149,11 @@ public final class AgentRepository {
     Future<RowSet<Row>> reported = sql.query(labels.labelIds().isEmpty() ? TALLY
         : "SELECT reported_status, version, COUNT(*) FROM agents WHERE 1 = 1"
             + labels.sql(LabelTarget.AGENT, "id", params) + " GROUP BY reported_status, version", Tuple.from(params));
-    Future<RowSet<Row>> seenLongestAgo = seenLongestAgo(sql, now, labels);
-    // Joined: the snapshot ends only once neither read is running any more.
-    return Future.join(reported, seenLongestAgo).map(all -> {
+    Future<Row> notReporting = countsOf(sql, NOT_REPORTING_COUNTS, List.of(now), labels);
+    Future<Row> older = countsOf(sql, OLDER_COUNTS, AGE_BOUNDS.stream().map(bound -> (Object) (now - bound)).toList(),
+        labels);
+    // Joined: the snapshot ends only once no read is running any more.
+    return Future.join(reported, notReporting, older).map(all -> {
       Map<String, Long> byStatus = new LinkedHashMap<>();
       AgentStatus.WIRE_NAMES.forEach(s -> byStatus.put(s, 0L));
       Map<String, Long> byVersion = new LinkedHashMap<>();
@@ -139,47 +164,46 @@ public final class AgentRepository {
         byStatus.merge(reportedOrUndefined(row.getString(0)), count, Long::sum);
         byVersion.merge(TelegrafVersion.of(row.getString(1)), count, Long::sum);
       }
-      Map<String, Long> lastReported = new LinkedHashMap<>();
-      AGE_BUCKETS.keySet().forEach(bucket -> lastReported.put(bucket, 0L));
-      String youngest = lastReported.keySet().iterator().next();
-      long older = 0;
-      for (Row row : seenLongestAgo.result()) {
-        String status = row.getString(0);
-        String reportedStatus = reportedOrUndefined(row.getString(1));
-        long count = row.getLong(3);
-        if (!status.equals(reportedStatus)) {
-          byStatus.merge(reportedStatus, -count, Long::sum);
-          byStatus.merge(status, count, Long::sum);
-        }
-        if (!row.getString(2).equals(youngest)) {
-          lastReported.merge(row.getString(2), count, Long::sum);
-          older += count;
-        }
-      }
-      lastReported.put(youngest, total - older);
+      moveNotReporting(byStatus, notReporting.result());
       List<AgentSummary.VersionCount> telegrafVersions = byVersion.entrySet().stream()
           .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
           .map(e -> new AgentSummary.VersionCount(e.getKey(), e.getValue()))
           .toList();
-      return new AgentSummary(total, byStatus, telegrafVersions, lastReported);
+      return new AgentSummary(total, byStatus, telegrafVersions, lastReported(total, older.result()));
     });
   }
 
-  /**
-   * The agents seen longest ago, read from the last_seen index: every agent that may be not reporting (silent for
-   * longer than the shortest not-reporting time of any rule) and every agent older than the youngest age bucket.
-   * Counted by status now, reported status and age bucket.
-   */
-  private static Future<RowSet<Row>> seenLongestAgo(Sql sql, long now, LabelFilter labels) {
-    return sql.query("SELECT MIN(not_reporting_after_seconds) FROM reporting_rules", Tuple.tuple()).compose(rows -> {
-      long shortestMs = rows.iterator().next().getLong(0) * 1000;
-      long youngestBucketMs = AGE_BUCKETS.values().iterator().next();
-      // Silent: last_seen < now - threshold; older than the youngest bucket: last_seen <= now - its bound.
-      List<Object> params = new ArrayList<>(List.of(now, now - Math.min(shortestMs, youngestBucketMs - 1)));
-      String filter = labels.sql(LabelTarget.AGENT, "a.id", params);
-      return sql.query("SELECT " + STATUS + ", a.reported_status, " + AGE_BUCKET + ", COUNT(*) FROM agents a"
-          + EFFECTIVE_RULE + " WHERE a.last_seen < $2" + filter + " GROUP BY 1, 2, 3", Tuple.from(params));
-    });
+  /** Moves the agents of {@link #NOT_REPORTING_COUNTS} from the status they reported to not_reporting. */
+  private static void moveNotReporting(Map<String, Long> byStatus, Row counts) {
+    long silent = counts.getLong(0);
+    long undefined = silent;
+    for (int i = 0; i < COUNTED_REPORTED.size(); i++) {
+      long count = counts.getLong(i + 1);
+      byStatus.merge(COUNTED_REPORTED.get(i), -count, Long::sum);
+      undefined -= count;
+    }
+    byStatus.merge(AgentStatus.UNDEFINED.wireName(), -undefined, Long::sum);
+    byStatus.merge(AgentStatus.NOT_REPORTING.wireName(), silent, Long::sum);
+  }
+
+  /** The age buckets from the cumulative counts of {@link #OLDER_COUNTS}. */
+  private static Map<String, Long> lastReported(long total, Row older) {
+    Map<String, Long> lastReported = new LinkedHashMap<>();
+    long inThisOrOlder = total;
+    int bound = 0;
+    for (String bucket : AGE_BUCKETS.keySet()) {
+      long inOlder = bound < AGE_BOUNDS.size() ? older.getLong(bound++) : 0;
+      lastReported.put(bucket, inThisOrOlder - inOlder);
+      inThisOrOlder = inOlder;
+    }
+    return lastReported;
+  }
+
+  /** The one row of counts of that query, its parameters followed by the label filter's. */
+  private static Future<Row> countsOf(Sql sql, String query, List<Object> params, LabelFilter labels) {
+    List<Object> all = new ArrayList<>(params);
+    String filter = labels.sql(LabelTarget.AGENT, "a.id", all);
+    return sql.query(query + filter, Tuple.from(all)).map(rows -> rows.iterator().next());
   }
 
   /**
@@ -336,17 +360,19 @@ public final class AgentRepository {
         row.getString("configurations"), row.getString("logs"), row.getString("payload"));
   }
 
-  private static String ageBucketSql() {
-    StringBuilder sql = new StringBuilder("CASE");
-    String last = null;
-    for (Map.Entry<String, Long> bucket : AGE_BUCKETS.entrySet()) {
-      if (bucket.getValue() != Long.MAX_VALUE) {
-        sql.append(" WHEN CAST($1 AS BIGINT) - a.last_seen < ").append(bucket.getValue()).append(" THEN '")
-            .append(bucket.getKey()).append('\'');
-      }
-      last = bucket.getKey();
+  private static String olderCountsSql() {
+    List<String> olderStill = new ArrayList<>();
+    for (int i = 2; i <= AGE_BOUNDS.size(); i++) {
+      olderStill.add("a.last_seen <= CAST($" + i + " AS BIGINT)");
     }
-    return sql.append(" ELSE '").append(last).append("' END").toString();
+    return "SELECT COUNT(*)" + countsWhere(olderStill) + " FROM agents a WHERE a.last_seen <= CAST($1 AS BIGINT)";
+  }
+
+  /** A count column for each condition, to count several things in one pass. */
+  private static String countsWhere(List<String> conditions) {
+    StringBuilder sql = new StringBuilder();
+    conditions.forEach(condition -> sql.append(", COUNT(CASE WHEN ").append(condition).append(" THEN 1 END)"));
+    return sql.toString();
   }
 
   private static Map<String, Long> bucketsInOrder() {

@@ -51,6 +51,7 @@ class AgentSummaryTest {
     agent("just-young", 5 * MINUTE - 1, "ok", "1.36.4", null);
     agent("just-old", 5 * MINUTE, "ok", "1.36.4", null);
     agent("default-silent", 10 * MINUTE, "fail", current, null);
+    agent("said-undefined", 10 * MINUTE, "undefined", current, null);
     agent("slow-quiet", 10 * MINUTE, "ok", current, "slow");
     agent("no-status", 45 * MINUTE, null, null, "slow");
     agent("hours", 120 * MINUTE, "warn", current, null);
@@ -80,13 +81,13 @@ class AgentSummaryTest {
     AgentRepository agents = new AgentRepository(store);
 
     AgentSummary all = Await.of(agents.summary(NOW, LabelFilter.NONE));
-    assertEquals(11, all.total());
+    assertEquals(12, all.total());
     // ok, warn, fail, undefined, not_reporting
-    assertEquals(counts(2, 1, 0, 1, 7), all.byStatus());
-    assertEquals(counts(4, 3, 1, 1, 1, 1), all.lastReported());
-    assertEquals(List.of(new AgentSummary.VersionCount("1.37.0", 8), new AgentSummary.VersionCount("1.36.4", 2),
+    assertEquals(counts(2, 1, 0, 1, 8), all.byStatus());
+    assertEquals(counts(4, 4, 1, 1, 1, 1), all.lastReported());
+    assertEquals(List.of(new AgentSummary.VersionCount("1.37.0", 9), new AgentSummary.VersionCount("1.36.4", 2),
         new AgentSummary.VersionCount("unknown", 1)), all.telegrafVersions());
-    Map<String, Long> present = new LinkedHashMap<>(counts(2, 1, 0, 1, 7));
+    Map<String, Long> present = new LinkedHashMap<>(counts(2, 1, 0, 1, 8));
     present.remove("fail");
     assertEquals(present, Await.of(agents.countByStatus(NOW)), "a status no agent has is absent");
 
