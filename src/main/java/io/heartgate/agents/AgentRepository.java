@@ -62,6 +62,14 @@ public final class AgentRepository {
       .map(status -> "a.reported_status = '" + status + "'").toList())
       + " FROM reporting_rules r CROSS JOIN agents a WHERE " + NOT_REPORTING + " AND r.id = " + RULE_OF_AGENT;
   /**
+   * PostgreSQL hashes that join instead, probing it with every agent: bounded first by the shortest not-reporting
+   * time of any rule, only the agents that may be silent are (a million agents of which 114,000 silent for
+   * minutes or hours: 135 -> 80 ms). SQLite reads each rule's range anyway; there the bound only costs a test per
+   * agent.
+   */
+  private static final String SHORTEST_RULE_BOUND = " AND a.last_seen < CAST($1 AS BIGINT) "
+      + "- (SELECT CAST(MIN(not_reporting_after_seconds) AS BIGINT) * 1000 FROM reporting_rules)";
+  /**
    * The agents older than the youngest age bucket (seen at or before $1), and of those the ones older than each
    * further bucket (seen at or before $2, $3…), read from the last_seen index: cumulative counts, one row.
    */
@@ -141,15 +149,17 @@ public final class AgentRepository {
    * not at all.
    */
   public Future<AgentSummary> summary(long now, LabelFilter labels) {
-    return store.inSnapshot(sql -> summary(sql, now, labels));
+    String notReporting = NOT_REPORTING_COUNTS + (store.dialect() == Dialect.POSTGRES ? SHORTEST_RULE_BOUND : "");
+    return store.inSnapshot(sql -> summary(sql, now, labels, notReporting));
   }
 
-  private static Future<AgentSummary> summary(Sql sql, long now, LabelFilter labels) {
+  /** @param notReportingCounts {@link #NOT_REPORTING_COUNTS} as this store's planner reads it best */
+  private static Future<AgentSummary> summary(Sql sql, long now, LabelFilter labels, String notReportingCounts) {
     List<Object> params = new ArrayList<>();
     Future<RowSet<Row>> reported = sql.query(labels.labelIds().isEmpty() ? TALLY
         : "SELECT reported_status, version, COUNT(*) FROM agents WHERE 1 = 1"
             + labels.sql(LabelTarget.AGENT, "id", params) + " GROUP BY reported_status, version", Tuple.from(params));
-    Future<Row> notReporting = countsOf(sql, NOT_REPORTING_COUNTS, List.of(now), labels);
+    Future<Row> notReporting = countsOf(sql, notReportingCounts, List.of(now), labels);
     Future<Row> older = countsOf(sql, OLDER_COUNTS, AGE_BOUNDS.stream().map(bound -> (Object) (now - bound)).toList(),
         labels);
     // Joined: the snapshot ends only once no read is running any more.
