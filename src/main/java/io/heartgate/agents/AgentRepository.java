@@ -18,8 +18,8 @@ import java.util.Optional;
 
 /**
  * SQL for reading and removing agents and setting their reporting rule (only the heartbeat writer creates them and
- * writes what they report). Status is computed in every query from the time passed in as $1, so it is current
- * whenever it is read.
+ * writes what they report). Status is computed in every query that reads it, from the time passed in as $1, so it is
+ * current whenever it is read.
  */
 public final class AgentRepository {
   /**
@@ -45,7 +45,7 @@ public final class AgentRepository {
   /** The bounds of the buckets but the oldest, which has none. */
   private static final List<Long> AGE_BOUNDS = AGE_BUCKETS.values().stream()
       .filter(bound -> bound != Long.MAX_VALUE).toList();
-  /** The reported statuses counted apart among the agents not reporting; the rest of them reported undefined. */
+  /** The reported statuses counted apart among the agents not reporting; the rest reported undefined or nothing. */
   private static final List<String> COUNTED_REPORTED = List.of(AgentStatus.OK.wireName(),
       AgentStatus.WARN.wireName(), AgentStatus.FAIL.wireName());
 
@@ -63,9 +63,9 @@ public final class AgentRepository {
       + " FROM reporting_rules r CROSS JOIN agents a WHERE " + NOT_REPORTING + " AND r.id = " + RULE_OF_AGENT;
   /**
    * PostgreSQL hashes that join instead, probing it with every agent: bounded first by the shortest not-reporting
-   * time of any rule, only the agents that may be silent are (a million agents of which 114,000 silent for
-   * minutes or hours: 135 -> 80 ms). SQLite reads each rule's range anyway; there the bound only costs a test per
-   * agent.
+   * time of any rule, only the agents that may be silent are (this read alone, a million agents of which 114,000
+   * silent for minutes or hours: 135 -> 80 ms). SQLite reads each rule's range anyway; there the bound only costs a
+   * test per agent.
    */
   private static final String SHORTEST_RULE_BOUND = " AND a.last_seen < CAST($1 AS BIGINT) "
       + "- (SELECT CAST(MIN(not_reporting_after_seconds) AS BIGINT) * 1000 FROM reporting_rules)";

@@ -20,8 +20,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The summary's counts on both stores, in every age bucket and at their bounds, with rules whose not-reporting
- * time is shorter and longer than the youngest bucket, and with a label filter.
+ * The summary's counts on both stores, in every age bucket and at their bounds, at and just past a rule's
+ * not-reporting time, with rules whose not-reporting time is shorter and longer than the youngest bucket, and with
+ * a label filter.
  */
 class AgentSummaryTest {
   private static final long NOW = 1_800_000_000_000L;
@@ -48,11 +49,14 @@ class AgentSummaryTest {
     agent("fresh", 10_000, "ok", current, null);
     agent("skewed", -MINUTE, "warn", current, null);
     agent("brief-silent", 2_000, "ok", current, "brief");
+    agent("at-rule", 3 * MINUTE, "ok", current, null);
+    agent("past-rule", 3 * MINUTE + 1, "ok", current, null);
     agent("just-young", 5 * MINUTE - 1, "ok", "1.36.4", null);
     agent("just-old", 5 * MINUTE, "ok", "1.36.4", null);
     agent("default-silent", 10 * MINUTE, "fail", current, null);
     agent("said-undefined", 10 * MINUTE, "undefined", current, null);
     agent("slow-quiet", 10 * MINUTE, "ok", current, "slow");
+    agent("half-hour", 30 * MINUTE, "ok", current, null);
     agent("no-status", 45 * MINUTE, null, null, "slow");
     agent("hours", 120 * MINUTE, "warn", current, null);
     agent("half-day", 13 * 60 * MINUTE, "ok", current, "slow");
@@ -81,13 +85,13 @@ class AgentSummaryTest {
     AgentRepository agents = new AgentRepository(store);
 
     AgentSummary all = Await.of(agents.summary(NOW, LabelFilter.NONE));
-    assertEquals(12, all.total());
+    assertEquals(15, all.total());
     // ok, warn, fail, undefined, not_reporting
-    assertEquals(counts(2, 1, 0, 1, 8), all.byStatus());
-    assertEquals(counts(4, 4, 1, 1, 1, 1), all.lastReported());
-    assertEquals(List.of(new AgentSummary.VersionCount("1.37.0", 9), new AgentSummary.VersionCount("1.36.4", 2),
+    assertEquals(counts(3, 1, 0, 1, 10), all.byStatus());
+    assertEquals(counts(6, 4, 2, 1, 1, 1), all.lastReported());
+    assertEquals(List.of(new AgentSummary.VersionCount("1.37.0", 12), new AgentSummary.VersionCount("1.36.4", 2),
         new AgentSummary.VersionCount("unknown", 1)), all.telegrafVersions());
-    Map<String, Long> present = new LinkedHashMap<>(counts(2, 1, 0, 1, 8));
+    Map<String, Long> present = new LinkedHashMap<>(counts(3, 1, 0, 1, 10));
     present.remove("fail");
     assertEquals(present, Await.of(agents.countByStatus(NOW)), "a status no agent has is absent");
 
@@ -114,7 +118,7 @@ class AgentSummaryTest {
     AgentSummary during = Await.of(read);
 
     AgentSummary after = Await.of(agents.summary(NOW, LabelFilter.NONE));
-    assertEquals(5, after.total());
+    assertEquals(7, after.total());
     assertTrue(during.equals(before) || during.equals(after), "one moment's counts, not a mix: " + during);
   }
 }
