@@ -28,8 +28,7 @@ public final class AgentRepository {
    * reporting_rules stays here; everything else about rules (do they exist, writing them) goes through
    * {@code ReportingRuleService}.
    */
-  private static final String RULE_OF_AGENT =
-      "COALESCE(a.reporting_rule_id, (SELECT id FROM reporting_rules WHERE is_default = 1))";
+  private static final String RULE_OF_AGENT = ruleOf("a");
   private static final String EFFECTIVE_RULE = " JOIN reporting_rules r ON r.id = " + RULE_OF_AGENT;
   /** Agent a is silent for longer than rule r allows at $1 (written so that a range of last_seen serves it). */
   private static final String NOT_REPORTING = "a.last_seen < CAST($1 AS BIGINT) "
@@ -67,8 +66,8 @@ public final class AgentRepository {
    * silent for minutes or hours: 135 -> 80 ms). SQLite reads each rule's range anyway; there the bound only costs a
    * test per agent.
    */
-  private static final String SHORTEST_RULE_BOUND = " AND a.last_seen < CAST($1 AS BIGINT) "
-      + "- (SELECT CAST(MIN(not_reporting_after_seconds) AS BIGINT) * 1000 FROM reporting_rules)";
+  private static final String SHORTEST_RULE_BOUND = " AND a.last_seen < CAST($1 AS BIGINT) - "
+      + shortestOfAnyRule("not_reporting_after_seconds");
   /**
    * The agents older than the youngest age bucket (seen at or before $1), and of those the ones older than each
    * further bucket (seen at or before $2, $3…), read from the last_seen index: cumulative counts, one row.
@@ -77,8 +76,7 @@ public final class AgentRepository {
 
   /** The ids {@link #deleteSilent} deletes: $1 now, $2 limit, $3 seenFrom. */
   private static final String SILENT_CANDIDATES = "SELECT id FROM agents WHERE last_seen >= CAST($3 AS BIGINT) "
-      + "AND last_seen < CAST($1 AS BIGINT) "
-      + "- (SELECT CAST(MIN(auto_delete_after_seconds) AS BIGINT) * 1000 FROM reporting_rules) AND "
+      + "AND last_seen < CAST($1 AS BIGINT) - " + shortestOfAnyRule("auto_delete_after_seconds") + " AND "
       + silentFor("agents") + " ORDER BY last_seen LIMIT $2";
 
   private static final String LOCK_DETAILS_IN_ID_ORDER = RowLocks.inOrder("agent_heartbeats", "agent_id = ANY($1)",
@@ -347,8 +345,17 @@ public final class AgentRepository {
   /** The agent of that table is silent for longer than its effective rule's auto-delete time (never: null). */
   private static String silentFor(String table) {
     return table + ".last_seen + (SELECT CAST(r.auto_delete_after_seconds AS BIGINT) * 1000 FROM reporting_rules r "
-        + "WHERE r.id = COALESCE(" + table + ".reporting_rule_id, (SELECT id FROM reporting_rules WHERE is_default = 1)"
-        + ")) < CAST($1 AS BIGINT)";
+        + "WHERE r.id = " + ruleOf(table) + ") < CAST($1 AS BIGINT)";
+  }
+
+  /** The id of the rule that applies to the agent of that table: its own, or the default rule's. */
+  private static String ruleOf(String table) {
+    return "COALESCE(" + table + ".reporting_rule_id, (SELECT id FROM reporting_rules WHERE is_default = 1))";
+  }
+
+  /** The shortest time in that column (seconds) of any rule, in milliseconds: where a range of last_seen can stop. */
+  private static String shortestOfAnyRule(String column) {
+    return "(SELECT CAST(MIN(" + column + ") AS BIGINT) * 1000 FROM reporting_rules)";
   }
 
   private static List<Agent> agents(RowSet<Row> rows) {
