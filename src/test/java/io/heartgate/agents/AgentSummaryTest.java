@@ -20,9 +20,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The summary's counts on both stores, in every age bucket and at their bounds, at and just past a rule's
- * not-reporting time, with rules whose not-reporting time is shorter and longer than the youngest bucket, and with
- * a label filter.
+ * The summary's counts on both stores, in every age bucket and at each of their bounds, at and just past a rule's
+ * not-reporting time, with rules whose not-reporting time is shorter and longer than the youngest bucket, an agent
+ * naming the default rule as its own, and with a label filter.
  */
 class AgentSummaryTest {
   private static final long NOW = 1_800_000_000_000L;
@@ -56,10 +56,14 @@ class AgentSummaryTest {
     agent("default-silent", 10 * MINUTE, "fail", current, null);
     agent("said-undefined", 10 * MINUTE, "undefined", current, null);
     agent("slow-quiet", 10 * MINUTE, "ok", current, "slow");
+    agent("own-default", 10 * MINUTE, "ok", current, "default");
     agent("half-hour", 30 * MINUTE, "ok", current, null);
     agent("no-status", 45 * MINUTE, null, null, "slow");
+    agent("hour", 60 * MINUTE, "ok", current, null);
     agent("hours", 120 * MINUTE, "warn", current, null);
-    agent("half-day", 13 * 60 * MINUTE, "ok", current, "slow");
+    agent("half-day", 12 * 60 * MINUTE, "ok", current, null);
+    agent("slow-half-day", 13 * 60 * MINUTE, "ok", current, "slow");
+    agent("day", 24 * 60 * MINUTE, "ok", current, null);
     agent("ancient", 3 * 24 * 60 * MINUTE, null, current, null);
     Await.of(store.query("INSERT INTO labels (id, name, description, color, created_at) "
         + "VALUES ('l1', 'edge', '', '#3b82f6', 0)", Tuple.tuple()));
@@ -85,13 +89,13 @@ class AgentSummaryTest {
     AgentRepository agents = new AgentRepository(store);
 
     AgentSummary all = Await.of(agents.summary(NOW, LabelFilter.NONE));
-    assertEquals(15, all.total());
+    assertEquals(19, all.total());
     // ok, warn, fail, undefined, not_reporting
-    assertEquals(counts(3, 1, 0, 1, 10), all.byStatus());
-    assertEquals(counts(6, 4, 2, 1, 1, 1), all.lastReported());
-    assertEquals(List.of(new AgentSummary.VersionCount("1.37.0", 12), new AgentSummary.VersionCount("1.36.4", 2),
+    assertEquals(counts(3, 1, 0, 1, 14), all.byStatus());
+    assertEquals(counts(6, 5, 2, 2, 2, 2), all.lastReported());
+    assertEquals(List.of(new AgentSummary.VersionCount("1.37.0", 16), new AgentSummary.VersionCount("1.36.4", 2),
         new AgentSummary.VersionCount("unknown", 1)), all.telegrafVersions());
-    Map<String, Long> present = new LinkedHashMap<>(counts(3, 1, 0, 1, 10));
+    Map<String, Long> present = new LinkedHashMap<>(counts(3, 1, 0, 1, 14));
     present.remove("fail");
     assertEquals(present, Await.of(agents.countByStatus(NOW)), "a status no agent has is absent");
 
