@@ -11,10 +11,12 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * SQL for reading and removing agents and setting their reporting rule (only the heartbeat writer creates them and
@@ -31,8 +33,7 @@ public final class AgentRepository {
   private static final String RULE_OF_AGENT = ruleOf("a");
   private static final String EFFECTIVE_RULE = " JOIN reporting_rules r ON r.id = " + RULE_OF_AGENT;
   /** Agent a is silent for longer than rule r allows at $1 (written so that a range of last_seen serves it). */
-  private static final String NOT_REPORTING = "a.last_seen < CAST($1 AS BIGINT) "
-      + "- CAST(r.not_reporting_after_seconds AS BIGINT) * 1000";
+  private static final String NOT_REPORTING = notReportingAfter("r.not_reporting_after_seconds");
   private static final String STATUS = "CASE WHEN " + NOT_REPORTING
       + " THEN 'not_reporting' ELSE COALESCE(a.reported_status, 'undefined') END";
   private static final String AGENTS = "SELECT a.id, a.hostname, a.ip, a.version, " + STATUS + " AS status, "
@@ -51,28 +52,37 @@ public final class AgentRepository {
   /** The whole fleet by reported status and release, from the tally (see {@link #foldTally}). */
   private static final String TALLY = "SELECT reported_status, version, CAST(SUM(agents) AS BIGINT) FROM agent_tally "
       + "GROUP BY reported_status, version HAVING SUM(agents) > 0";
+  /** The counts of {@link #COUNTED_REPORTED} statuses among the agents a read. */
+  private static final String REPORTED_COUNTS = countsWhere(COUNTED_REPORTED.stream()
+      .map(status -> "a.reported_status = '" + status + "'").toList());
   /**
-   * The agents not reporting at $1, all of them and those of each {@link #COUNTED_REPORTED} status: for each rule,
-   * the agents under it in the range of last_seen its not-reporting time leaves (rules first, so that SQLite reads
-   * that range from the last_seen index for each rule). Counted in one row, without grouping: sorting the rows of
-   * a fleet that fell silent to group them cost more than reading them.
+   * The agents not reporting at $1, all of them and those of each {@link #COUNTED_REPORTED} status, counted in one
+   * row without grouping (sorting the rows of a fleet that fell silent to group them cost more than reading them).
+   * On SQLite, rules first: for each rule, the agents under it in the range of last_seen its not-reporting time
+   * leaves, read from the last_seen index. The default rule is joined once (as d) rather than looked up for each
+   * agent as {@link #RULE_OF_AGENT} does (a million agents, 900,000 of them silent: 214 -> 165 ms).
    */
-  private static final String NOT_REPORTING_COUNTS = "SELECT COUNT(*)" + countsWhere(COUNTED_REPORTED.stream()
-      .map(status -> "a.reported_status = '" + status + "'").toList())
-      + " FROM reporting_rules r CROSS JOIN agents a WHERE " + NOT_REPORTING + " AND r.id = " + RULE_OF_AGENT;
+  private static final String NOT_REPORTING_COUNTS_SQLITE = "SELECT COUNT(*)" + REPORTED_COUNTS
+      + " FROM reporting_rules d CROSS JOIN reporting_rules r CROSS JOIN agents a WHERE d.is_default = 1 AND "
+      + NOT_REPORTING + " AND r.id = COALESCE(a.reporting_rule_id, d.id)";
   /**
-   * PostgreSQL hashes that join instead, probing it with every agent: bounded first by the shortest not-reporting
-   * time of any rule, only the agents that may be silent are (this read alone, a million agents of which 114,000
-   * silent for minutes or hours: 135 -> 80 ms). SQLite reads each rule's range anyway; there the bound only costs a
-   * test per agent.
+   * On PostgreSQL, which reads the agents first and hashes the rules: each agent joined to its own rule by that
+   * column (not by an expression computed for every agent), the default rule's time standing in for agents without
+   * one; and bounded first by the shortest time of any rule, so that only the agents that may be silent are joined
+   * (900,000 of a million silent: 166 -> 140 ms; 14,000: 98 -> 90 ms).
    */
-  private static final String SHORTEST_RULE_BOUND = " AND a.last_seen < CAST($1 AS BIGINT) - "
-      + shortestOfAnyRule("not_reporting_after_seconds");
+  private static final String NOT_REPORTING_COUNTS_POSTGRES = "SELECT COUNT(*)" + REPORTED_COUNTS
+      + " FROM agents a LEFT JOIN reporting_rules own ON own.id = a.reporting_rule_id WHERE "
+      + notReportingAfter("COALESCE(own.not_reporting_after_seconds, "
+          + "(SELECT not_reporting_after_seconds FROM reporting_rules WHERE is_default = 1))")
+      + " AND a.last_seen < CAST($1 AS BIGINT) - " + shortestOfAnyRule("not_reporting_after_seconds");
   /**
-   * The agents older than the youngest age bucket (seen at or before $1), and of those the ones older than each
-   * further bucket (seen at or before $2, $3…), read from the last_seen index: cumulative counts, one row.
+   * The agents in each age bucket but the youngest, each bucket counted in its own range of last_seen ($1… the
+   * bounds, youngest first): the ranges do not overlap, so every agent is read once, and counting a range of the
+   * last_seen index without reading its rows is what both stores do fastest (a million agents all seen hours ago:
+   * 144 -> 46 ms on SQLite, 89 -> 68 ms on PostgreSQL). The label filter's text is appended to each.
    */
-  private static final String OLDER_COUNTS = olderCountsSql();
+  private static final List<String> AGE_BUCKET_COUNTS = ageBucketCounts();
 
   /** The ids {@link #deleteSilent} deletes: $1 now, $2 limit, $3 seenFrom. */
   private static final String SILENT_CANDIDATES = "SELECT id FROM agents WHERE last_seen >= CAST($3 AS BIGINT) "
@@ -141,25 +151,25 @@ public final class AgentRepository {
    * Counts by status, Telegraf release and age of the last heartbeat, of the agents carrying these labels. No rule
    * per row over the whole fleet: every agent is counted by the status it reported and its release (the whole
    * fleet from the tally the triggers of V9__agent_tally keep, a labelled part of it by counting); the agents not
-   * reporting (see {@link #NOT_REPORTING_COUNTS}) are then moved from their reported status to not_reporting, and
-   * those seen longest ago counted into the older age buckets (see {@link #OLDER_COUNTS}); the youngest bucket holds
-   * the rest. All of it read in one snapshot, so agents written or deleted meanwhile are counted as they were or
-   * not at all.
+   * reporting (see {@link #NOT_REPORTING_COUNTS_SQLITE}) are then moved from their reported status to
+   * not_reporting, and the agents of each older age bucket counted (see {@link #AGE_BUCKET_COUNTS}); the youngest
+   * bucket holds the rest. All of it read in one snapshot, so agents written or deleted meanwhile are counted as
+   * they were or not at all.
    */
   public Future<AgentSummary> summary(long now, LabelFilter labels) {
-    String notReporting = NOT_REPORTING_COUNTS + (store.dialect() == Dialect.POSTGRES ? SHORTEST_RULE_BOUND : "");
+    String notReporting = store.dialect() == Dialect.POSTGRES ? NOT_REPORTING_COUNTS_POSTGRES
+        : NOT_REPORTING_COUNTS_SQLITE;
     return store.inSnapshot(sql -> summary(sql, now, labels, notReporting));
   }
 
-  /** @param notReportingCounts {@link #NOT_REPORTING_COUNTS} as this store's planner reads it best */
+  /** @param notReportingCounts {@link #NOT_REPORTING_COUNTS_SQLITE} or its PostgreSQL form */
   private static Future<AgentSummary> summary(Sql sql, long now, LabelFilter labels, String notReportingCounts) {
     List<Object> params = new ArrayList<>();
     Future<RowSet<Row>> reported = sql.query(labels.labelIds().isEmpty() ? TALLY
         : "SELECT reported_status, version, COUNT(*) FROM agents WHERE 1 = 1"
             + labels.sql(LabelTarget.AGENT, "id", params) + " GROUP BY reported_status, version", Tuple.from(params));
     Future<Row> notReporting = countsOf(sql, notReportingCounts, List.of(now), labels);
-    Future<Row> older = countsOf(sql, OLDER_COUNTS, AGE_BOUNDS.stream().map(bound -> (Object) (now - bound)).toList(),
-        labels);
+    Future<Row> older = ageBucketCounts(sql, now, labels);
     // Joined: the snapshot ends only once no read is running any more.
     return Future.join(reported, notReporting, older).map(all -> {
       Map<String, Long> byStatus = new LinkedHashMap<>();
@@ -181,7 +191,7 @@ public final class AgentRepository {
     });
   }
 
-  /** Moves the agents of {@link #NOT_REPORTING_COUNTS} from the status they reported to not_reporting. */
+  /** Moves the agents of {@link #NOT_REPORTING_COUNTS_SQLITE} from the status they reported to not_reporting. */
   private static void moveNotReporting(Map<String, Long> byStatus, Row counts) {
     long silent = counts.getLong(0);
     long undefined = silent;
@@ -194,17 +204,27 @@ public final class AgentRepository {
     byStatus.merge(AgentStatus.NOT_REPORTING.wireName(), silent, Long::sum);
   }
 
-  /** The age buckets from the cumulative counts of {@link #OLDER_COUNTS}. */
+  /** The age buckets: the youngest holds the agents {@link #AGE_BUCKET_COUNTS} did not count. */
   private static Map<String, Long> lastReported(long total, Row older) {
     Map<String, Long> lastReported = new LinkedHashMap<>();
-    long inThisOrOlder = total;
-    int bound = 0;
-    for (String bucket : AGE_BUCKETS.keySet()) {
-      long inOlder = bound < AGE_BOUNDS.size() ? older.getLong(bound++) : 0;
-      lastReported.put(bucket, inThisOrOlder - inOlder);
-      inThisOrOlder = inOlder;
+    Iterator<String> names = AGE_BUCKETS.keySet().iterator();
+    String youngest = names.next();
+    lastReported.put(youngest, total);
+    for (int i = 0; names.hasNext(); i++) {
+      long count = older.getLong(i);
+      lastReported.put(names.next(), count);
+      lastReported.merge(youngest, -count, Long::sum);
     }
     return lastReported;
+  }
+
+  /** {@link #AGE_BUCKET_COUNTS} at that time, in one row. */
+  private static Future<Row> ageBucketCounts(Sql sql, long now, LabelFilter labels) {
+    List<Object> params = new ArrayList<>(AGE_BOUNDS.stream().map(bound -> (Object) (now - bound)).toList());
+    String filter = labels.sql(LabelTarget.AGENT, "a.id", params);
+    String query = AGE_BUCKET_COUNTS.stream().map(count -> "(" + count + filter + ")")
+        .collect(Collectors.joining(", ", "SELECT ", ""));
+    return sql.query(query, Tuple.from(params)).map(rows -> rows.iterator().next());
   }
 
   /** The one row of counts of that query, its parameters followed by the label filter's. */
@@ -377,12 +397,19 @@ public final class AgentRepository {
         row.getString("configurations"), row.getString("logs"), row.getString("payload"));
   }
 
-  private static String olderCountsSql() {
-    List<String> olderStill = new ArrayList<>();
-    for (int i = 2; i <= AGE_BOUNDS.size(); i++) {
-      olderStill.add("a.last_seen <= CAST($" + i + " AS BIGINT)");
+  /** See {@link #AGE_BUCKET_COUNTS}: bucket i+1 holds the agents seen at or before $i+1 and after $i+2. */
+  private static List<String> ageBucketCounts() {
+    List<String> counts = new ArrayList<>();
+    for (int i = 1; i <= AGE_BOUNDS.size(); i++) {
+      String count = "SELECT COUNT(*) FROM agents a WHERE a.last_seen <= CAST($" + i + " AS BIGINT)";
+      counts.add(i < AGE_BOUNDS.size() ? count + " AND a.last_seen > CAST($" + (i + 1) + " AS BIGINT)" : count);
     }
-    return "SELECT COUNT(*)" + countsWhere(olderStill) + " FROM agents a WHERE a.last_seen <= CAST($1 AS BIGINT)";
+    return counts;
+  }
+
+  /** Agent a is silent at $1 for longer than that many seconds. */
+  private static String notReportingAfter(String seconds) {
+    return "a.last_seen < CAST($1 AS BIGINT) - CAST(" + seconds + " AS BIGINT) * 1000";
   }
 
   /** A count column for each condition, to count several things in one pass. */
