@@ -48,6 +48,7 @@ class AgentSummaryTest {
     String current = "Telegraf 1.37.0 (git: HEAD@eb37a442)";
     agent("fresh", 10_000, "ok", current, null);
     agent("skewed", -MINUTE, "warn", current, null);
+    agent("failing", 20_000, "fail", current, null);
     agent("brief-silent", 2_000, "ok", current, "brief");
     agent("at-rule", 3 * MINUTE, "ok", current, null);
     agent("past-rule", 3 * MINUTE + 1, "ok", current, null);
@@ -89,20 +90,39 @@ class AgentSummaryTest {
     AgentRepository agents = new AgentRepository(store);
 
     AgentSummary all = Await.of(agents.summary(NOW, LabelFilter.NONE));
-    assertEquals(19, all.total());
+    assertEquals(20, all.total());
     // ok, warn, fail, undefined, not_reporting
-    assertEquals(counts(3, 1, 0, 1, 14), all.byStatus());
-    assertEquals(counts(6, 5, 2, 2, 2, 2), all.lastReported());
-    assertEquals(List.of(new AgentSummary.VersionCount("1.37.0", 16), new AgentSummary.VersionCount("1.36.4", 2),
+    assertEquals(counts(3, 1, 1, 1, 14), all.byStatus());
+    assertEquals(counts(7, 5, 2, 2, 2, 2), all.lastReported());
+    assertEquals(List.of(new AgentSummary.VersionCount("1.37.0", 17), new AgentSummary.VersionCount("1.36.4", 2),
         new AgentSummary.VersionCount("unknown", 1)), all.telegrafVersions());
-    Map<String, Long> present = new LinkedHashMap<>(counts(3, 1, 0, 1, 14));
-    present.remove("fail");
-    assertEquals(present, Await.of(agents.countByStatus(NOW)), "a status no agent has is absent");
+    assertEquals(counts(3, 1, 1, 1, 14), Await.of(agents.countByStatus(NOW)));
 
     AgentSummary labelled = Await.of(agents.summary(NOW, LabelFilter.parse(List.of("l1"))));
     assertEquals(3, labelled.total());
     assertEquals(counts(1, 0, 0, 0, 2), labelled.byStatus());
     assertEquals(counts(2, 1, 0, 0, 0, 0), labelled.lastReported());
+  }
+
+  /** The listing's ?status= keeps exactly the agents showing that status, as many as the summary counts. */
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void listsByStatusTheAgentsTheSummaryCounts(StoreKind kind) {
+    fill(kind);
+    AgentRepository agents = new AgentRepository(store);
+    AgentSummary summary = Await.of(agents.summary(NOW, LabelFilter.NONE));
+    List<Agent> all = Await.of(agents.page(query(null), NOW));
+    assertEquals(summary.total(), all.size());
+    for (String status : AgentStatus.WIRE_NAMES) {
+      List<String> showing = all.stream().filter(agent -> agent.status().equals(status)).map(Agent::id).toList();
+      List<String> listed = Await.of(agents.page(query(status), NOW)).stream().map(Agent::id).toList();
+      assertEquals(showing, listed, status);
+      assertEquals(summary.byStatus().get(status), (long) listed.size(), status);
+    }
+  }
+
+  private static AgentQuery query(String status) {
+    return new AgentQuery(status, null, AgentQuery.SortKey.LAST_SEEN, true, 100, null, LabelFilter.NONE);
   }
 
   /**
@@ -122,7 +142,9 @@ class AgentSummaryTest {
     AgentSummary during = Await.of(read);
 
     AgentSummary after = Await.of(agents.summary(NOW, LabelFilter.NONE));
-    assertEquals(7, after.total());
+    assertEquals(8, after.total());
+    assertEquals(Map.of("ok", 2L, "warn", 1L, "fail", 1L, "not_reporting", 4L), Await.of(agents.countByStatus(NOW)),
+        "a status no agent has is absent");
     assertTrue(during.equals(before) || during.equals(after), "one moment's counts, not a mix: " + during);
   }
 }
