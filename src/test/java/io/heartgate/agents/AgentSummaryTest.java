@@ -57,6 +57,7 @@ class AgentSummaryTest {
     agent("default-silent", 10 * MINUTE, "fail", current, null);
     agent("said-undefined", 10 * MINUTE, "undefined", current, null);
     agent("slow-quiet", 10 * MINUTE, "ok", current, "slow");
+    agent("slow-undefined", 10 * MINUTE, "undefined", current, "slow");
     agent("own-default", 10 * MINUTE, "ok", current, "default");
     agent("half-hour", 30 * MINUTE, "ok", current, null);
     agent("no-status", 45 * MINUTE, null, null, "slow");
@@ -90,13 +91,13 @@ class AgentSummaryTest {
     AgentRepository agents = new AgentRepository(store);
 
     AgentSummary all = Await.of(agents.summary(NOW, LabelFilter.NONE));
-    assertEquals(20, all.total());
+    assertEquals(21, all.total());
     // ok, warn, fail, undefined, not_reporting
-    assertEquals(counts(3, 1, 1, 1, 14), all.byStatus());
-    assertEquals(counts(7, 5, 2, 2, 2, 2), all.lastReported());
-    assertEquals(List.of(new AgentSummary.VersionCount("1.37.0", 17), new AgentSummary.VersionCount("1.36.4", 2),
+    assertEquals(counts(3, 1, 1, 2, 14), all.byStatus());
+    assertEquals(counts(7, 6, 2, 2, 2, 2), all.lastReported());
+    assertEquals(List.of(new AgentSummary.VersionCount("1.37.0", 18), new AgentSummary.VersionCount("1.36.4", 2),
         new AgentSummary.VersionCount("unknown", 1)), all.telegrafVersions());
-    assertEquals(counts(3, 1, 1, 1, 14), Await.of(agents.countByStatus(NOW)));
+    assertEquals(counts(3, 1, 1, 2, 14), Await.of(agents.countByStatus(NOW)));
 
     AgentSummary labelled = Await.of(agents.summary(NOW, LabelFilter.parse(List.of("l1"))));
     assertEquals(3, labelled.total());
