@@ -68,6 +68,8 @@ agents_measure() {
     | grep '^RESULT') \
     || die "timing the agents API failed ($store $build), see $OUT/agents-timings.log"
   log "$store $build: ${timings#RESULT }"
+  # The fill writes agents by SQL, past the heartbeat writer: a search that misses them would time nothing.
+  [[ $(value search_page "$timings") == 10 ]] || die "the search found $(value search_page "$timings") agents, not 10"
   curl -s -o /dev/null -c "$cookie" -H 'Content-Type: application/json' \
     -d '{"username":"bench-owner","password":"bench-password-123"}' "http://127.0.0.1:$GW_API/api/auth/login/local"
   # Quiet, after a warm-up of both JVMs; then, after a warm-up of the new generator, while the job deletes the

@@ -42,6 +42,14 @@ public final class AgentsAtScale {
   /** The retiring agents' rule (agents.sh changes its auto-delete time). */
   static final String RETIRING_RULE = "00000000-0000-4000-8000-00000000beef";
   private static final int CHUNK = 100_000;
+  /**
+   * On SQLite new agents reach the search index once per batch, as the heartbeat writer adds them
+   * (HeartbeatRepository, V11__agent_search_per_batch): the same statement after each chunk.
+   */
+  private static final String SQLITE_INDEX_NEW_AGENTS = "INSERT INTO agent_search (rowid, text) "
+      + "SELECT k.search_rowid, a.id || char(10) || COALESCE(a.hostname, '') || char(10) || COALESCE(a.ip, '') "
+      + "FROM agent_search_keys k JOIN agents a ON a.id = k.agent_id "
+      + "WHERE k.search_rowid > COALESCE((SELECT rowid FROM agent_search ORDER BY rowid DESC LIMIT 1), 0)";
   private static final String OWNER = "{\"username\":\"bench-owner\",\"password\":\"bench-password-123\"}";
 
   public static void main(String[] args) throws Exception {
@@ -106,6 +114,9 @@ public final class AgentsAtScale {
             .replace("$fresh", "" + freshUntil));
         db.details(details, template, String.format(Locale.ROOT, "fleet-agent-%07d", from),
             String.format(Locale.ROOT, "fleet-agent-%07d", to));
+        if (sqlite) {
+          db.run(SQLITE_INDEX_NEW_AGENTS);
+        }
         System.err.printf(Locale.ROOT, "filled up to agent %d (%.0f s)%n", to, (System.nanoTime() - start) / 1e9);
       }
       db.analyze();

@@ -48,6 +48,15 @@ final class HeartbeatRepository {
   private static final String SQLITE_DETAILS =
       "INSERT INTO agent_heartbeats (agent_id, configurations, logs, payload, received_at) "
       + "VALUES ($1, $2, $3, $4, $5)" + DETAIL_UPDATE;
+  /**
+   * SQLite: the agents the batch created, added to the search index in one statement (see
+   * V11__agent_search_per_batch), with the text V8__agent_search indexes: those whose key is above the newest
+   * indexed one (a new key's rowid is above that of every key there is, and every indexed agent has its key).
+   */
+  private static final String SQLITE_INDEX_NEW_AGENTS = "INSERT INTO agent_search (rowid, text) "
+      + "SELECT k.search_rowid, a.id || char(10) || COALESCE(a.hostname, '') || char(10) || COALESCE(a.ip, '') "
+      + "FROM agent_search_keys k JOIN agents a ON a.id = k.agent_id "
+      + "WHERE k.search_rowid > COALESCE((SELECT rowid FROM agent_search ORDER BY rowid DESC LIMIT 1), 0)";
 
   /** The newest heartbeat of an agent and how many acknowledged heartbeats it stands for. */
   record Coalesced(AgentHeartbeat latest, int count) {
@@ -116,6 +125,7 @@ final class HeartbeatRepository {
     }
     return connection.batch(SQLITE_AGENTS, agents)
         .compose(written -> connection.batch(SQLITE_DETAILS, details))
+        .compose(written -> connection.query(SQLITE_INDEX_NEW_AGENTS, Tuple.tuple()))
         .mapEmpty();
   }
 }

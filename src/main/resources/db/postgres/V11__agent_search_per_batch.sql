@@ -1,0 +1,2 @@
+-- SQLite only (see its V11__agent_search_per_batch): PostgreSQL's trigger keeps writing the search table row by row,
+-- which its GIN index takes into its pending list. Nothing to change here; the version is kept in step.
