@@ -77,12 +77,26 @@ public final class AgentRepository {
           + "(SELECT not_reporting_after_seconds FROM reporting_rules WHERE is_default = 1))")
       + " AND a.last_seen < CAST($1 AS BIGINT) - " + shortestOfAnyRule("not_reporting_after_seconds");
   /**
-   * The agents in each age bucket but the youngest, each bucket counted in its own range of last_seen ($1… the
-   * bounds, youngest first): the ranges do not overlap, so every agent is read once, and counting a range of the
-   * last_seen index without reading its rows is what both stores do fastest (a million agents all seen hours ago:
-   * 144 -> 46 ms on SQLite, 89 -> 68 ms on PostgreSQL). The label filter's text is appended to each.
+   * The ranges of last_seen of the age buckets but the youngest ($1… the bounds, youngest first): range i (from 1)
+   * holds the agents seen at or before $i and after $i+1. They do not overlap.
    */
-  private static final List<String> AGE_BUCKET_COUNTS = ageBucketCounts();
+  private static final List<String> AGE_BUCKET_RANGES = ageBucketRanges();
+  /**
+   * The agents in each of {@link #AGE_BUCKET_RANGES}, each counted apart: every agent is read once, and counting a
+   * range of the last_seen index without reading its rows is what both stores do fastest (a million agents all
+   * seen hours ago: 144 -> 46 ms on SQLite, 89 -> 68 ms on PostgreSQL).
+   */
+  private static final String AGE_BUCKET_COUNTS = AGE_BUCKET_RANGES.stream()
+      .map(range -> "(SELECT COUNT(*) FROM agents a WHERE " + range + ")")
+      .collect(Collectors.joining(", ", "SELECT ", ""));
+  /**
+   * The agents carrying some labels in each of {@link #AGE_BUCKET_RANGES}, counted in one pass over them (the label
+   * filter's text follows): counted apart, SQLite found the labelled agents once for each range (a label on 500,000
+   * of a million agents: 2.5 -> 4.8 s).
+   */
+  private static final String LABELLED_AGE_BUCKET_COUNTS = AGE_BUCKET_RANGES.stream()
+      .map(range -> "COUNT(CASE WHEN " + range + " THEN 1 END)")
+      .collect(Collectors.joining(", ", "SELECT ", " FROM agents a WHERE a.last_seen <= CAST($1 AS BIGINT)"));
 
   /** The ids {@link #deleteSilent} deletes: $1 now, $2 limit, $3 seenFrom. */
   private static final String SILENT_CANDIDATES = "SELECT id FROM agents WHERE last_seen >= CAST($3 AS BIGINT) "
@@ -137,7 +151,7 @@ public final class AgentRepository {
   /**
    * The agents of that query (rows of {@link #AGENTS}) with their heartbeat details, joined to the page only: joined
    * before the filter and the limit, a listing by status that PostgreSQL sorted whole looked up the details of every
-   * agent (?status=ok, a million agents: 1,415 -> 286 ms).
+   * agent (?status=ok, a million agents, the query alone: 1,415 -> 286 ms).
    */
   private static String withConfigurations(String agents, String order) {
     return "SELECT x.*, h.configurations FROM (" + agents + ") x LEFT JOIN agent_heartbeats h ON h.agent_id = x.id"
@@ -161,10 +175,10 @@ public final class AgentRepository {
    * Counts by status, Telegraf release and age of the last heartbeat, of the agents carrying these labels. No rule
    * per row over the whole fleet: every agent is counted by the status it reported and its release (the whole
    * fleet from the tally the triggers of V9__agent_tally keep, a labelled part of it by counting); the agents not
-   * reporting (see {@link #NOT_REPORTING_COUNTS_SQLITE}) are then moved from their reported status to
-   * not_reporting, and the agents of each older age bucket counted (see {@link #AGE_BUCKET_COUNTS}); the youngest
-   * bucket holds the rest. All of it read in one snapshot, so agents written or deleted meanwhile are counted as
-   * they were or not at all.
+   * reporting (see {@link #NOT_REPORTING_COUNTS_SQLITE} and its PostgreSQL form) are then moved from their reported
+   * status to not_reporting, and the agents of each older age bucket counted (see {@link #AGE_BUCKET_RANGES}); the
+   * youngest bucket holds the rest. All of it read in one snapshot, so agents written or deleted meanwhile are
+   * counted as they were or not at all.
    */
   public Future<AgentSummary> summary(long now, LabelFilter labels) {
     String notReporting = store.dialect() == Dialect.POSTGRES ? NOT_REPORTING_COUNTS_POSTGRES
@@ -214,7 +228,7 @@ public final class AgentRepository {
     byStatus.merge(AgentStatus.NOT_REPORTING.wireName(), silent, Long::sum);
   }
 
-  /** The age buckets: the youngest holds the agents {@link #AGE_BUCKET_COUNTS} did not count. */
+  /** The age buckets: the youngest holds the agents {@link #AGE_BUCKET_RANGES} leave out. */
   private static Map<String, Long> lastReported(long total, Row older) {
     Map<String, Long> lastReported = new LinkedHashMap<>();
     Iterator<String> names = AGE_BUCKETS.keySet().iterator();
@@ -228,13 +242,12 @@ public final class AgentRepository {
     return lastReported;
   }
 
-  /** {@link #AGE_BUCKET_COUNTS} at that time, in one row. */
+  /** The agents of each of {@link #AGE_BUCKET_RANGES} at that time, in one row. */
   private static Future<Row> ageBucketCounts(Sql sql, long now, LabelFilter labels) {
-    List<Object> params = new ArrayList<>(AGE_BOUNDS.stream().map(bound -> (Object) (now - bound)).toList());
-    String filter = labels.sql(LabelTarget.AGENT, "a.id", params);
-    String query = AGE_BUCKET_COUNTS.stream().map(count -> "(" + count + filter + ")")
-        .collect(Collectors.joining(", ", "SELECT ", ""));
-    return sql.query(query, Tuple.from(params)).map(rows -> rows.iterator().next());
+    List<Object> bounds = AGE_BOUNDS.stream().map(bound -> (Object) (now - bound)).toList();
+    return labels.labelIds().isEmpty()
+        ? sql.query(AGE_BUCKET_COUNTS, Tuple.from(bounds)).map(rows -> rows.iterator().next())
+        : countsOf(sql, LABELLED_AGE_BUCKET_COUNTS, bounds, labels);
   }
 
   /** The one row of counts of that query, its parameters followed by the label filter's. */
@@ -407,14 +420,13 @@ public final class AgentRepository {
         row.getString("configurations"), row.getString("logs"), row.getString("payload"));
   }
 
-  /** See {@link #AGE_BUCKET_COUNTS}: bucket i+1 holds the agents seen at or before $i+1 and after $i+2. */
-  private static List<String> ageBucketCounts() {
-    List<String> counts = new ArrayList<>();
+  private static List<String> ageBucketRanges() {
+    List<String> ranges = new ArrayList<>();
     for (int i = 1; i <= AGE_BOUNDS.size(); i++) {
-      String count = "SELECT COUNT(*) FROM agents a WHERE a.last_seen <= CAST($" + i + " AS BIGINT)";
-      counts.add(i < AGE_BOUNDS.size() ? count + " AND a.last_seen > CAST($" + (i + 1) + " AS BIGINT)" : count);
+      String range = "a.last_seen <= CAST($" + i + " AS BIGINT)";
+      ranges.add(i < AGE_BOUNDS.size() ? range + " AND a.last_seen > CAST($" + (i + 1) + " AS BIGINT)" : range);
     }
-    return counts;
+    return ranges;
   }
 
   /** Agent a is silent at $1 for longer than that many seconds. */

@@ -11,7 +11,8 @@ import java.util.Locale;
  * page query is tested exactly; when the term has three characters or more, the agents are first narrowed by the
  * trigram index of agent_search (V8__agent_search), so a search of a million agents reads the few that match
  * instead of every one. The index holds the same three columns, so it never leaves out an agent the exact test
- * would keep.
+ * would keep (on SQLite the heartbeat writer adds the agents it creates in the same transaction, see
+ * V11__agent_search_per_batch; an agent inserted by other means is added with the next batch).
  */
 public final class AgentSearch {
   /** The shortest term a trigram index can look up. */

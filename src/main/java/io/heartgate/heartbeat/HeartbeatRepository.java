@@ -11,7 +11,8 @@ import java.util.List;
 /**
  * Writes a batch of coalesced heartbeats in one transaction: the narrow agents row of every agent, and the big
  * part of its latest heartbeat (configurations, logs) only where that changed. On PostgreSQL one statement
- * upserts both tables from unnest() arrays; on SQLite (in-process, no round trips) one JDBC batch per table.
+ * upserts both tables from unnest() arrays; on SQLite (in-process, no round trips) one JDBC batch per table, and one
+ * statement that adds the new agents to the search index.
  */
 final class HeartbeatRepository {
   private static final String AGENT_COLUMNS =

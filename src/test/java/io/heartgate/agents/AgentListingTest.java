@@ -172,8 +172,8 @@ class AgentListingTest {
   }
 
   /**
-   * ?search= is narrowed by the trigram index of agent_search (terms of three characters or more), which triggers
-   * keep in step with every write of an agent: a new agent, a new hostname or address, a removal, a return.
+   * ?search= is narrowed by the trigram index of agent_search (terms of three characters or more), which is kept in
+   * step with every write of an agent: a new agent, a new hostname or address, a removal, a return.
    */
   @ParameterizedTest
   @EnumSource(StoreKind.class)
@@ -205,6 +205,11 @@ class AgentListingTest {
     heartbeat("fleet-agent-0001230");
     assertEquals(List.of("fleet-agent-0001230"), ids(list("?search=host-fleet-agent-0001230")),
         "an agent that reports again after removal is found again");
+
+    // Removed again, it was the newest agent: on SQLite a new agent now takes over its key's number.
+    assertEquals(204, gateway.call("DELETE", "/api/agents/fleet-agent-0001230", owner, null).status());
+    heartbeat("fleet-agent-0001250");
+    assertEquals(List.of("fleet-agent-0001240", "fleet-agent-0001250"), ids(list("?search=agent-0001")));
   }
 
   private void heartbeatFrom(String address, JsonObject body) {
