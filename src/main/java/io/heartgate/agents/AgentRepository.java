@@ -74,7 +74,7 @@ public final class AgentRepository {
   private static final String NOT_REPORTING_COUNTS_POSTGRES = "SELECT COUNT(*)" + REPORTED_COUNTS
       + " FROM agents a LEFT JOIN reporting_rules own ON own.id = a.reporting_rule_id WHERE "
       + notReportingAfter("COALESCE(own.not_reporting_after_seconds, "
-          + "(SELECT not_reporting_after_seconds FROM reporting_rules WHERE is_default = 1))")
+          + ofDefaultRule("not_reporting_after_seconds") + ")")
       + " AND a.last_seen < CAST($1 AS BIGINT) - " + shortestOfAnyRule("not_reporting_after_seconds");
   /**
    * The ranges of last_seen of the age buckets but the youngest ($1… the bounds, youngest first): range i (from 1)
@@ -393,7 +393,12 @@ public final class AgentRepository {
 
   /** The id of the rule that applies to the agent of that table: its own, or the default rule's. */
   private static String ruleOf(String table) {
-    return "COALESCE(" + table + ".reporting_rule_id, (SELECT id FROM reporting_rules WHERE is_default = 1))";
+    return "COALESCE(" + table + ".reporting_rule_id, " + ofDefaultRule("id") + ")";
+  }
+
+  /** That column of the default rule. */
+  private static String ofDefaultRule(String column) {
+    return "(SELECT " + column + " FROM reporting_rules WHERE is_default = 1)";
   }
 
   /** The shortest time in that column (seconds) of any rule, in milliseconds: where a range of last_seen can stop. */
