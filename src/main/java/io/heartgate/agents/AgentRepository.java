@@ -215,7 +215,7 @@ public final class AgentRepository {
     });
   }
 
-  /** Moves the agents of {@link #NOT_REPORTING_COUNTS_SQLITE} from the status they reported to not_reporting. */
+  /** Moves the agents not reporting (counted as {@link #NOT_REPORTING_COUNTS_SQLITE} does) to not_reporting. */
   private static void moveNotReporting(Map<String, Long> byStatus, Row counts) {
     long silent = counts.getLong(0);
     long undefined = silent;
@@ -245,9 +245,7 @@ public final class AgentRepository {
   /** The agents of each of {@link #AGE_BUCKET_RANGES} at that time, in one row. */
   private static Future<Row> ageBucketCounts(Sql sql, long now, LabelFilter labels) {
     List<Object> bounds = AGE_BOUNDS.stream().map(bound -> (Object) (now - bound)).toList();
-    return labels.labelIds().isEmpty()
-        ? sql.query(AGE_BUCKET_COUNTS, Tuple.from(bounds)).map(rows -> rows.iterator().next())
-        : countsOf(sql, LABELLED_AGE_BUCKET_COUNTS, bounds, labels);
+    return countsOf(sql, labels.labelIds().isEmpty() ? AGE_BUCKET_COUNTS : LABELLED_AGE_BUCKET_COUNTS, bounds, labels);
   }
 
   /** The one row of counts of that query, its parameters followed by the label filter's. */
