@@ -119,8 +119,12 @@ public final class AgentRepository {
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(agent(rows.iterator().next())));
   }
 
-  /** One page, plus one more agent when there are more (so the caller knows whether to hand out a cursor). */
-  public Future<List<Agent>> page(AgentQuery query, long now) {
+  /**
+   * One page, plus one more agent when there are more (so the caller knows whether to hand out a cursor).
+   *
+   * @param sample tells how to search for the query's term, if any
+   */
+  Future<List<Agent>> page(AgentQuery query, SearchSample sample, long now) {
     List<Object> params = new ArrayList<>(List.of(now));
     StringBuilder sql = new StringBuilder("SELECT * FROM (").append(AGENTS).append(") x WHERE 1 = 1");
     if (query.status() != null) {
@@ -128,7 +132,7 @@ public final class AgentRepository {
       sql.append(" AND x.status = $").append(params.size());
     }
     if (query.search() != null) {
-      sql.append(AgentSearch.sql(query.search(), store.dialect(), params));
+      sql.append(AgentSearch.sql(sample.plan(query.search()), store.dialect(), params));
     }
     sql.append(query.labels().sql(LabelTarget.AGENT, "x.id", params));
     String key = query.sortBy().expression;
@@ -146,6 +150,11 @@ public final class AgentRepository {
     String order = " ORDER BY " + key + " " + direction + ", x.id " + direction;
     sql.append(order).append(" LIMIT $").append(params.size());
     return store.query(withConfigurations(sql.toString(), order), Tuple.from(params)).map(AgentRepository::agents);
+  }
+
+  /** Some agents' search texts, taken at random (see {@link SearchSample}). */
+  Future<SearchSample> searchSample() {
+    return AgentSearch.sample(store);
   }
 
   /**

@@ -22,12 +22,14 @@ public final class AgentService {
   private final ReportingRuleService rules;
   private final LabelService labels;
   private final Clock clock;
+  private final SearchSamples searchSamples;
 
   public AgentService(AgentRepository agents, ReportingRuleService rules, LabelService labels, Clock clock) {
     this.agents = agents;
     this.rules = rules;
     this.labels = labels;
     this.clock = clock;
+    this.searchSamples = new SearchSamples(agents::searchSample, clock);
   }
 
   /** The agent as it is now, with its labels. */
@@ -45,7 +47,9 @@ public final class AgentService {
    * with its labels.
    */
   public Future<List<Agent>> page(AgentQuery query) {
-    return agents.page(query, clock.millis()).compose(this::withLabels);
+    return (query.search() == null ? Future.succeededFuture(SearchSample.NONE) : searchSamples.current())
+        .compose(sample -> agents.page(query, sample, clock.millis()))
+        .compose(this::withLabels);
   }
 
   public Future<AgentSummary> summary(LabelFilter filter) {

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.heartgate.heartbeat.HeartbeatRoutes;
+import io.heartgate.settings.DatabaseUrl;
+import io.heartgate.testsupport.Await;
 import io.heartgate.testsupport.Credentials;
 import io.heartgate.testsupport.MovableClock;
 import io.heartgate.testsupport.Reply;
@@ -13,6 +15,7 @@ import io.heartgate.testsupport.StoreKind;
 import io.heartgate.testsupport.Team;
 import io.heartgate.testsupport.TelegrafAgent;
 import io.heartgate.testsupport.TestGateway;
+import io.heartgate.testsupport.TestStores;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URLEncoder;
@@ -21,11 +24,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -34,14 +39,18 @@ import org.junit.jupiter.params.provider.EnumSource;
 class AgentListingTest {
   @TempDir
   Path tempDir;
+  @RegisterExtension
+  final TestStores stores = new TestStores();
   private final MovableClock clock = new MovableClock();
+  private DatabaseUrl url;
   private TestGateway gateway;
   private Credentials owner;
   private Credentials viewer;
   private String agentToken;
 
   private void start(StoreKind kind) throws Exception {
-    gateway = TestGateway.start(kind.freshStore(tempDir), clock);
+    url = kind.freshStore(tempDir);
+    gateway = TestGateway.start(url, clock);
     Team team = Team.create(gateway);
     owner = team.session("owner");
     viewer = team.session("viewer");
@@ -210,6 +219,61 @@ class AgentListingTest {
     assertEquals(204, gateway.call("DELETE", "/api/agents/fleet-agent-0001230", owner, null).status());
     heartbeat("fleet-agent-0001250");
     assertEquals(List.of("fleet-agent-0001240", "fleet-agent-0001250"), ids(list("?search=agent-0001")));
+  }
+
+  /**
+   * A fleet whose ids share a prefix, as fleets' do: a term most agents hold is searched by reading the agents in the
+   * page's order, a rarer one through the index with the rare part of the term only (SearchSample), and either way
+   * the search finds exactly the agents holding the term, also those that came after the sample was taken.
+   */
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void searchesAFleetThatSharesAPrefix(StoreKind kind) throws Exception {
+    start(kind);
+    List<String> fleet = new ArrayList<>();
+    for (int i = 0; i < 120; i++) {
+      fleet.add(String.format("fleet-agent-%07d", i));
+      heartbeat(fleet.get(i));
+      nextMillisecond();
+    }
+    List<String> newestFirst = new ArrayList<>(fleet);
+    Collections.reverse(newestFirst);
+    assertEquals(fleet, walk("?search=fleet&limit=50"), "every agent, by id");
+    assertEquals(fleet, walk("?search=agent&sortBy=lastSeen&limit=50"), "every agent, oldest first");
+    assertEquals(newestFirst, walk("?search=FLEET-&sortBy=lastSeen&sortOrder=desc&limit=50"), "newest first");
+    assertEquals(List.of("fleet-agent-0000042"), ids(list("?search=agent-0000042")));
+    assertEquals(List.of("fleet-agent-0000042"), ids(list("?search=HOST-fleet-agent-0000042")));
+    assertEquals(fleet.subList(100, 120), ids(list("?search=agent-00001")));
+    assertEquals(fleet.subList(110, 120), ids(list("?search=fleet-agent-000011&sortBy=lastSeen")));
+    assertEquals(List.of(), ids(list("?search=fleet-agent-0000120")));
+    heartbeat(new JsonObject(TelegrafAgent.heartbeat("fleet-agent-0000042")).put("status", "WARN"));
+    assertEquals(List.of("fleet-agent-0000042"), ids(list("?search=fleet&status=warn")), "a status and a search");
+
+    heartbeat("late-comer-0000042");
+    assertEquals(List.of("late-comer-0000042"), ids(list("?search=late-comer")),
+        "an agent the sample does not know");
+    assertEquals(List.of("fleet-agent-0000042", "late-comer-0000042"), ids(list("?search=-0000042")));
+
+    gateway.close();
+    gateway = null;
+    SearchSample sample = Await.of(AgentSearch.sample(stores.open(url, 1)));
+    assertEquals(121, sample.texts().size(), "a small fleet is taken whole");
+    assertNull(sample.plan("Fleet").indexed(), "every agent holds it: no index");
+    assertEquals("0119", sample.plan("agent-0000119").indexed(), "the index asked for the rare part only");
+    assertEquals("late-comer", sample.plan("LATE-comer").indexed());
+    assertEquals("never-seen", sample.plan("never-seen").indexed(), "a term no agent holds is rare all along");
+    assertNull(sample.plan("42").indexed(), "too short for a trigram");
+  }
+
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void searchIgnoresTheCaseOfAnAddress(StoreKind kind) throws Exception {
+    start(kind);
+    heartbeatFrom("FE80::ABCD", new JsonObject().put("id", "six").put("version", "1.37.0"));
+    heartbeat("four");
+    assertEquals(List.of("six"), ids(list("?search=fe80::ab")));
+    assertEquals(List.of("six"), ids(list("?search=FE80::AB")));
+    assertEquals(List.of("six"), ids(list("?search=80::")), "the part without letters");
   }
 
   private void heartbeatFrom(String address, JsonObject body) {

@@ -112,11 +112,12 @@ class AgentSummaryTest {
     fill(kind);
     AgentRepository agents = new AgentRepository(store);
     AgentSummary summary = Await.of(agents.summary(NOW, LabelFilter.NONE));
-    List<Agent> all = Await.of(agents.page(query(null), NOW));
+    List<Agent> all = Await.of(agents.page(query(null), SearchSample.NONE, NOW));
     assertEquals(summary.total(), all.size());
     for (String status : AgentStatus.WIRE_NAMES) {
       List<String> showing = all.stream().filter(agent -> agent.status().equals(status)).map(Agent::id).toList();
-      List<String> listed = Await.of(agents.page(query(status), NOW)).stream().map(Agent::id).toList();
+      List<String> listed = Await.of(agents.page(query(status), SearchSample.NONE, NOW)).stream().map(Agent::id)
+          .toList();
       assertEquals(showing, listed, status);
       assertEquals(summary.byStatus().get(status), (long) listed.size(), status);
     }
