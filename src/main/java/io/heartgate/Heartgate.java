@@ -254,6 +254,7 @@ public final class Heartgate {
     AgentRepository agentRepository = new AgentRepository(store);
     LabelService labels = new LabelService(new LabelRepository(store), audit, clock);
     AgentService agents = new AgentService(agentRepository, reportingRules, labels, clock);
+    agents.sampleForSearches();
     watchStore(agentRepository);
     ConfigRepository configs = new ConfigRepository(store);
     ConfigGroupRepository groups = new ConfigGroupRepository(store);

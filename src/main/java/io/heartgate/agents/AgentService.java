@@ -52,6 +52,11 @@ public final class AgentService {
         .compose(this::withLabels);
   }
 
+  /** Takes the sample that searches are planned with before the first search, which would wait for it. */
+  public void sampleForSearches() {
+    searchSamples.current();
+  }
+
   public Future<AgentSummary> summary(LabelFilter filter) {
     return agents.summary(clock.millis(), filter);
   }

@@ -8,9 +8,10 @@ import java.util.function.Supplier;
 
 /**
  * The latest {@link SearchSample}, taken again when a search finds it older than {@link #MAX_AGE} by the clock. The
- * first search waits for the first sample (35 ms at a million agents, where a search for a common term without one
- * takes 1-2 s); later ones are served the one before while the next is taken, and so is a search that arrives while
- * the first is being taken, with {@link SearchSample#NONE} (the whole term, through the index). Thread-safe: the
+ * gateway takes the first as it starts; a search that finds none waits for one (35 ms at a million agents, where a
+ * search for a common term without one takes 1-2 s). Later searches are served the one before while the next is
+ * taken, and so is a search that arrives while the first is being taken, with {@link SearchSample#NONE} (the whole
+ * term, through the index). A sample of no agents is not kept: the next search takes another. Thread-safe: the
  * routers of every event loop call it.
  */
 final class SearchSamples {
@@ -33,7 +34,7 @@ final class SearchSamples {
     long now = clock.millis();
     if ((taken == null || now - taken.at() >= MAX_AGE.toMillis()) && taking.compareAndSet(false, true)) {
       Future<SearchSample> next = take.get().andThen(result -> {
-        if (result.succeeded()) {
+        if (result.succeeded() && !result.result().texts().isEmpty()) {
           latest = new Taken(result.result(), now);
         }
         taking.set(false);

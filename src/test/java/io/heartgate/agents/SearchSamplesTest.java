@@ -52,6 +52,20 @@ class SearchSamplesTest {
   }
 
   @Test
+  void aSampleOfNoAgentsIsTakenAgainByTheNextSearch() {
+    Future<SearchSample> first = samples.current();
+    taken.get(0).complete(SearchSample.of(List.of()));
+    assertEquals(List.of(), first.result().texts());
+    Future<SearchSample> second = samples.current();
+    assertFalse(second.isComplete(), "waits for a sample of the agents there are now");
+    SearchSample one = sample("one");
+    taken.get(1).complete(one);
+    assertSame(one, second.result());
+    assertSame(one, samples.current().result());
+    assertEquals(2, taken.size());
+  }
+
+  @Test
   void aFailedSampleIsTakenAgainByTheNextSearch() {
     Future<SearchSample> first = samples.current();
     taken.get(0).fail("store down");
