@@ -103,6 +103,24 @@ class AgentSummaryTest {
     assertEquals(3, labelled.total());
     assertEquals(counts(1, 0, 0, 0, 2), labelled.byStatus());
     assertEquals(counts(2, 1, 0, 0, 0, 0), labelled.lastReported());
+    assertEquals(List.of(new AgentSummary.VersionCount("1.37.0", 2), new AgentSummary.VersionCount("1.36.4", 1)),
+        labelled.telegrafVersions());
+  }
+
+  /** A label every agent carries: the labelled summary (counted apart from the tally) is the whole fleet's. */
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void aLabelOnEveryAgentCountsTheWholeFleet(StoreKind kind) {
+    fill(kind);
+    Await.of(store.query("INSERT INTO labels (id, name, description, color, created_at) "
+        + "VALUES ('all', 'all', '', '#3b82f6', 0)", Tuple.tuple()));
+    Await.of(store.query("INSERT INTO agent_labels (agent_id, label_id) SELECT id, 'all' FROM agents", Tuple.tuple()));
+    AgentRepository agents = new AgentRepository(store);
+    assertEquals(Await.of(agents.summary(NOW, LabelFilter.NONE)),
+        Await.of(agents.summary(NOW, LabelFilter.parse(List.of("all")))));
+    AgentSummary both = Await.of(agents.summary(NOW, LabelFilter.parse(List.of("all", "l1"))));
+    assertEquals(Await.of(agents.summary(NOW, LabelFilter.parse(List.of("l1")))), both, "every label, not any");
+    assertEquals(3, both.total());
   }
 
   /** The listing's ?status= keeps exactly the agents showing that status, as many as the summary counts. */
