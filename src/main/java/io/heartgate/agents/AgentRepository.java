@@ -80,7 +80,7 @@ public final class AgentRepository {
    * The ranges of last_seen of the age buckets but the youngest ($1… the bounds, youngest first): range i (from 1)
    * holds the agents seen at or before $i and after $i+1. They do not overlap.
    */
-  private static final List<String> AGE_BUCKET_RANGES = ageBucketRanges();
+  private static final List<String> AGE_BUCKET_RANGES = ageBucketRanges(1);
   /**
    * The agents in each of {@link #AGE_BUCKET_RANGES}, each counted apart: every agent is read once, and counting a
    * range of the last_seen index without reading its rows is what both stores do fastest (a million agents all
@@ -90,13 +90,17 @@ public final class AgentRepository {
       .map(range -> "(SELECT COUNT(*) FROM agents a WHERE " + range + ")")
       .collect(Collectors.joining(", ", "SELECT ", ""));
   /**
-   * The agents carrying some labels in each of {@link #AGE_BUCKET_RANGES}, counted in one pass over them (the label
-   * filter's text follows): counted apart, SQLite found the labelled agents once for each range (a label on 500,000
-   * of a million agents: 2.5 -> 4.8 s).
+   * The agents carrying some labels (the query of their ids replaces %s, see {@link LabelFilter#carriers}), in one
+   * pass over them: for each reported status and release, how many there are, how many of them are not reporting at
+   * $1, and how many are in each range of {@link #AGE_BUCKET_RANGES} (the bounds from $2). The whole fleet is
+   * counted in three reads, from the tally and from indexes; a labelled part of it that way found its agents again
+   * in each read (a label on 100,000 of a million agents: 632 -> 181 ms on SQLite, 1,570 -> 535 ms on PostgreSQL,
+   * the reads alone).
    */
-  private static final String LABELLED_AGE_BUCKET_COUNTS = AGE_BUCKET_RANGES.stream()
-      .map(range -> "COUNT(CASE WHEN " + range + " THEN 1 END)")
-      .collect(Collectors.joining(", ", "SELECT ", " FROM agents a WHERE a.last_seen <= CAST($1 AS BIGINT)"));
+  private static final String LABELLED_COUNTS = "SELECT a.reported_status, a.version, COUNT(*), COUNT(CASE WHEN "
+      + NOT_REPORTING + " THEN 1 END), " + ageBucketRanges(2).stream()
+          .map(range -> "COUNT(CASE WHEN " + range + " THEN 1 END)").collect(Collectors.joining(", "))
+      + " FROM (%s) l JOIN agents a ON a.id = l.id" + EFFECTIVE_RULE + " GROUP BY a.reported_status, a.version";
 
   /** The ids {@link #deleteSilent} deletes: $1 now, $2 limit, $3 seenFrom. */
   private static final String SILENT_CANDIDATES = "SELECT id FROM agents WHERE last_seen >= CAST($3 AS BIGINT) "
@@ -182,12 +186,12 @@ public final class AgentRepository {
 
   /**
    * Counts by status, Telegraf release and age of the last heartbeat, of the agents carrying these labels. No rule
-   * per row over the whole fleet: every agent is counted by the status it reported and its release (the whole
-   * fleet from the tally the triggers of V9__agent_tally keep, a labelled part of it by counting); the agents not
-   * reporting (see {@link #NOT_REPORTING_COUNTS_SQLITE} and its PostgreSQL form) are then moved from their reported
-   * status to not_reporting, and the agents of each older age bucket counted (see {@link #AGE_BUCKET_RANGES}); the
-   * youngest bucket holds the rest. All of it read in one snapshot, so agents written or deleted meanwhile are
-   * counted as they were or not at all.
+   * per row over the whole fleet: every agent is counted by the status it reported and its release, from the tally
+   * the triggers of V9__agent_tally keep; the agents not reporting (see {@link #NOT_REPORTING_COUNTS_SQLITE} and its
+   * PostgreSQL form) are then moved from their reported status to not_reporting, and the agents of each older age
+   * bucket counted (see {@link #AGE_BUCKET_RANGES}); the youngest bucket holds the rest. All of it read in one
+   * snapshot, so agents written or deleted meanwhile are counted as they were or not at all. The agents carrying
+   * labels are counted in one pass over them instead (see {@link #LABELLED_COUNTS}).
    */
   public Future<AgentSummary> summary(long now, LabelFilter labels) {
     String notReporting = store.dialect() == Dialect.POSTGRES ? NOT_REPORTING_COUNTS_POSTGRES
@@ -197,31 +201,81 @@ public final class AgentRepository {
 
   /** @param notReportingCounts {@link #NOT_REPORTING_COUNTS_SQLITE} or its PostgreSQL form */
   private static Future<AgentSummary> summary(Sql sql, long now, LabelFilter labels, String notReportingCounts) {
-    List<Object> params = new ArrayList<>();
-    Future<RowSet<Row>> reported = sql.query(labels.labelIds().isEmpty() ? TALLY
-        : "SELECT reported_status, version, COUNT(*) FROM agents WHERE 1 = 1"
-            + labels.sql(LabelTarget.AGENT, "id", params) + " GROUP BY reported_status, version", Tuple.from(params));
-    Future<Row> notReporting = countsOf(sql, notReportingCounts, List.of(now), labels);
-    Future<Row> older = ageBucketCounts(sql, now, labels);
+    if (!labels.labelIds().isEmpty()) {
+      return labelledSummary(sql, now, labels);
+    }
+    Future<RowSet<Row>> reported = sql.query(TALLY);
+    Future<Row> notReporting = countsOf(sql, notReportingCounts, List.of(now));
+    Future<Row> older = countsOf(sql, AGE_BUCKET_COUNTS, ageBounds(now));
     // Joined: the snapshot ends only once no read is running any more.
     return Future.join(reported, notReporting, older).map(all -> {
-      Map<String, Long> byStatus = new LinkedHashMap<>();
-      AgentStatus.WIRE_NAMES.forEach(s -> byStatus.put(s, 0L));
-      Map<String, Long> byVersion = new LinkedHashMap<>();
-      long total = 0;
+      Counted counted = new Counted();
       for (Row row : reported.result()) {
-        long count = row.getLong(2);
-        total += count;
-        byStatus.merge(reportedOrUndefined(row.getString(0)), count, Long::sum);
-        byVersion.merge(TelegrafVersion.of(row.getString(1)), count, Long::sum);
+        counted.add(row.getString(0), row.getString(1), row.getLong(2), 0);
       }
-      moveNotReporting(byStatus, notReporting.result());
+      moveNotReporting(counted.byStatus, notReporting.result());
+      Row olderCounts = older.result();
+      for (int i = 0; i < counted.older.length; i++) {
+        counted.older[i] = olderCounts.getLong(i);
+      }
+      return counted.summary();
+    });
+  }
+
+  /** The summary of the agents carrying these labels, from {@link #LABELLED_COUNTS}. */
+  private static Future<AgentSummary> labelledSummary(Sql sql, long now, LabelFilter labels) {
+    List<Object> params = new ArrayList<>(List.of(now));
+    params.addAll(ageBounds(now));
+    String query = LABELLED_COUNTS.formatted(labels.carriers(LabelTarget.AGENT, params));
+    return sql.query(query, Tuple.from(params)).map(rows -> {
+      Counted counted = new Counted();
+      for (Row row : rows) {
+        counted.add(row.getString(0), row.getString(1), row.getLong(2), row.getLong(3));
+        for (int i = 0; i < counted.older.length; i++) {
+          counted.older[i] += row.getLong(4 + i);
+        }
+      }
+      return counted.summary();
+    });
+  }
+
+  /** The age buckets' bounds at that time, as {@link #AGE_BUCKET_RANGES} take them. */
+  private static List<Object> ageBounds(long now) {
+    return AGE_BOUNDS.stream().map(bound -> (Object) (now - bound)).toList();
+  }
+
+  /** The one row of counts of that query. */
+  private static Future<Row> countsOf(Sql sql, String query, List<Object> params) {
+    return sql.query(query, Tuple.from(params)).map(rows -> rows.iterator().next());
+  }
+
+  /** The summary's counts as they are added up. */
+  private static final class Counted {
+    final Map<String, Long> byStatus = new LinkedHashMap<>();
+    final Map<String, Long> byVersion = new LinkedHashMap<>();
+    /** The agents in each range of {@link #AGE_BUCKET_RANGES}. */
+    final long[] older = new long[AGE_BOUNDS.size()];
+    long total;
+
+    Counted() {
+      AgentStatus.WIRE_NAMES.forEach(s -> byStatus.put(s, 0L));
+    }
+
+    /** That many agents that reported that status and release, of which that many are not reporting now. */
+    void add(String reportedStatus, String version, long count, long notReporting) {
+      total += count;
+      byStatus.merge(reportedOrUndefined(reportedStatus), count - notReporting, Long::sum);
+      byStatus.merge(AgentStatus.NOT_REPORTING.wireName(), notReporting, Long::sum);
+      byVersion.merge(TelegrafVersion.of(version), count, Long::sum);
+    }
+
+    AgentSummary summary() {
       List<AgentSummary.VersionCount> telegrafVersions = byVersion.entrySet().stream()
           .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
           .map(e -> new AgentSummary.VersionCount(e.getKey(), e.getValue()))
           .toList();
-      return new AgentSummary(total, byStatus, telegrafVersions, lastReported(total, older.result()));
-    });
+      return new AgentSummary(total, byStatus, telegrafVersions, lastReported(total, older));
+    }
   }
 
   /** Moves the agents not reporting (counted as {@link #NOT_REPORTING_COUNTS_SQLITE} does) to not_reporting. */
@@ -238,30 +292,16 @@ public final class AgentRepository {
   }
 
   /** The age buckets: the youngest holds the agents {@link #AGE_BUCKET_RANGES} leave out. */
-  private static Map<String, Long> lastReported(long total, Row older) {
+  private static Map<String, Long> lastReported(long total, long[] older) {
     Map<String, Long> lastReported = new LinkedHashMap<>();
     Iterator<String> names = AGE_BUCKETS.keySet().iterator();
     String youngest = names.next();
     lastReported.put(youngest, total);
     for (int i = 0; names.hasNext(); i++) {
-      long count = older.getLong(i);
-      lastReported.put(names.next(), count);
-      lastReported.merge(youngest, -count, Long::sum);
+      lastReported.put(names.next(), older[i]);
+      lastReported.merge(youngest, -older[i], Long::sum);
     }
     return lastReported;
-  }
-
-  /** The agents of each of {@link #AGE_BUCKET_RANGES} at that time, in one row. */
-  private static Future<Row> ageBucketCounts(Sql sql, long now, LabelFilter labels) {
-    List<Object> bounds = AGE_BOUNDS.stream().map(bound -> (Object) (now - bound)).toList();
-    return countsOf(sql, labels.labelIds().isEmpty() ? AGE_BUCKET_COUNTS : LABELLED_AGE_BUCKET_COUNTS, bounds, labels);
-  }
-
-  /** The one row of counts of that query, its parameters followed by the label filter's. */
-  private static Future<Row> countsOf(Sql sql, String query, List<Object> params, LabelFilter labels) {
-    List<Object> all = new ArrayList<>(params);
-    String filter = labels.sql(LabelTarget.AGENT, "a.id", all);
-    return sql.query(query + filter, Tuple.from(all)).map(rows -> rows.iterator().next());
   }
 
   /**
@@ -432,11 +472,13 @@ public final class AgentRepository {
         row.getString("configurations"), row.getString("logs"), row.getString("payload"));
   }
 
-  private static List<String> ageBucketRanges() {
+  /** {@link #AGE_BUCKET_RANGES} with the bounds from $first. */
+  private static List<String> ageBucketRanges(int first) {
     List<String> ranges = new ArrayList<>();
-    for (int i = 1; i <= AGE_BOUNDS.size(); i++) {
-      String range = "a.last_seen <= CAST($" + i + " AS BIGINT)";
-      ranges.add(i < AGE_BOUNDS.size() ? range + " AND a.last_seen > CAST($" + (i + 1) + " AS BIGINT)" : range);
+    for (int i = 0; i < AGE_BOUNDS.size(); i++) {
+      String range = "a.last_seen <= CAST($" + (first + i) + " AS BIGINT)";
+      ranges.add(i + 1 < AGE_BOUNDS.size() ? range + " AND a.last_seen > CAST($" + (first + i + 1) + " AS BIGINT)"
+          : range);
     }
     return ranges;
   }

@@ -39,14 +39,18 @@ public record LabelFilter(List<String> labelIds) {
    * {@code params} (numbered after those already there); empty text when there is no filter.
    */
   public String sql(LabelTarget target, String idColumn, List<Object> params) {
-    if (labelIds.isEmpty()) {
-      return "";
-    }
-    StringBuilder sql = new StringBuilder(" AND ").append(idColumn).append(" IN (SELECT ").append(target.column)
-        .append(" FROM ").append(target.table).append(" WHERE label_id IN (")
-        .append(Sql.placeholders(params.size() + 1, labelIds.size()));
+    return labelIds.isEmpty() ? "" : " AND " + idColumn + " IN (" + carriers(target, params) + ")";
+  }
+
+  /**
+   * The query of the ids (as {@code id}) of the objects carrying every label, its values appended to {@code params}
+   * (numbered after those already there); there must be a label.
+   */
+  public String carriers(LabelTarget target, List<Object> params) {
+    String sql = "SELECT " + target.column + " AS id FROM " + target.table + " WHERE label_id IN ("
+        + Sql.placeholders(params.size() + 1, labelIds.size()) + ") GROUP BY " + target.column
+        + " HAVING COUNT(*) = " + labelIds.size();
     params.addAll(labelIds);
-    return sql.append(") GROUP BY ").append(target.column).append(" HAVING COUNT(*) = ").append(labelIds.size())
-        .append(')').toString();
+    return sql;
   }
 }
