@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
+import java.util.logging.Logger;
 
 /**
  * The latest {@link SearchSample}, taken again when a search finds it older than {@link #MAX_AGE} by the clock. The
@@ -16,6 +17,7 @@ import java.util.function.Supplier;
  */
 final class SearchSamples {
   static final Duration MAX_AGE = Duration.ofMinutes(5);
+  private static final Logger LOG = Logger.getLogger(SearchSamples.class.getName());
 
   private final Supplier<Future<SearchSample>> take;
   private final Clock clock;
@@ -33,12 +35,17 @@ final class SearchSamples {
     Taken taken = latest;
     long now = clock.millis();
     if ((taken == null || now - taken.at() >= MAX_AGE.toMillis()) && taking.compareAndSet(false, true)) {
-      Future<SearchSample> next = take.get().andThen(result -> {
-        if (result.succeeded() && !result.result().texts().isEmpty()) {
-          latest = new Taken(result.result(), now);
-        }
-        taking.set(false);
-      });
+      // Future.future fails the sample if take throws, so that taking is always set back.
+      Future<SearchSample> next = Future.<SearchSample>future(promise -> take.get().onComplete(promise))
+          .andThen(result -> {
+            if (result.failed()) {
+              LOG.warning("sampling the agents for searches failed (the next search tries again): "
+                  + result.cause().getMessage());
+            } else if (!result.result().texts().isEmpty()) {
+              latest = new Taken(result.result(), now);
+            }
+            taking.set(false);
+          });
       if (taken == null) {
         return next.otherwise(SearchSample.NONE);
       }
