@@ -191,19 +191,19 @@ public final class AgentRepository {
    * PostgreSQL form) are then moved from their reported status to not_reporting, and the agents of each older age
    * bucket counted (see {@link #AGE_BUCKET_RANGES}); the youngest bucket holds the rest. All of it read in one
    * snapshot, so agents written or deleted meanwhile are counted as they were or not at all. The agents carrying
-   * labels are counted in one pass over them instead (see {@link #LABELLED_COUNTS}).
+   * labels are counted in one statement instead (see {@link #LABELLED_COUNTS}), which needs no snapshot of its own.
    */
   public Future<AgentSummary> summary(long now, LabelFilter labels) {
+    if (!labels.labelIds().isEmpty()) {
+      return labelledSummary(store, now, labels);
+    }
     String notReporting = store.dialect() == Dialect.POSTGRES ? NOT_REPORTING_COUNTS_POSTGRES
         : NOT_REPORTING_COUNTS_SQLITE;
-    return store.inSnapshot(sql -> summary(sql, now, labels, notReporting));
+    return store.inSnapshot(sql -> fleetSummary(sql, now, notReporting));
   }
 
   /** @param notReportingCounts {@link #NOT_REPORTING_COUNTS_SQLITE} or its PostgreSQL form */
-  private static Future<AgentSummary> summary(Sql sql, long now, LabelFilter labels, String notReportingCounts) {
-    if (!labels.labelIds().isEmpty()) {
-      return labelledSummary(sql, now, labels);
-    }
+  private static Future<AgentSummary> fleetSummary(Sql sql, long now, String notReportingCounts) {
     Future<RowSet<Row>> reported = sql.query(TALLY);
     Future<Row> notReporting = countsOf(sql, notReportingCounts, List.of(now));
     Future<Row> older = countsOf(sql, AGE_BUCKET_COUNTS, ageBounds(now));
@@ -214,10 +214,7 @@ public final class AgentRepository {
         counted.add(row.getString(0), row.getString(1), row.getLong(2), 0);
       }
       moveNotReporting(counted.byStatus, notReporting.result());
-      Row olderCounts = older.result();
-      for (int i = 0; i < counted.older.length; i++) {
-        counted.older[i] = olderCounts.getLong(i);
-      }
+      counted.addAges(older.result(), 0);
       return counted.summary();
     });
   }
@@ -231,9 +228,7 @@ public final class AgentRepository {
       Counted counted = new Counted();
       for (Row row : rows) {
         counted.add(row.getString(0), row.getString(1), row.getLong(2), row.getLong(3));
-        for (int i = 0; i < counted.older.length; i++) {
-          counted.older[i] += row.getLong(4 + i);
-        }
+        counted.addAges(row, 4);
       }
       return counted.summary();
     });
@@ -267,6 +262,13 @@ public final class AgentRepository {
       byStatus.merge(reportedOrUndefined(reportedStatus), count - notReporting, Long::sum);
       byStatus.merge(AgentStatus.NOT_REPORTING.wireName(), notReporting, Long::sum);
       byVersion.merge(TelegrafVersion.of(version), count, Long::sum);
+    }
+
+    /** The counts of the ranges of {@link #AGE_BUCKET_RANGES}, in that row from that column on. */
+    void addAges(Row row, int firstColumn) {
+      for (int i = 0; i < older.length; i++) {
+        older[i] += row.getLong(firstColumn + i);
+      }
     }
 
     AgentSummary summary() {
