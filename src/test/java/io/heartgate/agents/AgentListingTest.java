@@ -24,9 +24,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -184,6 +188,73 @@ class AgentListingTest {
    * ?search= is narrowed by the trigram index of agent_search (terms of three characters or more), which is kept in
    * step with every write of an agent: a new agent, a new hostname or address, a removal, a return.
    */
+  /**
+   * Agents under three rules (10 s, the default 180 s, 3600 s) that reported each status, or none, seen at two times:
+   * at each time around the rules' bounds, every ?status= gives exactly the agents the unfiltered listing shows with
+   * that status, in the order of each sort, page after page.
+   */
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void everyStatusFilterFindsTheAgentsOfThatStatusAtTheRulesBounds(StoreKind kind) throws Exception {
+    start(kind);
+    clock.freeze();
+    Map<String, String> rules = new LinkedHashMap<>();
+    rules.put("quick", rule("quick", 10));
+    rules.put("default", null);
+    rules.put("slow", rule("slow", 3600));
+    List<String> reported = Arrays.asList("OK", "WARN", "FAIL", "UNDEFINED", null);
+    for (int seen = 0; seen < 2; seen++) {
+      for (Map.Entry<String, String> rule : rules.entrySet()) {
+        for (int i = 0; i < reported.size(); i++) {
+          String id = rule.getKey() + "-" + i + "-" + seen;
+          JsonObject body = new JsonObject(TelegrafAgent.heartbeat(id)).put("hostname", "host-" + (29 - i * 6 - seen));
+          body.remove("status");
+          if (reported.get(i) != null) {
+            body.put("status", reported.get(i));
+          }
+          heartbeat(body);
+          if (rule.getValue() != null) {
+            Reply patched = gateway.call("PATCH", "/api/agents/" + id, owner,
+                new JsonObject().put("reportingRuleId", rule.getValue()));
+            assertEquals(200, patched.status(), patched.toString());
+          }
+        }
+      }
+      clock.advance(Duration.ofSeconds(5));
+    }
+    // From 5 s after the second heartbeats: the times below are counted from the first ones.
+    long[] checkpoints = {10_000, 10_001, 15_000, 15_001, 180_000, 180_001, 185_001, 3_600_000, 3_600_001, 3_605_001};
+    long at = 10_000;
+    List<String> sorts = List.of("sortBy=id", "sortBy=lastSeen&sortOrder=desc", "sortBy=lastSeen&sortOrder=asc",
+        "sortBy=hostname", "sortBy=status&sortOrder=desc");
+    Set<String> statusesSeen = new HashSet<>();
+    for (long checkpoint : checkpoints) {
+      clock.advance(Duration.ofMillis(checkpoint - at));
+      at = checkpoint;
+      Map<String, String> statusOf = new LinkedHashMap<>();
+      list("?limit=100").getJsonArray("agents").forEach(agent ->
+          statusOf.put(((JsonObject) agent).getString("id"), ((JsonObject) agent).getString("status")));
+      assertEquals(30, statusOf.size());
+      statusesSeen.addAll(statusOf.values());
+      for (String sort : sorts) {
+        List<String> all = walk("?" + sort + "&limit=100");
+        for (String status : AgentStatus.WIRE_NAMES) {
+          List<String> expected = all.stream().filter(id -> status.equals(statusOf.get(id))).toList();
+          assertEquals(expected, walk("?status=" + status + "&" + sort + "&limit=4"),
+              status + ", " + sort + ", " + checkpoint + " ms after the first heartbeats");
+        }
+      }
+    }
+    assertEquals(new HashSet<>(AgentStatus.WIRE_NAMES), statusesSeen, "every status was met");
+  }
+
+  private String rule(String name, int notReportingAfterSeconds) {
+    Reply created = gateway.post("/api/reporting-rules", owner, new JsonObject().put("name", name)
+        .put("notReportingAfterSeconds", notReportingAfterSeconds));
+    assertEquals(201, created.status(), created.toString());
+    return created.json().getString("id");
+  }
+
   @ParameterizedTest
   @EnumSource(StoreKind.class)
   void searchFollowsEveryWriteOfAnAgent(StoreKind kind) throws Exception {
