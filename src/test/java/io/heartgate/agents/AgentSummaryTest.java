@@ -11,6 +11,7 @@ import io.heartgate.testsupport.TestStores;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Tuple;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -121,6 +122,42 @@ class AgentSummaryTest {
     AgentSummary both = Await.of(agents.summary(NOW, LabelFilter.parse(List.of("all", "l1"))));
     assertEquals(Await.of(agents.summary(NOW, LabelFilter.parse(List.of("l1")))), both, "every label, not any");
     assertEquals(3, both.total());
+  }
+
+  /**
+   * Read at times when each age bucket in turn holds the most agents, and back: every read gives each bucket the
+   * agents whose last heartbeat is that old, whichever bucket the previous read found the largest, and the same as
+   * a label every agent carries gives.
+   */
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void countsTheAgesWhicheverBucketHoldsMostAgents(StoreKind kind) {
+    fill(kind);
+    Await.of(store.query("INSERT INTO labels (id, name, description, color, created_at) "
+        + "VALUES ('all', 'all', '', '#3b82f6', 0)", Tuple.tuple()));
+    Await.of(store.query("INSERT INTO agent_labels (agent_id, label_id) SELECT id, 'all' FROM agents", Tuple.tuple()));
+    List<Long> lastSeen = new ArrayList<>();
+    Await.of(store.query("SELECT last_seen FROM agents", Tuple.tuple())).forEach(row -> lastSeen.add(row.getLong(0)));
+    AgentRepository agents = new AgentRepository(store);
+    long[] later = {0, 20 * MINUTE, 50 * MINUTE, 6 * 60 * MINUTE, 18 * 60 * MINUTE, 5 * 24 * 60 * MINUTE, 0,
+        18 * 60 * MINUTE, 20 * MINUTE};
+    long[] bounds = {5 * MINUTE, 30 * MINUTE, 60 * MINUTE, 12 * 60 * MINUTE, 24 * 60 * MINUTE, Long.MAX_VALUE};
+    for (long by : later) {
+      long now = NOW + by;
+      long[] expected = new long[bounds.length];
+      for (long seen : lastSeen) {
+        int bucket = 0;
+        while (now - seen >= bounds[bucket]) {
+          bucket++;
+        }
+        expected[bucket]++;
+      }
+      for (int read = 1; read <= 2; read++) {
+        AgentSummary summary = Await.of(agents.summary(now, LabelFilter.NONE));
+        assertEquals(counts(expected), summary.lastReported(), "read " + read + ", " + by / MINUTE + " min later");
+        assertEquals(summary, Await.of(agents.summary(now, LabelFilter.parse(List.of("all")))));
+      }
+    }
   }
 
   /** The listing's ?status= keeps exactly the agents showing that status, as many as the summary counts. */
