@@ -12,11 +12,9 @@ import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collection;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -37,12 +35,11 @@ public final class AgentRepository {
   private static final String RULE_OF_AGENT = ruleOf("a");
   private static final String EFFECTIVE_RULE = " JOIN reporting_rules r ON r.id = " + RULE_OF_AGENT;
   /** Agent a is silent for longer than rule r allows at $1 (written so that a range of last_seen serves it). */
-  private static final String NOT_REPORTING = notReportingAfter("r.not_reporting_after_seconds");
+  private static final String NOT_REPORTING = notReportingAfter("a", "r.not_reporting_after_seconds");
   private static final String STATUS = "CASE WHEN " + NOT_REPORTING
       + " THEN 'not_reporting' ELSE COALESCE(a.reported_status, 'undefined') END";
   /** The rows x of {@link #AGENTS} not reporting at $1, by their own rule (see {@link #withStatus}). */
-  private static final String OWN_RULE_SILENT = "x.last_seen < CAST($1 AS BIGINT) - "
-      + "CAST(x.not_reporting_after_seconds AS BIGINT) * 1000";
+  private static final String OWN_RULE_SILENT = notReportingAfter("x", "x.not_reporting_after_seconds");
   /** The rows x of {@link #AGENTS} seen before the shortest time of any rule: every agent not reporting at $1. */
   private static final String SILENT_RANGE = "x.last_seen < CAST($1 AS BIGINT) - "
       + shortestOfAnyRule("not_reporting_after_seconds");
@@ -86,7 +83,7 @@ public final class AgentRepository {
    */
   private static final String NOT_REPORTING_COUNTS_POSTGRES = "SELECT COUNT(*)" + REPORTED_COUNTS
       + " FROM agents a LEFT JOIN reporting_rules own ON own.id = a.reporting_rule_id WHERE "
-      + notReportingAfter("COALESCE(own.not_reporting_after_seconds, "
+      + notReportingAfter("a", "COALESCE(own.not_reporting_after_seconds, "
           + ofDefaultRule("not_reporting_after_seconds") + ")")
       + " AND a.last_seen < CAST($1 AS BIGINT) - CAST($2 AS BIGINT) * 1000";
   /** The shortest not-reporting time of any rule, in seconds. */
@@ -134,7 +131,7 @@ public final class AgentRepository {
       RowLocks.Strength.UPDATE);
 
   private final Store store;
-  /** The age bucket that held the most agents at the last summary of the whole fleet (see AGE_BUCKET_COUNTS_BUT). */
+  /** The age bucket that held the most agents at the previous summary of the fleet: {@link #AGE_BUCKET_COUNTS_BUT}. */
   private volatile int largestAgeBucket;
 
   public AgentRepository(Store store) {
@@ -219,9 +216,7 @@ public final class AgentRepository {
     if (!labels.labelIds().isEmpty()) {
       return labelledSummary(store, now, labels);
     }
-    int leftOut = largestAgeBucket;
-    return store.inSnapshot(sql -> fleetSummary(sql, now, leftOut)).onSuccess(summary ->
-        largestAgeBucket = largest(summary.lastReported().values()));
+    return store.inSnapshot(sql -> fleetSummary(sql, now, largestAgeBucket));
   }
 
   /** @param leftOut the age bucket whose range is not read (see {@link #AGE_BUCKET_COUNTS_BUT}) */
@@ -240,23 +235,10 @@ public final class AgentRepository {
       }
       moveNotReporting(counted.byStatus, notReporting.result());
       counted.addAges(ages.result(), 0, leftOut);
-      return counted.summary(leftOut);
+      AgentSummary summary = counted.summary(leftOut);
+      largestAgeBucket = counted.largestAgeBucket();
+      return summary;
     });
-  }
-
-  /** The position of the largest of these counts (the first of equal ones). */
-  private static int largest(Collection<Long> counts) {
-    int largest = 0;
-    int i = 0;
-    long most = -1;
-    for (long count : counts) {
-      if (count > most) {
-        most = count;
-        largest = i;
-      }
-      i++;
-    }
-    return largest;
   }
 
   /** The summary of the agents carrying these labels, from {@link #LABELLED_COUNTS}. */
@@ -312,6 +294,17 @@ public final class AgentRepository {
           ages[bucket] += row.getLong(column++);
         }
       }
+    }
+
+    /** The age bucket holding the most agents (the youngest of equal ones); call after {@link #summary}. */
+    int largestAgeBucket() {
+      int largest = 0;
+      for (int bucket = 1; bucket < ages.length; bucket++) {
+        if (ages[bucket] > ages[largest]) {
+          largest = bucket;
+        }
+      }
+      return largest;
     }
 
     /** The summary, that age bucket holding the agents the others do not. */
@@ -521,9 +514,9 @@ public final class AgentRepository {
     return ranges;
   }
 
-  /** Agent a is silent at $1 for longer than that many seconds. */
-  private static String notReportingAfter(String seconds) {
-    return "a.last_seen < CAST($1 AS BIGINT) - CAST(" + seconds + " AS BIGINT) * 1000";
+  /** The agent of that alias is silent at $1 for longer than that many seconds. */
+  private static String notReportingAfter(String agent, String seconds) {
+    return agent + ".last_seen < CAST($1 AS BIGINT) - CAST(" + seconds + " AS BIGINT) * 1000";
   }
 
   /**
@@ -533,15 +526,15 @@ public final class AgentRepository {
    * every agent in the range instead, slow whenever most agents were in it. PostgreSQL estimated the status's CASE as
    * matching almost no agent, so it read the whole fleet for every ?status=, and once it kept a generic plan it could
    * walk the page's order through the whole fleet instead (3 s for a status few agents have); conditions on the
-   * status reported and on the agent's own rule it can estimate. On both, the agents not reporting are older than the
-   * shortest time of any rule ({@link #SILENT_RANGE}), where a walk by last_seen can start (a million agents, 1 %
-   * of them silent: ?status=not_reporting 170 -> 13-22 ms on PostgreSQL, and newest first 296-370 -> 12-13 ms on
-   * SQLite; see the README).
+   * status reported and on the agent's own rule it can estimate. The agents not reporting are older than the shortest
+   * time of any rule ({@link #SILENT_RANGE}): PostgreSQL always gets that range, SQLite when the page is sorted by
+   * last_seen, where a walk can start at it (a million agents, 1 % of them silent: ?status=not_reporting 170 ->
+   * 13-22 ms on PostgreSQL, and newest first 296-370 -> 12-13 ms on SQLite; see the README).
    *
    * @param status one of {@link AgentStatus#WIRE_NAMES}, written into the SQL as that constant
    */
   private String withStatus(String status, AgentQuery.SortKey sortBy) {
-    AgentStatus wanted = AgentStatus.valueOf(status.toUpperCase(Locale.ROOT));
+    AgentStatus wanted = AgentStatus.ofWireName(status);
     boolean postgres = store.dialect() == Dialect.POSTGRES;
     String computed = "x.status = '" + wanted.wireName() + "'";
     if (wanted == AgentStatus.NOT_REPORTING) {

@@ -24,6 +24,12 @@ public enum AgentStatus {
     return wireName;
   }
 
+  /** The status of that wire name; an unknown one is an {@link IllegalArgumentException}. */
+  public static AgentStatus ofWireName(String name) {
+    return Arrays.stream(values()).filter(status -> status.wireName.equals(name)).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("no agent status " + name));
+  }
+
   /** Whether the API knows this status ({@code ?status=} of a listing). */
   public static boolean isWireName(String name) {
     return WIRE_NAMES.contains(name);

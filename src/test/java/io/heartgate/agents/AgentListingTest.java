@@ -185,11 +185,8 @@ class AgentListingTest {
   }
 
   /**
-   * ?search= is narrowed by the trigram index of agent_search (terms of three characters or more), which is kept in
-   * step with every write of an agent: a new agent, a new hostname or address, a removal, a return.
-   */
-  /**
-   * Agents under three rules (10 s, the default 180 s, 3600 s) that reported each status, or none, seen at two times:
+   * Agents under three rules (10 s, the default 180 s, 3600 s; the default both named and by having no rule) that
+   * reported each status, or none, seen at two times:
    * at each time around the rules' bounds, every ?status= gives exactly the agents the unfiltered listing shows with
    * that status, in the order of each sort, page after page.
    */
@@ -201,6 +198,7 @@ class AgentListingTest {
     Map<String, String> rules = new LinkedHashMap<>();
     rules.put("quick", rule("quick", 10));
     rules.put("default", null);
+    rules.put("own-default", "default");
     rules.put("slow", rule("slow", 3600));
     List<String> reported = Arrays.asList("OK", "WARN", "FAIL", "UNDEFINED", null);
     for (int seen = 0; seen < 2; seen++) {
@@ -234,7 +232,7 @@ class AgentListingTest {
       Map<String, String> statusOf = new LinkedHashMap<>();
       list("?limit=100").getJsonArray("agents").forEach(agent ->
           statusOf.put(((JsonObject) agent).getString("id"), ((JsonObject) agent).getString("status")));
-      assertEquals(30, statusOf.size());
+      assertEquals(40, statusOf.size());
       statusesSeen.addAll(statusOf.values());
       for (String sort : sorts) {
         List<String> all = walk("?" + sort + "&limit=100");
@@ -255,6 +253,10 @@ class AgentListingTest {
     return created.json().getString("id");
   }
 
+  /**
+   * ?search= is narrowed by the trigram index of agent_search (terms of three characters or more), which is kept in
+   * step with every write of an agent: a new agent, a new hostname or address, a removal, a return.
+   */
   @ParameterizedTest
   @EnumSource(StoreKind.class)
   void searchFollowsEveryWriteOfAnAgent(StoreKind kind) throws Exception {

@@ -12,9 +12,11 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.Tuple;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -139,9 +141,10 @@ class AgentSummaryTest {
     List<Long> lastSeen = new ArrayList<>();
     Await.of(store.query("SELECT last_seen FROM agents", Tuple.tuple())).forEach(row -> lastSeen.add(row.getLong(0)));
     AgentRepository agents = new AgentRepository(store);
-    long[] later = {0, 20 * MINUTE, 50 * MINUTE, 6 * 60 * MINUTE, 18 * 60 * MINUTE, 5 * 24 * 60 * MINUTE, 0,
+    long[] later = {0, 20 * MINUTE, 45 * MINUTE, 6 * 60 * MINUTE, 18 * 60 * MINUTE, 5 * 24 * 60 * MINUTE, 0,
         18 * 60 * MINUTE, 20 * MINUTE};
     long[] bounds = {5 * MINUTE, 30 * MINUTE, 60 * MINUTE, 12 * 60 * MINUTE, 24 * 60 * MINUTE, Long.MAX_VALUE};
+    Set<Integer> largestSeen = new HashSet<>();
     for (long by : later) {
       long now = NOW + by;
       long[] expected = new long[bounds.length];
@@ -152,12 +155,18 @@ class AgentSummaryTest {
         }
         expected[bucket]++;
       }
+      int largest = 0;
+      for (int bucket = 1; bucket < expected.length; bucket++) {
+        largest = expected[bucket] > expected[largest] ? bucket : largest;
+      }
+      largestSeen.add(largest);
       for (int read = 1; read <= 2; read++) {
         AgentSummary summary = Await.of(agents.summary(now, LabelFilter.NONE));
         assertEquals(counts(expected), summary.lastReported(), "read " + read + ", " + by / MINUTE + " min later");
         assertEquals(summary, Await.of(agents.summary(now, LabelFilter.parse(List.of("all")))));
       }
     }
+    assertEquals(Set.of(0, 1, 2, 3, 4, 5), largestSeen, "each bucket held the most agents at some time");
   }
 
   /** The listing's ?status= keeps exactly the agents showing that status, as many as the summary counts. */
