@@ -77,6 +77,13 @@ class AgentSummaryTest {
     }
   }
 
+  /** A label of that id and name on every agent. */
+  private void labelEveryAgent(String label) {
+    Await.of(store.query("INSERT INTO labels (id, name, description, color, created_at) "
+        + "VALUES ($1, $1, '', '#3b82f6', 0)", Tuple.of(label)));
+    Await.of(store.query("INSERT INTO agent_labels (agent_id, label_id) SELECT id, $1 FROM agents", Tuple.of(label)));
+  }
+
   private static Map<String, Long> counts(long... values) {
     Map<String, Long> counts = new LinkedHashMap<>();
     List<String> names = values.length == 5 ? AgentStatus.WIRE_NAMES
@@ -115,9 +122,7 @@ class AgentSummaryTest {
   @EnumSource(StoreKind.class)
   void aLabelOnEveryAgentCountsTheWholeFleet(StoreKind kind) {
     fill(kind);
-    Await.of(store.query("INSERT INTO labels (id, name, description, color, created_at) "
-        + "VALUES ('all', 'all', '', '#3b82f6', 0)", Tuple.tuple()));
-    Await.of(store.query("INSERT INTO agent_labels (agent_id, label_id) SELECT id, 'all' FROM agents", Tuple.tuple()));
+    labelEveryAgent("all");
     AgentRepository agents = new AgentRepository(store);
     assertEquals(Await.of(agents.summary(NOW, LabelFilter.NONE)),
         Await.of(agents.summary(NOW, LabelFilter.parse(List.of("all")))));
@@ -135,9 +140,7 @@ class AgentSummaryTest {
   @EnumSource(StoreKind.class)
   void countsTheAgesWhicheverBucketHoldsMostAgents(StoreKind kind) {
     fill(kind);
-    Await.of(store.query("INSERT INTO labels (id, name, description, color, created_at) "
-        + "VALUES ('all', 'all', '', '#3b82f6', 0)", Tuple.tuple()));
-    Await.of(store.query("INSERT INTO agent_labels (agent_id, label_id) SELECT id, 'all' FROM agents", Tuple.tuple()));
+    labelEveryAgent("all");
     List<Long> lastSeen = new ArrayList<>();
     Await.of(store.query("SELECT last_seen FROM agents", Tuple.tuple())).forEach(row -> lastSeen.add(row.getLong(0)));
     AgentRepository agents = new AgentRepository(store);
