@@ -2,7 +2,6 @@ package io.heartgate.labels;
 
 import io.heartgate.core.Check;
 import io.heartgate.core.Invalid;
-import io.heartgate.store.Sql;
 import java.util.LinkedHashSet;
 import java.util.List;
 
@@ -44,13 +43,20 @@ public record LabelFilter(List<String> labelIds) {
 
   /**
    * The query of the ids (as {@code id}) of the objects carrying every label, its values appended to {@code params}
-   * (numbered after those already there); there must be a label.
+   * (numbered after those already there); there must be a label. An object carries a label at most once (the
+   * table's key), so the first label's rows are the objects, narrowed by each other label. Both stores estimate that
+   * from the label column, where they took a {@code GROUP BY … HAVING COUNT(*) = n} to keep almost no object:
+   * PostgreSQL then looked up a label on 750,000 of a million agents one agent at a time (the listing of a label on
+   * 100,000, newest first: 519-658 -> 10-15 ms; on SQLite, two labels' listing 245-251 -> 72-74 ms; see the README).
    */
   public String carriers(LabelTarget target, List<Object> params) {
-    String sql = "SELECT " + target.column + " AS id FROM " + target.table + " WHERE label_id IN ("
-        + Sql.placeholders(params.size() + 1, labelIds.size()) + ") GROUP BY " + target.column
-        + " HAVING COUNT(*) = " + labelIds.size();
+    StringBuilder sql = new StringBuilder("SELECT ").append(target.column).append(" AS id FROM ")
+        .append(target.table).append(" WHERE label_id = $").append(params.size() + 1);
+    for (int i = 1; i < labelIds.size(); i++) {
+      sql.append(" AND ").append(target.column).append(" IN (SELECT ").append(target.column).append(" FROM ")
+          .append(target.table).append(" WHERE label_id = $").append(params.size() + 1 + i).append(")");
+    }
     params.addAll(labelIds);
-    return sql;
+    return sql.toString();
   }
 }
