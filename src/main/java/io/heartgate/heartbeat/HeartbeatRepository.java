@@ -1,18 +1,20 @@
 package io.heartgate.heartbeat;
 
 import io.heartgate.store.Dialect;
-import io.heartgate.store.Sql;
 import io.heartgate.store.Store;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Tuple;
-import java.util.ArrayList;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.util.List;
 
 /**
  * Writes a batch of coalesced heartbeats in one transaction: the narrow agents row of every agent, and the big
  * part of its latest heartbeat (configurations, logs) only where that changed. On PostgreSQL one statement
  * upserts both tables from unnest() arrays; on SQLite (in-process, no round trips) one JDBC batch per table, and one
- * statement that adds the new agents to the search index.
+ * statement that adds the new agents to the search index, all in one task with the driver's own API (see
+ * {@link Store#inJdbcTransaction}).
  */
 final class HeartbeatRepository {
   private static final String AGENT_COLUMNS =
@@ -21,8 +23,8 @@ final class HeartbeatRepository {
       + "ip = excluded.ip, version = excluded.version, reported_status = excluded.reported_status, "
       + "statistics = excluded.statistics, last_seen = %s(agents.last_seen, excluded.last_seen), "
       + "heartbeats = agents.heartbeats + excluded.heartbeats";
-  private static final String SQLITE_AGENTS = "INSERT INTO agents (" + AGENT_COLUMNS + ") "
-      + "VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8)" + AGENT_UPDATE.formatted("MAX");
+  private static final String SQLITE_AGENTS = Dialect.SQLITE.sql("INSERT INTO agents (" + AGENT_COLUMNS + ") "
+      + "VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8)" + AGENT_UPDATE.formatted("MAX"));
 
   // The big columns are rewritten only when they differ from what is stored (and the row is then left alone).
   private static final String DETAIL_UPDATE = " ON CONFLICT (agent_id) DO UPDATE SET "
@@ -46,9 +48,9 @@ final class HeartbeatRepository {
       + "INSERT INTO agent_heartbeats (agent_id, configurations, logs, payload, received_at) "
       + "SELECT * FROM unnest($1::text[], $9::text[], $10::text[], $11::text[], $7::bigint[]) ORDER BY 1"
       + DETAIL_UPDATE;
-  private static final String SQLITE_DETAILS =
+  private static final String SQLITE_DETAILS = Dialect.SQLITE.sql(
       "INSERT INTO agent_heartbeats (agent_id, configurations, logs, payload, received_at) "
-      + "VALUES ($1, $2, $3, $4, $5)" + DETAIL_UPDATE;
+      + "VALUES ($1, $2, $3, $4, $5)" + DETAIL_UPDATE);
   /**
    * SQLite: the agents the batch created, added to the search index in one statement (see
    * V11__agent_search_per_batch), with the text V8__agent_search indexes: those whose key is above the newest
@@ -76,7 +78,7 @@ final class HeartbeatRepository {
   Future<Void> write(List<Coalesced> batch) {
     return store.dialect() == Dialect.POSTGRES
         ? writePostgres(batch)
-        : store.inTransaction(connection -> writeSqlite(connection, batch));
+        : store.inJdbcTransaction(connection -> writeSqlite(connection, batch));
   }
 
   private Future<Void> writePostgres(List<Coalesced> batch) {
@@ -114,19 +116,32 @@ final class HeartbeatRepository {
     return store.query(POSTGRES_BATCH, arrays).mapEmpty();
   }
 
-  private Future<Void> writeSqlite(Sql connection, List<Coalesced> batch) {
-    List<Tuple> agents = new ArrayList<>(batch.size());
-    List<Tuple> details = new ArrayList<>(batch.size());
-    for (Coalesced coalesced : batch) {
-      AgentHeartbeat hb = coalesced.latest();
-      HeartbeatBody body = hb.body();
-      agents.add(Tuple.of(body.id(), body.hostname(), hb.ip(), body.version(), body.reportedStatus(),
-          body.statistics(), hb.receivedAt(), (long) coalesced.count()));
-      details.add(Tuple.of(body.id(), body.configurations(), body.logs(), body.extras(), hb.receivedAt()));
+  private static void writeSqlite(Connection connection, List<Coalesced> batch) throws SQLException {
+    try (PreparedStatement agents = connection.prepareStatement(SQLITE_AGENTS);
+        PreparedStatement details = connection.prepareStatement(SQLITE_DETAILS);
+        PreparedStatement index = connection.prepareStatement(SQLITE_INDEX_NEW_AGENTS)) {
+      for (Coalesced coalesced : batch) {
+        AgentHeartbeat hb = coalesced.latest();
+        HeartbeatBody body = hb.body();
+        agents.setString(1, body.id());
+        agents.setString(2, body.hostname());
+        agents.setString(3, hb.ip());
+        agents.setString(4, body.version());
+        agents.setString(5, body.reportedStatus());
+        agents.setString(6, body.statistics());
+        agents.setLong(7, hb.receivedAt());
+        agents.setLong(8, coalesced.count());
+        agents.addBatch();
+        details.setString(1, body.id());
+        details.setString(2, body.configurations());
+        details.setString(3, body.logs());
+        details.setString(4, body.extras());
+        details.setLong(5, hb.receivedAt());
+        details.addBatch();
+      }
+      agents.executeBatch();
+      details.executeBatch();
+      index.executeUpdate();
     }
-    return connection.batch(SQLITE_AGENTS, agents)
-        .compose(written -> connection.batch(SQLITE_DETAILS, details))
-        .compose(written -> connection.query(SQLITE_INDEX_NEW_AGENTS, Tuple.tuple()))
-        .mapEmpty();
   }
 }

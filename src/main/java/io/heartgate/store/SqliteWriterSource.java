@@ -1,6 +1,8 @@
 package io.heartgate.store;
 
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import org.apache.commons.dbcp2.BasicDataSource;
@@ -13,9 +15,10 @@ import org.sqlite.SQLiteConfig;
  * closes it after; at 200,000 agents preparing took about a quarter of the connection's time (measured with
  * src/bench, SCENARIO=fleet), the heartbeat batch's two upserts being prepared again for every batch. Closing a
  * statement now gives it back to the connection's cache, keyed by its SQL, its parameters cleared and its result
- * set closed.
+ * set closed. It also remembers the connection it handed out, for work that needs the driver's own API on it (see
+ * {@link Store#inJdbcTransaction}).
  */
-final class SqliteWriterSource {
+final class SqliteWriterSource extends BasicDataSource {
   /**
    * Statements kept per connection. Most of the gateway's SQL is fixed text; lists of placeholders (ids looked up
    * in chunks of up to 500, label filters) make more, each used seldom. Beyond this many, the idle statements used
@@ -23,11 +26,14 @@ final class SqliteWriterSource {
    */
   private static final int KEPT_STATEMENTS = 256;
 
+  /** The connection last handed out: the Vert.x pool's one connection, as it holds at most one. */
+  private volatile Connection handedOut;
+
   private SqliteWriterSource() {
   }
 
-  static BasicDataSource create(Path file, SQLiteConfig config) {
-    BasicDataSource source = new BasicDataSource();
+  static SqliteWriterSource create(Path file, SQLiteConfig config) {
+    SqliteWriterSource source = new SqliteWriterSource();
     source.setDriver(new JDBC());
     source.setUrl("jdbc:sqlite:" + file);
     config.toProperties().forEach((key, value) -> source.addConnectionProperty((String) key, (String) value));
@@ -39,5 +45,17 @@ final class SqliteWriterSource {
     source.setPoolPreparedStatements(true);
     source.setMaxOpenPreparedStatements(KEPT_STATEMENTS);
     return source;
+  }
+
+  @Override
+  public Connection getConnection() throws SQLException {
+    Connection connection = super.getConnection();
+    handedOut = connection;
+    return connection;
+  }
+
+  /** The Vert.x pool's connection; use it only while holding that connection, so that nothing else runs on it. */
+  Connection handedOut() {
+    return handedOut;
   }
 }

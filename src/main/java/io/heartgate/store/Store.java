@@ -19,11 +19,13 @@ import io.vertx.sqlclient.Tuple;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import org.apache.commons.dbcp2.BasicDataSource;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 import org.sqlite.SQLiteException;
@@ -47,12 +49,18 @@ public final class Store implements Sql {
   private final PrepareOptions prepareOptions;
   /** Closes what the pool's connections come from, once the pool is closed. */
   private final Supplier<Future<Void>> closeSource;
+  /** Runs plain JDBC work (SQLite), or null (PostgreSQL). */
+  private final Vertx vertx;
+  /** Where the SQLite pool's one connection came from, or null (PostgreSQL). */
+  private final SqliteWriterSource sqliteSource;
   /** SQLite's log copier, or null (PostgreSQL; or SQLite while opening). */
   private SqliteCheckpointer checkpointer;
 
   private Store(Pool pool, Dialect dialect, String description, PgConnectOptions postgresOptions,
-      Supplier<Future<Void>> closeSource) {
+      Supplier<Future<Void>> closeSource, Vertx vertx, SqliteWriterSource sqliteSource) {
     this.pool = pool;
+    this.vertx = vertx;
+    this.sqliteSource = sqliteSource;
     this.dialect = dialect;
     this.description = description;
     this.postgresOptions = postgresOptions;
@@ -94,7 +102,7 @@ public final class Store implements Sql {
       config.setJournalSizeLimit(64 * 1024 * 1024);
       // No SELECT last_insert_rowid() after every INSERT: the gateway's ids are its own, never SQLite's row ids.
       config.setGetGeneratedKeys(false);
-      BasicDataSource writer = SqliteWriterSource.create(file, config);
+      SqliteWriterSource writer = SqliteWriterSource.create(file, config);
       SQLiteDataSource checkpoints = new SQLiteDataSource(config);
       checkpoints.setUrl("jdbc:sqlite:" + file);
       // One connection: SQLite has one writer anyway, and one connection keeps every write in order.
@@ -103,7 +111,7 @@ public final class Store implements Sql {
         writer.close();
         return null;
       });
-      return new SqliteFiles(new Store(pool, Dialect.SQLITE, url.masked(), null, closeWriter), checkpoints);
+      return new SqliteFiles(new Store(pool, Dialect.SQLITE, url.masked(), null, closeWriter, vertx, writer), checkpoints);
     }).compose(opened -> SqliteCheckpointer.start(vertx, opened.checkpoints())
         .map(checkpointer -> {
           opened.store().checkpointer = checkpointer;
@@ -134,7 +142,7 @@ public final class Store implements Sql {
         .connectingTo(connect)
         .using(vertx)
         .build();
-    return new Store(pool, Dialect.POSTGRES, url.masked(), connect, Future::succeededFuture);
+    return new Store(pool, Dialect.POSTGRES, url.masked(), connect, Future::succeededFuture, null, null);
   }
 
   @Override
@@ -165,6 +173,47 @@ public final class Store implements Sql {
   /** Runs the work in one transaction: committed when its Future succeeds, rolled back when it fails. */
   public <T> Future<T> inTransaction(Function<Sql, Future<T>> work) {
     return inTransactionOn(connection -> work.apply(on(connection)));
+  }
+
+  /** Work on a JDBC connection. */
+  @FunctionalInterface
+  public interface JdbcWork {
+    void run(Connection connection) throws SQLException;
+  }
+
+  /**
+   * SQLite only: runs the work with the driver's JDBC API on the store's one connection, in one transaction and one
+   * task on a worker thread, committed when it returns and rolled back when it throws. For the heartbeat batch:
+   * through the Vert.x client each of its statements is a task of its own, from the event loop to a worker and
+   * back, and each row passes through the client's tuples and codecs.
+   */
+  public Future<Void> inJdbcTransaction(JdbcWork work) {
+    if (sqliteSource == null) {
+      return Future.failedFuture(new IllegalStateException("plain JDBC work is for the SQLite store only"));
+    }
+    // Holding the pool's one connection, so nothing else runs on it meanwhile.
+    return pool.withConnection(held -> vertx.executeBlocking(() -> {
+      Connection connection = sqliteSource.handedOut();
+      execute(connection, "BEGIN IMMEDIATE");
+      try {
+        work.run(connection);
+        execute(connection, "COMMIT");
+      } catch (SQLException | RuntimeException e) {
+        try {
+          execute(connection, "ROLLBACK");
+        } catch (SQLException rollback) {
+          e.addSuppressed(rollback);
+        }
+        throw e;
+      }
+      return null;
+    }, false));
+  }
+
+  private static void execute(Connection connection, String sql) throws SQLException {
+    try (Statement statement = connection.createStatement()) {
+      statement.execute(sql);
+    }
   }
 
   /**

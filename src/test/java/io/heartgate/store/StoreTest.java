@@ -2,6 +2,7 @@ package io.heartgate.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -19,6 +20,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -117,6 +121,41 @@ class StoreTest {
     RowSet<Row> widened = Await.of(store.query("SELECT * FROM widened"));
     assertEquals(List.of("x", "y"), widened.columnsNames());
     assertEquals("b", widened.iterator().next().getString("y"));
+  }
+
+  /**
+   * Plain JDBC work runs on the store's one connection (it sees that connection's temporary table) in one
+   * transaction: committed when it returns, rolled back when it throws; and a plain write after either is
+   * committed, as the connection stays in autocommit mode.
+   */
+  @Test
+  void sqliteRunsPlainJdbcWorkInOneTransactionOnItsConnection() {
+    DatabaseUrl url = StoreKind.SQLITE.freshStore(tempDir);
+    Store store = open(url);
+    Await.of(store.query("CREATE TABLE t (x TEXT)"));
+    Await.of(store.query("CREATE TEMPORARY TABLE only_on_this_connection (x TEXT)"));
+    Await.of(store.inJdbcTransaction(connection -> {
+      insert(connection, "INSERT INTO t (x) VALUES ('kept')");
+      insert(connection, "INSERT INTO only_on_this_connection (x) VALUES ('kept')");
+    }));
+    SQLException failure = new SQLException("boom");
+    assertSame(failure, Await.failureOf(store.inJdbcTransaction(connection -> {
+      insert(connection, "INSERT INTO t (x) VALUES ('undone')");
+      throw failure;
+    })));
+    Await.of(store.query("INSERT INTO t (x) VALUES ('after')"));
+    stores.close(store);
+    assertEquals(List.of("kept", "after"), Await.of(open(url).query("SELECT x FROM t ORDER BY rowid")).stream()
+        .map(row -> row.getString(0)).toList(), "committed, undone, and the plain write after them durable");
+    Throwable onPostgres = Await.failureOf(stores.fresh(StoreKind.POSTGRES, tempDir, 1).inJdbcTransaction(c -> {
+    }));
+    assertInstanceOf(IllegalStateException.class, onPostgres);
+  }
+
+  private static void insert(Connection connection, String sql) throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(sql)) {
+      statement.executeUpdate();
+    }
   }
 
   /** Closing a SQLite store closes its files: no descriptor of this process stays open on the database. */
