@@ -111,7 +111,8 @@ public final class Store implements Sql {
         writer.close();
         return null;
       });
-      return new SqliteFiles(new Store(pool, Dialect.SQLITE, url.masked(), null, closeWriter, vertx, writer), checkpoints);
+      Store store = new Store(pool, Dialect.SQLITE, url.masked(), null, closeWriter, vertx, writer);
+      return new SqliteFiles(store, checkpoints);
     }).compose(opened -> SqliteCheckpointer.start(vertx, opened.checkpoints())
         .map(checkpointer -> {
           opened.store().checkpointer = checkpointer;
