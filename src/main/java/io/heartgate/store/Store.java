@@ -192,14 +192,15 @@ public final class Store implements Sql {
     if (sqliteSource == null) {
       return Future.failedFuture(new IllegalStateException("plain JDBC work is for the SQLite store only"));
     }
-    // Holding the pool's one connection, so nothing else runs on it meanwhile.
-    return pool.withConnection(held -> vertx.executeBlocking(() -> {
+    // Holding the pool's one connection, so that no statement of the pool runs on it meanwhile.
+    return pool.withConnection(held -> vertx.<Void>executeBlocking(() -> {
       Connection connection = sqliteSource.handedOut();
       execute(connection, "BEGIN IMMEDIATE");
       try {
         work.run(connection);
         execute(connection, "COMMIT");
-      } catch (SQLException | RuntimeException e) {
+      } catch (SQLException | RuntimeException | Error e) {
+        // Whatever went wrong, the connection must not stay in the transaction: every later write would join it.
         try {
           execute(connection, "ROLLBACK");
         } catch (SQLException rollback) {
@@ -208,7 +209,7 @@ public final class Store implements Sql {
         throw e;
       }
       return null;
-    }, false));
+    }, false)).recover(Store::driverFailure);
   }
 
   private static void execute(Connection connection, String sql) throws SQLException {

@@ -27,6 +27,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -125,8 +129,8 @@ class StoreTest {
 
   /**
    * Plain JDBC work runs on the store's one connection (it sees that connection's temporary table) in one
-   * transaction: committed when it returns, rolled back when it throws; and a plain write after either is
-   * committed, as the connection stays in autocommit mode.
+   * transaction: committed when it returns, rolled back when it throws (an Error too); and a plain write after
+   * them is committed, as the connection stays in autocommit mode.
    */
   @Test
   void sqliteRunsPlainJdbcWorkInOneTransactionOnItsConnection() {
@@ -143,13 +147,54 @@ class StoreTest {
       insert(connection, "INSERT INTO t (x) VALUES ('undone')");
       throw failure;
     })));
+    Error error = new AssertionError("an Error, not an Exception");
+    assertSame(error, Await.failureOf(store.inJdbcTransaction(connection -> {
+      insert(connection, "INSERT INTO t (x) VALUES ('undone too')");
+      throw error;
+    })));
     Await.of(store.query("INSERT INTO t (x) VALUES ('after')"));
     stores.close(store);
     assertEquals(List.of("kept", "after"), Await.of(open(url).query("SELECT x FROM t ORDER BY rowid")).stream()
         .map(row -> row.getString(0)).toList(), "committed, undone, and the plain write after them durable");
-    Throwable onPostgres = Await.failureOf(stores.fresh(StoreKind.POSTGRES, tempDir, 1).inJdbcTransaction(c -> {
-    }));
-    assertInstanceOf(IllegalStateException.class, onPostgres);
+  }
+
+  /**
+   * While plain JDBC work runs, no statement of the pool runs on the connection: one sent meanwhile waits for the
+   * work to end (here a second, the work's deadline for seeing it answered), instead of slipping into its
+   * transaction and being undone with it.
+   */
+  @Test
+  void sqlitePlainJdbcWorkHasTheConnectionToItself() {
+    Store store = open(StoreKind.SQLITE.freshStore(tempDir));
+    Await.of(store.query("CREATE TABLE t (x TEXT)"));
+    CompletableFuture<Void> begun = new CompletableFuture<>();
+    CompletableFuture<Future<RowSet<Row>>> sentMeanwhile = new CompletableFuture<>();
+    SQLException undo = new SQLException("undo");
+    Future<Void> work = store.inJdbcTransaction(connection -> {
+      insert(connection, "INSERT INTO t (x) VALUES ('undone')");
+      begun.complete(null);
+      try {
+        sentMeanwhile.join().toCompletionStage().toCompletableFuture().get(1, TimeUnit.SECONDS);
+        throw new AssertionError("the pool's statement ran while the work held the connection");
+      } catch (TimeoutException expected) {
+        throw undo;
+      } catch (InterruptedException | ExecutionException e) {
+        throw new AssertionError(e);
+      }
+    });
+    begun.join();
+    sentMeanwhile.complete(store.query("INSERT INTO t (x) VALUES ('other')"));
+    assertSame(undo, Await.failureOf(work));
+    Await.of(sentMeanwhile.join());
+    assertEquals(List.of("other"), Await.of(store.query("SELECT x FROM t")).stream().map(row -> row.getString(0))
+        .toList(), "the statement sent meanwhile ran after the work, and was not undone with it");
+  }
+
+  @Test
+  void plainJdbcWorkIsForSqliteOnly() {
+    Store store = stores.fresh(StoreKind.POSTGRES, tempDir, 1);
+    assertInstanceOf(IllegalStateException.class, Await.failureOf(store.inJdbcTransaction(connection -> {
+    })));
   }
 
   private static void insert(Connection connection, String sql) throws SQLException {
