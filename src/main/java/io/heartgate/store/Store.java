@@ -186,7 +186,8 @@ public final class Store implements Sql {
    * SQLite only: runs the work with the driver's JDBC API on the store's one connection, in one transaction and one
    * task on a worker thread, committed when it returns and rolled back when it throws. For the heartbeat batch:
    * through the Vert.x client each of its statements is a task of its own, from the event loop to a worker and
-   * back, and each row passes through the client's tuples and codecs.
+   * back, and each row passes through the client's tuples and codecs. Closing the store while work runs (a stop
+   * past its deadline) closes the connection under it, and the work fails, as a statement would.
    */
   public Future<Void> inJdbcTransaction(JdbcWork work) {
     if (sqliteSource == null) {
