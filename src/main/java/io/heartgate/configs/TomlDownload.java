@@ -59,12 +59,15 @@ public final class TomlDownload {
         .onFailure(ctx::fail);
   }
 
-  /** Lets the router's one error mapping answer, then counts the download by the status it gave. */
+  /**
+   * Counts the download by the status the router's one error mapping gives it, as the answer's headers go out: the
+   * count is there before the client has a byte of its answer.
+   */
   private void countRefused(RoutingContext ctx) {
-    boolean answerable = !ctx.response().closed();
-    ctx.next();
-    if (answerable) {
-      downloads.downloaded(ConfigDownloadMeters.ofStatus(ctx.response().getStatusCode()));
+    if (!ctx.response().closed()) {
+      ctx.addHeadersEndHandler(ignored ->
+          downloads.downloaded(ConfigDownloadMeters.ofStatus(ctx.response().getStatusCode())));
     }
+    ctx.next();
   }
 }

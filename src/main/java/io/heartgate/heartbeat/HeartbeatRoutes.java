@@ -57,16 +57,17 @@ public final class HeartbeatRoutes implements Routes {
   }
 
   /**
-   * Lets the router's one error mapping answer, then counts the refusal by the status it gave and, for a 503, by
-   * why. A client that left before its answer was not refused, and is not counted.
+   * Counts the refusal by the status the router's one error mapping gives it and, for a 503, by why: as the
+   * answer's headers go out, so that the count is there before the client has a byte of its answer (a scrape sent
+   * right after a refusal, which another event loop may serve, sees it). A client that left before its answer was
+   * not refused, and is not counted.
    */
   private void countRefusal(RoutingContext ctx) {
-    boolean answerable = !ctx.response().closed();
     Throwable failure = ctx.failure();
-    ctx.next();
-    if (answerable) {
-      meters.refused(refusal(ctx.response().getStatusCode(), failure));
+    if (!ctx.response().closed()) {
+      ctx.addHeadersEndHandler(ignored -> meters.refused(refusal(ctx.response().getStatusCode(), failure)));
     }
+    ctx.next();
   }
 
   static Refusal refusal(int status, Throwable failure) {
