@@ -37,7 +37,7 @@ public final class TokenRepository implements GrantSource {
       + "t.source, t.expires_at, t.created_at, t.revoked_by, t.revoked_at, t.last_used_at "
       + "FROM tokens t JOIN users u ON u.id = t.user_id";
   /** Rows of lastUsedAt written per transaction on PostgreSQL. */
-  private static final int LAST_USE_CHUNK = 1_000;
+  private static final int POSTGRES_LAST_USE_CHUNK = 1_000;
   /**
    * On SQLite a chunk holds the one connection, and every heartbeat batch waits behind it: at a million tokens a
    * chunk of 1,000 held it for 50-120 ms, and the heartbeats' p99 over the first round of a million new agents at
@@ -221,7 +221,7 @@ public final class TokenRepository implements GrantSource {
 
   /** Rows of lastUsedAt written per transaction on a store of this dialect. */
   public static int lastUseChunk(Dialect dialect) {
-    return dialect == Dialect.SQLITE ? SQLITE_LAST_USE_CHUNK : LAST_USE_CHUNK;
+    return dialect == Dialect.SQLITE ? SQLITE_LAST_USE_CHUNK : POSTGRES_LAST_USE_CHUNK;
   }
 
   /**
