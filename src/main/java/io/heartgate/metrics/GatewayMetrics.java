@@ -90,7 +90,7 @@ public final class GatewayMetrics implements AutoCloseable {
     metrics.addDisabledMetricsCategory(SQL_CLIENTS);
     Vertx vertx = Vertx.builder()
         .with(options.setMetricsOptions(metrics))
-        .withMetrics(new MicrometerMetricsFactory(registry))
+        .withMetrics(new EarlyConnectionMeters(new MicrometerMetricsFactory(registry)))
         .build();
     bindJvmAndProcess();
     return vertx;
