@@ -31,9 +31,10 @@ import org.sqlite.SQLiteDataSource;
 import org.sqlite.SQLiteException;
 
 /**
- * The one pool every repository uses, over an embedded SQLite file (JDBC on a worker, one connection) or
- * PostgreSQL (vertx-pg-client, pooled and pipelined). SQL is written with $n placeholders; inside a transaction
- * repositories get a {@link Sql} over its connection that speaks the same dialect.
+ * The one pool every repository uses, over an embedded SQLite file (JDBC on a worker, one connection, and a
+ * reading one beside it for {@link #reads}) or PostgreSQL (vertx-pg-client, pooled and pipelined). SQL is written
+ * with $n placeholders; inside a transaction repositories get a {@link Sql} over its connection that speaks the
+ * same dialect.
  */
 public final class Store implements Sql {
   private static final long PING_TIMEOUT_MS = 2_000;
@@ -52,12 +53,14 @@ public final class Store implements Sql {
   /** Runs plain JDBC work (SQLite), or null (PostgreSQL). */
   private final Vertx vertx;
   /** Where the SQLite pool's one connection came from, or null (PostgreSQL). */
-  private final SqliteWriterSource sqliteSource;
+  private final SqliteConnectionSource sqliteSource;
   /** SQLite's log copier, or null (PostgreSQL; or SQLite while opening). */
   private SqliteCheckpointer checkpointer;
+  /** SQLite's reading connection (see {@link #reads}), or null (PostgreSQL; or SQLite while opening). */
+  private Store reader;
 
   private Store(Pool pool, Dialect dialect, String description, PgConnectOptions postgresOptions,
-      Supplier<Future<Void>> closeSource, Vertx vertx, SqliteWriterSource sqliteSource) {
+      Supplier<Future<Void>> closeSource, Vertx vertx, SqliteConnectionSource sqliteSource) {
     this.pool = pool;
     this.vertx = vertx;
     this.sqliteSource = sqliteSource;
@@ -70,14 +73,15 @@ public final class Store implements Sql {
   }
 
   /**
-   * Opens the store and checks that it answers; fails with a sentence naming the store when it cannot be
-   * reached, created or written.
+   * Opens the store and checks that it answers (on SQLite, on its reading connection too); fails with a sentence
+   * naming the store when it cannot be reached, created or written.
    */
   public static Future<Store> open(Vertx vertx, DatabaseUrl url, int postgresPoolSize) {
     Future<Store> opened = url instanceof DatabaseUrl.Sqlite sqlite
         ? openSqlite(vertx, sqlite)
         : Future.succeededFuture(openPostgres(vertx, (DatabaseUrl.Postgres) url, postgresPoolSize));
     return opened.compose(store -> store.checkWritable()
+        .compose(written -> store.reader == null ? Future.succeededFuture() : store.reader.ping())
         .map(store)
         .recover(e -> store.close().transform(ignored -> Future.failedFuture(new StoreUnavailableException(
             "cannot use the store " + url.masked() + ": " + rootMessage(e), e)))));
@@ -102,16 +106,13 @@ public final class Store implements Sql {
       config.setJournalSizeLimit(64 * 1024 * 1024);
       // No SELECT last_insert_rowid() after every INSERT: the gateway's ids are its own, never SQLite's row ids.
       config.setGetGeneratedKeys(false);
-      SqliteWriterSource writer = SqliteWriterSource.create(file, config);
       SQLiteDataSource checkpoints = new SQLiteDataSource(config);
       checkpoints.setUrl("jdbc:sqlite:" + file);
       // One connection: SQLite has one writer anyway, and one connection keeps every write in order.
-      Pool pool = JDBCPool.pool(vertx, writer, new PoolOptions().setMaxSize(1).setName("heartgate-sqlite"));
-      Supplier<Future<Void>> closeWriter = () -> vertx.executeBlocking(() -> {
-        writer.close();
-        return null;
-      });
-      Store store = new Store(pool, Dialect.SQLITE, url.masked(), null, closeWriter, vertx, writer);
+      Store store = sqliteStore(vertx, url, SqliteConnectionSource.create(file, config), "heartgate-sqlite");
+      SQLiteConfig readOnly = new SQLiteConfig(config.toProperties());
+      readOnly.setReadOnly(true);
+      store.reader = sqliteStore(vertx, url, SqliteConnectionSource.create(file, readOnly), "heartgate-sqlite-reads");
       return new SqliteFiles(store, checkpoints);
     }).compose(opened -> SqliteCheckpointer.start(vertx, opened.checkpoints())
         .map(checkpointer -> {
@@ -119,6 +120,16 @@ public final class Store implements Sql {
           return opened.store();
         })
         .recover(e -> opened.store().close().transform(ignored -> Future.failedFuture(e))));
+  }
+
+  /** A SQLite store over one connection from the source. */
+  private static Store sqliteStore(Vertx vertx, DatabaseUrl.Sqlite url, SqliteConnectionSource source, String name) {
+    Pool pool = JDBCPool.pool(vertx, source, new PoolOptions().setMaxSize(1).setName(name));
+    Supplier<Future<Void>> closeSource = () -> vertx.executeBlocking(() -> {
+      source.close();
+      return null;
+    });
+    return new Store(pool, Dialect.SQLITE, url.masked(), null, closeSource, vertx, source);
   }
 
   /** A SQLite store just opened, and where its checkpointer gets its own connection. */
@@ -159,6 +170,16 @@ public final class Store implements Sql {
   /** The store as an operator would name it, password masked. */
   public String description() {
     return description;
+  }
+
+  /**
+   * Where reads that need not be ordered with the gateway's own writes go: those that see what was committed
+   * before they began, such as a token's grant. On SQLite a read-only connection beside the writing one, which
+   * write-ahead logging lets read while the other writes, so such a read waits for no heartbeat batch, nor a batch
+   * for it; on PostgreSQL the pool. (Reads in one snapshot: {@link #inSnapshot}.)
+   */
+  public Store reads() {
+    return reader == null ? this : reader;
   }
 
   @Override
@@ -211,6 +232,25 @@ public final class Store implements Sql {
       }
       return null;
     }, false)).recover(Store::driverFailure);
+  }
+
+  /** Reads on a JDBC connection. */
+  @FunctionalInterface
+  public interface JdbcReads<T> {
+    T run(Connection connection) throws SQLException;
+  }
+
+  /**
+   * SQLite only: runs the reads with the driver's JDBC API on the store's one connection, in one task on a worker
+   * thread, each statement in a transaction of its own. For many small reads, each of which the Vert.x client would
+   * decode its result's column types and names for.
+   */
+  public <T> Future<T> withJdbc(JdbcReads<T> work) {
+    if (sqliteSource == null) {
+      return Future.failedFuture(new IllegalStateException("plain JDBC work is for the SQLite store only"));
+    }
+    return pool.withConnection(held -> vertx.executeBlocking(() -> work.run(sqliteSource.handedOut()), false))
+        .recover(Store::driverFailure);
   }
 
   private static void execute(Connection connection, String sql) throws SQLException {
@@ -294,7 +334,9 @@ public final class Store implements Sql {
   }
 
   public Future<Void> close() {
-    Future<Void> checkpoints = checkpointer == null ? Future.succeededFuture() : checkpointer.close();
+    Future<Void> reads = reader == null ? Future.succeededFuture() : reader.close();
+    Future<Void> checkpoints = reads.transform(ignored -> checkpointer == null ? Future.succeededFuture()
+        : checkpointer.close());
     return checkpoints.transform(ignored -> pool.close().eventually(closeSource));
   }
 

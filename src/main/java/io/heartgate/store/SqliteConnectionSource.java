@@ -10,15 +10,15 @@ import org.sqlite.JDBC;
 import org.sqlite.SQLiteConfig;
 
 /**
- * Where the SQLite store's one connection comes from: the driver, behind a DBCP data source that keeps the
- * connection's prepared statements for reuse. The Vert.x JDBC client prepares a statement for every execution and
- * closes it after; at 200,000 agents preparing took about a quarter of the connection's time (measured with
- * src/bench, SCENARIO=fleet), the heartbeat batch's two upserts being prepared again for every batch. Closing a
- * statement now gives it back to the connection's cache, keyed by its SQL, its parameters cleared and its result
- * set closed. It also remembers the connection it handed out, for work that needs the driver's own API on it (see
- * {@link Store#inJdbcTransaction}).
+ * Where a connection of the SQLite store comes from (its writing one, and its reading one): the driver, behind a
+ * DBCP data source that keeps the connection's prepared statements for reuse. The Vert.x JDBC client prepares a
+ * statement for every execution and closes it after; at 200,000 agents preparing took about a quarter of the
+ * connection's time (measured with src/bench, SCENARIO=fleet), the heartbeat batch's two upserts being prepared
+ * again for every batch. Closing a statement now gives it back to the connection's cache, keyed by its SQL, its
+ * parameters cleared and its result set closed. It also remembers the connection it handed out, for work that
+ * needs the driver's own API on it (see {@link Store#inJdbcTransaction} and {@link Store#withJdbc}).
  */
-final class SqliteWriterSource extends BasicDataSource {
+final class SqliteConnectionSource extends BasicDataSource {
   /**
    * Statements kept per connection. Most of the gateway's SQL is fixed text; lists of placeholders (ids looked up
    * in chunks of up to 500, label filters) make more, each used seldom. Beyond this many, the idle statements used
@@ -29,11 +29,11 @@ final class SqliteWriterSource extends BasicDataSource {
   /** The connection last handed out: the Vert.x pool's one connection, as it holds at most one. */
   private volatile Connection handedOut;
 
-  private SqliteWriterSource() {
+  private SqliteConnectionSource() {
   }
 
-  static SqliteWriterSource create(Path file, SQLiteConfig config) {
-    SqliteWriterSource source = new SqliteWriterSource();
+  static SqliteConnectionSource create(Path file, SQLiteConfig config) {
+    SqliteConnectionSource source = new SqliteConnectionSource();
     source.setDriver(new JDBC());
     source.setUrl("jdbc:sqlite:" + file);
     config.toProperties().forEach((key, value) -> source.addConnectionProperty((String) key, (String) value));

@@ -14,13 +14,13 @@ import org.junit.jupiter.api.io.TempDir;
 import org.sqlite.SQLiteConfig;
 
 /** The SQLite connection keeps a statement prepared once it is closed, and prepares it again for no one. */
-class SqliteWriterSourceTest {
+class SqliteConnectionSourceTest {
   @TempDir
   Path tempDir;
 
   @Test
   void aStatementClosedIsPreparedOnlyOnce() throws Exception {
-    BasicDataSource source = SqliteWriterSource.create(tempDir.resolve("kept.db"), new SQLiteConfig());
+    BasicDataSource source = SqliteConnectionSource.create(tempDir.resolve("kept.db"), new SQLiteConfig());
     try (Connection connection = source.getConnection()) {
       try (Statement ddl = connection.createStatement()) {
         ddl.execute("CREATE TABLE t (x TEXT)");
