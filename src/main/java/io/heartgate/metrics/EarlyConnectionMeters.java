@@ -31,7 +31,7 @@ import io.vertx.core.spi.observability.HttpResponse;
  * the gateway starts, such as an agent retrying): that connection has no meter of its own, and vertx-micrometer
  * read it at each of its requests, a NullPointerException that failed the request and that Netty logged as a WARN.
  * Such a request is now counted like any other, under a connection meter made for it and closed at once (so the
- * open-connections gauge never counts that connection); the connection's bytes go uncounted.
+ * open-connections gauge never counts that connection); the connection's bytes and errors go uncounted.
  */
 final class EarlyConnectionMeters implements VertxMetricsFactory {
   private final VertxMetricsFactory factory;

@@ -31,7 +31,7 @@ import org.sqlite.SQLiteDataSource;
 import org.sqlite.SQLiteException;
 
 /**
- * The one pool every repository uses, over an embedded SQLite file (JDBC on a worker, one connection, and a
+ * The pool every repository uses, over an embedded SQLite file (JDBC on a worker, one connection, and a
  * reading one beside it for {@link #reads}) or PostgreSQL (vertx-pg-client, pooled and pipelined). SQL is written
  * with $n placeholders; inside a transaction repositories get a {@link Sql} over its connection that speaks the
  * same dialect.
