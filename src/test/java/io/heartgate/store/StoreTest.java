@@ -195,6 +195,8 @@ class StoreTest {
     Store store = stores.fresh(StoreKind.POSTGRES, tempDir, 1);
     assertInstanceOf(IllegalStateException.class, Await.failureOf(store.inJdbcTransaction(connection -> {
     })));
+    assertInstanceOf(IllegalStateException.class, Await.failureOf(store.withJdbc(connection -> null)));
+    assertSame(store, store.reads(), "PostgreSQL's reads go through its pool");
   }
 
   private static void insert(Connection connection, String sql) throws SQLException {

@@ -67,6 +67,16 @@ class GrantReadsBesideWritesTest {
         .grantsByHash(List.of("committed", "uncommitted"))).size(), "once committed, both are found");
   }
 
+  @Test
+  void theReadingConnectionWritesNothing() {
+    Store store = stores.migrated(StoreKind.SQLITE, tempDir, 4);
+    Throwable refused = Await.failureOf(store.reads().query("INSERT INTO users (id, username, password_hash, role, "
+        + "created_at, updated_at) VALUES ('r', 'r', 'x', 'viewer', 0, 0)", Tuple.tuple()));
+    assertTrue(String.valueOf(refused.getMessage()).contains("SQLITE_READONLY"), String.valueOf(refused));
+    assertEquals(0L, Await.of(store.query("SELECT COUNT(*) FROM users WHERE id = 'r'", Tuple.tuple())).iterator()
+        .next().getLong(0));
+  }
+
   private static void insertToken(Store store, String id) {
     Await.of(store.query(insertTokenSql(), Tuple.of(id)));
   }
