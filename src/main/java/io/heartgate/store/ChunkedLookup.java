@@ -36,9 +36,9 @@ public final class ChunkedLookup {
   public static Future<Void> run(Sql client, List<Object> leading, List<String> values, Function<String, String> sql,
       Consumer<RowSet<Row>> onRows) {
     Future<Void> chain = Future.succeededFuture();
-    for (int from = 0; from < values.size(); from += CHUNK) {
+    for (List<String> chunk : chunks(values)) {
       List<Object> params = new ArrayList<>(leading);
-      params.addAll(values.subList(from, Math.min(values.size(), from + CHUNK)));
+      params.addAll(chunk);
       String in = Sql.placeholders(leading.size() + 1, params.size() - leading.size());
       chain = chain.compose(ignored -> client.query(sql.apply(in), Tuple.from(params))
           .map(rows -> {
@@ -47,5 +47,14 @@ public final class ChunkedLookup {
           }));
     }
     return chain;
+  }
+
+  /** The values in chunks of at most {@value #CHUNK}, in their order (views of the list). */
+  public static List<List<String>> chunks(List<String> values) {
+    List<List<String>> chunks = new ArrayList<>();
+    for (int from = 0; from < values.size(); from += CHUNK) {
+      chunks.add(values.subList(from, Math.min(values.size(), from + CHUNK)));
+    }
+    return chunks;
   }
 }

@@ -211,12 +211,7 @@ public final class Store implements Sql {
    * past its deadline) closes the connection under it, and the work fails, as a statement would.
    */
   public Future<Void> inJdbcTransaction(JdbcWork work) {
-    if (sqliteSource == null) {
-      return Future.failedFuture(new IllegalStateException("plain JDBC work is for the SQLite store only"));
-    }
-    // Holding the pool's one connection, so that no statement of the pool runs on it meanwhile.
-    return pool.withConnection(held -> vertx.<Void>executeBlocking(() -> {
-      Connection connection = sqliteSource.handedOut();
+    return withJdbc(connection -> {
       execute(connection, "BEGIN IMMEDIATE");
       try {
         work.run(connection);
@@ -231,7 +226,7 @@ public final class Store implements Sql {
         throw e;
       }
       return null;
-    }, false)).recover(Store::driverFailure);
+    });
   }
 
   /** Reads on a JDBC connection. */
@@ -249,6 +244,7 @@ public final class Store implements Sql {
     if (sqliteSource == null) {
       return Future.failedFuture(new IllegalStateException("plain JDBC work is for the SQLite store only"));
     }
+    // Holding the pool's one connection, so that no statement of the pool runs on it meanwhile.
     return pool.withConnection(held -> vertx.executeBlocking(() -> work.run(sqliteSource.handedOut()), false))
         .recover(Store::driverFailure);
   }

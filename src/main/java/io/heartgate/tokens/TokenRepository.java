@@ -239,8 +239,7 @@ public final class TokenRepository implements GrantSource {
   private static Map<String, Grant> sqliteGrants(Connection connection, List<String> tokenHashes)
       throws SQLException {
     Map<String, Grant> grants = new HashMap<>();
-    for (int from = 0; from < tokenHashes.size(); from += ChunkedLookup.CHUNK) {
-      List<String> chunk = tokenHashes.subList(from, Math.min(tokenHashes.size(), from + ChunkedLookup.CHUNK));
+    for (List<String> chunk : ChunkedLookup.chunks(tokenHashes)) {
       try (PreparedStatement select = connection.prepareStatement(
           Dialect.SQLITE.sql(grantsSql(Sql.placeholders(1, chunk.size()))))) {
         for (int i = 0; i < chunk.size(); i++) {
