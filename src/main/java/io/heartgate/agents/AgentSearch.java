@@ -3,11 +3,13 @@ package io.heartgate.agents;
 import io.heartgate.store.Dialect;
 import io.heartgate.store.Sql;
 import io.vertx.core.Future;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.StreamSupport;
 
 /**
- * The SQL of {@code ?search=}: a case-insensitive substring of an agent's id, hostname or ip. Each agent row of the
+ * The SQL of {@code ?search=}: a case-insensitive substring of an agent's id, hostname or ip (beyond ASCII, see
+ * {@link SearchSample.SearchPlan}). Each agent row of the
  * page query is tested exactly. When the term has three characters or more and is not common (see
  * {@link SearchSample}), the agents are first narrowed by the trigram index of agent_search (V8__agent_search), so
  * a search of a million agents reads the few that match instead of every one; a common term is tested on the agents
@@ -68,27 +70,37 @@ public final class AgentSearch {
    * @param plan the term and how to find it (see {@link SearchSample#plan})
    */
   static String sql(SearchSample.SearchPlan plan, Dialect dialect, List<Object> params) {
-    params.add(plan.term());
-    String term = "$" + params.size();
-    String exact = " AND (" + holds(dialect, "LOWER(x.id)", term) + " OR "
-        + holds(dialect, "LOWER(COALESCE(x.hostname, ''))", term) + " OR "
-        + holds(dialect, "LOWER(COALESCE(x.ip, ''))", term) + ")";
-    if (plan.indexed() == null) {
-      return exact;
+    List<String> exact = new ArrayList<>();
+    List<String> candidates = new ArrayList<>();
+    for (SearchSample.SearchPlan spelling : plan.spellings()) {
+      params.add(spelling.term());
+      String term = "LOWER($" + params.size() + ")";
+      for (String column : List.of("x.id", "COALESCE(x.hostname, '')", "COALESCE(x.ip, '')")) {
+        exact.add(holds(dialect, "LOWER(" + column + ")", term));
+      }
+      if (spelling.indexed() != null) {
+        candidates.add(candidates(spelling.indexed(), term, dialect, params));
+      }
     }
+    String found = " AND (" + String.join(" OR ", exact) + ")";
+    return candidates.isEmpty() ? found : found + " AND x.id IN (" + String.join(" UNION ", candidates) + ")";
+  }
+
+  /** The agents the trigram index gives for the part, with the term (a store expression) in their text. */
+  private static String candidates(String part, String term, Dialect dialect, List<Object> params) {
     if (dialect == Dialect.POSTGRES) {
       // pg_trgm serves LIKE and ILIKE, whose escape character is a backslash unless said otherwise. agent_search's
-      // text is lower-cased but for the ip, hence ILIKE.
-      params.add(Sql.containing(plan.indexed()));
-      return exact + " AND x.id IN (SELECT agent_id FROM agent_search WHERE text ILIKE $" + params.size()
-          + " AND " + holds(dialect, "LOWER(text)", term) + ")";
+      // text is lower-cased but for the ip, and the part is as sent, hence ILIKE.
+      params.add(Sql.containing(part));
+      return "SELECT agent_id FROM agent_search WHERE text ILIKE $" + params.size() + " AND "
+          + holds(dialect, "LOWER(text)", term);
     }
     // SQLite's trigram table serves LIKE only without ESCAPE, ignoring case: a % or _ in the term is then a
-    // wildcard, which finds more candidates, never fewer.
-    params.add("%" + plan.indexed() + "%");
-    return exact + " AND x.id IN (SELECT k.agent_id FROM agent_search JOIN agent_search_keys k "
-        + "ON k.search_rowid = agent_search.rowid WHERE agent_search.text LIKE $" + params.size() + " AND "
-        + holds(dialect, "LOWER(agent_search.text)", term) + ")";
+    // wildcard, which finds more candidates, never fewer. Its LIKE ignores the case of ASCII letters only, as its
+    // LOWER does. An OR of two LIKEs would read the whole table, hence one query per spelling.
+    params.add("%" + part + "%");
+    return "SELECT k.agent_id FROM agent_search JOIN agent_search_keys k ON k.search_rowid = agent_search.rowid "
+        + "WHERE agent_search.text LIKE $" + params.size() + " AND " + holds(dialect, "LOWER(agent_search.text)", term);
   }
 
   /**

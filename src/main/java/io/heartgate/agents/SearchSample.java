@@ -65,20 +65,32 @@ record SearchSample(List<String> texts, Map<String, Integer> trigrams) {
    * How the agents holding the search term are found. A term one agent in SEARCHED_IN_ORDER holds is searched in the
    * page's order. Otherwise the index is asked for the whole term or for the longest run of its trigrams that are not
    * ubiquitous, whichever costs less by the sample: the entries of the lists the index reads, and the agents it then
-   * gives to read.
+   * gives to read. The sample is read lower-cased; the plan keeps the term's own case (see {@link SearchPlan}).
    */
   SearchPlan plan(String search) {
     String term = search.toLowerCase(Locale.ROOT);
     int[] points = term.codePoints().toArray();
     if (points.length < INDEXED_LENGTH || heldByOneIn(SEARCHED_IN_ORDER, holding(term))) {
-      return new SearchPlan(term, null);
+      return SearchPlan.of(search, null, term, null);
     }
-    String run = longestRun(points);
-    return new SearchPlan(term, cost(run) < cost(term) ? run : term);
+    int[] run = longestRun(points);
+    String part = new String(points, run[0], run[1]);
+    if (cost(part) >= cost(term)) {
+      return SearchPlan.of(search, search, term, term);
+    }
+    if (search.codePointCount(0, search.length()) != points.length) {
+      // Lower-casing changed the term's length (a rare letter such as \u0130): the run is not where it was as sent.
+      return SearchPlan.of(search, search, term, part);
+    }
+    int start = search.offsetByCodePoints(0, run[0]);
+    return SearchPlan.of(search, search.substring(start, search.offsetByCodePoints(start, run[1])), term, part);
   }
 
-  /** The longest run of the term's trigrams that are not ubiquitous (the first of equals), or the term. */
-  private String longestRun(int[] points) {
+  /**
+   * Where the longest run of the term's trigrams that are not ubiquitous (the first of equals) starts and how many
+   * characters it spans, or the whole term.
+   */
+  private int[] longestRun(int[] points) {
     int bestStart = 0;
     int bestLength = 0;
     int runStart = 0;
@@ -90,8 +102,7 @@ record SearchSample(List<String> texts, Map<String, Integer> trigrams) {
         bestLength = i + 1 - runStart;
       }
     }
-    return bestLength == 0 ? new String(points, 0, points.length)
-        : new String(points, bestStart, bestLength + INDEXED_LENGTH - 1);
+    return bestLength == 0 ? new int[] {0, points.length} : new int[] {bestStart, bestLength + INDEXED_LENGTH - 1};
   }
 
   /** What asking the index for this part costs by the sample (in entries of lists). */
@@ -113,9 +124,25 @@ record SearchSample(List<String> texts, Map<String, Integer> trigrams) {
   }
 
   /**
-   * @param term the lower-cased term every agent found holds
+   * A term as the client sent it, and the same lower-cased in Java. The store lower-cases a term as it lower-cases
+   * the agents' texts, which finds a term as sent and ASCII letters in any case; beyond ASCII the two may not agree
+   * (SQLite's LOWER folds ASCII letters only, PostgreSQL's those of the database's locale), so a term with other
+   * letters is looked for lower-cased in Java too, which finds them where the agent sent them in lower case.
+   *
+   * @param term the term every agent found holds
    * @param indexed the part of the term to ask the trigram index for, or null to test agents in the page's order
+   * @param lowered both lower-cased in Java, when that may differ from what the store makes of them; else null
    */
-  record SearchPlan(String term, String indexed) {
+  record SearchPlan(String term, String indexed, SearchPlan lowered) {
+    static SearchPlan of(String term, String indexed, String loweredTerm, String loweredIndexed) {
+      boolean storeLowersAlike = term.equals(loweredTerm) || term.chars().allMatch(c -> c < 0x80);
+      return new SearchPlan(term, indexed,
+          storeLowersAlike ? null : new SearchPlan(loweredTerm, loweredIndexed, null));
+    }
+
+    /** The spellings to look for: this one and the lower-cased one, if any. */
+    List<SearchPlan> spellings() {
+      return lowered == null ? List.of(this) : List.of(this, lowered);
+    }
   }
 }

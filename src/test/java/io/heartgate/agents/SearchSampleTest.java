@@ -35,11 +35,35 @@ class SearchSampleTest {
     SearchSample sample = SearchSample.of(texts);
     // "t-1" is in 111 of them, "-12" in 11, "123" in one only.
     assertEquals("-123", sample.plan("fleet-123").indexed());
-    assertEquals("t-xyzzy", sample.plan("FLEET-XYZZY").indexed(), "any case");
+    assertEquals("T-XYZZY", sample.plan("FLEET-XYZZY").indexed(), "any case, kept as sent");
     assertEquals("t-cde", sample.plan("x-fleet-cde").indexed(), "the longer of two");
     assertEquals("x-fl", sample.plan("x-fleet-cd").indexed(), "the first of two as long");
     assertEquals("fleet-123", SearchSample.NONE.plan("fleet-123").indexed(), "no sample: all of it");
-    assertEquals("fleet-xyzzy", sample.plan("FLEET-XYZZY").term());
+    assertEquals("FLEET-XYZZY", sample.plan("FLEET-XYZZY").term());
+    assertNull(sample.plan("FLEET-XYZZY").lowered(), "the store lower-cases ASCII letters as Java does");
+  }
+
+  @Test
+  void aTermWithCapitalsBeyondAsciiIsAlsoLookedForLowerCased() {
+    List<String> texts = new ArrayList<>();
+    for (int i = 0; i < 1_000; i++) {
+      texts.add("fleet-" + i);
+    }
+    SearchSample sample = SearchSample.of(texts);
+    SearchSample.SearchPlan zurich = sample.plan("FLEET-Z\u00dcRICH");
+    assertEquals("T-Z\u00dcRICH", zurich.indexed(), "as sent");
+    assertEquals("fleet-z\u00fcrich", zurich.lowered().term());
+    assertEquals("t-z\u00fcrich", zurich.lowered().indexed());
+    assertNull(zurich.lowered().lowered());
+    assertNull(sample.plan("fleet-z\u00fcrich").lowered(), "already lower-case");
+    // Lower-cased, \u0130 is two characters (i and a dot above): the run is not where it was in the term as sent.
+    SearchSample.SearchPlan istanbul = sample.plan("FLEET-\u0130STANBUL");
+    assertEquals("FLEET-\u0130STANBUL", istanbul.indexed(), "then all of it as sent");
+    assertEquals("t-i\u0307stanbul", istanbul.lowered().indexed(), "and the run lower-cased");
+    texts.replaceAll(text -> "\u00e9cole-" + text);
+    SearchSample.SearchPlan common = SearchSample.of(texts).plan("\u00c9COLE");
+    assertNull(common.indexed(), "a term every text holds is read in order");
+    assertNull(common.lowered().indexed(), "either way");
   }
 
   @Test
