@@ -2,7 +2,6 @@ package io.heartgate.core;
 
 import java.time.DateTimeException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 
 /**
  * The one validator of what clients send: texts, times and page limits, from a JSON body, a heartbeat or a query
@@ -81,7 +80,7 @@ public final class Check {
   /** An RFC 3339 time such as {@code 2027-01-31T00:00:00Z} (any offset), within the range of epoch milliseconds. */
   public static Instant time(String field, String text) {
     try {
-      Instant instant = OffsetDateTime.parse(text).toInstant();
+      Instant instant = Rfc3339.parse(text);
       instant.toEpochMilli();
       return instant;
     } catch (DateTimeException | ArithmeticException e) {
