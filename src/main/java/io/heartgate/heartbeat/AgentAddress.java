@@ -3,6 +3,7 @@ package io.heartgate.heartbeat;
 import io.heartgate.core.Invalid;
 import io.heartgate.settings.TrustedProxies;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.SocketAddress;
 
 /**
  * The address an agent is known by: its {@code Telegraf-Agent-IP} header when it sends one, else the first
@@ -24,7 +25,10 @@ final class AgentAddress {
       }
       return ip;
     }
-    return proxies.clientAddress(request.remoteAddress() == null ? null : request.remoteAddress().hostAddress(),
-        request.getHeader("X-Forwarded-For"));
+    // The connection's peer: the same address as the request's, without the router's parse of the request's
+    // forwarding headers and authority that asking the request costs (forwarding headers are not read by Vert.x
+    // here; TrustedProxies reads X-Forwarded-For).
+    SocketAddress peer = request.connection().remoteAddress();
+    return proxies.clientAddress(peer == null ? null : peer.hostAddress(), request.getHeader("X-Forwarded-For"));
   }
 }
