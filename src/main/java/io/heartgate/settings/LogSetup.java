@@ -39,13 +39,6 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
 public final class LogSetup extends ContextAwareBase implements Configurator {
   /** The parent of every logger of the gateway; LOG_LEVEL applies to it, libraries stay at info or above. */
   static final String OWN_LOGGERS = "io.heartgate";
-  /**
-   * Micrometer's registry warns when a gauge is registered again; Vert.x registers its connection gauge again for
-   * every new connection to a listener (and the gauge keeps counting them all), so the warning, at every start,
-   * means nothing: errors only. It warns once per JVM, so it never told of a second registration of the gateway's
-   * own gauges anyway once Vert.x had had its turn.
-   */
-  private static final String METER_REGISTRY = "io.micrometer.core.instrument.MeterRegistry";
   /** The logger of the access log (http/AccessLog): at info when ACCESS_LOG is on, whatever LOG_LEVEL says. */
   public static final String ACCESS_LOGGER = "io.heartgate.access";
   /** Close to the java.util.logging format the gateway had: time, level, logger, message, then any stack trace. */
@@ -133,7 +126,6 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
     root.setLevel(own.isGreaterOrEqual(Level.INFO) ? own : Level.INFO);
     context.getLogger(OWN_LOGGERS).setLevel(own);
     context.getLogger(ACCESS_LOGGER).setLevel(accessLog ? Level.INFO : Level.OFF);
-    context.getLogger(METER_REGISTRY).setLevel(Level.ERROR);
   }
 
   private static Encoder<ILoggingEvent> text(LoggerContext context) {

@@ -23,10 +23,11 @@ import org.junit.jupiter.api.Test;
 /**
  * A connection Vert.x accepted in the moment between its server socket listening and the server's meters being
  * made (Vert.x 5.0.10 makes them in a listener of the bind, which can run after the first accept) has no
- * connection meter. Vert.x still hands its requests to the server's HTTP meters, where vertx-micrometer read the
- * missing meter: a NullPointerException, the request failed, and a WARN in the log of a clean start (seen once in
- * MainProcessTest, whose client knocks from the first moment). The race itself cannot be made to happen on demand;
- * this test gives the gateway's HTTP meters such a connection's calls, in the order Vert.x makes them.
+ * connection meter. Vert.x still hands its requests to the server's HTTP meters, where vertx-micrometer, which made
+ * them before {@link HttpServerMeters}, read the missing meter: a NullPointerException, the request failed, and a
+ * WARN in the log of a clean start (seen once in MainProcessTest, whose client knocks from the first moment). The
+ * race itself cannot be made to happen on demand; this test gives the gateway's HTTP meters such a connection's
+ * calls, in the order Vert.x makes them.
  */
 class ConnectionsAcceptedBeforeMetersTest {
   private final GatewayMetrics metrics = new GatewayMetrics();
