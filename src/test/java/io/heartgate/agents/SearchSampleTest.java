@@ -26,13 +26,18 @@ class SearchSampleTest {
     assertEquals("web", SearchSample.of(few).plan("web").indexed(), "all of 9, but only 9");
   }
 
-  @Test
-  void theIndexIsAskedForTheLongestRunOfRareTrigrams() {
+  /** 1,000 texts: "fleet-N". */
+  private static List<String> numberedFleet() {
     List<String> texts = new ArrayList<>();
     for (int i = 0; i < 1_000; i++) {
       texts.add("fleet-" + i);
     }
-    SearchSample sample = SearchSample.of(texts);
+    return texts;
+  }
+
+  @Test
+  void theIndexIsAskedForTheLongestRunOfRareTrigrams() {
+    SearchSample sample = SearchSample.of(numberedFleet());
     // "t-1" is in 111 of them, "-12" in 11, "123" in one only.
     assertEquals("-123", sample.plan("fleet-123").indexed());
     assertEquals("T-XYZZY", sample.plan("FLEET-XYZZY").indexed(), "any case, kept as sent");
@@ -45,10 +50,7 @@ class SearchSampleTest {
 
   @Test
   void aTermWithCapitalsBeyondAsciiIsAlsoLookedForLowerCased() {
-    List<String> texts = new ArrayList<>();
-    for (int i = 0; i < 1_000; i++) {
-      texts.add("fleet-" + i);
-    }
+    List<String> texts = numberedFleet();
     SearchSample sample = SearchSample.of(texts);
     SearchSample.SearchPlan zurich = sample.plan("FLEET-Z\u00dcRICH");
     assertEquals("T-Z\u00dcRICH", zurich.indexed(), "as sent");
