@@ -29,6 +29,6 @@ final class AgentAddress {
     // forwarding headers and authority that asking the request costs (forwarding headers are not read by Vert.x
     // here; TrustedProxies reads X-Forwarded-For).
     SocketAddress peer = request.connection().remoteAddress();
-    return proxies.clientAddress(peer == null ? null : peer.hostAddress(), request.getHeader("X-Forwarded-For"));
+    return proxies.firstHop(peer == null ? null : peer.hostAddress(), request.getHeader("X-Forwarded-For"));
   }
 }

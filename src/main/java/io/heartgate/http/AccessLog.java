@@ -51,8 +51,7 @@ final class AccessLog implements Handler<RoutingContext> {
     String route = route(ctx);
     // 0: the connection closed before the answer was complete.
     int status = answered ? ctx.response().getStatusCode() : 0;
-    String peer = request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
-    String client = proxies.clientAddress(peer, request.getHeader("X-Forwarded-For"));
+    String client = RequestOrigin.clientAddress(request, proxies);
     LOG.atInfo()
         .addKeyValue("method", method)
         .addKeyValue("route", route)

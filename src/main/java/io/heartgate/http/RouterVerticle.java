@@ -93,6 +93,11 @@ public final class RouterVerticle extends VerticleBase {
         ctx.next();
       });
     }
+    // Where the audit log finds the proxies to tell its client by (RequestOrigin); everything audited is under /api/.
+    router.route("/api/*").handler(ctx -> {
+      ctx.put(RequestOrigin.PROXIES, settings.trustedProxies());
+      ctx.next();
+    });
     routes.forEach(r -> r.mount(router));
     router.route().failureHandler(ErrorResponder::handle);
     for (int status : new int[] {400, 404, 405, 413, 415, 500}) {

@@ -84,10 +84,39 @@ public final class TrustedProxies {
   }
 
   /**
-   * The address of the client behind a request: the first {@code X-Forwarded-For} hop when the peer is a trusted
-   * proxy and that hop is an IP address, else the peer itself (null when unknown).
+   * The address of the client behind a request, for everything that counts or records clients (the login limits,
+   * the audit log, the access log): when the peer is a trusted proxy, the nearest {@code X-Forwarded-For} hop that
+   * is not one, read from the right (a proxy appends the address it took the request from, so whatever the client
+   * wrote itself is further left), over every line of the header in order; else the peer (null when unknown). A hop
+   * that is not an IP address ends the walk at the last address known.
    */
-  public String clientAddress(String peer, String forwardedFor) {
+  public String clientAddress(String peer, List<String> forwardedFor) {
+    if (forwardedFor.isEmpty() || !trusts(peer)) {
+      return peer;
+    }
+    String known = peer;
+    for (int line = forwardedFor.size() - 1; line >= 0; line--) {
+      String[] hops = forwardedFor.get(line).split(",", -1);
+      for (int i = hops.length - 1; i >= 0; i--) {
+        String hop = hops[i].trim();
+        if (parseAddress(hop) == null) {
+          return known;
+        }
+        if (!trusts(hop)) {
+          return hop;
+        }
+        known = hop;
+      }
+    }
+    return known;
+  }
+
+  /**
+   * The address the contract gives an agent: the first {@code X-Forwarded-For} hop when the peer is a trusted proxy
+   * and that hop is an IP address, else the peer (null when unknown). The client may have written that hop itself:
+   * it is what the agent says of itself, as its {@code Telegraf-Agent-IP} header is, and decides nothing.
+   */
+  public String firstHop(String peer, String forwardedFor) {
     if (forwardedFor != null && trusts(peer)) {
       int comma = forwardedFor.indexOf(',');
       String first = (comma < 0 ? forwardedFor : forwardedFor.substring(0, comma)).trim();

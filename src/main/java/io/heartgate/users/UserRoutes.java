@@ -47,7 +47,7 @@ public final class UserRoutes implements Routes {
     });
     router.post("/api/auth/login/local").handler(auth.open()).handler(ctx -> {
       JsonObject body = RequestBody.object(ctx);
-      loginWith(ctx, service.login(username(body), password(body), clientAddress(ctx), RequestOrigin.of(ctx)), 200);
+      loginWith(ctx, service.login(username(body), password(body), RequestOrigin.of(ctx)), 200);
     });
     router.post("/api/auth/logout").handler(auth.authenticated()).handler(this::logout);
     router.get("/api/auth/me").handler(auth.authenticated()).handler(this::me);
@@ -77,12 +77,6 @@ public final class UserRoutes implements Routes {
   private Cookie sessionCookie(RoutingContext ctx, String value) {
     return Cookie.cookie(SessionService.COOKIE, value).setPath("/").setHttpOnly(true)
         .setSameSite(CookieSameSite.LAX).setSecure(PublicOrigin.secure(ctx.request(), proxies));
-  }
-
-  /** The client the login limits count: the peer, or the first X-Forwarded-For hop of a trusted proxy. */
-  private String clientAddress(RoutingContext ctx) {
-    return proxies.clientAddress(ctx.request().remoteAddress() == null ? null
-        : ctx.request().remoteAddress().hostAddress(), ctx.request().getHeader("X-Forwarded-For"));
   }
 
   private void logout(RoutingContext ctx) {

@@ -96,12 +96,13 @@ public final class UserService {
   }
 
   /**
-   * Checks a password from a client address, within the login limits: refused at once when this node knows the
+   * Checks a password from a client (counted by its address), within the login limits: refused at once when this node knows the
    * client is past a limit; else a place on the hashing pool (429 at once when it is full), then the attempt is
    * counted (429 past a limit), then the hash is compared, for an unknown username against a decoy, so every
    * answer but success looks and takes the same.
    */
-  public Future<User> login(String username, String password, String address, ClientInfo client) {
+  public Future<User> login(String username, String password, ClientInfo client) {
+    String address = client.address();
     TooManyAttempts remembered = limits.remembered(username, address);
     if (remembered != null) {
       logins.attempted(LoginMeters.Result.LOCKED_OUT);

@@ -57,14 +57,17 @@ class LoginLimitsTest {
 
   /** A login from the client the trusted proxy names (none: from the peer itself). */
   private Reply login(String username, String password, String forwardedFor) {
+    return loginVia(username, password, forwardedFor == null ? List.of() : List.of(forwardedFor));
+  }
+
+  /** A login carrying these X-Forwarded-For lines, in order. */
+  private Reply loginVia(String username, String password, List<String> forwardedFor) {
     HttpRequest.Builder request = HttpRequest.newBuilder(gateway.api("/api/auth/login/local"))
         .timeout(Duration.ofSeconds(60))
         .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(
             new JsonObject().put("username", username).put("password", password).encode()));
-    if (forwardedFor != null) {
-      request.header("X-Forwarded-For", forwardedFor);
-    }
+    forwardedFor.forEach(line -> request.header("X-Forwarded-For", line));
     HttpResponse<String> response = TestGateway.send(request.build());
     return new Reply(response.statusCode(), response.body(), response.headers());
   }
@@ -124,6 +127,33 @@ class LoginLimitsTest {
 
     clock.advance(Duration.ofMinutes(15).plusSeconds(1));
     assertEquals(200, login("owner", Team.PASSWORD, ATTACKER).status(), "the lock ends after 15 minutes");
+  }
+
+  // Today: the first hop counted, and a proxy that appends the address it took the request from (nginx's
+  // $proxy_add_x_forwarded_for, HAProxy, cloud load balancers) leaves that hop to the client: 20 guesses, all 401.
+  @Test
+  void hopsTheClientWritesBeforeTheProxysOwnDoNotEscapeTheLimits() throws Exception {
+    start(StoreKind.SQLITE, BEHIND_PROXY);
+    for (int attempt = 1; attempt <= 5; attempt++) {
+      assertUnauthorized(login("owner", "wrong " + attempt, "10.9.0." + attempt + ", " + ATTACKER));
+    }
+    assertTooMany(login("owner", "wrong again", "10.9.0.6, " + ATTACKER));
+    assertTooMany(loginVia("owner", "wrong again", List.of("10.9.0.7", ATTACKER)));
+  }
+
+  // Today: five guesses claiming the owner's address locked the owner out of it.
+  @Test
+  void aClientCannotLockTheOwnerOutByClaimingTheOwnersAddress() throws Exception {
+    start(StoreKind.SQLITE, BEHIND_PROXY);
+    for (int attempt = 1; attempt <= 3; attempt++) {
+      assertUnauthorized(login("owner", "wrong " + attempt, OWNER_ADDRESS + ", " + ATTACKER));
+    }
+    // A proxy that adds a header line of its own instead (HAProxy's option forwardfor).
+    for (int attempt = 4; attempt <= 6; attempt++) {
+      Reply guess = loginVia("owner", "wrong " + attempt, List.of(OWNER_ADDRESS, ATTACKER));
+      assertEquals(attempt <= 5 ? 401 : 429, guess.status(), guess.toString());
+    }
+    assertEquals(200, login("owner", Team.PASSWORD, OWNER_ADDRESS).status(), "the owner's own address is open");
   }
 
   @Test

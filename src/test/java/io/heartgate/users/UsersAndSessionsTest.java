@@ -264,12 +264,27 @@ class UsersAndSessionsTest {
     assertCookieFlags(loginThroughProxy("https"), false);
   }
 
+  // Today: the audit log recorded the proxy (127.0.0.1), where the login limits counted the client behind it.
+  @Test
+  void theAuditLogRecordsTheClientBehindATrustedProxy() throws Exception {
+    start(StoreKind.SQLITE, "--trusted-proxies", "127.0.0.1");
+    setup("owner", Team.PASSWORD);
+    loginThroughProxy("https");
+
+    Reply audit = gateway.get("/api/audit", Team.login(gateway, "owner"));
+    assertEquals(200, audit.status(), audit.toString());
+    List<String> logins = audit.json().getJsonArray("events").stream().map(e -> (JsonObject) e)
+        .filter(e -> "auth.login".equals(e.getString("action"))).map(e -> e.getString("clientIp")).toList();
+    assertTrue(logins.contains("198.51.100.9"), "the client the proxy appended: " + logins);
+    assertFalse(logins.contains("10.9.9.9"), "not what the client wrote itself: " + logins);
+  }
+
   private String loginThroughProxy(String proto) {
     HttpResponse<String> reply = TestGateway.send(HttpRequest.newBuilder(gateway.api("/api/auth/login/local"))
         .timeout(Duration.ofSeconds(30))
         .header("Content-Type", "application/json")
         .header("X-Forwarded-Proto", proto)
-        .header("X-Forwarded-For", "198.51.100.9")
+        .header("X-Forwarded-For", "10.9.9.9, 198.51.100.9")
         .POST(HttpRequest.BodyPublishers.ofString(
             new JsonObject().put("username", "owner").put("password", Team.PASSWORD).encode()))
         .build());
