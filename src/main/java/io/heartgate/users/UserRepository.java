@@ -3,9 +3,11 @@ package io.heartgate.users;
 import io.heartgate.auth.Account;
 import io.heartgate.auth.Accounts;
 import io.heartgate.auth.Role;
+import io.heartgate.core.Conflict;
 import io.heartgate.store.Dialect;
 import io.heartgate.store.RowLocks;
 import io.heartgate.store.Store;
+import io.heartgate.store.UniqueViolation;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -55,12 +57,26 @@ public final class UserRepository implements Accounts {
     });
   }
 
+  /**
+   * Inserts; fails with a {@link Conflict} when the username is taken, or when an owner exists and this is one (a
+   * request that checked first may have lost the race to another).
+   */
   public Future<Void> insert(User user) {
     return store.query("INSERT INTO users (id, username, password_hash, role, status, created_at, updated_at) "
             + "VALUES ($1, $2, $3, $4, $5, $6, $6)",
             Tuple.of(user.id(), user.username(), user.passwordHash(), user.role().wireName(), user.status(),
                 user.createdAt()))
-        .mapEmpty();
+        .<Void>mapEmpty()
+        .recover(UniqueViolation.asConflict(constraint -> constraint.contains("username") ? usernameTaken()
+            : ownerExists()));
+  }
+
+  public static Conflict usernameTaken() {
+    return new Conflict("username_conflict", "A user with this username already exists");
+  }
+
+  public static Conflict ownerExists() {
+    return new Conflict("setup_complete", "An owner already exists");
   }
 
   public Future<Void> update(String id, Role role, String status, String passwordHash) {

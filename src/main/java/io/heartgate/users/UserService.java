@@ -63,7 +63,7 @@ public final class UserService {
   public Future<User> setup(String username, String password, ClientInfo client) {
     PasswordRules.check(username, password);
     return ownerExists().compose(exists -> exists
-            ? Future.failedFuture(new Conflict("setup_complete", "An owner already exists"))
+            ? Future.failedFuture(UserRepository.ownerExists())
             : insert(username, password, Role.OWNER))
         .compose(owner -> audit.record("user.create", null, "user", owner.id(), AuditLog.SUCCESS,
             client).map(owner));
@@ -203,7 +203,7 @@ public final class UserService {
       return Future.failedFuture(new Forbidden("only the owner can create administrators"));
     }
     return users.byUsername(username).compose(existing -> existing.isPresent()
-            ? Future.failedFuture(new Conflict("username_conflict", "A user with this username already exists"))
+            ? Future.failedFuture(UserRepository.usernameTaken())
             : insert(username, password, role))
         .compose(user -> audit.record("user.create", actor, "user", user.id(), AuditLog.SUCCESS,
             client).map(user));

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.heartgate.settings.DatabaseUrl;
+import io.heartgate.testsupport.Concurrently;
 import io.heartgate.testsupport.Credentials;
 import io.heartgate.testsupport.MovableClock;
 import io.heartgate.testsupport.Reply;
@@ -262,6 +263,26 @@ class UsersAndSessionsTest {
     start(StoreKind.SQLITE);
     Team.create(gateway);
     assertCookieFlags(loginThroughProxy("https"), false);
+  }
+
+  // Today: the requests that lost the race to the store's unique index answered 500.
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void parallelSetupsAndCreationsOfOneNameGetOneSuccessAndConflicts(StoreKind kind) throws Exception {
+    start(kind);
+    List<Reply> setups = Concurrently.run(8, i -> setup("owner-" + i, Team.PASSWORD));
+    assertEquals(1, setups.stream().filter(r -> r.status() == 201).count(), setups.toString());
+    setups.stream().filter(r -> r.status() != 201)
+        .forEach(r -> assertError(r, 409, "setup_complete", "An owner already exists"));
+
+    Credentials owner = cookieOf(setups.stream().filter(r -> r.status() == 201).findFirst().orElseThrow());
+    List<Reply> creations = Concurrently.run(8, i -> gateway.post("/api/users", owner, new JsonObject()
+        .put("username", "twin").put("password", Team.PASSWORD).put("role", "viewer")));
+    assertEquals(1, creations.stream().filter(r -> r.status() == 201).count(), creations.toString());
+    creations.stream().filter(r -> r.status() != 201)
+        .forEach(r -> assertError(r, 409, "username_conflict", "A user with this username already exists"));
+    Reply users = gateway.get("/api/users", owner);
+    assertEquals(2, users.json().getJsonArray("users").size(), users.toString());
   }
 
   // Today: the audit log recorded the proxy (127.0.0.1), where the login limits counted the client behind it.
