@@ -82,8 +82,14 @@ public final class TokenRepository implements GrantSource {
    * both are).
    */
   public Future<Void> insert(NewToken token) {
-    return checkFree(token.name(), token.hash())
-        .compose(ignored -> store.query(INSERT, tuple(token, clock.millis())))
+    return insert(token, tx -> Future.succeededFuture());
+  }
+
+  /** Inserts as {@link #insert(NewToken)} does, in one transaction that first runs {@code first} (which may refuse). */
+  public Future<Void> insert(NewToken token, Function<Sql, Future<Void>> first) {
+    return store.inTransaction(tx -> first.apply(tx)
+            .compose(ignored -> checkFree(tx, token.name(), token.hash()))
+            .compose(ignored -> tx.query(INSERT, tuple(token, clock.millis()))))
         .<Void>mapEmpty()
         // Another request may have taken the name or the value since the check.
         .recover(TokenRepository::asConflict);
@@ -94,13 +100,16 @@ public final class TokenRepository implements GrantSource {
    * them (their audit events); a name or value already taken fails it as {@link #insert} does, and nothing of it
    * stays.
    */
-  public Future<Void> insertAll(List<NewToken> tokens, Function<Sql, Future<Void>> alongside) {
+  public Future<Void> insertAll(List<NewToken> tokens, Function<Sql, Future<Void>> first,
+      Function<Sql, Future<Void>> alongside) {
     long now = clock.millis();
     List<Tuple> rows = new ArrayList<>(tokens.size());
     for (NewToken token : tokens) {
       rows.add(tuple(token, now));
     }
-    return store.inTransaction(tx -> tx.batch(INSERT, rows).compose(ignored -> alongside.apply(tx)))
+    return store.inTransaction(tx -> first.apply(tx)
+            .compose(ignored -> tx.batch(INSERT, rows))
+            .compose(ignored -> alongside.apply(tx)))
         .recover(TokenRepository::asConflict);
   }
 
@@ -120,12 +129,12 @@ public final class TokenRepository implements GrantSource {
         : nameTaken()).apply(failure);
   }
 
-  private Future<Void> checkFree(String name, String hash) {
-    return nameTaken(name).compose(nameTaken -> {
+  private static Future<Void> checkFree(Sql sql, String name, String hash) {
+    return nameTaken(sql, name).compose(nameTaken -> {
       if (nameTaken) {
         return Future.failedFuture(nameTaken());
       }
-      return store.query("SELECT 1 FROM tokens WHERE token_hash = $1", Tuple.of(hash))
+      return sql.query("SELECT 1 FROM tokens WHERE token_hash = $1", Tuple.of(hash))
           .compose(rows -> rows.size() > 0 ? Future.failedFuture(valueTaken()) : Future.succeededFuture());
     });
   }
@@ -139,7 +148,11 @@ public final class TokenRepository implements GrantSource {
   }
 
   public Future<Boolean> nameTaken(String name) {
-    return store.query("SELECT 1 FROM tokens WHERE name = $1", Tuple.of(name)).map(rows -> rows.size() > 0);
+    return nameTaken(store, name);
+  }
+
+  private static Future<Boolean> nameTaken(Sql sql, String name) {
+    return sql.query("SELECT 1 FROM tokens WHERE name = $1", Tuple.of(name)).map(rows -> rows.size() > 0);
   }
 
   public Future<Optional<Token>> byId(String id) {
@@ -169,15 +182,18 @@ public final class TokenRepository implements GrantSource {
     return store.query(REVOKE, Tuple.of(id, clock.millis(), by)).mapEmpty();
   }
 
-  /** Moves a token to another user with permissions already clamped to that user's role. */
-  public Future<Void> reassign(String id, String userId, Set<String> permissions, String by) {
-    if (permissions.isEmpty()) {
-      return store.query("UPDATE tokens SET user_id = $2, state = 'revoked', "
-          + "revoked_at = COALESCE(revoked_at, $3), revoked_by = COALESCE(revoked_by, $4) WHERE id = $1",
-          Tuple.of(id, userId, clock.millis(), by)).mapEmpty();
-    }
-    return store.query("UPDATE tokens SET user_id = $2, permissions = $3 WHERE id = $1",
-        Tuple.of(id, userId, Permissions.encode(permissions))).mapEmpty();
+  /**
+   * Moves a token to another user with permissions already clamped to that user's role, in one transaction that
+   * first runs {@code first} (which may refuse).
+   */
+  public Future<Void> reassign(String id, String userId, Set<String> permissions, String by,
+      Function<Sql, Future<Void>> first) {
+    return store.inTransaction(tx -> first.apply(tx).compose(ignored -> permissions.isEmpty()
+        ? tx.query("UPDATE tokens SET user_id = $2, state = 'revoked', "
+            + "revoked_at = COALESCE(revoked_at, $3), revoked_by = COALESCE(revoked_by, $4) WHERE id = $1",
+            Tuple.of(id, userId, clock.millis(), by))
+        : tx.query("UPDATE tokens SET user_id = $2, permissions = $3 WHERE id = $1",
+            Tuple.of(id, userId, Permissions.encode(permissions))))).mapEmpty();
   }
 
   public Future<Boolean> delete(String id) {

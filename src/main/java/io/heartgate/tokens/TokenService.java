@@ -13,6 +13,7 @@ import io.heartgate.core.Conflict;
 import io.heartgate.core.Forbidden;
 import io.heartgate.core.Invalid;
 import io.heartgate.core.NotFound;
+import io.heartgate.store.Sql;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -84,12 +85,22 @@ public final class TokenService {
     String source = request.rawToken() != null ? "preshared" : "api";
     TokenRepository.NewToken row = new TokenRepository.NewToken(UUID.randomUUID().toString(), request.name(), hash,
         actor.userId(), permissions.granted(), source, request.expiresAt(), actor.actorId());
-    return tokens.insert(row)
+    return tokens.insert(row, tx -> stillHolds(tx, actor.userId(), actor.role(), "your role"))
         // A verifier may remember this hash as unknown for a moment: make it work on its very next request.
         .compose(ignored -> changes.announce(Invalidation.tokenHash(hash)))
         .compose(ignored -> tokens.byId(row.id()))
         .compose(created -> audit.record("token.create", actor, "token", row.id(), AuditLog.SUCCESS,
             client).map(new Created(created.orElseThrow(), value, permissions.dropped())));
+  }
+
+  /**
+   * In the transaction that writes a token: refuses it unless its user still holds the role its permissions were
+   * clamped to, and is active (see {@link Accounts#holds}). A token must not be stored beside a role change with
+   * the permissions of the role before it: the change narrows only the tokens it finds.
+   */
+  private Future<Void> stillHolds(Sql tx, String userId, Role role, String whose) {
+    return accounts.holds(tx, userId, role).compose(holds -> holds ? Future.succeededFuture()
+        : Future.failedFuture(new Forbidden(whose + " changed while the token was written; try again")));
   }
 
   /** Why the actor may not create tokens at all; null if they may. */
@@ -187,7 +198,8 @@ public final class TokenService {
           bulk.granted(), "api", bulk.expiresAt(), bulk.actor().actorId()));
     }
     // No announcement: these values were generated just now, so no verifier can remember one of them as unknown.
-    return tokens.insertAll(rows, tx -> audit.within(tx).recordEach("token.create", bulk.actor(), "token", ids,
+    return tokens.insertAll(rows, tx -> stillHolds(tx, bulk.actor().userId(), bulk.actor().role(), "your role"),
+        tx -> audit.within(tx).recordEach("token.create", bulk.actor(), "token", ids,
         AuditLog.SUCCESS, client)).map(values);
   }
 
@@ -237,7 +249,8 @@ public final class TokenService {
       if (refusal != null) {
         return refuseReassign(actor, id, client, refusal);
       }
-      return tokens.reassign(id, userId, kept, actor.actorId())
+      return tokens.reassign(id, userId, kept, actor.actorId(),
+              tx -> stillHolds(tx, userId, target.get().role(), "the user's role"))
           .compose(ignored -> changes.announce(Invalidation.tokenId(id)))
           .compose(ignored -> audit.record("token.reassign", actor, "token", id, AuditLog.SUCCESS, client))
           .compose(ignored -> visible(actor, id));

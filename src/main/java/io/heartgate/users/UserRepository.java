@@ -6,6 +6,7 @@ import io.heartgate.auth.Role;
 import io.heartgate.core.Conflict;
 import io.heartgate.store.Dialect;
 import io.heartgate.store.RowLocks;
+import io.heartgate.store.Sql;
 import io.heartgate.store.Store;
 import io.heartgate.store.UniqueViolation;
 import io.vertx.core.Future;
@@ -32,6 +33,19 @@ public final class UserRepository implements Accounts {
   @Override
   public Future<Optional<Account>> account(String id) {
     return byId(id).map(user -> user.map(User::account));
+  }
+
+  @Override
+  public Future<Boolean> holds(Sql tx, String userId, Role role) {
+    return tx.query("SELECT role, status FROM users WHERE id = $1"
+            + (tx.dialect() == Dialect.POSTGRES ? " FOR SHARE" : ""), Tuple.of(userId))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            return false;
+          }
+          Row row = rows.iterator().next();
+          return role.wireName().equals(row.getString("role")) && User.ACTIVE.equals(row.getString("status"));
+        });
   }
 
   public Future<Optional<User>> byId(String id) {
