@@ -36,6 +36,8 @@ final class GroupDocument {
 
   /** The document: an empty group is an empty document. */
   static String of(List<Member> members) {
+    TomlSize.requireFilled(members.stream().mapToLong(m -> m.toml().length()).sum(), TomlTemplate.MISSING_PARAMETERS,
+        "This group filled in with these parameters");
     StringBuilder out = new StringBuilder();
     for (Member member : members) {
       section(out, member, member.toml());
@@ -87,9 +89,11 @@ final class GroupDocument {
   static void requireCombinable(List<Member> members, Function<String, String> constants) {
     List<String> sections = members.stream().map(m -> {
       StringBuilder out = new StringBuilder();
-      section(out, m, TomlTemplate.of(m.toml()).forValidation(constants));
+      section(out, m, TomlTemplate.of(m.toml()).forValidation(FIELD, constants));
       return out.toString();
     }).toList();
+    TomlSize.requireFilled(sections.stream().mapToLong(String::length).sum(), FIELD,
+        "The members' TOML with their constants filled in");
     if (parse(String.join("", sections)) == null) {
       throw clash(members, sections);
     }

@@ -1,5 +1,6 @@
 package io.heartgate.configs;
 
+import io.heartgate.core.Invalid;
 import io.heartgate.core.TooLarge;
 import java.nio.charset.StandardCharsets;
 
@@ -17,6 +18,30 @@ public final class TomlSize {
    *
    * @param toml text already checked to be valid Unicode (see {@code Check.text}), so its UTF-8 form is exact
    */
+  /**
+   * The length in characters of a document filled in from a config's template, before it is built: 400 naming
+   * {@code field} when it is beyond {@link #MAX_BYTES}, which its UTF-8 form would be too ({@code what} says which
+   * document, e.g. "This config filled in with its constants").
+   */
+  public static int requireFilled(long chars, String field, String what) {
+    if (chars > MAX_BYTES) {
+      throw filledTooLarge(field, what);
+    }
+    return (int) chars;
+  }
+
+  /** The document filled in, once built: refused as {@link #requireFilled(long, String, String)} says, in bytes. */
+  static String requireFilled(String document, String field, String what) {
+    if (document.getBytes(StandardCharsets.UTF_8).length > MAX_BYTES) {
+      throw filledTooLarge(field, what);
+    }
+    return document;
+  }
+
+  private static Invalid filledTooLarge(String field, String what) {
+    return new Invalid(field, what + " would be larger than " + MAX_BYTES + " bytes, the most a config may hold");
+  }
+
   static void require(String toml) {
     if (toml.getBytes(StandardCharsets.UTF_8).length > MAX_BYTES) {
       throw new TooLarge(TOML, TOML + " must be at most " + MAX_BYTES + " bytes of UTF-8");

@@ -153,18 +153,36 @@ public final class TomlTemplate {
     if (!missing.isEmpty()) {
       throw missing(MISSING_PARAMETERS, missing);
     }
-    StringBuilder out = new StringBuilder();
+    // Each use's text, written once per distinct use, and the document's size before it is built: a value is
+    // copied into every use, so a small config could otherwise fill the heap.
+    Map<Parameter, String> filled = new HashMap<>();
+    long text = 0;
+    long fromQuery = 0;
+    long fromConstants = 0;
     for (Part part : parts) {
       if (part instanceof Parameter p) {
-        String value = given.get(p.name());
-        out.append(value == null ? p.defaultValue() : written(p, value));
+        fromQuery += filled.computeIfAbsent(p, use -> given.get(use.name()) == null ? use.defaultValue()
+            : written(use, given.get(use.name()))).length();
+      } else if (part instanceof ConstantUse c) {
+        fromConstants += defined.get(c.name()).length();
+      } else {
+        text += source(part).length();
+      }
+    }
+    boolean byQuery = fromQuery > fromConstants;
+    String field = byQuery ? MISSING_PARAMETERS : UNDEFINED_CONSTANTS;
+    String what = "This config filled in with " + (byQuery ? "these parameters" : "its constants");
+    StringBuilder out = new StringBuilder(TomlSize.requireFilled(text + fromQuery + fromConstants, field, what));
+    for (Part part : parts) {
+      if (part instanceof Parameter p) {
+        out.append(filled.get(p));
       } else if (part instanceof ConstantUse c) {
         out.append(defined.get(c.name()));
       } else {
         out.append(source(part));
       }
     }
-    return out.toString();
+    return TomlSize.requireFilled(out.toString(), field, what);
   }
 
   /**
@@ -173,8 +191,14 @@ public final class TomlTemplate {
    * stay true), and Telegraf's bare environment variables by a number, as Telegraf's non-strict mode would have
    * replaced them before parsing. An undefined constant is allowed here: it is refused when the TOML is served.
    */
-  public String forValidation(Function<String, String> constants) {
-    StringBuilder out = new StringBuilder();
+  public String forValidation(String field, Function<String, String> constants) {
+    long length = 0;
+    for (Part part : parts) {
+      String value = part instanceof ConstantUse c ? constants.apply(c.name()) : null;
+      length += value != null ? value.length() : source(part).length();
+    }
+    String what = field + " with its constants filled in";
+    StringBuilder out = new StringBuilder(TomlSize.requireFilled(length, field, what));
     for (Part part : parts) {
       if (part instanceof Parameter p) {
         out.append(p.defaultValue() != null ? p.defaultValue() : neutral(p.place(), p.source()));
@@ -187,7 +211,7 @@ public final class TomlTemplate {
         out.append(source(part));
       }
     }
-    return out.toString();
+    return TomlSize.requireFilled(out.toString(), field, what);
   }
 
   /**

@@ -27,7 +27,7 @@ public final class TomlValidator {
    */
   public static void requireValid(String field, TomlTemplate template, Function<String, String> constants) {
     template.requireInsertsKeepTheirPlace(field, constants);
-    String text = template.forValidation(constants);
+    String text = template.forValidation(field, constants);
     // Telegraf strips a byte order mark before parsing; the parser would not.
     if (text.startsWith("\uFEFF")) {
       text = text.substring(1);

@@ -201,6 +201,28 @@ class TomlTemplateTest {
     assertEquals("&{p} ::{c}", parse(unscanned).get("a").asText(), "a constant's value is not scanned either");
   }
 
+  // Today: a value copied into every use of its parameter or constant made a 1 MiB config a document of gigabytes,
+  // and one download with an agent's token, or one constant saved, ran the node out of memory (a helper's probe).
+  @Test
+  void aDocumentFilledInBeyondTheSizeOfAConfigIsRefused() {
+    TomlTemplate parameters = TomlTemplate.of("x = \"" + "&{a}".repeat(200_000) + "\"\n");
+    Invalid query = assertThrows(Invalid.class, () -> parameters.render(Map.of("a", "b".repeat(1_000))::get,
+        name -> null));
+    assertEquals("query", query.details().get("field"));
+    assertTrue(query.getMessage().contains("larger than " + TomlSize.MAX_BYTES + " bytes"), query.getMessage());
+    assertEquals(200_007, parameters.render(Map.of("a", "b")::get, name -> null).length(),
+        "as large as the config itself is served");
+
+    TomlTemplate constants = TomlTemplate.of("x = \"" + "::{Q}".repeat(200_000) + "\"\n");
+    Invalid value = assertThrows(Invalid.class, () -> TomlValidator.requireValid("value", constants,
+        Map.of("Q", "v".repeat(2_000))::get));
+    assertEquals("value", value.details().get("field"));
+    assertTrue(value.getMessage().contains("larger than " + TomlSize.MAX_BYTES + " bytes"), value.getMessage());
+    Invalid served = assertThrows(Invalid.class, () -> constants.render(name -> null,
+        Map.of("Q", "v".repeat(2_000))::get));
+    assertEquals("constants", served.details().get("field"));
+  }
+
   @Test
   void undefinedConstantsAreListedBeforeMissingParameters() {
     Invalid undefined = assertThrows(Invalid.class, () -> TomlTemplate.of(
