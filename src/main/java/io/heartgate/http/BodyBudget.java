@@ -13,14 +13,22 @@ import java.util.concurrent.atomic.AtomicLong;
  * One budget of request-body bytes buffered at once, shared by every router instance, so that however many
  * clients upload at the same time the heap holds a bounded amount of their bodies. A body is admitted only with
  * room for all of it (its Content-Length, or the route's limit when it is chunked); otherwise 503 with Retry-After,
- * the body left unread. The room is given back when the request ends, answered or abandoned.
+ * the body left unread. The room is given back when the request ends, answered or abandoned; a body not read in
+ * full within the body timeout has its connection closed, which ends it: a client trickling its body would
+ * otherwise hold its room for as long as it sends a byte within the idle timeout.
  */
 public final class BodyBudget {
   private static final String RESERVED = "heartgate.body.reserved";
   private final AtomicLong free;
+  private final long bodyTimeoutMs;
 
-  public BodyBudget(long bytes) {
+  /**
+   * @param bytes the budget
+   * @param bodyTimeoutMs how long a request has to send its whole body once its reading starts
+   */
+  public BodyBudget(long bytes, long bodyTimeoutMs) {
     this.free = new AtomicLong(bytes);
+    this.bodyTimeoutMs = bodyTimeoutMs;
   }
 
   /** Reads the body of the request, at most {@code limit} bytes (413 beyond), within the budget (503 beyond). */
@@ -42,6 +50,13 @@ public final class BodyBudget {
         return;
       }
       ctx.put(RESERVED, need);
+      HttpServerRequest request = ctx.request();
+      long deadline = ctx.vertx().setTimer(bodyTimeoutMs, ignored -> {
+        if (!request.isEnded()) {
+          request.connection().close();
+        }
+      });
+      ctx.addEndHandler(ignored -> ctx.vertx().cancelTimer(deadline));
       body.handle(ctx);
     };
   }

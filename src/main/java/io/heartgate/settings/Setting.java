@@ -67,6 +67,9 @@ public enum Setting {
   HEADER_TIMEOUT("requestHeaderTimeoutSeconds", "REQUEST_HEADER_TIMEOUT_SECONDS", "--request-header-timeout",
       false, "seconds a connection has to send a request's headers (after connecting or after the last answer)",
       "an integer 1-300", v -> integer(v, 1, 300)),
+  BODY_TIMEOUT("requestBodyTimeoutSeconds", "REQUEST_BODY_TIMEOUT_SECONDS", "--request-body-timeout", false,
+      "seconds a request has to send its whole body once the gateway starts reading it; then the connection is "
+          + "closed", "an integer 1-3600", v -> integer(v, 1, 3600)),
   IDLE_TIMEOUT("idleTimeoutSeconds", "IDLE_TIMEOUT_SECONDS", "--idle-timeout", false,
       "seconds without any byte read or written before a connection is closed", "an integer 1-3600",
       v -> integer(v, 1, 3600)),

@@ -112,6 +112,10 @@ public final class Settings {
     return (Integer) values.get(Setting.HEADER_TIMEOUT);
   }
 
+  public int requestBodyTimeoutSeconds() {
+    return (Integer) values.get(Setting.BODY_TIMEOUT);
+  }
+
   public int idleTimeoutSeconds() {
     return (Integer) values.get(Setting.IDLE_TIMEOUT);
   }

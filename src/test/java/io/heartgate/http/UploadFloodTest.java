@@ -121,6 +121,31 @@ class UploadFloodTest {
     }
   }
 
+  // Today: a client that trickled its body kept the budget it reserved for as long as it sent a byte within the idle
+  // timeout, and eight such uploads of 1 MiB held an 8 MiB budget, every heartbeat and write getting 503 (a helper's
+  // probe).
+  @Test
+  void anUploadTooSlowToFinishInTheBodyTimeoutIsClosedAndGivesItsBudgetBack() throws Exception {
+    try (TestGateway gateway = TestGateway.start(StoreKind.SQLITE.freshStore(tempDir), "--request-buffer-mib", "1",
+        "--request-body-timeout", "2", "--idle-timeout", "600")) {
+      Team team = Team.create(gateway);
+      String token = team.token(team.session("owner"), "fleet", "telegraf-agent").getString("token");
+      int port = gateway.heartbeatPort();
+      int length = 800_000;
+      try (SlowUpload slow = SlowUpload.start(port, head(HeartbeatRoutes.PATH, port, token, length))) {
+        slow.send(Arrays.copyOfRange(padded(TelegrafAgent.heartbeat("slow"), length), 0, 1_000));
+        Poll.until(Duration.ofSeconds(30), "the trickled upload is closed", slow::answered);
+        RawHttp.Answer closed = slow.answer(Duration.ZERO);
+        assertTrue(closed.closed(), "closed without an answer, as a connection too slow with its headers: "
+            + closed.text());
+      }
+      HttpResponse<String> next = TestGateway.send(TelegrafAgent.request(
+          gateway.heartbeatListener(HeartbeatRoutes.PATH), token, padded(TelegrafAgent.heartbeat("next"), length))
+          .build());
+      assertEquals(204, next.statusCode(), "the budget is free again: " + next.body());
+    }
+  }
+
   private static void assertEndings(Set<String> allowed, List<UploadFlood.Ending> endings, String what) {
     assertTrue(endings.stream().allMatch(e -> allowed.contains(e.toString())),
         what + ": every connection ends in one of " + allowed + ", got " + UploadFlood.summary(endings));
