@@ -7,7 +7,9 @@ import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
@@ -46,6 +48,11 @@ public final class ConnectionGuard {
     private final Vertx vertx;
     /** Connection → its header timer, while it waits for a request's headers. Event-loop confined. */
     private final Map<HttpConnection, Long> waiting = new HashMap<>();
+    /**
+     * Connections whose answer says {@code Connection: close}: a request pipelined behind it is never served (its
+     * framing may be what a proxy in front never saw). Event-loop confined.
+     */
+    private final Set<HttpConnection> closing = new HashSet<>();
 
     OnLoop(Vertx vertx) {
       this.vertx = vertx;
@@ -59,6 +66,7 @@ public final class ConnectionGuard {
       }
       connection.closeHandler(ignored -> {
         release(address);
+        closing.remove(connection);
         Long timer = waiting.remove(connection);
         if (timer != null) {
           vertx.cancelTimer(timer);
@@ -67,12 +75,31 @@ public final class ConnectionGuard {
       awaitHeaders(connection);
     }
 
-    /** A request's headers have arrived: stop the connection's clock until the request is answered. */
-    void request(HttpServerRequest request) {
+    /**
+     * A request's headers have arrived: stop the connection's clock until the request is answered. False, and the
+     * connection closed, when it came behind an answer that closes the connection: then it must not be served.
+     */
+    boolean request(HttpServerRequest request) {
+      if (closing.contains(request.connection())) {
+        request.connection().close();
+        return false;
+      }
       Long timer = waiting.remove(request.connection());
       if (timer != null) {
         vertx.cancelTimer(timer);
       }
+      return true;
+    }
+
+    /** The request is being served: once its answer says {@code Connection: close}, nothing behind it is. */
+    void served(HttpServerRequest request) {
+      if (closes(request)) {
+        closing.add(request.connection());
+      }
+    }
+
+    private static boolean closes(HttpServerRequest request) {
+      return "close".equalsIgnoreCase(request.response().headers().get(HttpHeaders.CONNECTION));
     }
 
     /**
@@ -84,6 +111,9 @@ public final class ConnectionGuard {
      */
     void answered(HttpServerRequest request, boolean bodyRead) {
       HttpConnection connection = request.connection();
+      if (!bodyRead || closes(request)) {
+        closing.add(connection);
+      }
       if (!bodyRead) {
         long closing = vertx.setTimer(DISCARD_MS, ignored -> connection.close());
         request.handler(discarded -> { });
@@ -92,7 +122,7 @@ public final class ConnectionGuard {
           connection.close();
         });
         request.resume();
-      } else if ("close".equalsIgnoreCase(request.response().headers().get(HttpHeaders.CONNECTION))) {
+      } else if (closes(request)) {
         connection.close();
       } else if (!waiting.containsKey(connection)) {
         awaitHeaders(connection);

@@ -122,8 +122,10 @@ public final class RouterVerticle extends VerticleBase {
     return server
         .connectionHandler(guard::connected)
         .requestHandler(request -> {
-          guard.request(request);
-          gate.handle(request);
+          if (guard.request(request)) {
+            gate.handle(request);
+            guard.served(request);
+          }
         })
         .invalidRequestHandler(InvalidRequests::answer)
         .exceptionHandler(OutOfMemory::exitOn)

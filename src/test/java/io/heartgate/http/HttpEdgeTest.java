@@ -1,12 +1,17 @@
 package io.heartgate.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.heartgate.auth.TokenFormat;
+import io.heartgate.testsupport.Credentials;
 import io.heartgate.testsupport.RawHttp;
+import io.heartgate.testsupport.Reply;
 import io.heartgate.testsupport.StoreKind;
+import io.heartgate.testsupport.Team;
 import io.heartgate.testsupport.TestGateway;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
@@ -96,6 +101,31 @@ class HttpEdgeTest {
     assertJsonError(answer, 401, "unauthorized");
     assertTrue(answer.closed(), "the connection is closed: " + answer.text());
     assertEquals(1, answer.text().split("HTTP/1.1 ").length - 1, "the smuggled second request is never answered");
+  }
+
+  // Today: the hidden request was not answered, but it ran: a helper's probe created a label that way.
+  @ParameterizedTest
+  @ValueSource(strings = {"", "Content-Length: 200\r\n"})
+  void aRequestPipelinedBehindOneThatClosesItsConnectionIsNeverRun(String contentLength, @TempDir Path dir)
+      throws Exception {
+    String token = TokenFormat.generate();
+    try (TestGateway node = TestGateway.start(StoreKind.SQLITE.freshStore(dir), "--owner-username", "owner",
+        "--owner-password", Team.PASSWORD, "--owner-token", token)) {
+      String head = "POST /api/labels HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + token
+          + "\r\nContent-Type: application/json\r\n";
+      String front = "{\"name\":\"front\"}";
+      String hidden = "{\"name\":\"hidden\"}";
+      RawHttp.Answer answer = RawHttp.exchange(node.apiPort(), head + contentLength + "Transfer-Encoding: chunked\r\n\r\n"
+          + Integer.toHexString(front.length()) + "\r\n" + front + "\r\n0\r\n\r\n"
+          + head + "Content-Length: " + hidden.length() + "\r\n\r\n" + hidden, 30_000);
+      assertTrue(answer.closed(), "the connection is closed: " + answer.text());
+      assertEquals(1, answer.text().split("HTTP/1.1 ").length - 1, "one answer: " + answer.text());
+
+      Reply labels = node.get("/api/labels", Credentials.bearer(token));
+      String names = labels.json().getJsonArray("labels").stream().map(l -> ((JsonObject) l).getString("name"))
+          .toList().toString();
+      assertFalse(names.contains("hidden"), "the hidden request never ran: " + names);
+    }
   }
 
   @ParameterizedTest
