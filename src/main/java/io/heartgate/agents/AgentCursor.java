@@ -31,8 +31,9 @@ public record AgentCursor(String sortBy, boolean descending, Object value, Strin
     Object value = json.getValue("v");
     boolean numeric = sortBy == AgentQuery.SortKey.LAST_SEEN;
     if (!sortBy.wireName().equals(json.getValue("s")) || !Boolean.valueOf(descending).equals(json.getValue("d"))
-        || !(json.getValue("i") instanceof String id)
-        || !(numeric ? value instanceof Number : value instanceof String)) {
+        || !(json.getValue("i") instanceof String id) || id.indexOf('\0') >= 0
+        || !(numeric ? value instanceof Integer || value instanceof Long
+            : value instanceof String written && written.indexOf('\0') < 0)) {
       throw invalid();
     }
     return new AgentCursor(sortBy.wireName(), descending, numeric ? ((Number) value).longValue() : value, id);

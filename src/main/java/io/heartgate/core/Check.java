@@ -94,6 +94,9 @@ public final class Check {
       return absent;
     }
     try {
+      if (!Character.isDigit(text.charAt(0))) {
+        throw new NumberFormatException(text);
+      }
       int limit = Integer.parseInt(text);
       if (limit >= 1 && limit <= max) {
         return limit;

@@ -86,7 +86,7 @@ final class RequestGate implements Handler<HttpServerRequest> {
     return null;
   }
 
-  /** Every {@code %} starts two hex digits, and what they spell is UTF-8. */
+  /** Every {@code %} starts two hex digits, and what they spell is UTF-8 without NUL (no id or name holds one). */
   static boolean wellEscaped(String path) {
     if (path.indexOf('%') < 0) {
       return true;
@@ -99,7 +99,11 @@ final class RequestGate implements Handler<HttpServerRequest> {
             || Character.digit(path.charAt(i + 2), 16) < 0) {
           return false;
         }
-        bytes.put((byte) Integer.parseInt(path.substring(i + 1, i + 3), 16));
+        int escaped = Integer.parseInt(path.substring(i + 1, i + 3), 16);
+        if (escaped == 0) {
+          return false;
+        }
+        bytes.put((byte) escaped);
         i += 2;
       } else if (c < 0x80) {
         bytes.put((byte) c);

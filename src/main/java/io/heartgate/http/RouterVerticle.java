@@ -1,8 +1,10 @@
 package io.heartgate.http;
 
+import io.heartgate.core.Check;
 import io.heartgate.core.Invalid;
 import io.heartgate.settings.Settings;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -85,9 +87,18 @@ public final class RouterVerticle extends VerticleBase {
     for (String prefix : new String[] {"/api/*", "/c/*"}) {
       router.route(prefix).handler(ctx -> {
         try {
-          ctx.request().params();
+          MultiMap params = ctx.request().params();
+          // No parameter the store may meet holds NUL or an unpaired surrogate (PostgreSQL refuses a NUL in any
+          // text). A config document's parameters are values for its TOML, escaped there, so they may.
+          String path = ctx.request().path();
+          if (!path.startsWith("/c/") && !path.endsWith("/toml")) {
+            params.forEach(Check::unicode);
+          }
         } catch (IllegalArgumentException malformed) {
           ctx.fail(new Invalid("query", "The query string is malformed"));
+          return;
+        } catch (Invalid refused) {
+          ctx.fail(refused);
           return;
         }
         ctx.next();
