@@ -77,6 +77,11 @@ final class RequestGate implements Handler<HttpServerRequest> {
     if (request.version() == HttpVersion.HTTP_1_1 && request.headers().get(HttpHeaders.HOST) == null) {
       return Invalid.request("The request has no Host header");
     }
+    // RFC 9112 3.2: one Host, a host and port as the URI syntax has them.
+    if (request.version() == HttpVersion.HTTP_1_1
+        && (request.authority() == null || request.headers().getAll(HttpHeaders.HOST).size() > 1)) {
+      return Invalid.request("The request's Host header is malformed or repeated");
+    }
     if (path == null || !wellEscaped(path)) {
       return Invalid.request("The request path is malformed");
     }

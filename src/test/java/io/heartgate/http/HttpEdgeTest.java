@@ -85,6 +85,14 @@ class HttpEdgeTest {
     assertEquals("expiresAt", new JsonObject(far.body()).getJsonObject("details").getString("field"));
   }
 
+  // Today: 500 with an ERROR line in the log for each, without credentials; two Host headers were served.
+  @ParameterizedTest
+  @ValueSource(strings = {"Host: a b", "Host: x:99999999", "Host: [::1", "Host: localhost\r\nHost: other"})
+  void aMalformedOrRepeatedHostIs400(String host) {
+    RawHttp.Answer answer = send("GET /health/live HTTP/1.1\r\n" + host + "\r\n\r\n");
+    assertJsonError(answer, 400, "invalid_request");
+  }
+
   @Test
   void tooLongATargetIs414AndTooLargeHeadersAre431() {
     assertJsonError(send("GET /api/" + "a".repeat(10_000) + " HTTP/1.1\r\nHost: localhost\r\n\r\n"), 414,
