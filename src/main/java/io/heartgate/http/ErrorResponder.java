@@ -11,6 +11,7 @@ import io.heartgate.core.Unauthorized;
 import io.heartgate.core.Unavailable;
 import io.heartgate.core.UnsupportedMediaType;
 import io.heartgate.store.StoreOutage;
+import io.netty.handler.codec.DecoderException;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.http.HttpHeaders;
@@ -54,8 +55,21 @@ public final class ErrorResponder {
     if (BodyBudget.hasBody(ctx.request()) && !ctx.request().isEnded()) {
       // Refused before its body was read: the connection closes after this answer, and the client must know.
       ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
+      if (malformedFraming(ctx.failure())) {
+        // Vert.x closes the connection: there is nobody to answer.
+        LOG.fine(() -> "malformed request body: " + ctx.failure());
+        return;
+      }
     }
     send(ctx.response(), answer(ctx.failure(), ctx.statusCode()));
+  }
+
+  /**
+   * The HTTP decoder could not read the body's framing (a chunk size that is no number, a chunk not ended by CR
+   * LF): the client's error, whose connection Vert.x closes at once.
+   */
+  private static boolean malformedFraming(Throwable failure) {
+    return failure instanceof DecoderException || failure instanceof NumberFormatException;
   }
 
   /** Answers a failure outside a router's failure handling (for example before a body is read). */

@@ -16,6 +16,12 @@ import io.heartgate.testsupport.TestGateway;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -133,6 +139,40 @@ class HttpEdgeTest {
       String names = labels.json().getJsonArray("labels").stream().map(l -> ((JsonObject) l).getString("name"))
           .toList().toString();
       assertFalse(names.contains("hidden"), "the hidden request never ran: " + names);
+    }
+  }
+
+  // Today: an ERROR with a stack trace in the log for each such request, which any client could send.
+  @ParameterizedTest
+  @ValueSource(strings = {"zz\r\n{}\r\n0\r\n\r\n", "1\r\n{}\r\n0\r\n\r\n"})
+  void aMalformedChunkClosesItsConnectionAndIsNoErrorOfTheGateway(String chunks) {
+    List<LogRecord> errors = new CopyOnWriteArrayList<>();
+    Handler capture = new Handler() {
+      @Override
+      public void publish(LogRecord record) {
+        if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
+          errors.add(record);
+        }
+      }
+
+      @Override
+      public void flush() {
+      }
+
+      @Override
+      public void close() {
+      }
+    };
+    Logger logger = Logger.getLogger(ErrorResponder.class.getName());
+    logger.addHandler(capture);
+    try {
+      RawHttp.Answer answer = sendAndClose("POST /api/auth/login/local HTTP/1.1\r\nHost: localhost\r\n"
+          + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n" + chunks);
+      // Vert.x closes a connection whose framing it cannot read before anything can answer it.
+      assertTrue(answer.closed(), answer.text());
+      assertEquals(List.of(), errors.stream().map(LogRecord::getMessage).toList());
+    } finally {
+      logger.removeHandler(capture);
     }
   }
 
