@@ -59,6 +59,19 @@ public final class Check {
     return text;
   }
 
+  /** Whether the text holds neither NUL nor an unpaired surrogate (what {@link #unicode} refuses). */
+  public static boolean wellFormed(CharSequence text) {
+    int length = text.length();
+    for (int i = 0; i < length; i++) {
+      char c = text.charAt(i);
+      if (c == '\0' || Character.isSurrogate(c) && (Character.isLowSurrogate(c) || ++i == length
+          || !Character.isLowSurrogate(text.charAt(i)))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Refuses NUL and unpaired surrogates, naming the field. */
   public static void unicode(String field, String text) {
     for (int i = 0; i < text.length(); i++) {

@@ -16,6 +16,14 @@ final class HeartbeatFields {
     }
   };
 
+  /** Log attributes holding NUL or an unpaired surrogate in a name or a string. */
+  static final Object NOT_UNICODE = new Object() {
+    @Override
+    public String toString() {
+      return "text with NUL or an unpaired surrogate";
+    }
+  };
+
   /** A String. */
   Object id;
   Object version;
@@ -38,7 +46,7 @@ final class HeartbeatFields {
     Object metrics;
   }
 
-  /** One log entry: texts, and {@code attributes} as {@link LogLimits.Attributes}. */
+  /** One log entry: texts, and {@code attributes} as {@link LogLimits.Attributes} (or {@link #NOT_UNICODE}). */
   static final class LogFields {
     Object time;
     Object level;

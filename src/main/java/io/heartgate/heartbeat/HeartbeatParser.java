@@ -178,8 +178,15 @@ public final class HeartbeatParser {
     if (!(entry.message instanceof String message)) {
       throw new Invalid(path + ".message", path + ".message is required and must be a string");
     }
+    if (!Check.wellFormed(message)) {
+      Check.unicode(path + ".message", message);
+    }
     if (entry.attributes == OTHER_TYPE) {
       throw new Invalid(path + ".attributes", path + ".attributes must be an object");
+    }
+    if (entry.attributes == HeartbeatFields.NOT_UNICODE) {
+      throw new Invalid(path + ".attributes", path + ".attributes must not contain NUL characters or unpaired "
+          + "surrogates");
     }
     return new LogLimits.Entry(time, level, source, message, (LogLimits.Attributes) entry.attributes,
         LEVELS.indexOf(level), instant, position);

@@ -11,8 +11,10 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import io.heartgate.core.Check;
 import io.heartgate.core.Invalid;
 import java.io.IOException;
+import java.nio.CharBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -198,21 +200,49 @@ final class HeartbeatReader {
     return typed(parser, JsonToken.START_OBJECT, object -> compactAttributes(object, json));
   }
 
-  private static LogLimits.Attributes compactAttributes(JsonParser parser, CompactJson json) throws IOException {
+  /** {@link HeartbeatFields#NOT_UNICODE} when a name or a string in them holds NUL or an unpaired surrogate. */
+  private static Object compactAttributes(JsonParser parser, CompactJson json) throws IOException {
     JsonGenerator generator = json.generator();
     generator.writeStartObject();
     int[] ends = new int[8];
     int count = 0;
+    boolean unicode = true;
     while (parser.nextToken() == JsonToken.FIELD_NAME) {
-      generator.writeFieldName(parser.currentName());
+      unicode &= copyChecked(parser, generator);
       parser.nextToken();
-      generator.copyCurrentStructure(parser);
+      unicode &= copyChecked(parser, generator);
       if (count == ends.length) {
         ends = Arrays.copyOf(ends, count * 2);
       }
       ends[count++] = json.length();
     }
     generator.writeEndObject();
-    return new LogLimits.Attributes(json.take(), Arrays.copyOf(ends, count));
+    String text = json.take();
+    return unicode ? new LogLimits.Attributes(text, Arrays.copyOf(ends, count)) : HeartbeatFields.NOT_UNICODE;
+  }
+
+  /**
+   * Copies the name or value the parser is on (a whole object or array), as {@code copyCurrentStructure} does;
+   * false when a name or a string in it holds NUL or an unpaired surrogate.
+   */
+  private static boolean copyChecked(JsonParser parser, JsonGenerator generator) throws IOException {
+    boolean unicode = true;
+    int depth = 0;
+    do {
+      JsonToken token = parser.currentToken();
+      if (token == JsonToken.FIELD_NAME) {
+        unicode &= Check.wellFormed(parser.currentName());
+      } else if (token == JsonToken.VALUE_STRING) {
+        // The parser's own buffer, not a String made for the check.
+        unicode &= Check.wellFormed(CharBuffer.wrap(parser.getTextCharacters(), parser.getTextOffset(),
+            parser.getTextLength()));
+      } else if (token.isStructStart()) {
+        depth++;
+      } else if (token.isStructEnd()) {
+        depth--;
+      }
+      generator.copyCurrentEvent(parser);
+    } while (depth > 0 && parser.nextToken() != null);
+    return unicode;
   }
 }

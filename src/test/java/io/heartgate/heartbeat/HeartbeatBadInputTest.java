@@ -98,6 +98,15 @@ class HeartbeatBadInputTest {
             + "}]}", "logs[0].source"),
         Arguments.of("log message a number", "{" + OK + ",\"logs\":[{" + entry.replace("\"m\"", "5") + "}]}",
             "logs[0].message"),
+        // Today (a helper's probe): accepted, the NUL stored and the lone surrogate turned into "?".
+        Arguments.of("log message with NUL", "{" + OK + ",\"logs\":[{" + entry.replace("\"m\"", "\"a\\u0000\"")
+            + "}]}", "logs[0].message"),
+        Arguments.of("log message a lone surrogate", "{" + OK + ",\"logs\":[{" + entry + "},{"
+            + entry.replace("\"m\"", "\"\\ud800 x\"") + "}]}", "logs[1].message"),
+        Arguments.of("log attribute value with NUL", "{" + OK + ",\"logs\":[{" + entry
+            + ",\"attributes\":{\"k\":\"v\\u0000\"}}]}", "logs[0].attributes"),
+        Arguments.of("log attribute name a lone surrogate", "{" + OK + ",\"logs\":[{" + entry
+            + ",\"attributes\":{\"a\":{\"k\\udc00\":1}}}]}", "logs[0].attributes"),
         Arguments.of("log attributes a string", "{" + OK + ",\"logs\":[{" + entry + ",\"attributes\":\"x\"}]}",
             "logs[0].attributes"));
   }

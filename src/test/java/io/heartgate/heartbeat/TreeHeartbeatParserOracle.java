@@ -212,6 +212,7 @@ public final class TreeHeartbeatParserOracle {
     if (!present(value, "message") || !value.get("message").isTextual()) {
       throw new Invalid(path + ".message", path + ".message is required and must be a string");
     }
+    Check.unicode(path + ".message", value.get("message").textValue());
     ObjectNode entry = JsonNodeFactory.instance.objectNode()
         .put("time", time)
         .put("level", level)
@@ -220,6 +221,7 @@ public final class TreeHeartbeatParserOracle {
       if (!value.get("attributes").isObject()) {
         throw new Invalid(path + ".attributes", path + ".attributes must be an object");
       }
+      requireUnicode(path + ".attributes", value.get("attributes"));
       entry.set("attributes", value.get("attributes"));
     }
     entry.put("message", value.get("message").textValue());
@@ -324,6 +326,26 @@ public final class TreeHeartbeatParserOracle {
 
     static int utf8Length(String text) {
       return text.getBytes(StandardCharsets.UTF_8).length;
+    }
+  }
+
+  /** Every name and string value in the tree is Unicode text without NUL, else 400 naming the tree's field. */
+  private static void requireUnicode(String field, JsonNode tree) {
+    tree.fieldNames().forEachRemaining(name -> unicodeOf(field, name));
+    for (JsonNode child : tree) {
+      if (child.isTextual()) {
+        unicodeOf(field, child.textValue());
+      } else if (child.isContainerNode()) {
+        requireUnicode(field, child);
+      }
+    }
+  }
+
+  private static void unicodeOf(String field, String text) {
+    try {
+      Check.unicode(field, text);
+    } catch (Invalid e) {
+      throw new Invalid(field, field + " must not contain NUL characters or unpaired surrogates");
     }
   }
 }
