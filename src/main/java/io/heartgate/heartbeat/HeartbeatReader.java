@@ -13,6 +13,7 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import io.heartgate.core.Check;
 import io.heartgate.core.Invalid;
+import io.heartgate.core.StrictUtf8;
 import java.io.IOException;
 import java.nio.CharBuffer;
 import java.util.ArrayList;
@@ -39,6 +40,9 @@ final class HeartbeatReader {
     if (body == null || body.length == 0) {
       throw Invalid.request("The request body is empty; expected a heartbeat JSON object");
     }
+    if (!StrictUtf8.valid(body)) {
+      throw unreadable(null);
+    }
     try (JsonParser parser = JSON.createParser(body)) {
       JsonToken first = parser.nextToken();
       if (first != JsonToken.START_OBJECT) {
@@ -52,7 +56,7 @@ final class HeartbeatReader {
       refuseTrailingTokens(parser);
       return fields;
     } catch (StreamConstraintsException e) {
-      throw Invalid.request("The request body is nested deeper than " + MAX_DEPTH + " levels");
+      throw beyondLimits(e);
     } catch (JsonProcessingException e) {
       if (String.valueOf(e.getOriginalMessage()).startsWith("Duplicate field")) {
         // Which of two values would count is unclear: refuse rather than pick one.
@@ -62,6 +66,25 @@ final class HeartbeatReader {
     } catch (IOException e) {
       throw Invalid.request("The request body could not be read");
     }
+  }
+
+  /** Which of the reader's limits the body passed: its nesting, a number's digits or a name's length. */
+  private static Invalid beyondLimits(StreamConstraintsException e) {
+    StreamReadConstraints limits = JSON.streamReadConstraints();
+    String reason = String.valueOf(e.getOriginalMessage());
+    if (reason.startsWith("Number value length")) {
+      return Invalid.request("The request body holds a number longer than " + limits.getMaxNumberLength()
+          + " digits");
+    }
+    if (reason.startsWith("Name length")) {
+      return Invalid.request("The request body holds a field name longer than " + limits.getMaxNameLength()
+          + " characters");
+    }
+    if (reason.startsWith("String value length")) {
+      return Invalid.request("The request body holds a string longer than " + limits.getMaxStringLength()
+          + " characters");
+    }
+    return Invalid.request("The request body is nested deeper than " + MAX_DEPTH + " levels");
   }
 
   private static Invalid unreadable(JsonLocation location) {

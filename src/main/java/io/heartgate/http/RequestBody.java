@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.heartgate.core.Check;
 import io.heartgate.core.Invalid;
+import io.heartgate.core.StrictUtf8;
 import io.heartgate.core.UnsupportedMediaType;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -38,8 +39,12 @@ public final class RequestBody {
     if (ctx.body() == null || ctx.body().buffer() == null || ctx.body().length() <= 0) {
       throw Invalid.request("The request body is empty; expected a JSON object");
     }
+    byte[] bytes = ctx.body().buffer().getBytes();
+    if (!StrictUtf8.valid(bytes)) {
+      throw Invalid.request("The request body is not valid UTF-8 JSON");
+    }
     Object parsed;
-    try (JsonParser parser = STRICT.createParser(ctx.body().buffer().getBytes())) {
+    try (JsonParser parser = STRICT.createParser(bytes)) {
       parsed = STRICT.readValue(parser, Object.class);
     } catch (JsonProcessingException e) {
       throw Invalid.request(e.getOriginalMessage().startsWith("Duplicate field")

@@ -126,6 +126,9 @@ class HeartbeatBadInputTest {
   static Stream<Arguments> unreadableBodies() {
     String nested = "{" + OK + ",\"extra\":" + "[".repeat(1000) + "]".repeat(1000) + "}";
     byte[] latin1 = ("{" + OK.replace("bad-input", "caf\u00e9") + "}").getBytes(StandardCharsets.ISO_8859_1);
+    byte[] overlong = ("{" + OK + ",\"hostname\":\"h\u0001x\"}").getBytes(StandardCharsets.UTF_8);
+    overlong = replaced(overlong, (byte) 1, new byte[] {(byte) 0xc0, (byte) 0xaf});
+    byte[] utf32 = ("{" + OK + "}").getBytes(java.nio.charset.Charset.forName("UTF-32BE"));
     return Stream.of(
         Arguments.of("empty", new byte[0], "The request body is empty; expected a heartbeat JSON object"),
         Arguments.of("truncated", ("{" + OK + ",\"host").getBytes(StandardCharsets.UTF_8),
@@ -137,7 +140,30 @@ class HeartbeatBadInputTest {
         Arguments.of("duplicate key", ("{" + OK + ",\"id\":\"other\"}").getBytes(StandardCharsets.UTF_8),
             "The request body repeats a field: Duplicate field 'id'"),
         Arguments.of("nested 1000 deep", nested.getBytes(StandardCharsets.UTF_8),
-            "The request body is nested deeper than 32 levels"));
+            "The request body is nested deeper than 32 levels"),
+        // Today (a helper's probe): the overlong spelling of / was stored as /, and UTF-16 and UTF-32 bodies were
+        // accepted; a number of 2,000 digits or a name of 60,000 characters was "nested deeper than 32 levels".
+        Arguments.of("an overlong UTF-8 sequence", overlong, "The request body is not valid UTF-8 JSON"),
+        Arguments.of("UTF-16", ("{" + OK + "}").getBytes(StandardCharsets.UTF_16LE),
+            "The request body is not valid UTF-8 JSON"),
+        Arguments.of("UTF-32", utf32, "The request body is not valid UTF-8 JSON"),
+        Arguments.of("a number of 2,000 digits", ("{" + OK + ",\"schema\":" + "1".repeat(2_000) + "}")
+            .getBytes(StandardCharsets.UTF_8), "The request body holds a number longer than 1000 digits"),
+        Arguments.of("a name of 60,000 characters", ("{" + OK + ",\"" + "n".repeat(60_000) + "\":1}")
+            .getBytes(StandardCharsets.UTF_8), "The request body holds a field name longer than 50000 characters"));
+  }
+
+  /** The bytes with the one byte {@code from} replaced by {@code to}. */
+  private static byte[] replaced(byte[] bytes, byte from, byte[] to) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    for (byte b : bytes) {
+      if (b == from) {
+        out.writeBytes(to);
+      } else {
+        out.write(b);
+      }
+    }
+    return out.toByteArray();
   }
 
   @ParameterizedTest(name = "{0}")

@@ -2,6 +2,7 @@ package io.heartgate.heartbeat;
 
 import io.heartgate.core.Check;
 import io.heartgate.core.Invalid;
+import io.heartgate.core.StrictUtf8;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -85,10 +86,23 @@ public final class TreeHeartbeatParserOracle {
     if (body == null || body.length == 0) {
       throw Invalid.request("The request body is empty; expected a heartbeat JSON object");
     }
+    if (!StrictUtf8.valid(body)) {
+      throw Invalid.request("The request body is not valid UTF-8 JSON");
+    }
     JsonNode root;
     try {
       root = JSON.readTree(body);
     } catch (StreamConstraintsException e) {
+      String reason = String.valueOf(e.getOriginalMessage());
+      StreamReadConstraints limits = JSON.getFactory().streamReadConstraints();
+      if (reason.startsWith("Number value length")) {
+        throw Invalid.request("The request body holds a number longer than " + limits.getMaxNumberLength()
+            + " digits");
+      }
+      if (reason.startsWith("Name length")) {
+        throw Invalid.request("The request body holds a field name longer than " + limits.getMaxNameLength()
+            + " characters");
+      }
       throw Invalid.request("The request body is nested deeper than " + MAX_DEPTH + " levels");
     } catch (JsonProcessingException e) {
       if (String.valueOf(e.getOriginalMessage()).startsWith("Duplicate field")) {
