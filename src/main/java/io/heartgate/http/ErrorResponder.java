@@ -12,6 +12,7 @@ import io.heartgate.core.Unavailable;
 import io.heartgate.core.UnsupportedMediaType;
 import io.heartgate.store.StoreOutage;
 import io.netty.handler.codec.DecoderException;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.http.HttpHeaders;
@@ -162,8 +163,11 @@ public final class ErrorResponder {
     if (answer.retryAfterSeconds() != null) {
       response.putHeader(HttpHeaders.RETRY_AFTER, String.valueOf(answer.retryAfterSeconds()));
     }
+    Buffer bytes = body.toBuffer();
+    // Said outright, so that a HEAD's answer (which Vert.x sends without the body) carries it as GET's does.
     response.setStatusCode(answer.status())
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-        .end(body.toBuffer());
+        .putHeader(HttpHeaders.CONTENT_LENGTH, String.valueOf(bytes.length()))
+        .end(bytes);
   }
 }

@@ -172,6 +172,10 @@ class ConfigDownloadTest {
       HttpResponse<String> head = client.head();
       assertEquals(400, head.statusCode(), "HEAD answers as GET does");
       assertEquals(Optional.empty(), head.headers().firstValue("Last-Modified"), "Last-Modified only on 200");
+      // Today: HEAD's error answers had no Content-Length, GET's had (a helper's probe).
+      for (String header : List.of("Content-Type", "Content-Length", "Cache-Control")) {
+        assertEquals(missing.headers().firstValue(header), head.headers().firstValue(header), header);
+      }
     }
 
     HttpResponse<String> plus = agent("Token " + agentToken, "?agent_id=web+01%2B%C3%A9&name=").get();
