@@ -34,6 +34,8 @@ final class InvalidRequests {
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
         .putHeader(HttpHeaders.CONNECTION, "close")
         .putHeader("X-Content-Type-Options", "nosniff")
+        // Whatever the path (it may not have been read): as every /api answer, for no cache on the way.
+        .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
         .end(new JsonObject().put("error", code).put("message", sentence).toBuffer())
         .onComplete(ignored -> request.connection().close());
   }

@@ -99,12 +99,19 @@ class HttpEdgeTest {
     assertJsonError(answer, 400, "invalid_request");
   }
 
+  // Today: these three answers lacked Cache-Control: no-store, which every /api answer carries (a helper's probe).
   @Test
   void tooLongATargetIs414AndTooLargeHeadersAre431() {
-    assertJsonError(send("GET /api/" + "a".repeat(10_000) + " HTTP/1.1\r\nHost: localhost\r\n\r\n"), 414,
-        "uri_too_long");
-    assertJsonError(send("GET /health/live HTTP/1.1\r\nHost: localhost\r\nX-Big: " + "b".repeat(20_000)
-        + "\r\n\r\n"), 431, "headers_too_large");
+    RawHttp.Answer target = send("GET /api/" + "a".repeat(10_000) + " HTTP/1.1\r\nHost: localhost\r\n\r\n");
+    assertJsonError(target, 414, "uri_too_long");
+    RawHttp.Answer headers = send("GET /api/agents HTTP/1.1\r\nHost: localhost\r\nX-Big: " + "b".repeat(20_000)
+        + "\r\n\r\n");
+    assertJsonError(headers, 431, "headers_too_large");
+    RawHttp.Answer nul = send("GET /api/agents HTTP/1.1\r\nHost: localhost\r\nX-Nul: a\u0000b\r\n\r\n");
+    assertJsonError(nul, 400, "invalid_request");
+    for (RawHttp.Answer answer : List.of(target, headers, nul)) {
+      assertEquals("no-store", answer.header("Cache-Control"), answer.text());
+    }
   }
 
   @Test
