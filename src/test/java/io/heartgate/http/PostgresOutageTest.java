@@ -39,6 +39,8 @@ class PostgresOutageTest {
       HttpResponse<String> down = TestGateway.get(gateway.heartbeatListener("/health/ready"));
       assertEquals(503, down.statusCode());
       assertEquals(false, new JsonObject(down.body()).getBoolean("ready"));
+      // Today: the message named the store's address, user and database, and the driver's error, to anyone.
+      assertEquals("Not ready: the store does not answer", new JsonObject(down.body()).getString("message"));
       assertEquals("5", down.headers().firstValue("retry-after").orElse(""));
       assertEquals(200, TestGateway.get(gateway.api("/health/live")).statusCode(), "live does not depend on the store");
 
