@@ -81,11 +81,11 @@ public final class UserRoutes implements Routes {
 
   private void logout(RoutingContext ctx) {
     Cookie cookie = ctx.request().getCookie(SessionService.COOKIE);
-    Future<Void> closed = cookie == null ? Future.succeededFuture() : sessions.close(cookie.getValue());
-    closed.onSuccess(ignored -> {
-      ctx.response().addCookie(sessionCookie(ctx, "").setMaxAge(0));
-      Responses.noContent(ctx);
-    }).onFailure(ctx::fail);
+    service.logout(Authenticator.principal(ctx), cookie == null ? null : cookie.getValue(), RequestOrigin.of(ctx))
+        .onSuccess(ignored -> {
+          ctx.response().addCookie(sessionCookie(ctx, "").setMaxAge(0));
+          Responses.noContent(ctx);
+        }).onFailure(ctx::fail);
   }
 
   private void me(RoutingContext ctx) {

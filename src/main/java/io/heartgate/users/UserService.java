@@ -200,13 +200,22 @@ public final class UserService {
           + "manager or viewer"));
     }
     if (role == Role.ADMINISTRATOR && actor.role() != Role.OWNER) {
-      return Future.failedFuture(new Forbidden("only the owner can create administrators"));
+      return refused("user.create", actor, null, client,
+          new Forbidden("only the owner can create administrators"));
     }
     return users.byUsername(username).compose(existing -> existing.isPresent()
             ? Future.failedFuture(UserRepository.usernameTaken())
             : insert(username, password, role))
         .compose(user -> audit.record("user.create", actor, "user", user.id(), AuditLog.SUCCESS,
             client).map(user));
+  }
+
+  /** A change of users refused to the actor (403) is audited as a failure, as a refused login is. */
+  private <T> Future<T> refused(String action, Principal actor, String targetId, ClientInfo client, Throwable why) {
+    Future<T> refusal = Future.failedFuture(why);
+    return why instanceof Forbidden
+        ? audit.record(action, actor, "user", targetId, AuditLog.FAILURE, client).transform(ignored -> refusal)
+        : refusal;
   }
 
   /**
@@ -229,7 +238,7 @@ public final class UserService {
           .compose(ignored -> audit.record("user.update", actor, "user", id, AuditLog.SUCCESS,
               client))
           .compose(ignored -> get(id));
-    });
+    }).recover(failure -> refused("user.update", actor, id, client, failure));
   }
 
   private static void checkMayChange(Principal actor, User user, Role newRole, String newStatus) {
@@ -282,7 +291,13 @@ public final class UserService {
           .compose(ignored -> changes.announce(Invalidation.user(id)))
           .compose(ignored -> audit.record("user.delete", actor, "user", id, AuditLog.SUCCESS,
               client));
-    });
+    }).recover(failure -> refused("user.delete", actor, id, client, failure));
+  }
+
+  /** Ends the session of the cookie (none: nothing to end) and audits the sign-out. */
+  public Future<Void> logout(Principal actor, String cookie, ClientInfo client) {
+    return cookie == null ? Future.succeededFuture() : sessions.close(cookie)
+        .compose(ignored -> audit.record("auth.logout", actor, "user", actor.userId(), AuditLog.SUCCESS, client));
   }
 
   private Future<User> insert(String username, String password, Role role) {

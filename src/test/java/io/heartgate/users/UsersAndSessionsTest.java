@@ -285,6 +285,30 @@ class UsersAndSessionsTest {
     assertEquals(2, users.json().getJsonArray("users").size(), users.toString());
   }
 
+  // Today: a logout left no event, nor did an administrator's refused change or deletion of the owner (a helper's
+  // probe); the product's audit log covers sign-out, and a refused attempt is what an owner most wants to see.
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void logoutsAndRefusedChangesOfUsersAreAudited(StoreKind kind) throws Exception {
+    startWithTeam(kind);
+    String ownerId = team.member("owner").id();
+    Credentials admin = team.session("administrator");
+    assertEquals(403, gateway.call("PATCH", "/api/users/" + ownerId, admin, new JsonObject().put("status", "disabled"))
+        .status());
+    assertEquals(403, gateway.call("DELETE", "/api/users/" + ownerId, admin, null).status());
+    assertEquals(403, gateway.post("/api/users", admin, new JsonObject().put("username", "second-admin")
+        .put("password", Team.PASSWORD).put("role", "administrator")).status());
+    assertEquals(204, gateway.post("/api/auth/logout", team.session("viewer"), null).status());
+
+    List<String> events = gateway.get("/api/audit", team.session("owner")).json().getJsonArray("events").stream()
+        .map(e -> (JsonObject) e).map(e -> e.getString("action") + " " + e.getString("outcome") + " "
+            + e.getString("targetId")).toList();
+    assertTrue(events.contains("user.update failure " + ownerId), events.toString());
+    assertTrue(events.contains("user.delete failure " + ownerId), events.toString());
+    assertTrue(events.contains("user.create failure null"), events.toString());
+    assertTrue(events.contains("auth.logout success " + team.member("viewer").id()), events.toString());
+  }
+
   // Today: the audit log recorded the proxy (127.0.0.1), where the login limits counted the client behind it.
   @Test
   void theAuditLogRecordsTheClientBehindATrustedProxy() throws Exception {
