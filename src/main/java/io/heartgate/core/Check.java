@@ -90,9 +90,15 @@ public final class Check {
     }
   }
 
-  /** An RFC 3339 time such as {@code 2027-01-31T00:00:00Z} (any offset), within the range of epoch milliseconds. */
+  /**
+   * An RFC 3339 time such as {@code 2027-01-31T00:00:00Z} (any offset), within the range of epoch milliseconds; its
+   * year of four digits, as RFC 3339 has it (the JDK's parser also reads a signed year of more).
+   */
   public static Instant time(String field, String text) {
     try {
+      if (text.length() < 5 || text.charAt(4) != '-' || !Character.isDigit(text.charAt(0))) {
+        throw new DateTimeException(text);
+      }
       Instant instant = Rfc3339.parse(text);
       instant.toEpochMilli();
       return instant;
