@@ -2,6 +2,7 @@ package io.heartgate.configs;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import io.heartgate.core.Invalid;
 import java.util.LinkedHashMap;
@@ -34,6 +35,9 @@ public final class TomlValidator {
     }
     try {
       TOML.readTree(text);
+    } catch (StreamConstraintsException e) {
+      throw new Invalid(field, field + " is not valid TOML: it nests arrays or tables deeper than "
+          + TOML.getFactory().streamReadConstraints().getMaxNestingDepth() + " levels");
     } catch (JsonProcessingException e) {
       JsonLocation at = e.getLocation();
       Map<String, Object> details = new LinkedHashMap<>();

@@ -223,6 +223,15 @@ class TomlTemplateTest {
     assertEquals("constants", served.details().get("field"));
   }
 
+  // Today: "…exceeds the maximum allowed (1000, from `StreamReadConstraints.getMaxNestingDepth()`)" (a helper's
+  // probe): the parser's own method named to the client.
+  @Test
+  void tomlNestedTooDeepIsToldSoInTheGatewaysWords() {
+    Invalid deep = assertThrows(Invalid.class, () -> TomlValidator.requireValid("toml",
+        TomlTemplate.of("a = " + "[".repeat(2_000) + "]".repeat(2_000) + "\n"), name -> null));
+    assertEquals("toml is not valid TOML: it nests arrays or tables deeper than 1000 levels", deep.getMessage());
+  }
+
   @Test
   void undefinedConstantsAreListedBeforeMissingParameters() {
     Invalid undefined = assertThrows(Invalid.class, () -> TomlTemplate.of(
