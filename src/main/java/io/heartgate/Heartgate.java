@@ -156,7 +156,8 @@ public final class Heartgate {
     LocalCodec.register(vertx, HeartbeatBatch.class);
     LocalCodec.register(vertx, HeartbeatBatch.Outcome.class);
     Heartgate node = new Heartgate(vertx, metrics, settings, clock);
-    node.bodies = new BodyBudget(settings.requestBufferBytes(), settings.requestBodyTimeoutSeconds() * 1000L);
+    node.bodies = new BodyBudget(settings.requestBufferBytes(), settings.requestBodyTimeoutSeconds() * 1000L,
+        settings.trustedProxies());
     try {
       await(node.openStore(), MIGRATION_TIMEOUT);
       await(node.deploy(eventLoops), START_TIMEOUT);

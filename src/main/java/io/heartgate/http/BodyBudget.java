@@ -2,33 +2,47 @@ package io.heartgate.http;
 
 import io.heartgate.core.TooLarge;
 import io.heartgate.core.Unavailable;
+import io.heartgate.settings.TrustedProxies;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One budget of request-body bytes buffered at once, shared by every router instance, so that however many
  * clients upload at the same time the heap holds a bounded amount of their bodies. A body is admitted only with
  * room for all of it (its Content-Length, or the route's limit when it is chunked); otherwise 503 with Retry-After,
- * the body left unread. The room is given back when the request ends, answered or abandoned; a body not read in
- * full within the body timeout has its connection closed, which ends it: a client trickling its body would
- * otherwise hold its room for as long as it sends a byte within the idle timeout.
+ * the body left unread. One client address holds at most a quarter of the budget, or the largest body when that
+ * is more (trusted proxies, which speak for many, are exempt), so one client cannot take it all. The room is given back when the request ends, answered
+ * or abandoned; a body not read in full within the body timeout has its connection closed, which ends it: a client
+ * trickling its body would otherwise hold its room for as long as it sends a byte within the idle timeout.
  */
 public final class BodyBudget {
   private static final String RESERVED = "heartgate.body.reserved";
+  private static final String HOLDER = "heartgate.body.holder";
   private final AtomicLong free;
+  private final long perAddress;
   private final long bodyTimeoutMs;
+  private final TrustedProxies proxies;
+  /** Client address → the bytes its requests hold; only addresses holding some. */
+  private final Map<String, Long> held = new ConcurrentHashMap<>();
 
   /**
    * @param bytes the budget
    * @param bodyTimeoutMs how long a request has to send its whole body once its reading starts
+   * @param proxies exempt from the share of one address
    */
-  public BodyBudget(long bytes, long bodyTimeoutMs) {
+  public BodyBudget(long bytes, long bodyTimeoutMs, TrustedProxies proxies) {
     this.free = new AtomicLong(bytes);
+    // Never less than the largest body, which one request may always send.
+    this.perAddress = Math.max(bytes / 4, Authenticator.BODY_LIMIT);
     this.bodyTimeoutMs = bodyTimeoutMs;
+    this.proxies = proxies;
   }
 
   /** Reads the body of the request, at most {@code limit} bytes (413 beyond), within the budget (503 beyond). */
@@ -45,11 +59,15 @@ public final class BodyBudget {
         ctx.fail(new TooLarge(null, "The request body is too large"));
         return;
       }
-      if (!take(need)) {
+      String holder = holder(ctx.request());
+      if (!take(holder, need)) {
         ctx.fail(new Unavailable("unavailable", "The gateway is busy; try again later"));
         return;
       }
       ctx.put(RESERVED, need);
+      if (holder != null) {
+        ctx.put(HOLDER, holder);
+      }
       HttpServerRequest request = ctx.request();
       long deadline = ctx.vertx().setTimer(bodyTimeoutMs, ignored -> {
         if (!request.isEnded()) {
@@ -63,10 +81,21 @@ public final class BodyBudget {
 
   /** Gives back what the request held; called once the request has ended, whatever its outcome. */
   public void release(RoutingContext ctx) {
-    Long held = ctx.remove(RESERVED);
-    if (held != null) {
-      free.addAndGet(held);
+    Long bytes = ctx.remove(RESERVED);
+    if (bytes != null) {
+      free.addAndGet(bytes);
+      String holder = ctx.remove(HOLDER);
+      if (holder != null) {
+        held.computeIfPresent(holder, (address, now) -> now - bytes == 0 ? null : now - bytes);
+      }
     }
+  }
+
+  /** The address whose share the request draws on; null for a trusted proxy's (or an unknown peer's). */
+  private String holder(HttpServerRequest request) {
+    SocketAddress peer = request.connection().remoteAddress();
+    String address = peer == null ? null : peer.hostAddress();
+    return address == null || proxies.trusts(address) ? null : address;
   }
 
   /** Whether a body follows the request's headers (a length above zero, or chunks). */
@@ -86,6 +115,27 @@ public final class BodyBudget {
       }
     }
     return limit;
+  }
+
+  /** Room from the budget and, for a holder, within its share; nothing taken when either lacks it. */
+  private boolean take(String holder, long bytes) {
+    if (holder != null) {
+      boolean[] within = new boolean[1];
+      held.compute(holder, (address, now) -> {
+        long after = (now == null ? 0 : now) + bytes;
+        within[0] = after <= perAddress;
+        return within[0] ? Long.valueOf(after) : now;
+      });
+      if (!within[0]) {
+        return false;
+      }
+      if (!take(bytes)) {
+        held.computeIfPresent(holder, (address, now) -> now - bytes == 0 ? null : now - bytes);
+        return false;
+      }
+      return true;
+    }
+    return take(bytes);
   }
 
   private boolean take(long bytes) {

@@ -28,8 +28,14 @@ public final class SlowUpload implements AutoCloseable {
 
   /** Connects to the loopback port and sends the request head (the text up to and including the blank line). */
   public static SlowUpload start(int port, String head) {
+    return startFrom("127.0.0.1", port, head);
+  }
+
+  /** As {@link #start}, from another loopback address (127.0.0.2 …): another client to the server. */
+  public static SlowUpload startFrom(String localAddress, int port, String head) {
     try {
-      SlowUpload upload = new SlowUpload(new Socket(InetAddress.getLoopbackAddress(), port));
+      SlowUpload upload = new SlowUpload(new Socket(InetAddress.getLoopbackAddress(), port,
+          InetAddress.getByName(localAddress), 0));
       upload.send(head.getBytes(StandardCharsets.US_ASCII));
       return upload;
     } catch (IOException e) {
