@@ -18,6 +18,12 @@ public final class TomlSize {
    *
    * @param toml text already checked to be valid Unicode (see {@code Check.text}), so its UTF-8 form is exact
    */
+  static void require(String toml) {
+    if (toml.getBytes(StandardCharsets.UTF_8).length > MAX_BYTES) {
+      throw new TooLarge(TOML, TOML + " must be at most " + MAX_BYTES + " bytes of UTF-8");
+    }
+  }
+
   /**
    * The length in characters of a document filled in from a config's template, before it is built: 400 naming
    * {@code field} when it is beyond {@link #MAX_BYTES}, which its UTF-8 form would be too ({@code what} says which
@@ -40,11 +46,5 @@ public final class TomlSize {
 
   private static Invalid filledTooLarge(String field, String what) {
     return new Invalid(field, what + " would be larger than " + MAX_BYTES + " bytes, the most a config may hold");
-  }
-
-  static void require(String toml) {
-    if (toml.getBytes(StandardCharsets.UTF_8).length > MAX_BYTES) {
-      throw new TooLarge(TOML, TOML + " must be at most " + MAX_BYTES + " bytes of UTF-8");
-    }
   }
 }

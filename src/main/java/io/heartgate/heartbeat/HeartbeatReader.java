@@ -68,7 +68,10 @@ final class HeartbeatReader {
     }
   }
 
-  /** Which of the reader's limits the body passed: its nesting, a number's digits or a name's length. */
+  /**
+   * Which of the reader's limits the body passed: its nesting, a number's digits or a name's length (a string's
+   * limit, 20 million characters, is beyond the body's 1 MiB).
+   */
   private static Invalid beyondLimits(StreamConstraintsException e) {
     StreamReadConstraints limits = JSON.streamReadConstraints();
     String reason = String.valueOf(e.getOriginalMessage());
@@ -78,10 +81,6 @@ final class HeartbeatReader {
     }
     if (reason.startsWith("Name length")) {
       return Invalid.request("The request body holds a field name longer than " + limits.getMaxNameLength()
-          + " characters");
-    }
-    if (reason.startsWith("String value length")) {
-      return Invalid.request("The request body holds a string longer than " + limits.getMaxStringLength()
           + " characters");
     }
     return Invalid.request("The request body is nested deeper than " + MAX_DEPTH + " levels");

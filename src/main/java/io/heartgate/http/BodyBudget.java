@@ -18,9 +18,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * clients upload at the same time the heap holds a bounded amount of their bodies. A body is admitted only with
  * room for all of it (its Content-Length, or the route's limit when it is chunked); otherwise 503 with Retry-After,
  * the body left unread. One client address holds at most a quarter of the budget, or the largest body when that
- * is more (trusted proxies, which speak for many, are exempt), so one client cannot take it all. The room is given back when the request ends, answered
- * or abandoned; a body not read in full within the body timeout has its connection closed, which ends it: a client
- * trickling its body would otherwise hold its room for as long as it sends a byte within the idle timeout.
+ * is more (trusted proxies, which speak for many, are exempt), so one client cannot take it all. The room is given
+ * back when the request ends, answered or abandoned; a body not read in full within the body timeout has its
+ * connection closed, which ends it: a client trickling its body would otherwise hold its room for as long as it
+ * sends a byte within the idle timeout.
  */
 public final class BodyBudget {
   private static final String RESERVED = "heartgate.body.reserved";
@@ -86,7 +87,7 @@ public final class BodyBudget {
       free.addAndGet(bytes);
       String holder = ctx.remove(HOLDER);
       if (holder != null) {
-        held.computeIfPresent(holder, (address, now) -> now - bytes == 0 ? null : now - bytes);
+        giveBack(holder, bytes);
       }
     }
   }
@@ -130,12 +131,16 @@ public final class BodyBudget {
         return false;
       }
       if (!take(bytes)) {
-        held.computeIfPresent(holder, (address, now) -> now - bytes == 0 ? null : now - bytes);
+        giveBack(holder, bytes);
         return false;
       }
       return true;
     }
     return take(bytes);
+  }
+
+  private void giveBack(String holder, long bytes) {
+    held.computeIfPresent(holder, (address, now) -> now == bytes ? null : now - bytes);
   }
 
   private boolean take(long bytes) {

@@ -115,10 +115,10 @@ public final class ConnectionGuard {
         closing.add(connection);
       }
       if (!bodyRead) {
-        long closing = vertx.setTimer(DISCARD_MS, ignored -> connection.close());
+        long closer = vertx.setTimer(DISCARD_MS, ignored -> connection.close());
         request.handler(discarded -> { });
         request.endHandler(ignored -> {
-          vertx.cancelTimer(closing);
+          vertx.cancelTimer(closer);
           connection.close();
         });
         request.resume();
