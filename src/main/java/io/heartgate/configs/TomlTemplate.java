@@ -4,6 +4,7 @@ import io.heartgate.constants.Constant;
 import io.heartgate.core.Invalid;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -153,16 +154,15 @@ public final class TomlTemplate {
     if (!missing.isEmpty()) {
       throw missing(MISSING_PARAMETERS, missing);
     }
-    // Each use's text, written once per distinct use, and the document's size before it is built: a value is
-    // copied into every use, so a small config could otherwise fill the heap.
-    Map<Parameter, String> filled = new HashMap<>();
+    // A value is written once for each place it stands in, and the document's size is known before it is built:
+    // the value is copied into every use, so a small config could otherwise fill the heap.
+    Map<Place, Map<String, String>> writtenValues = new EnumMap<>(Place.class);
     long text = 0;
     long fromQuery = 0;
     long fromConstants = 0;
     for (Part part : parts) {
       if (part instanceof Parameter p) {
-        fromQuery += filled.computeIfAbsent(p, use -> given.get(use.name()) == null ? use.defaultValue()
-            : written(use, given.get(use.name()))).length();
+        fromQuery += filled(p, given, writtenValues).length();
       } else if (part instanceof ConstantUse c) {
         fromConstants += defined.get(c.name()).length();
       } else {
@@ -175,7 +175,7 @@ public final class TomlTemplate {
     StringBuilder out = new StringBuilder(TomlSize.requireFilled(text + fromQuery + fromConstants, field, what));
     for (Part part : parts) {
       if (part instanceof Parameter p) {
-        out.append(filled.get(p));
+        out.append(filled(p, given, writtenValues));
       } else if (part instanceof ConstantUse c) {
         out.append(defined.get(c.name()));
       } else {
@@ -183,6 +183,14 @@ public final class TomlTemplate {
       }
     }
     return TomlSize.requireFilled(out.toString(), field, what);
+  }
+
+  /** The use's text: its default when the query has no value, else the value as written where it stands. */
+  private static String filled(Parameter use, Map<String, String> given,
+      Map<Place, Map<String, String>> writtenValues) {
+    String value = given.get(use.name());
+    return value == null ? use.defaultValue() : writtenValues.computeIfAbsent(use.place(), place -> new HashMap<>())
+        .computeIfAbsent(use.name(), name -> written(use, value));
   }
 
   /**
