@@ -49,6 +49,9 @@ class ServiceUnitTest {
     }
     assertTrue(lines.stream().anyMatch(line -> line.startsWith("ExecStart=") && line.contains(" -Xmx256m ")
         && line.endsWith(" -jar /opt/heartgate/heartgate.jar")), "ExecStart caps the heap");
+    // Today (a second probe): an out-of-memory error that Netty only logged left the node half alive.
+    assertTrue(lines.stream().anyMatch(line -> line.startsWith("ExecStart=")
+        && line.contains(" -XX:+ExitOnOutOfMemoryError ")), "ExecStart exits on any out-of-memory error");
   }
 
   private static Path onPath(String program) {

@@ -154,23 +154,14 @@ public final class ConfigGroupService {
   public Future<ConfigService.Rendered> render(String idOrAlias, Function<String, String> query) {
     return served.get(idOrAlias).compose(current -> {
       ConfigGroup group = current.group();
-      List<Future<ConfigService.Rendered>> rendered = group.configIds().stream()
-          .map(id -> configs.render(id, query)).toList();
-      return Future.join(rendered).transform(ignored -> {
-        List<Throwable> failures = rendered.stream().filter(Future::failed).map(Future::cause).toList();
-        if (!failures.isEmpty()) {
-          return Future.failedFuture(GroupDocument.refusal(failures));
-        }
-        List<GroupDocument.Member> members = new ArrayList<>();
-        long lastModified = group.contentChangedAt();
-        for (int i = 0; i < rendered.size(); i++) {
-          String id = group.configIds().get(i);
-          ConfigService.Rendered member = rendered.get(i).result();
-          members.add(new GroupDocument.Member(id, current.names().getOrDefault(id, id), member.toml()));
-          lastModified = Math.max(lastModified, member.lastModified());
-        }
-        return Future.succeededFuture(new ConfigService.Rendered(GroupDocument.of(members), lastModified));
-      });
+      // One member after the other, the document's size added up as they come: filled in all at once, a hundred
+      // members near the limit each held their megabyte together, and six such downloads ran a node out of memory.
+      GroupDocument.Filling filling = new GroupDocument.Filling(current.names(), group.contentChangedAt());
+      Future<Void> filled = Future.succeededFuture();
+      for (String id : group.configIds()) {
+        filled = filled.compose(ignored -> configs.render(id, query).transform(member -> filling.add(id, member)));
+      }
+      return filled.compose(ignored -> filling.document());
     });
   }
 

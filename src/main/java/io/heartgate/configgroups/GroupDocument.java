@@ -3,10 +3,14 @@ package io.heartgate.configgroups;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import io.heartgate.configs.ConfigService;
 import io.heartgate.configs.TomlSize;
 import io.heartgate.configs.TomlTemplate;
 import io.heartgate.core.Invalid;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -34,10 +38,47 @@ final class GroupDocument {
   private GroupDocument() {
   }
 
+  /**
+   * A group's document filled in member by member, in order: refused as soon as the members passed what one config
+   * may hold, else as the first member's failure (see {@link #refusal}), else served.
+   */
+  static final class Filling {
+    private final Map<String, String> names;
+    private final List<Member> members = new ArrayList<>();
+    private final List<Throwable> failures = new ArrayList<>();
+    private long chars;
+    private long lastModified;
+
+    /**
+     * @param names each member's name by its id
+     * @param contentChangedAt when the group's own content last changed, the least Last-Modified of its document
+     */
+    Filling(Map<String, String> names, long contentChangedAt) {
+      this.names = names;
+      this.lastModified = contentChangedAt;
+    }
+
+    Future<Void> add(String id, AsyncResult<ConfigService.Rendered> member) {
+      if (member.failed()) {
+        failures.add(member.cause());
+        return Future.succeededFuture();
+      }
+      String toml = member.result().toml();
+      chars = TomlSize.requireFilled(chars + toml.length(), TomlTemplate.MISSING_PARAMETERS,
+          "This group filled in with these parameters");
+      members.add(new Member(id, names.getOrDefault(id, id), toml));
+      lastModified = Math.max(lastModified, member.result().lastModified());
+      return Future.succeededFuture();
+    }
+
+    Future<ConfigService.Rendered> document() {
+      return failures.isEmpty() ? Future.succeededFuture(new ConfigService.Rendered(of(members), lastModified))
+          : Future.failedFuture(refusal(failures));
+    }
+  }
+
   /** The document: an empty group is an empty document. */
   static String of(List<Member> members) {
-    TomlSize.requireFilled(members.stream().mapToLong(m -> m.toml().length()).sum(), TomlTemplate.MISSING_PARAMETERS,
-        "This group filled in with these parameters");
     StringBuilder out = new StringBuilder();
     for (Member member : members) {
       section(out, member, member.toml());

@@ -17,6 +17,14 @@ public final class OutOfMemory {
   private OutOfMemory() {
   }
 
+  /**
+   * Loads this class and its logger while there is memory: loaded first when memory has run out, it could fail to
+   * initialise, and then nothing would halt the node.
+   */
+  public static void arm() {
+    LOG.fine("armed");
+  }
+
   /** Halts when the failure is, or was caused by, running out of memory; does nothing otherwise. */
   public static void exitOn(Throwable failure) {
     for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {

@@ -7,6 +7,7 @@ import io.heartgate.testsupport.FreePort;
 import io.heartgate.testsupport.NodeProcess;
 import io.heartgate.testsupport.Team;
 import io.heartgate.testsupport.TestGateway;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -14,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,14 +28,35 @@ class RenderMemoryTest {
   @TempDir
   Path tempDir;
 
+  private final String token = TokenFormat.generate();
+  private int api;
+
+  private NodeProcess startNode() {
+    api = FreePort.find();
+    NodeProcess node = NodeProcess.start(tempDir, List.of("-Xmx128m"), "--host", "127.0.0.1",
+        "--port", String.valueOf(api), "--heartbeat-port", String.valueOf(api), "--owner-username", "owner",
+        "--owner-password", Team.PASSWORD, "--owner-token", token);
+    node.awaitReady(api, Duration.ofSeconds(30));
+    return node;
+  }
+
+  /** Creates; the new object's id. */
+  private String post(String path, JsonObject body) {
+    HttpResponse<String> created = TestGateway.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api
+        + path)).header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body.encode())).build());
+    assertEquals(201, created.statusCode(), created.body());
+    return new JsonObject(created.body()).getString("id");
+  }
+
+  private HttpResponse<String> get(String path) {
+    return TestGateway.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api + path))
+        .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(60)).GET().build());
+  }
+
   @Test
   void ninetyThousandUsesOfALongParameterAreRefusedWithoutRunningOutOfMemory() throws Exception {
-    int api = FreePort.find();
-    String token = TokenFormat.generate();
-    try (NodeProcess node = NodeProcess.start(tempDir, List.of("-Xmx128m"), "--host", "127.0.0.1",
-        "--port", String.valueOf(api), "--heartbeat-port", String.valueOf(api), "--owner-username", "owner",
-        "--owner-password", Team.PASSWORD, "--owner-token", token)) {
-      node.awaitReady(api, Duration.ofSeconds(30));
+    try (NodeProcess node = startNode()) {
       StringBuilder toml = new StringBuilder();
       for (int line = 0; line < 90; line++) {
         toml.append("k").append(line).append(" = \"");
@@ -42,19 +65,31 @@ class RenderMemoryTest {
         }
         toml.append("\"\n");
       }
-      HttpResponse<String> created = TestGateway.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api
-              + "/api/configs")).header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-          .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("name", "uses")
-              .put("toml", toml.toString()).encode())).build());
-      assertEquals(201, created.statusCode(), created.body());
-      String id = new JsonObject(created.body()).getString("id");
+      String id = post("/api/configs", new JsonObject().put("name", "uses").put("toml", toml.toString()));
 
-      HttpResponse<String> filled = TestGateway.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api
-          + "/api/configs/" + id + "/toml?p=" + "a".repeat(3_900))).header("Authorization", "Bearer " + token)
-          .timeout(Duration.ofSeconds(60)).GET().build());
+      HttpResponse<String> filled = get("/api/configs/" + id + "/toml?p=" + "a".repeat(3_900));
       assertEquals(400, filled.statusCode(), filled.body());
       assertEquals("query", new JsonObject(filled.body()).getJsonObject("details").getString("field"));
       node.assertAlive("after the refusal");
+    }
+  }
+
+  // Today (a second probe): a group's hundred members were all filled in before their size was added up, and six
+  // such downloads at once ran the node out of memory.
+  @Test
+  void sixDownloadsOfAGroupFilledInBeyondTheLimitAreRefusedWithoutRunningOutOfMemory() throws Exception {
+    try (NodeProcess node = startNode()) {
+      JsonArray members = new JsonArray();
+      for (int i = 0; i < 100; i++) {
+        members.add(post("/api/configs", new JsonObject().put("name", "member-" + i)
+            .put("toml", "k" + i + " = \"" + "&{p}".repeat(250) + "\"\n")));
+      }
+      String group = post("/api/config-groups", new JsonObject().put("name", "wide").put("configIds", members));
+      List<Integer> statuses = IntStream.range(0, 6).parallel()
+          .mapToObj(i -> get("/api/config-groups/" + group + "/toml?p=" + "a".repeat(3_890) + i).statusCode())
+          .toList();
+      assertEquals(List.of(400, 400, 400, 400, 400, 400), statuses);
+      node.assertAlive("after six refusals at once");
     }
   }
 }
