@@ -16,6 +16,7 @@ import io.heartgate.store.ExclusiveSection;
 import io.heartgate.store.ForeignKeyViolation;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -38,6 +39,8 @@ public final class ConfigService {
   private static final String TOML = "toml";
 
   private final ConfigRepository configs;
+  /** The one thread version diffs are worked out on, made at the first diff. */
+  private volatile WorkerExecutor diffs;
   private final AgentService agents;
   private final LabelService labels;
   private final ConstantService constants;
@@ -232,12 +235,26 @@ public final class ConfigService {
 
   /**
    * A unified diff from version {@code a} to version {@code b}; empty when their TOML is the same. Worked out on a
-   * worker thread: bounded as it is (see {@link VersionDiff}), it takes a tenth of a second for versions of a
-   * megabyte.
+   * thread of its own, one diff at a time: bounded as it is (see {@link VersionDiff}), one of versions of a
+   * megabyte takes a tenth of a second and tens of megabytes, which several at once on the worker pool would
+   * multiply.
    */
   public Future<String> diff(String id, int a, int b) {
-    return version(id, a).compose(from -> version(id, b).compose(to -> Vertx.currentContext()
-        .executeBlocking(() -> VersionDiff.unified(from, to), false)));
+    return version(id, a).compose(from -> version(id, b).compose(to -> diffs()
+        .executeBlocking(() -> VersionDiff.unified(from, to))));
+  }
+
+  private WorkerExecutor diffs() {
+    WorkerExecutor pool = diffs;
+    if (pool == null) {
+      synchronized (this) {
+        if (diffs == null) {
+          diffs = Vertx.currentContext().owner().createSharedWorkerExecutor("heartgate-version-diffs", 1);
+        }
+        pool = diffs;
+      }
+    }
+    return pool;
   }
 
   /**

@@ -18,7 +18,7 @@ import java.util.List;
  */
 final class VersionDiff {
   /** The most lines removed plus lines added that the shortest diff is looked for with. */
-  static final int MAX_EDITS = 2_000;
+  static final int MAX_EDITS = 1_000;
   private static final int CONTEXT = 3;
   private static final String NO_NEWLINE = "\n\\ No newline at end of file";
 
