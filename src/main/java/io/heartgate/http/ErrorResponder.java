@@ -67,10 +67,10 @@ public final class ErrorResponder {
 
   /**
    * The HTTP decoder could not read the body's framing (a chunk size that is no number, a chunk not ended by CR
-   * LF): the client's error, whose connection Vert.x closes at once.
+   * LF, a trailer that is no header): the client's error, whose connection Vert.x closes at once.
    */
   private static boolean malformedFraming(Throwable failure) {
-    return failure instanceof DecoderException || failure instanceof NumberFormatException;
+    return failure instanceof DecoderException || failure instanceof IllegalArgumentException;
   }
 
   /** Answers a failure outside a router's failure handling (for example before a body is read). */

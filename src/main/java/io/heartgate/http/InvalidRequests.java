@@ -2,6 +2,7 @@ package io.heartgate.http;
 
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
@@ -29,14 +30,17 @@ final class InvalidRequests {
       code = "headers_too_large";
       sentence = "The request headers are too large";
     }
+    Buffer body = new JsonObject().put("error", code).put("message", sentence).toBuffer();
     request.response()
         .setStatusCode(status)
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        // Said outright, so that a HEAD's answer carries it as a GET's does.
+        .putHeader(HttpHeaders.CONTENT_LENGTH, String.valueOf(body.length()))
         .putHeader(HttpHeaders.CONNECTION, "close")
         .putHeader("X-Content-Type-Options", "nosniff")
         // Whatever the path (it may not have been read): as every /api answer, for no cache on the way.
         .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
-        .end(new JsonObject().put("error", code).put("message", sentence).toBuffer())
+        .end(body)
         .onComplete(ignored -> request.connection().close());
   }
 }

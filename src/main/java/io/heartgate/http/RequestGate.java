@@ -77,9 +77,9 @@ final class RequestGate implements Handler<HttpServerRequest> {
     if (request.version() == HttpVersion.HTTP_1_1 && request.headers().get(HttpHeaders.HOST) == null) {
       return Invalid.request("The request has no Host header");
     }
-    // RFC 9112 3.2: one Host, a host and port as the URI syntax has them.
-    if (request.version() == HttpVersion.HTTP_1_1
-        && (request.authority() == null || request.headers().getAll(HttpHeaders.HOST).size() > 1)) {
+    // RFC 9112 3.2: one Host, a host and port as the URI syntax has them (HTTP/1.0 may send none).
+    List<String> hosts = request.headers().getAll(HttpHeaders.HOST);
+    if (hosts.size() > 1 || !hosts.isEmpty() && request.authority() == null) {
       return Invalid.request("The request's Host header is malformed or repeated");
     }
     if (path == null || !wellEscaped(path)) {
@@ -91,9 +91,20 @@ final class RequestGate implements Handler<HttpServerRequest> {
     return null;
   }
 
-  /** Every {@code %} starts two hex digits, and what they spell is UTF-8 without NUL (no id or name holds one). */
+  /**
+   * No control character, escaped or not (no id or name holds one), and every {@code %} starts two hex digits
+   * spelling UTF-8.
+   */
   static boolean wellEscaped(String path) {
-    if (path.indexOf('%') < 0) {
+    boolean escapes = false;
+    for (int i = 0; i < path.length(); i++) {
+      char c = path.charAt(i);
+      if (c < 0x20 || c == 0x7f) {
+        return false;
+      }
+      escapes |= c == '%';
+    }
+    if (!escapes) {
       return true;
     }
     ByteBuffer bytes = ByteBuffer.allocate(path.length());
@@ -105,7 +116,7 @@ final class RequestGate implements Handler<HttpServerRequest> {
           return false;
         }
         int escaped = Integer.parseInt(path.substring(i + 1, i + 3), 16);
-        if (escaped == 0) {
+        if (escaped < 0x20 || escaped == 0x7f) {
           return false;
         }
         bytes.put((byte) escaped);

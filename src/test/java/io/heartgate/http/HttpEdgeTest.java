@@ -97,6 +97,28 @@ class HttpEdgeTest {
   void aMalformedOrRepeatedHostIs400(String host) {
     RawHttp.Answer answer = send("GET /health/live HTTP/1.1\r\n" + host + "\r\n\r\n");
     assertJsonError(answer, 400, "invalid_request");
+    // Today (a second probe): HTTP/1.0 was served whatever its Host said.
+    assertJsonError(send("GET /health/live HTTP/1.0\r\n" + host + "\r\n\r\n"), 400, "invalid_request");
+  }
+
+  // Today (a second probe): a NUL byte sent as it is, not escaped, reached the store (500 on PostgreSQL).
+  @ParameterizedTest
+  @ValueSource(strings = {"/api/agents/a\u0000b", "/c/a\u0001b", "/api/configs/x\u007f/toml"})
+  void aControlCharacterInThePathIs400(String path) {
+    RawHttp.Answer answer = send("GET " + path + " HTTP/1.1\r\nHost: localhost\r\n\r\n");
+    assertJsonError(answer, 400, "invalid_request");
+    assertEquals("The request path is malformed", new JsonObject(answer.body()).getString("message"));
+  }
+
+  // Today (a second probe): HEAD's answer to too large headers had no Content-Length, GET's had.
+  @Test
+  void theDecodersRefusalOfAHeadCarriesItsContentLength() {
+    String big = "X-Big: " + "b".repeat(20_000) + "\r\n";
+    RawHttp.Answer get = send("GET /api/agents HTTP/1.1\r\nHost: localhost\r\n" + big + "\r\n");
+    RawHttp.Answer head = send("HEAD /api/agents HTTP/1.1\r\nHost: localhost\r\n" + big + "\r\n");
+    assertEquals(431, head.status(), head.text());
+    assertNotNull(get.header("Content-Length"), get.text());
+    assertEquals(get.header("Content-Length"), head.header("Content-Length"), head.text());
   }
 
   // Today: these three answers lacked Cache-Control: no-store, which every /api answer carries (a helper's probe).
@@ -151,7 +173,8 @@ class HttpEdgeTest {
 
   // Today: an ERROR with a stack trace in the log for each such request, which any client could send.
   @ParameterizedTest
-  @ValueSource(strings = {"zz\r\n{}\r\n0\r\n\r\n", "1\r\n{}\r\n0\r\n\r\n"})
+  @ValueSource(strings = {"zz\r\n{}\r\n0\r\n\r\n", "1\r\n{}\r\n0\r\n\r\n", "2\r\n{}\r\n0\r\nbad\r\n\r\n",
+      "2\r\n{}\r\n0\r\nX y: z\r\n\r\n"})
   void aMalformedChunkClosesItsConnectionAndIsNoErrorOfTheGateway(String chunks) {
     List<LogRecord> errors = new CopyOnWriteArrayList<>();
     Handler capture = new Handler() {
