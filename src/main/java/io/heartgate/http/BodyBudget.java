@@ -6,7 +6,6 @@ import io.heartgate.settings.TrustedProxies;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.util.Map;
@@ -17,8 +16,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * One budget of request-body bytes buffered at once, shared by every router instance, so that however many
  * clients upload at the same time the heap holds a bounded amount of their bodies. A body is admitted only with
  * room for all of it (its Content-Length, or the route's limit when it is chunked); otherwise 503 with Retry-After,
- * the body left unread. One client address holds at most a quarter of the budget, or the largest body when that
- * is more (trusted proxies, which speak for many, are exempt), so one client cannot take it all. The room is given
+ * the body left unread. One client (behind a trusted proxy, the one it names) holds at most a quarter of the
+ * budget, or the largest body when that is more, so one client cannot take it all. The room is given
  * back when the request ends, answered or abandoned; a body not read in full within the body timeout has its
  * connection closed, which ends it: a client trickling its body would otherwise hold its room for as long as it
  * sends a byte within the idle timeout.
@@ -92,11 +91,13 @@ public final class BodyBudget {
     }
   }
 
-  /** The address whose share the request draws on; null for a trusted proxy's (or an unknown peer's). */
+  /**
+   * The client whose share the request draws on: behind a trusted proxy the one it names (see {@link
+   * RequestOrigin#clientAddress}); null when that is a trusted proxy itself, which speaks for many, or unknown.
+   */
   private String holder(HttpServerRequest request) {
-    SocketAddress peer = request.connection().remoteAddress();
-    String address = peer == null ? null : peer.hostAddress();
-    return address == null || proxies.trusts(address) ? null : address;
+    String client = RequestOrigin.clientAddress(request, proxies);
+    return client == null || proxies.trusts(client) ? null : client;
   }
 
   /** Whether a body follows the request's headers (a length above zero, or chunks). */

@@ -28,7 +28,8 @@ public final class RequestOrigin {
 
   /** The client's address (see {@link TrustedProxies#clientAddress}); null when unknown. */
   public static String clientAddress(HttpServerRequest request, TrustedProxies proxies) {
-    SocketAddress peer = request.remoteAddress();
+    // The connection's peer: the request's own would have vert.x-web parse its forwarding headers first.
+    SocketAddress peer = request.connection().remoteAddress();
     return proxies.clientAddress(peer == null ? null : peer.hostAddress(),
         request.headers().getAll("X-Forwarded-For"));
   }

@@ -29,6 +29,8 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Request bodies cannot exhaust the node's memory (issue 11 item 3): credentials are checked from the headers
@@ -139,33 +141,43 @@ class UploadFloodTest {
   }
 
   // Today: one client address could reserve the whole budget (a helper's probe: 64 uploads trickled with an
-  // agent's token, or 4,000 anonymous logins of 16 KiB from one address). Which of three uploads comes third is the
-  // node's to decide: two connections have no order.
-  @Test
-  void oneClientAddressHoldsAtMostAQuarterOfTheBudget() throws Exception {
-    try (TestGateway gateway = TestGateway.start(StoreKind.SQLITE.freshStore(tempDir), "--request-buffer-mib", "8")) {
+  // agent's token, or 4,000 anonymous logins of 16 KiB from one address), and behind a trusted proxy, the client the
+  // proxy names could (a second probe). Which of three uploads comes third is the node's to decide: two
+  // connections have no order.
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void oneClientHoldsAtMostAQuarterOfTheBudget(boolean behindProxy) throws Exception {
+    try (TestGateway gateway = TestGateway.start(StoreKind.SQLITE.freshStore(tempDir), "--request-buffer-mib", "8",
+        "--trusted-proxies", behindProxy ? "127.0.0.1" : "")) {
       String token = agentToken(gateway);
       int port = gateway.heartbeatPort();
       int length = 800_000;
       byte[] body = padded(TelegrafAgent.heartbeat("held"), length);
       String head = head(HeartbeatRoutes.PATH, port, token, length);
-      try (SlowUpload one = SlowUpload.start(port, head); SlowUpload two = SlowUpload.start(port, head);
-          SlowUpload three = SlowUpload.start(port, head)) {
+      String fromClient = behindProxy ? forwardedFor(head, "198.51.100.7, 203.0.113.66") : head;
+      try (SlowUpload one = SlowUpload.start(port, fromClient); SlowUpload two = SlowUpload.start(port, fromClient);
+          SlowUpload three = SlowUpload.start(port, fromClient)) {
         List<SlowUpload> held = List.of(one, two, three);
         held.forEach(upload -> upload.send(Arrays.copyOfRange(body, 0, 1_000)));
         Poll.until(Duration.ofSeconds(10), "one of three is refused", () -> held.stream().anyMatch(SlowUpload::answered));
         SlowUpload refused = held.stream().filter(SlowUpload::answered).findFirst().orElseThrow();
         RawHttp.Answer busy = refused.answer(Duration.ZERO);
-        assertEquals(503, busy.status(), "the third from one address passes its quarter of 8 MiB: " + busy.text());
+        assertEquals(503, busy.status(), "the third from one client passes its quarter of 8 MiB: " + busy.text());
 
-        try (SlowUpload other = SlowUpload.startFrom("127.0.0.2", port, head)) {
-          assertTrue(other.send(body), "another address still has room");
+        try (SlowUpload other = behindProxy ? SlowUpload.start(port, forwardedFor(head, "203.0.113.67"))
+            : SlowUpload.startFrom("127.0.0.2", port, head)) {
+          assertTrue(other.send(body), "another client still has room");
           RawHttp.Answer done = other.answer(Duration.ofSeconds(10));
           assertEquals(204, done.status(), done.text());
         }
         assertEquals(1, held.stream().filter(SlowUpload::answered).count(), "the other two are still being read");
       }
     }
+  }
+
+  /** The request head with an X-Forwarded-For, as a proxy in front sends it. */
+  private static String forwardedFor(String head, String hops) {
+    return head.replace("\r\n\r\n", "\r\nX-Forwarded-For: " + hops + "\r\n\r\n");
   }
 
   /** A telegraf-agent token of the owner of a team made for the test. */
