@@ -69,12 +69,9 @@ public final class BodyBudget {
         ctx.put(HOLDER, holder);
       }
       HttpServerRequest request = ctx.request();
-      long deadline = ctx.vertx().setTimer(bodyTimeoutMs, ignored -> {
-        if (!request.isEnded()) {
-          request.connection().close();
-        }
-      });
-      ctx.addEndHandler(ignored -> ctx.vertx().cancelTimer(deadline));
+      BodyDeadlines deadlines = BodyDeadlines.ofThisLoop(bodyTimeoutMs);
+      deadlines.started(request);
+      ctx.addEndHandler(ignored -> deadlines.ended(request));
       body.handle(ctx);
     };
   }

@@ -30,7 +30,8 @@ public final class RequestOrigin {
   public static String clientAddress(HttpServerRequest request, TrustedProxies proxies) {
     // The connection's peer: the request's own would have vert.x-web parse its forwarding headers first.
     SocketAddress peer = request.connection().remoteAddress();
-    return proxies.clientAddress(peer == null ? null : peer.hostAddress(),
-        request.headers().getAll("X-Forwarded-For"));
+    String address = peer == null ? null : peer.hostAddress();
+    return proxies.trusts(address) ? proxies.clientAddress(address, request.headers().getAll("X-Forwarded-For"))
+        : address;
   }
 }
