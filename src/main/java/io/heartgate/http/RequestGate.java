@@ -77,9 +77,11 @@ final class RequestGate implements Handler<HttpServerRequest> {
     if (request.version() == HttpVersion.HTTP_1_1 && request.headers().get(HttpHeaders.HOST) == null) {
       return Invalid.request("The request has no Host header");
     }
-    // RFC 9112 3.2: one Host, a host and port as the URI syntax has them (HTTP/1.0 may send none).
+    // RFC 9112 3.2: one Host, a host and port as the URI syntax has them, never empty for an http URI (HTTP/1.0
+    // may send none).
     List<String> hosts = request.headers().getAll(HttpHeaders.HOST);
-    if (hosts.size() > 1 || !hosts.isEmpty() && request.authority() == null) {
+    if (hosts.size() > 1
+        || !hosts.isEmpty() && (request.authority() == null || request.authority().host().isEmpty())) {
       return Invalid.request("The request's Host header is malformed or repeated");
     }
     if (path == null || !wellEscaped(path)) {
