@@ -96,10 +96,10 @@ public final class UserService {
   }
 
   /**
-   * Checks a password from a client (counted by its address), within the login limits: refused at once when this node knows the
-   * client is past a limit; else a place on the hashing pool (429 at once when it is full), then the attempt is
-   * counted (429 past a limit), then the hash is compared, for an unknown username against a decoy, so every
-   * answer but success looks and takes the same.
+   * Checks a password from a client (counted by its address), within the login limits: refused at once when this
+   * node knows the client is past a limit; else a place on the hashing pool (429 at once when it is full), then the
+   * attempt is counted (429 past a limit), then the hash is compared, for an unknown username against a decoy, so
+   * every answer but success looks and takes the same.
    */
   public Future<User> login(String username, String password, ClientInfo client) {
     String address = client.address();

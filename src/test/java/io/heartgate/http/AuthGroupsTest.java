@@ -31,8 +31,8 @@ class AuthGroupsTest {
 
   private int serve(Set<AuthGroup> disabled) {
     Authenticator auth = new Authenticator(vertx, hash -> null, disabled, "session",
-        cookie -> Future.failedFuture(new Unauthorized(Refusals.MISSING_HEADER)), new BodyBudget(1 << 20, 30_000, TrustedProxies.parse("")),
-        TrustedProxies.parse(""));
+        cookie -> Future.failedFuture(new Unauthorized(Refusals.MISSING_HEADER)),
+        new BodyBudget(1 << 20, 30_000, TrustedProxies.parse("")), TrustedProxies.parse(""));
     Router router = Router.router(vertx);
     router.get("/configs").handler(auth.require(AuthGroup.CONFIGS, "configs:read")).handler(ctx -> {
       Principal principal = Authenticator.principal(ctx);

@@ -158,8 +158,8 @@ class HttpEdgeTest {
           + "\r\nContent-Type: application/json\r\n";
       String front = "{\"name\":\"front\"}";
       String hidden = "{\"name\":\"hidden\"}";
-      RawHttp.Answer answer = RawHttp.exchange(node.apiPort(), head + contentLength + "Transfer-Encoding: chunked\r\n\r\n"
-          + Integer.toHexString(front.length()) + "\r\n" + front + "\r\n0\r\n\r\n"
+      RawHttp.Answer answer = RawHttp.exchange(node.apiPort(), head + contentLength
+          + "Transfer-Encoding: chunked\r\n\r\n" + Integer.toHexString(front.length()) + "\r\n" + front + "\r\n0\r\n\r\n"
           + head + "Content-Length: " + hidden.length() + "\r\n\r\n" + hidden, 30_000);
       assertTrue(answer.closed(), "the connection is closed: " + answer.text());
       assertEquals(1, answer.text().split("HTTP/1.1 ").length - 1, "one answer: " + answer.text());

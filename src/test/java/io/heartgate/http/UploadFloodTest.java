@@ -159,7 +159,8 @@ class UploadFloodTest {
           SlowUpload three = SlowUpload.start(port, fromClient)) {
         List<SlowUpload> held = List.of(one, two, three);
         held.forEach(upload -> upload.send(Arrays.copyOfRange(body, 0, 1_000)));
-        Poll.until(Duration.ofSeconds(10), "one of three is refused", () -> held.stream().anyMatch(SlowUpload::answered));
+        Poll.until(Duration.ofSeconds(10), "one of three is refused",
+            () -> held.stream().anyMatch(SlowUpload::answered));
         SlowUpload refused = held.stream().filter(SlowUpload::answered).findFirst().orElseThrow();
         RawHttp.Answer busy = refused.answer(Duration.ZERO);
         assertEquals(503, busy.status(), "the third from one client passes its quarter of 8 MiB: " + busy.text());
