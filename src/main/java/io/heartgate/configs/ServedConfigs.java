@@ -17,11 +17,18 @@ import io.vertx.core.Future;
  */
 final class ServedConfigs {
   /**
-   * Parsed TOML kept, in estimated bytes (2 a character): every config's current version at 1 MiB of TOML each
-   * would be 16 configs, at a typical few kilobytes thousands. A template is only parsed again when it fell out,
-   * which costs one read of its TOML; a setting would only move that trade-off.
+   * Parsed TOML kept, in estimated bytes (2 a character, and {@link #PLACEHOLDER_BYTES} a placeholder): every
+   * config's current version at 1 MiB of TOML each would be 16 configs, at a typical few kilobytes thousands. A
+   * template is only parsed again when it fell out, which costs one read of its TOML; a setting would only move
+   * that trade-off.
    */
   private static final long TEMPLATE_BYTES = 32L * 1024 * 1024;
+  /**
+   * What a placeholder's part of a template holds beyond its characters: a record and two strings. A TOML of
+   * {@code &{a}} only, weighed at its characters alone, held eight times its weight, and four of 1 MiB ran a node
+   * of 128 MiB out of memory.
+   */
+  private static final int PLACEHOLDER_BYTES = 128;
 
   /**
    * What a download is made of, read in one go.
@@ -37,6 +44,9 @@ final class ServedConfigs {
 
   /** @param chars the length of the TOML it was parsed from, for its weight */
   private record Parsed(TomlTemplate template, int chars) {
+    int weight() {
+      return (int) Math.min(Integer.MAX_VALUE, 2L * chars + (long) PLACEHOLDER_BYTES * template.placeholders());
+    }
   }
 
   private final ConfigRepository configs;
@@ -44,7 +54,7 @@ final class ServedConfigs {
   private final ConfigRenderMeters meters;
   private final Cache<TemplateKey, Parsed> templates = Caffeine.newBuilder()
       .maximumWeight(TEMPLATE_BYTES)
-      .weigher((TemplateKey key, Parsed parsed) -> 2 * parsed.chars())
+      .weigher((TemplateKey key, Parsed parsed) -> parsed.weight())
       .executor(Runnable::run)
       .build();
   private final CoalescedRead<String, Current> reads = new CoalescedRead<>(this::read);

@@ -88,6 +88,11 @@ public final class TomlTemplate {
     return new Scanner(toml).scan();
   }
 
+  /** How many parameters, constants and Telegraf variables the template holds, each a part of its own. */
+  int placeholders() {
+    return (int) parts.stream().filter(part -> !(part instanceof Text)).count();
+  }
+
   /** Names of the parameters, in order of first use. */
   public Set<String> parameterNames() {
     Set<String> names = new LinkedHashSet<>();

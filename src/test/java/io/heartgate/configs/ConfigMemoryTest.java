@@ -110,4 +110,20 @@ class ConfigMemoryTest {
       node.assertAlive("after eight diffs at once");
     }
   }
+
+  // Today (a fourth probe): a parsed template was weighed at two bytes a character of its TOML, but a TOML of
+  // placeholders holds an object and two strings for each: four such configs of 1 MiB, downloaded once each, ran
+  // the node out of memory.
+  @Test
+  void fourConfigsOfPlaceholdersOnlyAreServedWithoutRunningOutOfMemory() throws Exception {
+    try (NodeProcess node = startNode()) {
+      for (int i = 0; i < 4; i++) {
+        String id = post("/api/configs", new JsonObject().put("name", "placeholders-" + i)
+            .put("toml", "x = \"" + "&{a}".repeat(261_000) + "\"\n"));
+        HttpResponse<String> served = get("/api/configs/" + id + "/toml?a=x");
+        assertEquals(200, served.statusCode(), "download " + i + ": " + served.body());
+      }
+      node.assertAlive("after four downloads");
+    }
+  }
 }
