@@ -64,9 +64,17 @@ public final class RequestBody {
   /** 415 unless the request declares a JSON body ({@code application/json}, a charset parameter allowed). */
   public static void requireJson(RoutingContext ctx) {
     String contentType = ctx.request().getHeader("Content-Type");
-    String mediaType = contentType == null ? "" : contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
-    if (!mediaType.equals("application/json")) {
+    String[] parts = contentType == null ? new String[] {""} : contentType.split(";");
+    if (!parts[0].strip().toLowerCase(Locale.ROOT).equals("application/json")) {
       throw new UnsupportedMediaType("The request body must be JSON (Content-Type: application/json)");
+    }
+    // JSON is UTF-8 (RFC 8259); a body declared in another charset would be read as UTF-8 all the same.
+    for (int i = 1; i < parts.length; i++) {
+      String[] parameter = parts[i].split("=", 2);
+      if (parameter[0].strip().equalsIgnoreCase("charset") && (parameter.length < 2
+          || !parameter[1].strip().replace("\"", "").equalsIgnoreCase("utf-8"))) {
+        throw new UnsupportedMediaType("The request body must be JSON in UTF-8 (charset=utf-8, or none)");
+      }
     }
   }
 

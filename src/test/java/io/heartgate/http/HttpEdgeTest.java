@@ -206,6 +206,19 @@ class HttpEdgeTest {
     }
   }
 
+  // Today (a second probe): a body declared in another charset was read as UTF-8 all the same.
+  @ParameterizedTest
+  @ValueSource(strings = {"application/json; charset=iso-8859-1", "application/json;charset=\"UTF-16\""})
+  void aJsonBodyDeclaredInAnotherCharsetIs415(String contentType) {
+    String body = "{\"username\":\"u\",\"password\":\"p\"}";
+    RawHttp.Answer answer = send("POST /api/auth/login/local HTTP/1.1\r\nHost: localhost\r\nContent-Type: "
+        + contentType + "\r\nContent-Length: " + body.length() + "\r\n\r\n" + body);
+    assertJsonError(answer, 415, "unsupported_media_type");
+    RawHttp.Answer utf8 = send("POST /api/auth/login/local HTTP/1.1\r\nHost: localhost\r\nContent-Type: "
+        + "application/json; charset=UTF-8\r\nContent-Length: " + body.length() + "\r\n\r\n" + body);
+    assertEquals(401, utf8.status(), "UTF-8 said outright is read: " + utf8.text());
+  }
+
   // Today: Jackson read the overlong C0 BC as "<" (401 for the user "ov<script>"), and a UTF-16 body as JSON.
   @ParameterizedTest
   @ValueSource(strings = {"{\"username\":\"ov\u00c0\u00bcscript\",\"password\":\"p\"}",
