@@ -19,7 +19,7 @@ public final class TomlSize {
    * @param toml text already checked to be valid Unicode (see {@code Check.text}), so its UTF-8 form is exact
    */
   static void require(String toml) {
-    if (toml.getBytes(StandardCharsets.UTF_8).length > MAX_BYTES) {
+    if (utf8Bytes(toml) > MAX_BYTES) {
       throw new TooLarge(TOML, TOML + " must be at most " + MAX_BYTES + " bytes of UTF-8");
     }
   }
@@ -38,10 +38,14 @@ public final class TomlSize {
 
   /** The document filled in, once built: refused as {@link #requireFilled(long, String, String)} says, in bytes. */
   static String requireFilled(String document, String field, String what) {
-    if (document.getBytes(StandardCharsets.UTF_8).length > MAX_BYTES) {
+    if (utf8Bytes(document) > MAX_BYTES) {
       throw filledTooLarge(field, what);
     }
     return document;
+  }
+
+  private static int utf8Bytes(String text) {
+    return text.getBytes(StandardCharsets.UTF_8).length;
   }
 
   private static Invalid filledTooLarge(String field, String what) {

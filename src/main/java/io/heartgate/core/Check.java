@@ -74,19 +74,9 @@ public final class Check {
 
   /** Refuses NUL and unpaired surrogates, naming the field. */
   public static void unicode(String field, String text) {
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (c == '\0') {
-        throw new Invalid(field, field + " must not contain NUL characters");
-      }
-      if (Character.isSurrogate(c)) {
-        boolean paired = Character.isHighSurrogate(c) && i + 1 < text.length()
-            && Character.isLowSurrogate(text.charAt(i + 1));
-        if (!paired) {
-          throw new Invalid(field, field + " must be valid Unicode text (it holds an unpaired surrogate)");
-        }
-        i++;
-      }
+    if (!wellFormed(text)) {
+      throw new Invalid(field, text.indexOf('\0') >= 0 ? field + " must not contain NUL characters"
+          : field + " must be valid Unicode text (it holds an unpaired surrogate)");
     }
   }
 
