@@ -90,11 +90,12 @@ public final class BodyBudget {
 
   /**
    * The client whose share the request draws on: behind a trusted proxy the one it names (see {@link
-   * RequestOrigin#clientAddress}); null when that is a trusted proxy itself, which speaks for many, or unknown.
+   * RequestOrigin#clientAddress}), an IPv6 client's whole /64 ({@link TrustedProxies#clientNetwork}); null when
+   * that is a trusted proxy itself, which speaks for many, or unknown.
    */
   private String holder(HttpServerRequest request) {
     String client = RequestOrigin.clientAddress(request, proxies);
-    return client == null || proxies.trusts(client) ? null : client;
+    return client == null || proxies.trusts(client) ? null : TrustedProxies.clientNetwork(client);
   }
 
   /** Whether a body follows the request's headers (a length above zero, or chunks). */

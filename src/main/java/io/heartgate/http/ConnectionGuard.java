@@ -15,8 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 
 /**
- * Keeps connections within bounds: at most so many open at once, and so many from one client address (trusted
- * proxies exempt), the rest closed as they arrive, without touching the others; and a connection that does not
+ * Keeps connections within bounds: at most so many open at once, and so many from one client address (an IPv6
+ * client's /64, see {@link TrustedProxies#clientNetwork}; trusted proxies exempt), the rest closed as they arrive, without touching the others; and a connection that does not
  * finish a request's headers in time (after connecting, or after its previous answer) is closed, so slow or
  * silent clients cannot hold file descriptors. The counts are shared by every router instance; the timers of a
  * connection live on its event loop.
@@ -32,7 +32,7 @@ public final class ConnectionGuard {
   private final long headerTimeoutMs;
   private final TrustedProxies exempt;
   private final AtomicInteger open = new AtomicInteger();
-  /** Address → its open connections; an address with none has no entry, so the map stays small. */
+  /** Client address or /64 → its open connections; one with none has no entry, so the map stays small. */
   private final Map<String, Integer> openByAddress = new ConcurrentHashMap<>();
   private volatile long lastRefusalLogged;
 
@@ -148,7 +148,7 @@ public final class ConnectionGuard {
       return true;
     }
     boolean[] admitted = new boolean[1];
-    openByAddress.compute(address, (key, count) -> {
+    openByAddress.compute(TrustedProxies.clientNetwork(address), (key, count) -> {
       int now = count == null ? 0 : count;
       admitted[0] = now < maxPerAddress;
       return admitted[0] ? now + 1 : count;
@@ -164,7 +164,7 @@ public final class ConnectionGuard {
   private void release(String address) {
     open.decrementAndGet();
     if (!exempt.trusts(address)) {
-      openByAddress.computeIfPresent(address, (key, count) -> count <= 1 ? null : count - 1);
+      openByAddress.computeIfPresent(TrustedProxies.clientNetwork(address), (key, count) -> count <= 1 ? null : count - 1);
     }
   }
 

@@ -62,7 +62,7 @@ public enum Setting {
       "an integer 1-1000000", v -> integer(v, 1, 1_000_000)),
   MAX_CONNECTIONS_PER_ADDRESS("maxConnectionsPerAddress", "MAX_CONNECTIONS_PER_ADDRESS",
       "--max-connections-per-address", false,
-      "open connections from one client address (trusted proxies are exempt)", "an integer 1-1000000",
+      "open connections from one client address, an IPv6 client's /64 (trusted proxies are exempt)", "an integer 1-1000000",
       v -> integer(v, 1, 1_000_000)),
   HEADER_TIMEOUT("requestHeaderTimeoutSeconds", "REQUEST_HEADER_TIMEOUT_SECONDS", "--request-header-timeout",
       false, "seconds a connection has to send a request's headers (after connecting or after the last answer)",

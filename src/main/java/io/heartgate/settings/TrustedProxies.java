@@ -3,6 +3,7 @@ package io.heartgate.settings;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -125,6 +126,27 @@ public final class TrustedProxies {
       }
     }
     return peer;
+  }
+
+  /**
+   * Who a client is wherever clients are counted (the login limits, a client's share of the body budget): its IP
+   * address, or for IPv6 its /64 network, which one subscriber usually holds whole (counting each of its addresses
+   * apart would give one client billions of them); the text as it is when it is no address. It has no space in it.
+   */
+  public static String clientNetwork(String address) {
+    byte[] bytes = parseAddress(address);
+    if (bytes == null) {
+      return String.valueOf(address);
+    }
+    try {
+      if (bytes.length == 16) {
+        Arrays.fill(bytes, 8, 16, (byte) 0);
+        return InetAddress.getByAddress(bytes).getHostAddress() + "/64";
+      }
+      return InetAddress.getByAddress(bytes).getHostAddress();
+    } catch (UnknownHostException e) {
+      throw new IllegalStateException("an address of 4 or 16 bytes is always valid", e);
+    }
   }
 
   /**

@@ -8,12 +8,9 @@ import io.heartgate.users.LoginAttemptRepository.Closed;
 import io.heartgate.users.LoginAttemptRepository.Counter;
 import io.heartgate.users.LoginAttemptRepository.Key;
 import io.vertx.core.Future;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
@@ -62,7 +59,7 @@ public final class LoginLimits {
   /** The refusal of a counter this node already saw close, without asking the store; null when there is none. */
   TooManyAttempts remembered(String username, String address) {
     long now = clock.millis();
-    String client = clientKey(address);
+    String client = TrustedProxies.clientNetwork(address);
     for (Key key : List.of(pair(client, username), address(client))) {
       Long until = closed.getIfPresent(key);
       if (until != null && until > now) {
@@ -76,7 +73,7 @@ public final class LoginLimits {
   Future<Attempt> admit(String username, String address) {
     long now = clock.millis();
     purgeNowAndThen(now);
-    String client = clientKey(address);
+    String client = TrustedProxies.clientNetwork(address);
     Key pair = pair(client, username);
     Key known = new Key("known", client + " " + username);
     return attempts.live(known, now).compose(fromKnownAddress -> {
@@ -123,27 +120,6 @@ public final class LoginLimits {
 
   private static Key address(String client) {
     return new Key("address", client);
-  }
-
-  /**
-   * Who a client is for the limits: its IP address, or for IPv6 its /64 network, which one subscriber usually
-   * holds whole (counting each of its addresses apart would give one client billions of them). It has no space
-   * in it, so {@code client + " " + username} is unambiguous.
-   */
-  static String clientKey(String address) {
-    byte[] bytes = TrustedProxies.parseAddress(address);
-    if (bytes == null) {
-      return String.valueOf(address);
-    }
-    try {
-      if (bytes.length == 16) {
-        Arrays.fill(bytes, 8, 16, (byte) 0);
-        return InetAddress.getByAddress(bytes).getHostAddress() + "/64";
-      }
-      return InetAddress.getByAddress(bytes).getHostAddress();
-    } catch (UnknownHostException e) {
-      throw new IllegalStateException("an address of 4 or 16 bytes is always valid", e);
-    }
   }
 
   /** Ended rows are dropped about once a minute per node, so names tried once do not pile up. */

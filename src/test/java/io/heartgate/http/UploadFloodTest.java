@@ -27,10 +27,11 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Request bodies cannot exhaust the node's memory (issue 11 item 3): credentials are checked from the headers
@@ -142,11 +143,16 @@ class UploadFloodTest {
 
   // Today: one client address could reserve the whole budget (a helper's probe: 64 uploads trickled with an
   // agent's token, or 4,000 anonymous logins of 16 KiB from one address), and behind a trusted proxy, the client the
-  // proxy names could (a second probe). Which of three uploads comes third is the node's to decide: two
-  // connections have no order.
+  // proxy names could (a second probe), and an IPv6 client could, using another address of its /64 for each upload.
+  // Which of three uploads comes third is the node's to decide: two connections have no order.
+  enum Origin {
+    DIRECT, BEHIND_PROXY, IPV6_NETWORK_BEHIND_PROXY
+  }
+
   @ParameterizedTest
-  @ValueSource(booleans = {false, true})
-  void oneClientHoldsAtMostAQuarterOfTheBudget(boolean behindProxy) throws Exception {
+  @EnumSource(Origin.class)
+  void oneClientHoldsAtMostAQuarterOfTheBudget(Origin origin) throws Exception {
+    boolean behindProxy = origin != Origin.DIRECT;
     try (TestGateway gateway = TestGateway.start(StoreKind.SQLITE.freshStore(tempDir), "--request-buffer-mib", "8",
         "--trusted-proxies", behindProxy ? "127.0.0.1" : "")) {
       String token = agentToken(gateway);
@@ -154,9 +160,14 @@ class UploadFloodTest {
       int length = 800_000;
       byte[] body = padded(TelegrafAgent.heartbeat("held"), length);
       String head = head(HeartbeatRoutes.PATH, port, token, length);
-      String fromClient = behindProxy ? forwardedFor(head, "198.51.100.7, 203.0.113.66") : head;
-      try (SlowUpload one = SlowUpload.start(port, fromClient); SlowUpload two = SlowUpload.start(port, fromClient);
-          SlowUpload three = SlowUpload.start(port, fromClient)) {
+      IntFunction<String> fromClient = upload -> switch (origin) {
+        case DIRECT -> head;
+        case BEHIND_PROXY -> forwardedFor(head, "198.51.100.7, 203.0.113.66");
+        case IPV6_NETWORK_BEHIND_PROXY -> forwardedFor(head, "2001:db8:7:8::" + (upload + 1));
+      };
+      try (SlowUpload one = SlowUpload.start(port, fromClient.apply(0));
+          SlowUpload two = SlowUpload.start(port, fromClient.apply(1));
+          SlowUpload three = SlowUpload.start(port, fromClient.apply(2))) {
         List<SlowUpload> held = List.of(one, two, three);
         held.forEach(upload -> upload.send(Arrays.copyOfRange(body, 0, 1_000)));
         Poll.until(Duration.ofSeconds(10), "one of three is refused",
@@ -165,7 +176,8 @@ class UploadFloodTest {
         RawHttp.Answer busy = refused.answer(Duration.ZERO);
         assertEquals(503, busy.status(), "the third from one client passes its quarter of 8 MiB: " + busy.text());
 
-        try (SlowUpload other = behindProxy ? SlowUpload.start(port, forwardedFor(head, "203.0.113.67"))
+        String otherClient = origin == Origin.IPV6_NETWORK_BEHIND_PROXY ? "2001:db8:7:9::1" : "203.0.113.67";
+        try (SlowUpload other = behindProxy ? SlowUpload.start(port, forwardedFor(head, otherClient))
             : SlowUpload.startFrom("127.0.0.2", port, head)) {
           assertTrue(other.send(body), "another client still has room");
           RawHttp.Answer done = other.answer(Duration.ofSeconds(10));

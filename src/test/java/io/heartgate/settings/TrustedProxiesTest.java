@@ -43,4 +43,14 @@ class TrustedProxiesTest {
     assertEquals("127.0.0.1", proxies.firstHop("127.0.0.1", "not-an-address, 203.0.113.5"));
     assertEquals("127.0.0.1", proxies.firstHop("127.0.0.1", null));
   }
+
+  @Test
+  void aClientIsCountedAsItsAddressOrItsIpv6Network() {
+    assertEquals("203.0.113.5", TrustedProxies.clientNetwork("203.0.113.5"));
+    assertEquals("2001:db8:7:8:0:0:0:0/64", TrustedProxies.clientNetwork("2001:db8:7:8::1"));
+    assertEquals("2001:db8:7:8:0:0:0:0/64", TrustedProxies.clientNetwork("[2001:db8:7:8:ffff:1:2:3]"));
+    assertEquals("203.0.113.5", TrustedProxies.clientNetwork("::ffff:203.0.113.5"), "an IPv4 address in IPv6 form");
+    assertEquals("unknown", TrustedProxies.clientNetwork("unknown"));
+    assertEquals("null", TrustedProxies.clientNetwork(null));
+  }
 }
