@@ -24,6 +24,11 @@ public final class HeartbeatParser {
   static final int MAX_TEXT = 1024;
   static final int MAX_CONFIGURATIONS = 1000;
   static final int MAX_CONFIGURATION = 4096;
+  /**
+   * Characters of all the configuration sources together: every agent record carries them, on each page of the
+   * agents listing too (a thousand agents of 1 MiB each made one page a gigabyte).
+   */
+  static final int MAX_CONFIGURATIONS_CHARS = 16 * 1024;
   private static final List<String> LEVELS = List.of("ERROR", "WARN", "INFO", "DEBUG", "TRACE");
   private static final List<String> STATUSES = List.of("OK", "WARN", "FAIL", "UNDEFINED");
   private static final List<String> COUNTERS = List.of("errors", "warnings", "metrics");
@@ -125,8 +130,15 @@ public final class HeartbeatParser {
           + " sources");
     }
     List<String> configurations = new ArrayList<>(items.size());
+    long chars = 0;
     for (int i = 0; i < items.size(); i++) {
-      configurations.add(Check.text("configurations[" + i + "]", items.get(i), CONFIGURATION));
+      String configuration = Check.text("configurations[" + i + "]", items.get(i), CONFIGURATION);
+      chars += configuration == null ? 0 : configuration.length();
+      configurations.add(configuration);
+    }
+    if (chars > MAX_CONFIGURATIONS_CHARS) {
+      throw new Invalid("configurations", "configurations may hold at most " + MAX_CONFIGURATIONS_CHARS
+          + " characters in all");
     }
     return configurations;
   }

@@ -13,6 +13,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -81,6 +82,10 @@ class HeartbeatBadInputTest {
         Arguments.of("configurations a string", "{" + OK + ",\"configurations\":\"a.conf\"}", "configurations"),
         Arguments.of("configurations item a number", "{" + OK + ",\"configurations\":[\"a\",1]}",
             "configurations[1]"),
+        // Today (a helper's probe): accepted, about 1 MiB per agent carried into every page of GET /api/agents, so a
+        // few hundred such agents and one listing halted a node of 256 MiB.
+        Arguments.of("configurations beyond 16 KiB in all", "{" + OK + ",\"configurations\":[" + String.join(",",
+            Collections.nCopies(5, "\"" + "c".repeat(4000) + "\"")) + "]}", "configurations"),
         Arguments.of("statistics an array", "{" + OK + ",\"statistics\":[]}", "statistics"),
         Arguments.of("statistics without metrics", "{" + OK + ",\"statistics\":{\"errors\":0,\"warnings\":0}}",
             "statistics.metrics"),

@@ -35,6 +35,7 @@ public final class TreeHeartbeatParserOracle {
   static final int MAX_ID = 256;
   static final int MAX_TEXT = 1024;
   static final int MAX_CONFIGURATIONS = 1000;
+  static final int MAX_CONFIGURATIONS_CHARS = 16 * 1024;
   static final int MAX_CONFIGURATION = 4096;
   private static final List<String> LEVELS = List.of("ERROR", "WARN", "INFO", "DEBUG", "TRACE");
   private static final List<String> STATUSES = List.of("OK", "WARN", "FAIL", "UNDEFINED");
@@ -177,8 +178,14 @@ public final class TreeHeartbeatParserOracle {
       throw new Invalid("configurations", "configurations may list at most " + MAX_CONFIGURATIONS
           + " sources");
     }
+    long chars = 0;
     for (int i = 0; i < value.size(); i++) {
-      Check.text("configurations[" + i + "]", textOf(value.get(i)), CONFIGURATION);
+      String configuration = Check.text("configurations[" + i + "]", textOf(value.get(i)), CONFIGURATION);
+      chars += configuration == null ? 0 : configuration.length();
+    }
+    if (chars > MAX_CONFIGURATIONS_CHARS) {
+      throw new Invalid("configurations", "configurations may hold at most " + MAX_CONFIGURATIONS_CHARS
+          + " characters in all");
     }
     return (ArrayNode) value;
   }
