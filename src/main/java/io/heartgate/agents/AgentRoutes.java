@@ -8,6 +8,7 @@ import io.heartgate.http.RequestOrigin;
 import io.heartgate.labels.LabelFilter;
 import io.heartgate.labels.LabelRoutes;
 import io.heartgate.labels.LabelService;
+import io.heartgate.labels.LabelTarget;
 import io.heartgate.http.Responses;
 import io.heartgate.http.Routes;
 import io.heartgate.settings.AuthGroup;
@@ -44,11 +45,11 @@ public final class AgentRoutes implements Routes {
     // Assigning a label needs write on the agent and labels:read. The bulk paths come first: "bulk" is no agent.
     router.put("/api/agents/bulk/labels/assign")
         .handler(auth.require(AuthGroup.AGENTS, "agents:write", AuthGroup.LABELS, "labels:read"))
-        .handler(ctx -> LabelRoutes.bulkAssignment(ctx, labels, (id, labelIds) ->
+        .handler(ctx -> LabelRoutes.bulkAssignment(ctx, labels, LabelTarget.AGENT, (id, labelIds) ->
             agents.assignLabels(Authenticator.principal(ctx), id, labelIds, RequestOrigin.of(ctx))));
     router.put("/api/agents/bulk/labels/remove")
         .handler(auth.require(AuthGroup.AGENTS, "agents:write", AuthGroup.LABELS, "labels:read"))
-        .handler(ctx -> LabelRoutes.bulkAssignment(ctx, labels, (id, labelIds) ->
+        .handler(ctx -> LabelRoutes.bulkRemoval(ctx, labels, (id, labelIds) ->
             agents.removeLabels(Authenticator.principal(ctx), id, labelIds, RequestOrigin.of(ctx))));
     router.put("/api/agents/:id/labels/:labelId")
         .handler(auth.require(AuthGroup.AGENTS, "agents:write", AuthGroup.LABELS, "labels:read"))

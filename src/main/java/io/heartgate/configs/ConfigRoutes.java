@@ -11,6 +11,7 @@ import io.heartgate.http.Routes;
 import io.heartgate.labels.LabelFilter;
 import io.heartgate.labels.LabelRoutes;
 import io.heartgate.labels.LabelService;
+import io.heartgate.labels.LabelTarget;
 import io.heartgate.settings.AuthGroup;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -87,11 +88,11 @@ public final class ConfigRoutes implements Routes {
     // Assigning a label needs write on the config and labels:read.
     router.put("/api/configs/bulk/labels/assign")
         .handler(auth.require(group, "configs:write", AuthGroup.LABELS, "labels:read"))
-        .handler(ctx -> LabelRoutes.bulkAssignment(ctx, labels, (id, labelIds) ->
+        .handler(ctx -> LabelRoutes.bulkAssignment(ctx, labels, LabelTarget.CONFIG, (id, labelIds) ->
             service.assignLabels(Authenticator.principal(ctx), id, labelIds, RequestOrigin.of(ctx))));
     router.put("/api/configs/bulk/labels/remove")
         .handler(auth.require(group, "configs:write", AuthGroup.LABELS, "labels:read"))
-        .handler(ctx -> LabelRoutes.bulkAssignment(ctx, labels, (id, labelIds) ->
+        .handler(ctx -> LabelRoutes.bulkRemoval(ctx, labels, (id, labelIds) ->
             service.removeLabels(Authenticator.principal(ctx), id, labelIds, RequestOrigin.of(ctx))));
     router.post("/api/configs/:id/assign/:labelId")
         .handler(auth.require(group, "configs:write", AuthGroup.LABELS, "labels:read"))

@@ -2,6 +2,7 @@ package io.heartgate.labels;
 
 import io.heartgate.core.Conflict;
 import io.heartgate.store.ChunkedLookup;
+import io.heartgate.store.Dialect;
 import io.heartgate.store.Sql;
 import io.heartgate.store.Store;
 import io.heartgate.store.UniqueViolation;
@@ -50,11 +51,17 @@ public final class LabelRepository {
         .map(found);
   }
 
-  /** Fails with a {@link Conflict} when the name is taken. */
-  public Future<Void> insert(Label label) {
-    return store.query("INSERT INTO labels (id, name, description, color, created_at) VALUES ($1, $2, $3, $4, $5)",
-            Tuple.of(label.id(), label.name(), label.description(), label.color(), label.createdAt()))
-        .<Void>mapEmpty()
+  /**
+   * Inserts the label unless {@code max} labels exist already (false then). Parallel inserts on PostgreSQL each
+   * count without the others' rows, so the bound may be passed by as many as insert at once (the pool's size).
+   * Fails with a {@link Conflict} when the name is taken.
+   */
+  public Future<Boolean> insert(Label label, int max) {
+    return store.query("INSERT INTO labels (id, name, description, color, created_at) SELECT CAST($1 AS TEXT), "
+                + "CAST($2 AS TEXT), CAST($3 AS TEXT), CAST($4 AS TEXT), CAST($5 AS BIGINT) "
+                + "WHERE (SELECT COUNT(*) FROM labels) < $6",
+            Tuple.of(label.id(), label.name(), label.description(), label.color(), label.createdAt(), max))
+        .map(rows -> rows.rowCount() > 0)
         .recover(UniqueViolation.asConflict(LabelRepository::nameTaken));
   }
 
@@ -73,21 +80,46 @@ public final class LabelRepository {
   }
 
   /**
-   * Assigns the labels to the object in one transaction; an assignment that exists is left as it is. Fails
-   * with the store's foreign key violation when the object or a label is gone. The labels are taken in id order:
-   * on PostgreSQL two assignments to one object at once wait for each other's new rows, and in the orders two
-   * requests listed them ([b, a] against [a, b]) they were a deadlock.
+   * Assigns the labels to the object in one transaction, unless it would then carry more than {@code max} (false
+   * then, nothing changed); an assignment that exists is left as it is. Fails with the store's foreign key
+   * violation when the object or a label is gone. On PostgreSQL the object's row is locked first, so that two
+   * assignments to it at once count one after the other. The labels are taken in id order: two assignments to one
+   * object at once wait for each other's new rows, and in the orders two requests listed them ([b, a] against
+   * [a, b]) they were a deadlock.
    */
-  public Future<Void> assign(LabelTarget target, String targetId, List<String> labelIds) {
+  public Future<Boolean> assign(LabelTarget target, String targetId, List<String> labelIds, int max) {
     return store.inTransaction(connection -> {
-      Future<Void> chain = Future.succeededFuture();
+      Future<?> chain = connection.dialect() != Dialect.POSTGRES ? Future.succeededFuture()
+          : connection.query("SELECT 1 FROM " + target.objects + " WHERE id = $1 FOR NO KEY UPDATE",
+              Tuple.of(targetId));
       for (String labelId : new TreeSet<>(labelIds)) {
         chain = chain.compose(ignored -> connection.query("INSERT INTO " + target.table + " (" + target.column
-                + ", label_id) VALUES ($1, $2) ON CONFLICT DO NOTHING", Tuple.of(targetId, labelId))
-            .mapEmpty());
+                + ", label_id) VALUES ($1, $2) ON CONFLICT DO NOTHING", Tuple.of(targetId, labelId)));
       }
-      return chain;
-    });
+      return chain.compose(ignored -> connection.query("SELECT COUNT(*) FROM " + target.table + " WHERE "
+              + target.column + " = $1", Tuple.of(targetId)))
+          .compose(rows -> rows.iterator().next().getLong(0) <= max ? Future.succeededFuture(true)
+              // Undone by the failure, told apart from others by its type.
+              : Future.failedFuture(new TooManyLabels()));
+    }).recover(e -> e instanceof TooManyLabels ? Future.succeededFuture(false) : Future.failedFuture(e));
+  }
+
+  /** Ends an assignment's transaction that would pass the bound, so that it changes nothing. */
+  private static final class TooManyLabels extends RuntimeException {
+    TooManyLabels() {
+      super(null, null, false, false);
+    }
+  }
+
+  /** The labels each of these objects carries; an object without labels is absent. */
+  public Future<Map<String, Set<String>>> labelIdsOf(LabelTarget target, List<String> targetIds) {
+    Map<String, Set<String>> carried = new HashMap<>();
+    return ChunkedLookup.run(store, targetIds,
+            in -> "SELECT " + target.column + ", label_id FROM " + target.table + " WHERE " + target.column
+                + " IN (" + in + ")",
+            rows -> rows.forEach(row -> carried.computeIfAbsent(row.getString(0), k -> new HashSet<>())
+                .add(row.getString(1))))
+        .map(carried);
   }
 
   /** Removes these labels from the object; labels it does not carry are ignored. */

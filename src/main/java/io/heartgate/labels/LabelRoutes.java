@@ -16,6 +16,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
@@ -25,6 +26,8 @@ public final class LabelRoutes implements Routes {
   static final int MAX_DESCRIPTION = 1000;
   /** The most ids (and label ids) one bulk request may name. */
   static final int MAX_BULK = 1000;
+  /** The most assignments (ids × label ids) one bulk request may make or undo: it answers within seconds. */
+  static final int MAX_ASSIGNMENTS = 10_000;
   private static final int MAX_ID = 1024;
   private static final Pattern COLOR = Pattern.compile("#[0-9a-fA-F]{6}");
 
@@ -114,15 +117,36 @@ public final class LabelRoutes implements Routes {
   }
 
   /**
-   * {@code PUT /api/<resource>/bulk/labels/assign|remove {"ids","labelIds"}}: every label must exist (else 404,
-   * nothing changed), then the action runs for each id in turn with the label ids; each id gets ok or not_found.
+   * {@code PUT /api/<resource>/bulk/labels/assign {"ids","labelIds"}}: as {@link #bulkRemoval}, and no object may
+   * be left with more labels than it may carry (else 409, nothing changed).
    */
-  public static void bulkAssignment(RoutingContext ctx, LabelService labels,
-      java.util.function.BiFunction<String, List<String>, Future<Void>> action) {
+  public static void bulkAssignment(RoutingContext ctx, LabelService labels, LabelTarget target,
+      BiFunction<String, List<String>, Future<Void>> assign) {
+    bulkChange(ctx, labels, (ids, labelIds) -> labels.requireRoom(target, ids, labelIds), assign);
+  }
+
+  /**
+   * {@code PUT /api/<resource>/bulk/labels/remove {"ids","labelIds"}}: at most {@link #MAX_ASSIGNMENTS} of them
+   * (400), every label must exist (else 404), nothing changed; then the action runs for each id in turn with the
+   * label ids; each id gets ok or not_found.
+   */
+  public static void bulkRemoval(RoutingContext ctx, LabelService labels,
+      BiFunction<String, List<String>, Future<Void>> remove) {
+    bulkChange(ctx, labels, (ids, labelIds) -> Future.succeededFuture(), remove);
+  }
+
+  private static void bulkChange(RoutingContext ctx, LabelService labels,
+      BiFunction<List<String>, List<String>, Future<Void>> check,
+      BiFunction<String, List<String>, Future<Void>> action) {
     JsonObject body = RequestBody.object(ctx);
     List<String> ids = ids(body, "ids");
     List<String> labelIds = ids(body, "labelIds").stream().distinct().toList();
+    if ((long) ids.size() * labelIds.size() > MAX_ASSIGNMENTS) {
+      throw new Invalid("labelIds", "labelIds × ids may make at most " + MAX_ASSIGNMENTS
+          + " assignments in one request");
+    }
     labels.requireAll(labelIds)
+        .compose(ignored -> check.apply(ids, labelIds))
         .onSuccess(ignored -> bulk(ctx, ids, id -> action.apply(id, labelIds)))
         .onFailure(ctx::fail);
   }

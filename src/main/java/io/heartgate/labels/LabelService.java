@@ -3,13 +3,16 @@ package io.heartgate.labels;
 import io.heartgate.audit.AuditLog;
 import io.heartgate.auth.Principal;
 import io.heartgate.core.ClientInfo;
+import io.heartgate.core.Conflict;
 import io.heartgate.core.NotFound;
 import io.heartgate.store.ForeignKeyViolation;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import java.time.Clock;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
 
@@ -21,6 +24,13 @@ import java.util.function.Supplier;
 public final class LabelService {
   /** The colour of labels made from the label strings of the previous release (V3__labels). */
   public static final String DEFAULT_COLOR = "#3b82f6";
+  /**
+   * Labels a node holds at most: every console page with a label filter reads them all, and 80,000 of them made
+   * one such read halt a node of 256 MiB.
+   */
+  public static final int MAX_LABELS = 10_000;
+  /** Labels one agent or config carries at most: each record, on every page of a listing, names them all. */
+  public static final int MAX_PER_OBJECT = 100;
   private static final String TARGET = "label";
 
   private final LabelRepository labels;
@@ -50,7 +60,9 @@ public final class LabelService {
     Label label = new Label(UUID.randomUUID().toString(), request.name(),
         request.description() == null ? "" : request.description(),
         request.color() == null ? DEFAULT_COLOR : request.color(), clock.millis());
-    return labels.insert(label)
+    return labels.insert(label, MAX_LABELS)
+        .compose(inserted -> inserted ? Future.succeededFuture() : Future.failedFuture(new Conflict("label_limit",
+            "A node holds at most " + MAX_LABELS + " labels; delete some first")))
         .compose(ignored -> audit.record("label.create", actor, TARGET, label.id(), AuditLog.SUCCESS, client))
         .compose(ignored -> get(label.id()));
   }
@@ -83,10 +95,30 @@ public final class LabelService {
   public Future<Void> assign(Principal actor, LabelTarget target, String targetId, List<String> labelIds,
       ClientInfo client, Supplier<NotFound> targetGone) {
     return requireAll(labelIds)
-        .compose(ignored -> labels.assign(target, targetId, labelIds)
+        .compose(ignored -> labels.assign(target, targetId, labelIds, MAX_PER_OBJECT)
             .recover(e -> Future.failedFuture(ForeignKeyViolation.in(e) ? targetGone.get() : e)))
+        .compose(assigned -> assigned ? Future.succeededFuture() : Future.failedFuture(new Conflict("label_limit",
+            target.anyOne + " carries at most " + MAX_PER_OBJECT + " labels; remove some first")))
         .compose(ignored -> audit.record(target.auditType + ".labels.assign", actor, target.auditType, targetId,
             AuditLog.SUCCESS, client));
+  }
+
+  /**
+   * Fails with a conflict, naming the first of the objects that would carry more than {@link #MAX_PER_OBJECT}
+   * labels with these assigned, before a bulk assignment changes anything. {@link #assign} checks each again.
+   */
+  public Future<Void> requireRoom(LabelTarget target, List<String> targetIds, List<String> labelIds) {
+    return labels.labelIdsOf(target, targetIds).compose(carried -> {
+      for (String id : targetIds) {
+        Set<String> after = new HashSet<>(carried.getOrDefault(id, Set.of()));
+        after.addAll(labelIds);
+        if (after.size() > MAX_PER_OBJECT) {
+          return Future.failedFuture(new Conflict("label_limit", target.named + " " + id + " would carry more than "
+              + MAX_PER_OBJECT + " labels; remove some first"));
+        }
+      }
+      return Future.succeededFuture();
+    });
   }
 
   /** Removes the labels from an object the caller found to exist; not found when a label is unknown. */

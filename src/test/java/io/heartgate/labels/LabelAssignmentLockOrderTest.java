@@ -36,7 +36,7 @@ class LabelAssignmentLockOrderTest {
     // The other assignment, in id order: it holds a and is about to take b.
     HalfwayTransaction.around(store, "INSERT INTO agent_labels (agent_id, label_id) VALUES ('t', 'a')",
         "INSERT INTO agent_labels (agent_id, label_id) VALUES ('t', 'b') ON CONFLICT DO NOTHING",
-        () -> new LabelRepository(store).assign(LabelTarget.AGENT, "t", List.of("b", "a")));
+        () -> new LabelRepository(store).assign(LabelTarget.AGENT, "t", List.of("b", "a"), 100));
 
     assertEquals(2L, Await.of(store.query("SELECT COUNT(*) FROM agent_labels WHERE agent_id = 't'", Tuple.tuple()))
         .iterator().next().getLong(0));
