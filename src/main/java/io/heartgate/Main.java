@@ -23,7 +23,6 @@ public final class Main {
     OutOfMemory.arm();
     System.setProperty("java.util.logging.SimpleFormatter.format",
         "%1$tY-%1$tm-%1$tdT%1$tH:%1$tM:%1$tS.%1$tL %4$s %3$s - %5$s%6$s%n");
-    System.setProperty("vertx.disableFileCaching", "true");
     Thread.setDefaultUncaughtExceptionHandler((thread, failure) -> {
       OutOfMemory.exitOn(failure);
       Logger.getLogger(Main.class.getName()).log(Level.SEVERE, "uncaught in " + thread.getName(), failure);
