@@ -192,7 +192,7 @@ public final class Heartgate {
     return vertx.deployVerticle(verifier)
         .compose(id -> {
           verifierDeployment = id;
-          heartbeatBacklog = new HeartbeatBacklog(settings.heartbeatQueueSize());
+          heartbeatBacklog = new HeartbeatBacklog(settings.heartbeatQueueSize(), Runtime.getRuntime().maxMemory());
           return vertx.deployVerticle(new HeartbeatWriterVerticle(store, clock, heartbeatMeters, heartbeatBacklog));
         })
         .compose(id -> {

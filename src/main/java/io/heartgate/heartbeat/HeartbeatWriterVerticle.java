@@ -25,12 +25,15 @@ import java.util.logging.Logger;
  * written as soon as the previous one committed, and every heartbeat is settled only after its store batch
  * committed; a router's batch gets one reply once all of its heartbeats are settled. A failed write, a heartbeat
  * that waited too long or a node shutting down is refused (503); nothing is acknowledged that was not written, and
- * a refused heartbeat is not written. Runs on one event loop, so its state needs no locks.
+ * a refused heartbeat is not written. Waits are looked at every second as well as before each batch, so a store
+ * that stops answering mid-commit holds the one batch it took, not everything that arrives after it. Runs on one
+ * event loop, so its state needs no locks.
  */
 public final class HeartbeatWriterVerticle extends VerticleBase {
   static final int MAX_BATCH_AGENTS = 500;
   /** A heartbeat still queued after this long is refused rather than written: its agent has given up on it. */
   static final long MAX_QUEUE_WAIT_MS = 10_000;
+  private static final long EXPIRY_CHECK_MS = 1_000;
   private static final Logger LOG = Logger.getLogger(HeartbeatWriterVerticle.class.getName());
   private final HeartbeatRepository repository;
   private final Clock clock;
@@ -40,6 +43,7 @@ public final class HeartbeatWriterVerticle extends VerticleBase {
   private boolean writing;
   private Promise<Void> drained;
   private MessageConsumer<HeartbeatBatch> consumer;
+  private long expiryCheck;
 
   /**
    * A router's batch being settled: each heartbeat's place in the backlog is given back as it gets its outcome, and
@@ -101,6 +105,7 @@ public final class HeartbeatWriterVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     consumer = vertx.eventBus().consumer(Addresses.HEARTBEAT_WRITE, this::enqueue);
+    expiryCheck = vertx.setPeriodic(EXPIRY_CHECK_MS, ignored -> refuseExpired());
     return consumer.completion();
   }
 
@@ -109,7 +114,10 @@ public final class HeartbeatWriterVerticle extends VerticleBase {
   public Future<?> stop() {
     drained = Promise.promise();
     completeDrainIfIdle();
-    return drained.future().compose(ignored -> consumer.unregister());
+    return drained.future().compose(ignored -> {
+      vertx.cancelTimer(expiryCheck);
+      return consumer.unregister();
+    });
   }
 
   private void enqueue(Message<HeartbeatBatch> message) {
@@ -174,18 +182,36 @@ public final class HeartbeatWriterVerticle extends VerticleBase {
     for (Iterator<Pending> it = queued.values().iterator(); it.hasNext() && batch.size() < MAX_BATCH_AGENTS; ) {
       Pending pending = it.next();
       it.remove();
-      pending.requests.removeIf(waited -> {
-        boolean expired = waited.sinceMillis() < expiredBefore;
-        if (expired) {
-          waited.delivery().settle(waited.index(), HeartbeatRefusal.WAITED_TOO_LONG);
-        }
-        return expired;
-      });
-      if (!pending.requests.isEmpty()) {
+      if (!refuseExpired(pending, expiredBefore)) {
         batch.add(pending);
       }
     }
     return batch;
+  }
+
+  /**
+   * Refuses every queued request that waited too long, while a batch is being written; between batches {@link
+   * #takeBatch} does it on the way. The queue is in arrival order per agent, not overall, so it is read whole.
+   */
+  private void refuseExpired() {
+    if (!writing) {
+      return;
+    }
+    long expiredBefore = clock.millis() - MAX_QUEUE_WAIT_MS;
+    queued.values().removeIf(pending -> refuseExpired(pending, expiredBefore));
+    completeDrainIfIdle();
+  }
+
+  /** Refuses the agent's requests that arrived before the time; true when none is left. */
+  private static boolean refuseExpired(Pending pending, long expiredBefore) {
+    pending.requests.removeIf(waited -> {
+      boolean expired = waited.sinceMillis() < expiredBefore;
+      if (expired) {
+        waited.delivery().settle(waited.index(), HeartbeatRefusal.WAITED_TOO_LONG);
+      }
+      return expired;
+    });
+    return pending.requests.isEmpty();
   }
 
   private Future<Void> write(List<Pending> batch) {

@@ -115,7 +115,7 @@ public final class HeartbeatMeters {
         .strongReference(true)
         .register(registry);
     Gauge.builder("heartgate.heartbeat.queue.bytes", bytes::getAsLong)
-        .description("Body bytes of the heartbeat requests waiting for the store")
+        .description("Bytes the heartbeat requests waiting for the store hold: bodies, and 12 KiB each besides")
         .baseUnit("bytes")
         .strongReference(true)
         .register(registry);

@@ -1,6 +1,7 @@
 package io.heartgate.heartbeat;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -50,7 +51,7 @@ class HeartbeatWriterTest {
     LocalCodec.register(vertx, HeartbeatBatch.Outcome.class);
     store = stores.migrated(kind, tempDir, 4);
     HeartbeatMeters meters = new HeartbeatMeters(registry, store.dialect().name().toLowerCase(Locale.ROOT));
-    HeartbeatBacklog backlog = new HeartbeatBacklog(capacity);
+    HeartbeatBacklog backlog = new HeartbeatBacklog(capacity, Long.MAX_VALUE);
     meters.watchQueue(backlog::waiting, backlog::waitingBytes);
     handOff = new HeartbeatHandOff(routerLoop, backlog);
     Await.of(vertx.deployVerticle(new HeartbeatWriterVerticle(store, clock, meters, backlog)));
@@ -197,5 +198,45 @@ class HeartbeatWriterTest {
     assertEquals(1L, totals().getLong("agents"), "the refused heartbeat was not written");
     Await.of(send("queued-behind", 2));
     assertEquals(2L, totals().getLong("agents"), "the writer goes on");
+  }
+
+  // Today: while the store hung mid-commit nothing expired, since only the next batch looked; every heartbeat went
+  // on waiting, its request unanswered for 60 s, and the queue held all of them until the store came back. A node
+  // of 256 MiB whose PostgreSQL stopped answering died of it within a minute of agents reporting.
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void queuedHeartbeatsAreRefusedInTimeWhileTheStoreHangs(StoreKind kind) {
+    deployWriter(kind, 100_000);
+    Promise<Void> release = holdTheStore(kind);
+    Future<Object> inFlight = sendIntoWriter("taken-first", 1);
+    Future<Object> queued = sendIntoWriter("queued-behind", 1);
+    clock.advance(Duration.ofMillis(HeartbeatWriterVerticle.MAX_QUEUE_WAIT_MS + 1));
+
+    Unavailable refused = assertInstanceOf(Unavailable.class, Await.failureOf(queued));
+    assertEquals(Refusal.WAITED_TOO_LONG, HeartbeatRoutes.refusal(503, refused));
+    assertEquals(1.0, registry.get("heartgate.heartbeat.queue.requests").gauge().value(),
+        "only the heartbeat being written still holds its place");
+    assertFalse(inFlight.isComplete(), "the store still holds the batch being written");
+    release.complete();
+    Await.of(inFlight);
+    assertEquals(1L, totals().getLong("agents"), "the refused heartbeat was not written");
+  }
+
+  // Today: a heartbeat's place counted its body alone, though waiting it holds its parsed fields, the writer's
+  // entry and its request besides: 50,000 small heartbeats passed as a few megabytes.
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void aWaitingHeartbeatWeighsMoreThanItsBody(StoreKind kind) {
+    deployWriter(kind, 1_000_000);
+    Promise<Void> release = holdTheStore(kind);
+    int tiny = (int) (HeartbeatBacklog.MAX_WAITING_BYTES / HeartbeatBacklog.PER_HEARTBEAT_BYTES) + 100;
+    List<Future<Object>> replies = new ArrayList<>();
+    for (int agent = 0; agent < tiny; agent++) {
+      replies.add(send("tiny-" + agent, 1, 10));
+    }
+    Unavailable full = assertInstanceOf(Unavailable.class, Await.failureOf(Future.all(replies)));
+    assertEquals(Refusal.QUEUE_FULL, HeartbeatRoutes.refusal(503, full));
+    release.complete();
+    Await.of(Future.join(replies).otherwiseEmpty());
   }
 }
