@@ -1,7 +1,7 @@
 // One agent: its record, its labels (assign and remove), its latest heartbeat (statistics, configurations, logs by
 // severity with the truncation marks) and delete.
 import { api } from '../api.js';
-import { h, field, messageBox, replace, select, showMessage, table } from '../dom.js';
+import { append, h, field, messageBox, replace, select, showMessage, table } from '../dom.js';
 import { confirmAction } from '../dialogs.js';
 import { agentStatus, ago, dateTime, duration } from '../format.js';
 import { labelEditor, loadLabels } from '../labels.js';
@@ -102,7 +102,7 @@ export function render(main, ctx) {
     const entries = heartbeat.logs || [];
     const section = h('section', { id: 'agent-logs' }, h('h4', null, 'Logs'));
     if (!heartbeat.logs) {
-      section.append(h('p', { class: 'muted' }, 'None sent (include "logs" in the heartbeat plugin).'));
+      append(section, [h('p', { class: 'muted' }, 'None sent (include "logs" in the heartbeat plugin).')]);
       return section;
     }
     const counts = new Map();
@@ -122,13 +122,14 @@ export function render(main, ctx) {
           e.truncated ? [' ', h('span', { class: 'truncated' }, '[cut by the gateway\'s size limit]')] : null))),
       { id: 'agent-log-table' }) : h('p', { class: 'muted' }, 'No log entries.'));
     }
-    section.append(
+    // dom.js's append, not Element.append: that one writes a null (no logsDropped) as the text "null".
+    append(section, [
       h('p', null, levels.length ? levels.map((l) => h('span', { class: 'perm' }, `${l}: ${counts.get(l)}`))
         : 'No log entries.'),
       heartbeat.logsDropped ? h('p', { class: 'message warning', id: 'logs-dropped' },
         `${heartbeat.logsDropped} more entries were dropped by the gateway's limits.`) : null,
       h('div', { class: 'toolbar' }, field('Severity', level)),
-      list);
+      list]);
     show();
     return section;
   }

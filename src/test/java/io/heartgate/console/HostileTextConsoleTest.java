@@ -1,0 +1,87 @@
+package io.heartgate.console;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.heartgate.settings.DatabaseUrl;
+import io.heartgate.testsupport.Team;
+import io.heartgate.testsupport.TelegrafAgent;
+import io.heartgate.testsupport.TestGateway;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+
+/**
+ * Text the console did not expect, in a real headless Chromium against a real gateway: names that hold bidi
+ * controls, names too long to break at a space, a heartbeat whose optional parts are missing, a malformed route.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class HostileTextConsoleTest {
+  private static final String RLO_TOKEN = "prod-agent\u202etxt.exe";
+  private static final String RLO_AGENT = "web-01\u202e10-bew";
+  private static final String LONG_TOKEN = "W".repeat(255);
+  private static final String LONG_AGENT = "W".repeat(256);
+  private static final String LOGS_AGENT = "logs-01";
+  private static final Dimension WIDE = new Dimension(1400, 900);
+
+  @TempDir
+  static Path tempDir;
+  private TestGateway gateway;
+  private ConsoleBrowser browser;
+  private String rloTokenId;
+  private String longTokenId;
+
+  @BeforeAll
+  void start() throws Exception {
+    gateway = TestGateway.start(new DatabaseUrl.Sqlite(tempDir.resolve("heartgate.db")));
+    Team team = Team.create(gateway);
+    URI heartbeats = gateway.heartbeatListener("/agents/heartbeat");
+    JsonObject agentToken = team.token(team.session("owner"), RLO_TOKEN, "telegraf-agent");
+    rloTokenId = agentToken.getString("id");
+    longTokenId = team.token(team.session("owner"), LONG_TOKEN, "telegraf-agent").getString("id");
+    String token = agentToken.getString("token");
+    String longHeartbeat = new JsonObject().put("id", LONG_AGENT).put("version", TelegrafAgent.VERSION)
+        .put("schema", 1).put("hostname", LONG_AGENT).encode();
+    String logsHeartbeat = TelegrafAgent.fixture("heartbeat_test.TestIncludedExtraData.logs.json")
+        .replace("\"telegraf\"", "\"" + LOGS_AGENT + "\"");
+    for (String body : new String[] {TelegrafAgent.heartbeat(RLO_AGENT), longHeartbeat, logsHeartbeat}) {
+      assertEquals(204, TelegrafAgent.post(heartbeats, token, body).statusCode(), body);
+    }
+    browser = ConsoleBrowser.start("http://127.0.0.1:" + gateway.apiPort());
+    browser.openRoot();
+    browser.signIn("owner", Team.PASSWORD);
+    browser.assertNoConsoleErrors("sign-in", "/api/auth/me");
+  }
+
+  @AfterAll
+  void stop() {
+    if (browser != null) {
+      browser.close();
+    }
+    if (gateway != null) {
+      gateway.close();
+    }
+  }
+
+  /** Element.append writes null as the text "null": the Logs section of a heartbeat without logsDropped did. */
+  @Test
+  void anAgentPageShowsNoNullForAMissingPart() {
+    browser.reload("agents/" + LOGS_AGENT);
+    browser.textContaining(By.id("agent-log-table"), "An error message");
+    String logs = browser.find(By.id("agent-logs")).getText();
+    assertFalse(logs.contains("null"), logs);
+    String page = browser.find(By.id("main")).getText();
+    assertFalse(page.contains("null"), page);
+    browser.assertNoConsoleErrors("agent with logs");
+  }
+}
