@@ -65,6 +65,15 @@ function renderNav(current) {
   replace(nav, ...links);
 }
 
+/** The route's parameter, or undefined when it is not valid percent-encoding (#/agents/%E0%A4%A): no such page. */
+function decoded(text) {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return undefined;
+  }
+}
+
 function route() {
   if (!session) {
     return;
@@ -82,13 +91,13 @@ function route() {
   renderNav(name);
   const page = allowed.find(([route]) => route === name);
   main.replaceChildren();
-  if (!page) {
+  const param = rest.length ? decoded(rest.join('/')) : null;
+  if (!page || param === undefined) {
     document.title = 'Not available · Heartgate';
     replace(main, h('h2', null, 'Not available'),
       h('p', { class: 'message info', id: 'not-available' }, 'This page does not exist or your role cannot use it.'));
     return;
   }
-  const param = rest.length ? decodeURIComponent(rest.join('/')) : null;
   const module = param !== null && page[4] ? page[4] : page[3];
   document.title = `${page[1]} · Heartgate`;
   leavePage = module.render(main, context(param)) || null;

@@ -84,4 +84,19 @@ class HostileTextConsoleTest {
     assertFalse(page.contains("null"), page);
     browser.assertNoConsoleErrors("agent with logs");
   }
+
+  /** A hash that is not valid percent-encoding shows the not-found view instead of a blank page. */
+  @Test
+  void aMalformedRouteShowsTheNotFoundView() {
+    browser.reload("agents");
+    browser.find(By.id("agents-table"));
+    browser.open("agents/%E0%A4%A");
+    browser.find(By.id("not-available"));
+    browser.reload("agents/%E0%A4%A");
+    browser.find(By.id("not-available"));
+    browser.screenshot("hostile-malformed-route");
+    browser.assertNoConsoleErrors("malformed route");
+    browser.open("agents");
+    browser.find(By.id("agents-table"));
+  }
 }
