@@ -1,6 +1,6 @@
 // The console's shell: who is signed in, the nav their role may use, and which page shows.
 import { api, onSessionEnded } from './api.js';
-import { h, replace } from './dom.js';
+import { h, isolate, replace } from './dom.js';
 import { showSignIn } from './pages/signin.js';
 import * as agents from './pages/agents.js';
 import * as agent from './pages/agent.js';
@@ -59,7 +59,7 @@ function renderNav(current) {
     href: `#/${route}`, 'aria-current': route === current ? 'page' : null,
   }, label)));
   links.push(h('li', null, h('span', { class: 'muted', 'data-signed-in': '' },
-    `${session.user.username} (${session.role})`)));
+    isolate(session.user.username), ` (${session.role})`)));
   links.push(h('li', null, h('button', { type: 'button', class: 'secondary small', id: 'sign-out', onclick: signOut },
     'Sign out')));
   replace(nav, ...links);

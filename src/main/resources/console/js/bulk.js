@@ -1,13 +1,13 @@
 // What a bulk action did to each item it named: the API's {"results":[{"id","status"}]} as a table.
-import { h, table } from './dom.js';
+import { h, table, isolate } from './dom.js';
 
 const RESULT_TEXT = { ok: 'Done', not_found: 'Not found', forbidden: 'Not allowed' };
 
-/** A heading and a table of item × result; nameOf(id) says how an item reads. */
+/** A heading and a table of item × result; title is a string or parts; nameOf(id) says how an item reads. */
 export function bulkResults(title, itemHeader, results, nameOf) {
-  return [h('h3', null, `${title}: result per ${itemHeader.toLowerCase()}`),
-    table(`${title} results`, [itemHeader, 'Result'], results.map((r) => h('tr', { dataset: { id: r.id } },
-      h('td', null, nameOf(r.id)),
+  return [h('h3', null, title, `: result per ${itemHeader.toLowerCase()}`),
+    table([title, ' results'], [itemHeader, 'Result'], results.map((r) => h('tr', { dataset: { id: r.id } },
+      h('td', null, isolate(nameOf(r.id))),
       h('td', null, h('span', { class: `badge ${r.status === 'ok' ? 'success' : 'failure'}` },
         RESULT_TEXT[r.status] || r.status)))), { id: 'bulk-results-table' })];
 }

@@ -31,7 +31,8 @@ export function dialogId(prefix) {
 
 /**
  * Asks before an action; resolves true when the user confirms. The question's text says what happens (for a
- * revocation: that it cannot be undone).
+ * revocation: that it cannot be undone). title and text are strings or parts (strings and nodes): a name from the
+ * API goes in as isolate(name), so its bidi controls cannot reorder the question around it.
  */
 export function confirmAction(title, text, actionLabel, danger = true) {
   return new Promise((resolve) => {

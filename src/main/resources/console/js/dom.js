@@ -49,6 +49,16 @@ export function append(parent, children) {
   return parent;
 }
 
+/**
+ * A value from the API inside the console's own text (a name in a question, a heading, a message, a cell): in a
+ * <bdi>, so a bidi control it holds (U+202E, right-to-left override) reorders only the value itself, never the words
+ * around it. Text-only places (an <option>, an attribute) cannot hold one; an option holding only the value is a
+ * paragraph of its own anyway.
+ */
+export function isolate(value) {
+  return h('bdi', null, String(value));
+}
+
 /** Replaces every child of parent. */
 export function replace(parent, ...children) {
   parent.replaceChildren();
@@ -77,10 +87,11 @@ export function messageBox(id) {
   return h('div', { id, class: 'message', role: 'status', 'aria-live': 'polite' });
 }
 
+/** text is a string, or parts: strings and nodes (a name from the API as isolate(name)). */
 export function showMessage(box, kind, text) {
   box.className = `message ${kind}`;
   box.setAttribute('role', kind === 'error' ? 'alert' : 'status');
-  box.textContent = text;
+  replace(box, text);
 }
 
 export function clearMessage(box) {

@@ -2,7 +2,7 @@
 // one agent's or config's labels. A colour is applied only once it is known to be #rrggbb, and only through the
 // element's style object (the policy forbids style attributes; CSSOM assignments are not inline styles).
 import { api } from './api.js';
-import { h, field, replace, select } from './dom.js';
+import { h, field, replace, select, isolate } from './dom.js';
 
 /** The colour a new label starts with, as the gateway gives one created without a colour. */
 export const DEFAULT_COLOR = '#3b82f6';
@@ -28,7 +28,8 @@ export function swatch(color) {
 
 /** {id, name, color} as a chip; more (a remove button) goes after the name. */
 export function labelChip(label, ...more) {
-  return h('span', { class: 'label-chip', dataset: { labelId: label.id } }, swatch(label.color), label.name, ...more);
+  return h('span', { class: 'label-chip', dataset: { labelId: label.id } }, swatch(label.color),
+    isolate(label.name), ...more);
 }
 
 /** The chips of a record's labels, or a dash. */

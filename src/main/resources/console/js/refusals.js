@@ -1,6 +1,6 @@
 // An API refusal that names records (the configs using a constant or clashing in a group, the config a constant's
 // value would break, the groups holding a config): the gateway's message, then a link to each record's page.
-import { h, replace, showMessage } from './dom.js';
+import { h, replace, showMessage, isolate } from './dom.js';
 
 /** The records the refusal names, each with the console route of its page. */
 function namedRecords(details) {
@@ -25,5 +25,5 @@ export function showRefusal(box, error, prefix = '') {
   replace(box, `${prefix}${error.message}`, ...records.map(([label, route, list]) => h('div', {
     class: 'named-records', dataset: { route } }, `${label}: `, ...list.flatMap((record, i) => [i ? ', ' : null,
     h('a', { href: `#/${route}/${encodeURIComponent(record.id)}`, dataset: { id: record.id } },
-      record.name || record.id)]))));
+      isolate(record.name || record.id))]))));
 }

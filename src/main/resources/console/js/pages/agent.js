@@ -1,7 +1,7 @@
 // One agent: its record, its labels (assign and remove), its latest heartbeat (statistics, configurations, logs by
 // severity with the truncation marks) and delete.
 import { api } from '../api.js';
-import { append, h, field, messageBox, replace, select, showMessage, table } from '../dom.js';
+import { append, h, field, messageBox, replace, select, showMessage, table, isolate } from '../dom.js';
 import { confirmAction } from '../dialogs.js';
 import { agentStatus, ago, dateTime, duration } from '../format.js';
 import { labelEditor, loadLabels } from '../labels.js';
@@ -24,7 +24,7 @@ export function render(main, ctx) {
   const latest = h('section', { id: 'agent-heartbeat' });
   replace(main,
     h('p', null, h('a', { href: '#/agents' }, '← Agents')),
-    h('div', { class: 'heading' }, h('h2', { id: 'agent-title' }, `Agent ${id}`),
+    h('div', { class: 'heading' }, h('h2', { id: 'agent-title' }, 'Agent ', isolate(id)),
       ctx.can('agents:delete') ? h('button', { type: 'button', class: 'danger', id: 'agent-delete', onclick: remove },
         'Delete agent') : null),
     box, record, labels, latest);
@@ -37,16 +37,17 @@ export function render(main, ctx) {
         rule = await api('GET', `/api/reporting-rules/${encodeURIComponent(agent.reportingRuleId)}`).catch(() => null);
       }
       replace(record, h('dl', { class: 'facts' },
-        fact('Hostname', agent.hostname || '—'),
+        fact('Hostname', agent.hostname ? isolate(agent.hostname) : '—'),
         fact('IP', agent.ip || '—'),
         fact('Status', h('span', { class: `badge ${agent.status}` }, agentStatus(agent.status)),
-          agent.reportedStatus && agent.status === 'not_reporting' ? ` (last reported ${agent.reportedStatus})` : ''),
+          agent.reportedStatus && agent.status === 'not_reporting'
+            ? [' (last reported ', isolate(agent.reportedStatus), ')'] : ''),
         fact('Telegraf version', agent.version || '—'),
         fact('First seen', dateTime(agent.firstSeen)),
         fact('Last seen', `${dateTime(agent.lastSeen)} (${ago(agent.lastSeen)})`),
         fact('Heartbeats', String(agent.heartbeats)),
-        fact('Reporting rule', rule ? `${rule.name} (not reporting after ${duration(rule.notReportingAfterSeconds)})`
-          : 'Default')));
+        fact('Reporting rule', rule
+          ? [isolate(rule.name), ` (not reporting after ${duration(rule.notReportingAfterSeconds)})`] : 'Default')));
       showLabels(agent);
     } catch (error) {
       replace(record, h('p', { class: 'message error', role: 'alert' }, error.status === 404
@@ -87,7 +88,7 @@ export function render(main, ctx) {
     replace(latest,
       h('h3', null, 'Latest heartbeat'),
       h('p', { class: 'muted' }, `Received ${dateTime(heartbeat.receivedAt)}`,
-        heartbeat.status ? ` · reported status ${heartbeat.status}` : ''),
+        heartbeat.status ? [' · reported status ', isolate(heartbeat.status)] : ''),
       h('h4', null, 'Statistics'),
       statistics.length ? table('Statistics', ['Statistic', 'Value'], statistics.map(([name, value]) => h('tr', null,
         h('td', null, name), h('td', null, valueText(value)))), { id: 'agent-statistics' })
@@ -135,14 +136,14 @@ export function render(main, ctx) {
   }
 
   async function remove() {
-    const ok = await confirmAction('Delete agent', `Delete agent “${id}” and its heartbeats? It reappears if it `
-      + 'reports again.', 'Delete');
+    const ok = await confirmAction('Delete agent', ['Delete agent “', isolate(id), '” and its heartbeats? It '
+      + 'reappears if it reports again.'], 'Delete');
     if (!ok) {
       return;
     }
     try {
       await api('DELETE', `/api/agents/${encodeURIComponent(id)}`);
-      ctx.notify(`Deleted agent ${id}.`);
+      ctx.notify(['Deleted agent ', isolate(id), '.']);
       location.hash = '#/agents';
     } catch (error) {
       showMessage(box, 'error', error.message);

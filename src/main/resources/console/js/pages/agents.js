@@ -2,7 +2,7 @@
 // refreshes itself in place (same filter, same page, same focus, same selection) while the operator reads it; the
 // selected agents get a label assigned or removed in bulk.
 import { api, query } from '../api.js';
-import { h, field, messageBox, replace, select, showMessage, clearMessage, table } from '../dom.js';
+import { h, field, messageBox, replace, select, showMessage, clearMessage, table, isolate } from '../dom.js';
 import { bulkResults } from '../bulk.js';
 import { AGENT_STATUS, agentStatus, ago, dateTime } from '../format.js';
 import { labelChips, labelFilter, loadLabels } from '../labels.js';
@@ -121,8 +121,8 @@ export function render(main, ctx) {
     try {
       const answer = await api('PUT', `/api/agents/bulk/labels/${action}`, { ids: [...selected],
         labelIds: [bulkLabel.value] });
-      replace(results, bulkResults(`${action === 'assign' ? 'Assign' : 'Remove'} “${label ? label.name : ''}”`,
-        'Agent', answer.results, (id) => id));
+      const title = [`${action === 'assign' ? 'Assign' : 'Remove'} “`, isolate(label ? label.name : ''), '”'];
+      replace(results, bulkResults(title, 'Agent', answer.results, (id) => id));
       selected.clear();
       updateSelection();
     } catch (error) {
@@ -203,11 +203,11 @@ export function render(main, ctx) {
     const body = answer.agents.map((agent) => h('tr', { dataset: { agentId: agent.id } },
       labelsAgents ? h('td', null, checkbox(agent)) : null,
       h('td', null, h('a', { href: `#/agents/${encodeURIComponent(agent.id)}`, class: 'agent-link',
-        dataset: { agentId: agent.id } }, agent.id)),
-      h('td', null, agent.hostname || '—'),
+        dataset: { agentId: agent.id } }, isolate(agent.id))),
+      h('td', null, agent.hostname ? isolate(agent.hostname) : '—'),
       h('td', null, h('span', { class: `badge ${agent.status}` }, agentStatus(agent.status))),
       h('td', { class: 'labels' }, labelChips(agent.labels)),
-      h('td', null, agent.version || '—'),
+      h('td', null, agent.version ? isolate(agent.version) : '—'),
       h('td', null, agent.ip || '—'),
       h('td', { class: 'seen', title: dateTime(agent.lastSeen), dataset: { seen: agent.lastSeen } }, ago(agent.lastSeen)),
       h('td', null, String(agent.heartbeats))));

@@ -1,6 +1,6 @@
 // Audit: who did what, when, and whether it worked; by time range, then narrowed by actor and outcome.
 import { api, query } from '../api.js';
-import { h, field, messageBox, replace, select, showMessage, table } from '../dom.js';
+import { h, field, messageBox, replace, select, showMessage, table, isolate } from '../dom.js';
 import { dateTime } from '../format.js';
 
 const LIMIT = 100;
@@ -40,6 +40,15 @@ export function render(main, ctx) {
     return name ? `${name} (${event.actorType})` : `${event.actorType} ${event.actorId}`;
   }
 
+  /** actorName as shown: the name or id isolated from the words around it. */
+  function actorCell(event) {
+    if (!event.actorId) {
+      return event.actorType;
+    }
+    const name = usernames.get(event.actorId);
+    return name ? [isolate(name), ` (${event.actorType})`] : [`${event.actorType} `, isolate(event.actorId)];
+  }
+
   function show() {
     const who = actor.value.trim().toLowerCase();
     const shown = events.filter((e) => (!outcome.value || e.outcome === outcome.value)
@@ -48,8 +57,8 @@ export function render(main, ctx) {
       shown.map((e) => h('tr', null,
         h('td', null, dateTime(e.at)),
         h('td', null, e.action),
-        h('td', null, actorName(e)),
-        h('td', null, [e.targetType, e.targetId].filter(Boolean).join(' ')),
+        h('td', null, actorCell(e)),
+        h('td', null, e.targetType, e.targetType && e.targetId ? ' ' : null, e.targetId ? isolate(e.targetId) : null),
         h('td', null, h('span', { class: `badge ${e.outcome}` }, e.outcome)),
         h('td', null, e.clientIp || '—'))), { id: 'audit-table' }),
     h('p', { class: 'muted' }, `${shown.length} of ${events.length} events loaded`));

@@ -2,7 +2,7 @@
 // down; each change is saved at once, and a clash the gateway finds is shown in place, naming both configs); the
 // rendered TOML as agents get it, with query parameters; its download URLs; and delete.
 import { api } from '../api.js';
-import { h, field, messageBox, replace, showMessage, clearMessage } from '../dom.js';
+import { h, field, messageBox, replace, showMessage, clearMessage, isolate } from '../dom.js';
 import { confirmAction } from '../dialogs.js';
 import { ALIAS_HINT, aliasValue, shortUrl } from '../aliases.js';
 import { dateTime } from '../format.js';
@@ -68,7 +68,7 @@ export function render(main, ctx) {
     const picker = h('select', { id: 'group-add-config', 'aria-label': 'Config to add' });
     const add = h('button', { type: 'button', class: 'secondary', id: 'group-add', onclick: () => {
       if (picker.value) {
-        changeMembers([...group.configIds, picker.value], `Added ${nameOf(picker.value)}.`);
+        changeMembers([...group.configIds, picker.value], ['Added ', isolate(nameOf(picker.value)), '.']);
       }
     } }, 'Add to group');
 
@@ -109,7 +109,7 @@ export function render(main, ctx) {
             h('button', { type: 'button', class: 'secondary', 'data-action': 'remove',
               'aria-label': `Remove ${nameOf(configId)} from the group`,
               onclick: () => changeMembers(ids.filter((other) => other !== configId),
-                `Removed ${nameOf(configId)}.`) }, 'Remove')) : null);
+                ['Removed ', isolate(nameOf(configId)), '.']) }, 'Remove')) : null);
       }) : h('li', { class: 'muted', id: 'group-members-empty' }, 'No members yet: the group serves an empty '
         + 'document.'));
       const candidates = configs.filter((c) => !ids.includes(c.id));
@@ -122,7 +122,7 @@ export function render(main, ctx) {
       const ids = [...group.configIds];
       const [moved] = ids.splice(index, 1);
       ids.splice(index + by, 0, moved);
-      changeMembers(ids, `Moved ${nameOf(moved)} ${by < 0 ? 'up' : 'down'}.`);
+      changeMembers(ids, ['Moved ', isolate(nameOf(moved)), ` ${by < 0 ? 'up' : 'down'}.`]);
     }
 
     /** Saves the new members at once; a refusal leaves the group as it was and says why. */
@@ -175,14 +175,14 @@ export function render(main, ctx) {
     }
 
     async function remove() {
-      const ok = await confirmAction('Delete config group', `Delete “${group.name}”? Agents fetching its URLs get `
-        + 'errors from then on; its member configs stay.', 'Delete');
+      const ok = await confirmAction('Delete config group', ['Delete “', isolate(group.name), '”? Agents fetching '
+        + 'its URLs get errors from then on; its member configs stay.'], 'Delete');
       if (!ok) {
         return;
       }
       try {
         await api('DELETE', `/api/config-groups/${encodeURIComponent(id)}`);
-        ctx.notify(`Deleted config group ${group.name}.`);
+        ctx.notify(['Deleted config group ', isolate(group.name), '.']);
         location.hash = '#/config-groups';
       } catch (error) {
         showRefusal(box, error);

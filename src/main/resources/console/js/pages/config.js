@@ -3,7 +3,7 @@
 // its download URLs (by id, and by alias: /c/<alias>), and delete (showing why it cannot be: agents use it, or
 // groups hold it, named with links).
 import { api } from '../api.js';
-import { h, field, messageBox, replace, showMessage, clearMessage } from '../dom.js';
+import { h, field, messageBox, replace, showMessage, clearMessage, isolate } from '../dom.js';
 import { confirmAction } from '../dialogs.js';
 import { ALIAS_HINT, aliasValue, shortUrl } from '../aliases.js';
 import { dateTime } from '../format.js';
@@ -143,14 +143,14 @@ export function render(main, ctx) {
   }
 
   async function remove(config) {
-    const ok = await confirmAction('Delete config', `Delete “${config.name}”? Agents can no longer fetch it.`,
-      'Delete');
+    const ok = await confirmAction('Delete config', ['Delete “', isolate(config.name), '”? Agents can no longer '
+      + 'fetch it.'], 'Delete');
     if (!ok) {
       return;
     }
     try {
       await api('DELETE', `/api/configs/${encodeURIComponent(id)}`);
-      ctx.notify(`Deleted config ${config.name}.`);
+      ctx.notify(['Deleted config ', isolate(config.name), '.']);
       location.hash = '#/configs';
     } catch (error) {
       showRefusal(box, error, error.status === 409 ? 'Not deleted: ' : '');

@@ -2,7 +2,7 @@
 // are shown in place: a name taken, a value that would break a config (named, with a link), a constant that
 // configs use (each of them linked).
 import { api } from '../api.js';
-import { h, field, messageBox, replace, showMessage, clearMessage, table } from '../dom.js';
+import { h, field, messageBox, replace, showMessage, clearMessage, table, isolate } from '../dom.js';
 import { confirmAction, openDialog, dialogId } from '../dialogs.js';
 import { dateTime } from '../format.js';
 import { pagedList } from '../paging.js';
@@ -52,7 +52,7 @@ export function render(main, ctx) {
       try {
         const constant = await api('POST', '/api/constants', bodyOf(fields));
         Object.values(fields).forEach((input) => { input.value = ''; });
-        showMessage(box, 'success', `Created constant ${constant.name}.`);
+        showMessage(box, 'success', ['Created constant ', isolate(constant.name), '.']);
         await load();
       } catch (error) {
         showRefusal(errors, error);
@@ -106,7 +106,7 @@ export function render(main, ctx) {
       try {
         const saved = await api('PATCH', `/api/constants/${encodeURIComponent(constant.id)}`, bodyOf(fields));
         dialog.close();
-        showMessage(box, 'success', `Saved constant ${saved.name}.`);
+        showMessage(box, 'success', ['Saved constant ', isolate(saved.name), '.']);
         await load();
       } catch (error) {
         showRefusal(dialogBox, error);
@@ -116,20 +116,20 @@ export function render(main, ctx) {
     dialogBox,
     h('footer', null, h('button', { type: 'button', class: 'secondary', onclick: () => dialog.close() }, 'Cancel'), ' ',
       h('button', { type: 'submit', id: 'edit-constant-submit' }, 'Save')));
-    const dialog = openDialog(id, [h('header', null, h('h3', { id }, `Edit ${constant.name}`)), form]);
+    const dialog = openDialog(id, [h('header', null, h('h3', { id }, 'Edit ', isolate(constant.name))), form]);
     fields.value.focus();
   }
 
   async function remove(constant) {
-    const ok = await confirmAction('Delete constant', `Delete ${constant.name}? A constant that configs use cannot `
-      + 'be deleted.', 'Delete');
+    const ok = await confirmAction('Delete constant', ['Delete ', isolate(constant.name), '? A constant that '
+      + 'configs use cannot be deleted.'], 'Delete');
     if (!ok) {
       return;
     }
     clearMessage(box);
     try {
       await api('DELETE', `/api/constants/${encodeURIComponent(constant.id)}`);
-      showMessage(box, 'success', `Deleted constant ${constant.name}.`);
+      showMessage(box, 'success', ['Deleted constant ', isolate(constant.name), '.']);
     } catch (error) {
       showRefusal(box, error, 'Not deleted: ');
     }

@@ -1,6 +1,6 @@
 // Labels: the list (colour, name, description), New label, and edit / delete, one at a time or in bulk.
 import { api } from '../api.js';
-import { h, field, messageBox, replace, showMessage, clearMessage, table } from '../dom.js';
+import { h, field, messageBox, replace, showMessage, clearMessage, table, isolate } from '../dom.js';
 import { confirmAction, openDialog, dialogId } from '../dialogs.js';
 import { bulkResults } from '../bulk.js';
 import { dateTime } from '../format.js';
@@ -57,7 +57,7 @@ export function render(main, ctx) {
           description: fields.description.value, color: fields.color.value });
         fields.name.value = '';
         fields.description.value = '';
-        showMessage(box, 'success', `Created label “${label.name}”.`);
+        showMessage(box, 'success', ['Created label “', isolate(label.name), '”.']);
         await load();
       } catch (error) {
         showMessage(errors, 'error', error.message);
@@ -142,7 +142,7 @@ export function render(main, ctx) {
         dialog.close();
         clearMessage(box);
         results.replaceChildren();
-        showMessage(box, 'success', `Saved label “${saved.name}”.`);
+        showMessage(box, 'success', ['Saved label “', isolate(saved.name), '”.']);
         await load();
       } catch (error) {
         showMessage(dialogBox, 'error', error.message);
@@ -152,13 +152,13 @@ export function render(main, ctx) {
     dialogBox,
     h('footer', null, h('button', { type: 'button', class: 'secondary', onclick: () => dialog.close() }, 'Cancel'), ' ',
       h('button', { type: 'submit', id: 'edit-label-submit' }, 'Save')));
-    const dialog = openDialog(id, [h('header', null, h('h3', { id }, `Edit “${label.name}”`)), form]);
+    const dialog = openDialog(id, [h('header', null, h('h3', { id }, 'Edit “', isolate(label.name), '”')), form]);
     fields.name.focus();
   }
 
   async function remove(label) {
-    const ok = await confirmAction('Delete label', `Delete “${label.name}”? It is removed from every agent and config `
-      + 'that carries it.', 'Delete');
+    const ok = await confirmAction('Delete label', ['Delete “', isolate(label.name), '”? It is removed from every '
+      + 'agent and config that carries it.'], 'Delete');
     if (!ok) {
       return;
     }
@@ -166,7 +166,7 @@ export function render(main, ctx) {
     results.replaceChildren();
     try {
       await api('DELETE', `/api/labels/${encodeURIComponent(label.id)}`);
-      showMessage(box, 'success', `Deleted label “${label.name}”.`);
+      showMessage(box, 'success', ['Deleted label “', isolate(label.name), '”.']);
     } catch (error) {
       showMessage(box, 'error', error.message);
     }

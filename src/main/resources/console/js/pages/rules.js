@@ -1,7 +1,7 @@
 // Reporting rules: how long an agent may stay silent before it counts as not reporting (and, optionally, is
 // deleted). One rule is the default; it cannot be deleted.
 import { api } from '../api.js';
-import { h, field, messageBox, replace, showMessage, clearMessage, table } from '../dom.js';
+import { h, field, messageBox, replace, showMessage, clearMessage, table, isolate } from '../dom.js';
 import { confirmAction } from '../dialogs.js';
 import { duration } from '../format.js';
 
@@ -35,7 +35,7 @@ export function render(main, ctx) {
 
   function edit(rule) {
     editing = rule;
-    formTitle.textContent = rule ? `Edit “${rule.name}”` : 'New reporting rule';
+    replace(formTitle, rule ? ['Edit “', isolate(rule.name), '”'] : 'New reporting rule');
     submit.textContent = rule ? 'Save rule' : 'Create rule';
     cancel.hidden = !rule;
     name.value = rule ? rule.name : '';
@@ -67,13 +67,13 @@ export function render(main, ctx) {
   }
 
   async function remove(rule) {
-    if (!(await confirmAction('Delete reporting rule', `Delete “${rule.name}”? Its agents follow the default rule.`,
-      'Delete'))) {
+    if (!(await confirmAction('Delete reporting rule', ['Delete “', isolate(rule.name), '”? Its agents follow the '
+      + 'default rule.'], 'Delete'))) {
       return;
     }
     try {
       await api('DELETE', `/api/reporting-rules/${encodeURIComponent(rule.id)}`);
-      showMessage(box, 'success', `Deleted “${rule.name}”.`);
+      showMessage(box, 'success', ['Deleted “', isolate(rule.name), '”.']);
       await load();
     } catch (error) {
       showMessage(box, 'error', error.message);

@@ -1,7 +1,7 @@
 // The Create Token dialog, in the product pages' words: Description, Expiration, Custom permissions, Create; then
 // the value, shown once, with a way to copy it.
 import { api } from '../api.js';
-import { h, field, messageBox, replace, showMessage } from '../dom.js';
+import { h, field, messageBox, replace, showMessage, isolate } from '../dom.js';
 import { openDialog, dialogId } from '../dialogs.js';
 import { ACTIONS, PRESETS, RESOURCES } from '../permissions.js';
 
@@ -114,7 +114,7 @@ export function openCreateToken(me, created) {
       h('p', { class: 'message warning', id: 'token-once', role: 'alert' },
         'Copy your API token now. The full token value is only displayed once and cannot be retrieved later. '
         + 'If you lose it, revoke it and create a new one.'),
-      h('label', { for: 'token-value' }, `Token “${token.name}”`),
+      h('label', { for: 'token-value' }, 'Token “', isolate(token.name), '”'),
       h('div', { role: 'group' }, output, copy),
       copied,
       dropped.length ? h('p', { class: 'message warning', id: 'token-dropped' },

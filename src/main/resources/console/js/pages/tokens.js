@@ -1,6 +1,6 @@
 // API Tokens: the list with its filters, Create Token, and revoke / reassign / delete, one at a time or in bulk.
 import { api, query } from '../api.js';
-import { h, field, messageBox, replace, select, showMessage, clearMessage, table } from '../dom.js';
+import { h, field, messageBox, replace, select, showMessage, clearMessage, table, isolate } from '../dom.js';
 import { confirmAction, openDialog, dialogId } from '../dialogs.js';
 import { bulkResults } from '../bulk.js';
 import { dateTime } from '../format.js';
@@ -85,8 +85,8 @@ export function render(main, ctx) {
           }
           updateSelection();
         } })),
-      h('td', { class: 'token-name' }, token.name),
-      h('td', null, token.username || token.userId),
+      h('td', { class: 'token-name' }, isolate(token.name)),
+      h('td', null, isolate(token.username || token.userId)),
       h('td', null, h('span', { class: `badge ${token.state}` }, token.state === 'active' ? 'Active' : 'Revoked'),
         token.expired ? [' ', h('span', { class: 'badge expired' }, 'Expired')] : null),
       h('td', { class: 'perms' }, permissionList(token.permissions)),
@@ -145,18 +145,21 @@ export function render(main, ctx) {
   }
 
   async function revoke(token) {
-    const ok = await confirmAction('Revoke token', `Revoke “${token.name}”? Revoking a token is irreversible: any `
-      + 'agent or client using it immediately loses access. The record is kept for auditing.', 'Revoke');
+    const ok = await confirmAction('Revoke token', ['Revoke “', isolate(token.name), '”? Revoking a token is '
+      + 'irreversible: any agent or client using it immediately loses access. The record is kept for auditing.'],
+    'Revoke');
     if (ok) {
-      await act(() => api('POST', `/api/tokens/${encodeURIComponent(token.id)}/revoke`), `Revoked “${token.name}”.`);
+      await act(() => api('POST', `/api/tokens/${encodeURIComponent(token.id)}/revoke`),
+        ['Revoked “', isolate(token.name), '”.']);
     }
   }
 
   async function remove(token) {
-    const ok = await confirmAction('Delete token', `Permanently delete “${token.name}”? Any agent or client using it `
-      + 'loses access, and no record of it is kept.', 'Delete');
+    const ok = await confirmAction('Delete token', ['Permanently delete “', isolate(token.name), '”? Any agent or '
+      + 'client using it loses access, and no record of it is kept.'], 'Delete');
     if (ok) {
-      await act(() => api('DELETE', `/api/tokens/${encodeURIComponent(token.id)}`), `Deleted “${token.name}”.`);
+      await act(() => api('DELETE', `/api/tokens/${encodeURIComponent(token.id)}`),
+        ['Deleted “', isolate(token.name), '”.']);
     }
   }
 
@@ -221,7 +224,7 @@ export function render(main, ctx) {
         try {
           await api('POST', `/api/tokens/${encodeURIComponent(ids[0])}/reassign`, { userId: picker.value });
           dialog.close();
-          showMessage(box, 'success', `Reassigned “${nameOf(ids[0])}”.`);
+          showMessage(box, 'success', ['Reassigned “', isolate(nameOf(ids[0])), '”.']);
           results.replaceChildren();
           await load();
         } catch (error) {
@@ -237,7 +240,7 @@ export function render(main, ctx) {
     h('footer', null, h('button', { type: 'button', class: 'secondary', onclick: () => dialog.close() }, 'Cancel'), ' ',
       h('button', { type: 'submit', id: 'reassign-submit' }, 'Reassign')));
     const dialog = openDialog(id, [h('header', null, h('h3', { id },
-      ids.length === 1 ? `Reassign “${nameOf(ids[0])}”` : `Reassign ${ids.length} tokens`)), form]);
+      ids.length === 1 ? ['Reassign “', isolate(nameOf(ids[0])), '”'] : `Reassign ${ids.length} tokens`)), form]);
     picker.focus();
   }
 

@@ -1,6 +1,6 @@
 // Users (owner and administrators): create, change role, disable or enable, reset password, delete.
 import { api } from '../api.js';
-import { h, field, messageBox, replace, select, showMessage, clearMessage, table } from '../dom.js';
+import { h, field, messageBox, replace, select, showMessage, clearMessage, table, isolate } from '../dom.js';
 import { confirmAction, openDialog, dialogId } from '../dialogs.js';
 import { capitalized, dateTime } from '../format.js';
 import { pagedList } from '../paging.js';
@@ -37,7 +37,8 @@ export function render(main, ctx) {
     return table('Users', ['Username', 'Role', 'Status', 'Created', 'Actions'], page.map((user) => {
       const roleCell = editable(user)
         ? select({ 'aria-label': `Role of ${user.username}`, class: 'user-role',
-          onchange: (event) => patch(user, { role: event.target.value }, `${user.username} is now ${event.target.value}.`) },
+          onchange: (event) => patch(user, { role: event.target.value },
+            [isolate(user.username), ` is now ${event.target.value}.`]) },
         roles, user.role)
         : capitalized(user.role);
       return h('tr', { dataset: { userId: user.id } },
@@ -63,7 +64,7 @@ export function render(main, ctx) {
         role: role.value });
       username.value = '';
       password.value = '';
-      showMessage(box, 'success', `Created ${user.username} (${user.role}).`);
+      showMessage(box, 'success', ['Created ', isolate(user.username), ` (${user.role}).`]);
       await load();
     } catch (error) {
       showMessage(box, 'error', error.message);
@@ -83,13 +84,13 @@ export function render(main, ctx) {
 
   async function toggle(user) {
     if (user.status === 'active') {
-      const ok = await confirmAction('Disable user', `Disable ${user.username}? Their sessions and tokens stop `
-        + 'working until they are enabled again.', 'Disable');
+      const ok = await confirmAction('Disable user', ['Disable ', isolate(user.username), '? Their sessions and '
+        + 'tokens stop working until they are enabled again.'], 'Disable');
       if (ok) {
-        await patch(user, { status: 'disabled' }, `${user.username} is disabled.`);
+        await patch(user, { status: 'disabled' }, [isolate(user.username), ' is disabled.']);
       }
     } else {
-      await patch(user, { status: 'active' }, `${user.username} is enabled.`);
+      await patch(user, { status: 'active' }, [isolate(user.username), ' is enabled.']);
     }
   }
 
@@ -102,7 +103,8 @@ export function render(main, ctx) {
       try {
         await api('PATCH', `/api/users/${encodeURIComponent(user.id)}`, { password: input.value });
         dialog.close();
-        showMessage(box, 'success', `New password set for ${user.username}; their other sessions are ended.`);
+        showMessage(box, 'success', ['New password set for ', isolate(user.username),
+          '; their other sessions are ended.']);
       } catch (error) {
         showMessage(dialogBox, 'error', error.message);
       }
@@ -111,16 +113,18 @@ export function render(main, ctx) {
     dialogBox,
     h('footer', null, h('button', { type: 'button', class: 'secondary', onclick: () => dialog.close() }, 'Cancel'), ' ',
       h('button', { type: 'submit' }, 'Set password')));
-    const dialog = openDialog(id, [h('header', null, h('h3', { id }, `Reset the password of ${user.username}`)), form],
+    const dialog = openDialog(id, [h('header', null, h('h3', { id }, 'Reset the password of ',
+      isolate(user.username))), form],
       () => { input.value = ''; });
     input.focus();
   }
 
   async function remove(user) {
-    if (await confirmAction('Delete user', `Delete ${user.username}? Their tokens are deleted too.`, 'Delete')) {
+    if (await confirmAction('Delete user', ['Delete ', isolate(user.username), '? Their tokens are deleted too.'],
+      'Delete')) {
       try {
         await api('DELETE', `/api/users/${encodeURIComponent(user.id)}`);
-        showMessage(box, 'success', `Deleted ${user.username}.`);
+        showMessage(box, 'success', ['Deleted ', isolate(user.username), '.']);
       } catch (error) {
         showMessage(box, 'error', error.message);
       }

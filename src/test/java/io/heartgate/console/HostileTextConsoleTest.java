@@ -99,4 +99,74 @@ class HostileTextConsoleTest {
     browser.open("agents");
     browser.find(By.id("agents-table"));
   }
+
+  /**
+   * A name holding U+202E (right-to-left override) is isolated wherever the console's own text surrounds it: the
+   * words after it still run left to right (measured in the rendered page), and the name sits in an element of its
+   * own that isolates it (a bdi).
+   */
+  @Test
+  void aBidiOverrideInANameCannotReorderTheTextAroundIt() {
+    browser.reload("tokens");
+    browser.click(By.cssSelector("#tokens-table tr[data-token-id='" + rloTokenId + "'] button[data-action='revoke']"));
+    browser.textContaining(By.cssSelector("dialog[open]"), "irreversible");
+    browser.screenshot("hostile-bidi-revoke");
+    assertIsolated("dialog[open] article > p", RLO_TOKEN);
+    browser.click(By.cssSelector("dialog[open] button.secondary"));
+    browser.until("the dialog closes", d -> d.findElements(By.cssSelector("dialog[open]")).isEmpty());
+    assertIsolated("#tokens-table tr[data-token-id='" + rloTokenId + "'] td.token-name", RLO_TOKEN);
+
+    browser.reload("agents");
+    browser.find(By.id("agents-table"));
+    assertIsolated("#agents-table a.agent-link[data-agent-id='" + RLO_AGENT + "']", RLO_AGENT);
+    browser.reload("agents/" + URLEncoder.encode(RLO_AGENT, StandardCharsets.UTF_8));
+    browser.textContaining(By.id("agent-record"), "host-web-01");
+    assertIsolated("#agent-title", RLO_AGENT);
+    browser.click(By.id("agent-delete"));
+    browser.textContaining(By.cssSelector("dialog[open]"), "heartbeats");
+    browser.screenshot("hostile-bidi-agent-delete");
+    assertIsolated("dialog[open] article > p", RLO_AGENT);
+    browser.click(By.cssSelector("dialog[open] button.secondary"));
+    browser.assertNoConsoleErrors("bidi names");
+  }
+
+  /** Checks in the browser that the name in the element (selector) is isolated from the text around it. */
+  private void assertIsolated(String selector, String name) {
+    Object verdict = browser.driver().executeScript(ISOLATED, selector, name);
+    assertEquals("ok", verdict, selector);
+  }
+
+  private static final String ISOLATED = """
+      const [selector, name] = arguments;
+      const box = document.querySelector(selector);
+      if (!box) { return 'nothing matches ' + selector; }
+      const walker = document.createTreeWalker(box, NodeFilter.SHOW_TEXT);
+      const nodes = [];
+      let text = '';
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) { nodes.push([n, text.length]); text += n.data; }
+      const at = text.indexOf(name);
+      if (at < 0) { return 'the name is not in ' + JSON.stringify(text); }
+      const place = (i) => nodes.filter(([, start]) => start <= i).pop();
+      const left = (i) => {
+        const [node, start] = place(i);
+        const range = document.createRange();
+        range.setStart(node, i - start);
+        range.setEnd(node, i - start + 1);
+        return range.getBoundingClientRect().left;
+      };
+      const rest = text.slice(at + name.length);
+      const pair = /\\p{L}\\p{L}/u.exec(rest);
+      if (pair) {
+        const i = at + name.length + pair.index;
+        if (!(left(i) < left(i + 1))) { return 'the text after the name runs right to left: ' + JSON.stringify(rest); }
+      }
+      let holder = place(at)[0].parentElement;
+      while (holder && box.contains(holder) && holder.tagName !== 'BDI'
+          && getComputedStyle(holder).unicodeBidi !== 'isolate') {
+        holder = holder.parentElement;
+      }
+      if (!holder || !box.contains(holder)) { return 'no element isolates the name'; }
+      if (holder.textContent !== name) { return 'the isolating element holds more: ' + JSON.stringify(holder.textContent); }
+      return 'ok';
+      """;
 }
