@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.heartgate.settings.DatabaseUrl;
+import io.heartgate.testsupport.Reply;
 import io.heartgate.testsupport.Team;
 import io.heartgate.testsupport.TelegrafAgent;
 import io.heartgate.testsupport.TestGateway;
@@ -31,6 +32,7 @@ class HostileTextConsoleTest {
   private static final String RLO_AGENT = "web-01\u202e10-bew";
   private static final String LONG_TOKEN = "W".repeat(255);
   private static final String LONG_AGENT = "W".repeat(256);
+  private static final String LONG_LABEL = "L".repeat(100);
   private static final String LOGS_AGENT = "logs-01";
   private static final Dimension WIDE = new Dimension(1400, 900);
 
@@ -57,6 +59,12 @@ class HostileTextConsoleTest {
     for (String body : new String[] {TelegrafAgent.heartbeat(RLO_AGENT), longHeartbeat, logsHeartbeat}) {
       assertEquals(204, TelegrafAgent.post(heartbeats, token, body).statusCode(), body);
     }
+    Reply label = gateway.post("/api/labels", team.session("owner"),
+        new JsonObject().put("name", LONG_LABEL).put("color", "#16a34a"));
+    assertEquals(201, label.status(), label.toString());
+    Reply assigned = gateway.call("PUT", "/api/agents/" + LONG_AGENT + "/labels/" + label.json().getString("id"),
+        team.session("owner"), null);
+    assertEquals(200, assigned.status(), assigned.toString());
     browser = ConsoleBrowser.start("http://127.0.0.1:" + gateway.apiPort());
     browser.openRoot();
     browser.signIn("owner", Team.PASSWORD);
@@ -98,6 +106,45 @@ class HostileTextConsoleTest {
     browser.assertNoConsoleErrors("malformed route");
     browser.open("agents");
     browser.find(By.id("agents-table"));
+  }
+
+  /** Names of 255 and 256 characters without a space wrap inside their cells: the row's buttons stay in view. */
+  @Test
+  void longUnbrokenNamesWrapInsideTheTables() {
+    browser.resize(WIDE);
+    try {
+      browser.reload("tokens");
+      String row = "#tokens-table tr[data-token-id='" + longTokenId + "']";
+      browser.find(By.cssSelector(row));
+      assertFits("tokens-table", row + " button[data-action='revoke']");
+      browser.screenshot("hostile-long-tokens");
+      browser.reload("agents");
+      browser.find(By.id("agents-table"));
+      assertFits("agents-table", "#agents-table tr[data-agent-id='" + LONG_AGENT + "'] td:last-child");
+      assertFits("agents-table", "#agents-table tr[data-agent-id='" + LONG_AGENT + "'] .label-chip");
+      browser.screenshot("hostile-long-agents");
+      // On a phone the table may scroll inside its wrapper, but the page itself (toolbars, pickers) stays as wide
+      // as the screen.
+      browser.resize(ConsoleBrowser.PHONE);
+      browser.reload("agents");
+      browser.find(By.id("agents-table"));
+      assertEquals(true, browser.driver().executeScript(
+          "return document.documentElement.scrollWidth <= document.documentElement.clientWidth"), "page width");
+      browser.screenshot("hostile-long-agents-phone");
+      browser.assertNoConsoleErrors("long names");
+    } finally {
+      browser.resize(ConsoleBrowser.DESKTOP);
+    }
+  }
+
+  private void assertFits(String tableId, String lastThing) {
+    Object measured = browser.driver().executeScript("const table = document.getElementById(arguments[0]);"
+        + "const wrap = table.parentElement;"
+        + "const last = document.querySelector(arguments[1]).getBoundingClientRect();"
+        + "return table.scrollWidth <= wrap.clientWidth && last.right <= document.documentElement.clientWidth"
+        + "  ? 'ok' : `table ${table.scrollWidth} px in ${wrap.clientWidth} px; the last column ends at ${last.right}"
+        + " px of ${document.documentElement.clientWidth} px`;", tableId, lastThing);
+    assertEquals("ok", measured, tableId);
   }
 
   /**
