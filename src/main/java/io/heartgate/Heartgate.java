@@ -91,6 +91,7 @@ import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -150,7 +151,7 @@ public final class Heartgate {
     int eventLoops = Runtime.getRuntime().availableProcessors();
     GatewayMetrics metrics = new GatewayMetrics();
     Vertx vertx = metrics.buildVertx(new VertxOptions().setEventLoopPoolSize(eventLoops), settings.httpMetrics());
-    vertx.exceptionHandler(OutOfMemory::exitOn);
+    vertx.exceptionHandler(Heartgate::unhandled);
     LocalCodec.register(vertx, Grant.class);
     LocalCodec.register(vertx, Invalidation.class);
     LocalCodec.register(vertx, HeartbeatBatch.class);
@@ -350,5 +351,14 @@ public final class Heartgate {
     StartupException(String message, Throwable cause) {
       super(message, cause);
     }
+  }
+
+  /**
+   * A failure that no handler took (thrown in a Future's callback, say): halts when it is running out of memory,
+   * else logs it, so that nothing fails unseen.
+   */
+  static void unhandled(Throwable failure) {
+    OutOfMemory.exitOn(failure);
+    LOG.log(Level.SEVERE, "unhandled failure", failure);
   }
 }
