@@ -3,6 +3,7 @@ package io.heartgate.cli;
 import io.heartgate.auth.Principal;
 import io.heartgate.core.ClientInfo;
 import io.heartgate.settings.Settings;
+import io.heartgate.store.OwnerOnly;
 import io.heartgate.tokens.TokenService;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -12,7 +13,6 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
@@ -119,7 +119,7 @@ final class CreateTokensCommand implements Callable<Integer> {
   /** A new, empty file with mode 0600 from the start, so that no other user ever reads a value in it. */
   private static Path ownerOnly(Path file) {
     try {
-      return Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      return OwnerOnly.createFile(file);
     } catch (FileAlreadyExistsException e) {
       throw CommandFailure.failed(file + " exists already; name a new file");
     } catch (IOException e) {

@@ -3,9 +3,7 @@ package io.heartgate.store;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Tuple;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * A consistent copy of a SQLite store in a new file, made by {@code VACUUM INTO}: it reads the store in one
@@ -27,7 +25,7 @@ public final class SqliteBackup {
     }
     Path file = target.toAbsolutePath();
     try {
-      Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      OwnerOnly.createFile(file);
     } catch (IOException e) {
       return Future.failedFuture(e);
     }

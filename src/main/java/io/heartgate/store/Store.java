@@ -17,7 +17,7 @@ import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.io.IOException;
-import java.nio.file.Files;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -91,10 +91,19 @@ public final class Store implements Sql {
     Path file = url.file().toAbsolutePath();
     return vertx.executeBlocking(() -> {
       try {
-        Files.createDirectories(file.getParent());
+        OwnerOnly.createDirectories(file.getParent());
       } catch (IOException e) {
         throw new StoreUnavailableException("cannot use the store " + url.masked()
             + ": cannot create the folder " + file.getParent() + " (" + e + ")", e);
+      }
+      try {
+        // SQLite gives its log and shared-memory files the database file's mode.
+        OwnerOnly.createFile(file);
+      } catch (FileAlreadyExistsException e) {
+        // A store of before: its mode is its owner's choice.
+      } catch (IOException e) {
+        throw new StoreUnavailableException("cannot use the store " + url.masked() + ": cannot create " + file
+            + " (" + e + ")", e);
       }
       SQLiteConfig config = new SQLiteConfig();
       config.setJournalMode(SQLiteConfig.JournalMode.WAL);

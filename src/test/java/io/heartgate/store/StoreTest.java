@@ -18,8 +18,10 @@ import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -215,6 +217,25 @@ class StoreTest {
     assertTrue(openDescriptors(url.file()) > 0, "open while the store is");
     stores.close(store);
     assertEquals(0, openDescriptors(url.file()));
+  }
+
+  /**
+   * A new SQLite store is its owner's alone: it holds password and token hashes and the session secret, as a backup
+   * does. Today (a helper's probe): the folder and the database, its log and its shared-memory file were created
+   * with the process's umask, readable by every user of the machine under the usual 022.
+   */
+  @Test
+  void aNewSqliteStoreIsReadableByItsOwnerAlone() throws Exception {
+    assumeTrue(FileSystems.getDefault().supportedFileAttributeViews().contains("posix"), "needs POSIX permissions");
+    DatabaseUrl.Sqlite url = new DatabaseUrl.Sqlite(tempDir.resolve("new-folder").resolve("heartgate.db"));
+    Store store = open(url);
+    Await.of(store.query("CREATE TABLE t (x TEXT)"));
+    Await.of(store.query("INSERT INTO t VALUES ('a')"));
+    assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(url.file().getParent())));
+    for (String suffix : new String[] {"", "-wal", "-shm"}) {
+      Path file = Path.of(url.file() + suffix);
+      assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)), file.toString());
+    }
   }
 
   private static long openDescriptors(Path file) throws IOException {
