@@ -52,7 +52,7 @@ public final class HeartbeatParser {
 
   private static HeartbeatBody parse(byte[] body, CompactJson json) {
     HeartbeatFields fields = HeartbeatReader.read(body, json);
-    String id = Check.text("id", fields.id, ID);
+    String id = agentId(Check.text("id", fields.id, ID));
     String version = Check.text("version", fields.version, REQUIRED_TEXT);
     Long schema = integer("schema", fields.schema, 1);
     Long last = integer("last", fields.last, 0);
@@ -115,6 +115,17 @@ public final class HeartbeatParser {
       throw new Invalid(path, path + " must be one of " + String.join(", ", allowed));
     }
     return text;
+  }
+
+  /**
+   * The id, unless it is {@code .} or {@code ..}: a URL's path cannot name such an agent (clients and the gateway
+   * resolve the dot segments), so it could be neither read nor deleted.
+   */
+  static String agentId(String id) {
+    if (id.equals(".") || id.equals("..")) {
+      throw new Invalid("id", "id may not be . or ..: no URL could name the agent");
+    }
+    return id;
   }
 
   private static List<String> configurations(Object value) {

@@ -58,7 +58,7 @@ public final class TreeHeartbeatParserOracle {
   /** Parses and validates a body; throws {@link Invalid} naming the first bad field. */
   public static HeartbeatBody parse(byte[] body) {
     ObjectNode root = readObject(body);
-    String id = Check.text("id", textAt(root, "id"), ID);
+    String id = HeartbeatParser.agentId(Check.text("id", textAt(root, "id"), ID));
     String version = Check.text("version", textAt(root, "version"), REQUIRED_TEXT);
     ObjectNode extras = JsonNodeFactory.instance.objectNode();
     Long schema = integer(root, "schema", 1);
