@@ -17,19 +17,25 @@ public final class Check {
    * @param required absent (or JSON null) is refused rather than read as null
    * @param blankAllowed an empty or all-space value is accepted
    * @param maxLength the most UTF-16 characters accepted
+   * @param name a name, which holds no control characters and no invisible formatting ({@link #isPlain})
    */
-  public record Text(boolean required, boolean blankAllowed, int maxLength) {
+  public record Text(boolean required, boolean blankAllowed, int maxLength, boolean name) {
     public static Text required(int maxLength) {
-      return new Text(true, false, maxLength);
+      return new Text(true, false, maxLength, false);
     }
 
     public static Text optional(int maxLength) {
-      return new Text(false, false, maxLength);
+      return new Text(false, false, maxLength, false);
     }
 
     /** The same rule, with an empty value accepted (a description that may be cleared). */
     public Text orBlank() {
-      return new Text(required, true, maxLength);
+      return new Text(required, true, maxLength, name);
+    }
+
+    /** The same rule, for a name: shown in lists, dialogs, logs and terminals as what tells it apart. */
+    public Text asName() {
+      return new Text(required, blankAllowed, maxLength, true);
     }
   }
 
@@ -56,7 +62,28 @@ public final class Check {
       throw new Invalid(field, field + " must be at most " + rule.maxLength() + " characters");
     }
     unicode(field, text);
+    if (rule.name() && !isPlain(text)) {
+      throw new Invalid(field, field
+          + " must not contain control characters or invisible formatting (such as U+202E)");
+    }
     return text;
+  }
+
+  /**
+   * Whether the text holds no control character (C0, DEL, C1: a line break, an escape sequence for a terminal) and
+   * none of the invisible characters that make one name look like another or reorder the text around it: the
+   * bidirectional marks, embeddings, overrides and isolates, the zero-width space and the byte-order mark. The
+   * zero-width joiners stay: scripts and emoji need them.
+   */
+  static boolean isPlain(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.isISOControl(c) || c == '\u061c' || c == '\u200b' || c == '\u200e' || c == '\u200f'
+          || c >= '\u202a' && c <= '\u202e' || c >= '\u2066' && c <= '\u2069' || c == '\ufeff') {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Whether the text holds neither NUL nor an unpaired surrogate (what {@link #unicode} refuses). */

@@ -1,0 +1,77 @@
+package io.heartgate.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.heartgate.testsupport.Credentials;
+import io.heartgate.testsupport.Reply;
+import io.heartgate.testsupport.StoreKind;
+import io.heartgate.testsupport.Team;
+import io.heartgate.testsupport.TestGateway;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Names hold no control characters and no bidirectional or invisible formatting. Today (two helpers' probes): a
+ * label was named {@code "ctl\u001b[31m\nline2\r\u0007\u202e"}, and a token {@code "prod-agent\u202etxt.exe"},
+ * shown as "prod-agentexe.txt"; a name with a zero-width space looked like another one; the command line printed a
+ * token name's escape sequences to the terminal.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class NameCharactersTest {
+  private static final List<String> CREATIONS = List.of("/api/labels", "/api/configs", "/api/config-groups",
+      "/api/tokens", "/api/reporting-rules");
+
+  @TempDir
+  static Path tempDir;
+  private TestGateway gateway;
+  private Credentials owner;
+
+  @BeforeAll
+  void start() throws Exception {
+    gateway = TestGateway.start(StoreKind.SQLITE.freshStore(tempDir));
+    owner = Team.create(gateway).session("owner");
+  }
+
+  @AfterAll
+  void stop() {
+    gateway.close();
+  }
+
+  private static JsonObject body(String path, String name) {
+    JsonObject body = new JsonObject().put("name", name);
+    return switch (path) {
+      case "/api/configs" -> body.put("toml", "[agent]\n");
+      case "/api/reporting-rules" -> body.put("notReportingAfterSeconds", 300);
+      default -> body;
+    };
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"red\u001b[31m", "two\nlines", "bell\u0007", "del\u007f", "c1\u0085", "prod-agent\u202etxt.exe",
+      "isolate\u2066x\u2069", "mark\u200f", "prod\u200b", "bom\ufeff"})
+  void aNameWithControlOrFormattingCharactersIsRefused(String name) {
+    for (String path : CREATIONS) {
+      Reply refused = gateway.call("POST", path, owner, body(path, name));
+      assertEquals(400, refused.status(), path + ": " + refused);
+      assertEquals("name", refused.json().getJsonObject("details").getString("field"), path);
+      assertEquals("name must not contain control characters or invisible formatting (such as U+202E)",
+          refused.json().getString("message"), path);
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"Zürich ✓", "日本語", "שלום", "👩‍💻 dev"})
+  void aNameInAnyScriptIsAccepted(String name) {
+    for (String path : CREATIONS) {
+      Reply created = gateway.call("POST", path, owner, body(path, name + " " + path.length()));
+      assertEquals(201, created.status(), path + ": " + created);
+    }
+  }
+}
