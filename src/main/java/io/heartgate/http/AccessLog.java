@@ -23,6 +23,7 @@ final class AccessLog implements Handler<RoutingContext> {
   private static final Logger LOG = LoggerFactory.getLogger(LogSetup.ACCESS_LOGGER);
   /** The raw path is logged only when no route matched, cut to this many characters. */
   static final int RAW_PATH_LIMIT = 80;
+  static final int METHOD_LIMIT = 16;
   /** Long runs of token-like characters in an unmatched path (a token pasted into a URL) are not logged. */
   private static final Pattern SECRET_LIKE = Pattern.compile("[A-Za-z0-9_%+=~.\\-]{24,}");
   static final String REDACTED = "[redacted]";
@@ -47,7 +48,7 @@ final class AccessLog implements Handler<RoutingContext> {
   private void log(RoutingContext ctx, long started, boolean answered) {
     double millis = Math.round((System.nanoTime() - started) / 1_000.0) / 1_000.0;
     HttpServerRequest request = ctx.request();
-    String method = request.method().name();
+    String method = method(request.method().name());
     String route = route(ctx);
     // 0: the connection closed before the answer was complete.
     int status = answered ? ctx.response().getStatusCode() : 0;
@@ -64,7 +65,8 @@ final class AccessLog implements Handler<RoutingContext> {
   /**
    * The pattern of the route that answered. A failure is answered by the router's failure handler, which has no
    * path: then the first route whose pattern and method fit the request names it (an exact pattern before a
-   * prefix one), and when none fits, the path itself, cut short and with token-like runs taken out.
+   * prefix one), and when none fits, the path itself, cut short, in printable ASCII and with token-like runs taken
+   * out.
    */
   private String route(RoutingContext ctx) {
     Route current = ctx.currentRoute();
@@ -123,8 +125,22 @@ final class AccessLog implements Handler<RoutingContext> {
     return path.startsWith(prefix) || (prefix.endsWith("/") && path.equals(prefix.substring(0, prefix.length() - 1)));
   }
 
+  /**
+   * The path as written: token-like runs taken out, every character but printable ASCII a {@code ?} (a C1 control
+   * is an escape sequence or a line break to a terminal or a log tool), cut short.
+   */
   static String raw(String path) {
     String shown = SECRET_LIKE.matcher(path).replaceAll(REDACTED);
-    return shown.length() <= RAW_PATH_LIMIT ? shown : shown.substring(0, RAW_PATH_LIMIT) + "…";
+    StringBuilder printable = new StringBuilder(Math.min(shown.length(), RAW_PATH_LIMIT) + 1);
+    for (int i = 0; i < shown.length() && i < RAW_PATH_LIMIT; i++) {
+      char c = shown.charAt(i);
+      printable.append(c >= ' ' && c <= '~' ? c : '?');
+    }
+    return shown.length() <= RAW_PATH_LIMIT ? printable.toString() : printable + "…";
+  }
+
+  /** The method as written: an unknown one (HTTP allows any token) cut to {@value #METHOD_LIMIT} characters. */
+  static String method(String name) {
+    return name.length() <= METHOD_LIMIT ? name : name.substring(0, METHOD_LIMIT) + "…";
   }
 }
