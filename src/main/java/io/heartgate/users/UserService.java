@@ -19,6 +19,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import java.util.logging.Logger;
 
 /**
@@ -28,6 +29,8 @@ import java.util.logging.Logger;
  * user's other sessions.
  */
 public final class UserService {
+  private static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9._@+-]{1,64}");
+  private static final String NOT_A_USERNAME = "(not a valid username)";
   private static final Logger LOG = Logger.getLogger(UserService.class.getName());
 
   private final UserRepository users;
@@ -143,9 +146,13 @@ public final class UserService {
         }));
   }
 
+  /**
+   * A login, its target the user, or the name tried when there is none: as written when a user could bear it, else
+   * {@value #NOT_A_USERNAME}, so that no anonymous client writes text of its choosing into the audit log.
+   */
   private Future<Void> auditLogin(User user, String username, String outcome, ClientInfo client) {
-    return audit.record("auth.login", "user", user == null ? null : user.id(), "user",
-        user == null ? username : user.id(), outcome, client);
+    String target = user != null ? user.id() : validUsername(username) ? username : NOT_A_USERNAME;
+    return audit.record("auth.login", "user", user == null ? null : user.id(), "user", target, outcome, client);
   }
 
   /**
@@ -308,8 +315,12 @@ public final class UserService {
     });
   }
 
+  private static boolean validUsername(String username) {
+    return USERNAME.matcher(username).matches();
+  }
+
   private static void checkUsername(String username) {
-    if (!username.matches("[A-Za-z0-9._@+-]{1,64}")) {
+    if (!validUsername(username)) {
       throw new Invalid("username", "username must be 1 to 64 letters, digits or . _ @ + -");
     }
   }

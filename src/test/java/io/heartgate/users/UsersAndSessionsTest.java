@@ -309,6 +309,24 @@ class UsersAndSessionsTest {
     assertTrue(events.contains("auth.logout success " + team.member("viewer").id()), events.toString());
   }
 
+  // Today (a helper's probe): anyone could write any 64 characters into the audit log as a failed login's target,
+  // markup and U+202E included, since no user could bear that name anyway.
+  @Test
+  void aFailedLoginAsANameNoUserCanBearIsAuditedWithoutIt() throws Exception {
+    start(StoreKind.SQLITE);
+    setup("owner", Team.PASSWORD);
+    String forged = "<img src=x onerror=alert(1)>\u202eowner";
+    assertEquals(401, login(forged, "wrong password 1").status());
+    assertEquals(401, login("nobody.here", "wrong password 1").status());
+
+    List<String> targets = gateway.get("/api/audit", Team.login(gateway, "owner")).json().getJsonArray("events")
+        .stream().map(e -> (JsonObject) e).filter(e -> "auth.login".equals(e.getString("action")))
+        .map(e -> e.getString("targetId")).toList();
+    assertFalse(targets.contains(forged), targets.toString());
+    assertTrue(targets.contains("(not a valid username)"), targets.toString());
+    assertTrue(targets.contains("nobody.here"), "a name a user could bear is kept: " + targets);
+  }
+
   // Today: the audit log recorded the proxy (127.0.0.1), where the login limits counted the client behind it.
   @Test
   void theAuditLogRecordsTheClientBehindATrustedProxy() throws Exception {
