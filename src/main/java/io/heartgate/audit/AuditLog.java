@@ -81,18 +81,32 @@ public final class AuditLog {
   }
 
   /** Events with from ≤ at &lt; to, newest first. */
-  public Future<List<AuditEvent>> between(long from, long to, int limit) {
-    return store.query("SELECT at, action, actor_type, actor_id, target_type, target_id, outcome, client_ip, "
-            + "user_agent FROM audit_events WHERE at >= $1 AND at < $2 ORDER BY at DESC, id DESC LIMIT $3",
-            Tuple.of(from, to, limit))
+  /** Where a listing stands: the time and id of the last event given, newest first. */
+  public record Position(long at, long id) {
+    /** Before every event. */
+    static final Position START = new Position(Long.MAX_VALUE, Long.MAX_VALUE);
+  }
+
+  /** A page of events, newest first, and the position after its last one (null when it is the last page). */
+  public record Page(List<AuditEvent> events, Position next) {
+  }
+
+  /** Events from {@code from} (inclusive) to {@code to} (exclusive), after the position (null: from the newest). */
+  public Future<Page> between(long from, long to, Position after, int limit) {
+    Position start = after == null ? Position.START : after;
+    return store.query("SELECT id, at, action, actor_type, actor_id, target_type, target_id, outcome, client_ip, "
+            + "user_agent FROM audit_events WHERE at >= $1 AND at < $2 AND (at < $3 OR (at = $3 AND id < $4)) "
+            + "ORDER BY at DESC, id DESC LIMIT $5", Tuple.of(from, to, start.at(), start.id(), limit))
         .map(rows -> {
           List<AuditEvent> events = new ArrayList<>();
+          Position last = null;
           for (Row row : rows) {
             events.add(new AuditEvent(row.getLong("at"), row.getString("action"), row.getString("actor_type"),
                 row.getString("actor_id"), row.getString("target_type"), row.getString("target_id"),
                 row.getString("outcome"), row.getString("client_ip"), row.getString("user_agent")));
+            last = new Position(row.getLong("at"), row.getLong("id"));
           }
-          return events;
+          return new Page(events, events.size() == limit ? last : null);
         });
   }
 }

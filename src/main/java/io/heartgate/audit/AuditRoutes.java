@@ -1,6 +1,7 @@
 package io.heartgate.audit;
 
 import io.heartgate.core.Check;
+import io.heartgate.core.Invalid;
 import io.heartgate.http.Authenticator;
 import io.heartgate.http.Responses;
 import io.heartgate.http.Routes;
@@ -8,9 +9,14 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Base64;
 
-/** {@code GET /api/audit?from=&to=&limit=} for callers with {@code audit:read}. */
+/**
+ * {@code GET /api/audit?from=&to=&limit=&cursor=} for callers with {@code audit:read}: newest first, a page's
+ * {@code nextCursor} (null on the last) leads to the next, every event once however many share a millisecond.
+ */
 public final class AuditRoutes implements Routes {
   private static final int DEFAULT_LIMIT = 100;
   private static final int MAX_LIMIT = 1000;
@@ -32,9 +38,10 @@ public final class AuditRoutes implements Routes {
     long from = instant(ctx, "from", 0);
     long to = instant(ctx, "to", Long.MAX_VALUE);
     int limit = Check.limit("limit", ctx.queryParams().get("limit"), DEFAULT_LIMIT, MAX_LIMIT);
-    audit.between(from, to, limit).onSuccess(events -> {
+    AuditLog.Position after = cursor(ctx.queryParams().get("cursor"));
+    audit.between(from, to, after, limit).onSuccess(page -> {
       JsonArray items = new JsonArray();
-      for (AuditEvent event : events) {
+      for (AuditEvent event : page.events()) {
         items.add(new JsonObject()
             .put("at", Instant.ofEpochMilli(event.at()).toString())
             .put("action", event.action())
@@ -46,8 +53,30 @@ public final class AuditRoutes implements Routes {
             .put("clientIp", event.clientIp())
             .put("userAgent", event.userAgent()));
       }
-      Responses.json(ctx, 200, new JsonObject().put("events", items));
+      Responses.json(ctx, 200, new JsonObject().put("events", items).put("nextCursor", cursor(page.next())));
     }).onFailure(ctx::fail);
+  }
+
+  /** The position as an opaque cursor: {@code <at>.<id>} in base64url; null for none. */
+  private static String cursor(AuditLog.Position position) {
+    return position == null ? null : Base64.getUrlEncoder().withoutPadding()
+        .encodeToString((position.at() + "." + position.id()).getBytes(StandardCharsets.US_ASCII));
+  }
+
+  /** The position a cursor of this listing stands for; null when none is given; 400 for any other text. */
+  private static AuditLog.Position cursor(String text) {
+    if (text == null || text.isEmpty()) {
+      return null;
+    }
+    try {
+      String[] parts = new String(Base64.getUrlDecoder().decode(text), StandardCharsets.US_ASCII).split("\\.", -1);
+      if (parts.length == 2 && Character.isDigit(parts[0].charAt(0)) && Character.isDigit(parts[1].charAt(0))) {
+        return new AuditLog.Position(Long.parseLong(parts[0]), Long.parseLong(parts[1]));
+      }
+    } catch (IllegalArgumentException | StringIndexOutOfBoundsException e) {
+      // answered below; NumberFormatException is an IllegalArgumentException
+    }
+    throw new Invalid("cursor", "cursor is not one this listing gave");
   }
 
   private static long instant(RoutingContext ctx, String name, long absent) {
