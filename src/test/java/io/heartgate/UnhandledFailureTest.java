@@ -3,12 +3,8 @@ package io.heartgate;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
+import io.heartgate.testsupport.LogRecords;
 import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,31 +15,12 @@ import org.junit.jupiter.api.Test;
 class UnhandledFailureTest {
   @Test
   void aFailureNoHandlerTookIsLoggedWithItsStackTrace() {
-    List<LogRecord> records = new CopyOnWriteArrayList<>();
-    Handler capture = new Handler() {
-      @Override
-      public void publish(LogRecord record) {
-        records.add(record);
-      }
-
-      @Override
-      public void flush() {
-      }
-
-      @Override
-      public void close() {
-      }
-    };
-    Logger logger = Logger.getLogger(Heartgate.class.getName());
-    logger.addHandler(capture);
-    try {
+    try (LogRecords log = LogRecords.of(Heartgate.class)) {
       IllegalStateException failure = new IllegalStateException("answer could not be written");
       Heartgate.unhandled(failure);
-      assertEquals(1, records.size(), "one record");
-      assertEquals(Level.SEVERE, records.get(0).getLevel());
-      assertSame(failure, records.get(0).getThrown());
-    } finally {
-      logger.removeHandler(capture);
+      assertEquals(1, log.records().size(), "one record");
+      assertEquals(Level.SEVERE, log.records().get(0).getLevel());
+      assertSame(failure, log.records().get(0).getThrown());
     }
   }
 }

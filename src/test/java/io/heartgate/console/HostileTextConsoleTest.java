@@ -14,6 +14,9 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,11 +48,19 @@ class HostileTextConsoleTest {
 
   @BeforeAll
   void start() throws Exception {
-    gateway = TestGateway.start(new DatabaseUrl.Sqlite(tempDir.resolve("heartgate.db")));
+    DatabaseUrl.Sqlite store = new DatabaseUrl.Sqlite(tempDir.resolve("heartgate.db"));
+    gateway = TestGateway.start(store);
     Team team = Team.create(gateway);
     URI heartbeats = gateway.heartbeatListener("/agents/heartbeat");
-    JsonObject agentToken = team.token(team.session("owner"), RLO_TOKEN, "telegraf-agent");
+    JsonObject agentToken = team.token(team.session("owner"), "prod-agent", "telegraf-agent");
     rloTokenId = agentToken.getString("id");
+    // The API refuses such a name now; a store of before may hold one, as this one is made to.
+    try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + store.file());
+        PreparedStatement rename = connection.prepareStatement("UPDATE tokens SET name = ? WHERE id = ?")) {
+      rename.setString(1, RLO_TOKEN);
+      rename.setString(2, rloTokenId);
+      assertEquals(1, rename.executeUpdate());
+    }
     longTokenId = team.token(team.session("owner"), LONG_TOKEN, "telegraf-agent").getString("id");
     String token = agentToken.getString("token");
     String longHeartbeat = new JsonObject().put("id", LONG_AGENT).put("version", TelegrafAgent.VERSION)

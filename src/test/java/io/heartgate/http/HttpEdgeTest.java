@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.heartgate.auth.TokenFormat;
 import io.heartgate.testsupport.Credentials;
+import io.heartgate.testsupport.LogRecords;
 import io.heartgate.testsupport.RawHttp;
 import io.heartgate.testsupport.Reply;
 import io.heartgate.testsupport.StoreKind;
@@ -17,11 +18,8 @@ import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -176,33 +174,13 @@ class HttpEdgeTest {
   @ValueSource(strings = {"zz\r\n{}\r\n0\r\n\r\n", "1\r\n{}\r\n0\r\n\r\n", "2\r\n{}\r\n0\r\nbad\r\n\r\n",
       "2\r\n{}\r\n0\r\nX y: z\r\n\r\n"})
   void aMalformedChunkClosesItsConnectionAndIsNoErrorOfTheGateway(String chunks) {
-    List<LogRecord> errors = new CopyOnWriteArrayList<>();
-    Handler capture = new Handler() {
-      @Override
-      public void publish(LogRecord record) {
-        if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
-          errors.add(record);
-        }
-      }
-
-      @Override
-      public void flush() {
-      }
-
-      @Override
-      public void close() {
-      }
-    };
-    Logger logger = Logger.getLogger(ErrorResponder.class.getName());
-    logger.addHandler(capture);
-    try {
+    try (LogRecords log = LogRecords.of(ErrorResponder.class)) {
       RawHttp.Answer answer = sendAndClose("POST /api/auth/login/local HTTP/1.1\r\nHost: localhost\r\n"
           + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n" + chunks);
       // Vert.x closes a connection whose framing it cannot read before anything can answer it.
       assertTrue(answer.closed(), answer.text());
-      assertEquals(List.of(), errors.stream().map(LogRecord::getMessage).toList());
-    } finally {
-      logger.removeHandler(capture);
+      assertEquals(List.of(), log.records().stream().filter(r -> r.getLevel().intValue() >= Level.WARNING.intValue())
+          .map(LogRecord::getMessage).toList());
     }
   }
 
