@@ -32,7 +32,8 @@ public final class HeartbeatParser {
   private static final List<String> LEVELS = List.of("ERROR", "WARN", "INFO", "DEBUG", "TRACE");
   private static final List<String> STATUSES = List.of("OK", "WARN", "FAIL", "UNDEFINED");
   private static final List<String> COUNTERS = List.of("errors", "warnings", "metrics");
-  private static final Check.Text ID = Check.Text.required(MAX_ID);
+  private static final Check.Text ID = Check.Text.required(MAX_ID).asName();
+  private static final Check.Text HOSTNAME = Check.Text.optional(MAX_TEXT).orBlank().asName();
   private static final Check.Text REQUIRED_TEXT = Check.Text.required(MAX_TEXT);
   private static final Check.Text OPTIONAL_TEXT = Check.Text.optional(MAX_TEXT).orBlank();
   private static final Check.Text CONFIGURATION = Check.Text.optional(MAX_CONFIGURATION).orBlank();
@@ -56,7 +57,7 @@ public final class HeartbeatParser {
     String version = Check.text("version", fields.version, REQUIRED_TEXT);
     Long schema = integer("schema", fields.schema, 1);
     Long last = integer("last", fields.last, 0);
-    String hostname = Check.text("hostname", fields.hostname, OPTIONAL_TEXT);
+    String hostname = Check.text("hostname", fields.hostname, HOSTNAME);
     List<String> configurations = configurations(fields.configurations);
     long[] statistics = statistics(fields.statistics);
     String status = enumeration("status", fields.status, STATUSES, OPTIONAL_TEXT);

@@ -70,6 +70,9 @@ class HeartbeatBadInputTest {
         // Today (a helper's probe): stored, and then neither GET nor DELETE /api/agents/{id} could name them.
         Arguments.of("id a dot", "{\"id\":\".\",\"version\":\"v\"}", "id"),
         Arguments.of("id two dots", "{\"id\":\"..\",\"version\":\"v\"}", "id"),
+        // Today (a third probe's question): accepted, as no other name is any longer.
+        Arguments.of("id with an escape sequence", "{\"id\":\"web\\u001b[31m\",\"version\":\"v\"}", "id"),
+        Arguments.of("hostname with U+202E", "{" + OK + ",\"hostname\":\"web\u202e10\"}", "hostname"),
         Arguments.of("id with NUL", "{\"id\":\"a\\u0000b\",\"version\":\"v\"}", "id"),
         Arguments.of("hostname a lone surrogate", "{" + OK + ",\"hostname\":\"\\ud800\"}", "hostname"),
         Arguments.of("version missing", "{\"id\":\"a\"}", "version"),

@@ -39,7 +39,8 @@ public final class TreeHeartbeatParserOracle {
   static final int MAX_CONFIGURATION = 4096;
   private static final List<String> LEVELS = List.of("ERROR", "WARN", "INFO", "DEBUG", "TRACE");
   private static final List<String> STATUSES = List.of("OK", "WARN", "FAIL", "UNDEFINED");
-  private static final Check.Text ID = Check.Text.required(MAX_ID);
+  private static final Check.Text ID = Check.Text.required(MAX_ID).asName();
+  private static final Check.Text HOSTNAME = Check.Text.optional(MAX_TEXT).orBlank().asName();
   private static final Check.Text REQUIRED_TEXT = Check.Text.required(MAX_TEXT);
   private static final Check.Text OPTIONAL_TEXT = Check.Text.optional(MAX_TEXT).orBlank();
   private static final Check.Text CONFIGURATION = Check.Text.optional(MAX_CONFIGURATION).orBlank();
@@ -67,7 +68,7 @@ public final class TreeHeartbeatParserOracle {
     if (last != null) {
       extras.put("last", last);
     }
-    String hostname = Check.text("hostname", textAt(root, "hostname"), OPTIONAL_TEXT);
+    String hostname = Check.text("hostname", textAt(root, "hostname"), HOSTNAME);
     ArrayNode configurations = configurations(root);
     ObjectNode statistics = statistics(root);
     String status = enumeration(root, "status", "status", STATUSES, OPTIONAL_TEXT);
