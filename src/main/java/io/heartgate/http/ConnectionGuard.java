@@ -30,6 +30,8 @@ public final class ConnectionGuard {
   private final int maxConnections;
   private final int maxPerAddress;
   private final long headerTimeoutMs;
+  /** How long a connection waits for its next request after an answer: no longer than for its first. */
+  private final long keepAliveMs;
   private final TrustedProxies exempt;
   private final AtomicInteger open = new AtomicInteger();
   /** Client address or /64 → its open connections; one with none has no entry, so the map stays small. */
@@ -40,6 +42,7 @@ public final class ConnectionGuard {
     this.maxConnections = settings.maxConnections();
     this.maxPerAddress = settings.maxConnectionsPerAddress();
     this.headerTimeoutMs = settings.requestHeaderTimeoutSeconds() * 1000L;
+    this.keepAliveMs = Math.min(headerTimeoutMs, settings.keepAliveSeconds() * 1000L);
     this.exempt = settings.trustedProxies();
   }
 
@@ -72,7 +75,7 @@ public final class ConnectionGuard {
           vertx.cancelTimer(timer);
         }
       });
-      awaitHeaders(connection);
+      awaitHeaders(connection, headerTimeoutMs);
     }
 
     /**
@@ -103,7 +106,8 @@ public final class ConnectionGuard {
     }
 
     /**
-     * The request is answered: the connection's next request must come with its headers in time, unless the
+     * The request is answered: the connection's next request must come with its headers within the keep-alive
+     * time (an agent sends again only at its next interval: the connection would only hold memory), unless the
      * answer said {@code Connection: close}, which the connection then does (nothing behind the request is
      * read), or came before the request's body was read (refused from its headers). Then the rest of the body is
      * read and thrown away for a moment before closing: closing on unread bytes resets the connection, and the
@@ -125,12 +129,12 @@ public final class ConnectionGuard {
       } else if (closes(request)) {
         connection.close();
       } else if (!waiting.containsKey(connection)) {
-        awaitHeaders(connection);
+        awaitHeaders(connection, keepAliveMs);
       }
     }
 
-    private void awaitHeaders(HttpConnection connection) {
-      waiting.put(connection, vertx.setTimer(headerTimeoutMs, ignored -> {
+    private void awaitHeaders(HttpConnection connection, long timeoutMs) {
+      waiting.put(connection, vertx.setTimer(timeoutMs, ignored -> {
         if (waiting.remove(connection) != null) {
           connection.close();
         }

@@ -112,6 +112,10 @@ public final class Settings {
     return (Integer) values.get(Setting.HEADER_TIMEOUT);
   }
 
+  public int keepAliveSeconds() {
+    return (Integer) values.get(Setting.KEEP_ALIVE);
+  }
+
   public int requestBodyTimeoutSeconds() {
     return (Integer) values.get(Setting.BODY_TIMEOUT);
   }

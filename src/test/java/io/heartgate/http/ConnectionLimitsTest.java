@@ -1,5 +1,6 @@
 package io.heartgate.http;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.heartgate.testsupport.Poll;
@@ -66,6 +67,23 @@ class ConnectionLimitsTest {
       for (Socket socket : List.of(silent, partial, answered)) {
         Poll.until(Duration.ofSeconds(10), "closed after the header timeout", () -> isClosedWithin(socket, 200));
       }
+    }
+  }
+
+  // Today: a connection stayed open as long after its answer as a new one has to send its first headers (10 s).
+  // Telegraf keeps its connection and sends again a minute later, so every agent held one for 10 s of each
+  // minute: a node taking 5,000 heartbeats a second from agents of their own held 50,000 connections, five
+  // times MAX_CONNECTIONS, at about 9 KiB of heap each.
+  @Test
+  void aConnectionIdleAfterItsAnswerIsClosedSoonerThanANewOneWaitsForHeaders() throws Exception {
+    try (TestGateway gateway = TestGateway.start(StoreKind.SQLITE.freshStore(tempDir),
+        "--request-header-timeout", "20", "--keep-alive", "1");
+        Connections connections = new Connections(gateway.apiPort())) {
+      Socket fresh = connections.openFrom("127.0.0.1");
+      Socket answered = connections.openFrom("127.0.0.1");
+      assertTrue(answers(answered), "a complete request is answered");
+      Poll.until(Duration.ofSeconds(10), "closed once idle after its answer", () -> isClosedWithin(answered, 200));
+      assertFalse(isClosedWithin(fresh, 200), "a new connection still has its 20 s to send headers");
     }
   }
 
