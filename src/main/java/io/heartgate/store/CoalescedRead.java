@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -17,13 +18,16 @@ import java.util.function.Function;
  * they must see was committed) but wait for the next one, which starts as soon as it ends and answers them all.
  * So every answer comes from a read that started after its request arrived, and shows every change committed
  * before the request, on whichever node committed it, while a storm of requests for one key costs one read per
- * round trip to the store instead of one per request. Thread-safe: the routers of every event loop call it; each
- * caller's future completes on the caller's own context.
+ * round trip to the store instead of one per request. A read that has not answered within {@value #TIMEOUT_SECONDS}
+ * s fails its requests as an outage (503) and makes way for the next: a store that stands still must not hold every
+ * request that comes meanwhile. Thread-safe: the routers of every event loop call it; each caller's future
+ * completes on the caller's own context.
  *
  * @param <K> what is read (a config's id or alias, …); equal keys share reads
  * @param <V> what a read gives; shared by all the requests it answers, so it must not be changed
  */
 public final class CoalescedRead<K, V> {
+  static final int TIMEOUT_SECONDS = 10;
   private final Function<K, Future<V>> read;
   /**
    * For each key whose read is in flight, the requests waiting for the next read; a key is present exactly while
@@ -58,7 +62,8 @@ public final class CoalescedRead<K, V> {
   private void start(K key, List<Waiter<V>> batch) {
     Future<V> result;
     try {
-      result = read.apply(key);
+      // A read given up on may still end: only what it answers is dropped.
+      result = read.apply(key).timeout(TIMEOUT_SECONDS, TimeUnit.SECONDS);
     } catch (RuntimeException e) {
       result = Future.failedFuture(e);
     }

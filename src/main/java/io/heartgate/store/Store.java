@@ -38,6 +38,9 @@ import org.sqlite.SQLiteException;
  */
 public final class Store implements Sql {
   private static final long PING_TIMEOUT_MS = 2_000;
+  /** How long a request waits for a PostgreSQL connection, and how many may wait, before 503. */
+  private static final int POOL_WAIT_SECONDS = 10;
+  private static final int POOL_WAITERS = 1_000;
 
   private final Pool pool;
   private final Dialect dialect;
@@ -158,7 +161,9 @@ public final class Store implements Sql {
       connect.setSslMode(SslMode.of(url.sslMode()));
     }
     Pool pool = PgBuilder.pool()
-        .with(new PoolOptions().setMaxSize(poolSize).setName("heartgate-pg"))
+        .with(new PoolOptions().setMaxSize(poolSize).setName("heartgate-pg")
+            // While the server stands still, requests wait for a connection 10 s at most, 1,000 at most.
+            .setConnectionTimeout(POOL_WAIT_SECONDS).setMaxWaitQueueSize(POOL_WAITERS))
         .with(new NetClientOptions().setConnectTimeout(5_000))
         .connectingTo(connect)
         .using(vertx)

@@ -1,6 +1,7 @@
 package io.heartgate.store;
 
 import io.vertx.core.VertxException;
+import io.vertx.core.http.ConnectionPoolTooBusyException;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
 import java.net.ConnectException;
@@ -10,7 +11,7 @@ import org.sqlite.SQLiteException;
 
 /**
  * Recognises a failure that says the store is out of reach or overloaded right now (down, restarting, every
- * connection busy past the wait, SQLite's file locked), as opposed to a bug: the client is asked to retry (503)
+ * connection busy past the wait or too many waiting for one, a read not answered in time, SQLite's file locked), as opposed to a bug: the client is asked to retry (503)
  * instead of being told the gateway broke (500). The one place that knows the drivers' ways of saying so.
  */
 public final class StoreOutage {
@@ -26,6 +27,7 @@ public final class StoreOutage {
           || cause instanceof ConnectException || cause instanceof TimeoutException
           || cause instanceof io.netty.channel.ConnectTimeoutException
           || cause instanceof VertxException && POOL_WAIT_TIMEOUT.equals(cause.getMessage())
+          || cause instanceof ConnectionPoolTooBusyException
           || cause instanceof PgException pg && unavailable(pg)
           || cause instanceof SQLiteException sqlite && busy(sqlite)) {
         return true;
