@@ -1,8 +1,8 @@
 package io.heartgate.configs;
 
+import io.heartgate.core.StrictUtf8;
 import io.heartgate.core.Invalid;
 import io.heartgate.core.TooLarge;
-import java.nio.charset.StandardCharsets;
 
 /** The one size limit of a config's TOML, counted in the UTF-8 bytes it is stored and served as. */
 public final class TomlSize {
@@ -44,8 +44,8 @@ public final class TomlSize {
     return document;
   }
 
-  private static int utf8Bytes(String text) {
-    return text.getBytes(StandardCharsets.UTF_8).length;
+  private static long utf8Bytes(String text) {
+    return StrictUtf8.length(text);
   }
 
   private static Invalid filledTooLarge(String field, String what) {

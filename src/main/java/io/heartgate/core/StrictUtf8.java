@@ -37,4 +37,23 @@ public final class StrictUtf8 {
       return false;
     }
   }
+
+  /** The bytes of a well-formed text (see {@link Check#wellFormed}) in UTF-8, counted without encoding it. */
+  public static long length(CharSequence text) {
+    long bytes = 0;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c < 0x80) {
+        bytes++;
+      } else if (c < 0x800) {
+        bytes += 2;
+      } else if (Character.isHighSurrogate(c)) {
+        bytes += 4;
+        i++;
+      } else {
+        bytes += 3;
+      }
+    }
+    return bytes;
+  }
 }

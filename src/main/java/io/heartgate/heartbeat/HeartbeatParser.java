@@ -5,6 +5,7 @@ import static io.heartgate.heartbeat.HeartbeatFields.OTHER_TYPE;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.heartgate.core.Check;
 import io.heartgate.core.Invalid;
+import io.heartgate.core.StrictUtf8;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
@@ -25,18 +26,22 @@ public final class HeartbeatParser {
   static final int MAX_CONFIGURATIONS = 1000;
   static final int MAX_CONFIGURATION = 4096;
   /**
-   * Characters of all the configuration sources together: every agent record carries them, on each page of the
+   * UTF-8 bytes of all the configuration sources together: every agent record carries them, on each page of the
    * agents listing too (a thousand agents of 1 MiB each made one page a gigabyte).
    */
-  static final int MAX_CONFIGURATIONS_CHARS = 16 * 1024;
+  static final int MAX_CONFIGURATIONS_BYTES = 16 * 1024;
+  /** A host name of DNS is at most 253 characters. */
+  static final int MAX_HOSTNAME = 255;
+  /** Telegraf's is about 40 ("Telegraf 1.39.3 (git: HEAD@eb37a442)"). */
+  static final int MAX_VERSION = 256;
   private static final List<String> LEVELS = List.of("ERROR", "WARN", "INFO", "DEBUG", "TRACE");
   private static final List<String> STATUSES = List.of("OK", "WARN", "FAIL", "UNDEFINED");
   private static final List<String> COUNTERS = List.of("errors", "warnings", "metrics");
   private static final Check.Text ID = Check.Text.required(MAX_ID).asName();
-  private static final Check.Text HOSTNAME = Check.Text.optional(MAX_TEXT).orBlank().asName();
-  private static final Check.Text REQUIRED_TEXT = Check.Text.required(MAX_TEXT);
+  private static final Check.Text HOSTNAME = Check.Text.optional(MAX_HOSTNAME).orBlank().asName();
+  private static final Check.Text VERSION = Check.Text.required(MAX_VERSION).asName();
   private static final Check.Text OPTIONAL_TEXT = Check.Text.optional(MAX_TEXT).orBlank();
-  private static final Check.Text CONFIGURATION = Check.Text.optional(MAX_CONFIGURATION).orBlank();
+  private static final Check.Text CONFIGURATION = Check.Text.optional(MAX_CONFIGURATION).orBlank().asName();
   private static final Check.Text LOG_TIME = Check.Text.required(64);
   /** Level and source of a log entry must be there; an agent-level log line has an empty source. */
   private static final Check.Text LOG_FIELD = Check.Text.required(MAX_TEXT).orBlank();
@@ -54,7 +59,7 @@ public final class HeartbeatParser {
   private static HeartbeatBody parse(byte[] body, CompactJson json) {
     HeartbeatFields fields = HeartbeatReader.read(body, json);
     String id = agentId(Check.text("id", fields.id, ID));
-    String version = Check.text("version", fields.version, REQUIRED_TEXT);
+    String version = Check.text("version", fields.version, VERSION);
     Long schema = integer("schema", fields.schema, 1);
     Long last = integer("last", fields.last, 0);
     String hostname = Check.text("hostname", fields.hostname, HOSTNAME);
@@ -142,15 +147,15 @@ public final class HeartbeatParser {
           + " sources");
     }
     List<String> configurations = new ArrayList<>(items.size());
-    long chars = 0;
+    long bytes = 0;
     for (int i = 0; i < items.size(); i++) {
       String configuration = Check.text("configurations[" + i + "]", items.get(i), CONFIGURATION);
-      chars += configuration == null ? 0 : configuration.length();
+      bytes += configuration == null ? 0 : StrictUtf8.length(configuration);
       configurations.add(configuration);
     }
-    if (chars > MAX_CONFIGURATIONS_CHARS) {
-      throw new Invalid("configurations", "configurations may hold at most " + MAX_CONFIGURATIONS_CHARS
-          + " characters in all");
+    if (bytes > MAX_CONFIGURATIONS_BYTES) {
+      throw new Invalid("configurations", "configurations may hold at most " + MAX_CONFIGURATIONS_BYTES
+          + " bytes (UTF-8) in all");
     }
     return configurations;
   }

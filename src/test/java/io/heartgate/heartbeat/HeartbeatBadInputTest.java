@@ -90,6 +90,14 @@ class HeartbeatBadInputTest {
             "configurations[1]"),
         // Today (a helper's probe): accepted, about 1 MiB per agent carried into every page of GET /api/agents, so a
         // few hundred such agents and one listing halted a node of 256 MiB.
+        // Today (a third probe): a version of 1,024 control characters, written \\u0002 each in every listing.
+        Arguments.of("version with a control character", "{\"id\":\"a\",\"version\":\"v\\u0002\"}", "version"),
+        Arguments.of("version too long", "{\"id\":\"a\",\"version\":\"" + "v".repeat(257) + "\"}", "version"),
+        Arguments.of("hostname too long", "{" + OK + ",\"hostname\":\"" + "h".repeat(256) + "\"}", "hostname"),
+        Arguments.of("configuration with a control character", "{" + OK + ",\"configurations\":[\"a\\u0001\"]}",
+            "configurations[0]"),
+        Arguments.of("configurations beyond 16 KiB of UTF-8 in all", "{" + OK + ",\"configurations\":[" + String.join(
+            ",", Collections.nCopies(3, "\"" + "é".repeat(4096) + "\"")) + "]}", "configurations"),
         Arguments.of("configurations beyond 16 KiB in all", "{" + OK + ",\"configurations\":[" + String.join(",",
             Collections.nCopies(5, "\"" + "c".repeat(4000) + "\"")) + "]}", "configurations"),
         Arguments.of("statistics an array", "{" + OK + ",\"statistics\":[]}", "statistics"),

@@ -35,15 +35,17 @@ public final class TreeHeartbeatParserOracle {
   static final int MAX_ID = 256;
   static final int MAX_TEXT = 1024;
   static final int MAX_CONFIGURATIONS = 1000;
-  static final int MAX_CONFIGURATIONS_CHARS = 16 * 1024;
+  static final int MAX_CONFIGURATIONS_BYTES = 16 * 1024;
+  static final int MAX_HOSTNAME = 255;
+  static final int MAX_VERSION = 256;
   static final int MAX_CONFIGURATION = 4096;
   private static final List<String> LEVELS = List.of("ERROR", "WARN", "INFO", "DEBUG", "TRACE");
   private static final List<String> STATUSES = List.of("OK", "WARN", "FAIL", "UNDEFINED");
   private static final Check.Text ID = Check.Text.required(MAX_ID).asName();
-  private static final Check.Text HOSTNAME = Check.Text.optional(MAX_TEXT).orBlank().asName();
-  private static final Check.Text REQUIRED_TEXT = Check.Text.required(MAX_TEXT);
+  private static final Check.Text HOSTNAME = Check.Text.optional(MAX_HOSTNAME).orBlank().asName();
+  private static final Check.Text VERSION = Check.Text.required(MAX_VERSION).asName();
   private static final Check.Text OPTIONAL_TEXT = Check.Text.optional(MAX_TEXT).orBlank();
-  private static final Check.Text CONFIGURATION = Check.Text.optional(MAX_CONFIGURATION).orBlank();
+  private static final Check.Text CONFIGURATION = Check.Text.optional(MAX_CONFIGURATION).orBlank().asName();
   private static final Check.Text LOG_TIME = Check.Text.required(64);
   /** Level and source of a log entry must be there; an agent-level log line has an empty source. */
   private static final Check.Text LOG_FIELD = Check.Text.required(MAX_TEXT).orBlank();
@@ -60,7 +62,7 @@ public final class TreeHeartbeatParserOracle {
   public static HeartbeatBody parse(byte[] body) {
     ObjectNode root = readObject(body);
     String id = HeartbeatParser.agentId(Check.text("id", textAt(root, "id"), ID));
-    String version = Check.text("version", textAt(root, "version"), REQUIRED_TEXT);
+    String version = Check.text("version", textAt(root, "version"), VERSION);
     ObjectNode extras = JsonNodeFactory.instance.objectNode();
     Long schema = integer(root, "schema", 1);
     extras.put("schema", schema == null ? 1 : schema);
@@ -179,14 +181,14 @@ public final class TreeHeartbeatParserOracle {
       throw new Invalid("configurations", "configurations may list at most " + MAX_CONFIGURATIONS
           + " sources");
     }
-    long chars = 0;
+    long bytes = 0;
     for (int i = 0; i < value.size(); i++) {
       String configuration = Check.text("configurations[" + i + "]", textOf(value.get(i)), CONFIGURATION);
-      chars += configuration == null ? 0 : configuration.length();
+      bytes += configuration == null ? 0 : StrictUtf8.length(configuration);
     }
-    if (chars > MAX_CONFIGURATIONS_CHARS) {
-      throw new Invalid("configurations", "configurations may hold at most " + MAX_CONFIGURATIONS_CHARS
-          + " characters in all");
+    if (bytes > MAX_CONFIGURATIONS_BYTES) {
+      throw new Invalid("configurations", "configurations may hold at most " + MAX_CONFIGURATIONS_BYTES
+          + " bytes (UTF-8) in all");
     }
     return (ArrayNode) value;
   }
