@@ -2,6 +2,7 @@ package io.heartgate.agents;
 
 import io.heartgate.core.Check;
 import io.heartgate.core.Invalid;
+import io.heartgate.core.Unavailable;
 import io.heartgate.http.Authenticator;
 import io.heartgate.http.RequestBody;
 import io.heartgate.http.RequestOrigin;
@@ -19,16 +20,24 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** HTTP ↔ JSON for {@code /api/agents} and an agent's latest heartbeat. */
 public final class AgentRoutes implements Routes {
   private static final int DEFAULT_LIMIT = 100;
   private static final int MAX_LIMIT = 1000;
   private static final int MAX_SEARCH = 255;
+  /**
+   * Pages of more agents than this are built {@value #LARGE_PAGES_AT_ONCE} at a time at most: a page of a thousand
+   * agents at the largest heartbeats and a hundred labels each takes tens of megabytes while it is built.
+   */
+  private static final int LARGE_PAGE = 100;
+  private static final int LARGE_PAGES_AT_ONCE = 2;
 
   private final AgentService agents;
   private final LabelService labels;
   private final Authenticator auth;
+  private final AtomicInteger largePages = new AtomicInteger();
 
   public AgentRoutes(AgentService agents, LabelService labels, Authenticator auth) {
     this.agents = agents;
@@ -99,9 +108,19 @@ public final class AgentRoutes implements Routes {
         : AgentCursor.decode(cursorText, sortBy, descending);
     AgentQuery query = new AgentQuery(status, search == null || search.isEmpty() ? null : search, sortBy,
         descending, limit, after, LabelFilter.parse(ctx.queryParams().getAll("label")));
+    boolean large = limit > LARGE_PAGE;
+    if (large && largePages.incrementAndGet() > LARGE_PAGES_AT_ONCE) {
+      largePages.decrementAndGet();
+      throw new Unavailable("busy", "Too many large pages of agents are being built; try again");
+    }
     agents.page(query)
         .onSuccess(page -> Responses.json(ctx, 200, pageJson(page, query)))
-        .onFailure(ctx::fail);
+        .onFailure(ctx::fail)
+        .onComplete(built -> {
+          if (large) {
+            largePages.decrementAndGet();
+          }
+        });
   }
 
   private static JsonObject pageJson(List<Agent> page, AgentQuery query) {

@@ -1,0 +1,93 @@
+package io.heartgate.agents;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.heartgate.settings.DatabaseUrl;
+import io.heartgate.store.Store;
+import io.heartgate.testsupport.Await;
+import io.heartgate.testsupport.Credentials;
+import io.heartgate.testsupport.Reply;
+import io.heartgate.testsupport.StoreKind;
+import io.heartgate.testsupport.Team;
+import io.heartgate.testsupport.TestGateway;
+import io.heartgate.testsupport.TestStores;
+import io.vertx.core.Promise;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Pages of more than 100 agents are built two at a time per node; a third asked meanwhile is 503 at once. Today (a
+ * helper's probe): a page of a thousand agents could take about 50 MB while it was built, and three at once halted a
+ * node of 256 MiB.
+ */
+class LargePagesTest {
+  @TempDir
+  Path tempDir;
+  @RegisterExtension
+  final TestStores stores = new TestStores();
+  private TestGateway gateway;
+
+  @AfterEach
+  void stop() {
+    if (gateway != null) {
+      gateway.close();
+    }
+  }
+
+  @Test
+  void aThirdLargePageAtOnceIs503() throws Exception {
+    DatabaseUrl url = StoreKind.POSTGRES.freshStore(tempDir);
+    gateway = TestGateway.start(url);
+    Credentials viewer = Team.create(gateway).session("viewer");
+    assertEquals(200, gateway.get("/api/agents?limit=1000", viewer).status());
+
+    // Two large pages held by a lock on the agents table, so that both are being built when the third comes.
+    Store other = stores.open(url, 1);
+    Promise<Void> release = Promise.promise();
+    Promise<Void> held = Promise.promise();
+    other.inTransaction(connection -> connection.query("LOCK TABLE agents IN ACCESS EXCLUSIVE MODE")
+        .onSuccess(locked -> held.complete()).compose(locked -> release.future()));
+    Await.of(held.future());
+    List<CompletableFuture<Reply>> building;
+    try {
+      building = IntStream.range(0, 2).mapToObj(i -> CompletableFuture.supplyAsync(() ->
+          gateway.get("/api/agents?limit=" + (500 + i), viewer))).toList();
+      Reply third = pollUntilRefused(viewer);
+      assertEquals(503, third.status(), third.toString());
+      assertEquals("Too many large pages of agents are being built; try again", third.json().getString("message"));
+    } finally {
+      release.complete();
+    }
+    for (CompletableFuture<Reply> page : building) {
+      assertEquals(200, page.join().status());
+    }
+    assertEquals(200, gateway.get("/api/agents?limit=1000", viewer).status(), "room again once they are built");
+  }
+
+  /**
+   * A large page asked until one is refused: the two before it start on threads of their own, so one asked before
+   * they are in flight takes a place itself and waits for the lock like them.
+   */
+  private Reply pollUntilRefused(Credentials viewer) throws InterruptedException {
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (true) {
+      CompletableFuture<Reply> third = CompletableFuture.supplyAsync(() -> gateway.get("/api/agents?limit=1000",
+          viewer));
+      try {
+        return third.get(1, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (java.util.concurrent.TimeoutException stillWaiting) {
+        if (System.nanoTime() > deadline) {
+          throw new AssertionError("the third page was neither refused nor answered");
+        }
+      } catch (java.util.concurrent.ExecutionException e) {
+        throw new AssertionError(e);
+      }
+    }
+  }
+}
