@@ -70,20 +70,34 @@ public final class Check {
   }
 
   /**
-   * Whether the text holds no control character (C0, DEL, C1: a line break, an escape sequence for a terminal) and
-   * none of the invisible characters that make one name look like another or reorder the text around it: the
-   * bidirectional marks, embeddings, overrides and isolates, the zero-width space and the byte-order mark. The
-   * zero-width joiners stay: scripts and emoji need them.
+   * Whether the text holds no control character (C0, DEL, C1: a line break, an escape sequence for a terminal), no
+   * line or paragraph separator, and none of the invisible characters that make one name look like another or
+   * reorder the text around it: Unicode's format characters (the bidirectional marks, embeddings, overrides and
+   * isolates, the zero-width space, the soft hyphen, the word joiner, the byte-order mark, the tags), the combining
+   * grapheme joiner and the Hangul fillers. The zero-width joiner and non-joiner stay: scripts and emoji need them.
    */
   static boolean isPlain(String text) {
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (Character.isISOControl(c) || c == '\u061c' || c == '\u200b' || c == '\u200e' || c == '\u200f'
-          || c >= '\u202a' && c <= '\u202e' || c >= '\u2066' && c <= '\u2069' || c == '\ufeff') {
-        return false;
-      }
+    return text.codePoints().noneMatch(Check::hidden);
+  }
+
+  /**
+   * The text with each character {@link #isPlain} refuses as {@code ?}: for what is recorded as a client sent it,
+   * a User-Agent say, read as Latin-1 so that its bytes 0x80–0x9F are C1 controls.
+   */
+  public static String printable(String text) {
+    if (isPlain(text)) {
+      return text;
     }
-    return true;
+    StringBuilder shown = new StringBuilder(text.length());
+    text.codePoints().forEach(c -> shown.appendCodePoint(hidden(c) ? '?' : c));
+    return shown.toString();
+  }
+
+  private static boolean hidden(int c) {
+    int type = Character.getType(c);
+    return type == Character.CONTROL || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR
+        || type == Character.FORMAT && c != 0x200c && c != 0x200d
+        || c == 0x034f || c == 0x115f || c == 0x1160 || c == 0x3164 || c == 0xffa0;
   }
 
   /** Whether the text holds neither NUL nor an unpaired surrogate (what {@link #unicode} refuses). */

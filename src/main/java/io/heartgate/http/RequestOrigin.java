@@ -1,5 +1,6 @@
 package io.heartgate.http;
 
+import io.heartgate.core.Check;
 import io.heartgate.core.ClientInfo;
 import io.heartgate.settings.TrustedProxies;
 import io.vertx.core.http.HttpServerRequest;
@@ -16,11 +17,11 @@ public final class RequestOrigin {
   private RequestOrigin() {
   }
 
-  /** The client's address and User-Agent, for the audit log. */
+  /** The client's address and User-Agent (cut short, in printable characters), for the audit log. */
   public static ClientInfo of(RoutingContext ctx) {
     String agent = ctx.request().getHeader("User-Agent");
-    if (agent != null && agent.length() > MAX_USER_AGENT) {
-      agent = agent.substring(0, MAX_USER_AGENT);
+    if (agent != null) {
+      agent = Check.printable(agent.length() > MAX_USER_AGENT ? agent.substring(0, MAX_USER_AGENT) : agent);
     }
     TrustedProxies proxies = ctx.get(PROXIES);
     return new ClientInfo(clientAddress(ctx.request(), proxies == null ? NONE : proxies), agent);

@@ -217,11 +217,13 @@ class ConfigGroupsTest {
   @EnumSource(StoreKind.class)
   void aNameWithALineBreakStaysInsideItsComment(StoreKind kind) throws Exception {
     start(kind);
-    // A name may no longer hold a control character (a line break of TOML's); Unicode's own separators it may.
-    Reply refused = gateway.post("/api/configs", owner, new JsonObject().put("name", "evil\n[inputs.exec]")
-        .put("toml", MEM));
-    assertEquals(400, refused.status(), refused.toString());
-    String evil = config("evil\u2028[inputs.exec]\u2029commands = ['rm']\u2028", MEM);
+    // A name may no longer hold a line break of any kind; one that looks like TOML stays a comment.
+    for (String broken : List.of("evil\n[inputs.exec]", "evil\r[inputs.exec]", "evil\u2028[inputs.exec]",
+        "evil\u0085[inputs.exec]")) {
+      Reply refused = gateway.post("/api/configs", owner, new JsonObject().put("name", broken).put("toml", MEM));
+      assertEquals(400, refused.status(), refused.toString());
+    }
+    String evil = config("evil ] [inputs.exec] commands = ['rm'] #", MEM);
     String id = group(new JsonObject().put("name", "g").put("configIds", ids(evil))).getString("id");
     Reply got = gateway.get("/api/config-groups/" + id + "/toml", owner);
     assertEquals(200, got.status(), got.toString());

@@ -64,7 +64,7 @@ class HostileTextConsoleTest {
     longTokenId = team.token(team.session("owner"), LONG_TOKEN, "telegraf-agent").getString("id");
     String token = agentToken.getString("token");
     String longHeartbeat = new JsonObject().put("id", LONG_AGENT).put("version", TelegrafAgent.VERSION)
-        .put("schema", 1).put("hostname", LONG_AGENT).encode();
+        .put("schema", 1).put("hostname", LONG_AGENT.substring(1)).encode();
     String logsHeartbeat = TelegrafAgent.fixture("heartbeat_test.TestIncludedExtraData.logs.json")
         .replace("\"telegraf\"", "\"" + LOGS_AGENT + "\"");
     for (String body : new String[] {TelegrafAgent.heartbeat("web-01-rlo"), longHeartbeat, logsHeartbeat}) {

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -55,7 +56,10 @@ class NameCharactersTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"red\u001b[31m", "two\nlines", "bell\u0007", "del\u007f", "c1\u0085", "prod-agent\u202etxt.exe",
-      "isolate\u2066x\u2069", "mark\u200f", "prod\u200b", "bom\ufeff"})
+      "isolate\u2066x\u2069", "mark\u200f", "prod\u200b", "bom\ufeff",
+      // Today (a third probe): still accepted.
+      "line\u2028sep", "para\u2029sep", "word\u2060joiner", "soft\u00adhyphen", "cgj\u034f", "mongolian\u180e",
+      "invisible\u2064plus", "anchor\ufff9", "filler\u3164", "filler\u115f", "tag\udb40\udc41"})
   void aNameWithControlOrFormattingCharactersIsRefused(String name) {
     for (String path : CREATIONS) {
       Reply refused = gateway.call("POST", path, owner, body(path, name));
@@ -73,5 +77,12 @@ class NameCharactersTest {
       Reply created = gateway.call("POST", path, owner, body(path, name + " " + path.length()));
       assertEquals(201, created.status(), path + ": " + created);
     }
+  }
+
+  // Today (a third probe): the audit log kept a User-Agent's C1 controls (CSI, NEL) and U+202E as sent.
+  @Test
+  void whatIsRecordedAsSentShowsHiddenCharactersAsQuestionMarks() {
+    assertEquals("evil?2J?RLO?x", Check.printable("evil\u009b2J\u202eRLO\u0085x"));
+    assertEquals("Telegraf/1.39.3 Go/1.25 ✓ Zürich", Check.printable("Telegraf/1.39.3 Go/1.25 ✓ Zürich"));
   }
 }
