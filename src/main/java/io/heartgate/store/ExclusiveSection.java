@@ -6,6 +6,7 @@ import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgConnection;
 import io.vertx.pgclient.PgException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
@@ -15,11 +16,17 @@ import java.util.logging.Logger;
  * change written between the two could make the check wrong. The runs of this node queue on a local lock; on
  * PostgreSQL a run then holds its advisory lock too, on a connection of its own (the work itself uses the pool),
  * closed when the work is done, which gives the lock back. A run that waits longer than {@value #WAIT_MS} ms in all
- * for both locks fails with 503 {@code unavailable}; a store that cannot be reached, with 503
+ * for both locks fails with 503 {@code unavailable}, and so does one that finds {@value #MAX_WAITING} others waiting on
+ * this node already; a store that cannot be reached, with 503
  * {@code store_unavailable}. Runs do not nest: work must not start another run of the same lock.
  */
 public final class ExclusiveSection {
   static final long WAIT_MS = 10_000;
+  /**
+   * Runs of one lock waiting on this node at most; more are refused at once (503 {@code unavailable}): each may hold
+   * a request of up to 1 MiB, parsed, while it waits.
+   */
+  static final int MAX_WAITING = 16;
   /** As the pool's (see {@link Store}): a store that does not take a connection in this time is unavailable. */
   private static final long CONNECT_MS = 5_000;
   /**
@@ -34,6 +41,8 @@ public final class ExclusiveSection {
   private final Store store;
   private final AdvisoryLock lock;
   private final String busy;
+  /** Runs that asked for the local lock and have not got it (or given up) yet. */
+  private final AtomicInteger waiting = new AtomicInteger();
 
   /** @param busy the 503's message for a run that waited too long, such as "Another change … is being saved" */
   public ExclusiveSection(Vertx vertx, Store store, AdvisoryLock lock, String busy) {
@@ -46,7 +55,12 @@ public final class ExclusiveSection {
   /** The work's outcome, once it ran with no other run of this lock at the same time on any node. */
   public <T> Future<T> run(Supplier<Future<T>> work) {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MS);
+    if (waiting.incrementAndGet() > MAX_WAITING) {
+      waiting.decrementAndGet();
+      return Future.failedFuture(new Unavailable("unavailable", busy));
+    }
     return vertx.sharedData().getLocalLockWithTimeout("heartgate." + lock.name(), WAIT_MS)
+        .andThen(taken -> waiting.decrementAndGet())
         .recover(timedOut -> Future.failedFuture(new Unavailable("unavailable", busy)))
         // Through compose, so that work throwing at once still gives the lock back.
         .compose(local -> Future.succeededFuture().compose(start -> acrossNodes(work, deadline))
