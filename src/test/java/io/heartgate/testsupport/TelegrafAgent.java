@@ -57,8 +57,10 @@ public final class TelegrafAgent {
 
   /** A compact heartbeat of the agent, as outputs.heartbeat sends it with {@code include = ["hostname"]}. */
   public static String heartbeat(String agentId) {
-    return "{\"id\":\"" + agentId + "\",\"version\":\"" + VERSION + "\",\"schema\":1,\"hostname\":\"host-" + agentId
-        + "\"}";
+    // A host name is at most 255 characters, an agent id 256.
+    String hostname = "host-" + agentId;
+    return "{\"id\":\"" + agentId + "\",\"version\":\"" + VERSION + "\",\"schema\":1,\"hostname\":\""
+        + hostname.substring(0, Math.min(hostname.length(), 255)) + "\"}";
   }
 
   /** The request a real agent makes; {@code token} null means no Authorization header (an empty token). */
