@@ -78,7 +78,7 @@ public enum Setting {
       v -> integer(v, 1, 3600)),
   REQUEST_BUFFER_MIB("requestBufferMib", "REQUEST_BUFFER_MIB", "--request-buffer-mib", false,
       "MiB of request bodies buffered at once, all requests together (a quarter of it at most from one "
-          + "client); beyond it 503 + Retry-After (0: a quarter of the heap)", "an integer 0-65536",
+          + "client); beyond it 503 + Retry-After (0: a sixteenth of the heap)", "an integer 0-65536",
       v -> integer(v, 0, 65536)),
   HTTP2_CLEARTEXT("http2Cleartext", "HTTP2_CLEARTEXT", "--http2-cleartext", false,
       "accept HTTP/2 without TLS (h2c)", "true or false", Setting::bool),
