@@ -77,7 +77,15 @@ public final class Check {
    * grapheme joiner and the Hangul fillers. The zero-width joiner and non-joiner stay: scripts and emoji need them.
    */
   static boolean isPlain(String text) {
-    return text.codePoints().noneMatch(Check::hidden);
+    for (int i = 0; i < text.length(); ) {
+      int c = text.codePointAt(i);
+      // Printable ASCII, nearly every name, passes without a look at Unicode's tables.
+      if ((c < 0x20 || c > 0x7e) && hidden(c)) {
+        return false;
+      }
+      i += Character.charCount(c);
+    }
+    return true;
   }
 
   /**
