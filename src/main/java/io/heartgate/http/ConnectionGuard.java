@@ -15,11 +15,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 
 /**
- * Keeps connections within bounds: at most so many open at once, and so many from one client address (an IPv6
- * client's /64, see {@link TrustedProxies#clientNetwork}; trusted proxies exempt), the rest closed as they arrive, without touching the others; and a connection that does not
- * finish a request's headers in time (after connecting, or after its previous answer) is closed, so slow or
- * silent clients cannot hold file descriptors. The counts are shared by every router instance; the timers of a
- * connection live on its event loop.
+ * Keeps connections within bounds: at most so many open at once, and so many from one client address (an IPv6 client's
+ * /64, see {@link TrustedProxies#clientNetwork}; trusted proxies exempt), the rest closed as they arrive, without
+ * touching the others; and a connection that does not finish a request's headers in time (after connecting, or after
+ * its previous answer) is closed, so slow or silent clients cannot hold file descriptors. The counts are shared by
+ * every router instance; the timers of a connection live on its event loop.
  */
 public final class ConnectionGuard {
   private static final Logger LOG = Logger.getLogger(ConnectionGuard.class.getName());
@@ -168,7 +168,8 @@ public final class ConnectionGuard {
   private void release(String address) {
     open.decrementAndGet();
     if (!exempt.trusts(address)) {
-      openByAddress.computeIfPresent(TrustedProxies.clientNetwork(address), (key, count) -> count <= 1 ? null : count - 1);
+      openByAddress.computeIfPresent(TrustedProxies.clientNetwork(address),
+          (key, count) -> count <= 1 ? null : count - 1);
     }
   }
 

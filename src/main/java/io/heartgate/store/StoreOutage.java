@@ -10,9 +10,10 @@ import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
 
 /**
- * Recognises a failure that says the store is out of reach or overloaded right now (down, restarting, every
- * connection busy past the wait or too many waiting for one, a read not answered in time, SQLite's file locked), as opposed to a bug: the client is asked to retry (503)
- * instead of being told the gateway broke (500). The one place that knows the drivers' ways of saying so.
+ * Recognises a failure that says the store is out of reach or overloaded right now (down, restarting, every connection
+ * busy past the wait or too many waiting for one, a read not answered in time, SQLite's file locked), as opposed to a
+ * bug: the client is asked to retry (503) instead of being told the gateway broke (500). The one place that knows the
+ * drivers' ways of saying so.
  */
 public final class StoreOutage {
   /** vertx-sql-client's pool says this, as a plain VertxException, when no connection came in time. */
