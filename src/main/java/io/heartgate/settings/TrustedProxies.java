@@ -129,11 +129,16 @@ public final class TrustedProxies {
   }
 
   /**
-   * Who a client is wherever clients are counted (the login limits, a client's share of the body budget): its IP
-   * address, or for IPv6 its /64 network, which one subscriber usually holds whole (counting each of its addresses
-   * apart would give one client billions of them); the text as it is when it is no address. It has no space in it.
+   * Who a client is wherever clients are counted (the login limits, a client's share of the body budget, its open
+   * connections): its IPv4 address as written (by the socket, or by the nearest trusted proxy), or for IPv6 its /64
+   * network, which one subscriber usually holds whole (counting each of its addresses apart would give one client
+   * billions of them); the text as it is when it is no address. It has no space in it.
    */
   public static String clientNetwork(String address) {
+    if (address == null || address.indexOf(':') < 0) {
+      // IPv4 as the socket or the nearest proxy wrote it, on every request with a body: no parsing.
+      return String.valueOf(address);
+    }
     byte[] bytes = parseAddress(address);
     if (bytes == null) {
       return String.valueOf(address);

@@ -6,13 +6,13 @@ import io.heartgate.settings.DatabaseUrl;
 import io.heartgate.store.Store;
 import io.heartgate.testsupport.Await;
 import io.heartgate.testsupport.Credentials;
+import io.heartgate.testsupport.LockedTable;
 import io.heartgate.testsupport.Poll;
 import io.heartgate.testsupport.Reply;
 import io.heartgate.testsupport.StoreKind;
 import io.heartgate.testsupport.Team;
 import io.heartgate.testsupport.TestGateway;
 import io.heartgate.testsupport.TestStores;
-import io.vertx.core.Promise;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -50,15 +50,9 @@ class LargePagesTest {
     assertEquals(200, gateway.get("/api/agents?limit=1000", viewer).status());
 
     // Two large pages held by a lock on the agents table, so that both are being built when the third comes.
-    Store other = stores.open(url, 1);
-    Promise<Void> release = Promise.promise();
-    Promise<Void> held = Promise.promise();
-    other.inTransaction(connection -> connection.query("LOCK TABLE agents IN ACCESS EXCLUSIVE MODE")
-        .onSuccess(locked -> held.complete()).compose(locked -> release.future()));
-    Await.of(held.future());
     Store watcher = stores.open(url, 1);
     List<CompletableFuture<Reply>> building;
-    try {
+    try (LockedTable agents = LockedTable.lock(stores.open(url, 1), "agents")) {
       building = IntStream.range(0, 2).mapToObj(i -> CompletableFuture.supplyAsync(() ->
           gateway.get("/api/agents?limit=" + (500 + i), viewer))).toList();
       Poll.until(Duration.ofSeconds(10), "both pages wait for the lock", () -> Await.of(watcher.query(
@@ -68,8 +62,6 @@ class LargePagesTest {
       assertEquals(503, third.status(), third.toString());
       assertEquals("Too many large pages of agents are being built; try again", third.json().getString("message"));
       assertEquals(200, gateway.get("/api/labels", viewer).status(), "other requests are served");
-    } finally {
-      release.complete();
     }
     for (CompletableFuture<Reply> page : building) {
       assertEquals(200, page.join().status());

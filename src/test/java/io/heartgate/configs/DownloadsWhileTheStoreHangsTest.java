@@ -3,15 +3,13 @@ package io.heartgate.configs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.heartgate.settings.DatabaseUrl;
-import io.heartgate.store.Store;
-import io.heartgate.testsupport.Await;
 import io.heartgate.testsupport.Credentials;
+import io.heartgate.testsupport.LockedTable;
 import io.heartgate.testsupport.Reply;
 import io.heartgate.testsupport.StoreKind;
 import io.heartgate.testsupport.Team;
 import io.heartgate.testsupport.TestGateway;
 import io.heartgate.testsupport.TestStores;
-import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.List;
@@ -52,13 +50,7 @@ class DownloadsWhileTheStoreHangsTest {
     String path = "/api/configs/" + created.json().getString("id") + "/toml";
     assertEquals(200, gateway.get(path, owner).status());
 
-    Store other = stores.open(url, 1);
-    Promise<Void> release = Promise.promise();
-    Promise<Void> held = Promise.promise();
-    other.inTransaction(connection -> connection.query("LOCK TABLE configs IN ACCESS EXCLUSIVE MODE")
-        .onSuccess(locked -> held.complete()).compose(locked -> release.future()));
-    Await.of(held.future());
-    try {
+    try (LockedTable configs = LockedTable.lock(stores.open(url, 1), "configs")) {
       List<CompletableFuture<Reply>> downloads = IntStream.range(0, 20)
           .mapToObj(i -> CompletableFuture.supplyAsync(() -> gateway.get(path + "?i=" + i, owner))).toList();
       for (CompletableFuture<Reply> download : downloads) {
@@ -66,8 +58,6 @@ class DownloadsWhileTheStoreHangsTest {
         assertEquals(503, answer.status(), answer.toString());
         assertEquals("store_unavailable", answer.json().getString("error"));
       }
-    } finally {
-      release.complete();
     }
     assertEquals(200, gateway.get(path, owner).status(), "served again");
   }
