@@ -15,11 +15,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 
 /**
- * Keeps connections within bounds: at most so many open at once, and so many from one client address (an IPv6 client's
- * /64, see {@link TrustedProxies#clientNetwork}; trusted proxies exempt), the rest closed as they arrive, without
- * touching the others; and a connection that does not finish a request's headers in time (after connecting, or after
- * its previous answer) is closed, so slow or silent clients cannot hold file descriptors. The counts are shared by
- * every router instance; the timers of a connection live on its event loop.
+ * Keeps connections within bounds: at most so many open at once, and so many from one client address (an IPv6
+ * client's /64, see {@link TrustedProxies#clientNetwork}; trusted proxies exempt), the rest closed as they arrive,
+ * without touching the others; and a connection that does not send a request's headers in time (the header timeout
+ * after connecting, the keep-alive after its previous answer) is closed, so slow, silent or idle clients cannot
+ * hold file descriptors and memory. The counts are shared by every router instance; the timers of a connection
+ * live on its event loop.
  */
 public final class ConnectionGuard {
   private static final Logger LOG = Logger.getLogger(ConnectionGuard.class.getName());
@@ -63,12 +64,14 @@ public final class ConnectionGuard {
 
     void connected(HttpConnection connection) {
       String address = connection.remoteAddress() == null ? "" : connection.remoteAddress().hostAddress();
-      if (!admit(address)) {
+      // Who the connection counts for; null for a trusted proxy, which speaks for many.
+      String client = exempt.trusts(address) ? null : TrustedProxies.clientNetwork(address);
+      if (!admit(client)) {
         connection.close();
         return;
       }
       connection.closeHandler(ignored -> {
-        release(address);
+        release(client);
         closing.remove(connection);
         Long timer = waiting.remove(connection);
         if (timer != null) {
@@ -142,34 +145,34 @@ public final class ConnectionGuard {
     }
   }
 
-  private boolean admit(String address) {
+  /** @param client the address or /64 the connection counts for; null when it is exempt */
+  private boolean admit(String client) {
     if (open.incrementAndGet() > maxConnections) {
       open.decrementAndGet();
       refused("the node has " + maxConnections + " open connections (MAX_CONNECTIONS)");
       return false;
     }
-    if (exempt.trusts(address)) {
+    if (client == null) {
       return true;
     }
     boolean[] admitted = new boolean[1];
-    openByAddress.compute(TrustedProxies.clientNetwork(address), (key, count) -> {
+    openByAddress.compute(client, (key, count) -> {
       int now = count == null ? 0 : count;
       admitted[0] = now < maxPerAddress;
       return admitted[0] ? now + 1 : count;
     });
     if (!admitted[0]) {
       open.decrementAndGet();
-      refused(address + " has " + maxPerAddress + " open connections (MAX_CONNECTIONS_PER_ADDRESS)");
+      refused(client + " has " + maxPerAddress + " open connections (MAX_CONNECTIONS_PER_ADDRESS)");
       return false;
     }
     return true;
   }
 
-  private void release(String address) {
+  private void release(String client) {
     open.decrementAndGet();
-    if (!exempt.trusts(address)) {
-      openByAddress.computeIfPresent(TrustedProxies.clientNetwork(address),
-          (key, count) -> count <= 1 ? null : count - 1);
+    if (client != null) {
+      openByAddress.computeIfPresent(client, (key, count) -> count <= 1 ? null : count - 1);
     }
   }
 

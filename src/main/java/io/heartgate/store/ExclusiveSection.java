@@ -6,8 +6,8 @@ import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgConnection;
 import io.vertx.pgclient.PgException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
 
@@ -16,9 +16,8 @@ import java.util.logging.Logger;
  * change written between the two could make the check wrong. The runs of this node queue on a local lock; on
  * PostgreSQL a run then holds its advisory lock too, on a connection of its own (the work itself uses the pool),
  * closed when the work is done, which gives the lock back. A run that waits longer than {@value #WAIT_MS} ms in all
- * for both locks fails with 503 {@code unavailable}, and so does one that finds {@value #MAX_WAITING} others waiting on
- * this node already; a store that cannot be reached, with 503
- * {@code store_unavailable}. Runs do not nest: work must not start another run of the same lock.
+ * for both locks fails with 503 {@code unavailable}, and so does one that finds {@value #MAX_WAITING} others
+ * waiting on this node already; a store that cannot be reached, with 503 {@code store_unavailable}. Runs do not nest: work must not start another run of the same lock.
  */
 public final class ExclusiveSection {
   static final long WAIT_MS = 10_000;

@@ -163,7 +163,8 @@ public final class TokenService {
     if (request.count() < 1 || request.count() > MAX_BULK) {
       return Future.failedFuture(new Invalid("count", "count must be between 1 and " + MAX_BULK));
     }
-    Check.text("namePrefix", request.namePrefix(), Check.Text.required(MAX_NAME - 1 - digits(request.count())).asName());
+    Check.text("namePrefix", request.namePrefix(),
+        Check.Text.required(MAX_NAME - 1 - digits(request.count())).asName());
     RequestedPermissions permissions = RequestedPermissions.within(actor.permissions(), request.permissionList(),
         request.preset());
     Invalid expiry = expiryRefusal(request.expiresAt());

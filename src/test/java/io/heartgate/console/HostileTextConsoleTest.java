@@ -236,7 +236,9 @@ class HostileTextConsoleTest {
         holder = holder.parentElement;
       }
       if (!holder || !box.contains(holder)) { return 'no element isolates the name'; }
-      if (holder.textContent !== name) { return 'the isolating element holds more: ' + JSON.stringify(holder.textContent); }
+      if (holder.textContent !== name) {
+        return 'the isolating element holds more: ' + JSON.stringify(holder.textContent);
+      }
       return 'ok';
       """;
 }

@@ -157,8 +157,8 @@ class HttpEdgeTest {
       String front = "{\"name\":\"front\"}";
       String hidden = "{\"name\":\"hidden\"}";
       RawHttp.Answer answer = RawHttp.exchange(node.apiPort(), head + contentLength
-          + "Transfer-Encoding: chunked\r\n\r\n" + Integer.toHexString(front.length()) + "\r\n" + front + "\r\n0\r\n\r\n"
-          + head + "Content-Length: " + hidden.length() + "\r\n\r\n" + hidden, 30_000);
+          + "Transfer-Encoding: chunked\r\n\r\n" + Integer.toHexString(front.length()) + "\r\n" + front
+          + "\r\n0\r\n\r\n" + head + "Content-Length: " + hidden.length() + "\r\n\r\n" + hidden, 30_000);
       assertTrue(answer.closed(), "the connection is closed: " + answer.text());
       assertEquals(1, answer.text().split("HTTP/1.1 ").length - 1, "one answer: " + answer.text());
 
