@@ -55,6 +55,7 @@ import io.heartgate.metrics.ConfigRenderMeters;
 import io.heartgate.metrics.GatewayMetrics;
 import io.heartgate.metrics.HeartbeatMeters;
 import io.heartgate.metrics.LoginMeters;
+import io.heartgate.metrics.RequestBufferMeters;
 import io.heartgate.metrics.StoreMeters;
 import io.heartgate.metrics.TokenCacheMeters;
 import io.heartgate.reportingrules.ReportingRuleRepository;
@@ -159,6 +160,7 @@ public final class Heartgate {
     Heartgate node = new Heartgate(vertx, metrics, settings, clock);
     node.bodies = new BodyBudget(settings.requestBufferBytes(), settings.requestBodyTimeoutSeconds() * 1000L,
         settings.trustedProxies());
+    RequestBufferMeters.watch(metrics.registry(), node.bodies::heldBytes, settings.requestBufferBytes());
     try {
       await(node.openStore(), MIGRATION_TIMEOUT);
       await(node.deploy(eventLoops), START_TIMEOUT);
@@ -215,7 +217,7 @@ public final class Heartgate {
   private Future<String> deployRouters(Listeners listeners, int routerInstances) {
     ConnectionGuard connections = new ConnectionGuard(settings);
     return vertx.deployVerticle(
-            () -> new RouterVerticle(settings, listeners.api(), listeners.heartbeat(), connections, bodies),
+            () -> new RouterVerticle(settings, listeners.api(), listeners.heartbeat(), connections),
             new DeploymentOptions().setInstances(routerInstances));
   }
 

@@ -17,14 +17,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * clients upload at the same time the heap holds a bounded amount of their bodies. A body is admitted only with
  * room for all of it (its Content-Length, or the route's limit when it is chunked); otherwise 503 with Retry-After,
  * the body left unread. One client (behind a trusted proxy, the one it names) holds at most a quarter of the
- * budget, or the largest body when that is more, so one client cannot take it all. The room is given
- * back when the request ends, answered or abandoned; a body not read in full within the body timeout has its
- * connection closed, which ends it: a client trickling its body would otherwise hold its room for as long as it
+ * budget, or the largest body when that is more, so one client cannot take it all. The room is given back when
+ * the request has been answered or has failed, not when its client leaves: its body, and what was made of it, stay
+ * in the heap while the request is processed ({@link #ended}). A body not read in full within the body timeout has
+ * its connection closed, which ends it: a client trickling its body would otherwise hold its room for as long as it
  * sends a byte within the idle timeout.
  */
 public final class BodyBudget {
   private static final String RESERVED = "heartgate.body.reserved";
-  private static final String HOLDER = "heartgate.body.holder";
+  private final long bytes;
   private final AtomicLong free;
   private final long perAddress;
   private final long bodyTimeoutMs;
@@ -38,6 +39,7 @@ public final class BodyBudget {
    * @param proxies exempt from the share of one address
    */
   public BodyBudget(long bytes, long bodyTimeoutMs, TrustedProxies proxies) {
+    this.bytes = bytes;
     this.free = new AtomicLong(bytes);
     // Never less than the largest body, which one request may always send.
     this.perAddress = Math.max(bytes / 4, Authenticator.BODY_LIMIT);
@@ -64,10 +66,7 @@ public final class BodyBudget {
         ctx.fail(new Unavailable("unavailable", "The gateway is busy; try again later"));
         return;
       }
-      ctx.put(RESERVED, need);
-      if (holder != null) {
-        ctx.put(HOLDER, holder);
-      }
+      ctx.put(RESERVED, new Reservation(this, need, holder));
       HttpServerRequest request = ctx.request();
       BodyDeadlines deadlines = BodyDeadlines.ofThisLoop(bodyTimeoutMs);
       deadlines.started(request);
@@ -76,15 +75,44 @@ public final class BodyBudget {
     };
   }
 
-  /** Gives back what the request held; called once the request has ended, whatever its outcome. */
-  public void release(RoutingContext ctx) {
-    Long bytes = ctx.remove(RESERVED);
-    if (bytes != null) {
-      free.addAndGet(bytes);
-      String holder = ctx.remove(HOLDER);
-      if (holder != null) {
-        giveBack(holder, bytes);
-      }
+  /** Room taken for one request's body: how much, from which budget, on whose share (null for none). */
+  private record Reservation(BodyBudget budget, long bytes, String holder) {
+  }
+
+  /** The bytes its bodies hold now. */
+  public long heldBytes() {
+    return bytes - free.get();
+  }
+
+  /**
+   * Called when the request has ended, answered or its client gone. An answered request gives its room back; one
+   * whose client left after its body was read keeps it until it is answered or fails: the body, and what was made
+   * of it, stay in the heap for as long as the request is processed.
+   */
+  public static void ended(RoutingContext ctx) {
+    if (ctx.get(RESERVED) == null) {
+      return;
+    }
+    if (ctx.response().ended() || !ctx.request().isEnded()) {
+      release(ctx);
+    } else {
+      // The answer still ends the response (its writing fails), so its body-end handlers still run.
+      ctx.addBodyEndHandler(ignored -> release(ctx));
+    }
+  }
+
+  /** Gives back what the request held, once; called when it has been answered or has failed. */
+  public static void release(RoutingContext ctx) {
+    Reservation reservation = ctx.remove(RESERVED);
+    if (reservation != null) {
+      reservation.budget.giveBack(reservation);
+    }
+  }
+
+  private void giveBack(Reservation reservation) {
+    free.addAndGet(reservation.bytes);
+    if (reservation.holder != null) {
+      giveBack(reservation.holder, reservation.bytes);
     }
   }
 

@@ -44,6 +44,8 @@ public final class ErrorResponder {
 
   /** Failure handler for a router: answers whatever failed the routing context. */
   public static void handle(RoutingContext ctx) {
+    // The request's processing is over: its body's room is free again, whether or not anyone is left to answer.
+    BodyBudget.release(ctx);
     if (ctx.response().closed()) {
       // The client went away (often mid-body): nobody to answer, and nothing wrong with the gateway.
       LOG.fine(() -> "client left before its answer: " + ctx.failure());

@@ -26,20 +26,17 @@ public final class RouterVerticle extends VerticleBase {
   private final List<Routes> apiRoutes;
   private final List<Routes> heartbeatRoutes;
   private final ConnectionGuard connections;
-  private final BodyBudget bodies;
   private final List<HttpServer> servers = new ArrayList<>();
 
   /**
    * @param apiRoutes everything the API listener serves
    * @param heartbeatRoutes the subset the heartbeat listener serves
    * @param connections the connection bounds, shared by every instance
-   * @param bodies the budget of buffered request bodies, shared by every instance
    */
   public RouterVerticle(Settings settings, List<Routes> apiRoutes, List<Routes> heartbeatRoutes,
-      ConnectionGuard connections, BodyBudget bodies) {
+      ConnectionGuard connections) {
     this.settings = settings;
     this.connections = connections;
-    this.bodies = bodies;
     this.apiRoutes = apiRoutes;
     this.heartbeatRoutes = heartbeatRoutes;
   }
@@ -75,7 +72,7 @@ public final class RouterVerticle extends VerticleBase {
         ctx.request().pause();
       }
       ctx.addEndHandler(ignored -> {
-        bodies.release(ctx);
+        BodyBudget.ended(ctx);
         guard.answered(ctx.request(), !body || ctx.request().isEnded());
       });
       ctx.next();

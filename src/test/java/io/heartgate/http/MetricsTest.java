@@ -97,7 +97,8 @@ class MetricsTest {
     assertEquals("no-store", ok.header("cache-control"));
     Scrape scrape = Scrape.parse(ok.body());
     for (String name : List.of("heartgate_heartbeats_acknowledged_total", "heartgate_heartbeats_refused_total",
-        "heartgate_heartbeat_queue_requests", "heartgate_heartbeat_queue_bytes",
+        "heartgate_heartbeat_queue_requests", "heartgate_heartbeat_queue_bytes", "heartgate_request_buffer_bytes",
+        "heartgate_request_buffer_limit_bytes",
         "heartgate_heartbeat_batch_rows_count", "heartgate_heartbeat_commit_seconds_count",
         "heartgate_token_cache_lookups_total", "heartgate_token_cache_size",
         "heartgate_token_cache_invalidations_total", "heartgate_config_downloads_total",
