@@ -20,6 +20,7 @@ import org.openqa.selenium.Cookie;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -52,7 +53,8 @@ final class ConsoleBrowser implements AutoCloseable {
   private ConsoleBrowser(ChromeDriver driver, String origin) {
     this.driver = driver;
     this.origin = origin;
-    this.wait = new WebDriverWait(driver, WAIT);
+    // A page re-renders what it shows: an element read while it was replaced is read again, not a failure.
+    this.wait = (WebDriverWait) new WebDriverWait(driver, WAIT).ignoring(StaleElementReferenceException.class);
   }
 
   /**
