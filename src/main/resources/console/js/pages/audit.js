@@ -22,7 +22,8 @@ export function render(main, ctx) {
     onclick: () => fetchPage(true) }, 'Older events');
   const usernames = new Map();
   let events = [];
-  let before = null;
+  let cursor = null;
+  let range = {};
 
   replace(main, h('h2', null, 'Audit'),
     box,
@@ -64,18 +65,22 @@ export function render(main, ctx) {
     h('p', { class: 'muted' }, `${shown.length} of ${events.length} events loaded`));
   }
 
-  /** The newest LIMIT events of the range; "Older events" continues before the oldest one shown. */
+  /**
+   * The newest LIMIT events of the range; "Older events" continues where the API's cursor says (by time alone, the
+   * events of one millisecond beyond a page would be skipped or repeated).
+   */
   async function fetchPage(more) {
     if (!more) {
+      // Older events continue the range shown, whatever the fields say meanwhile.
       events = [];
-      before = null;
+      cursor = null;
+      range = { from: isoOrEmpty(from.value), to: isoOrEmpty(to.value) };
     }
     try {
-      const answer = await api('GET', `/api/audit${query({ from: isoOrEmpty(from.value),
-        to: before || isoOrEmpty(to.value), limit: LIMIT })}`);
+      const answer = await api('GET', `/api/audit${query({ ...range, cursor, limit: LIMIT })}`);
       events = events.concat(answer.events);
-      older.hidden = answer.events.length < LIMIT;
-      before = answer.events.length ? answer.events[answer.events.length - 1].at : before;
+      cursor = answer.nextCursor;
+      older.hidden = !cursor;
       show();
     } catch (error) {
       showMessage(box, 'error', error.message);
