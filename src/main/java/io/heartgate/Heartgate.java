@@ -250,7 +250,7 @@ public final class Heartgate {
             settings.passwordHashIterations()),
         new LoginLimits(new LoginAttemptRepository(store), clock), changes, audit, clock,
         new LoginMeters(metrics.registry()));
-    Authenticator auth = new Authenticator(vertx, verifier, settings.disabledAuthGroups(), SessionService.COOKIE,
+    Authenticator auth = new Authenticator(vertx, verifier, settings.disabledAuthGroups(),
         sessions::resolve, bodies, settings.trustedProxies());
     Routes heartbeats = new HeartbeatRoutes(auth, settings.trustedProxies(), clock, heartbeatMeters,
         heartbeatBacklog);

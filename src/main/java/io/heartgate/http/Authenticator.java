@@ -13,7 +13,6 @@ import io.heartgate.settings.TrustedProxies;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.Cookie;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Set;
 import java.util.function.Function;
@@ -35,7 +34,6 @@ public final class Authenticator {
   private final Vertx vertx;
   private final CachedGrants grants;
   private final Set<AuthGroup> disabledGroups;
-  private final String sessionCookie;
   private final Function<String, Future<Principal>> sessions;
   private final TrustedProxies proxies;
   private final Handler<RoutingContext> body;
@@ -43,17 +41,15 @@ public final class Authenticator {
 
   /**
    * @param grants the verifier's view of its cache, read for usable grants on the request's own thread
-   * @param sessionCookie name of the session cookie
    * @param sessions resolves a session cookie's value to its user, or fails with a 401
    * @param bodies the node's budget of buffered request bodies
    * @param proxies whose forwarded scheme and host count when telling the gateway's own origin
    */
-  public Authenticator(Vertx vertx, CachedGrants grants, Set<AuthGroup> disabledGroups, String sessionCookie,
+  public Authenticator(Vertx vertx, CachedGrants grants, Set<AuthGroup> disabledGroups,
       Function<String, Future<Principal>> sessions, BodyBudget bodies, TrustedProxies proxies) {
     this.vertx = vertx;
     this.grants = grants;
     this.disabledGroups = Set.copyOf(disabledGroups);
-    this.sessionCookie = sessionCookie;
     this.sessions = sessions;
     this.proxies = proxies;
     this.body = bodies.reader(BODY_LIMIT);
@@ -132,10 +128,10 @@ public final class Authenticator {
     if (header != null) {
       return token(header).compose(this::verify);
     }
-    Cookie cookie = ctx.request().getCookie(sessionCookie);
-    if (cookie != null && !cookie.getValue().isEmpty()) {
+    String session = SessionCookie.value(ctx.request(), proxies);
+    if (session != null) {
       Forbidden crossSite = CrossSiteCheck.refusal(ctx.request(), proxies);
-      return crossSite != null ? Future.failedFuture(crossSite) : sessions.apply(cookie.getValue());
+      return crossSite != null ? Future.failedFuture(crossSite) : sessions.apply(session);
     }
     return Future.failedFuture(new Unauthorized(Refusals.MISSING_HEADER));
   }

@@ -21,7 +21,6 @@ import javax.crypto.spec.SecretKeySpec;
  * random id signed with the session secret; the store keeps only the id's SHA-256.
  */
 public final class SessionService {
-  public static final String COOKIE = "heartgate_session";
   static final long LIFETIME_MS = 12 * 60 * 60 * 1000L;
   private static final String SECRET_KEY = "session_secret";
   private static final SecureRandom RANDOM = new SecureRandom();

@@ -1,19 +1,17 @@
 package io.heartgate.users;
 
-import io.heartgate.core.Invalid;
-import io.heartgate.http.RequestOrigin;
 import io.heartgate.auth.Permissions;
 import io.heartgate.auth.Principal;
 import io.heartgate.auth.Role;
+import io.heartgate.core.Invalid;
 import io.heartgate.http.Authenticator;
-import io.heartgate.http.PublicOrigin;
 import io.heartgate.http.RequestBody;
+import io.heartgate.http.RequestOrigin;
 import io.heartgate.http.Responses;
 import io.heartgate.http.Routes;
+import io.heartgate.http.SessionCookie;
 import io.heartgate.settings.TrustedProxies;
 import io.vertx.core.Future;
-import io.vertx.core.http.Cookie;
-import io.vertx.core.http.CookieSameSite;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -68,22 +66,16 @@ public final class UserRoutes implements Routes {
 
   private void loginWith(RoutingContext ctx, Future<User> user, int status) {
     user.compose(u -> sessions.open(u.id()).map(cookie -> {
-      ctx.response().addCookie(sessionCookie(ctx, cookie).setMaxAge(SessionService.LIFETIME_MS / 1000));
+      ctx.response().addCookie(SessionCookie.of(ctx.request(), proxies, cookie)
+          .setMaxAge(SessionService.LIFETIME_MS / 1000));
       return u;
     })).onSuccess(u -> Responses.json(ctx, status, u.toJson())).onFailure(ctx::fail);
   }
 
-  /** Never readable by scripts, never sent cross-site, and only over HTTPS when the client used HTTPS. */
-  private Cookie sessionCookie(RoutingContext ctx, String value) {
-    return Cookie.cookie(SessionService.COOKIE, value).setPath("/").setHttpOnly(true)
-        .setSameSite(CookieSameSite.LAX).setSecure(PublicOrigin.secure(ctx.request(), proxies));
-  }
-
   private void logout(RoutingContext ctx) {
-    Cookie cookie = ctx.request().getCookie(SessionService.COOKIE);
-    service.logout(Authenticator.principal(ctx), cookie == null ? null : cookie.getValue(), RequestOrigin.of(ctx))
+    service.logout(Authenticator.principal(ctx), SessionCookie.value(ctx.request(), proxies), RequestOrigin.of(ctx))
         .onSuccess(ignored -> {
-          ctx.response().addCookie(sessionCookie(ctx, "").setMaxAge(0));
+          ctx.response().addCookie(SessionCookie.of(ctx.request(), proxies, "").setMaxAge(0));
           Responses.noContent(ctx);
         }).onFailure(ctx::fail);
   }
@@ -119,9 +111,8 @@ public final class UserRoutes implements Routes {
   }
 
   /** The session that makes a change, which a password change lets live; null when a token makes it. */
-  private static String keptSession(RoutingContext ctx, Principal actor) {
-    Cookie cookie = ctx.request().getCookie(SessionService.COOKIE);
-    return actor.tokenId() == null && cookie != null ? cookie.getValue() : null;
+  private String keptSession(RoutingContext ctx, Principal actor) {
+    return actor.tokenId() == null ? SessionCookie.value(ctx.request(), proxies) : null;
   }
 
   private static String username(JsonObject body) {

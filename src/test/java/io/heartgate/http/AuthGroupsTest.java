@@ -30,7 +30,7 @@ class AuthGroupsTest {
   }
 
   private int serve(Set<AuthGroup> disabled) {
-    Authenticator auth = new Authenticator(vertx, hash -> null, disabled, "session",
+    Authenticator auth = new Authenticator(vertx, hash -> null, disabled,
         cookie -> Future.failedFuture(new Unauthorized(Refusals.MISSING_HEADER)),
         new BodyBudget(1 << 20, 30_000, TrustedProxies.parse("")), TrustedProxies.parse(""));
     Router router = Router.router(vertx);

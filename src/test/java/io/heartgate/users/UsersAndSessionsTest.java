@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.heartgate.http.SessionCookie;
 import io.heartgate.settings.DatabaseUrl;
 import io.heartgate.testsupport.Concurrently;
 import io.heartgate.testsupport.Credentials;
@@ -90,7 +91,7 @@ class UsersAndSessionsTest {
   private static Credentials cookieOf(Reply reply) {
     String setCookie = reply.header("set-cookie");
     assertNotNull(setCookie, "a session cookie is set: " + reply);
-    assertTrue(setCookie.startsWith(SessionService.COOKIE + "="), setCookie);
+    assertTrue(setCookie.startsWith(SessionCookie.NAME + "="), setCookie);
     return Credentials.session(setCookie.substring(0, setCookie.indexOf(';')));
   }
 
@@ -263,6 +264,42 @@ class UsersAndSessionsTest {
     start(StoreKind.SQLITE);
     Team.create(gateway);
     assertCookieFlags(loginThroughProxy("https"), false);
+  }
+
+  // Today: the session cookie had one name under HTTPS too, and the first cookie of that name won, so a page of a
+  // neighbouring subdomain could plant its own session (Domain=.example.com) in an operator's browser: the console
+  // then acted as the planter's user (cookie tossing). Under HTTPS the cookie is __Host-heartgate_session, which a
+  // browser takes from this very host alone, and a cookie without the prefix is not read there.
+  @Test
+  void underHttpsTheSessionCookieIsHostOnlyAndATossedCookieIsNotRead() throws Exception {
+    startWithTeam(StoreKind.SQLITE, "--trusted-proxies", "127.0.0.1");
+    String secure = loginThroughProxy("https");
+    assertTrue(secure.startsWith("__Host-heartgate_session="), secure);
+    assertTrue(secure.contains("Path=/") && !secure.toLowerCase(Locale.ROOT).contains("domain="), secure);
+    String victim = secure.substring(0, secure.indexOf(';'));
+    String tossed = cookieOf(login("manager", Team.PASSWORD)).cookie();
+    assertTrue(tossed.startsWith("heartgate_session="), tossed);
+
+    HttpResponse<String> both = meThroughProxy("https", tossed + "; " + victim);
+    assertEquals(200, both.statusCode(), both.body());
+    assertEquals("owner", new JsonObject(both.body()).getJsonObject("user").getString("username"),
+        "the host-only cookie, not the one planted before it");
+    assertEquals(401, meThroughProxy("https", tossed).statusCode(), "a cookie without the prefix is not read");
+    assertEquals(200, meThroughProxy("http", victim).statusCode(), "the host-only cookie is good everywhere");
+
+    HttpResponse<String> logout = TestGateway.send(HttpRequest.newBuilder(gateway.api("/api/auth/logout"))
+        .header("Cookie", victim).header("X-Forwarded-Proto", "https")
+        .POST(HttpRequest.BodyPublishers.noBody()).build());
+    assertEquals(204, logout.statusCode(), logout.body());
+    String emptied = logout.headers().firstValue("set-cookie").orElseThrow();
+    assertTrue(emptied.startsWith("__Host-heartgate_session=;") && emptied.contains("Max-Age=0")
+        && emptied.contains("Secure"), emptied);
+    assertEquals(401, meThroughProxy("https", victim).statusCode(), "signed out");
+  }
+
+  private HttpResponse<String> meThroughProxy(String proto, String cookies) {
+    return TestGateway.send(HttpRequest.newBuilder(gateway.api("/api/auth/me")).header("Cookie", cookies)
+        .header("X-Forwarded-Proto", proto).GET().build());
   }
 
   // Today: the requests that lost the race to the store's unique index answered 500.
