@@ -21,6 +21,9 @@ FLEET_DURATION=${FLEET_DURATION:-600}
 FLEET_RATE=${FLEET_RATE:-$(awk -v n="$FLEET_AGENTS" 'BEGIN { printf "%.1f", n / 60 }')}
 FLEET_CONNECTIONS=${FLEET_CONNECTIONS:-256}
 FLEET_THREADS=${FLEET_THREADS:-2}
+# 1: every heartbeat on a connection of its own, closed after its answer (at most FLEET_CONNECTIONS at once), as a
+# fleet's agents have: each sends once a minute, and the gateway closes a connection idle for KEEP_ALIVE_SECONDS.
+FLEET_CONNECTION_EACH=${FLEET_CONNECTION_EACH:-0}
 # Seconds of load before the measured FLEET_DURATION, so that the JIT has compiled the gateway and the generator.
 FLEET_WARMUP=${FLEET_WARMUP:-10}
 FLEET_OWNER=(--owner-username bench-owner --owner-password bench-password-123)
@@ -39,8 +42,9 @@ store_bytes() {
   fi
 }
 
-fleet_load() { # HEARTBEAT_PORT AGENTS RATE SECONDS CONNECTIONS TOKENS_FILE WARMUP_SECONDS
+fleet_load() { # HEARTBEAT_PORT AGENTS RATE SECONDS CONNECTIONS TOKENS_FILE WARMUP_SECONDS [CONNECTION_EACH]
   "${TOOL_JAVA[@]}" -cp "$BENCH_CP" io.heartgate.bench.FleetLoad "$1" "$6" "$BODY" "$2" "$3" "$4" "$5" "$FLEET_THREADS" "$7" \
+    "$([[ ${8:-0} == 1 ]] && echo true || echo false)" \
     2>>"$OUT/fleet-load.log" | tee -a "$OUT/fleet-load.log" | grep '^RESULT' \
     || die "the load generator failed, see $OUT/fleet-load.log"
 }
@@ -69,9 +73,10 @@ for store in "${FLEET_STORES[@]}"; do
   [[ $FLEET_PRIMED -gt 0 ]] && fleet_load "$GW_HB" "$FLEET_PRIMED" 100 1 8 "$tokens" 0 >/dev/null
   heap_before=$(heap_kib "$GW_PID")
   log "$store: $FLEET_AGENTS agents at $FLEET_RATE heartbeats/s for $FLEET_WARMUP s of warm-up and $FLEET_DURATION s" \
-    "($FLEET_CONNECTIONS connections)"
+    "($FLEET_CONNECTIONS connections$([[ $FLEET_CONNECTION_EACH == 1 ]] && echo ", a new one per heartbeat"))"
   before=$(cpu_ticks "$store" "$GW_PID")
-  line=$(fleet_load "$GW_HB" "$FLEET_AGENTS" "$FLEET_RATE" "$FLEET_DURATION" "$FLEET_CONNECTIONS" "$tokens" "$FLEET_WARMUP")
+  line=$(fleet_load "$GW_HB" "$FLEET_AGENTS" "$FLEET_RATE" "$FLEET_DURATION" "$FLEET_CONNECTIONS" "$tokens" "$FLEET_WARMUP" \
+    "$FLEET_CONNECTION_EACH")
   after=$(cpu_ticks "$store" "$GW_PID")
   heap_after=$(heap_kib "$GW_PID")
   rss=$(rss_kib "$GW_PID" VmRSS)
@@ -98,7 +103,9 @@ mib() { awk -v b="$1" -v unit="$2" 'BEGIN { printf "%.0f", b * unit / 1048576 }'
   if [[ $FLEET_TOKENS == "$FLEET_AGENTS" ]]; then tokens_held="each with its own telegraf-agent token"
   else tokens_held="sharing $FLEET_TOKENS telegraf-agent tokens in turn"; fi
   echo "Load: $FLEET_AGENTS agents, $tokens_held and an id of its own, POST /agents/heartbeat with the"
-  echo "'all' fixture, open loop at $FLEET_RATE heartbeats/s over $FLEET_CONNECTIONS connections (FleetLoad, $FLEET_THREADS event"
+  if [[ $FLEET_CONNECTION_EACH == 1 ]]; then over="a connection of its own per heartbeat, closed after its answer (at most $FLEET_CONNECTIONS at once)"
+  else over="$FLEET_CONNECTIONS connections"; fi
+  echo "'all' fixture, open loop at $FLEET_RATE heartbeats/s over $over (FleetLoad, $FLEET_THREADS event"
   echo "loops, on the same machine), measured for $FLEET_DURATION s after $FLEET_WARMUP s of warm-up; latency from each"
   echo "request's intended send time."
   echo "Gateway: java ${GATEWAY_JAVA_OPTS:+$GATEWAY_JAVA_OPTS }-jar target/heartgate.jar (pool size $PG_POOL_SIZE on PostgreSQL)."

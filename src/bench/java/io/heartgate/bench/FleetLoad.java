@@ -20,7 +20,8 @@ import java.util.concurrent.TimeUnit;
  * fixture (its id and hostname replaced) in turn, at a constant total rate.
  *
  * <p>Usage: {@code FleetLoad <heartbeatPort> <tokens-file> <body-file> <agents> <rate/s> <seconds> <connections>
- * [<threads> [<warm-up seconds>]]}: the schedule runs for warm-up + seconds, and only requests meant to be sent
+ * [<threads> [<warm-up seconds> [<connection-each>]]]}, {@code connection-each} {@code true} for a connection of its
+ * own per heartbeat (closed after its answer), as agents reporting once a minute have: the schedule runs for warm-up + seconds, and only requests meant to be sent
  * after the warm-up are measured. Prints one RESULT line: of the measured requests, those sent, 2xx, non-2xx,
  * failed (no answer: connection error or 30 s without one), the 2xx per second, the latency percentiles in µs; the
  * 2xx and the errors of the warm-up; how late the scheduler itself sent; and how many of the measured requests
@@ -38,6 +39,7 @@ public final class FleetLoad {
     int connections = Integer.parseInt(args[6]);
     int threads = args.length > 7 ? Integer.parseInt(args[7]) : 2;
     int warmup = args.length > 8 ? Integer.parseInt(args[8]) : 0;
+    boolean connectionEach = args.length > 9 && Boolean.parseBoolean(args[9]);
     String[] tokens = tokens(Path.of(args[1]), agents);
     Body body = Body.of(Files.readString(Path.of(args[2])));
 
@@ -64,7 +66,7 @@ public final class FleetLoad {
     Vertx vertx = Vertx.vertx();
     // The probe is a GET the heartbeat listener answers 404 or 405: it changes nothing.
     OpenLoop.Result r = OpenLoop.run(vertx, port, new RequestOptions().setURI("/agents/heartbeat"), heartbeats,
-        rate, warmup, seconds, connections, threads);
+        rate, warmup, seconds, connections, threads, !connectionEach);
     vertx.close().await(30, TimeUnit.SECONDS);
     System.out.printf(Locale.ROOT, "RESULT agents=%d target_rate=%.1f seconds=%d sent=%d acked=%d non2xx=%d "
             + "failed=%d acked_rate=%.1f p50_us=%d p99_us=%d p999_us=%d max_us=%d warmup_s=%d warmup_acked=%d "

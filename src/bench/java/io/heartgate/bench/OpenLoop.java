@@ -133,11 +133,21 @@ final class OpenLoop {
    */
   static Result run(Vertx vertx, int port, RequestOptions probe, Requests requests, double rate, int warmupSeconds,
       int seconds, int connections, int threads) throws TimeoutException {
+    return run(vertx, port, probe, requests, rate, warmupSeconds, seconds, connections, threads, true);
+  }
+
+  /**
+   * As above; without {@code keepAlive} every request opens a connection of its own, closed after its answer (at
+   * most {@code connections} at once), as agents that send once a minute do: the gateway closes a connection idle
+   * for KEEP_ALIVE_SECONDS.
+   */
+  static Result run(Vertx vertx, int port, RequestOptions probe, Requests requests, double rate, int warmupSeconds,
+      int seconds, int connections, int threads, boolean keepAlive) throws TimeoutException {
     List<Sender> senders = new ArrayList<>();
     List<Future<String>> deployed = new ArrayList<>();
     for (int i = 0; i < threads; i++) {
       Sender sender = new Sender(port, probe, requests, rate, warmupSeconds, seconds, i, threads,
-          Math.max(1, connections / threads));
+          Math.max(1, connections / threads), keepAlive);
       senders.add(sender);
       deployed.add(vertx.deployVerticle(sender, new DeploymentOptions()));
     }
@@ -171,6 +181,7 @@ final class OpenLoop {
     private final int slot;
     private final int threads;
     private final int connections;
+    private final boolean keepAlive;
     private final Promise<Void> done = Promise.promise();
     private final Result result = new Result();
     private HttpClientAgent client;
@@ -184,7 +195,7 @@ final class OpenLoop {
     private boolean stopped;
 
     Sender(int port, RequestOptions probe, Requests requests, double rate, int warmup, int seconds, int slot,
-        int threads, int connections) {
+        int threads, int connections, boolean keepAlive) {
       this.port = port;
       this.probe = probe;
       this.requests = requests;
@@ -195,11 +206,12 @@ final class OpenLoop {
       this.slot = slot;
       this.threads = threads;
       this.connections = connections;
+      this.keepAlive = keepAlive;
     }
 
     @Override
     public void start(Promise<Void> started) {
-      client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true)
+      client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(keepAlive)
               .setKeepAliveTimeout(KEEP_ALIVE_SECONDS),
           new PoolOptions().setHttp1MaxSize(connections));
       client.request(new RequestOptions(probe).setHost(HOST).setPort(port))
