@@ -266,6 +266,7 @@ public final class ConfigService {
     return contentChanges.run(() -> get(id)
             .compose(config -> configs.version(id, n)
                 .compose(restored -> existing(restored, n))
+                .compose(restored -> restorable(restored).map(restored))
                 // No field to name: the request has none, the TOML is the version's.
                 .compose(restored -> groupsStayServable(config, restored.toml(), null))
                 .compose(ignored -> nextChangeAt(config)))
@@ -381,6 +382,17 @@ public final class ConfigService {
           TomlValidator.requireValid(TOML, template, defined::value);
           return null;
         });
+  }
+
+  /**
+   * A version's TOML is checked as a save checks it, with the constants of now: it was valid with those of its day,
+   * and a constant defined or changed since may make it invalid, or open a string for a parameter to leave.
+   */
+  private Future<Void> restorable(ConfigVersion restored) {
+    return valid(restored.toml()).recover(refused -> Future.failedFuture(refused instanceof Invalid invalid
+        ? new Invalid(TOML, "Version " + restored.version() + " cannot be restored: " + invalid.getMessage(),
+            invalid.details())
+        : refused));
   }
 
   static NotFound notFound() {

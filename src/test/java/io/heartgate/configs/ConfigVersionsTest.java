@@ -201,6 +201,37 @@ class ConfigVersionsTest {
     assertEquals(2, actions.stream().filter("config.rollback"::equals).count(), actions.toString());
   }
 
+  // Today (a helper's probe): a rollback restored a version without the checks a save makes, against the constants
+  // of now: a version saved while its constant was undefined came back with a value that made the document invalid
+  // TOML for every agent, or let a query parameter leave its string and add a command to an exec input.
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void aRollbackIsCheckedAsASaveIsWithTheConstantsOfNow(StoreKind kind) throws Exception {
+    start(kind);
+    String[][] cases = {
+        {"COMMAND", "[[inputs.exec]]\n  commands = [::{COMMAND}]\n", "echo hi', 'touch /tmp/pwned",
+            "not valid TOML"},
+        {"QUOTE", "[[inputs.exec]]\n  commands = [::{QUOTE}, \"&{p:date}\", ::{QUOTE}]\n", "'",
+            "opens or closes a string"}};
+    for (String[] c : cases) {
+      String unquoted = c[1];
+      patch(new JsonObject().put("toml", unquoted));
+      int restorable = config().getInteger("version");
+      patch(new JsonObject().put("toml", unquoted.replace("::{" + c[0] + "}", "\"::{" + c[0] + "}\"")));
+      JsonObject before = config();
+      assertEquals(201, gateway.post("/api/constants", manager, new JsonObject().put("name", c[0])
+          .put("value", c[2])).status());
+
+      assertError(call("PATCH", "/api/configs/" + id, new JsonObject().put("toml", unquoted)), 400,
+          "invalid_request", c[3]);
+      Reply rollback = call("POST", versions() + "/" + restorable + "/rollback", null);
+      assertError(rollback, 400, "invalid_request", "Version " + restorable + " cannot be restored: ");
+      assertTrue(rollback.json().getString("message").contains(c[3]), rollback.toString());
+      assertEquals("toml", rollback.json().getJsonObject("details").getString("field"));
+      assertEquals(before, config(), "nothing changed");
+    }
+  }
+
   @ParameterizedTest
   @EnumSource(StoreKind.class)
   void pruneKeepsTheNewestAndNeverTheCurrentOrOnlyVersion(StoreKind kind) throws Exception {
