@@ -2,16 +2,16 @@ package io.heartgate.agents;
 
 import io.heartgate.core.Check;
 import io.heartgate.core.Invalid;
-import io.heartgate.core.Unavailable;
 import io.heartgate.http.Authenticator;
+import io.heartgate.http.InFlightLimit;
 import io.heartgate.http.RequestBody;
 import io.heartgate.http.RequestOrigin;
+import io.heartgate.http.Responses;
+import io.heartgate.http.Routes;
 import io.heartgate.labels.LabelFilter;
 import io.heartgate.labels.LabelRoutes;
 import io.heartgate.labels.LabelService;
 import io.heartgate.labels.LabelTarget;
-import io.heartgate.http.Responses;
-import io.heartgate.http.Routes;
 import io.heartgate.settings.AuthGroup;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -20,7 +20,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /** HTTP ↔ JSON for {@code /api/agents} and an agent's latest heartbeat. */
 public final class AgentRoutes implements Routes {
@@ -42,7 +41,8 @@ public final class AgentRoutes implements Routes {
   private final AgentService agents;
   private final LabelService labels;
   private final Authenticator auth;
-  private final AtomicInteger largePages = new AtomicInteger();
+  private final InFlightLimit largePages = new InFlightLimit(LARGE_PAGES_AT_ONCE,
+      "Too many large pages of agents are being built; try again");
 
   public AgentRoutes(AgentService agents, LabelService labels, Authenticator auth) {
     this.agents = agents;
@@ -113,19 +113,14 @@ public final class AgentRoutes implements Routes {
         : AgentCursor.decode(cursorText, sortBy, descending);
     AgentQuery query = new AgentQuery(status, search == null || search.isEmpty() ? null : search, sortBy,
         descending, limit, after, LabelFilter.parse(ctx.queryParams().getAll("label")));
-    boolean large = limit > LARGE_PAGE;
-    if (large && largePages.incrementAndGet() > LARGE_PAGES_AT_ONCE) {
-      largePages.decrementAndGet();
-      throw new Unavailable("busy", "Too many large pages of agents are being built; try again");
-    }
-    agents.page(query)
-        .onSuccess(page -> Responses.json(ctx, 200, pageJson(page, query)))
-        .onFailure(ctx::fail)
-        .onComplete(built -> {
-          if (large) {
-            largePages.decrementAndGet();
-          }
-        });
+    (limit > LARGE_PAGE ? largePages.run(() -> built(query)) : built(query))
+        .onSuccess(page -> Responses.json(ctx, 200, page))
+        .onFailure(ctx::fail);
+  }
+
+  /** The page as JSON: built within the work a large page's limit counts. */
+  private Future<JsonObject> built(AgentQuery query) {
+    return agents.page(query).map(page -> pageJson(page, query));
   }
 
   private static JsonObject pageJson(List<Agent> page, AgentQuery query) {

@@ -4,6 +4,7 @@ import io.heartgate.core.Check;
 import io.heartgate.core.Invalid;
 import io.heartgate.core.NotFound;
 import io.heartgate.http.Authenticator;
+import io.heartgate.http.InFlightLimit;
 import io.heartgate.http.RequestBody;
 import io.heartgate.http.RequestOrigin;
 import io.heartgate.http.Responses;
@@ -43,12 +44,24 @@ public final class ConfigRoutes implements Routes {
   private static final String HEARTBEAT_URL = "heartbeatUrl";
   private static final String NOTE = "note";
   private static final String KEEP_LATEST = "keepLatest";
+  /**
+   * Reads answering a config's TOML in JSON (a config, a version) at work at once on the node: one of a config of
+   * 1 MiB holds its row, its JSON and its answer, megabytes, while the event loops work through the others, and 300
+   * at once ran a node of 256 MiB out of memory. One for every 16 MiB of heap, from 8 to 64.
+   */
+  static final int TOML_READS_AT_ONCE = (int) Math.max(8, Math.min(64, Runtime.getRuntime().maxMemory() >> 24));
+  /** Diffs at work or waiting for the one diff thread at once, each holding both versions' TOML. */
+  static final int DIFFS_AT_ONCE = 8;
 
   private final ConfigService service;
   private final LabelService labels;
   private final Authenticator auth;
   private final int heartbeatPort;
   private final TomlDownload downloads;
+  private final InFlightLimit tomlReads = new InFlightLimit(TOML_READS_AT_ONCE,
+      "Too many configs and versions are being read at once; try again");
+  private final InFlightLimit diffs = new InFlightLimit(DIFFS_AT_ONCE,
+      "Too many version diffs are being worked out at once; try again");
 
   /**
    * @param heartbeatPort the heartbeat listener's port, for the heartbeat URL of the agent template
@@ -69,7 +82,9 @@ public final class ConfigRoutes implements Routes {
     router.get("/api/configs").handler(auth.require(group, "configs:read")).handler(this::list);
     router.post("/api/configs").handler(auth.require(group, "configs:write")).handler(this::create);
     router.get("/api/configs/:id").handler(auth.require(group, "configs:read")).handler(ctx ->
-        respond(ctx, 200, service.get(ctx.pathParam("id"))));
+        tomlReads.run(() -> service.get(ctx.pathParam("id")).compose(service::record))
+            .onSuccess(json -> Responses.json(ctx, 200, json))
+            .onFailure(ctx::fail));
     router.patch("/api/configs/:id").handler(auth.require(group, "configs:write")).handler(this::update);
     router.delete("/api/configs/:id").handler(auth.require(group, "configs:delete")).handler(ctx ->
         service.delete(Authenticator.principal(ctx), ctx.pathParam("id"), RequestOrigin.of(ctx))
@@ -78,8 +93,9 @@ public final class ConfigRoutes implements Routes {
     router.get("/api/configs/:id/versions").handler(auth.require(group, "configs:read")).handler(this::versions);
     router.delete("/api/configs/:id/versions").handler(auth.require(group, "configs:delete")).handler(this::prune);
     router.get("/api/configs/:id/versions/:n").handler(auth.require(group, "configs:read")).handler(ctx ->
-        service.version(ctx.pathParam("id"), versionNumber(ctx.pathParam("n")))
-            .onSuccess(version -> Responses.json(ctx, 200, version.toJson()))
+        tomlReads.run(() -> service.version(ctx.pathParam("id"), versionNumber(ctx.pathParam("n")))
+                .map(ConfigVersion::toJson))
+            .onSuccess(json -> Responses.json(ctx, 200, json))
             .onFailure(ctx::fail));
     router.get("/api/configs/:id/versions/:a/diff/:b").handler(auth.require(group, "configs:read"))
         .handler(this::diff);
@@ -163,7 +179,9 @@ public final class ConfigRoutes implements Routes {
   }
 
   private void diff(RoutingContext ctx) {
-    service.diff(ctx.pathParam("id"), versionNumber(ctx.pathParam("a")), versionNumber(ctx.pathParam("b")))
+    int a = versionNumber(ctx.pathParam("a"));
+    int b = versionNumber(ctx.pathParam("b"));
+    diffs.run(() -> service.diff(ctx.pathParam("id"), a, b))
         .onSuccess(diff -> ctx.response().setStatusCode(200)
             .putHeader(HttpHeaders.CONTENT_TYPE, DIFF_CONTENT_TYPE)
             .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
