@@ -232,6 +232,28 @@ class TomlTemplateTest {
     assertEquals("toml is not valid TOML: it nests arrays or tables deeper than 1000 levels", deep.getMessage());
   }
 
+  // Today (a helper's probe): dotted keys and table headers 400,000 levels deep passed, since the parser counts only
+  // arrays and inline tables, and so did an integer beyond 64 bits; Telegraf loads neither.
+  @Test
+  void dottedKeysAndHeadersDeeperThanTheLimitAndIntegersBeyond64BitsAreRefused() {
+    for (String deep : new String[] {"a" + ".a".repeat(1_000) + " = 1\n", "[a" + ".a".repeat(1_000) + "]\nb = 1\n",
+        "[[a" + ".a".repeat(1_000) + "]]\nb = 1\n"}) {
+      Invalid refused = assertThrows(Invalid.class, () -> TomlValidator.requireValid("toml", TomlTemplate.of(deep),
+          name -> null));
+      assertEquals("toml is not valid TOML: it nests arrays or tables deeper than 1000 levels", refused.getMessage());
+    }
+    TomlValidator.requireValid("toml", TomlTemplate.of("a" + ".a".repeat(900) + " = 1\n"), name -> null);
+    for (String big : new String[] {"a = 9223372036854775808\n", "a = -9223372036854775809\n",
+        "a = 99999999999999999999999\n", "a = 0xffffffffffffffffff\n", "[t]\nb = [1, 99999999999999999999]\n"}) {
+      Invalid refused = assertThrows(Invalid.class, () -> TomlValidator.requireValid("toml", TomlTemplate.of(big),
+          name -> null), big);
+      assertTrue(refused.getMessage().startsWith("toml is not valid TOML: an integer beyond 64 bits"),
+          refused.getMessage());
+    }
+    TomlValidator.requireValid("toml", TomlTemplate.of("a = 9223372036854775807\nb = -9223372036854775808\n"),
+        name -> null);
+  }
+
   @Test
   void undefinedConstantsAreListedBeforeMissingParameters() {
     Invalid undefined = assertThrows(Invalid.class, () -> TomlTemplate.of(
