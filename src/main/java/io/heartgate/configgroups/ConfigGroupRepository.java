@@ -135,8 +135,8 @@ public final class ConfigGroupRepository implements GroupMembership {
    * configs would move a group with members in two chunks twice.
    */
   @Override
-  public Future<Void> membersChanged(Collection<String> configIds, long at) {
-    return groupsContaining(configIds).compose(groups -> ChunkedLookup.run(store, List.of(at),
+  public Future<Void> membersChanged(Sql sql, Collection<String> configIds, long at) {
+    return groupsContaining(sql, configIds).compose(groups -> ChunkedLookup.run(sql, List.of(at),
         groups.stream().map(GroupRef::id).toList(),
         in -> "UPDATE config_groups SET content_changed_at = "
             + LastModified.nextChangeSql("content_changed_at", "CAST($1 AS BIGINT)") + " WHERE id IN (" + in + ")",
@@ -146,8 +146,12 @@ public final class ConfigGroupRepository implements GroupMembership {
   /** In chunks of ids (a constant may be used by more configs than one statement takes parameters). */
   @Override
   public Future<List<GroupRef>> groupsContaining(Collection<String> configIds) {
+    return groupsContaining(store, configIds);
+  }
+
+  private static Future<List<GroupRef>> groupsContaining(Sql sql, Collection<String> configIds) {
     Map<String, GroupRef> byId = new HashMap<>();
-    return ChunkedLookup.run(store, List.copyOf(configIds), in -> "SELECT id, name FROM config_groups WHERE id IN "
+    return ChunkedLookup.run(sql, List.copyOf(configIds), in -> "SELECT id, name FROM config_groups WHERE id IN "
             + "(SELECT group_id FROM config_group_members WHERE config_id IN (" + in + "))",
             rows -> rows.forEach(row -> byId.put(row.getString("id"),
                 new GroupRef(row.getString("id"), row.getString("name")))))

@@ -10,6 +10,7 @@ import io.heartgate.core.ClientInfo;
 import io.heartgate.core.Forbidden;
 import io.heartgate.core.Invalid;
 import io.heartgate.core.NotFound;
+import io.heartgate.core.Unavailable;
 import io.heartgate.metrics.ConfigRenderMeters;
 import io.heartgate.store.CoalescedRead;
 import io.heartgate.store.ExclusiveSection;
@@ -38,6 +39,8 @@ public final class ConfigGroupService {
   static final String READ_GROUPS = "config-groups:read";
   private static final String TARGET = "config-group";
   private static final String MEMBERS = "configIds";
+  /** Renders of one download when its group keeps changing while it is read; then 503. */
+  private static final int RENDER_ATTEMPTS = 10;
 
   private final ConfigGroupRepository groups;
   private final ConfigService configs;
@@ -152,17 +155,37 @@ public final class ConfigGroupService {
    * on every node; members are rendered as single configs are (and cached likewise).
    */
   public Future<ConfigService.Rendered> render(String idOrAlias, Function<String, String> query) {
-    return served.get(idOrAlias).compose(current -> {
-      ConfigGroup group = current.group();
-      // One member after the other, the document's size added up as they come: filled in all at once, a hundred
-      // members near the limit each held their megabyte together, and six such downloads ran a node out of memory.
-      GroupDocument.Filling filling = new GroupDocument.Filling(current.names(), group.contentChangedAt());
-      Future<Void> filled = Future.succeededFuture();
-      for (String id : group.configIds()) {
-        filled = filled.compose(ignored -> configs.render(id, query).transform(member -> filling.add(id, member)));
-      }
-      return filled.compose(ignored -> filling.document());
-    });
+    return render(idOrAlias, query, RENDER_ATTEMPTS);
+  }
+
+  /**
+   * The members are rendered between two reads of the group. Whatever changes what a member serves moves the
+   * group's content time in the same transaction, so the same time before and after means the members were read as
+   * of one state of the group: the document is that state's, under that state's Last-Modified. Otherwise a change
+   * came in between, and the document may be the new one under the old date (which an agent watching with HEAD
+   * would never reload) or the old one under the new date: rendered again.
+   */
+  private Future<ConfigService.Rendered> render(String idOrAlias, Function<String, String> query, int attempts) {
+    return served.get(idOrAlias).compose(before -> members(before, query)
+        .compose(document -> served.get(idOrAlias).compose(after -> {
+          if (after.group().contentChangedAt() == before.group().contentChangedAt()) {
+            return Future.succeededFuture(document);
+          }
+          return attempts > 1 ? render(idOrAlias, query, attempts - 1)
+              : Future.failedFuture(new Unavailable("busy", "The config group changed while it was read; try again"));
+        })));
+  }
+
+  private Future<ConfigService.Rendered> members(Served current, Function<String, String> query) {
+    ConfigGroup group = current.group();
+    // One member after the other, the document's size added up as they come: filled in all at once, a hundred
+    // members near the limit each held their megabyte together, and six such downloads ran a node out of memory.
+    GroupDocument.Filling filling = new GroupDocument.Filling(current.names(), group.contentChangedAt());
+    Future<Void> filled = Future.succeededFuture();
+    for (String id : group.configIds()) {
+      filled = filled.compose(ignored -> configs.render(id, query).transform(member -> filling.add(id, member)));
+    }
+    return filled.compose(ignored -> filling.document());
   }
 
   private Future<Served> read(String idOrAlias) {

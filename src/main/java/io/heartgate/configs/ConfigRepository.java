@@ -135,18 +135,25 @@ public final class ConfigRepository {
    * @param notBefore the earliest TOML change time that gives the document a later Last-Modified than the constants
    *     it uses give it now (0 when it uses none)
    */
-  public Future<Boolean> update(String id, Changes changes, long now, long notBefore, Authorship authorship) {
-    return store.inTransaction(sql -> update(sql, id, changes, now, notBefore, authorship, false)
+  public Future<Boolean> update(String id, Changes changes, long now, long notBefore, Authorship authorship,
+      TomlChanged alongside) {
+    return store.inTransaction(sql -> update(sql, id, changes, now, notBefore, authorship, false, alongside)
             .compose(found -> !found ? Future.succeededFuture(false)
                 : AliasRepository.apply(sql, AliasRepository.Owner.CONFIG, id, changes.alias()).map(true)))
         .recover(UniqueViolation.asConflict(CONFLICTS));
+  }
+
+  /** Work in the transaction that changed a config's TOML, given the TOML's new change time. */
+  public interface TomlChanged {
+    Future<Void> run(Sql sql, long tomlChangedAt);
   }
 
   /**
    * Makes a new version with the TOML of version {@code n}, even when the current TOML is the same; empty when
    * there is no such config or version, else the new version's number.
    */
-  public Future<Optional<Integer>> rollback(String id, int n, long now, long notBefore, Authorship authorship) {
+  public Future<Optional<Integer>> rollback(String id, int n, long now, long notBefore, Authorship authorship,
+      TomlChanged alongside) {
     return store.inTransaction(sql -> sql.query("SELECT toml FROM config_versions WHERE config_id = $1 "
             + "AND version = $2", Tuple.of(id, n))
         .compose(rows -> {
@@ -155,7 +162,7 @@ public final class ConfigRepository {
             return Future.succeededFuture(Optional.<Integer>empty());
           }
           Changes changes = new Changes(null, null, row.get().getString("toml"), null);
-          return update(sql, id, changes, now, notBefore, authorship, true).compose(found -> !found
+          return update(sql, id, changes, now, notBefore, authorship, true, alongside).compose(found -> !found
               ? Future.succeededFuture(Optional.<Integer>empty())
               : sql.query("SELECT version FROM configs WHERE id = $1", Tuple.of(id))
                   .map(versions -> first(versions).map(v -> v.getInteger("version"))));
@@ -164,9 +171,10 @@ public final class ConfigRepository {
 
   /**
    * @param always make a new version and move the change time even when the TOML is the same (a rollback)
+   * @param alongside run in the same transaction when the TOML changed
    */
   private static Future<Boolean> update(Sql sql, String id, Changes changes, long now, long notBefore,
-      Authorship authorship, boolean always) {
+      Authorship authorship, boolean always, TomlChanged alongside) {
     String newToml = "CAST($4 AS TEXT)";
     String unchanged = always ? "1 = 0" : newToml + " IS NULL OR toml = " + newToml;
     Object[] by = authorship.columns();
@@ -186,6 +194,9 @@ public final class ConfigRepository {
                     + "AND NOT EXISTS (SELECT 1 FROM config_versions v WHERE v.config_id = c.id "
                     + "AND v.version = c.version)",
                     Tuple.from(new Object[] {id, now, by[0], by[1], by[2], by[3]}))
+                .compose(versioned -> versioned.rowCount() == 0 ? Future.succeededFuture()
+                    : sql.query("SELECT toml_changed_at FROM configs WHERE id = $1", Tuple.of(id))
+                        .compose(changed -> alongside.run(sql, changed.iterator().next().getLong("toml_changed_at"))))
                 .map(true));
   }
 

@@ -158,21 +158,19 @@ public final class ConfigService {
               .compose(config -> groupsStayServable(config, changes.toml(), TOML).map(config));
       return before.compose(config -> (config == null ? Future.succeededFuture(0L) : nextChangeAt(config))
           .compose(notBefore -> configs.update(id, changes, clock.millis(), notBefore,
-              new ConfigRepository.Authorship(author(actor), note)))
-          .compose(found -> found ? get(id) : Future.failedFuture(notFound()))
-          .compose(after -> config == null || config.version() == after.version()
-              ? Future.succeededFuture(after) : groupsFollow(after)));
+              new ConfigRepository.Authorship(author(actor), note), groupsFollow(id)))
+          .compose(found -> found ? get(id) : Future.failedFuture(notFound())));
     };
     return (changes.toml() == null ? change.get() : contentChanges.run(change))
         .compose(after -> audit.record("config.update", actor, TARGET, id, AuditLog.SUCCESS, client).map(after));
   }
 
   /**
-   * The config's TOML changed: the groups it is in move their Last-Modified too (past their own, not only past
-   * the config's, which may be older than a group's).
+   * When the config's TOML changes, the groups it is in move their Last-Modified too, in the same transaction (past
+   * their own, not only past the config's, which may be older than a group's).
    */
-  private Future<Config> groupsFollow(Config changed) {
-    return groups.membersChanged(List.of(changed.id()), changed.tomlChangedAt()).map(changed);
+  private ConfigRepository.TomlChanged groupsFollow(String id) {
+    return (sql, tomlChangedAt) -> groups.membersChanged(sql, List.of(id), tomlChangedAt);
   }
 
   /**
@@ -271,10 +269,9 @@ public final class ConfigService {
                 .compose(restored -> groupsStayServable(config, restored.toml(), null))
                 .compose(ignored -> nextChangeAt(config)))
             .compose(notBefore -> configs.rollback(id, n, clock.millis(), notBefore,
-                new ConfigRepository.Authorship(author(actor), kept)))
+                new ConfigRepository.Authorship(author(actor), kept), groupsFollow(id)))
             .compose(made -> made.map(Future::succeededFuture)
-                .orElseGet(() -> Future.failedFuture(noSuchVersion(n))))
-            .compose(made -> get(id).compose(this::groupsFollow).map(made)))
+                .orElseGet(() -> Future.failedFuture(noSuchVersion(n)))))
         .compose(made -> audit.record("config.rollback", actor, TARGET, id, AuditLog.SUCCESS, client)
             .compose(ignored -> version(id, made)));
   }

@@ -3,6 +3,7 @@ package io.heartgate.configs;
 import io.heartgate.constants.ConstantLookup;
 import io.heartgate.constants.ConstantUser;
 import io.heartgate.constants.ConstantUsers;
+import io.heartgate.store.Sql;
 import io.vertx.core.Future;
 import java.util.List;
 
@@ -32,8 +33,8 @@ public final class ConfigsUsingConstants implements ConstantUsers {
   }
 
   @Override
-  public Future<Void> changed(List<ConstantUser> users, long at) {
-    return groups.membersChanged(users.stream().map(ConstantUser::id).toList(), at);
+  public Future<Void> changed(Sql sql, List<ConstantUser> users, long at) {
+    return groups.membersChanged(sql, users.stream().map(ConstantUser::id).toList(), at);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.heartgate.configs;
 
+import io.heartgate.store.Sql;
 import io.vertx.core.Future;
 import java.util.Collection;
 import java.util.List;
@@ -30,7 +31,8 @@ public interface GroupMembership {
   /**
    * The documents of these configs changed at {@code at} (epoch milliseconds): every group containing one of them
    * moves its content time to a later second than its own, and to {@code at} at least, so that its Last-Modified,
-   * which its agents compare as text, moves too.
+   * which its agents compare as text, moves too. Runs on {@code sql}, the transaction that makes the change: a
+   * group's document never changes under its old date, and a change is never committed without its groups' move.
    */
-  Future<Void> membersChanged(Collection<String> configIds, long at);
+  Future<Void> membersChanged(Sql sql, Collection<String> configIds, long at);
 }

@@ -2,6 +2,7 @@ package io.heartgate.constants;
 
 import io.heartgate.core.Conflict;
 import io.heartgate.store.ChunkedLookup;
+import io.heartgate.store.Sql;
 import io.heartgate.store.Store;
 import io.heartgate.store.UniqueViolation;
 import io.vertx.core.Future;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /** SQL for constants (table constants). */
 public final class ConstantRepository {
@@ -62,32 +64,44 @@ public final class ConstantRepository {
         .map(ignored -> new DefinedConstants(values, changedAt));
   }
 
-  /** Fails with a {@link Conflict} when the name is taken. */
-  public Future<Void> insert(Constant constant) {
-    return store.query("INSERT INTO constants (id, name, value, description, created_at, updated_at, "
-                + "value_changed_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+  /**
+   * Fails with a {@link Conflict} when the name is taken.
+   *
+   * @param alongside work in the same transaction (what the new constant's users are part of moves with it)
+   */
+  public Future<Void> insert(Constant constant, Function<Sql, Future<Void>> alongside) {
+    return store.inTransaction(sql -> sql.query("INSERT INTO constants (id, name, value, description, created_at, "
+                + "updated_at, value_changed_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
             Tuple.from(new Object[] {constant.id(), constant.name(), constant.value(), constant.description(),
                 constant.createdAt(), constant.updatedAt(), constant.valueChangedAt()}))
-        .<Void>mapEmpty()
+            .compose(ignored -> alongside.apply(sql)))
         .recover(UniqueViolation.asConflict(ConstantRepository::nameTaken));
+  }
+
+  /** As {@link #update(String, Changes, long, long, Function)}, with nothing alongside. */
+  public Future<Boolean> update(String id, Changes changes, long now, long valueChangedAt) {
+    return update(id, changes, now, valueChangedAt, sql -> Future.succeededFuture());
   }
 
   /**
    * Applies the changes; false when there is no such constant. The value's change time moves to
    * {@code valueChangedAt} only when the name or the value differs from the stored one; the comparison and the move
    * happen in the statement that writes them. Fails with a {@link Conflict} when the new name is taken.
+   *
+   * @param alongside work in the same transaction when there is such a constant
    */
-  public Future<Boolean> update(String id, Changes changes, long now, long valueChangedAt) {
+  public Future<Boolean> update(String id, Changes changes, long now, long valueChangedAt,
+      Function<Sql, Future<Void>> alongside) {
     String name = "CAST($2 AS TEXT)";
     String value = "CAST($3 AS TEXT)";
-    return store.query("UPDATE constants SET "
+    return store.inTransaction(sql -> sql.query("UPDATE constants SET "
             + "value_changed_at = CASE WHEN (" + name + " IS NULL OR name = " + name + ") AND (" + value
             + " IS NULL OR value = " + value + ") THEN value_changed_at ELSE CAST($6 AS BIGINT) END, "
             + "name = COALESCE(" + name + ", name), value = COALESCE(" + value + ", value), "
             + "description = COALESCE(CAST($4 AS TEXT), description), updated_at = $5 WHERE id = $1",
             Tuple.from(new Object[] {id, changes.name(), changes.value(), changes.description(), now,
                 valueChangedAt}))
-        .map(rows -> rows.rowCount() > 0)
+            .compose(rows -> rows.rowCount() == 0 ? Future.succeededFuture(false) : alongside.apply(sql).map(true)))
         .recover(UniqueViolation.asConflict(ConstantRepository::nameTaken));
   }
 

@@ -73,8 +73,8 @@ public final class ConstantService {
               long now = clock.millis();
               long at = Math.max(now, fitting.notBefore());
               return constants.insert(new Constant(id, request.name(), request.value(),
-                      request.description() == null ? "" : request.description(), now, now, at))
-                  .compose(ignored -> users.changed(fitting.users(), at));
+                      request.description() == null ? "" : request.description(), now, now, at),
+                  sql -> users.changed(sql, fitting.users(), at));
             }))
         .compose(ignored -> audit.record("constant.create", actor, TARGET, id, AuditLog.SUCCESS, client))
         .compose(ignored -> get(id));
@@ -113,8 +113,7 @@ public final class ConstantService {
         .compose(fitting -> {
           long now = clock.millis();
           long at = Math.max(now, fitting.notBefore());
-          return constants.update(id, changes, now, at).compose(found -> found
-              ? users.changed(fitting.users(), at).map(true) : Future.succeededFuture(false));
+          return constants.update(id, changes, now, at, sql -> users.changed(sql, fitting.users(), at));
         });
   }
 

@@ -1,5 +1,6 @@
 package io.heartgate.constants;
 
+import io.heartgate.store.Sql;
 import io.vertx.core.Future;
 import java.util.List;
 
@@ -15,9 +16,9 @@ public interface ConstantUsers {
   /**
    * A constant was defined, renamed or given a new value at {@code at}: what its documents ({@code users}, found by
    * {@link #using} in the same exclusive section as the change) are part of (config groups) moves its
-   * Last-Modified too.
+   * Last-Modified too, on {@code sql}: in the transaction of the change.
    */
-  Future<Void> changed(List<ConstantUser> users, long at);
+  Future<Void> changed(Sql sql, List<ConstantUser> users, long at);
 
   /**
    * Fails with {@link io.heartgate.core.Invalid} on {@code field} when a config group holding one of the users could

@@ -64,7 +64,8 @@ class GroupMembershipTest {
     }
     changed.add("last");
 
-    Await.of(new ConfigGroupRepository(store).membersChanged(changed, CHANGED_AT + 500));
+    Await.of(store.inTransaction(sql -> new ConfigGroupRepository(store)
+        .membersChanged(sql, changed, CHANGED_AT + 500)));
 
     // The next second after the group's own time (later than the change's): once, not once per changed member.
     assertEquals(2_000, contentChangedAt("one"));
