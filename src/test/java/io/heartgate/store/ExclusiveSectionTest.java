@@ -34,7 +34,13 @@ class ExclusiveSectionTest {
     ExclusiveSection section = new ExclusiveSection(stores.vertx(), store, AdvisoryLock.GROUP_CONTENT,
         "Another change is being saved; try again");
     Promise<Void> release = Promise.promise();
-    Future<Void> running = section.run(release::future);
+    Promise<Void> started = Promise.promise();
+    Future<Void> running = section.run(() -> {
+      started.complete();
+      return release.future();
+    });
+    // The lock is taken asynchronously: until then the first run counts as waiting too.
+    Await.of(started.future());
     List<Future<Integer>> waiting = new ArrayList<>();
     for (int i = 0; i < ExclusiveSection.MAX_WAITING; i++) {
       int run = i;
