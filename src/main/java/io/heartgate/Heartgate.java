@@ -38,6 +38,7 @@ import io.heartgate.http.BodyBudget;
 import io.heartgate.http.ConnectionGuard;
 import io.heartgate.http.ConsoleRoutes;
 import io.heartgate.http.HealthRoutes;
+import io.heartgate.http.InFlightLimit;
 import io.heartgate.http.ListenerPorts;
 import io.heartgate.http.MetricsRoutes;
 import io.heartgate.http.OutOfMemory;
@@ -271,18 +272,22 @@ public final class Heartgate {
     ConfigService configService = new ConfigService(configs, agents, labels, constants, audit, clock, groups,
         combinability, contentChanges, renderMeters);
     TomlDownload downloads = new TomlDownload(new ConfigDownloadMeters(metrics.registry()));
+    // Listings grow with what is stored (a page of agents, every config, constant, label, …): built a few at a time
+    // on the node, one for every 32 MiB of heap (8 at 256 MiB), the others waiting their turn.
+    InFlightLimit listings = new InFlightLimit(InFlightLimit.ofHeap(32L << 20, 4, 32), 1_000,
+        "Too many listings are being built at once; try again");
     List<Routes> api = List.of(health(),
         heartbeats,
-        new AgentRoutes(agents, labels, auth),
-        new LabelRoutes(labels, auth),
-        new ConfigRoutes(configService, labels, auth, settings.heartbeatPort(), downloads),
-        new ConstantRoutes(constants, auth),
+        new AgentRoutes(agents, labels, auth, listings),
+        new LabelRoutes(labels, auth, listings),
+        new ConfigRoutes(configService, labels, auth, settings.heartbeatPort(), downloads, listings),
+        new ConstantRoutes(constants, auth, listings),
         new ConfigGroupRoutes(new ConfigGroupService(groups, configService, combinability, contentChanges,
-            constants::named, new AliasRepository(store), audit, clock, renderMeters), auth, downloads),
+            constants::named, new AliasRepository(store), audit, clock, renderMeters), auth, downloads, listings),
         new UserRoutes(userService, sessions, auth, settings.trustedProxies()),
-        new TokenRoutes(tokenService, auth, clock),
-        new ReportingRuleRoutes(reportingRules, auth),
-        new AuditRoutes(audit, auth),
+        new TokenRoutes(tokenService, auth, clock, listings),
+        new ReportingRuleRoutes(reportingRules, auth, listings),
+        new AuditRoutes(audit, auth, listings),
         new SettingsRoutes(settings, auth),
         new VersionRoutes(BuildInfo.current()),
         new ApiDocsRoutes(),

@@ -41,13 +41,16 @@ public final class AgentRoutes implements Routes {
   private final AgentService agents;
   private final LabelService labels;
   private final Authenticator auth;
-  private final InFlightLimit largePages = new InFlightLimit(LARGE_PAGES_AT_ONCE,
+  /** The node's listings, built a few at a time (see {@link InFlightLimit}). */
+  private final InFlightLimit listings;
+  private final InFlightLimit largePages = new InFlightLimit(LARGE_PAGES_AT_ONCE, 0,
       "Too many large pages of agents are being built; try again");
 
-  public AgentRoutes(AgentService agents, LabelService labels, Authenticator auth) {
+  public AgentRoutes(AgentService agents, LabelService labels, Authenticator auth, InFlightLimit listings) {
     this.agents = agents;
     this.labels = labels;
     this.auth = auth;
+    this.listings = listings;
   }
 
   @Override
@@ -113,9 +116,7 @@ public final class AgentRoutes implements Routes {
         : AgentCursor.decode(cursorText, sortBy, descending);
     AgentQuery query = new AgentQuery(status, search == null || search.isEmpty() ? null : search, sortBy,
         descending, limit, after, LabelFilter.parse(ctx.queryParams().getAll("label")));
-    (limit > LARGE_PAGE ? largePages.run(() -> built(query)) : built(query))
-        .onSuccess(page -> Responses.json(ctx, 200, page))
-        .onFailure(ctx::fail);
+    (limit > LARGE_PAGE ? largePages : listings).answer(ctx, () -> built(query));
   }
 
   /** The page as JSON: built within the work a large page's limit counts. */

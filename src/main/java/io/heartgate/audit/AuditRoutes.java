@@ -3,7 +3,7 @@ package io.heartgate.audit;
 import io.heartgate.core.Check;
 import io.heartgate.core.Invalid;
 import io.heartgate.http.Authenticator;
-import io.heartgate.http.Responses;
+import io.heartgate.http.InFlightLimit;
 import io.heartgate.http.Routes;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -23,10 +23,13 @@ public final class AuditRoutes implements Routes {
 
   private final AuditLog audit;
   private final Authenticator auth;
+  /** The node's listings, built a few at a time (see {@link InFlightLimit}). */
+  private final InFlightLimit listings;
 
-  public AuditRoutes(AuditLog audit, Authenticator auth) {
+  public AuditRoutes(AuditLog audit, Authenticator auth, InFlightLimit listings) {
     this.audit = audit;
     this.auth = auth;
+    this.listings = listings;
   }
 
   @Override
@@ -39,7 +42,7 @@ public final class AuditRoutes implements Routes {
     long to = instant(ctx, "to", Long.MAX_VALUE);
     int limit = Check.limit("limit", ctx.queryParams().get("limit"), DEFAULT_LIMIT, MAX_LIMIT);
     AuditLog.Position after = cursor(ctx.queryParams().get("cursor"));
-    audit.between(from, to, after, limit).onSuccess(page -> {
+    listings.answer(ctx, () -> audit.between(from, to, after, limit).map(page -> {
       JsonArray items = new JsonArray();
       for (AuditEvent event : page.events()) {
         items.add(new JsonObject()
@@ -53,8 +56,8 @@ public final class AuditRoutes implements Routes {
             .put("clientIp", event.clientIp())
             .put("userAgent", event.userAgent()));
       }
-      Responses.json(ctx, 200, new JsonObject().put("events", items).put("nextCursor", cursor(page.next())));
-    }).onFailure(ctx::fail);
+      return new JsonObject().put("events", items).put("nextCursor", cursor(page.next()));
+    }));
   }
 
   /** The position as an opaque cursor: {@code <at>.<id>} in base64url; null for none. */

@@ -5,6 +5,7 @@ import io.heartgate.configs.TomlDownload;
 import io.heartgate.core.Check;
 import io.heartgate.core.Invalid;
 import io.heartgate.http.Authenticator;
+import io.heartgate.http.InFlightLimit;
 import io.heartgate.http.RequestBody;
 import io.heartgate.http.RequestOrigin;
 import io.heartgate.http.Responses;
@@ -33,13 +34,17 @@ public final class ConfigGroupRoutes implements Routes {
 
   private final ConfigGroupService service;
   private final Authenticator auth;
+  /** The node's listings, built a few at a time (see {@link InFlightLimit}). */
+  private final InFlightLimit listings;
   private final TomlDownload downloads;
 
   /** @param downloads writes and counts the TOML downloads, as for a single config */
-  public ConfigGroupRoutes(ConfigGroupService service, Authenticator auth, TomlDownload downloads) {
+  public ConfigGroupRoutes(ConfigGroupService service, Authenticator auth, TomlDownload downloads,
+      InFlightLimit listings) {
     this.service = service;
     this.auth = auth;
     this.downloads = downloads;
+    this.listings = listings;
   }
 
   @Override
@@ -66,13 +71,11 @@ public final class ConfigGroupRoutes implements Routes {
   }
 
   private void list(RoutingContext ctx) {
-    service.list()
-        .onSuccess(groups -> {
-          JsonArray items = new JsonArray();
-          groups.forEach(group -> items.add(group.toJson()));
-          Responses.json(ctx, 200, new JsonObject().put("configGroups", items));
-        })
-        .onFailure(ctx::fail);
+    listings.answer(ctx, () -> service.list().map(groups -> {
+      JsonArray items = new JsonArray();
+      groups.forEach(group -> items.add(group.toJson()));
+      return new JsonObject().put("configGroups", items);
+    }));
   }
 
   private void create(RoutingContext ctx) {

@@ -49,31 +49,35 @@ public final class ConfigRoutes implements Routes {
    * 1 MiB holds its row, its JSON and its answer, megabytes, while the event loops work through the others, and 300
    * at once ran a node of 256 MiB out of memory. One for every 16 MiB of heap, from 8 to 64.
    */
-  static final int TOML_READS_AT_ONCE = (int) Math.max(8, Math.min(64, Runtime.getRuntime().maxMemory() >> 24));
-  /** Diffs at work or waiting for the one diff thread at once, each holding both versions' TOML. */
+  static final int TOML_READS_AT_ONCE = InFlightLimit.ofHeap(16L << 20, 8, 64);
+  /** Diffs at work at once, each holding both versions' TOML (worked out on one thread, one after the other). */
   static final int DIFFS_AT_ONCE = 8;
+  /** Reads and diffs waiting their turn at most; more are 503 at once. */
+  private static final int WAITING = 1_000;
 
   private final ConfigService service;
   private final LabelService labels;
   private final Authenticator auth;
   private final int heartbeatPort;
   private final TomlDownload downloads;
-  private final InFlightLimit tomlReads = new InFlightLimit(TOML_READS_AT_ONCE,
+  private final InFlightLimit tomlReads = new InFlightLimit(TOML_READS_AT_ONCE, WAITING,
       "Too many configs and versions are being read at once; try again");
-  private final InFlightLimit diffs = new InFlightLimit(DIFFS_AT_ONCE,
+  private final InFlightLimit diffs = new InFlightLimit(DIFFS_AT_ONCE, WAITING,
       "Too many version diffs are being worked out at once; try again");
+  private final InFlightLimit listings;
 
   /**
    * @param heartbeatPort the heartbeat listener's port, for the heartbeat URL of the agent template
    * @param downloads writes and counts the TOML downloads
    */
   public ConfigRoutes(ConfigService service, LabelService labels, Authenticator auth, int heartbeatPort,
-      TomlDownload downloads) {
+      TomlDownload downloads, InFlightLimit listings) {
     this.service = service;
     this.labels = labels;
     this.auth = auth;
     this.heartbeatPort = heartbeatPort;
     this.downloads = downloads;
+    this.listings = listings;
   }
 
   @Override
@@ -82,9 +86,7 @@ public final class ConfigRoutes implements Routes {
     router.get("/api/configs").handler(auth.require(group, "configs:read")).handler(this::list);
     router.post("/api/configs").handler(auth.require(group, "configs:write")).handler(this::create);
     router.get("/api/configs/:id").handler(auth.require(group, "configs:read")).handler(ctx ->
-        tomlReads.run(() -> service.get(ctx.pathParam("id")).compose(service::record))
-            .onSuccess(json -> Responses.json(ctx, 200, json))
-            .onFailure(ctx::fail));
+        tomlReads.answer(ctx, () -> service.get(ctx.pathParam("id")).compose(service::record)));
     router.patch("/api/configs/:id").handler(auth.require(group, "configs:write")).handler(this::update);
     router.delete("/api/configs/:id").handler(auth.require(group, "configs:delete")).handler(ctx ->
         service.delete(Authenticator.principal(ctx), ctx.pathParam("id"), RequestOrigin.of(ctx))
@@ -93,10 +95,8 @@ public final class ConfigRoutes implements Routes {
     router.get("/api/configs/:id/versions").handler(auth.require(group, "configs:read")).handler(this::versions);
     router.delete("/api/configs/:id/versions").handler(auth.require(group, "configs:delete")).handler(this::prune);
     router.get("/api/configs/:id/versions/:n").handler(auth.require(group, "configs:read")).handler(ctx ->
-        tomlReads.run(() -> service.version(ctx.pathParam("id"), versionNumber(ctx.pathParam("n")))
-                .map(ConfigVersion::toJson))
-            .onSuccess(json -> Responses.json(ctx, 200, json))
-            .onFailure(ctx::fail));
+        tomlReads.answer(ctx, () -> service.version(ctx.pathParam("id"), versionNumber(ctx.pathParam("n")))
+            .map(ConfigVersion::toJson)));
     router.get("/api/configs/:id/versions/:a/diff/:b").handler(auth.require(group, "configs:read"))
         .handler(this::diff);
     router.post("/api/configs/:id/versions/:n/rollback").handler(auth.require(group, "configs:write"))
@@ -125,14 +125,12 @@ public final class ConfigRoutes implements Routes {
   }
 
   private void list(RoutingContext ctx) {
-    service.list(LabelFilter.parse(ctx.queryParams().getAll("label")))
-        .compose(service::records)
-        .onSuccess(configs -> {
-          JsonArray items = new JsonArray();
-          configs.forEach(items::add);
-          Responses.json(ctx, 200, new JsonObject().put("configs", items));
-        })
-        .onFailure(ctx::fail);
+    LabelFilter labelled = LabelFilter.parse(ctx.queryParams().getAll("label"));
+    listings.answer(ctx, () -> service.list(labelled).compose(service::records).map(configs -> {
+      JsonArray items = new JsonArray();
+      configs.forEach(items::add);
+      return new JsonObject().put("configs", items);
+    }));
   }
 
   private void create(RoutingContext ctx) {
@@ -169,13 +167,11 @@ public final class ConfigRoutes implements Routes {
   }
 
   private void versions(RoutingContext ctx) {
-    service.versions(ctx.pathParam("id"))
-        .onSuccess(versions -> {
-          JsonArray items = new JsonArray();
-          versions.forEach(version -> items.add(version.toJson()));
-          Responses.json(ctx, 200, new JsonObject().put("versions", items));
-        })
-        .onFailure(ctx::fail);
+    listings.answer(ctx, () -> service.versions(ctx.pathParam("id")).map(versions -> {
+      JsonArray items = new JsonArray();
+      versions.forEach(version -> items.add(version.toJson()));
+      return new JsonObject().put("versions", items);
+    }));
   }
 
   private void diff(RoutingContext ctx) {

@@ -105,6 +105,19 @@ public final class ConstantRepository {
         .recover(UniqueViolation.asConflict(ConstantRepository::nameTaken));
   }
 
+  /** How many constants there are, and the characters of their values and descriptions together. */
+  public record Totals(long count, long text) {
+  }
+
+  public Future<Totals> totals() {
+    return store.query("SELECT COUNT(*) AS n, COALESCE(SUM(LENGTH(value) + LENGTH(description)), 0) AS text "
+            + "FROM constants")
+        .map(rows -> {
+          Row row = rows.iterator().next();
+          return new Totals(row.getLong("n"), row.getLong("text"));
+        });
+  }
+
   /** False when there was no such constant. */
   public Future<Boolean> delete(String id) {
     return store.query("DELETE FROM constants WHERE id = $1", Tuple.of(id)).map(rows -> rows.rowCount() > 0);

@@ -3,6 +3,7 @@ package io.heartgate.constants;
 import io.heartgate.core.Check;
 import io.heartgate.core.Invalid;
 import io.heartgate.http.Authenticator;
+import io.heartgate.http.InFlightLimit;
 import io.heartgate.http.RequestBody;
 import io.heartgate.http.RequestOrigin;
 import io.heartgate.http.Responses;
@@ -31,10 +32,13 @@ public final class ConstantRoutes implements Routes {
 
   private final ConstantService service;
   private final Authenticator auth;
+  /** The node's listings, built a few at a time (see {@link InFlightLimit}). */
+  private final InFlightLimit listings;
 
-  public ConstantRoutes(ConstantService service, Authenticator auth) {
+  public ConstantRoutes(ConstantService service, Authenticator auth, InFlightLimit listings) {
     this.service = service;
     this.auth = auth;
+    this.listings = listings;
   }
 
   @Override
@@ -52,13 +56,11 @@ public final class ConstantRoutes implements Routes {
   }
 
   private void list(RoutingContext ctx) {
-    service.list()
-        .onSuccess(constants -> {
-          JsonArray items = new JsonArray();
-          constants.forEach(constant -> items.add(constant.toJson()));
-          Responses.json(ctx, 200, new JsonObject().put("constants", items));
-        })
-        .onFailure(ctx::fail);
+    listings.answer(ctx, () -> service.list().map(constants -> {
+      JsonArray items = new JsonArray();
+      constants.forEach(constant -> items.add(constant.toJson()));
+      return new JsonObject().put("constants", items);
+    }));
   }
 
   private void create(RoutingContext ctx) {

@@ -26,6 +26,13 @@ import java.util.UUID;
 public final class ConstantService {
   private static final String TARGET = "constant";
   private static final String VALUE = "value";
+  /** Most constants a node holds: every listing, and every check of a config's constants, may read them all. */
+  static final int MAX_CONSTANTS = 1_000;
+  /**
+   * Most characters of values and descriptions all constants hold together: a listing is their size and more (1,000
+   * constants of 64 KiB made a listing that halted a node of 256 MiB).
+   */
+  static final long MAX_TEXT = 4L * 1024 * 1024;
 
   private final ConstantRepository constants;
   private final ConstantUsers users;
@@ -67,13 +74,14 @@ public final class ConstantService {
 
   public Future<Constant> create(Principal actor, NewConstant request, ClientInfo client) {
     String id = UUID.randomUUID().toString();
+    String description = request.description() == null ? "" : request.description();
     return contentChanges.run(() -> nameFree(request.name(), id)
+            .compose(ignored -> roomFor(null, request.value(), description))
             .compose(ignored -> fitsItsUsers(request.name(), request.value()))
             .compose(fitting -> {
               long now = clock.millis();
               long at = Math.max(now, fitting.notBefore());
-              return constants.insert(new Constant(id, request.name(), request.value(),
-                      request.description() == null ? "" : request.description(), now, now, at),
+              return constants.insert(new Constant(id, request.name(), request.value(), description, now, now, at),
                   sql -> users.changed(sql, fitting.users(), at));
             }))
         .compose(ignored -> audit.record("constant.create", actor, TARGET, id, AuditLog.SUCCESS, client))
@@ -81,16 +89,16 @@ public final class ConstantService {
   }
 
   /**
-   * Applies the changes (at least one field). A change of the description alone changes nothing any config serves:
-   * it is written outside the exclusive section, without waiting for the changes in it (the stored value's change
-   * time stays as it is when neither name nor value is given).
+   * Applies the changes (at least one field), in the exclusive section, where the constants' room is counted too
+   * (the stored value's change time stays as it is when neither name nor value is given).
    */
   public Future<Constant> update(Principal actor, String id, ConstantRepository.Changes changes,
       ClientInfo client) {
-    Future<Boolean> written = changes.name() == null && changes.value() == null
-        ? constants.update(id, changes, clock.millis(), 0)
-        : contentChanges.run(() -> get(id).compose(current -> renameOrRevalue(current, changes)));
-    return written.compose(found -> found ? Future.succeededFuture() : Future.failedFuture(notFound()))
+    return contentChanges.run(() -> get(id).compose(current -> roomFor(current,
+                changes.value() == null ? current.value() : changes.value(),
+                changes.description() == null ? current.description() : changes.description())
+            .compose(ignored -> renameOrRevalue(current, changes))))
+        .compose(found -> found ? Future.succeededFuture() : Future.failedFuture(notFound()))
         .compose(ignored -> audit.record("constant.update", actor, TARGET, id, AuditLog.SUCCESS, client))
         .compose(ignored -> get(id));
   }
@@ -124,6 +132,25 @@ public final class ConstantService {
             .compose(ignored -> constants.delete(id)))
         .compose(deleted -> deleted ? Future.succeededFuture() : Future.failedFuture(notFound()))
         .compose(ignored -> audit.record("constant.delete", actor, TARGET, id, AuditLog.SUCCESS, client));
+  }
+
+  /**
+   * 409 {@code constant_limit} when the constants would pass {@link #MAX_CONSTANTS} or {@link #MAX_TEXT} with this
+   * value and description, in place of {@code replaced}'s (null for a new constant).
+   */
+  private Future<Void> roomFor(Constant replaced, String value, String description) {
+    return constants.totals().compose(totals -> {
+      if (replaced == null && totals.count() >= MAX_CONSTANTS) {
+        return Future.failedFuture(new Conflict("constant_limit", "A node holds at most " + MAX_CONSTANTS
+            + " constants; delete some first"));
+      }
+      long freed = replaced == null ? 0 : replaced.value().length() + replaced.description().length();
+      if (totals.text() - freed + value.length() + description.length() > MAX_TEXT) {
+        return Future.failedFuture(new Conflict("constant_limit", "Constants hold at most " + MAX_TEXT
+            + " characters of values and descriptions together; shorten or delete some first"));
+      }
+      return Future.succeededFuture();
+    });
   }
 
   /** 409 before anything else is checked when another constant has the name (the store's unique key still decides). */

@@ -1,5 +1,6 @@
 package io.heartgate.http;
 
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
@@ -10,16 +11,19 @@ public final class Responses {
   private Responses() {
   }
 
-  /** An answer that cannot be encoded fails the request (500, logged) rather than leaving it unanswered. */
-  public static void json(RoutingContext ctx, int status, JsonObject body) {
+  /**
+   * An answer that cannot be encoded fails the request (500, logged) rather than leaving it unanswered. Completes
+   * once the answer has been written to the connection (or failed to be: the client left).
+   */
+  public static Future<Void> json(RoutingContext ctx, int status, JsonObject body) {
     Buffer encoded;
     try {
       encoded = body.toBuffer();
     } catch (RuntimeException e) {
       ctx.fail(e);
-      return;
+      return Future.failedFuture(e);
     }
-    ctx.response().setStatusCode(status)
+    return ctx.response().setStatusCode(status)
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
         .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
         .end(encoded);

@@ -4,6 +4,7 @@ import io.heartgate.core.Check;
 import io.heartgate.core.Invalid;
 import io.heartgate.core.NotFound;
 import io.heartgate.http.Authenticator;
+import io.heartgate.http.InFlightLimit;
 import io.heartgate.http.RequestBody;
 import io.heartgate.http.RequestOrigin;
 import io.heartgate.http.Responses;
@@ -37,10 +38,13 @@ public final class LabelRoutes implements Routes {
 
   private final LabelService service;
   private final Authenticator auth;
+  /** The node's listings, built a few at a time (see {@link InFlightLimit}). */
+  private final InFlightLimit listings;
 
-  public LabelRoutes(LabelService service, Authenticator auth) {
+  public LabelRoutes(LabelService service, Authenticator auth, InFlightLimit listings) {
     this.service = service;
     this.auth = auth;
+    this.listings = listings;
   }
 
   @Override
@@ -62,13 +66,11 @@ public final class LabelRoutes implements Routes {
   }
 
   private void list(RoutingContext ctx) {
-    service.list()
-        .onSuccess(labels -> {
-          JsonArray items = new JsonArray();
-          labels.forEach(label -> items.add(label.toJson()));
-          Responses.json(ctx, 200, new JsonObject().put("labels", items));
-        })
-        .onFailure(ctx::fail);
+    listings.answer(ctx, () -> service.list().map(labels -> {
+      JsonArray items = new JsonArray();
+      labels.forEach(label -> items.add(label.toJson()));
+      return new JsonObject().put("labels", items);
+    }));
   }
 
   private void create(RoutingContext ctx) {

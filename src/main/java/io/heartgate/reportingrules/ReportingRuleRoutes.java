@@ -3,6 +3,7 @@ package io.heartgate.reportingrules;
 import io.heartgate.core.Check;
 import io.heartgate.core.Invalid;
 import io.heartgate.http.Authenticator;
+import io.heartgate.http.InFlightLimit;
 import io.heartgate.http.RequestBody;
 import io.heartgate.http.RequestOrigin;
 import io.heartgate.http.Responses;
@@ -30,10 +31,13 @@ public final class ReportingRuleRoutes implements Routes {
 
   private final ReportingRuleService service;
   private final Authenticator auth;
+  /** The node's listings, built a few at a time (see {@link InFlightLimit}). */
+  private final InFlightLimit listings;
 
-  public ReportingRuleRoutes(ReportingRuleService service, Authenticator auth) {
+  public ReportingRuleRoutes(ReportingRuleService service, Authenticator auth, InFlightLimit listings) {
     this.service = service;
     this.auth = auth;
+    this.listings = listings;
   }
 
   @Override
@@ -52,13 +56,11 @@ public final class ReportingRuleRoutes implements Routes {
   }
 
   private void list(RoutingContext ctx) {
-    service.list()
-        .onSuccess(rules -> {
-          JsonArray items = new JsonArray();
-          rules.forEach(rule -> items.add(rule.toJson()));
-          Responses.json(ctx, 200, new JsonObject().put("rules", items));
-        })
-        .onFailure(ctx::fail);
+    listings.answer(ctx, () -> service.list().map(rules -> {
+      JsonArray items = new JsonArray();
+      rules.forEach(rule -> items.add(rule.toJson()));
+      return new JsonObject().put("rules", items);
+    }));
   }
 
   private void create(RoutingContext ctx) {

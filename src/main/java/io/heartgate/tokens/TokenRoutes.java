@@ -8,6 +8,7 @@ import io.heartgate.core.Forbidden;
 import io.heartgate.core.Invalid;
 import io.heartgate.core.NotFound;
 import io.heartgate.http.Authenticator;
+import io.heartgate.http.InFlightLimit;
 import io.heartgate.http.RequestBody;
 import io.heartgate.http.RequestOrigin;
 import io.heartgate.http.Responses;
@@ -28,13 +29,16 @@ public final class TokenRoutes implements Routes {
 
   private final TokenService service;
   private final Authenticator auth;
+  /** The node's listings, built a few at a time (see {@link InFlightLimit}). */
+  private final InFlightLimit listings;
   /** Says whether a token shown is {@code expired}. */
   private final Clock clock;
 
-  public TokenRoutes(TokenService service, Authenticator auth, Clock clock) {
+  public TokenRoutes(TokenService service, Authenticator auth, Clock clock, InFlightLimit listings) {
     this.service = service;
     this.auth = auth;
     this.clock = clock;
+    this.listings = listings;
   }
 
   @Override
@@ -95,14 +99,13 @@ public final class TokenRoutes implements Routes {
     if (state != null && !state.equals(Token.ACTIVE) && !state.equals(Token.REVOKED)) {
       throw new Invalid("state", "state must be active or revoked");
     }
-    service.list(Authenticator.principal(ctx), state, ctx.queryParams().get("userId"))
-        .onSuccess(tokens -> {
+    listings.answer(ctx, () -> service.list(Authenticator.principal(ctx), state, ctx.queryParams().get("userId"))
+        .map(tokens -> {
           long now = clock.millis();
           JsonArray items = new JsonArray();
           tokens.forEach(token -> items.add(token.toJson(now)));
-          Responses.json(ctx, 200, new JsonObject().put("tokens", items));
-        })
-        .onFailure(ctx::fail);
+          return new JsonObject().put("tokens", items);
+        }));
   }
 
   private void bulkReassign(RoutingContext ctx) {

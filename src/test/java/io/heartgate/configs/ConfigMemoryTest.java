@@ -4,30 +4,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.heartgate.auth.TokenFormat;
+import io.heartgate.testsupport.AtOnce;
 import io.heartgate.testsupport.FreePort;
 import io.heartgate.testsupport.NodeProcess;
 import io.heartgate.testsupport.Team;
 import io.heartgate.testsupport.TestGateway;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -138,41 +129,12 @@ class ConfigMemoryTest {
       assertEquals(200, changed.statusCode(), changed.body());
       for (String path : new String[] {"/api/configs/" + id, "/api/configs/" + id + "/versions/1",
           "/api/configs/" + id + "/versions/1/diff/2"}) {
-        Map<Integer, Long> statuses = atOnce(300, path);
+        Map<Integer, Long> statuses = AtOnce.statuses(300, () -> get(path).statusCode());
         node.assertAlive("after 300 of " + path + " at once");
         assertTrue(Set.of(200, 503).containsAll(statuses.keySet()), path + ": " + statuses);
         assertTrue(statuses.getOrDefault(200, 0L) > 0, path + ": " + statuses);
         assertEquals(200, get(path).statusCode(), "answered again afterwards: " + path);
       }
-    }
-  }
-
-  /** Sends n requests at once, each on a connection of its own; how many got each status (0: no answer). */
-  private Map<Integer, Long> atOnce(int n, String path) throws InterruptedException {
-    ExecutorService clients = Executors.newFixedThreadPool(n);
-    try {
-      CountDownLatch ready = new CountDownLatch(n);
-      List<Future<Integer>> statuses = new ArrayList<>();
-      for (int i = 0; i < n; i++) {
-        statuses.add(clients.submit(() -> {
-          ready.countDown();
-          ready.await();
-          try {
-            return get(path).statusCode();
-          } catch (UncheckedIOException noAnswer) {
-            return 0;
-          }
-        }));
-      }
-      return statuses.stream().map(status -> {
-        try {
-          return status.get();
-        } catch (InterruptedException | ExecutionException e) {
-          throw new IllegalStateException(e);
-        }
-      }).collect(Collectors.groupingBy(Function.identity(), TreeMap::new, Collectors.counting()));
-    } finally {
-      clients.shutdownNow();
     }
   }
 

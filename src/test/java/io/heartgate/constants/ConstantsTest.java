@@ -183,6 +183,41 @@ class ConstantsTest {
     }
   }
 
+  // Today (a helper's probe): constants had no bound, and a manager's 1,000 constants of 64 KiB made GET
+  // /api/constants a 70 MB answer that halted a node of 256 MiB on its first read, every restart again.
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void constantsHoldAtMostFourMebibytesOfTextAndAThousandNames(StoreKind kind) throws Exception {
+    start(kind);
+    String full = "v".repeat(ConstantRoutes.MAX_VALUE);
+    int fitting = (int) (ConstantService.MAX_TEXT / ConstantRoutes.MAX_VALUE);
+    for (int i = 0; i < fitting - 1; i++) {
+      constant("BIG_" + i, full);
+    }
+    String last = constant("LAST", "v".repeat(ConstantRoutes.MAX_VALUE - 100)).getString("id");
+    Reply beyond = call("POST", "/api/constants", new JsonObject().put("name", "BEYOND").put("value", "v".repeat(101)));
+    assertEquals(409, beyond.status(), beyond.toString());
+    assertEquals("constant_limit", beyond.error());
+    assertEquals("Constants hold at most 4194304 characters of values and descriptions together; "
+        + "shorten or delete some first", beyond.message());
+    Reply longer = call("PATCH", "/api/constants/" + last, new JsonObject().put("description", "d".repeat(101)));
+    assertEquals(409, longer.status(), longer.toString());
+    assertEquals("constant_limit", longer.error());
+    patch(last, new JsonObject().put("description", "d".repeat(100)));
+    assertEquals(fitting, constants().size(), "nothing refused was kept");
+
+    for (int i = 0; i < fitting; i++) {
+      assertEquals(204, call("DELETE", "/api/constants/" + constants().getJsonObject(0).getString("id"), null)
+          .status());
+    }
+    for (int i = 0; i < ConstantService.MAX_CONSTANTS; i++) {
+      constant("C_" + i, "x");
+    }
+    Reply tooMany = call("POST", "/api/constants", new JsonObject().put("name", "ONE_MORE").put("value", "x"));
+    assertEquals(409, tooMany.status(), tooMany.toString());
+    assertEquals("A node holds at most 1000 constants; delete some first", tooMany.message());
+  }
+
   @ParameterizedTest
   @EnumSource(StoreKind.class)
   void permissionsFollowTheRoleTable(StoreKind kind) throws Exception {

@@ -1,0 +1,91 @@
+package io.heartgate.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.heartgate.auth.TokenFormat;
+import io.heartgate.testsupport.AtOnce;
+import io.heartgate.testsupport.FreePort;
+import io.heartgate.testsupport.NodeProcess;
+import io.heartgate.testsupport.Team;
+import io.heartgate.testsupport.TelegrafAgent;
+import io.heartgate.testsupport.TestGateway;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Listings grow with what is stored; the node builds a few at a time and the others wait their turn (10 s at most,
+ * then 503). Today (a helper's probe): every one was built at once, and 300 reads of a listing of a few megabytes
+ * (a page of 100 large agents, configs with their labels, groups, constants) ran a node of 256 MiB out of memory.
+ */
+class ListingsMemoryTest {
+  @TempDir
+  Path tempDir;
+
+  @Test
+  void threeHundredReadsOfAPageOfLargeAgentsAtOnceAreAnsweredWithoutRunningOutOfMemory() throws Exception {
+    String token = TokenFormat.generate();
+    int api = FreePort.find();
+    try (NodeProcess node = NodeProcess.start(tempDir, List.of("-Xmx128m"), "--host", "127.0.0.1",
+        "--port", String.valueOf(api), "--heartbeat-port", String.valueOf(api), "--owner-username", "owner",
+        "--owner-password", Team.PASSWORD, "--owner-token", token)) {
+      node.awaitReady(api, Duration.ofSeconds(30));
+      // 100 agents as large as a heartbeat makes them (16 KB of configurations, 200 log lines), 100 labels each:
+      // the default page of GET /api/agents, about 3 MB.
+      JsonArray logs = new JsonArray();
+      for (int i = 0; i < 200; i++) {
+        logs.add(new JsonObject().put("time", "2026-12-05T10:00:00Z").put("level", "ERROR")
+            .put("source", "inputs.x").put("message", "m".repeat(300)).put("attributes", new JsonObject()
+                .put("k", "v".repeat(20))));
+      }
+      JsonArray ids = new JsonArray();
+      for (int i = 0; i < 100; i++) {
+        String id = "agent-" + i;
+        ids.add(id);
+        JsonObject heartbeat = new JsonObject(TelegrafAgent.heartbeat(id)).put("logs", logs)
+            .put("configurations", new JsonArray(List.of(1, 2, 3, 4).stream()
+                .map(n -> "http://x/api/configs/" + "a".repeat(36) + "/toml?" + "q".repeat(3_900)).toList()));
+        assertEquals(204, TelegrafAgent.post(uri(api, "/agents/heartbeat"), token, heartbeat.encode()).statusCode());
+      }
+      JsonArray labels = new JsonArray();
+      for (int i = 0; i < 100; i++) {
+        labels.add(new JsonObject(send(api, token, "POST", "/api/labels", new JsonObject().put("name", "l" + i)
+            .put("description", "d".repeat(1_000)), 201)).getString("id"));
+      }
+      send(api, token, "PUT", "/api/agents/bulk/labels/assign", new JsonObject().put("ids", ids)
+          .put("labelIds", labels), 200);
+
+      Map<Integer, Long> statuses = AtOnce.statuses(300, () -> TestGateway.send(HttpRequest.newBuilder(
+          uri(api, "/api/agents")).header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(60))
+          .GET().build()).statusCode());
+      node.assertAlive("after 300 pages of 100 large agents at once");
+      assertTrue(Set.of(200, 503).containsAll(statuses.keySet()), statuses.toString());
+      // Those still waiting after 10 s are 503 with Retry-After; how many is the machine's speed.
+      assertTrue(statuses.getOrDefault(200, 0L) > 0, statuses.toString());
+      assertEquals(200, TestGateway.send(HttpRequest.newBuilder(uri(api, "/api/agents"))
+          .header("Authorization", "Bearer " + token).GET().build()).statusCode(), "answered again afterwards");
+    }
+  }
+
+  private static URI uri(int port, String path) {
+    return URI.create("http://127.0.0.1:" + port + path);
+  }
+
+  private static String send(int port, String token, String method, String path, JsonObject body, int status) {
+    HttpResponse<String> answer = TestGateway.send(HttpRequest.newBuilder(uri(port, path))
+        .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+        .method(method, HttpRequest.BodyPublishers.ofString(body.encode())).build());
+    assertEquals(status, answer.statusCode(), answer.body());
+    return answer.body();
+  }
+}
