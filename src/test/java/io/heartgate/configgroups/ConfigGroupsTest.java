@@ -569,7 +569,8 @@ class ConfigGroupsTest {
   // Today (a helper's probe): a member's edit, or its constant's, was committed before the group's Last-Modified
   // moved, in a transaction of its own, so polls in between got the new document under the old date (an agent
   // watching with HEAD kept its old configuration until the next change), and a node dying in between left the
-  // group's date behind for good. Now both move in one transaction.
+  // group's date behind for good. Now both move in one transaction, and a download whose group changed while its
+  // members were read renders again.
   @ParameterizedTest
   @EnumSource(StoreKind.class)
   void theDocumentNeverChangesUnderTheSameLastModified(StoreKind kind) throws Exception {

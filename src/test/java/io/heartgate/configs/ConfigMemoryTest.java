@@ -53,6 +53,17 @@ class ConfigMemoryTest {
     return new JsonObject(created.body()).getString("id");
   }
 
+  /** A config whose two versions are {@code lines} lines of comment each, all different; its id. */
+  private String configOfTwoVersions(int lines) {
+    String id = post("/api/configs", new JsonObject().put("name", "large").put("toml", "#a\n".repeat(lines)));
+    HttpResponse<String> changed = TestGateway.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api
+            + "/api/configs/" + id)).header("Authorization", "Bearer " + token)
+        .header("Content-Type", "application/json").method("PATCH", HttpRequest.BodyPublishers.ofString(
+            new JsonObject().put("toml", "#b\n".repeat(lines)).encode())).build());
+    assertEquals(200, changed.statusCode(), changed.body());
+    return id;
+  }
+
   private HttpResponse<String> get(String path) {
     return TestGateway.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api + path))
         .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(60)).GET().build());
@@ -102,12 +113,7 @@ class ConfigMemoryTest {
   @Test
   void eightDiffsOfLargeVersionsAtOnceAreAnsweredWithoutRunningOutOfMemory() throws Exception {
     try (NodeProcess node = startNode()) {
-      String id = post("/api/configs", new JsonObject().put("name", "large").put("toml", "#a\n".repeat(235_000)));
-      HttpResponse<String> changed = TestGateway.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api
-              + "/api/configs/" + id)).header("Authorization", "Bearer " + token)
-          .header("Content-Type", "application/json").method("PATCH", HttpRequest.BodyPublishers.ofString(
-              new JsonObject().put("toml", "#b\n".repeat(235_000)).encode())).build());
-      assertEquals(200, changed.statusCode(), changed.body());
+      String id = configOfTwoVersions(235_000);
       List<Integer> statuses = IntStream.range(0, 8).parallel()
           .mapToObj(i -> get("/api/configs/" + id + "/versions/1/diff/2").statusCode()).toList();
       assertEquals(List.of(200, 200, 200, 200, 200, 200, 200, 200), statuses);
@@ -121,12 +127,7 @@ class ConfigMemoryTest {
   @Test
   void hundredsOfReadsAndDiffsOfALargeConfigAtOnceAreAnsweredOrRefusedWithoutRunningOutOfMemory() throws Exception {
     try (NodeProcess node = startNode()) {
-      String id = post("/api/configs", new JsonObject().put("name", "large").put("toml", "#a\n".repeat(250_000)));
-      HttpResponse<String> changed = TestGateway.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api
-              + "/api/configs/" + id)).header("Authorization", "Bearer " + token)
-          .header("Content-Type", "application/json").method("PATCH", HttpRequest.BodyPublishers.ofString(
-              new JsonObject().put("toml", "#b\n".repeat(250_000)).encode())).build());
-      assertEquals(200, changed.statusCode(), changed.body());
+      String id = configOfTwoVersions(250_000);
       for (String path : new String[] {"/api/configs/" + id, "/api/configs/" + id + "/versions/1",
           "/api/configs/" + id + "/versions/1/diff/2"}) {
         Map<Integer, Long> statuses = AtOnce.statuses(300, () -> get(path).statusCode());
