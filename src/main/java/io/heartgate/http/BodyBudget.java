@@ -25,6 +25,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class BodyBudget {
   private static final String RESERVED = "heartgate.body.reserved";
+  /** How long the room of a request whose client left is kept at most: no request is processed longer. */
+  private static final long ABANDONED_MS = 60_000;
   private final long bytes;
   private final AtomicLong free;
   private final long perAddress;
@@ -96,8 +98,10 @@ public final class BodyBudget {
     if (ctx.response().ended() || !ctx.request().isEnded()) {
       release(ctx);
     } else {
-      // The answer still ends the response (its writing fails), so its body-end handlers still run.
+      // The answer still ends the response (its writing fails), so its body-end handlers still run; and whatever
+      // becomes of it, the room comes back after the longest a request is processed (a change's 60 s).
       ctx.addBodyEndHandler(ignored -> release(ctx));
+      ctx.vertx().setTimer(ABANDONED_MS, ignored -> release(ctx));
     }
   }
 
