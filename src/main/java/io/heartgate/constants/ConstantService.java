@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * The rules of constants: names are unique; a value is checked against every config that uses (or will use) it,
@@ -89,15 +90,19 @@ public final class ConstantService {
   }
 
   /**
-   * Applies the changes (at least one field), in the exclusive section, where the constants' room is counted too
-   * (the stored value's change time stays as it is when neither name nor value is given).
+   * Applies the changes (at least one field), once the constants' room is counted. A change of the description alone
+   * changes nothing any config serves: it is written outside the exclusive section, without waiting for the changes
+   * in it (so two at once may pass the room by a description; the stored value's change time stays as it is).
    */
   public Future<Constant> update(Principal actor, String id, ConstantRepository.Changes changes,
       ClientInfo client) {
-    return contentChanges.run(() -> get(id).compose(current -> roomFor(current,
-                changes.value() == null ? current.value() : changes.value(),
-                changes.description() == null ? current.description() : changes.description())
-            .compose(ignored -> renameOrRevalue(current, changes))))
+    boolean served = changes.name() != null || changes.value() != null;
+    Supplier<Future<Boolean>> write = () -> get(id).compose(current -> roomFor(current,
+            changes.value() == null ? current.value() : changes.value(),
+            changes.description() == null ? current.description() : changes.description())
+        .compose(ignored -> served ? renameOrRevalue(current, changes)
+            : constants.update(id, changes, clock.millis(), current.valueChangedAt())));
+    return (served ? contentChanges.run(write) : write.get())
         .compose(found -> found ? Future.succeededFuture() : Future.failedFuture(notFound()))
         .compose(ignored -> audit.record("constant.update", actor, TARGET, id, AuditLog.SUCCESS, client))
         .compose(ignored -> get(id));
