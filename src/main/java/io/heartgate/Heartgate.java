@@ -272,9 +272,10 @@ public final class Heartgate {
     ConfigService configService = new ConfigService(configs, agents, labels, constants, audit, clock, groups,
         combinability, contentChanges, renderMeters);
     TomlDownload downloads = new TomlDownload(new ConfigDownloadMeters(metrics.registry()));
-    // Listings grow with what is stored (a page of agents, every config, constant, label, …): built a few at a time
-    // on the node, one for every 32 MiB of heap (8 at 256 MiB), the others waiting their turn.
-    InFlightLimit listings = new InFlightLimit(InFlightLimit.ofHeap(32L << 20, 4, 32), 1_000,
+    // Listings grow with what is stored (a page of agents, every config, constant, label, …): a build holds about ten
+    // times its answer, so a node builds answers of one place (1 MiB) each per 40 MiB of heap at once (6 at 256 MiB),
+    // a larger one in as many places, one larger than them all alone; the others wait their turn.
+    InFlightLimit listings = new InFlightLimit(InFlightLimit.ofHeap(40L << 20, 2, 32), 1_000,
         "Too many listings are being built at once; try again");
     List<Routes> api = List.of(health(),
         heartbeats,

@@ -42,7 +42,7 @@ public final class AuditRoutes implements Routes {
     long to = instant(ctx, "to", Long.MAX_VALUE);
     int limit = Check.limit("limit", ctx.queryParams().get("limit"), DEFAULT_LIMIT, MAX_LIMIT);
     AuditLog.Position after = cursor(ctx.queryParams().get("cursor"));
-    listings.answer(ctx, () -> audit.between(from, to, after, limit).map(page -> {
+    listings.answer(ctx, "audit", () -> audit.between(from, to, after, limit).map(page -> {
       JsonArray items = new JsonArray();
       for (AuditEvent event : page.events()) {
         items.add(new JsonObject()

@@ -71,7 +71,7 @@ public final class ConfigGroupRoutes implements Routes {
   }
 
   private void list(RoutingContext ctx) {
-    listings.answer(ctx, () -> service.list().map(groups -> {
+    listings.answer(ctx, "config-groups", () -> service.list().map(groups -> {
       JsonArray items = new JsonArray();
       groups.forEach(group -> items.add(group.toJson()));
       return new JsonObject().put("configGroups", items);

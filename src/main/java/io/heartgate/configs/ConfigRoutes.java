@@ -86,7 +86,7 @@ public final class ConfigRoutes implements Routes {
     router.get("/api/configs").handler(auth.require(group, "configs:read")).handler(this::list);
     router.post("/api/configs").handler(auth.require(group, "configs:write")).handler(this::create);
     router.get("/api/configs/:id").handler(auth.require(group, "configs:read")).handler(ctx ->
-        tomlReads.answer(ctx, () -> service.get(ctx.pathParam("id")).compose(service::record)));
+        tomlReads.answer(ctx, null, () -> service.get(ctx.pathParam("id")).compose(service::record)));
     router.patch("/api/configs/:id").handler(auth.require(group, "configs:write")).handler(this::update);
     router.delete("/api/configs/:id").handler(auth.require(group, "configs:delete")).handler(ctx ->
         service.delete(Authenticator.principal(ctx), ctx.pathParam("id"), RequestOrigin.of(ctx))
@@ -95,7 +95,7 @@ public final class ConfigRoutes implements Routes {
     router.get("/api/configs/:id/versions").handler(auth.require(group, "configs:read")).handler(this::versions);
     router.delete("/api/configs/:id/versions").handler(auth.require(group, "configs:delete")).handler(this::prune);
     router.get("/api/configs/:id/versions/:n").handler(auth.require(group, "configs:read")).handler(ctx ->
-        tomlReads.answer(ctx, () -> service.version(ctx.pathParam("id"), versionNumber(ctx.pathParam("n")))
+        tomlReads.answer(ctx, null, () -> service.version(ctx.pathParam("id"), versionNumber(ctx.pathParam("n")))
             .map(ConfigVersion::toJson)));
     router.get("/api/configs/:id/versions/:a/diff/:b").handler(auth.require(group, "configs:read"))
         .handler(this::diff);
@@ -126,7 +126,7 @@ public final class ConfigRoutes implements Routes {
 
   private void list(RoutingContext ctx) {
     LabelFilter labelled = LabelFilter.parse(ctx.queryParams().getAll("label"));
-    listings.answer(ctx, () -> service.list(labelled).compose(service::records).map(configs -> {
+    listings.answer(ctx, "configs", () -> service.list(labelled).compose(service::records).map(configs -> {
       JsonArray items = new JsonArray();
       configs.forEach(items::add);
       return new JsonObject().put("configs", items);
@@ -167,7 +167,7 @@ public final class ConfigRoutes implements Routes {
   }
 
   private void versions(RoutingContext ctx) {
-    listings.answer(ctx, () -> service.versions(ctx.pathParam("id")).map(versions -> {
+    listings.answer(ctx, "config-versions", () -> service.versions(ctx.pathParam("id")).map(versions -> {
       JsonArray items = new JsonArray();
       versions.forEach(version -> items.add(version.toJson()));
       return new JsonObject().put("versions", items);
@@ -177,12 +177,16 @@ public final class ConfigRoutes implements Routes {
   private void diff(RoutingContext ctx) {
     int a = versionNumber(ctx.pathParam("a"));
     int b = versionNumber(ctx.pathParam("b"));
-    diffs.run(() -> service.diff(ctx.pathParam("id"), a, b))
-        .onSuccess(diff -> ctx.response().setStatusCode(200)
+    // Its place is kept until the diff has been written: a client that does not read holds it, not more.
+    diffs.run(() -> service.diff(ctx.pathParam("id"), a, b).compose(diff -> ctx.response().setStatusCode(200)
             .putHeader(HttpHeaders.CONTENT_TYPE, DIFF_CONTENT_TYPE)
             .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
-            .end(Buffer.buffer(diff, StandardCharsets.UTF_8.name())))
-        .onFailure(ctx::fail);
+            .end(Buffer.buffer(diff, StandardCharsets.UTF_8.name()))))
+        .onFailure(failure -> {
+          if (!ctx.response().ended()) {
+            ctx.fail(failure);
+          }
+        });
   }
 
   /** The body is optional: {@code {"note"}}, else the note says which version was restored. */

@@ -70,7 +70,7 @@ public final class TomlValidator {
     while (!nodes.isEmpty()) {
       JsonNode node = nodes.pop();
       int depth = depths.pop();
-      if (node.isBigInteger()) {
+      if (node.isBigInteger() && node.bigIntegerValue().bitLength() > 63) {
         throw new Invalid(field, field + " is not valid TOML: an integer beyond 64 bits (" + node.asText() + ")");
       }
       if (node.isContainerNode()) {

@@ -56,7 +56,7 @@ public final class ConstantRoutes implements Routes {
   }
 
   private void list(RoutingContext ctx) {
-    listings.answer(ctx, () -> service.list().map(constants -> {
+    listings.answer(ctx, "constants", () -> service.list().map(constants -> {
       JsonArray items = new JsonArray();
       constants.forEach(constant -> items.add(constant.toJson()));
       return new JsonObject().put("constants", items);

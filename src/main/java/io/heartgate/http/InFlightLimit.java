@@ -8,35 +8,43 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayDeque;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
- * At most so many requests of one kind at work on the node at once, every event loop together, because each holds
- * memory the heap cannot spare many times over (a page of large agents, a config's TOML and its JSON, a listing).
- * One more waits its turn, first come first served, if fewer than {@code maxWaiting} wait already and for
- * {@value #WAIT_MS} ms at most; otherwise it is 503 {@code busy} at once. A request keeps its place until its work
- * has completed and, for {@link #answer}, its answer has been written (or its client has gone), so that clients
- * that ask and hang up, or ask and do not read, cannot pass the limit. A waiting request holds only itself.
+ * So much work of one kind at once on the node, every event loop together, because each holds memory the heap
+ * cannot spare many times over (a page of large agents, a config's TOML and its JSON, a listing). The work is counted
+ * in places: one each, or for {@link #answer} of a kind of answer, one per {@value #PLACE_BYTES} bytes of the
+ * kind's last answer, all of them when no answer of the kind was measured yet (the first after a start runs alone).
+ * Work finding no room waits its turn, first come first served, if fewer than {@code maxWaiting} wait already and for
+ * {@value #WAIT_MS} ms at most; otherwise it is 503 {@code busy} at once. Work keeps its places until it has
+ * completed and, for an answer, until the answer has been written (or its client has gone), so that clients that
+ * ask and hang up, or ask and do not read, cannot pass the limit. A waiting request holds only itself.
  */
 public final class InFlightLimit {
   static final long WAIT_MS = 10_000;
-  private final int limit;
+  /** The answer bytes one place stands for. */
+  static final long PLACE_BYTES = 1024 * 1024;
+  private final int places;
   private final int maxWaiting;
   private final Unavailable busy;
+  /** The size of the last answer of each kind, in bytes. */
+  private final Map<String, Long> lastAnswer = new ConcurrentHashMap<>();
   /** Guarded by this. */
-  private int running;
+  private int used;
   /** Guarded by this. */
   private final ArrayDeque<Waiter> waiting = new ArrayDeque<>();
 
-  private record Waiter(Context context, Promise<Void> turn) {
+  private record Waiter(Context context, int places, Promise<Void> turn) {
   }
 
   /**
-   * @param maxWaiting 0 to refuse at once whatever finds the limit reached
+   * @param maxWaiting 0 to refuse at once whatever finds no room
    * @param busy the sentence of the 503, e.g. "Too many large pages of agents are being built; try again"
    */
-  public InFlightLimit(int limit, int maxWaiting, String busy) {
-    this.limit = limit;
+  public InFlightLimit(int places, int maxWaiting, String busy) {
+    this.places = places;
     this.maxWaiting = maxWaiting;
     this.busy = new Unavailable("busy", busy);
   }
@@ -46,26 +54,29 @@ public final class InFlightLimit {
     return (int) Math.max(min, Math.min(max, Runtime.getRuntime().maxMemory() / bytesEach));
   }
 
-  /** Runs the work in its turn; its place is given back when the work's Future completes. */
+  /** Runs the work in its turn, in one place, given back when the work's Future completes. */
   public <T> Future<T> run(Supplier<Future<T>> work) {
-    return enter().compose(entered -> {
+    return enter(1).compose(entered -> {
       Future<T> running;
       try {
         running = work.get();
       } catch (RuntimeException e) {
-        leave();
+        leave(1);
         return Future.failedFuture(e);
       }
-      return running.onComplete(done -> leave());
+      return running.onComplete(done -> leave(1));
     });
   }
 
   /**
-   * Builds the request's answer in its turn and writes it (200); its place is given back once the answer has been
+   * Builds the request's answer in its turn and writes it (200); its places are given back once the answer has been
    * written or could not be. A failure fails the request.
+   *
+   * @param kind what answers of this kind have in common (a listing's name); null for one place, whatever the size
    */
-  public void answer(RoutingContext ctx, Supplier<Future<JsonObject>> build) {
-    enter().onFailure(ctx::fail).onSuccess(entered -> {
+  public void answer(RoutingContext ctx, String kind, Supplier<Future<JsonObject>> build) {
+    int taken = kind == null ? 1 : placesFor(lastAnswer.get(kind));
+    enter(taken).onFailure(ctx::fail).onSuccess(entered -> {
       Future<JsonObject> built;
       try {
         built = ctx.response().closed() ? Future.failedFuture(busy) : build.get();
@@ -74,27 +85,36 @@ public final class InFlightLimit {
       }
       built.onComplete(json -> {
         if (json.failed()) {
-          leave();
+          leave(taken);
           ctx.fail(json.cause());
-        } else {
-          Responses.json(ctx, 200, json.result()).onComplete(written -> leave());
+          return;
         }
+        Responses.json(ctx, 200, json.result()).onComplete(written -> {
+          if (kind != null && written.succeeded()) {
+            lastAnswer.put(kind, ctx.response().bytesWritten());
+          }
+          leave(taken);
+        });
       });
     });
   }
 
-  private Future<Void> enter() {
+  private int placesFor(Long bytes) {
+    return bytes == null ? places : (int) Math.max(1, Math.min(places, (bytes + PLACE_BYTES - 1) / PLACE_BYTES));
+  }
+
+  private Future<Void> enter(int wanted) {
     Context context = Vertx.currentContext();
     Waiter waiter;
     synchronized (this) {
-      if (running < limit) {
-        running++;
+      if (waiting.isEmpty() && used + wanted <= places) {
+        used += wanted;
         return Future.succeededFuture();
       }
       if (waiting.size() >= maxWaiting || context == null) {
         return Future.failedFuture(busy);
       }
-      waiter = new Waiter(context, Promise.promise());
+      waiter = new Waiter(context, wanted, Promise.promise());
       waiting.add(waiter);
     }
     long timer = context.owner().setTimer(WAIT_MS, fired -> {
@@ -104,21 +124,33 @@ public final class InFlightLimit {
       }
       if (stillWaiting) {
         waiter.turn.fail(busy);
+        admitWaiting();
       }
     });
     return waiter.turn.future().onSuccess(entered -> context.owner().cancelTimer(timer));
   }
 
-  /** The place passes to the first waiting request, on its own event loop, or is free. */
-  private void leave() {
-    Waiter next;
+  private void leave(int taken) {
     synchronized (this) {
-      next = waiting.poll();
-      if (next == null) {
-        running--;
-        return;
-      }
+      used -= taken;
     }
-    next.context.runOnContext(ignored -> next.turn.complete());
+    admitWaiting();
+  }
+
+  /** The first waiting requests that fit now get their turn, each on its own event loop. */
+  private void admitWaiting() {
+    while (true) {
+      Waiter next;
+      synchronized (this) {
+        next = waiting.peek();
+        if (next == null || used + next.places > places) {
+          return;
+        }
+        waiting.poll();
+        used += next.places;
+      }
+      Waiter admitted = next;
+      admitted.context.runOnContext(ignored -> admitted.turn.complete());
+    }
   }
 }

@@ -66,7 +66,7 @@ public final class LabelRoutes implements Routes {
   }
 
   private void list(RoutingContext ctx) {
-    listings.answer(ctx, () -> service.list().map(labels -> {
+    listings.answer(ctx, "labels", () -> service.list().map(labels -> {
       JsonArray items = new JsonArray();
       labels.forEach(label -> items.add(label.toJson()));
       return new JsonObject().put("labels", items);

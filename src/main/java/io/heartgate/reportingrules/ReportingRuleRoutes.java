@@ -56,7 +56,7 @@ public final class ReportingRuleRoutes implements Routes {
   }
 
   private void list(RoutingContext ctx) {
-    listings.answer(ctx, () -> service.list().map(rules -> {
+    listings.answer(ctx, "reporting-rules", () -> service.list().map(rules -> {
       JsonArray items = new JsonArray();
       rules.forEach(rule -> items.add(rule.toJson()));
       return new JsonObject().put("rules", items);

@@ -99,13 +99,13 @@ public final class TokenRoutes implements Routes {
     if (state != null && !state.equals(Token.ACTIVE) && !state.equals(Token.REVOKED)) {
       throw new Invalid("state", "state must be active or revoked");
     }
-    listings.answer(ctx, () -> service.list(Authenticator.principal(ctx), state, ctx.queryParams().get("userId"))
-        .map(tokens -> {
-          long now = clock.millis();
-          JsonArray items = new JsonArray();
-          tokens.forEach(token -> items.add(token.toJson(now)));
-          return new JsonObject().put("tokens", items);
-        }));
+    String userId = ctx.queryParams().get("userId");
+    listings.answer(ctx, "tokens", () -> service.list(Authenticator.principal(ctx), state, userId).map(tokens -> {
+      long now = clock.millis();
+      JsonArray items = new JsonArray();
+      tokens.forEach(token -> items.add(token.toJson(now)));
+      return new JsonObject().put("tokens", items);
+    }));
   }
 
   private void bulkReassign(RoutingContext ctx) {

@@ -250,8 +250,8 @@ class TomlTemplateTest {
       assertTrue(refused.getMessage().startsWith("toml is not valid TOML: an integer beyond 64 bits"),
           refused.getMessage());
     }
-    TomlValidator.requireValid("toml", TomlTemplate.of("a = 9223372036854775807\nb = -9223372036854775808\n"),
-        name -> null);
+    TomlValidator.requireValid("toml", TomlTemplate.of("a = 9223372036854775807\nb = -9223372036854775808\n"
+        + "c = 0x7fffffffffffffff\nd = 0x0fffffffffffffff\n"), name -> null);
   }
 
   @Test

@@ -77,6 +77,42 @@ class ListingsMemoryTest {
     }
   }
 
+  // Today (a third probe, of the limit by count): eight listings of 13 MB at once still ran a node of 256 MiB out of
+  // memory; sixteen reads of 600–1,000 configs with 100 labels each, with an agent's token, did. A listing now takes places
+  // by the size of its kind's last answer.
+  @Test
+  void sixteenReadsOfALargeConfigListingAtOnceAreAnsweredWithoutRunningOutOfMemory() throws Exception {
+    String token = TokenFormat.generate();
+    int api = FreePort.find();
+    try (NodeProcess node = NodeProcess.start(tempDir, List.of("-Xmx256m"), "--host", "127.0.0.1",
+        "--port", String.valueOf(api), "--heartbeat-port", String.valueOf(api), "--owner-username", "owner",
+        "--owner-password", Team.PASSWORD, "--owner-token", token)) {
+      node.awaitReady(api, Duration.ofSeconds(30));
+      JsonArray labels = new JsonArray();
+      for (int i = 0; i < 100; i++) {
+        labels.add(new JsonObject(send(api, token, "POST", "/api/labels", new JsonObject()
+            .put("name", "label-" + "l".repeat(90) + i), 201)).getString("id"));
+      }
+      JsonArray ids = new JsonArray();
+      for (int i = 0; i < 1_000; i++) {
+        ids.add(new JsonObject(send(api, token, "POST", "/api/configs", new JsonObject()
+            .put("name", "c".repeat(250) + i).put("description", "d".repeat(4_000)).put("toml", "[agent]\n"), 201))
+            .getString("id"));
+        if (ids.size() == 100) {
+          send(api, token, "PUT", "/api/configs/bulk/labels/assign", new JsonObject().put("ids", ids)
+              .put("labelIds", labels), 200);
+          ids = new JsonArray();
+        }
+      }
+      Map<Integer, Long> statuses = AtOnce.statuses(16, () -> TestGateway.send(HttpRequest.newBuilder(
+          uri(api, "/api/configs")).header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(60))
+          .GET().build()).statusCode());
+      node.assertAlive("after 16 listings of 1,000 configs at once");
+      assertTrue(Set.of(200, 503).containsAll(statuses.keySet()), statuses.toString());
+      assertTrue(statuses.getOrDefault(200, 0L) > 0, statuses.toString());
+    }
+  }
+
   private static URI uri(int port, String path) {
     return URI.create("http://127.0.0.1:" + port + path);
   }
