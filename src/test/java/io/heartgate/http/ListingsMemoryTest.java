@@ -31,15 +31,25 @@ import org.junit.jupiter.api.io.TempDir;
 class ListingsMemoryTest {
   @TempDir
   Path tempDir;
+  private final String token = TokenFormat.generate();
+  private final int api = FreePort.find();
+
+  private NodeProcess startNode(String heap) {
+    NodeProcess node = NodeProcess.start(tempDir, List.of(heap), "--host", "127.0.0.1", "--port",
+        String.valueOf(api), "--heartbeat-port", String.valueOf(api), "--owner-username", "owner",
+        "--owner-password", Team.PASSWORD, "--owner-token", token);
+    node.awaitReady(api, Duration.ofSeconds(30));
+    return node;
+  }
+
+  private int read(String path) {
+    return TestGateway.send(HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + token)
+        .timeout(Duration.ofSeconds(60)).GET().build()).statusCode();
+  }
 
   @Test
   void threeHundredReadsOfAPageOfLargeAgentsAtOnceAreAnsweredWithoutRunningOutOfMemory() throws Exception {
-    String token = TokenFormat.generate();
-    int api = FreePort.find();
-    try (NodeProcess node = NodeProcess.start(tempDir, List.of("-Xmx128m"), "--host", "127.0.0.1",
-        "--port", String.valueOf(api), "--heartbeat-port", String.valueOf(api), "--owner-username", "owner",
-        "--owner-password", Team.PASSWORD, "--owner-token", token)) {
-      node.awaitReady(api, Duration.ofSeconds(30));
+    try (NodeProcess node = startNode("-Xmx128m")) {
       // 100 agents as large as a heartbeat makes them (16 KB of configurations, 200 log lines), 100 labels each:
       // the default page of GET /api/agents, about 3 MB.
       JsonArray logs = new JsonArray();
@@ -55,70 +65,60 @@ class ListingsMemoryTest {
         JsonObject heartbeat = new JsonObject(TelegrafAgent.heartbeat(id)).put("logs", logs)
             .put("configurations", new JsonArray(List.of(1, 2, 3, 4).stream()
                 .map(n -> "http://x/api/configs/" + "a".repeat(36) + "/toml?" + "q".repeat(3_900)).toList()));
-        assertEquals(204, TelegrafAgent.post(uri(api, "/agents/heartbeat"), token, heartbeat.encode()).statusCode());
+        assertEquals(204, TelegrafAgent.post(uri("/agents/heartbeat"), token, heartbeat.encode()).statusCode());
       }
       JsonArray labels = new JsonArray();
       for (int i = 0; i < 100; i++) {
-        labels.add(new JsonObject(send(api, token, "POST", "/api/labels", new JsonObject().put("name", "l" + i)
+        labels.add(new JsonObject(send("POST", "/api/labels", new JsonObject().put("name", "l" + i)
             .put("description", "d".repeat(1_000)), 201)).getString("id"));
       }
-      send(api, token, "PUT", "/api/agents/bulk/labels/assign", new JsonObject().put("ids", ids)
+      send("PUT", "/api/agents/bulk/labels/assign", new JsonObject().put("ids", ids)
           .put("labelIds", labels), 200);
 
-      Map<Integer, Long> statuses = AtOnce.statuses(300, () -> TestGateway.send(HttpRequest.newBuilder(
-          uri(api, "/api/agents")).header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(60))
-          .GET().build()).statusCode());
+      Map<Integer, Long> statuses = AtOnce.statuses(300, () -> read("/api/agents"));
       node.assertAlive("after 300 pages of 100 large agents at once");
       assertTrue(Set.of(200, 503).containsAll(statuses.keySet()), statuses.toString());
       // Those still waiting after 10 s are 503 with Retry-After; how many is the machine's speed.
       assertTrue(statuses.getOrDefault(200, 0L) > 0, statuses.toString());
-      assertEquals(200, TestGateway.send(HttpRequest.newBuilder(uri(api, "/api/agents"))
-          .header("Authorization", "Bearer " + token).GET().build()).statusCode(), "answered again afterwards");
+      assertEquals(200, read("/api/agents"), "answered again afterwards");
     }
   }
 
   // Today (a third probe, of the limit by count): eight listings of 13 MB at once still ran a node of 256 MiB out of
-  // memory; sixteen reads of 600–1,000 configs with 100 labels each, with an agent's token, did. A listing now takes places
-  // by the size of its kind's last answer.
+  // memory; sixteen reads of 600–1,000 configs with 100 labels each, with an agent's token, did. A listing now takes
+  // places by the size of its kind's last answer.
   @Test
   void sixteenReadsOfALargeConfigListingAtOnceAreAnsweredWithoutRunningOutOfMemory() throws Exception {
-    String token = TokenFormat.generate();
-    int api = FreePort.find();
-    try (NodeProcess node = NodeProcess.start(tempDir, List.of("-Xmx256m"), "--host", "127.0.0.1",
-        "--port", String.valueOf(api), "--heartbeat-port", String.valueOf(api), "--owner-username", "owner",
-        "--owner-password", Team.PASSWORD, "--owner-token", token)) {
-      node.awaitReady(api, Duration.ofSeconds(30));
+    try (NodeProcess node = startNode("-Xmx256m")) {
       JsonArray labels = new JsonArray();
       for (int i = 0; i < 100; i++) {
-        labels.add(new JsonObject(send(api, token, "POST", "/api/labels", new JsonObject()
+        labels.add(new JsonObject(send("POST", "/api/labels", new JsonObject()
             .put("name", "label-" + "l".repeat(90) + i), 201)).getString("id"));
       }
       JsonArray ids = new JsonArray();
       for (int i = 0; i < 1_000; i++) {
-        ids.add(new JsonObject(send(api, token, "POST", "/api/configs", new JsonObject()
+        ids.add(new JsonObject(send("POST", "/api/configs", new JsonObject()
             .put("name", "c".repeat(250) + i).put("description", "d".repeat(4_000)).put("toml", "[agent]\n"), 201))
             .getString("id"));
         if (ids.size() == 100) {
-          send(api, token, "PUT", "/api/configs/bulk/labels/assign", new JsonObject().put("ids", ids)
+          send("PUT", "/api/configs/bulk/labels/assign", new JsonObject().put("ids", ids)
               .put("labelIds", labels), 200);
           ids = new JsonArray();
         }
       }
-      Map<Integer, Long> statuses = AtOnce.statuses(16, () -> TestGateway.send(HttpRequest.newBuilder(
-          uri(api, "/api/configs")).header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(60))
-          .GET().build()).statusCode());
+      Map<Integer, Long> statuses = AtOnce.statuses(16, () -> read("/api/configs"));
       node.assertAlive("after 16 listings of 1,000 configs at once");
       assertTrue(Set.of(200, 503).containsAll(statuses.keySet()), statuses.toString());
       assertTrue(statuses.getOrDefault(200, 0L) > 0, statuses.toString());
     }
   }
 
-  private static URI uri(int port, String path) {
-    return URI.create("http://127.0.0.1:" + port + path);
+  private URI uri(String path) {
+    return URI.create("http://127.0.0.1:" + api + path);
   }
 
-  private static String send(int port, String token, String method, String path, JsonObject body, int status) {
-    HttpResponse<String> answer = TestGateway.send(HttpRequest.newBuilder(uri(port, path))
+  private String send(String method, String path, JsonObject body, int status) {
+    HttpResponse<String> answer = TestGateway.send(HttpRequest.newBuilder(uri(path))
         .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
         .method(method, HttpRequest.BodyPublishers.ofString(body.encode())).build());
     assertEquals(status, answer.statusCode(), answer.body());
