@@ -116,7 +116,12 @@ public final class AgentRoutes implements Routes {
         : AgentCursor.decode(cursorText, sortBy, descending);
     AgentQuery query = new AgentQuery(status, search == null || search.isEmpty() ? null : search, sortBy,
         descending, limit, after, LabelFilter.parse(ctx.queryParams().getAll("label")));
-    (limit > LARGE_PAGE ? largePages : listings).answer(ctx, "agents", () -> built(query));
+    if (limit > LARGE_PAGE) {
+      // Two at a time whatever their size: a page ends before about PAGE_BYTES.
+      largePages.answer(ctx, null, () -> built(query));
+    } else {
+      listings.answer(ctx, "agents", () -> built(query));
+    }
   }
 
   /** The page as JSON: built within the work a large page's limit counts. */
