@@ -43,18 +43,23 @@ public final class ConfigRepository {
   }
 
   /**
-   * Every config carrying the labels, by name, without the TOML (a list of large configs would otherwise be
-   * megabytes).
+   * The first {@code limit} configs carrying the labels whose names come after {@code afterName} (null: from the
+   * first), by name, without the TOML (a page of large configs would otherwise be megabytes).
    */
-  public Future<List<Config>> list(LabelFilter labels) {
+  public Future<List<Config>> page(LabelFilter labels, String afterName, int limit) {
     List<Object> params = new ArrayList<>();
     String filter = labels.sql(LabelTarget.CONFIG, "id", params);
-    return store.query("SELECT " + COLUMNS + " FROM configs WHERE 1 = 1" + filter + " ORDER BY name",
-        Tuple.from(params)).map(rows -> {
-      List<Config> configs = new ArrayList<>(rows.size());
-      rows.forEach(row -> configs.add(toConfig(row, null)));
-      return configs;
-    });
+    if (afterName != null) {
+      params.add(afterName);
+      filter += " AND name > $" + params.size();
+    }
+    params.add(limit);
+    return store.query("SELECT " + COLUMNS + " FROM configs WHERE 1 = 1" + filter + " ORDER BY name LIMIT $"
+        + params.size(), Tuple.from(params)).map(rows -> {
+          List<Config> configs = new ArrayList<>(rows.size());
+          rows.forEach(row -> configs.add(toConfig(row, null)));
+          return configs;
+        });
   }
 
   public Future<Optional<Config>> byId(String id) {

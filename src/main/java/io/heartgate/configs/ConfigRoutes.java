@@ -9,6 +9,7 @@ import io.heartgate.http.RequestBody;
 import io.heartgate.http.RequestOrigin;
 import io.heartgate.http.Responses;
 import io.heartgate.http.Routes;
+import io.heartgate.http.StreamedListing;
 import io.heartgate.labels.LabelFilter;
 import io.heartgate.labels.LabelRoutes;
 import io.heartgate.labels.LabelService;
@@ -126,11 +127,7 @@ public final class ConfigRoutes implements Routes {
 
   private void list(RoutingContext ctx) {
     LabelFilter labelled = LabelFilter.parse(ctx.queryParams().getAll("label"));
-    listings.answer(ctx, "configs", () -> service.list(labelled).compose(service::records).map(configs -> {
-      JsonArray items = new JsonArray();
-      configs.forEach(items::add);
-      return new JsonObject().put("configs", items);
-    }));
+    StreamedListing.<String>answer(ctx, listings, "configs", afterName -> service.page(labelled, afterName));
   }
 
   private void create(RoutingContext ctx) {

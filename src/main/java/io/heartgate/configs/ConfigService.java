@@ -8,6 +8,7 @@ import io.heartgate.core.ClientInfo;
 import io.heartgate.core.Conflict;
 import io.heartgate.core.Invalid;
 import io.heartgate.core.NotFound;
+import io.heartgate.core.Page;
 import io.heartgate.labels.LabelFilter;
 import io.heartgate.labels.LabelService;
 import io.heartgate.labels.LabelTarget;
@@ -37,6 +38,8 @@ import java.util.function.Supplier;
 public final class ConfigService {
   private static final String TARGET = "config";
   private static final String TOML = "toml";
+  /** Configs in a page of their listing. */
+  private static final int LISTING_PAGE = 50;
 
   private final ConfigRepository configs;
   /** The one thread version diffs are worked out on, made at the first diff. */
@@ -88,8 +91,13 @@ public final class ConfigService {
   public record Rendered(String toml, long lastModified) {
   }
 
-  public Future<List<Config>> list(LabelFilter filter) {
-    return configs.list(filter);
+  /**
+   * A page of the records of the configs carrying the labels, by name, each with its {@code "labels"}: 50 of them,
+   * each with up to as many labels as exist.
+   */
+  public Future<Page<JsonObject, String>> page(LabelFilter filter, String afterName) {
+    return configs.page(filter, afterName, LISTING_PAGE).map(read -> Page.read(read, LISTING_PAGE, Config::name))
+        .compose(page -> records(page.items()).map(page::with));
   }
 
   /** The records of these configs, each with its {@code "labels"}. */

@@ -8,6 +8,8 @@ import io.vertx.ext.web.RoutingContext;
 
 /** Writes JSON responses. */
 public final class Responses {
+  static final String JSON = "application/json";
+
   private Responses() {
   }
 
@@ -24,7 +26,7 @@ public final class Responses {
       return Future.failedFuture(e);
     }
     return ctx.response().setStatusCode(status)
-        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .putHeader(HttpHeaders.CONTENT_TYPE, JSON)
         .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
         .end(encoded);
   }

@@ -158,6 +158,34 @@ class ConfigsTest {
         actions);
   }
 
+  // The listing is written a page of 50 at a time (one read of 1,100 large configs ran a node out of memory).
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void theListingSpansPagesWithEachConfigOnceByNameAndItsLabels(StoreKind kind) throws Exception {
+    start(kind);
+    String label = call("POST", "/api/labels", new JsonObject().put("name", "every third")).json().getString("id");
+    List<String> expected = new java.util.ArrayList<>();
+    List<String> labelled = new java.util.ArrayList<>();
+    for (int i = 149; i >= 0; i--) {
+      String name = String.format("config-%03d", i);
+      String id = create(name, "[agent]\n").getString("id");
+      expected.add(0, name);
+      if (i % 3 == 0) {
+        assertEquals(200, call("POST", CONFIGS + "/" + id + "/assign/" + label, null).status());
+        labelled.add(0, name);
+      }
+    }
+    assertEquals(expected, names(), "150 configs over three pages, by name, each once");
+    Reply filtered = call("GET", CONFIGS + "?label=" + label, null);
+    assertEquals(200, filtered.status(), filtered.toString());
+    List<JsonObject> carriers = filtered.json().getJsonArray("configs").stream().map(c -> (JsonObject) c).toList();
+    assertEquals(labelled, carriers.stream().map(c -> c.getString("name")).toList());
+    carriers.forEach(c -> assertEquals(label, c.getJsonArray("labels").getJsonObject(0).getString("id")));
+    assertEquals(List.of(), call("GET", CONFIGS + "?label=" + label + "&label="
+        + call("POST", "/api/labels", new JsonObject().put("name", "none")).json().getString("id"), null)
+        .json().getJsonArray("configs").getList(), "no carrier: an empty listing");
+  }
+
   @ParameterizedTest
   @EnumSource(StoreKind.class)
   void everyTomlChangeMovesLastModifiedEvenWithinOneSecond(StoreKind kind) throws Exception {

@@ -1,0 +1,25 @@
+package io.heartgate.core;
+
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * One page of a listing read by key (a name, a number), not by offset: an item keeps its place when others are added
+ * or removed meanwhile, and is read once.
+ *
+ * @param next the key the next page starts after; null when this page is the last
+ */
+public record Page<T, K>(List<T> items, K next) {
+  /**
+   * The page of these items, read with {@code LIMIT limit}: the last one when there were fewer, else followed by the
+   * page after its last item's key.
+   */
+  public static <T, K> Page<T, K> read(List<T> items, int limit, Function<T, K> key) {
+    return new Page<>(items, items.size() < limit ? null : key.apply(items.get(items.size() - 1)));
+  }
+
+  /** These items in place of this page's, followed by the same next page. */
+  public <U> Page<U, K> with(List<U> others) {
+    return new Page<>(others, next);
+  }
+}
