@@ -13,6 +13,7 @@ import io.heartgate.http.RequestBody;
 import io.heartgate.http.RequestOrigin;
 import io.heartgate.http.Responses;
 import io.heartgate.http.Routes;
+import io.heartgate.http.StreamedListing;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -100,12 +101,12 @@ public final class TokenRoutes implements Routes {
       throw new Invalid("state", "state must be active or revoked");
     }
     String userId = ctx.queryParams().get("userId");
-    listings.answer(ctx, "tokens", () -> service.list(Authenticator.principal(ctx), state, userId).map(tokens -> {
-      long now = clock.millis();
-      JsonArray items = new JsonArray();
-      tokens.forEach(token -> items.add(token.toJson(now)));
-      return new JsonObject().put("tokens", items);
-    }));
+    Principal actor = Authenticator.principal(ctx);
+    StreamedListing.<Token>answer(ctx, listings, "tokens", after -> service.page(actor, state, userId, after)
+        .map(page -> {
+          long now = clock.millis();
+          return page.with(page.items().stream().map(token -> token.toJson(now)).toList());
+        }));
   }
 
   private void bulkReassign(RoutingContext ctx) {

@@ -13,6 +13,7 @@ import io.heartgate.core.Conflict;
 import io.heartgate.core.Forbidden;
 import io.heartgate.core.Invalid;
 import io.heartgate.core.NotFound;
+import io.heartgate.core.Page;
 import io.heartgate.store.Sql;
 import io.vertx.core.Future;
 import java.time.Clock;
@@ -30,6 +31,8 @@ import java.util.UUID;
 public final class TokenService {
   /** The longest token name. */
   public static final int MAX_NAME = 255;
+  /** Tokens read for a page of their listing: a few hundred bytes each. */
+  static final int LISTING_PAGE = 500;
 
   private final TokenRepository tokens;
   private final Accounts accounts;
@@ -218,9 +221,21 @@ public final class TokenService {
     return !actor.isAnonymous() && (actor.role().managesAllTokens() || token.userId().equals(actor.userId()));
   }
 
-  public Future<List<Token>> list(Principal actor, String state, String userId) {
-    return tokens.list(state, userId)
-        .map(all -> all.stream().filter(t -> canSee(actor, t)).toList());
+  /**
+   * A page of the tokens the actor may see, filtered by state and owner (null: any), oldest first, after
+   * {@code after} (null: from the first). A user who does not manage every token reads only their own, not every
+   * token of the node to keep theirs.
+   */
+  public Future<Page<Token, Token>> page(Principal actor, String state, String userId, Token after) {
+    if (actor.isAnonymous()) {
+      return Future.succeededFuture(new Page<>(List.of(), null));
+    }
+    boolean all = actor.role().managesAllTokens();
+    if (!all && userId != null && !userId.equals(actor.userId())) {
+      return Future.succeededFuture(new Page<>(List.of(), null));
+    }
+    return tokens.page(state, all ? userId : actor.userId(), after, LISTING_PAGE)
+        .map(read -> Page.read(read, LISTING_PAGE, token -> token));
   }
 
   public Future<Token> revoke(Principal actor, String id, ClientInfo client) {

@@ -121,6 +121,27 @@ class ListingsMemoryTest {
     }
   }
 
+  // Today: the token listing was read and encoded whole, and a fleet of a token per agent is hundreds of thousands
+  // of tokens (the README sizes a million). It is now written 500 tokens at a time.
+  @Test
+  void oneReadOfTwoHundredThousandTokensIsAnsweredOnANodeOf128MiB() throws Exception {
+    startNode("-Xmx128m").close();
+    NodeProcess provisioning = NodeProcess.start(tempDir, List.of(), "create-tokens", "--user", "owner", "--count",
+        "200000", "--name-prefix", "fleet", "--permissions", "telegraf-agent", "--output",
+        tempDir.resolve("fleet-tokens.txt").toString());
+    assertTrue(provisioning.process().waitFor(5, java.util.concurrent.TimeUnit.MINUTES), "provisioned");
+    assertEquals(0, provisioning.process().exitValue(), provisioning.outputTail());
+    try (NodeProcess node = startNode("-Xmx128m")) {
+      HttpResponse<String> answer = TestGateway.send(HttpRequest.newBuilder(uri("/api/tokens"))
+          .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(120)).GET().build());
+      node.assertAlive("after one listing of 200,001 tokens");
+      assertEquals(200, answer.statusCode());
+      JsonArray tokens = new JsonObject(answer.body()).getJsonArray("tokens");
+      assertEquals(200_001, tokens.size(), "the fleet's and the owner's own");
+      assertEquals(200_001, tokens.stream().map(t -> ((JsonObject) t).getString("id")).distinct().count());
+    }
+  }
+
   /** Configs of about 20 KB of JSON each: a long name and description, 100 labels of long names. */
   private void configsWithAHundredLabels(int count) {
     JsonArray labels = new JsonArray();

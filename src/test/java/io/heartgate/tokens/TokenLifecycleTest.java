@@ -225,6 +225,59 @@ class TokenLifecycleTest {
     assertEquals(403, managerWide.status(), "a manager cannot mint user-management permissions");
   }
 
+  // The listing is written 500 tokens at a time: read whole, a million tokens (a fleet of a token per agent) would
+  // not fit in the heap the README recommends for them.
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void theListingSpansPagesOldestFirstThenByNameEachTokenOnce(StoreKind kind) throws Exception {
+    start(kind);
+    clock.freeze();
+    Credentials manager = team.session("manager");
+    List<String> expected = new java.util.ArrayList<>();
+    List<String> revoked = new java.util.ArrayList<>();
+    for (int minute = 0; minute < 3; minute++) {
+      List<String> sameTime = new java.util.ArrayList<>();
+      for (int i = 399; i >= 0; i--) {
+        JsonObject token = team.token(manager, String.format("m%d-%03d", 2 - minute, i), List.of("agents:read"));
+        sameTime.add(0, token.getString("id"));
+        if (i % 97 == 0) {
+          assertEquals(200, gateway.post("/api/tokens/" + token.getString("id") + "/revoke", manager, null).status());
+        }
+      }
+      expected.addAll(sameTime);
+      clock.advance(Duration.ofMinutes(1));
+    }
+    JsonObject ownerToken = team.token(team.session("owner"), "owner's", null);
+    for (String id : expected) {
+      if (Integer.parseInt(gateway.get("/api/tokens/" + id, manager).json().getString("name").substring(3)) % 97 == 0) {
+        revoked.add(id);
+      }
+    }
+    assertSameList(expected, ids("/api/tokens", manager), "1,200 tokens in three minutes: by time, then by name");
+    assertSameList(revoked, ids("/api/tokens?state=revoked", manager), "revoked");
+    List<String> all = new java.util.ArrayList<>(expected);
+    all.add(ownerToken.getString("id"));
+    assertSameList(all, ids("/api/tokens", team.session("administrator")), "an administrator sees every token");
+    assertSameList(expected, ids("/api/tokens?userId=" + team.member("manager").id(), team.session("owner")),
+        "by owner");
+    assertEquals(List.of(), ids("/api/tokens?userId=" + team.member("owner").id(), manager), "not another's");
+  }
+
+  private static void assertSameList(List<String> expected, List<String> actual, String message) {
+    int first = 0;
+    while (first < Math.min(expected.size(), actual.size()) && expected.get(first).equals(actual.get(first))) {
+      first++;
+    }
+    assertEquals(expected.size() + " ids, first difference at " + expected.size(),
+        actual.size() + " ids, first difference at " + first, message);
+  }
+
+  private List<String> ids(String path, Credentials as) {
+    Reply listed = gateway.get(path, as);
+    assertEquals(200, listed.status(), listed.toString());
+    return listed.json().getJsonArray("tokens").stream().map(t -> ((JsonObject) t).getString("id")).toList();
+  }
+
   @ParameterizedTest
   @EnumSource(StoreKind.class)
   void visibilityOwnerAndAdministratorSeeAllManagerOnlyOwn(StoreKind kind) throws Exception {
