@@ -10,8 +10,8 @@ import io.heartgate.http.RequestBody;
 import io.heartgate.http.RequestOrigin;
 import io.heartgate.http.Responses;
 import io.heartgate.http.Routes;
+import io.heartgate.http.StreamedListing;
 import io.heartgate.settings.AuthGroup;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -71,11 +71,8 @@ public final class ConfigGroupRoutes implements Routes {
   }
 
   private void list(RoutingContext ctx) {
-    listings.answer(ctx, "config-groups", () -> service.list().map(groups -> {
-      JsonArray items = new JsonArray();
-      groups.forEach(group -> items.add(group.toJson()));
-      return new JsonObject().put("configGroups", items);
-    }));
+    StreamedListing.<String>answer(ctx, listings, "configGroups", afterName -> service.page(afterName)
+        .map(page -> page.with(page.items().stream().map(ConfigGroup::toJson).toList())));
   }
 
   private void create(RoutingContext ctx) {

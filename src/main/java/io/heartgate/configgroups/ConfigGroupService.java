@@ -11,6 +11,7 @@ import io.heartgate.core.Forbidden;
 import io.heartgate.core.Invalid;
 import io.heartgate.core.NotFound;
 import io.heartgate.core.Unavailable;
+import io.heartgate.core.Page;
 import io.heartgate.metrics.ConfigRenderMeters;
 import io.heartgate.store.CoalescedRead;
 import io.heartgate.store.ExclusiveSection;
@@ -41,6 +42,8 @@ public final class ConfigGroupService {
   private static final String MEMBERS = "configIds";
   /** Renders of one download when its group keeps changing while it is read; then 503. */
   private static final int RENDER_ATTEMPTS = 10;
+  /** Groups in a page of their listing. */
+  private static final int LISTING_PAGE = 100;
 
   private final ConfigGroupRepository groups;
   private final ConfigService configs;
@@ -83,8 +86,12 @@ public final class ConfigGroupService {
   public record NewGroup(String name, String description, String alias, List<String> configIds) {
   }
 
-  public Future<List<ConfigGroup>> list() {
-    return groups.list();
+  /**
+   * A page of the groups by name, after {@code afterName} (null: from the first): {@value #LISTING_PAGE} of them, each
+   * with up to 100 members.
+   */
+  public Future<Page<ConfigGroup, String>> page(String afterName) {
+    return groups.page(afterName, LISTING_PAGE).map(read -> Page.read(read, LISTING_PAGE, ConfigGroup::name));
   }
 
   public Future<ConfigGroup> get(String idOrAlias) {

@@ -205,10 +205,14 @@ public final class ConfigRepository {
                 .map(true));
   }
 
-  /** The config's versions, newest first, without their TOML. */
-  public Future<List<ConfigVersion>> versions(String id) {
+  /**
+   * The config's first {@code limit} versions below {@code before} (null: from the newest), newest first, without
+   * their TOML.
+   */
+  public Future<List<ConfigVersion>> versions(String id, Integer before, int limit) {
     return store.query("SELECT " + VERSION_COLUMNS + " FROM config_versions WHERE config_id = $1 "
-            + "ORDER BY version DESC", Tuple.of(id))
+            + (before == null ? "" : "AND version < $3 ") + "ORDER BY version DESC LIMIT $2",
+            before == null ? Tuple.of(id, limit) : Tuple.of(id, limit, before))
         .map(rows -> {
           List<ConfigVersion> versions = new ArrayList<>(rows.size());
           rows.forEach(row -> versions.add(toVersion(row, null)));

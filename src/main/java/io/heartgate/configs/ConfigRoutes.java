@@ -18,7 +18,6 @@ import io.heartgate.settings.AuthGroup;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.HostAndPort;
 import io.vertx.ext.web.Router;
@@ -164,11 +163,9 @@ public final class ConfigRoutes implements Routes {
   }
 
   private void versions(RoutingContext ctx) {
-    listings.answer(ctx, "config-versions", () -> service.versions(ctx.pathParam("id")).map(versions -> {
-      JsonArray items = new JsonArray();
-      versions.forEach(version -> items.add(version.toJson()));
-      return new JsonObject().put("versions", items);
-    }));
+    String id = ctx.pathParam("id");
+    StreamedListing.<Integer>answer(ctx, listings, "versions", before -> service.versions(id, before)
+        .map(page -> page.with(page.items().stream().map(ConfigVersion::toJson).toList())));
   }
 
   private void diff(RoutingContext ctx) {

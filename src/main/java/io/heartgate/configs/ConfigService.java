@@ -40,6 +40,8 @@ public final class ConfigService {
   private static final String TOML = "toml";
   /** Configs in a page of their listing. */
   private static final int LISTING_PAGE = 50;
+  /** Versions in a page of their listing: without their TOML, each at most a note of 1,000 characters. */
+  private static final int VERSIONS_PAGE = 500;
 
   private final ConfigRepository configs;
   /** The one thread version diffs are worked out on, made at the first diff. */
@@ -226,8 +228,14 @@ public final class ConfigService {
   }
 
   /** The config's versions, newest first, without their TOML. */
-  public Future<List<ConfigVersion>> versions(String id) {
-    return get(id).compose(ignored -> configs.versions(id));
+  /**
+   * A page of the config's versions, newest first, without their TOML: {@value #VERSIONS_PAGE} below {@code before}
+   * (null: the first page, after checking that the config exists).
+   */
+  public Future<Page<ConfigVersion, Integer>> versions(String id, Integer before) {
+    return (before == null ? get(id).<Void>mapEmpty() : Future.<Void>succeededFuture())
+        .compose(ignored -> configs.versions(id, before, VERSIONS_PAGE))
+        .map(read -> Page.read(read, VERSIONS_PAGE, ConfigVersion::version));
   }
 
   /** One version with its TOML. */

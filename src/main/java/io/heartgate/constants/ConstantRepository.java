@@ -31,9 +31,10 @@ public final class ConstantRepository {
   public record Changes(String name, String value, String description) {
   }
 
-  /** By name. */
-  public Future<List<Constant>> list() {
-    return store.query(SELECT + " ORDER BY name").map(rows -> {
+  /** The first {@code limit} constants by name after {@code afterName} (null: from the first). */
+  public Future<List<Constant>> page(String afterName, int limit) {
+    return store.query(SELECT + (afterName == null ? "" : " WHERE name > $2") + " ORDER BY name LIMIT $1",
+        afterName == null ? Tuple.of(limit) : Tuple.of(limit, afterName)).map(rows -> {
       List<Constant> constants = new ArrayList<>(rows.size());
       rows.forEach(row -> constants.add(toConstant(row)));
       return constants;

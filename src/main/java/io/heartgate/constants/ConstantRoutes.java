@@ -8,9 +8,9 @@ import io.heartgate.http.RequestBody;
 import io.heartgate.http.RequestOrigin;
 import io.heartgate.http.Responses;
 import io.heartgate.http.Routes;
+import io.heartgate.http.StreamedListing;
 import io.heartgate.settings.AuthGroup;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -56,11 +56,8 @@ public final class ConstantRoutes implements Routes {
   }
 
   private void list(RoutingContext ctx) {
-    listings.answer(ctx, "constants", () -> service.list().map(constants -> {
-      JsonArray items = new JsonArray();
-      constants.forEach(constant -> items.add(constant.toJson()));
-      return new JsonObject().put("constants", items);
-    }));
+    StreamedListing.<String>answer(ctx, listings, "constants", afterName -> service.page(afterName)
+        .map(page -> page.with(page.items().stream().map(Constant::toJson).toList())));
   }
 
   private void create(RoutingContext ctx) {

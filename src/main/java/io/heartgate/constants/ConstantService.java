@@ -5,6 +5,7 @@ import io.heartgate.auth.Principal;
 import io.heartgate.core.ClientInfo;
 import io.heartgate.core.Conflict;
 import io.heartgate.core.NotFound;
+import io.heartgate.core.Page;
 import io.heartgate.store.ExclusiveSection;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -29,6 +30,8 @@ public final class ConstantService {
   private static final String VALUE = "value";
   /** Most constants a node holds: every listing, and every check of a config's constants, may read them all. */
   static final int MAX_CONSTANTS = 1_000;
+  /** Constants in a page of their listing. */
+  private static final int LISTING_PAGE = 50;
   /**
    * Most characters of values and descriptions all constants hold together: a listing is their size and more (1,000
    * constants of 64 KiB made a listing that halted a node of 256 MiB).
@@ -58,8 +61,12 @@ public final class ConstantService {
   public record NewConstant(String name, String value, String description) {
   }
 
-  public Future<List<Constant>> list() {
-    return constants.list();
+  /**
+   * A page of the constants by name, after {@code afterName} (null: from the first): {@value #LISTING_PAGE} of them,
+   * each of at most 64 KiB (more for those stored before the limits).
+   */
+  public Future<Page<Constant, String>> page(String afterName) {
+    return constants.page(afterName, LISTING_PAGE).map(read -> Page.read(read, LISTING_PAGE, Constant::name));
   }
 
   public Future<Constant> get(String id) {

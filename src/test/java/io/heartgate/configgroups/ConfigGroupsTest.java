@@ -120,6 +120,27 @@ class ConfigGroupsTest {
     return refs;
   }
 
+  // The listing is written 100 groups at a time, each with its members.
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void theListingSpansPagesByNameEachGroupOnceWithItsMembers(StoreKind kind) throws Exception {
+    start(kind);
+    String first = config("first", "[agent]\n");
+    String second = config("second", "[[inputs.cpu]]\n");
+    List<String> names = new java.util.ArrayList<>();
+    for (int i = 0; i < 230; i++) {
+      String name = String.format("group-%03d", 229 - i);
+      group(new JsonObject().put("name", name).put("configIds", i % 2 == 0 ? ids(first, second) : ids(second)));
+      names.add(0, name);
+    }
+    JsonArray listed = groups();
+    assertEquals(names, listed.stream().map(g -> ((JsonObject) g).getString("name")).toList());
+    for (int i = 0; i < listed.size(); i++) {
+      assertEquals((229 - i) % 2 == 0 ? ids(first, second) : ids(second),
+          listed.getJsonObject(i).getJsonArray("configIds"), listed.getJsonObject(i).getString("name"));
+    }
+  }
+
   @ParameterizedTest
   @EnumSource(StoreKind.class)
   void crudKeepsTheMembersInOrder(StoreKind kind) throws Exception {

@@ -94,6 +94,22 @@ class ConfigVersionsTest {
     assertTrue(reply.message().contains(messageContains), reply.toString());
   }
 
+  // The listing is written 500 versions at a time: a config edited every minute has half a million in a year.
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void theListingSpansPagesNewestFirstEachVersionOnce(StoreKind kind) throws Exception {
+    start(kind);
+    for (int n = 2; n <= 1_010; n++) {
+      patch(new JsonObject().put("toml", V1 + "# " + n + "\n").put("note", "edit " + n));
+    }
+    List<JsonObject> listed = list(manager);
+    assertEquals(java.util.stream.IntStream.iterate(1_010, n -> n >= 1, n -> n - 1).boxed().toList(),
+        listed.stream().map(v -> v.getInteger("version")).toList(), "1,010 versions over three pages");
+    assertEquals("edit 1010", listed.get(0).getString("note"));
+    assertFalse(listed.get(0).containsKey("toml"));
+    assertEquals(404, gateway.get("/api/configs/" + java.util.UUID.randomUUID() + "/versions", manager).status());
+  }
+
   @ParameterizedTest
   @EnumSource(StoreKind.class)
   void everyTomlChangeAndOnlyThatRecordsAVersion(StoreKind kind) throws Exception {

@@ -101,6 +101,22 @@ class ConstantsTest {
     }
   }
 
+  // The listing is written 50 constants at a time.
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void theListingSpansPagesByNameEachConstantOnce(StoreKind kind) throws Exception {
+    start(kind);
+    List<String> names = new java.util.ArrayList<>();
+    for (int i = 119; i >= 0; i--) {
+      String name = String.format("C_%03d", i);
+      constant(name, "value " + i);
+      names.add(0, name);
+    }
+    JsonArray listed = constants();
+    assertEquals(names, listed.stream().map(c -> ((JsonObject) c).getString("name")).toList());
+    assertEquals("value 119", listed.getJsonObject(119).getString("value"));
+  }
+
   @ParameterizedTest
   @EnumSource(StoreKind.class)
   void constantsAreCreatedReadChangedAndDeleted(StoreKind kind) throws Exception {
