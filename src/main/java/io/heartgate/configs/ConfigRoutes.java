@@ -172,7 +172,7 @@ public final class ConfigRoutes implements Routes {
     int a = versionNumber(ctx.pathParam("a"));
     int b = versionNumber(ctx.pathParam("b"));
     // Its place is kept until the diff has been written: a client that does not read holds it, not more.
-    diffs.run(() -> service.diff(ctx.pathParam("id"), a, b).compose(diff -> ctx.response().setStatusCode(200)
+    diffs.run(ctx, () -> service.diff(ctx.pathParam("id"), a, b).compose(diff -> ctx.response().setStatusCode(200)
             .putHeader(HttpHeaders.CONTENT_TYPE, DIFF_CONTENT_TYPE)
             .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
             .end(Buffer.buffer(diff, StandardCharsets.UTF_8.name()))))

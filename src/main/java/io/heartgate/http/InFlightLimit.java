@@ -1,5 +1,6 @@
 package io.heartgate.http;
 
+import io.heartgate.auth.Principal;
 import io.heartgate.core.Unavailable;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -8,6 +9,10 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -21,22 +26,33 @@ import java.util.function.Supplier;
  * {@value #WAIT_MS} ms at most; otherwise it is 503 {@code busy} at once. Work keeps its places until it has
  * completed and, for an answer, until the answer has been written (or its client has gone), so that clients that
  * ask and hang up, or ask and do not read, cannot pass the limit. A waiting request holds only itself.
+ *
+ * <p>One holder (a user, else a token, else a client address) uses at most half of the places while it already
+ * uses some, and has at most a tenth of the waiting requests: a viewer who asks for listings and reads them slowly
+ * would otherwise hold every place until the idle timeout, again and again, and every other reader would wait 10 s
+ * for a 503. A request held back by its holder's share does not hold back those of others behind it.
  */
 public final class InFlightLimit {
   static final long WAIT_MS = 10_000;
   /** The answer bytes one place stands for. */
   static final long PLACE_BYTES = 1024 * 1024;
   private final int places;
+  private final int share;
   private final int maxWaiting;
+  private final int maxWaitingEach;
   private final Unavailable busy;
   /** The size of the last answer of each kind, in bytes. */
   private final Map<String, Long> lastAnswer = new ConcurrentHashMap<>();
   /** Guarded by this. */
   private int used;
+  /** Places in use by each holder. Guarded by this. */
+  private final Map<String, Integer> usedBy = new HashMap<>();
+  /** Requests waiting of each holder. Guarded by this. */
+  private final Map<String, Integer> waitingOf = new HashMap<>();
   /** Guarded by this. */
   private final ArrayDeque<Waiter> waiting = new ArrayDeque<>();
 
-  private record Waiter(Context context, int places, Promise<Void> turn) {
+  private record Waiter(Context context, String holder, int places, Promise<Void> turn) {
   }
 
   /**
@@ -45,7 +61,9 @@ public final class InFlightLimit {
    */
   public InFlightLimit(int places, int maxWaiting, String busy) {
     this.places = places;
+    this.share = Math.max(1, places / 2);
     this.maxWaiting = maxWaiting;
+    this.maxWaitingEach = maxWaiting == 0 ? 0 : Math.max(1, maxWaiting / 10);
     this.busy = new Unavailable("busy", busy);
   }
 
@@ -54,17 +72,18 @@ public final class InFlightLimit {
     return (int) Math.max(min, Math.min(max, Runtime.getRuntime().maxMemory() / bytesEach));
   }
 
-  /** Runs the work in its turn, in one place, given back when the work's Future completes. */
-  public <T> Future<T> run(Supplier<Future<T>> work) {
-    return enter(1).compose(entered -> {
+  /** Runs the request's work in its turn, in one place, given back when the work's Future completes. */
+  public <T> Future<T> run(RoutingContext ctx, Supplier<Future<T>> work) {
+    String holder = holder(ctx);
+    return enter(holder, 1).compose(entered -> {
       Future<T> running;
       try {
         running = work.get();
       } catch (RuntimeException e) {
-        leave(1);
+        leave(holder, 1);
         return Future.failedFuture(e);
       }
-      return running.onComplete(done -> leave(1));
+      return running.onComplete(done -> leave(holder, 1));
     });
   }
 
@@ -75,8 +94,9 @@ public final class InFlightLimit {
    * @param kind what answers of this kind have in common (a listing's name); null for one place, whatever the size
    */
   public void answer(RoutingContext ctx, String kind, Supplier<Future<JsonObject>> build) {
+    String holder = holder(ctx);
     int taken = kind == null ? 1 : placesFor(lastAnswer.get(kind));
-    enter(taken).onFailure(ctx::fail).onSuccess(entered -> {
+    enter(holder, taken).onFailure(ctx::fail).onSuccess(entered -> {
       Future<JsonObject> built;
       try {
         built = ctx.response().closed() ? Future.failedFuture(busy) : build.get();
@@ -85,7 +105,7 @@ public final class InFlightLimit {
       }
       built.onComplete(json -> {
         if (json.failed()) {
-          leave(taken);
+          leave(holder, taken);
           ctx.fail(json.cause());
           return;
         }
@@ -93,34 +113,50 @@ public final class InFlightLimit {
           if (kind != null && written.succeeded()) {
             lastAnswer.put(kind, ctx.response().bytesWritten());
           }
-          leave(taken);
+          leave(holder, taken);
         });
       });
     });
+  }
+
+  /** Whose share the request counts in: its user's, else its token's, else its client address's. */
+  private static String holder(RoutingContext ctx) {
+    Principal principal = Authenticator.principal(ctx);
+    if (principal != null && principal.userId() != null) {
+      return "user " + principal.userId();
+    }
+    if (principal != null && principal.tokenId() != null) {
+      return "token " + principal.tokenId();
+    }
+    return "address " + RequestOrigin.of(ctx).address();
   }
 
   private int placesFor(Long bytes) {
     return bytes == null ? places : (int) Math.max(1, Math.min(places, (bytes + PLACE_BYTES - 1) / PLACE_BYTES));
   }
 
-  private Future<Void> enter(int wanted) {
+  Future<Void> enter(String holder, int wanted) {
     Context context = Vertx.currentContext();
     Waiter waiter;
     synchronized (this) {
-      if (waiting.isEmpty() && used + wanted <= places) {
-        used += wanted;
+      if (used + wanted <= places && withinShare(holder, wanted) && nobodyWaitsForRoom()) {
+        take(holder, wanted);
         return Future.succeededFuture();
       }
-      if (waiting.size() >= maxWaiting || context == null) {
+      if (waiting.size() >= maxWaiting || waitingOf.getOrDefault(holder, 0) >= maxWaitingEach || context == null) {
         return Future.failedFuture(busy);
       }
-      waiter = new Waiter(context, wanted, Promise.promise());
+      waiter = new Waiter(context, holder, wanted, Promise.promise());
       waiting.add(waiter);
+      waitingOf.merge(holder, 1, Integer::sum);
     }
     long timer = context.owner().setTimer(WAIT_MS, fired -> {
       boolean stillWaiting;
       synchronized (this) {
         stillWaiting = waiting.remove(waiter);
+        if (stillWaiting) {
+          waitingOf.merge(waiter.holder, -1, InFlightLimit::sumOrNone);
+        }
       }
       if (stillWaiting) {
         waiter.turn.fail(busy);
@@ -130,27 +166,61 @@ public final class InFlightLimit {
     return waiter.turn.future().onSuccess(entered -> context.owner().cancelTimer(timer));
   }
 
-  private void leave(int taken) {
+  void leave(String holder, int taken) {
     synchronized (this) {
       used -= taken;
+      usedBy.merge(holder, -taken, InFlightLimit::sumOrNone);
     }
     admitWaiting();
   }
 
-  /** The first waiting requests that fit now get their turn, each on its own event loop. */
-  private void admitWaiting() {
-    while (true) {
-      Waiter next;
-      synchronized (this) {
-        next = waiting.peek();
-        if (next == null || used + next.places > places) {
-          return;
-        }
-        waiting.poll();
-        used += next.places;
+  /** A holder that uses no place may take more than its share: otherwise work of all places would never run. */
+  private boolean withinShare(String holder, int wanted) {
+    int own = usedBy.getOrDefault(holder, 0);
+    return own == 0 || own + wanted <= share;
+  }
+
+  /** No waiting request is held back by the room left rather than by its holder's share. */
+  private boolean nobodyWaitsForRoom() {
+    for (Waiter waiter : waiting) {
+      if (withinShare(waiter.holder, waiter.places)) {
+        return false;
       }
-      Waiter admitted = next;
-      admitted.context.runOnContext(ignored -> admitted.turn.complete());
     }
+    return true;
+  }
+
+  private void take(String holder, int wanted) {
+    used += wanted;
+    usedBy.merge(holder, wanted, Integer::sum);
+  }
+
+  private static Integer sumOrNone(int a, int b) {
+    return a + b == 0 ? null : a + b;
+  }
+
+  /**
+   * The waiting requests that fit now get their turn, each on its own event loop, in their order: those held back
+   * by their holder's share are passed over, and the first held back by the room left stops the others behind it.
+   */
+  private void admitWaiting() {
+    List<Waiter> admitted = new ArrayList<>();
+    synchronized (this) {
+      Iterator<Waiter> each = waiting.iterator();
+      while (each.hasNext()) {
+        Waiter next = each.next();
+        if (!withinShare(next.holder, next.places)) {
+          continue;
+        }
+        if (used + next.places > places) {
+          break;
+        }
+        each.remove();
+        waitingOf.merge(next.holder, -1, InFlightLimit::sumOrNone);
+        take(next.holder, next.places);
+        admitted.add(next);
+      }
+    }
+    admitted.forEach(waiter -> waiter.context.runOnContext(ignored -> waiter.turn.complete()));
   }
 }

@@ -37,7 +37,7 @@ public final class StreamedListing {
    */
   public static <K> void answer(RoutingContext ctx, InFlightLimit limit, String field,
       Function<K, Future<Page<JsonObject, K>>> pages) {
-    limit.run(() -> pages.apply(null).compose(first -> {
+    limit.run(ctx, () -> pages.apply(null).compose(first -> {
       HttpServerResponse response = ctx.response().setStatusCode(200).setChunked(true)
           .putHeader(HttpHeaders.CONTENT_TYPE, Responses.JSON)
           .putHeader(HttpHeaders.CACHE_CONTROL, "no-store");
