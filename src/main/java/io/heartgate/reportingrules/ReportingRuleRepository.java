@@ -35,9 +35,12 @@ public final class ReportingRuleRepository {
       Integer autoDeleteAfterSeconds, boolean makeDefault) {
   }
 
-  /** The default rule first, then by name. */
-  public Future<List<ReportingRule>> list() {
-    return store.query(SELECT + " ORDER BY is_default DESC, name").map(ReportingRuleRepository::all);
+  /** The first {@code limit} rules after {@code after} (null: from the first): the default rule first, then by name. */
+  public Future<List<ReportingRule>> page(ReportingRule after, int limit) {
+    return (after == null ? store.query(SELECT + " ORDER BY is_default DESC, name LIMIT $1", Tuple.of(limit))
+        : store.query(SELECT + " WHERE is_default < $2 OR (is_default = $2 AND name > $3) "
+            + "ORDER BY is_default DESC, name LIMIT $1", Tuple.of(limit, after.isDefault() ? 1 : 0, after.name())))
+        .map(ReportingRuleRepository::all);
   }
 
   public Future<Optional<ReportingRule>> byId(String id) {

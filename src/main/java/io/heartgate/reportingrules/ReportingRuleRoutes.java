@@ -8,9 +8,9 @@ import io.heartgate.http.RequestBody;
 import io.heartgate.http.RequestOrigin;
 import io.heartgate.http.Responses;
 import io.heartgate.http.Routes;
+import io.heartgate.http.StreamedListing;
 import io.heartgate.settings.AuthGroup;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -56,11 +56,8 @@ public final class ReportingRuleRoutes implements Routes {
   }
 
   private void list(RoutingContext ctx) {
-    listings.answer(ctx, "reporting-rules", () -> service.list().map(rules -> {
-      JsonArray items = new JsonArray();
-      rules.forEach(rule -> items.add(rule.toJson()));
-      return new JsonObject().put("rules", items);
-    }));
+    StreamedListing.<ReportingRule>answer(ctx, listings, "rules", after -> service.page(after)
+        .map(page -> page.with(page.items().stream().map(ReportingRule::toJson).toList())));
   }
 
   private void create(RoutingContext ctx) {

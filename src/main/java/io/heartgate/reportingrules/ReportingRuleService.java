@@ -5,6 +5,7 @@ import io.heartgate.auth.Principal;
 import io.heartgate.core.ClientInfo;
 import io.heartgate.core.Conflict;
 import io.heartgate.core.NotFound;
+import io.heartgate.core.Page;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.util.List;
@@ -16,6 +17,8 @@ import java.util.UUID;
  * making another rule the default moves the flag in one transaction.
  */
 public final class ReportingRuleService {
+  /** Rules in a page of their listing. */
+  private static final int LISTING_PAGE = 500;
   private static final String TARGET = "reporting-rule";
 
   private final ReportingRuleRepository rules;
@@ -47,8 +50,9 @@ public final class ReportingRuleService {
       Integer autoDeleteAfterSeconds, Boolean isDefault) {
   }
 
-  public Future<List<ReportingRule>> list() {
-    return rules.list();
+  /** A page of the rules, the default rule first, then by name: {@value #LISTING_PAGE} after {@code after}. */
+  public Future<Page<ReportingRule, ReportingRule>> page(ReportingRule after) {
+    return rules.page(after, LISTING_PAGE).map(read -> Page.read(read, LISTING_PAGE, rule -> rule));
   }
 
   public Future<ReportingRule> get(String id) {

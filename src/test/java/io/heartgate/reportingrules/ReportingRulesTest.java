@@ -89,6 +89,29 @@ class ReportingRulesTest {
     assertTrue(reply.message().contains(messageContains), reply.toString());
   }
 
+  // The listing is written 500 rules at a time: the default rule first, then by name.
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void theListingSpansPagesDefaultFirstThenByNameEachRuleOnce(StoreKind kind) throws Exception {
+    start(kind);
+    String builtIn = names().get(0);
+    String chosen = null;
+    for (int i = 519; i >= 0; i--) {
+      String id = create(String.format("rule-%03d", i), 300).getString("id");
+      if (i == 300) {
+        chosen = id;
+      }
+    }
+    assertEquals(200, call("PATCH", RULES + "/" + chosen, new JsonObject().put("default", true)).status());
+    List<String> listed = names();
+    assertEquals(521, listed.size());
+    assertEquals("rule-300", listed.get(0), "the default rule first");
+    assertEquals(java.util.stream.IntStream.range(0, 520).filter(i -> i != 300)
+        .mapToObj(i -> String.format("rule-%03d", i)).toList(),
+        listed.stream().skip(1).filter(name -> !name.equals(builtIn)).toList(), "then by name, each once");
+    assertTrue(listed.contains(builtIn));
+  }
+
   @ParameterizedTest
   @EnumSource(StoreKind.class)
   void seededDefaultRuleNotReportingAfter180Seconds(StoreKind kind) throws Exception {
