@@ -72,7 +72,7 @@ public final class ConfigGroupRoutes implements Routes {
 
   private void list(RoutingContext ctx) {
     StreamedListing.<String>answer(ctx, listings, "configGroups", afterName -> service.page(afterName)
-        .map(page -> page.with(page.items().stream().map(ConfigGroup::toJson).toList())));
+        .map(page -> page.map(ConfigGroup::toJson)));
   }
 
   private void create(RoutingContext ctx) {

@@ -165,7 +165,7 @@ public final class ConfigRoutes implements Routes {
   private void versions(RoutingContext ctx) {
     String id = ctx.pathParam("id");
     StreamedListing.<Integer>answer(ctx, listings, "versions", before -> service.versions(id, before)
-        .map(page -> page.with(page.items().stream().map(ConfigVersion::toJson).toList())));
+        .map(page -> page.map(ConfigVersion::toJson)));
   }
 
   private void diff(RoutingContext ctx) {

@@ -227,7 +227,6 @@ public final class ConfigService {
         .compose(broken -> MemberTomlCheck.require(broken, field, "TOML"));
   }
 
-  /** The config's versions, newest first, without their TOML. */
   /**
    * A page of the config's versions, newest first, without their TOML: {@value #VERSIONS_PAGE} below {@code before}
    * (null: the first page, after checking that the config exists).

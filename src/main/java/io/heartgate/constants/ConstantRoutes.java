@@ -57,7 +57,7 @@ public final class ConstantRoutes implements Routes {
 
   private void list(RoutingContext ctx) {
     StreamedListing.<String>answer(ctx, listings, "constants", afterName -> service.page(afterName)
-        .map(page -> page.with(page.items().stream().map(Constant::toJson).toList())));
+        .map(page -> page.map(Constant::toJson)));
   }
 
   private void create(RoutingContext ctx) {

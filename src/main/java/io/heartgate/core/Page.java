@@ -18,6 +18,11 @@ public record Page<T, K>(List<T> items, K next) {
     return new Page<>(items, items.size() < limit ? null : key.apply(items.get(items.size() - 1)));
   }
 
+  /** This page with each item turned into another. */
+  public <U> Page<U, K> map(Function<T, U> each) {
+    return with(items.stream().map(each).toList());
+  }
+
   /** These items in place of this page's, followed by the same next page. */
   public <U> Page<U, K> with(List<U> others) {
     return new Page<>(others, next);

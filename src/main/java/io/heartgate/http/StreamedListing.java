@@ -53,8 +53,8 @@ public final class StreamedListing {
     });
   }
 
-  private static <K> Future<Void> write(HttpServerResponse response, Buffer chunk, Page<JsonObject, K> page, boolean first,
-      Function<K, Future<Page<JsonObject, K>>> pages) {
+  private static <K> Future<Void> write(HttpServerResponse response, Buffer chunk, Page<JsonObject, K> page,
+      boolean first, Function<K, Future<Page<JsonObject, K>>> pages) {
     boolean separate = !first;
     for (JsonObject item : page.items()) {
       if (separate) {

@@ -57,7 +57,7 @@ public final class ReportingRuleRoutes implements Routes {
 
   private void list(RoutingContext ctx) {
     StreamedListing.<ReportingRule>answer(ctx, listings, "rules", after -> service.page(after)
-        .map(page -> page.with(page.items().stream().map(ReportingRule::toJson).toList())));
+        .map(page -> page.map(ReportingRule::toJson)));
   }
 
   private void create(RoutingContext ctx) {

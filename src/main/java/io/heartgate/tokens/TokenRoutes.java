@@ -105,7 +105,7 @@ public final class TokenRoutes implements Routes {
     StreamedListing.<Token>answer(ctx, listings, "tokens", after -> service.page(actor, state, userId, after)
         .map(page -> {
           long now = clock.millis();
-          return page.with(page.items().stream().map(token -> token.toJson(now)).toList());
+          return page.map(token -> token.toJson(now));
         }));
   }
 
