@@ -272,10 +272,11 @@ public final class Heartgate {
     ConfigService configService = new ConfigService(configs, agents, labels, constants, audit, clock, groups,
         combinability, contentChanges, renderMeters);
     TomlDownload downloads = new TomlDownload(new ConfigDownloadMeters(metrics.registry()));
-    // Listings grow with what is stored (a page of agents, every config, constant, label, …): a build holds about ten
-    // times its answer, so a node builds answers of one place (1 MiB) each per 40 MiB of heap at once (6 at 256 MiB),
-    // a larger one in as many places, one larger than them all alone; the others wait their turn.
-    InFlightLimit listings = new InFlightLimit(InFlightLimit.ofHeap(40L << 20, 2, 32), 1_000,
+    // Listings grow with what is stored (a page of agents, every config, token, label, …). A node has one place per
+    // 4 MiB of heap (64 at 256 MiB): a listing written a page at a time takes one (its pages are a few hundred KB);
+    // an answer built whole holds about ten times its size while built, so it takes one per 100 KiB of its kind's
+    // last answer, then a tenth of them while it is written; one larger than them all is built alone.
+    InFlightLimit listings = new InFlightLimit(InFlightLimit.ofHeap(4L << 20, 16, 256), 1_000,
         "Too many listings are being built at once; try again");
     List<Routes> api = List.of(health(),
         heartbeats,

@@ -21,21 +21,27 @@ import java.util.function.Supplier;
  * So much work of one kind at once on the node, every event loop together, because each holds memory the heap
  * cannot spare many times over (a page of large agents, a config's TOML and its JSON, a listing). The work is counted
  * in places: one each, or for {@link #answer} of a kind of answer, one per {@value #PLACE_BYTES} bytes of the
- * kind's last answer, all of them when no answer of the kind was measured yet (the first after a start runs alone).
- * Work finding no room waits its turn, first come first served, if fewer than {@code maxWaiting} wait already and for
- * {@value #WAIT_MS} ms at most; otherwise it is 503 {@code busy} at once. Work keeps its places until it has
- * completed and, for an answer, until the answer has been written (or its client has gone), so that clients that
- * ask and hang up, or ask and do not read, cannot pass the limit. A waiting request holds only itself.
+ * kind's last answer while it is built (a build holds about ten times its answer), all of them when no answer of the
+ * kind was measured yet (the first after a start runs alone). Work finding no room waits its turn, first come first
+ * served, if fewer than {@code maxWaiting} wait already and for {@value #WAIT_MS} ms at most; otherwise it is 503
+ * {@code busy} at once. Work keeps places until it has completed and, for an answer, until the answer has been
+ * written (or its client has gone), so that clients that ask and hang up, or ask and do not read, cannot pass the
+ * limit: once built, an answer waiting to be written keeps a tenth of its places, what its encoded bytes hold. A
+ * waiting request holds only itself.
  *
- * <p>One holder (a user, else a token, else a client address) uses at most half of the places while it already
- * uses some, and has at most a tenth of the waiting requests: a viewer who asks for listings and reads them slowly
- * would otherwise hold every place until the idle timeout, again and again, and every other reader would wait 10 s
- * for a 503. A request held back by its holder's share does not hold back those of others behind it.
+ * <p>One holder (a token, else a user signed in, else a client address) uses at most half of the places while it
+ * already uses some, and has at most a tenth of the waiting requests: a viewer who asks for listings and reads them
+ * slowly would otherwise hold every place until the idle timeout, again and again, and every other reader would wait
+ * 10 s for a 503. A request held back by its holder's share does not hold back those of others behind it. Tokens are
+ * holders of their own, not their user's: a fleet's tokens are often one user's, and one leaked agent token would
+ * otherwise take the share of every other token of the fleet and of the user's own sessions.
  */
 public final class InFlightLimit {
   static final long WAIT_MS = 10_000;
-  /** The answer bytes one place stands for. */
-  static final long PLACE_BYTES = 1024 * 1024;
+  /** The answer bytes one place stands for while the answer is built. */
+  static final long PLACE_BYTES = 100 * 1024;
+  /** The places a built answer keeps while it is written: one in ten, at least one. */
+  private static final int WRITTEN_SHARE = 10;
   private final int places;
   private final int share;
   private final int maxWaiting;
@@ -109,24 +115,27 @@ public final class InFlightLimit {
           ctx.fail(json.cause());
           return;
         }
-        Responses.json(ctx, 200, json.result()).onComplete(written -> {
+        Future<Void> writing = Responses.json(ctx, 200, json.result());
+        int kept = (taken + WRITTEN_SHARE - 1) / WRITTEN_SHARE;
+        leave(holder, taken - kept);
+        writing.onComplete(written -> {
           if (kind != null && written.succeeded()) {
             lastAnswer.put(kind, ctx.response().bytesWritten());
           }
-          leave(holder, taken);
+          leave(holder, kept);
         });
       });
     });
   }
 
-  /** Whose share the request counts in: its user's, else its token's, else its client address's. */
+  /** Whose share the request counts in: its token's, else its signed-in user's, else its client address's. */
   private static String holder(RoutingContext ctx) {
     Principal principal = Authenticator.principal(ctx);
-    if (principal != null && principal.userId() != null) {
-      return "user " + principal.userId();
-    }
     if (principal != null && principal.tokenId() != null) {
       return "token " + principal.tokenId();
+    }
+    if (principal != null && principal.userId() != null) {
+      return "user " + principal.userId();
     }
     return "address " + RequestOrigin.of(ctx).address();
   }
