@@ -46,27 +46,26 @@ public final class ConfigGroupRepository implements GroupMembership {
       long notBefore) {
   }
 
-  /** The first {@code limit} groups by name after {@code afterName} (null: from the first), with their members. */
-  public Future<List<ConfigGroup>> page(String afterName, int limit) {
-    return store.query(SELECT + (afterName == null ? "" : " WHERE name > $2") + " ORDER BY name LIMIT $1",
-            afterName == null ? Tuple.of(limit) : Tuple.of(limit, afterName))
-        .compose(rows -> {
-          List<Object> ids = new ArrayList<>(rows.size());
-          rows.forEach(row -> ids.add(row.getString("id")));
-          if (ids.isEmpty()) {
-            return Future.succeededFuture(List.<ConfigGroup>of());
-          }
-          return store.query("SELECT group_id, config_id FROM config_group_members WHERE group_id IN ("
-                  + Sql.placeholders(1, ids.size()) + ") ORDER BY group_id, position", Tuple.from(ids))
-              .map(members -> {
-                Map<String, List<String>> byGroup = new HashMap<>();
-                members.forEach(m -> byGroup.computeIfAbsent(m.getString("group_id"), k -> new ArrayList<>())
-                    .add(m.getString("config_id")));
-                List<ConfigGroup> groups = new ArrayList<>(rows.size());
-                rows.forEach(row -> groups.add(toGroup(row, byGroup.getOrDefault(row.getString("id"), List.of()))));
-                return groups;
-              });
-        });
+  /** The ids of every group, by name. */
+  public Future<List<String>> ids() {
+    return store.strings("SELECT id FROM config_groups ORDER BY name", Tuple.tuple());
+  }
+
+  /** These groups with their members, in no particular order; ids that name none are left out. */
+  public Future<List<ConfigGroup>> byIds(List<String> ids) {
+    Tuple in = Tuple.from(new ArrayList<Object>(ids));
+    String placeholders = Sql.placeholders(1, ids.size());
+    return store.query(SELECT + " WHERE id IN (" + placeholders + ")", in)
+        .compose(rows -> store.query("SELECT group_id, config_id FROM config_group_members WHERE group_id IN ("
+                + placeholders + ") ORDER BY group_id, position", in)
+            .map(members -> {
+              Map<String, List<String>> byGroup = new HashMap<>();
+              members.forEach(m -> byGroup.computeIfAbsent(m.getString("group_id"), k -> new ArrayList<>())
+                  .add(m.getString("config_id")));
+              List<ConfigGroup> groups = new ArrayList<>(rows.size());
+              rows.forEach(row -> groups.add(toGroup(row, byGroup.getOrDefault(row.getString("id"), List.of()))));
+              return groups;
+            }));
   }
 
   /** The group {@code idOrAlias} names: an id first, else an alias. */

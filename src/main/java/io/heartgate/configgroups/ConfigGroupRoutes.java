@@ -3,6 +3,7 @@ package io.heartgate.configgroups;
 import io.heartgate.configs.Alias;
 import io.heartgate.configs.TomlDownload;
 import io.heartgate.core.Check;
+import io.heartgate.core.IdSnapshot;
 import io.heartgate.core.Invalid;
 import io.heartgate.http.Authenticator;
 import io.heartgate.http.InFlightLimit;
@@ -71,7 +72,7 @@ public final class ConfigGroupRoutes implements Routes {
   }
 
   private void list(RoutingContext ctx) {
-    StreamedListing.<String>answer(ctx, listings, "configGroups", afterName -> service.page(afterName)
+    StreamedListing.<IdSnapshot>answer(ctx, listings, "configGroups", at -> service.page(at)
         .map(page -> page.map(ConfigGroup::toJson)));
   }
 

@@ -8,6 +8,7 @@ import io.heartgate.configs.ConfigService;
 import io.heartgate.constants.ConstantLookup;
 import io.heartgate.core.ClientInfo;
 import io.heartgate.core.Forbidden;
+import io.heartgate.core.IdSnapshot;
 import io.heartgate.core.Invalid;
 import io.heartgate.core.NotFound;
 import io.heartgate.core.Page;
@@ -43,7 +44,7 @@ public final class ConfigGroupService {
   /** Renders of one download when its group keeps changing while it is read; then 503. */
   private static final int RENDER_ATTEMPTS = 10;
   /** Groups in a page of their listing. */
-  private static final int LISTING_PAGE = 100;
+  private static final int LISTING_PAGE = 50;
 
   private final ConfigGroupRepository groups;
   private final ConfigService configs;
@@ -86,12 +87,9 @@ public final class ConfigGroupService {
   public record NewGroup(String name, String description, String alias, List<String> configIds) {
   }
 
-  /**
-   * A page of the groups by name, after {@code afterName} (null: from the first): {@value #LISTING_PAGE} of them, each
-   * with up to 100 members.
-   */
-  public Future<Page<ConfigGroup, String>> page(String afterName) {
-    return groups.page(afterName, LISTING_PAGE).map(read -> Page.read(read, LISTING_PAGE, ConfigGroup::name));
+  /** A page of the groups by name: {@value #LISTING_PAGE} of them, each with up to 100 members. */
+  public Future<Page<ConfigGroup, IdSnapshot>> page(IdSnapshot at) {
+    return IdSnapshot.page(at, LISTING_PAGE, groups::ids, groups::byIds, ConfigGroup::id);
   }
 
   public Future<ConfigGroup> get(String idOrAlias) {

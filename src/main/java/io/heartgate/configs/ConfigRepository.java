@@ -42,24 +42,11 @@ public final class ConfigRepository {
     }
   }
 
-  /**
-   * The first {@code limit} configs carrying the labels whose names come after {@code afterName} (null: from the
-   * first), by name, without the TOML (a page of large configs would otherwise be megabytes).
-   */
-  public Future<List<Config>> page(LabelFilter labels, String afterName, int limit) {
+  /** The ids of every config carrying the labels, by name. */
+  public Future<List<String>> ids(LabelFilter labels) {
     List<Object> params = new ArrayList<>();
     String filter = labels.sql(LabelTarget.CONFIG, "id", params);
-    if (afterName != null) {
-      params.add(afterName);
-      filter += " AND name > $" + params.size();
-    }
-    params.add(limit);
-    return store.query("SELECT " + COLUMNS + " FROM configs WHERE 1 = 1" + filter + " ORDER BY name LIMIT $"
-        + params.size(), Tuple.from(params)).map(rows -> {
-          List<Config> configs = new ArrayList<>(rows.size());
-          rows.forEach(row -> configs.add(toConfig(row, null)));
-          return configs;
-        });
+    return store.strings("SELECT id FROM configs WHERE 1 = 1" + filter + " ORDER BY name", Tuple.from(params));
   }
 
   public Future<Optional<Config>> byId(String id) {

@@ -1,6 +1,7 @@
 package io.heartgate.configs;
 
 import io.heartgate.core.Check;
+import io.heartgate.core.IdSnapshot;
 import io.heartgate.core.Invalid;
 import io.heartgate.core.NotFound;
 import io.heartgate.http.Authenticator;
@@ -126,7 +127,7 @@ public final class ConfigRoutes implements Routes {
 
   private void list(RoutingContext ctx) {
     LabelFilter labelled = LabelFilter.parse(ctx.queryParams().getAll("label"));
-    StreamedListing.<String>answer(ctx, listings, "configs", afterName -> service.page(labelled, afterName));
+    StreamedListing.<IdSnapshot>answer(ctx, listings, "configs", at -> service.page(labelled, at));
   }
 
   private void create(RoutingContext ctx) {

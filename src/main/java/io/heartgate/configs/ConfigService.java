@@ -6,6 +6,7 @@ import io.heartgate.auth.Principal;
 import io.heartgate.constants.ConstantService;
 import io.heartgate.core.ClientInfo;
 import io.heartgate.core.Conflict;
+import io.heartgate.core.IdSnapshot;
 import io.heartgate.core.Invalid;
 import io.heartgate.core.NotFound;
 import io.heartgate.core.Page;
@@ -38,10 +39,10 @@ import java.util.function.Supplier;
 public final class ConfigService {
   private static final String TARGET = "config";
   private static final String TOML = "toml";
-  /** Configs in a page of their listing. */
-  private static final int LISTING_PAGE = 50;
+  /** Configs in a page of their listing: about 20 KB each at most, with a long description and 100 labels. */
+  private static final int LISTING_PAGE = 20;
   /** Versions in a page of their listing: without their TOML, each at most a note of 1,000 characters. */
-  private static final int VERSIONS_PAGE = 500;
+  private static final int VERSIONS_PAGE = 250;
 
   private final ConfigRepository configs;
   /** The one thread version diffs are worked out on, made at the first diff. */
@@ -94,11 +95,11 @@ public final class ConfigService {
   }
 
   /**
-   * A page of the records of the configs carrying the labels, by name, each with its {@code "labels"}: 50 of them,
-   * each with up to as many labels as exist.
+   * A page of the records of the configs carrying the labels, by name, each with its {@code "labels"}:
+   * {@value #LISTING_PAGE} of them, each with up to 100 labels.
    */
-  public Future<Page<JsonObject, String>> page(LabelFilter filter, String afterName) {
-    return configs.page(filter, afterName, LISTING_PAGE).map(read -> Page.read(read, LISTING_PAGE, Config::name))
+  public Future<Page<JsonObject, IdSnapshot>> page(LabelFilter filter, IdSnapshot at) {
+    return IdSnapshot.page(at, LISTING_PAGE, () -> configs.ids(filter), configs::byIds, Config::id)
         .compose(page -> records(page.items()).map(page::with));
   }
 

@@ -31,14 +31,19 @@ public final class ConstantRepository {
   public record Changes(String name, String value, String description) {
   }
 
-  /** The first {@code limit} constants by name after {@code afterName} (null: from the first). */
-  public Future<List<Constant>> page(String afterName, int limit) {
-    return store.query(SELECT + (afterName == null ? "" : " WHERE name > $2") + " ORDER BY name LIMIT $1",
-        afterName == null ? Tuple.of(limit) : Tuple.of(limit, afterName)).map(rows -> {
-      List<Constant> constants = new ArrayList<>(rows.size());
-      rows.forEach(row -> constants.add(toConstant(row)));
-      return constants;
-    });
+  /** The ids of every constant, by name. */
+  public Future<List<String>> ids() {
+    return store.strings("SELECT id FROM constants ORDER BY name", Tuple.tuple());
+  }
+
+  /** These constants, in no particular order; ids that name none are left out. */
+  public Future<List<Constant>> byIds(List<String> ids) {
+    return store.query(SELECT + " WHERE id IN (" + Sql.placeholders(1, ids.size()) + ")",
+        Tuple.from(new ArrayList<Object>(ids))).map(rows -> {
+          List<Constant> constants = new ArrayList<>(rows.size());
+          rows.forEach(row -> constants.add(toConstant(row)));
+          return constants;
+        });
   }
 
   public Future<Optional<Constant>> byId(String id) {

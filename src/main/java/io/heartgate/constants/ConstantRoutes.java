@@ -1,6 +1,7 @@
 package io.heartgate.constants;
 
 import io.heartgate.core.Check;
+import io.heartgate.core.IdSnapshot;
 import io.heartgate.core.Invalid;
 import io.heartgate.http.Authenticator;
 import io.heartgate.http.InFlightLimit;
@@ -56,7 +57,7 @@ public final class ConstantRoutes implements Routes {
   }
 
   private void list(RoutingContext ctx) {
-    StreamedListing.<String>answer(ctx, listings, "constants", afterName -> service.page(afterName)
+    StreamedListing.<IdSnapshot>answer(ctx, listings, "constants", at -> service.page(at)
         .map(page -> page.map(Constant::toJson)));
   }
 

@@ -4,6 +4,7 @@ import io.heartgate.audit.AuditLog;
 import io.heartgate.auth.Principal;
 import io.heartgate.core.ClientInfo;
 import io.heartgate.core.Conflict;
+import io.heartgate.core.IdSnapshot;
 import io.heartgate.core.NotFound;
 import io.heartgate.core.Page;
 import io.heartgate.store.ExclusiveSection;
@@ -31,7 +32,7 @@ public final class ConstantService {
   /** Most constants a node holds: every listing, and every check of a config's constants, may read them all. */
   static final int MAX_CONSTANTS = 1_000;
   /** Constants in a page of their listing. */
-  private static final int LISTING_PAGE = 50;
+  private static final int LISTING_PAGE = 10;
   /**
    * Most characters of values and descriptions all constants hold together: a listing is their size and more (1,000
    * constants of 64 KiB made a listing that halted a node of 256 MiB).
@@ -62,11 +63,11 @@ public final class ConstantService {
   }
 
   /**
-   * A page of the constants by name, after {@code afterName} (null: from the first): {@value #LISTING_PAGE} of them,
-   * each of at most 64 KiB (more for those stored before the limits).
+   * A page of the constants by name: {@value #LISTING_PAGE} of them, each of at most 64 KiB (more for those stored
+   * before the limits).
    */
-  public Future<Page<Constant, String>> page(String afterName) {
-    return constants.page(afterName, LISTING_PAGE).map(read -> Page.read(read, LISTING_PAGE, Constant::name));
+  public Future<Page<Constant, IdSnapshot>> page(IdSnapshot at) {
+    return IdSnapshot.page(at, LISTING_PAGE, constants::ids, constants::byIds, Constant::id);
   }
 
   public Future<Constant> get(String id) {

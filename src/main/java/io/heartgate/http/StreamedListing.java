@@ -41,7 +41,7 @@ public final class StreamedListing {
       HttpServerResponse response = ctx.response().setStatusCode(200).setChunked(true)
           .putHeader(HttpHeaders.CONTENT_TYPE, Responses.JSON)
           .putHeader(HttpHeaders.CACHE_CONTROL, "no-store");
-      return write(response, Buffer.buffer("{\"" + field + "\":["), first, true, pages);
+      return write(response, Buffer.buffer("{\"" + field + "\":["), first, false, pages);
     })).onFailure(failure -> {
       if (!ctx.response().headWritten()) {
         ctx.fail(failure);
@@ -53,9 +53,10 @@ public final class StreamedListing {
     });
   }
 
+  /** @param listedBefore whether items were written before this page's: its first follows a comma */
   private static <K> Future<Void> write(HttpServerResponse response, Buffer chunk, Page<JsonObject, K> page,
-      boolean first, Function<K, Future<Page<JsonObject, K>>> pages) {
-    boolean separate = !first;
+      boolean listedBefore, Function<K, Future<Page<JsonObject, K>>> pages) {
+    boolean separate = listedBefore;
     for (JsonObject item : page.items()) {
       if (separate) {
         chunk.appendByte((byte) ',');
@@ -66,8 +67,10 @@ public final class StreamedListing {
     if (page.next() == null) {
       return response.end(chunk.appendString("]}"));
     }
-    // A page followed by another is full: the next page's items follow a comma.
-    return response.write(chunk).compose(written -> pages.apply(page.next()))
-        .compose(next -> write(response, Buffer.buffer(), next, false, pages));
+    boolean listed = separate;
+    // Every item of a page may have been deleted since the listing began: nothing to write then.
+    return (chunk.length() == 0 ? Future.<Void>succeededFuture() : response.write(chunk))
+        .compose(written -> pages.apply(page.next()))
+        .compose(next -> write(response, Buffer.buffer(), next, listed, pages));
   }
 }

@@ -33,9 +33,15 @@ public final class LabelRepository {
   public record Changes(String name, String description, String color) {
   }
 
-  /** By name. */
-  public Future<List<Label>> list() {
-    return store.query(SELECT + " ORDER BY name").map(LabelRepository::all);
+  /** The ids of every label, by name. */
+  public Future<List<String>> ids() {
+    return store.strings("SELECT id FROM labels ORDER BY name", Tuple.tuple());
+  }
+
+  /** These labels, in no particular order; ids that name none are left out. */
+  public Future<List<Label>> byIds(List<String> ids) {
+    return store.query(SELECT + " WHERE id IN (" + Sql.placeholders(1, ids.size()) + ")",
+        Tuple.from(new ArrayList<Object>(ids))).map(LabelRepository::all);
   }
 
   public Future<Optional<Label>> byId(String id) {

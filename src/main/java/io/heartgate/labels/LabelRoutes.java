@@ -1,6 +1,7 @@
 package io.heartgate.labels;
 
 import io.heartgate.core.Check;
+import io.heartgate.core.IdSnapshot;
 import io.heartgate.core.Invalid;
 import io.heartgate.core.NotFound;
 import io.heartgate.http.Authenticator;
@@ -9,6 +10,7 @@ import io.heartgate.http.RequestBody;
 import io.heartgate.http.RequestOrigin;
 import io.heartgate.http.Responses;
 import io.heartgate.http.Routes;
+import io.heartgate.http.StreamedListing;
 import io.heartgate.settings.AuthGroup;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -66,11 +68,8 @@ public final class LabelRoutes implements Routes {
   }
 
   private void list(RoutingContext ctx) {
-    listings.answer(ctx, "labels", () -> service.list().map(labels -> {
-      JsonArray items = new JsonArray();
-      labels.forEach(label -> items.add(label.toJson()));
-      return new JsonObject().put("labels", items);
-    }));
+    StreamedListing.<IdSnapshot>answer(ctx, listings, "labels", at -> service.page(at)
+        .map(page -> page.map(Label::toJson)));
   }
 
   private void create(RoutingContext ctx) {

@@ -4,7 +4,9 @@ import io.heartgate.audit.AuditLog;
 import io.heartgate.auth.Principal;
 import io.heartgate.core.ClientInfo;
 import io.heartgate.core.Conflict;
+import io.heartgate.core.IdSnapshot;
 import io.heartgate.core.NotFound;
+import io.heartgate.core.Page;
 import io.heartgate.store.ForeignKeyViolation;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -32,6 +34,8 @@ public final class LabelService {
   /** Labels one agent or config carries at most: each record, on every page of a listing, names them all. */
   public static final int MAX_PER_OBJECT = 100;
   private static final String TARGET = "label";
+  /** Labels in a page of their listing. */
+  private static final int LISTING_PAGE = 250;
 
   private final LabelRepository labels;
   private final AuditLog audit;
@@ -47,8 +51,9 @@ public final class LabelService {
   public record NewLabel(String name, String description, String color) {
   }
 
-  public Future<List<Label>> list() {
-    return labels.list();
+  /** A page of the labels by name: {@value #LISTING_PAGE} of them, each of a description up to 1,000 characters. */
+  public Future<Page<Label, IdSnapshot>> page(IdSnapshot at) {
+    return IdSnapshot.page(at, LISTING_PAGE, labels::ids, labels::byIds, Label::id);
   }
 
   public Future<Label> get(String id) {

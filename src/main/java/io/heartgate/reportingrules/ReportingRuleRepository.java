@@ -35,12 +35,15 @@ public final class ReportingRuleRepository {
       Integer autoDeleteAfterSeconds, boolean makeDefault) {
   }
 
-  /** The first {@code limit} rules after {@code after} (null: from the first): the default rule first, then by name. */
-  public Future<List<ReportingRule>> page(ReportingRule after, int limit) {
-    return (after == null ? store.query(SELECT + " ORDER BY is_default DESC, name LIMIT $1", Tuple.of(limit))
-        : store.query(SELECT + " WHERE is_default < $2 OR (is_default = $2 AND name > $3) "
-            + "ORDER BY is_default DESC, name LIMIT $1", Tuple.of(limit, after.isDefault() ? 1 : 0, after.name())))
-        .map(ReportingRuleRepository::all);
+  /** The ids of every rule: the default rule first, then by name. */
+  public Future<List<String>> ids() {
+    return store.strings("SELECT id FROM reporting_rules ORDER BY is_default DESC, name", Tuple.tuple());
+  }
+
+  /** These rules, in no particular order; ids that name none are left out. */
+  public Future<List<ReportingRule>> byIds(List<String> ids) {
+    return store.query(SELECT + " WHERE id IN (" + Sql.placeholders(1, ids.size()) + ")",
+        Tuple.from(new ArrayList<Object>(ids))).map(ReportingRuleRepository::all);
   }
 
   public Future<Optional<ReportingRule>> byId(String id) {

@@ -1,6 +1,7 @@
 package io.heartgate.reportingrules;
 
 import io.heartgate.core.Check;
+import io.heartgate.core.IdSnapshot;
 import io.heartgate.core.Invalid;
 import io.heartgate.http.Authenticator;
 import io.heartgate.http.InFlightLimit;
@@ -56,7 +57,7 @@ public final class ReportingRuleRoutes implements Routes {
   }
 
   private void list(RoutingContext ctx) {
-    StreamedListing.<ReportingRule>answer(ctx, listings, "rules", after -> service.page(after)
+    StreamedListing.<IdSnapshot>answer(ctx, listings, "rules", at -> service.page(at)
         .map(page -> page.map(ReportingRule::toJson)));
   }
 

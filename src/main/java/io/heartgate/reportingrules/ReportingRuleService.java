@@ -4,6 +4,7 @@ import io.heartgate.audit.AuditLog;
 import io.heartgate.auth.Principal;
 import io.heartgate.core.ClientInfo;
 import io.heartgate.core.Conflict;
+import io.heartgate.core.IdSnapshot;
 import io.heartgate.core.NotFound;
 import io.heartgate.core.Page;
 import io.vertx.core.Future;
@@ -50,9 +51,9 @@ public final class ReportingRuleService {
       Integer autoDeleteAfterSeconds, Boolean isDefault) {
   }
 
-  /** A page of the rules, the default rule first, then by name: {@value #LISTING_PAGE} after {@code after}. */
-  public Future<Page<ReportingRule, ReportingRule>> page(ReportingRule after) {
-    return rules.page(after, LISTING_PAGE).map(read -> Page.read(read, LISTING_PAGE, rule -> rule));
+  /** A page of the rules, the default rule first, then by name: {@value #LISTING_PAGE} of them. */
+  public Future<Page<ReportingRule, IdSnapshot>> page(IdSnapshot at) {
+    return IdSnapshot.page(at, LISTING_PAGE, rules::ids, rules::byIds, ReportingRule::id);
   }
 
   public Future<ReportingRule> get(String id) {

@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -17,6 +18,15 @@ public interface Sql {
 
   default Future<RowSet<Row>> query(String sql) {
     return query(sql, Tuple.tuple());
+  }
+
+  /** The first column of every row, as text, in their order. */
+  default Future<List<String>> strings(String sql, Tuple params) {
+    return query(sql, params).map(rows -> {
+      List<String> column = new ArrayList<>(rows.size());
+      rows.forEach(row -> column.add(row.getString(0)));
+      return column;
+    });
   }
 
   /** {@code $from, $from+1, …}: {@code count} placeholders, e.g. for an {@code IN (…)} list. */
