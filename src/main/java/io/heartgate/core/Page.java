@@ -4,8 +4,9 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * One page of a listing read by key (a name, a number), not by offset: an item keeps its place when others are added
- * or removed meanwhile, and is read once.
+ * One page of a listing, and where the next one starts: a key that never changes (a token's creation time and name, a
+ * version's number) or a place in the ids the listing began with ({@link IdSnapshot}), never an offset into what is
+ * stored now, so that an item is read once when others are added or removed meanwhile.
  *
  * @param next the key the next page starts after; null when this page is the last
  */

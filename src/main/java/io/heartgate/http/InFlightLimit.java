@@ -21,18 +21,17 @@ import java.util.function.Supplier;
  * So much work of one kind at once on the node, every event loop together, because each holds memory the heap
  * cannot spare many times over (a page of large agents, a config's TOML and its JSON, a listing). The work is counted
  * in places: one each, or for {@link #answer} of a kind of answer, one per {@value #PLACE_BYTES} bytes of the
- * kind's last answer while it is built (a build holds about ten times its answer), all of them when no answer of the
- * kind was measured yet (the first after a start runs alone). Work finding no room waits its turn, first come first
- * served, if fewer than {@code maxWaiting} wait already and for {@value #WAIT_MS} ms at most; otherwise it is 503
- * {@code busy} at once. Work keeps places until it has completed and, for an answer, until the answer has been
+ * kind's last answer while it is built (a build holds about ten times its answer), at most half of them (all that
+ * one holder may use, and what the first of a kind since the start takes). Work finding no room waits its turn,
+ * first come first served, if fewer than {@code maxWaiting} wait already and for {@value #WAIT_MS} ms at most;
+ * otherwise it is 503 {@code busy} at once. Work keeps places until it has completed and, for an answer, until the answer has been
  * written (or its client has gone), so that clients that ask and hang up, or ask and do not read, cannot pass the
  * limit: once built, an answer waiting to be written keeps a tenth of its places, what its encoded bytes hold. A
  * waiting request holds only itself.
  *
- * <p>One holder (a token, else a user signed in, else a client address) uses at most half of the places while it
- * already uses some, and has at most a tenth of the waiting requests: a viewer who asks for listings and reads them
- * slowly would otherwise hold every place until the idle timeout, again and again, and every other reader would wait
- * 10 s for a 503. A request held back by its holder's share does not hold back those of others behind it. Tokens are
+ * <p>One holder (a token, else a user signed in, else a client address) uses at most half of the places and has at
+ * most a tenth of the waiting requests: a viewer who asks for listings and reads them slowly would otherwise hold
+ * every place until the idle timeout, again and again, and every other reader would wait 10 s for a 503. A request held back by its holder's share does not hold back those of others behind it. Tokens are
  * holders of their own, not their user's: a fleet's tokens are often one user's, and one leaked agent token would
  * otherwise take the share of every other token of the fleet and of the user's own sessions.
  */
@@ -131,17 +130,16 @@ public final class InFlightLimit {
   /** Whose share the request counts in: its token's, else its signed-in user's, else its client address's. */
   private static String holder(RoutingContext ctx) {
     Principal principal = Authenticator.principal(ctx);
-    if (principal != null && principal.tokenId() != null) {
-      return "token " + principal.tokenId();
-    }
-    if (principal != null && principal.userId() != null) {
-      return "user " + principal.userId();
-    }
-    return "address " + RequestOrigin.of(ctx).address();
+    return principal != null && !principal.isAnonymous() ? principal.actorType() + " " + principal.actorId()
+        : "address " + RequestOrigin.of(ctx).address();
   }
 
+  /**
+   * Half of the places at most, a holder's share: an answer asking for them all (the first of its kind since the
+   * start) would wait until every listing written a page at a time had ended, and hold up every request behind it.
+   */
   private int placesFor(Long bytes) {
-    return bytes == null ? places : (int) Math.max(1, Math.min(places, (bytes + PLACE_BYTES - 1) / PLACE_BYTES));
+    return bytes == null ? share : (int) Math.max(1, Math.min(share, (bytes + PLACE_BYTES - 1) / PLACE_BYTES));
   }
 
   Future<Void> enter(String holder, int wanted) {
@@ -183,10 +181,8 @@ public final class InFlightLimit {
     admitWaiting();
   }
 
-  /** A holder that uses no place may take more than its share: otherwise work of all places would never run. */
   private boolean withinShare(String holder, int wanted) {
-    int own = usedBy.getOrDefault(holder, 0);
-    return own == 0 || own + wanted <= share;
+    return usedBy.getOrDefault(holder, 0) + wanted <= share;
   }
 
   /** No waiting request is held back by the room left rather than by its holder's share. */

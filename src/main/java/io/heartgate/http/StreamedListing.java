@@ -12,13 +12,14 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Writes a listing, {@code {"<field>":[…]}}, a page at a time, so that the node holds one page of it whatever its
- * length: read whole, a listing held every row, its JSON and the encoded answer at once, and one read of 1,100
- * configs with 100 labels each ran a node of 256 MiB out of memory. The next page is read once the last one has been
- * written to the connection, so a client that reads slowly holds a page, not the listing.
+ * Writes a listing, {@code {"<field>":[…]}}, a page at a time, so that the node holds one page of it (and, for a
+ * listing over an {@link io.heartgate.core.IdSnapshot}, its ids) whatever its length: read whole, a listing held
+ * every row, its JSON and the encoded answer at once, and one read of 1,100 configs with 100 labels each ran a node
+ * of 256 MiB out of memory. The next page is read once the last one has been written to the connection, so a client
+ * that reads slowly holds a page, not the listing.
  *
- * <p>Pages follow each other by key ({@link Page}). The listing is not one snapshot: what changes while it is
- * written may or may not be in it, as with pages of agents.
+ * <p>Pages follow each other as {@link Page} says. The listing is not one snapshot of the store: what is created
+ * while it is written is not in it, or may be (tokens), each item is in it once.
  *
  * <p>The first page is read before anything is written, so its failure is the request's (a 404, a 503). A failure
  * of the store after that cannot change the status any more: it is logged and the connection reset, so that the
@@ -37,7 +38,8 @@ public final class StreamedListing {
    */
   public static <K> void answer(RoutingContext ctx, InFlightLimit limit, String field,
       Function<K, Future<Page<JsonObject, K>>> pages) {
-    limit.run(ctx, () -> pages.apply(null).compose(first -> {
+    limit.run(ctx, () -> (ctx.response().closed() ? Future.<Page<JsonObject, K>>failedFuture(new ClientGone(null))
+        : pages.apply(null)).compose(first -> {
       HttpServerResponse response = ctx.response().setStatusCode(200).setChunked(true)
           .putHeader(HttpHeaders.CONTENT_TYPE, Responses.JSON)
           .putHeader(HttpHeaders.CACHE_CONTROL, "no-store");
@@ -59,7 +61,7 @@ public final class StreamedListing {
    */
   private static final class ClientGone extends RuntimeException {
     ClientGone(Throwable cause) {
-      super(cause.getMessage(), cause, false, false);
+      super(cause == null ? "the client has gone" : cause.getMessage(), cause, false, false);
     }
   }
 

@@ -9,7 +9,6 @@ import io.heartgate.core.NotFound;
 import io.heartgate.core.Page;
 import io.vertx.core.Future;
 import java.time.Clock;
-import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 

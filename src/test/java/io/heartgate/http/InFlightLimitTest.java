@@ -73,13 +73,15 @@ class InFlightLimitTest {
   @Test
   void aRequestWaitingForRoomHoldsBackThoseBehindIt() throws Exception {
     InFlightLimit limit = new InFlightLimit(4, 100, "busy");
-    assertTrue(admitted(enter(limit, "first", 3)), "a holder without places may take more than its share");
+    assertTrue(admitted(enter(limit, "first", 2)));
+    assertTrue(admitted(enter(limit, "second", 1)));
     Future<Void> large = enter(limit, "large", 2);
     Future<Void> small = enter(limit, "small", 1);
     assertFalse(admitted(large));
     assertFalse(admitted(small), "the room left is the waiting large request's, first come first served");
     onContext(() -> {
-      limit.leave("first", 3);
+      limit.leave("first", 2);
+      limit.leave("second", 1);
       return null;
     });
     assertTrue(admitted(large));
