@@ -275,7 +275,7 @@ public final class Heartgate {
     // Listings grow with what is stored (a page of agents, every config, token, label, …). A node has one place per
     // 4 MiB of heap (64 at 256 MiB): a listing written a page at a time takes one (its pages are a few hundred KB);
     // an answer built whole holds about ten times its size while built, so it takes one per 100 KiB of its kind's
-    // last answer, then a tenth of them while it is written; one larger than them all is built alone.
+    // last answer (half of the places at most), then a tenth of them while it is written.
     InFlightLimit listings = new InFlightLimit(InFlightLimit.ofHeap(4L << 20, 16, 256), 1_000,
         "Too many listings are being built at once; try again");
     List<Routes> api = List.of(health(),

@@ -29,13 +29,14 @@ import java.util.function.Supplier;
 public final class ConstantService {
   private static final String TARGET = "constant";
   private static final String VALUE = "value";
-  /** Most constants a node holds: every listing, and every check of a config's constants, may read them all. */
+  /** Most constants a node holds: every check of a config's constants may read them all. */
   static final int MAX_CONSTANTS = 1_000;
   /** Constants in a page of their listing. */
   private static final int LISTING_PAGE = 10;
   /**
-   * Most characters of values and descriptions all constants hold together: a listing is their size and more (1,000
-   * constants of 64 KiB made a listing that halted a node of 256 MiB).
+   * Most characters of values and descriptions all constants hold together: a check of a config may read them all
+   * (and before listings were written a page at a time, 1,000 constants of 64 KiB made one that halted a node of
+   * 256 MiB).
    */
   static final long MAX_TEXT = 4L * 1024 * 1024;
 

@@ -3,12 +3,13 @@ package io.heartgate.http;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
 /** Writes JSON responses. */
 public final class Responses {
-  static final String JSON = "application/json";
+  private static final String JSON = "application/json";
 
   private Responses() {
   }
@@ -25,10 +26,14 @@ public final class Responses {
       ctx.fail(e);
       return Future.failedFuture(e);
     }
-    return ctx.response().setStatusCode(status)
+    return jsonHead(ctx.response(), status).end(encoded);
+  }
+
+  /** The status and headers of a JSON answer, whole or written a part at a time. */
+  static HttpServerResponse jsonHead(HttpServerResponse response, int status) {
+    return response.setStatusCode(status)
         .putHeader(HttpHeaders.CONTENT_TYPE, JSON)
-        .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
-        .end(encoded);
+        .putHeader(HttpHeaders.CACHE_CONTROL, "no-store");
   }
 
   public static void noContent(RoutingContext ctx) {

@@ -3,7 +3,6 @@ package io.heartgate.http;
 import io.heartgate.core.Page;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -40,9 +39,7 @@ public final class StreamedListing {
       Function<K, Future<Page<JsonObject, K>>> pages) {
     limit.run(ctx, () -> (ctx.response().closed() ? Future.<Page<JsonObject, K>>failedFuture(new ClientGone(null))
         : pages.apply(null)).compose(first -> {
-      HttpServerResponse response = ctx.response().setStatusCode(200).setChunked(true)
-          .putHeader(HttpHeaders.CONTENT_TYPE, Responses.JSON)
-          .putHeader(HttpHeaders.CACHE_CONTROL, "no-store");
+      HttpServerResponse response = Responses.jsonHead(ctx.response(), 200).setChunked(true);
       return write(response, Buffer.buffer("{\"" + field + "\":["), first, false, pages);
     })).onFailure(failure -> {
       if (!ctx.response().headWritten()) {

@@ -39,6 +39,13 @@ class InFlightLimitTest {
     return onContext(() -> limit.enter(holder, places));
   }
 
+  private void leave(InFlightLimit limit, String holder, int places) throws Exception {
+    onContext(() -> {
+      limit.leave(holder, places);
+      return null;
+    });
+  }
+
   private boolean admitted(Future<Void> entry) throws Exception {
     return onContext(entry::succeeded);
   }
@@ -51,10 +58,7 @@ class InFlightLimitTest {
     Future<Void> third = enter(limit, "reader", 1);
     assertFalse(admitted(third), "half of the places is the reader's share");
     assertTrue(admitted(enter(limit, "other", 1)), "another holder is not held back by the reader's waiting request");
-    onContext(() -> {
-      limit.leave("reader", 1);
-      return null;
-    });
+    leave(limit, "reader", 1);
     assertTrue(admitted(third), "its turn once one of its own is done");
   }
 
@@ -79,11 +83,8 @@ class InFlightLimitTest {
     Future<Void> small = enter(limit, "small", 1);
     assertFalse(admitted(large));
     assertFalse(admitted(small), "the room left is the waiting large request's, first come first served");
-    onContext(() -> {
-      limit.leave("first", 2);
-      limit.leave("second", 1);
-      return null;
-    });
+    leave(limit, "first", 2);
+    leave(limit, "second", 1);
     assertTrue(admitted(large));
     assertTrue(admitted(small));
     assertEquals(true, admitted(enter(limit, "small", 1)), "its share: two of four places");
