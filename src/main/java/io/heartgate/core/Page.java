@@ -19,6 +19,15 @@ public record Page<T, K>(List<T> items, K next) {
     return new Page<>(items, items.size() < limit ? null : key.apply(items.get(items.size() - 1)));
   }
 
+  /**
+   * The page of the first {@code limit} of these items, read with {@code LIMIT limit + 1}: the last one when there
+   * were no more, else followed by the page after the last item kept (never an empty page after a full one).
+   */
+  public static <T, K> Page<T, K> readOneMore(List<T> items, int limit, Function<T, K> key) {
+    return items.size() <= limit ? new Page<>(items, null)
+        : new Page<>(items.subList(0, limit), key.apply(items.get(limit - 1)));
+  }
+
   /** This page with each item turned into another. */
   public <U> Page<U, K> map(Function<T, U> each) {
     return with(items.stream().map(each).toList());

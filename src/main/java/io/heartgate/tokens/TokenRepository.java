@@ -168,7 +168,7 @@ public final class TokenRepository implements GrantSource {
    * after the token {@code after} in that order (null: from the first). A page starts where the last one ended along
    * {@code tokens_created}, rather than reading every token before it again.
    */
-  public Future<List<Token>> page(String state, String userId, Token after, int limit) {
+  public Future<List<Token>> page(String state, String userId, TokenCursor after, int limit) {
     List<Object> params = new ArrayList<>(List.of(limit));
     StringBuilder sql = new StringBuilder(SELECT).append(" WHERE 1 = 1");
     if (state != null) {

@@ -7,6 +7,7 @@ import io.heartgate.core.Check;
 import io.heartgate.core.Forbidden;
 import io.heartgate.core.Invalid;
 import io.heartgate.core.NotFound;
+import io.heartgate.core.Page;
 import io.heartgate.http.Authenticator;
 import io.heartgate.http.InFlightLimit;
 import io.heartgate.http.RequestBody;
@@ -27,6 +28,11 @@ import java.util.function.Function;
 /** HTTP ↔ JSON for {@code /api/tokens}. */
 public final class TokenRoutes implements Routes {
   private static final int MAX_BULK = 1000;
+  /** Tokens read for a page of the whole listing: a few hundred bytes each. */
+  private static final int STREAMED_PAGE = 500;
+  /** Tokens of a page asked for without a {@code limit}, and the most a {@code limit} may ask for. */
+  private static final int DEFAULT_LIMIT = 100;
+  private static final int MAX_LIMIT = 1000;
 
   private final TokenService service;
   private final Authenticator auth;
@@ -95,6 +101,10 @@ public final class TokenRoutes implements Routes {
         .onFailure(ctx::fail);
   }
 
+  /**
+   * The whole listing, written a page at a time, or with {@code limit} or {@code cursor} one page of it and the
+   * {@code nextCursor} of the page after it (the console's way: a million tokens do not fit a browser).
+   */
   private void list(RoutingContext ctx) {
     String state = ctx.queryParams().get("state");
     if (state != null && !state.equals(Token.ACTIVE) && !state.equals(Token.REVOKED)) {
@@ -102,11 +112,23 @@ public final class TokenRoutes implements Routes {
     }
     String userId = ctx.queryParams().get("userId");
     Principal actor = Authenticator.principal(ctx);
-    StreamedListing.<Token>answer(ctx, listings, "tokens", after -> service.page(actor, state, userId, after)
-        .map(page -> {
-          long now = clock.millis();
-          return page.map(token -> token.toJson(now));
-        }));
+    String limitText = ctx.queryParams().get("limit");
+    String cursorText = ctx.queryParams().get("cursor");
+    if (limitText == null && cursorText == null) {
+      StreamedListing.<TokenCursor>answer(ctx, listings, "tokens",
+          after -> service.page(actor, state, userId, after, STREAMED_PAGE).map(this::json));
+      return;
+    }
+    int limit = Check.limit("limit", limitText, DEFAULT_LIMIT, MAX_LIMIT);
+    TokenCursor after = cursorText == null || cursorText.isEmpty() ? null : TokenCursor.decode(cursorText);
+    listings.answer(ctx, "tokens", () -> service.page(actor, state, userId, after, limit).map(this::json)
+        .map(page -> new JsonObject().put("tokens", new JsonArray(page.items()))
+            .put("nextCursor", page.next() == null ? null : page.next().encode())));
+  }
+
+  private Page<JsonObject, TokenCursor> json(Page<Token, TokenCursor> page) {
+    long now = clock.millis();
+    return page.map(token -> token.toJson(now));
   }
 
   private void bulkReassign(RoutingContext ctx) {

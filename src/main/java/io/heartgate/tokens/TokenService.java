@@ -31,8 +31,6 @@ import java.util.UUID;
 public final class TokenService {
   /** The longest token name. */
   public static final int MAX_NAME = 255;
-  /** Tokens read for a page of their listing: a few hundred bytes each. */
-  static final int LISTING_PAGE = 500;
 
   private final TokenRepository tokens;
   private final Accounts accounts;
@@ -222,11 +220,12 @@ public final class TokenService {
   }
 
   /**
-   * A page of the tokens the actor may see, filtered by state and owner (null: any), oldest first, after
-   * {@code after} (null: from the first). A user who does not manage every token reads only their own, not every
-   * token of the node to keep theirs.
+   * At most {@code limit} of the tokens the actor may see, filtered by state and owner (null: any), oldest first,
+   * after {@code after} (null: from the first). A user who does not manage every token reads only their own, not
+   * every token of the node to keep theirs.
    */
-  public Future<Page<Token, Token>> page(Principal actor, String state, String userId, Token after) {
+  public Future<Page<Token, TokenCursor>> page(Principal actor, String state, String userId, TokenCursor after,
+      int limit) {
     if (actor.isAnonymous()) {
       return Future.succeededFuture(new Page<>(List.of(), null));
     }
@@ -234,8 +233,8 @@ public final class TokenService {
     if (!all && userId != null && !userId.equals(actor.userId())) {
       return Future.succeededFuture(new Page<>(List.of(), null));
     }
-    return tokens.page(state, all ? userId : actor.userId(), after, LISTING_PAGE)
-        .map(read -> Page.read(read, LISTING_PAGE, token -> token));
+    return tokens.page(state, all ? userId : actor.userId(), after, limit + 1)
+        .map(read -> Page.readOneMore(read, limit, TokenCursor::after));
   }
 
   public Future<Token> revoke(Principal actor, String id, ClientInfo client) {

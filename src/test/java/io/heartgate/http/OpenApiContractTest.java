@@ -197,6 +197,11 @@ abstract class OpenApiContractTest {
     get("listTokens", 200, "/api/tokens?state=active", Credentials.bearer(ownerToken));
     get("listTokens", 200, "/api/tokens", Credentials.tokenScheme(managerToken));
     get("listTokens", 400, "/api/tokens?state=sleeping", owner);
+    String tokenCursor = new JsonObject(get("listTokens", 200, "/api/tokens?limit=1", owner).body())
+        .getString("nextCursor");
+    get("listTokens", 200, "/api/tokens?cursor=" + tokenCursor, owner);
+    get("listTokens", 400, "/api/tokens?limit=0", owner);
+    get("listTokens", 400, "/api/tokens?cursor=elsewhere", owner);
     get("listTokens", 401, "/api/tokens", Credentials.NONE);
     get("listTokens", 403, "/api/tokens", viewer);
 
