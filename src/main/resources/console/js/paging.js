@@ -38,3 +38,46 @@ export function pagedList(render, label) {
     },
   };
 }
+
+/**
+ * Where the operator is in a listing the API pages itself (`limit`, `cursor` → `nextCursor`): the cursors followed
+ * so far, and a Previous/Next bar (`<id>-previous`, `<id>-next`) that moves along them and calls move(). Pass an
+ * array of cursors to keep the place across visits of a page; it is changed in place.
+ */
+export function cursorPages(id, label, move, cursors = ['']) {
+  const previous = h('button', { type: 'button', class: 'secondary', id: `${id}-previous`, onclick: () => {
+    cursors.pop();
+    move();
+  } }, 'Previous page');
+  const next = h('button', { type: 'button', class: 'secondary', id: `${id}-next`, onclick: () => {
+    cursors.push(next.dataset.cursor);
+    move();
+  } }, 'Next page');
+  const text = h('span', { class: 'muted', 'aria-live': 'polite' });
+  const bar = h('nav', { class: 'pager', 'aria-label': `${label} pages`, hidden: true }, previous, text, next);
+  return {
+    element: bar,
+    /** The cursor of the page to show ('' for the first). */
+    cursor: () => cursors[cursors.length - 1],
+    /** Back to the first page (another filter, or a cursor the API refused). */
+    first() {
+      cursors.splice(0, cursors.length, '');
+    },
+    /** One page back, when the page shown emptied (its items deleted); false on the first page. */
+    back() {
+      if (cursors.length <= 1) {
+        return false;
+      }
+      cursors.pop();
+      return true;
+    },
+    /** The page at cursor() is shown; nextCursor is the API's for the page after it. */
+    shown(nextCursor) {
+      previous.disabled = cursors.length <= 1;
+      next.disabled = !nextCursor;
+      next.dataset.cursor = nextCursor || '';
+      text.textContent = `Page ${cursors.length}`;
+      bar.hidden = cursors.length <= 1 && !nextCursor;
+    },
+  };
+}

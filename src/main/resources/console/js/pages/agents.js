@@ -6,6 +6,7 @@ import { h, field, messageBox, replace, select, showMessage, clearMessage, table
 import { bulkResults } from '../bulk.js';
 import { AGENT_STATUS, agentStatus, ago, dateTime } from '../format.js';
 import { labelChips, labelFilter, loadLabels } from '../labels.js';
+import { cursorPages } from '../paging.js';
 
 const PAGE = 50;
 const REFRESH_MS = 15000;
@@ -57,15 +58,7 @@ export function render(main, ctx) {
     [['id', 'Agent ID'], ['hostname', 'Hostname'], ['lastSeen', 'Last seen'], ['status', 'Status']], place.sortBy);
   const sortOrder = select({ id: 'sort-order', onchange: () => restart({ sortOrder: sortOrder.value }) },
     [['asc', 'Ascending'], ['desc', 'Descending']], place.sortOrder);
-  const previous = h('button', { type: 'button', class: 'secondary', id: 'agents-previous', onclick: () => {
-    place.cursors.pop();
-    load(true);
-  } }, 'Previous page');
-  const next = h('button', { type: 'button', class: 'secondary', id: 'agents-next', onclick: () => {
-    place.cursors.push(next.dataset.cursor);
-    load(true);
-  } }, 'Next page');
-  const pageText = h('span', { class: 'muted' });
+  const pages = cursorPages('agents', 'Agent', () => load(true), place.cursors);
 
   replace(main,
     h('div', { class: 'heading' }, h('h2', null, 'Agents'), updated),
@@ -76,10 +69,11 @@ export function render(main, ctx) {
     bulk,
     results,
     rows,
-    h('nav', { class: 'pager', 'aria-label': 'Agent pages' }, previous, pageText, next));
+    pages.element);
 
   function restart(change) {
-    Object.assign(place, change, { cursors: [''] });
+    Object.assign(place, change);
+    pages.first();
     selected.clear(); // what another filter selected is not what this one shows
     updateSelection();
     load(true);
@@ -152,10 +146,6 @@ export function render(main, ctx) {
       } });
   }
 
-  function cursor() {
-    return place.cursors[place.cursors.length - 1];
-  }
-
   // What is on screen, as the API said it: a refresh that brings nothing new leaves the page alone, so nothing the
   // operator is reading or about to click is replaced under them.
   let shownSummary = null;
@@ -183,13 +173,12 @@ export function render(main, ctx) {
 
   async function loadPage(moveFocus, loading) {
     const answer = await api('GET', `/api/agents${query({ status: place.status, label: place.labels,
-      search: place.search, sortBy: place.sortBy, sortOrder: place.sortOrder, limit: PAGE, cursor: cursor() })}`);
+      search: place.search, sortBy: place.sortBy, sortOrder: place.sortOrder, limit: PAGE, cursor: pages.cursor() })}`);
     if (loading !== loads) {
       return undefined; // a later load (another filter, or the refresh) answers instead
     }
-    if (answer.agents.length === 0 && place.cursors.length > 1) {
+    if (answer.agents.length === 0 && pages.back()) {
       // The page emptied under us (agents deleted): step back rather than show nothing.
-      place.cursors.pop();
       return loadPage(moveFocus, loading);
     }
     const text = JSON.stringify(answer);
@@ -225,10 +214,7 @@ export function render(main, ctx) {
         again.focus();
       }
     }
-    previous.disabled = place.cursors.length <= 1;
-    next.disabled = !answer.nextCursor;
-    next.dataset.cursor = answer.nextCursor || '';
-    pageText.textContent = `Page ${place.cursors.length}`;
+    pages.shown(answer.nextCursor);
     if (moveFocus) {
       rows.scrollIntoView({ block: 'nearest' });
     }
@@ -245,7 +231,7 @@ export function render(main, ctx) {
       updated.textContent = `Updated ${new Date().toLocaleTimeString()} · refreshes every ${REFRESH_MS / 1000} s`;
     } catch (error) {
       if (error.code === 'invalid_request' || error.status === 400) {
-        place.cursors = [''];
+        pages.first();
       }
       showMessage(box, 'error', error.message);
     }

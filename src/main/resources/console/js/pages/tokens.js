@@ -1,11 +1,12 @@
-// API Tokens: the list with its filters, Create Token, and revoke / reassign / delete, one at a time or in bulk.
+// API Tokens: the list with its filters, a page at a time from the API (a fleet may hold a token per agent: a million
+// do not fit a browser), Create Token, and revoke / reassign / delete, one at a time or in bulk.
 import { api, query } from '../api.js';
 import { h, field, messageBox, replace, select, showMessage, clearMessage, table, isolate } from '../dom.js';
 import { confirmAction, openDialog, dialogId } from '../dialogs.js';
 import { bulkResults } from '../bulk.js';
 import { dateTime } from '../format.js';
 import { managesAllTokens } from '../permissions.js';
-import { pagedList } from '../paging.js';
+import { PAGE_SIZE, cursorPages } from '../paging.js';
 import { openCreateToken } from './token-create.js';
 
 const SOURCE_TEXT = { api: 'API', bootstrap: 'Bootstrap (OWNER_TOKEN)', preshared: 'Pre-shared' };
@@ -30,12 +31,14 @@ export function render(main, ctx) {
   const box = messageBox('tokens-message');
   const results = h('div', { id: 'bulk-results' });
   const selected = new Set();
+  /** The names of the tokens shown so far, to name a selected one that is on another page. */
+  const names = new Map();
   let tokens = [];
   let users = [];
 
-  const state = select({ id: 'filter-state', onchange: load },
+  const state = select({ id: 'filter-state', onchange: restart },
     [['', 'All'], ['active', 'Active'], ['revoked', 'Revoked']], '');
-  const user = select({ id: 'filter-user', onchange: load }, [['', 'All users']], '');
+  const user = select({ id: 'filter-user', onchange: restart }, [['', 'All users']], '');
   const selectedCount = h('span', { class: 'muted', 'aria-live': 'polite' }, 'None selected');
   const bulk = h('div', { class: 'toolbar', id: 'bulk-actions', role: 'toolbar', 'aria-label': 'Selected tokens' },
     selectedCount,
@@ -45,7 +48,8 @@ export function render(main, ctx) {
       onclick: () => reassign([...selected]) }, 'Reassign selected') : null,
     canDelete ? h('button', { type: 'button', class: 'secondary small', id: 'bulk-delete', onclick: bulkDelete },
       'Delete selected') : null);
-  const list = pagedList(renderRows, 'Tokens');
+  const rows = h('div', { id: 'tokens-list' });
+  const pages = cursorPages('tokens', 'Token', () => load());
 
   replace(main,
     h('div', { class: 'heading' }, h('h2', null, 'API Tokens'),
@@ -58,7 +62,8 @@ export function render(main, ctx) {
     h('div', { class: 'toolbar' }, field('State', state), all ? field('User', user) : null),
     bulk,
     results,
-    list.element);
+    rows,
+    pages.element);
 
   function updateSelection() {
     selectedCount.textContent = selected.size ? `${selected.size} selected` : 'None selected';
@@ -72,7 +77,7 @@ export function render(main, ctx) {
       checked: page.length > 0 && page.every((t) => selected.has(t.id)),
       onchange: (event) => {
         page.forEach((t) => (event.target.checked ? selected.add(t.id) : selected.delete(t.id)));
-        list.show(tokens);
+        showRows();
         updateSelection();
       } });
     const rows = page.map((token) => h('tr', { dataset: { tokenId: token.id } },
@@ -105,22 +110,43 @@ export function render(main, ctx) {
       'Last used', 'Source', 'Actions'], rows, { id: 'tokens-table' });
   }
 
+  function showRows() {
+    replace(rows, tokens.length ? renderRows(tokens) : h('p', { class: 'muted', id: 'tokens-empty' },
+      state.value || user.value ? 'No token matches.' : 'No token yet.'));
+  }
+
+  /** Another filter: its first page, and nothing selected (what another filter selected is not what this shows). */
+  function restart() {
+    pages.first();
+    selected.clear();
+    updateSelection();
+    load();
+  }
+
   let loads = 0;
 
   async function load() {
     loads += 1;
     const loading = loads;
     try {
-      const answer = await api('GET', `/api/tokens${query({ state: state.value, userId: all ? user.value : '' })}`);
+      const answer = await api('GET', `/api/tokens${query({ state: state.value, userId: all ? user.value : '',
+        limit: PAGE_SIZE, cursor: pages.cursor() })}`);
       if (loading !== loads) {
-        return; // the filters changed while this answer was on its way
+        return; // the filters or the page changed while this answer was on its way
+      }
+      if (answer.tokens.length === 0 && pages.back()) {
+        load(); // the page emptied under us (tokens deleted): step back rather than show nothing
+        return;
       }
       tokens = answer.tokens;
-      const ids = new Set(tokens.map((t) => t.id));
-      [...selected].filter((id) => !ids.has(id)).forEach((id) => selected.delete(id));
-      list.show(tokens);
+      tokens.forEach((t) => names.set(t.id, t.name));
+      showRows();
+      pages.shown(answer.nextCursor);
       updateSelection();
     } catch (error) {
+      if (error.status === 400) {
+        pages.first();
+      }
       showMessage(box, 'error', error.message);
     }
   }
@@ -140,8 +166,7 @@ export function render(main, ctx) {
   }
 
   function nameOf(id) {
-    const token = tokens.find((t) => t.id === id);
-    return token ? token.name : id;
+    return names.get(id) || id;
   }
 
   async function revoke(token) {
@@ -158,7 +183,7 @@ export function render(main, ctx) {
     const ok = await confirmAction('Delete token', ['Permanently delete “', isolate(token.name), '”? Any agent or '
       + 'client using it loses access, and no record of it is kept.'], 'Delete');
     if (ok) {
-      await act(() => api('DELETE', `/api/tokens/${encodeURIComponent(token.id)}`),
+      await act(() => api('DELETE', `/api/tokens/${encodeURIComponent(token.id)}`).then(() => selected.delete(token.id)),
         ['Deleted “', isolate(token.name), '”.']);
     }
   }

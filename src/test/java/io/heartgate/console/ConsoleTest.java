@@ -16,6 +16,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -313,9 +314,50 @@ class ConsoleTest {
     browser.assertNoConsoleErrors("audit");
   }
 
-  /** A session ended elsewhere sends the console back to sign-in with a message saying so. */
+  /**
+   * The token page reads the API a page at a time (`limit` and `cursor`), never the whole listing: a fleet may hold a
+   * token per agent, and a million do not fit a browser.
+   */
   @Test
   @Order(5)
+  void theTokensPageReadsTheApiAPageAtATime() {
+    browser.signIn("owner", PASSWORD);
+    int listed = gateway.get("/api/tokens", browser.session()).json().getJsonArray("tokens").size();
+    for (int i = listed; i < 120; i++) {
+      ownerToken(String.format("paged-%03d", i));
+    }
+    By rows = By.cssSelector("#tokens-table tbody tr");
+    browser.driver().executeScript("performance.clearResourceTimings()");
+    browser.open("tokens");
+    browser.textContaining(By.cssSelector("nav[aria-label='Token pages']"), "Page 1");
+    assertEquals(50, browser.driver().findElements(rows).size());
+    assertFalse(browser.find(By.id("tokens-next")).getDomProperty("disabled").equals("true"));
+    browser.click(By.id("tokens-next"));
+    browser.textContaining(By.cssSelector("nav[aria-label='Token pages']"), "Page 2");
+    assertEquals(50, browser.driver().findElements(rows).size());
+    browser.click(By.id("tokens-next"));
+    browser.textContaining(By.id("tokens-table"), "paged-119");
+    browser.textContaining(By.cssSelector("nav[aria-label='Token pages']"), "Page 3");
+    assertEquals(20, browser.driver().findElements(rows).size());
+    assertEquals("true", browser.find(By.id("tokens-next")).getDomProperty("disabled"));
+    browser.click(By.id("tokens-previous"));
+    browser.textContaining(By.cssSelector("nav[aria-label='Token pages']"), "Page 2");
+    browser.chooseValue(By.id("filter-state"), "revoked");
+    browser.until("the first page of revoked tokens, the only one", d -> !d.findElement(By.id("tokens-table"))
+        .getText().contains("paged-") && !d.findElement(By.cssSelector("nav[aria-label='Token pages']")).isDisplayed());
+    browser.textContaining(By.id("tokens-table"), "edge agent");
+    browser.screenshot("18-tokens-paged");
+    @SuppressWarnings("unchecked")
+    List<String> asked = (List<String>) browser.driver().executeScript("return performance.getEntriesByType("
+        + "'resource').map(e => e.name).filter(n => n.includes('/api/tokens'))");
+    assertTrue(asked.size() >= 5, asked.toString());
+    assertTrue(asked.stream().allMatch(url -> url.contains("limit=50")), asked.toString());
+    browser.assertNoConsoleErrors("tokens");
+  }
+
+  /** A session ended elsewhere sends the console back to sign-in with a message saying so. */
+  @Test
+  @Order(6)
   void anEndedSessionReturnsToSignIn() {
     browser.signIn("owner", PASSWORD);
     Credentials session = browser.session();
@@ -323,13 +365,13 @@ class ConsoleTest {
     browser.click(By.linkText("Users"));
     browser.textContaining(By.id("signin-message"), "session has expired");
     browser.find(By.id("signin-form"));
-    browser.screenshot("18-session-expired");
+    browser.screenshot("19-session-expired");
     browser.assertNoConsoleErrors("session end", "/api/users");
   }
 
   /** The lockout (429) says when to try again. Last: it also slows further logins from this address. */
   @Test
-  @Order(6)
+  @Order(7)
   void aLockoutSaysWhenToTryAgain() {
     browser.open("agents");
     browser.find(By.id("signin-form"));
@@ -346,7 +388,7 @@ class ConsoleTest {
       message = browser.driver().findElement(By.id("signin-message")).getText();
     }
     assertTrue(message.matches("Too many failed sign-ins.*Try again in \\d+ (seconds|minutes)\\."), message);
-    browser.screenshot("19-lockout");
+    browser.screenshot("20-lockout");
     browser.assertNoConsoleErrors("lockout", "/api/auth/me", "/api/auth/login/local");
     assertNull(browser.driver().executeScript("return localStorage.getItem('token')"));
   }
