@@ -1,5 +1,6 @@
 package io.heartgate.tokens;
 
+import io.heartgate.core.Check;
 import io.heartgate.core.Invalid;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -32,7 +33,7 @@ public record TokenCursor(long createdAt, String name) {
     }
     Object createdAt = json.getValue("c");
     if (!(createdAt instanceof Integer || createdAt instanceof Long) || !(json.getValue("n") instanceof String name) || name.isEmpty()
-        || name.length() > TokenService.MAX_NAME || name.indexOf('\0') >= 0) {
+        || name.length() > TokenService.MAX_NAME || !Check.wellFormed(name)) {
       throw invalid();
     }
     return new TokenCursor(((Number) createdAt).longValue(), name);

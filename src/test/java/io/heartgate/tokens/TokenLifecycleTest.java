@@ -273,12 +273,19 @@ class TokenLifecycleTest {
     assertEquals(List.of(), ids("/api/tokens?limit=5&userId=" + team.member("owner").id(), manager),
         "not another's, a page at a time either");
     for (String bad : List.of("limit=0", "limit=1001", "limit=x", "limit=-1", "cursor=x", "cursor=MTIz",
-        "cursor=%00", "limit=5&cursor=" + "A".repeat(2000))) {
+        "cursor=%00", "limit=5&cursor=" + "A".repeat(2000), "cursor=" + cursorOf("{\"c\":1,\"n\":\"\\u0000\"}"),
+        "cursor=" + cursorOf("{\"c\":1,\"n\":\"\\ud800\"}"), "cursor=" + cursorOf("{\"c\":1.5,\"n\":\"a\"}"),
+        "cursor=" + cursorOf("{\"c\":1e30,\"n\":\"a\"}"), "cursor=" + cursorOf("[1,\"a\"]"))) {
       Reply refused = gateway.get("/api/tokens?" + bad, manager);
       assertEquals(400, refused.status(), bad + ": " + refused);
       assertEquals(bad.contains("cursor") ? "cursor" : "limit",
           refused.json().getJsonObject("details").getString("field"), bad);
     }
+  }
+
+  private static String cursorOf(String json) {
+    return java.util.Base64.getUrlEncoder().withoutPadding()
+        .encodeToString(json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 
   /** The ids of a listing read {@code limit} at a time along its {@code nextCursor}s. */
