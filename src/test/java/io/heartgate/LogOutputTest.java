@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.heartgate.auth.TokenFormat;
 import io.heartgate.testsupport.FreePort;
 import io.heartgate.testsupport.NodeProcess;
+import io.heartgate.testsupport.RawHttp;
 import io.heartgate.testsupport.TelegrafAgent;
 import io.heartgate.testsupport.TestGateway;
 import io.vertx.core.json.DecodeException;
@@ -73,6 +74,12 @@ class LogOutputTest {
       HttpResponse<String> refused = TestGateway.send(HttpRequest.newBuilder(download)
           .header("Authorization", "Bearer " + unknown).GET().build());
       assertEquals(401, refused.statusCode());
+      // Refused before any route is tried: a malformed path, and headers too large for the decoder to read. An
+      // operator looking for why a client is refused finds them as any other request.
+      assertEquals(400, RawHttp.exchange(api, "GET /api/a%zz/" + unknown + " HTTP/1.1\r\nHost: x\r\n\r\n", 5_000)
+          .status());
+      assertEquals(431, RawHttp.exchange(heartbeat, "POST /agents/heartbeat HTTP/1.1\r\nHost: x\r\nX-Big: "
+          + "b".repeat(20_000) + "\r\n\r\n", 5_000).status());
 
       node.process().destroy();
       assertTrue(node.process().waitFor(15, TimeUnit.SECONDS), "exits after SIGTERM");
@@ -106,6 +113,9 @@ class LogOutputTest {
     assertEquals("203.0.113.9", downloaded.getString("client"), "the first hop behind a trusted proxy");
     JsonObject refusedLine = access(lines, "GET", "/api/configs/:id/toml", 401);
     assertEquals("127.0.0.1", refusedLine.getString("client"));
+    assertEquals("127.0.0.1", access(lines, "GET", "/api/a%zz/[redacted]", 400).getString("client"),
+        "a malformed path, as written, its token taken out");
+    access(lines, "POST", "/agents/heartbeat", 431);
     for (JsonObject line : lines) {
       String text = line.encode();
       for (String secret : List.of(owner, unknown, owner.substring(TokenFormat.PREFIX.length()),

@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * the route pattern that answered ({@code /api/configs/:id/toml}, not the path with its ids), the status, the
  * duration and the client's address (behind a trusted proxy, the first X-Forwarded-For hop), as key-value pairs
  * that the JSON format writes as fields of their own. Never a header, a cookie or the query string. Mounted
- * ahead of every other handler only when the setting is on, so it costs nothing when off.
+ * ahead of every other handler only when the setting is on, so it costs nothing when off; a request refused before
+ * any router saw it has its line too ({@link #refused}).
  */
 final class AccessLog implements Handler<RoutingContext> {
   private static final Logger LOG = LoggerFactory.getLogger(LogSetup.ACCESS_LOGGER);
@@ -47,11 +48,23 @@ final class AccessLog implements Handler<RoutingContext> {
 
   private void log(RoutingContext ctx, long started, boolean answered) {
     double millis = Math.round((System.nanoTime() - started) / 1_000.0) / 1_000.0;
-    HttpServerRequest request = ctx.request();
-    String method = method(request.method().name());
-    String route = route(ctx);
     // 0: the connection closed before the answer was complete.
-    int status = answered ? ctx.response().getStatusCode() : 0;
+    line(ctx.request(), route(ctx), answered ? ctx.response().getStatusCode() : 0, millis, proxies);
+  }
+
+  /**
+   * The line of a request answered before it reached a router (a malformed path or Host, headers the decoder could
+   * not read), once its answer is on its way: the path as written, as for a request no route matched, and no
+   * duration (none was measured).
+   */
+  static void refused(HttpServerRequest request, TrustedProxies proxies) {
+    String path = request.path();
+    line(request, path == null ? "-" : raw(path), request.response().getStatusCode(), 0, proxies);
+  }
+
+  private static void line(HttpServerRequest request, String route, int status, double millis,
+      TrustedProxies proxies) {
+    String method = method(request.method().name());
     String client = RequestOrigin.clientAddress(request, proxies);
     LOG.atInfo()
         .addKeyValue("method", method)

@@ -23,11 +23,16 @@ import java.util.Locale;
 final class RequestGate implements Handler<HttpServerRequest> {
   private final Handler<HttpServerRequest> router;
   private final boolean tls;
+  private final Handler<HttpServerRequest> refusedLog;
 
-  /** @param tls whether the listener speaks HTTPS (answers then carry Strict-Transport-Security) */
-  RequestGate(Handler<HttpServerRequest> router, boolean tls) {
+  /**
+   * @param tls whether the listener speaks HTTPS (answers then carry Strict-Transport-Security)
+   * @param refusedLog told of each request refused here, once answered (the access log)
+   */
+  RequestGate(Handler<HttpServerRequest> router, boolean tls, Handler<HttpServerRequest> refusedLog) {
     this.router = router;
     this.tls = tls;
+    this.refusedLog = refusedLog;
   }
 
   @Override
@@ -140,9 +145,10 @@ final class RequestGate implements Handler<HttpServerRequest> {
   }
 
   /** Answers and closes: a client that sends such requests gets no second one on this connection. */
-  private static void refuse(HttpServerRequest request, Failure failure) {
+  private void refuse(HttpServerRequest request, Failure failure) {
     request.response().putHeader(HttpHeaders.CONNECTION, "close");
     request.response().endHandler(ignored -> request.connection().close());
     ErrorResponder.send(request.response(), failure);
+    refusedLog.handle(request);
   }
 }

@@ -5,9 +5,11 @@ import io.heartgate.core.Invalid;
 import io.heartgate.settings.Settings;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 import java.util.ArrayList;
@@ -126,7 +128,9 @@ public final class RouterVerticle extends VerticleBase {
     }
     HttpServer server = vertx.createHttpServer(options);
     servers.add(server);
-    RequestGate gate = new RequestGate(router, settings.tls());
+    Handler<HttpServerRequest> refusedLog = settings.accessLog()
+        ? request -> AccessLog.refused(request, settings.trustedProxies()) : request -> { };
+    RequestGate gate = new RequestGate(router, settings.tls(), refusedLog);
     return server
         .connectionHandler(guard::connected)
         .requestHandler(request -> {
@@ -135,7 +139,10 @@ public final class RouterVerticle extends VerticleBase {
             guard.served(request);
           }
         })
-        .invalidRequestHandler(InvalidRequests::answer)
+        .invalidRequestHandler(request -> {
+          InvalidRequests.answer(request);
+          refusedLog.handle(request);
+        })
         .exceptionHandler(OutOfMemory::exitOn)
         .listen(port, settings.host());
   }
