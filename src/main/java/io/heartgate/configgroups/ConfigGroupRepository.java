@@ -51,6 +51,11 @@ public final class ConfigGroupRepository implements GroupMembership {
     return store.strings("SELECT id FROM config_groups ORDER BY name", Tuple.tuple());
   }
 
+  /** The ids of the first {@code limit} groups by name after {@code name} (null: from the first). */
+  public Future<List<String>> idsAfter(String name, int limit) {
+    return store.idsByName("config_groups", name, limit);
+  }
+
   /** These groups with their members, in no particular order; ids that name none are left out. */
   public Future<List<ConfigGroup>> byIds(List<String> ids) {
     Tuple in = Tuple.from(new ArrayList<Object>(ids));

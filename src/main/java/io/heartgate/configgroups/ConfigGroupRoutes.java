@@ -5,6 +5,7 @@ import io.heartgate.configs.TomlDownload;
 import io.heartgate.core.Check;
 import io.heartgate.core.IdSnapshot;
 import io.heartgate.core.Invalid;
+import io.heartgate.core.Cursor;
 import io.heartgate.http.Authenticator;
 import io.heartgate.http.InFlightLimit;
 import io.heartgate.http.RequestBody;
@@ -72,8 +73,10 @@ public final class ConfigGroupRoutes implements Routes {
   }
 
   private void list(RoutingContext ctx) {
-    StreamedListing.<IdSnapshot>answer(ctx, listings, "configGroups", at -> service.page(at)
-        .map(page -> page.map(ConfigGroup::toJson)));
+    StreamedListing.<IdSnapshot, String>answer(ctx, listings, "configGroups",
+        at -> service.page(at).map(page -> page.map(ConfigGroup::toJson)),
+        new StreamedListing.ByCursor<>(ConfigGroupService.LISTING_PAGE, (after, count) -> service.after(after, count)
+            .map(page -> page.map(ConfigGroup::toJson)), Cursor::name, Cursor::afterName));
   }
 
   private void create(RoutingContext ctx) {

@@ -44,7 +44,7 @@ public final class ConfigGroupService {
   /** Renders of one download when its group keeps changing while it is read; then 503. */
   private static final int RENDER_ATTEMPTS = 10;
   /** Groups in a page of their listing. */
-  private static final int LISTING_PAGE = 50;
+  static final int LISTING_PAGE = 50;
 
   private final ConfigGroupRepository groups;
   private final ConfigService configs;
@@ -90,6 +90,12 @@ public final class ConfigGroupService {
   /** A page of the groups by name: {@value #LISTING_PAGE} of them, each with up to 100 members. */
   public Future<Page<ConfigGroup, IdSnapshot>> page(IdSnapshot at) {
     return IdSnapshot.page(at, LISTING_PAGE, groups::ids, groups::byIds, ConfigGroup::id);
+  }
+
+  /** At most {@code count} groups by name after {@code name} (null: from the first): a page asked for. */
+  public Future<Page<ConfigGroup, String>> after(String name, int count) {
+    return groups.idsAfter(name, count + 1)
+        .compose(ids -> Page.ofIds(ids, count, name, groups::byIds, ConfigGroup::id, ConfigGroup::name));
   }
 
   public Future<ConfigGroup> get(String idOrAlias) {

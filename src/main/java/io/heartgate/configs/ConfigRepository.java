@@ -49,6 +49,18 @@ public final class ConfigRepository {
     return store.strings("SELECT id FROM configs WHERE 1 = 1" + filter + " ORDER BY name", Tuple.from(params));
   }
 
+  /** The ids of the first {@code limit} configs carrying the labels by name after {@code name} (null: the first). */
+  public Future<List<String>> idsAfter(LabelFilter labels, String name, int limit) {
+    List<Object> params = new ArrayList<>(List.of(limit));
+    String filter = labels.sql(LabelTarget.CONFIG, "id", params);
+    if (name != null) {
+      params.add(name);
+      filter += " AND name > $" + params.size();
+    }
+    return store.strings("SELECT id FROM configs WHERE 1 = 1" + filter + " ORDER BY name LIMIT $1",
+        Tuple.from(params));
+  }
+
   public Future<Optional<Config>> byId(String id) {
     return store.query("SELECT " + COLUMNS + ", toml FROM configs WHERE id = $1", Tuple.of(id))
         .map(rows -> first(rows).map(row -> toConfig(row, row.getString("toml"))));

@@ -1,9 +1,11 @@
 package io.heartgate.configs;
 
 import io.heartgate.core.Check;
+import io.heartgate.core.Cursor;
 import io.heartgate.core.IdSnapshot;
 import io.heartgate.core.Invalid;
 import io.heartgate.core.NotFound;
+import io.heartgate.core.Page;
 import io.heartgate.http.Authenticator;
 import io.heartgate.http.InFlightLimit;
 import io.heartgate.http.RequestBody;
@@ -25,6 +27,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.function.BiFunction;
 
 /**
  * HTTP ↔ JSON for {@code /api/configs}, and the TOML download agents start from and watch
@@ -127,7 +130,9 @@ public final class ConfigRoutes implements Routes {
 
   private void list(RoutingContext ctx) {
     LabelFilter labelled = LabelFilter.parse(ctx.queryParams().getAll("label"));
-    StreamedListing.<IdSnapshot>answer(ctx, listings, "configs", at -> service.page(labelled, at));
+    StreamedListing.<IdSnapshot, String>answer(ctx, listings, "configs", at -> service.page(labelled, at),
+        new StreamedListing.ByCursor<>(ConfigService.LISTING_PAGE,
+            (after, count) -> service.after(labelled, after, count), Cursor::name, Cursor::afterName));
   }
 
   private void create(RoutingContext ctx) {
@@ -165,8 +170,22 @@ public final class ConfigRoutes implements Routes {
 
   private void versions(RoutingContext ctx) {
     String id = ctx.pathParam("id");
-    StreamedListing.<Integer>answer(ctx, listings, "versions", before -> service.versions(id, before)
-        .map(page -> page.map(ConfigVersion::toJson)));
+    BiFunction<Integer, Integer, Future<Page<JsonObject, Integer>>> pages = (before, count) -> service
+        .versions(id, before, count).map(page -> page.map(ConfigVersion::toJson));
+    StreamedListing.<Integer, Integer>answer(ctx, listings, "versions",
+        before -> pages.apply(before, ConfigService.VERSIONS_PAGE), new StreamedListing.ByCursor<>(
+            ConfigService.VERSIONS_PAGE, pages, ConfigRoutes::versionCursor, before -> Cursor.encode(
+                new JsonObject().put("v", before))));
+  }
+
+  /** The version a cursor of a config's versions stands for: its pages go on below it. */
+  private static Integer versionCursor(String text) {
+    String rule = "cursor is not a nextCursor of this config's versions";
+    long before = Cursor.number(Cursor.decode(text, rule), "v", rule);
+    if (before < 1 || before > Integer.MAX_VALUE) {
+      throw Cursor.invalid(rule);
+    }
+    return (int) before;
   }
 
   private void diff(RoutingContext ctx) {

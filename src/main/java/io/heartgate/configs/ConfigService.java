@@ -40,9 +40,9 @@ public final class ConfigService {
   private static final String TARGET = "config";
   private static final String TOML = "toml";
   /** Configs in a page of their listing: about 20 KB each at most, with a long description and 100 labels. */
-  private static final int LISTING_PAGE = 20;
+  static final int LISTING_PAGE = 20;
   /** Versions in a page of their listing: without their TOML, each at most a note of 1,000 characters. */
-  private static final int VERSIONS_PAGE = 250;
+  static final int VERSIONS_PAGE = 250;
 
   private final ConfigRepository configs;
   /** The one thread version diffs are worked out on, made at the first diff. */
@@ -100,6 +100,16 @@ public final class ConfigService {
    */
   public Future<Page<JsonObject, IdSnapshot>> page(LabelFilter filter, IdSnapshot at) {
     return IdSnapshot.page(at, LISTING_PAGE, () -> configs.ids(filter), configs::byIds, Config::id)
+        .compose(page -> records(page.items()).map(page::with));
+  }
+
+  /**
+   * At most {@code count} records of the configs carrying the labels, by name after {@code name} (null: from the
+   * first), each with its {@code "labels"}: a page asked for.
+   */
+  public Future<Page<JsonObject, String>> after(LabelFilter filter, String name, int count) {
+    return configs.idsAfter(filter, name, count + 1)
+        .compose(ids -> Page.ofIds(ids, count, name, configs::byIds, Config::id, Config::name))
         .compose(page -> records(page.items()).map(page::with));
   }
 
@@ -229,13 +239,13 @@ public final class ConfigService {
   }
 
   /**
-   * A page of the config's versions, newest first, without their TOML: {@value #VERSIONS_PAGE} below {@code before}
-   * (null: the first page, after checking that the config exists).
+   * At most {@code count} of the config's versions, newest first, without their TOML, below {@code before} (null:
+   * the first page, after checking that the config exists).
    */
-  public Future<Page<ConfigVersion, Integer>> versions(String id, Integer before) {
+  public Future<Page<ConfigVersion, Integer>> versions(String id, Integer before, int count) {
     return (before == null ? get(id).<Void>mapEmpty() : Future.<Void>succeededFuture())
-        .compose(ignored -> configs.versions(id, before, VERSIONS_PAGE))
-        .map(read -> Page.read(read, VERSIONS_PAGE, ConfigVersion::version));
+        .compose(ignored -> configs.versions(id, before, count + 1))
+        .map(read -> Page.readOneMore(read, count, ConfigVersion::version));
   }
 
   /** One version with its TOML. */

@@ -36,6 +36,11 @@ public final class ConstantRepository {
     return store.strings("SELECT id FROM constants ORDER BY name", Tuple.tuple());
   }
 
+  /** The ids of the first {@code limit} constants by name after {@code name} (null: from the first). */
+  public Future<List<String>> idsAfter(String name, int limit) {
+    return store.idsByName("constants", name, limit);
+  }
+
   /** These constants, in no particular order; ids that name none are left out. */
   public Future<List<Constant>> byIds(List<String> ids) {
     return store.query(SELECT + " WHERE id IN (" + Sql.placeholders(1, ids.size()) + ")",

@@ -3,6 +3,7 @@ package io.heartgate.constants;
 import io.heartgate.core.Check;
 import io.heartgate.core.IdSnapshot;
 import io.heartgate.core.Invalid;
+import io.heartgate.core.Cursor;
 import io.heartgate.http.Authenticator;
 import io.heartgate.http.InFlightLimit;
 import io.heartgate.http.RequestBody;
@@ -57,8 +58,10 @@ public final class ConstantRoutes implements Routes {
   }
 
   private void list(RoutingContext ctx) {
-    StreamedListing.<IdSnapshot>answer(ctx, listings, "constants", at -> service.page(at)
-        .map(page -> page.map(Constant::toJson)));
+    StreamedListing.<IdSnapshot, String>answer(ctx, listings, "constants",
+        at -> service.page(at).map(page -> page.map(Constant::toJson)),
+        new StreamedListing.ByCursor<>(ConstantService.LISTING_PAGE, (after, count) -> service.after(after, count)
+            .map(page -> page.map(Constant::toJson)), Cursor::name, Cursor::afterName));
   }
 
   private void create(RoutingContext ctx) {

@@ -32,7 +32,7 @@ public final class ConstantService {
   /** Most constants a node holds: every check of a config's constants may read them all. */
   static final int MAX_CONSTANTS = 1_000;
   /** Constants in a page of their listing. */
-  private static final int LISTING_PAGE = 10;
+  static final int LISTING_PAGE = 10;
   /**
    * Most characters of values and descriptions all constants hold together: a check of a config may read them all
    * (and before listings were written a page at a time, 1,000 constants of 64 KiB made one that halted a node of
@@ -69,6 +69,12 @@ public final class ConstantService {
    */
   public Future<Page<Constant, IdSnapshot>> page(IdSnapshot at) {
     return IdSnapshot.page(at, LISTING_PAGE, constants::ids, constants::byIds, Constant::id);
+  }
+
+  /** At most {@code count} constants by name after {@code name} (null: from the first): a page asked for. */
+  public Future<Page<Constant, String>> after(String name, int count) {
+    return constants.idsAfter(name, count + 1)
+        .compose(ids -> Page.ofIds(ids, count, name, constants::byIds, Constant::id, Constant::name));
   }
 
   public Future<Constant> get(String id) {

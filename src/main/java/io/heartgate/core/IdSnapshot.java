@@ -2,11 +2,8 @@ package io.heartgate.core;
 
 import io.vertx.core.Future;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
 
 /**
  * Where a listing of items with names that can change stands: the ids it had when it began, in their order then, and
@@ -31,10 +28,7 @@ public record IdSnapshot(List<String> ids, int listed) {
       if (wanted.isEmpty()) {
         return Future.succeededFuture(new Page<>(List.of(), next));
       }
-      return byIds.apply(wanted).map(found -> {
-        Map<String, T> byId = found.stream().collect(Collectors.toMap(idOf, item -> item));
-        return new Page<>(wanted.stream().map(byId::get).filter(Objects::nonNull).toList(), next);
-      });
+      return byIds.apply(wanted).map(found -> new Page<>(Page.inOrder(wanted, found, idOf), next));
     });
   }
 }

@@ -1,24 +1,22 @@
 package io.heartgate.core;
 
+import io.vertx.core.Future;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * One page of a listing, and where the next one starts: a key that never changes (a token's creation time and name, a
- * version's number) or a place in the ids the listing began with ({@link IdSnapshot}), never an offset into what is
- * stored now, so that an item is read once when others are added or removed meanwhile.
+ * version's number), a place in the ids the listing began with ({@link IdSnapshot}), or, for a page a client asked
+ * for with a cursor, its last item's name (unique in the listing, so one renamed between two requests may be listed
+ * twice or not at all). Never an offset into what is stored now, so that an item is read once when others are added
+ * or removed meanwhile.
  *
  * @param next the key the next page starts after; null when this page is the last
  */
 public record Page<T, K>(List<T> items, K next) {
-  /**
-   * The page of these items, read with {@code LIMIT limit}: the last one when there were fewer, else followed by the
-   * page after its last item's key.
-   */
-  public static <T, K> Page<T, K> read(List<T> items, int limit, Function<T, K> key) {
-    return new Page<>(items, items.size() < limit ? null : key.apply(items.get(items.size() - 1)));
-  }
-
   /**
    * The page of the first {@code limit} of these items, read with {@code LIMIT limit + 1}: the last one when there
    * were no more, else followed by the page after the last item kept (never an empty page after a full one).
@@ -26,6 +24,28 @@ public record Page<T, K>(List<T> items, K next) {
   public static <T, K> Page<T, K> readOneMore(List<T> items, int limit, Function<T, K> key) {
     return items.size() <= limit ? new Page<>(items, null)
         : new Page<>(items.subList(0, limit), key.apply(items.get(limit - 1)));
+  }
+
+  /**
+   * The page of the items of these ids, which were read with {@code LIMIT limit + 1} in the listing's order: the first
+   * {@code limit} read by {@code byIds} and kept in that order (those deleted in between left out), followed, when
+   * there was one id more, by the page after the last item kept (after {@code after} when none was).
+   */
+  public static <T, K> Future<Page<T, K>> ofIds(List<String> ids, int limit, K after,
+      Function<List<String>, Future<List<T>>> byIds, Function<T, String> idOf, Function<T, K> key) {
+    List<String> wanted = ids.subList(0, Math.min(limit, ids.size()));
+    Future<List<T>> found = wanted.isEmpty() ? Future.succeededFuture(List.of()) : byIds.apply(wanted);
+    return found.map(items -> {
+      List<T> kept = inOrder(wanted, items, idOf);
+      K next = ids.size() <= limit ? null : kept.isEmpty() ? after : key.apply(kept.get(kept.size() - 1));
+      return new Page<>(kept, next);
+    });
+  }
+
+  /** The items in the order of these ids; an id with no item is left out. */
+  public static <T> List<T> inOrder(List<String> ids, List<T> items, Function<T, String> idOf) {
+    Map<String, T> byId = items.stream().collect(Collectors.toMap(idOf, item -> item));
+    return ids.stream().map(byId::get).filter(Objects::nonNull).toList();
   }
 
   /** This page with each item turned into another. */

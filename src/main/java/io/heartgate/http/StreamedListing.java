@@ -1,12 +1,16 @@
 package io.heartgate.http;
 
+import io.heartgate.core.Check;
 import io.heartgate.core.Page;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.function.BiFunction;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -26,21 +30,70 @@ import java.util.logging.Logger;
  */
 public final class StreamedListing {
   private static final Logger LOG = Logger.getLogger(StreamedListing.class.getName());
+  /** Items of a page asked for without a {@code limit}, and the most a {@code limit} may ask for. */
+  static final int DEFAULT_LIMIT = 100;
+  static final int MAX_LIMIT = 1000;
 
   private StreamedListing() {
   }
 
   /**
-   * Writes the listing (200) in one place of {@code limit}, kept until the listing has been written or could not be.
+   * How a listing is read a page at a time when a request asks for one page: its pages by a key that a client can
+   * hold as a cursor.
    *
-   * @param pages the page after a key; after null, the first
+   * @param chunk how many items are read from the store at a time
+   * @param pages at most the given number of items after a key (null: from the first); its next key only when there
+   *     are more
+   * @param decode the key a {@code cursor} stands for (a 400 naming {@code cursor} for any other text)
+   * @param encode the {@code nextCursor} of a key
    */
-  public static <K> void answer(RoutingContext ctx, InFlightLimit limit, String field,
-      Function<K, Future<Page<JsonObject, K>>> pages) {
+  public record ByCursor<C>(int chunk, BiFunction<C, Integer, Future<Page<JsonObject, C>>> pages,
+      Function<String, C> decode, Function<C, String> encode) {
+  }
+
+  /**
+   * Writes the listing the request asks for (200), in one place of {@code limit}, kept until it has been written or
+   * could not be. Without {@code ?limit=} and {@code ?cursor=}, the whole listing, {@code {"<field>":[…]}}, read from
+   * {@code whole} a page after the other. With either, one page of it, {@code {"<field>":[…],"nextCursor":…}}: at
+   * most {@code limit} items (1 to {@value #MAX_LIMIT}, {@value #DEFAULT_LIMIT} when only a cursor is given) after the
+   * cursor's, read and written a chunk at a time, so that a page of a thousand large items is held a chunk at a time
+   * too; {@code nextCursor} is null when the listing ends with the page.
+   *
+   * @param whole the page after a key; after null, the first
+   */
+  public static <K, C> void answer(RoutingContext ctx, InFlightLimit limit, String field,
+      Function<K, Future<Page<JsonObject, K>>> whole, ByCursor<C> paged) {
+    String limitText = ctx.queryParams().get("limit");
+    String cursorText = ctx.queryParams().get("cursor");
+    if (limitText == null && cursorText == null) {
+      stream(ctx, limit, field, null, whole, next -> next == null, next -> "]}");
+      return;
+    }
+    int count = Check.limit("limit", limitText, DEFAULT_LIMIT, MAX_LIMIT);
+    C after = cursorText == null || cursorText.isEmpty() ? null : paged.decode().apply(cursorText);
+    Function<Left<C>, Future<Page<JsonObject, Left<C>>>> chunks = left -> paged.pages()
+        .apply(left.after(), Math.min(paged.chunk(), left.items()))
+        .map(page -> new Page<>(page.items(), page.next() == null ? null
+            : new Left<>(page.next(), left.items() - page.items().size())));
+    stream(ctx, limit, field, new Left<>(after, count), chunks, next -> next == null || next.items() <= 0,
+        next -> "],\"nextCursor\":" + (next == null ? "null" : Json.encode(paged.encode().apply(next.after()))) + "}");
+  }
+
+  /** Where a page stands: the key its next item comes after, and how many items it still lists. */
+  private record Left<K>(K after, int items) {
+  }
+
+  /**
+   * @param first the key of the first page
+   * @param ends whether the listing ends before the page of this key
+   * @param closing what ends the answer, after the items, given the key of the page that would have come next
+   */
+  private static <K> void stream(RoutingContext ctx, InFlightLimit limit, String field, K first,
+      Function<K, Future<Page<JsonObject, K>>> pages, Predicate<K> ends, Function<K, String> closing) {
     limit.run(ctx, () -> (ctx.response().closed() ? Future.<Page<JsonObject, K>>failedFuture(new ClientGone(null))
-        : pages.apply(null)).compose(first -> {
+        : pages.apply(first)).compose(page -> {
       HttpServerResponse response = Responses.jsonHead(ctx.response(), 200).setChunked(true);
-      return write(response, Buffer.buffer("{\"" + field + "\":["), first, false, pages);
+      return write(response, Buffer.buffer("{\"" + field + "\":["), page, false, new Writing<>(pages, ends, closing));
     })).onFailure(failure -> {
       if (!ctx.response().headWritten()) {
         ctx.fail(failure);
@@ -50,6 +103,10 @@ public final class StreamedListing {
         ctx.response().reset();
       }
     });
+  }
+
+  private record Writing<K>(Function<K, Future<Page<JsonObject, K>>> pages, Predicate<K> ends,
+      Function<K, String> closing) {
   }
 
   /**
@@ -68,7 +125,7 @@ public final class StreamedListing {
 
   /** @param listedBefore whether items were written before this page's: its first follows a comma */
   private static <K> Future<Void> write(HttpServerResponse response, Buffer chunk, Page<JsonObject, K> page,
-      boolean listedBefore, Function<K, Future<Page<JsonObject, K>>> pages) {
+      boolean listedBefore, Writing<K> writing) {
     boolean separate = listedBefore;
     for (JsonObject item : page.items()) {
       if (separate) {
@@ -77,13 +134,13 @@ public final class StreamedListing {
       chunk.appendBuffer(item.toBuffer());
       separate = true;
     }
-    if (page.next() == null) {
-      return written(response.end(chunk.appendString("]}")));
+    if (writing.ends().test(page.next())) {
+      return written(response.end(chunk.appendString(writing.closing().apply(page.next()))));
     }
     boolean listed = separate;
     // Every item of a page may have been deleted since the listing began: nothing to write then.
     return (chunk.length() == 0 ? Future.<Void>succeededFuture() : written(response.write(chunk)))
-        .compose(written -> pages.apply(page.next()))
-        .compose(next -> write(response, Buffer.buffer(), next, listed, pages));
+        .compose(done -> writing.pages().apply(page.next()))
+        .compose(next -> write(response, Buffer.buffer(), next, listed, writing));
   }
 }

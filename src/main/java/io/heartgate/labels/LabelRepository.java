@@ -38,6 +38,11 @@ public final class LabelRepository {
     return store.strings("SELECT id FROM labels ORDER BY name", Tuple.tuple());
   }
 
+  /** The ids of the first {@code limit} labels by name after {@code name} (null: from the first). */
+  public Future<List<String>> idsAfter(String name, int limit) {
+    return store.idsByName("labels", name, limit);
+  }
+
   /** These labels, in no particular order; ids that name none are left out. */
   public Future<List<Label>> byIds(List<String> ids) {
     return store.query(SELECT + " WHERE id IN (" + Sql.placeholders(1, ids.size()) + ")",

@@ -4,6 +4,7 @@ import io.heartgate.core.Check;
 import io.heartgate.core.IdSnapshot;
 import io.heartgate.core.Invalid;
 import io.heartgate.core.NotFound;
+import io.heartgate.core.Cursor;
 import io.heartgate.http.Authenticator;
 import io.heartgate.http.InFlightLimit;
 import io.heartgate.http.RequestBody;
@@ -68,8 +69,10 @@ public final class LabelRoutes implements Routes {
   }
 
   private void list(RoutingContext ctx) {
-    StreamedListing.<IdSnapshot>answer(ctx, listings, "labels", at -> service.page(at)
-        .map(page -> page.map(Label::toJson)));
+    StreamedListing.<IdSnapshot, String>answer(ctx, listings, "labels",
+        at -> service.page(at).map(page -> page.map(Label::toJson)),
+        new StreamedListing.ByCursor<>(LabelService.LISTING_PAGE, (after, count) -> service.after(after, count)
+            .map(page -> page.map(Label::toJson)), Cursor::name, Cursor::afterName));
   }
 
   private void create(RoutingContext ctx) {

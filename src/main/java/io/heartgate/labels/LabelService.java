@@ -35,7 +35,7 @@ public final class LabelService {
   public static final int MAX_PER_OBJECT = 100;
   private static final String TARGET = "label";
   /** Labels in a page of their listing. */
-  private static final int LISTING_PAGE = 250;
+  static final int LISTING_PAGE = 250;
 
   private final LabelRepository labels;
   private final AuditLog audit;
@@ -54,6 +54,12 @@ public final class LabelService {
   /** A page of the labels by name: {@value #LISTING_PAGE} of them, each of a description up to 1,000 characters. */
   public Future<Page<Label, IdSnapshot>> page(IdSnapshot at) {
     return IdSnapshot.page(at, LISTING_PAGE, labels::ids, labels::byIds, Label::id);
+  }
+
+  /** At most {@code count} labels by name after {@code name} (null: from the first): a page asked for. */
+  public Future<Page<Label, String>> after(String name, int count) {
+    return labels.idsAfter(name, count + 1)
+        .compose(ids -> Page.ofIds(ids, count, name, labels::byIds, Label::id, Label::name));
   }
 
   public Future<Label> get(String id) {

@@ -19,6 +19,8 @@ public final class ReportingRuleRepository {
   private static final String SELECT = "SELECT id, name, not_reporting_after_seconds, auto_delete_after_seconds, "
       + "is_default, created_at, updated_at FROM reporting_rules";
 
+  private static final String IDS = "SELECT id FROM reporting_rules ORDER BY is_default DESC, name";
+
   private final Store store;
 
   public ReportingRuleRepository(Store store) {
@@ -37,7 +39,17 @@ public final class ReportingRuleRepository {
 
   /** The ids of every rule: the default rule first, then by name. */
   public Future<List<String>> ids() {
-    return store.strings("SELECT id FROM reporting_rules ORDER BY is_default DESC, name", Tuple.tuple());
+    return store.strings(IDS, Tuple.tuple());
+  }
+
+  /**
+   * The ids of the first {@code limit} rules after {@code after} (null: from the first) in the listing's order, the
+   * default rule first, then by name.
+   */
+  public Future<List<String>> idsAfter(RuleCursor after, int limit) {
+    return after == null ? store.strings(IDS + " LIMIT $1", Tuple.of(limit))
+        : store.strings("SELECT id FROM reporting_rules WHERE (1 - is_default, name) > ($2, $3) ORDER BY "
+            + "is_default DESC, name LIMIT $1", Tuple.of(limit, after.isDefault() ? 0 : 1, after.name()));
   }
 
   /** These rules, in no particular order; ids that name none are left out. */

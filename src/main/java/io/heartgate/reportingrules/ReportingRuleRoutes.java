@@ -57,8 +57,10 @@ public final class ReportingRuleRoutes implements Routes {
   }
 
   private void list(RoutingContext ctx) {
-    StreamedListing.<IdSnapshot>answer(ctx, listings, "rules", at -> service.page(at)
-        .map(page -> page.map(ReportingRule::toJson)));
+    StreamedListing.<IdSnapshot, RuleCursor>answer(ctx, listings, "rules",
+        at -> service.page(at).map(page -> page.map(ReportingRule::toJson)),
+        new StreamedListing.ByCursor<>(ReportingRuleService.LISTING_PAGE, (after, count) -> service.after(after, count)
+            .map(page -> page.map(ReportingRule::toJson)), RuleCursor::decode, RuleCursor::encode));
   }
 
   private void create(RoutingContext ctx) {

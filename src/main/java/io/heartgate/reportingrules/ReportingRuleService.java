@@ -18,7 +18,7 @@ import java.util.UUID;
  */
 public final class ReportingRuleService {
   /** Rules in a page of their listing. */
-  private static final int LISTING_PAGE = 500;
+  static final int LISTING_PAGE = 500;
   private static final String TARGET = "reporting-rule";
 
   private final ReportingRuleRepository rules;
@@ -53,6 +53,12 @@ public final class ReportingRuleService {
   /** A page of the rules, the default rule first, then by name: {@value #LISTING_PAGE} of them. */
   public Future<Page<ReportingRule, IdSnapshot>> page(IdSnapshot at) {
     return IdSnapshot.page(at, LISTING_PAGE, rules::ids, rules::byIds, ReportingRule::id);
+  }
+
+  /** At most {@code count} rules after {@code after} (null: from the first), the default first: a page asked for. */
+  public Future<Page<ReportingRule, RuleCursor>> after(RuleCursor after, int count) {
+    return rules.idsAfter(after, count + 1)
+        .compose(ids -> Page.ofIds(ids, count, after, rules::byIds, ReportingRule::id, RuleCursor::after));
   }
 
   public Future<ReportingRule> get(String id) {

@@ -29,6 +29,16 @@ public interface Sql {
     });
   }
 
+  /**
+   * The ids of the table's first {@code limit} rows by name (unique there) after {@code name} (null: from the first),
+   * along its index of names.
+   */
+  default Future<List<String>> idsByName(String table, String name, int limit) {
+    return name == null
+        ? strings("SELECT id FROM " + table + " ORDER BY name LIMIT $1", Tuple.of(limit))
+        : strings("SELECT id FROM " + table + " WHERE name > $2 ORDER BY name LIMIT $1", Tuple.of(limit, name));
+  }
+
   /** {@code $from, $from+1, …}: {@code count} placeholders, e.g. for an {@code IN (…)} list. */
   static String placeholders(int from, int count) {
     StringBuilder sql = new StringBuilder();

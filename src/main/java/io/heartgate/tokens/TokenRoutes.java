@@ -23,16 +23,14 @@ import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /** HTTP ↔ JSON for {@code /api/tokens}. */
 public final class TokenRoutes implements Routes {
   private static final int MAX_BULK = 1000;
-  /** Tokens read for a page of the whole listing: a few hundred bytes each. */
+  /** Tokens read at a time for a listing: a few hundred bytes each. */
   private static final int STREAMED_PAGE = 500;
-  /** Tokens of a page asked for without a {@code limit}, and the most a {@code limit} may ask for. */
-  private static final int DEFAULT_LIMIT = 100;
-  private static final int MAX_LIMIT = 1000;
 
   private final TokenService service;
   private final Authenticator auth;
@@ -102,8 +100,8 @@ public final class TokenRoutes implements Routes {
   }
 
   /**
-   * The whole listing, written a page at a time, or with {@code limit} or {@code cursor} one page of it and the
-   * {@code nextCursor} of the page after it (the console's way: a million tokens do not fit a browser).
+   * The whole listing, or one page of it (the console's way: a million tokens do not fit a browser); see
+   * {@link StreamedListing}.
    */
   private void list(RoutingContext ctx) {
     String state = ctx.queryParams().get("state");
@@ -112,18 +110,11 @@ public final class TokenRoutes implements Routes {
     }
     String userId = ctx.queryParams().get("userId");
     Principal actor = Authenticator.principal(ctx);
-    String limitText = ctx.queryParams().get("limit");
-    String cursorText = ctx.queryParams().get("cursor");
-    if (limitText == null && cursorText == null) {
-      StreamedListing.<TokenCursor>answer(ctx, listings, "tokens",
-          after -> service.page(actor, state, userId, after, STREAMED_PAGE).map(this::json));
-      return;
-    }
-    int limit = Check.limit("limit", limitText, DEFAULT_LIMIT, MAX_LIMIT);
-    TokenCursor after = cursorText == null || cursorText.isEmpty() ? null : TokenCursor.decode(cursorText);
-    listings.answer(ctx, "tokens", () -> service.page(actor, state, userId, after, limit).map(this::json)
-        .map(page -> new JsonObject().put("tokens", new JsonArray(page.items()))
-            .put("nextCursor", page.next() == null ? null : page.next().encode())));
+    BiFunction<TokenCursor, Integer, Future<Page<JsonObject, TokenCursor>>> pages =
+        (after, count) -> service.page(actor, state, userId, after, count).map(this::json);
+    StreamedListing.<TokenCursor, TokenCursor>answer(ctx, listings, "tokens",
+        after -> pages.apply(after, STREAMED_PAGE),
+        new StreamedListing.ByCursor<>(STREAMED_PAGE, pages, TokenCursor::decode, TokenCursor::encode));
   }
 
   private Page<JsonObject, TokenCursor> json(Page<Token, TokenCursor> page) {

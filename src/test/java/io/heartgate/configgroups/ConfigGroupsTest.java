@@ -13,6 +13,7 @@ import io.heartgate.store.AdvisoryLock;
 import io.heartgate.testsupport.Await;
 import io.heartgate.testsupport.Concurrently;
 import io.heartgate.testsupport.Credentials;
+import io.heartgate.testsupport.ListingPages;
 import io.heartgate.testsupport.MovableClock;
 import io.heartgate.testsupport.Reply;
 import io.heartgate.testsupport.StoreKind;
@@ -135,6 +136,9 @@ class ConfigGroupsTest {
     }
     JsonArray listed = groups();
     assertEquals(names, listed.stream().map(g -> ((JsonObject) g).getString("name")).toList());
+    assertEquals(listed, ListingPages.read(gateway, "/api/config-groups", "configGroups", owner, 9));
+    assertEquals(listed, ListingPages.read(gateway, "/api/config-groups", "configGroups", owner, 1000));
+    ListingPages.refusesWhatIsNoPage(gateway, "/api/config-groups", owner);
     for (int i = 0; i < listed.size(); i++) {
       assertEquals((229 - i) % 2 == 0 ? ids(first, second) : ids(second),
           listed.getJsonObject(i).getJsonArray("configIds"), listed.getJsonObject(i).getString("name"));

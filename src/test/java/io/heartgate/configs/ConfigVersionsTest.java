@@ -7,12 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.heartgate.testsupport.Credentials;
+import io.heartgate.testsupport.ListingPages;
 import io.heartgate.testsupport.MovableClock;
 import io.heartgate.testsupport.Reply;
 import io.heartgate.testsupport.StoreKind;
 import io.heartgate.testsupport.Team;
 import io.heartgate.testsupport.TelegrafConfigClient;
 import io.heartgate.testsupport.TestGateway;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -106,6 +108,11 @@ class ConfigVersionsTest {
     assertEquals(java.util.stream.IntStream.iterate(1_010, n -> n >= 1, n -> n - 1).boxed().toList(),
         listed.stream().map(v -> v.getInteger("version")).toList(), "1,010 versions over three pages");
     assertEquals("edit 1010", listed.get(0).getString("note"));
+    assertEquals(new JsonArray(listed), ListingPages.read(gateway, versions(), "versions", manager, 333));
+    assertEquals(new JsonArray(listed), ListingPages.read(gateway, versions(), "versions", manager, 1000));
+    ListingPages.refusesWhatIsNoPage(gateway, versions(), manager);
+    assertEquals(404, gateway.get("/api/configs/" + java.util.UUID.randomUUID() + "/versions?limit=5", manager)
+        .status(), "the first page of a config that is not there");
     assertFalse(listed.get(0).containsKey("toml"));
     assertEquals(404, gateway.get("/api/configs/" + java.util.UUID.randomUUID() + "/versions", manager).status());
   }

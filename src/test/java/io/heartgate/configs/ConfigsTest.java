@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.heartgate.heartbeat.HeartbeatRoutes;
 import io.heartgate.testsupport.Credentials;
+import io.heartgate.testsupport.ListingPages;
 import io.heartgate.testsupport.MovableClock;
 import io.heartgate.testsupport.Reply;
 import io.heartgate.testsupport.StoreKind;
@@ -176,10 +177,16 @@ class ConfigsTest {
       }
     }
     assertEquals(expected, names(), "150 configs over three pages, by name, each once");
+    JsonArray whole = call("GET", CONFIGS, null).json().getJsonArray("configs");
+    assertEquals(whole, ListingPages.read(gateway, CONFIGS, "configs", manager, 11));
+    assertEquals(whole, ListingPages.read(gateway, CONFIGS, "configs", manager, 1000));
+    ListingPages.refusesWhatIsNoPage(gateway, CONFIGS, manager);
     Reply filtered = call("GET", CONFIGS + "?label=" + label, null);
     assertEquals(200, filtered.status(), filtered.toString());
     List<JsonObject> carriers = filtered.json().getJsonArray("configs").stream().map(c -> (JsonObject) c).toList();
     assertEquals(labelled, carriers.stream().map(c -> c.getString("name")).toList());
+    assertEquals(filtered.json().getJsonArray("configs"),
+        ListingPages.read(gateway, CONFIGS + "?label=" + label, "configs", manager, 4), "the filter, a page at a time");
     carriers.forEach(c -> assertEquals(label, c.getJsonArray("labels").getJsonObject(0).getString("id")));
     assertEquals(List.of(), call("GET", CONFIGS + "?label=" + label + "&label="
         + call("POST", "/api/labels", new JsonObject().put("name", "none")).json().getString("id"), null)

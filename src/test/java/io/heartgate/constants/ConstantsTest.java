@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import io.heartgate.configs.Config;
 import io.heartgate.testsupport.Credentials;
+import io.heartgate.testsupport.ListingPages;
 import io.heartgate.testsupport.MovableClock;
 import io.heartgate.testsupport.Reply;
 import io.heartgate.testsupport.StoreKind;
@@ -115,6 +116,11 @@ class ConstantsTest {
     JsonArray listed = constants();
     assertEquals(names, listed.stream().map(c -> ((JsonObject) c).getString("name")).toList());
     assertEquals("value 119", listed.getJsonObject(119).getString("value"));
+    // Asked a page at a time: 7 at a time, and 1,000 at a time, which the node reads 10 at a time.
+    assertEquals(listed, ListingPages.read(gateway, "/api/constants", "constants", viewer, 7));
+    assertEquals(listed, ListingPages.read(gateway, "/api/constants", "constants", viewer, 1000));
+    assertEquals(listed, ListingPages.read(gateway, "/api/constants", "constants", viewer, 120));
+    ListingPages.refusesWhatIsNoPage(gateway, "/api/constants", viewer);
   }
 
   @ParameterizedTest

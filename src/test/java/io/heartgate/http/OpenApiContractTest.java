@@ -197,11 +197,7 @@ abstract class OpenApiContractTest {
     get("listTokens", 200, "/api/tokens?state=active", Credentials.bearer(ownerToken));
     get("listTokens", 200, "/api/tokens", Credentials.tokenScheme(managerToken));
     get("listTokens", 400, "/api/tokens?state=sleeping", owner);
-    String tokenCursor = new JsonObject(get("listTokens", 200, "/api/tokens?limit=1", owner).body())
-        .getString("nextCursor");
-    get("listTokens", 200, "/api/tokens?cursor=" + tokenCursor, owner);
-    get("listTokens", 400, "/api/tokens?limit=0", owner);
-    get("listTokens", 400, "/api/tokens?cursor=elsewhere", owner);
+    pages("listTokens", "/api/tokens", owner);
     get("listTokens", 401, "/api/tokens", Credentials.NONE);
     get("listTokens", 403, "/api/tokens", viewer);
 
@@ -270,6 +266,7 @@ abstract class OpenApiContractTest {
 
     get("listConfigs", 200, "/api/configs", Credentials.bearer(agentToken));
     get("listConfigs", 403, "/api/configs", Credentials.bearer(heartbeatOnlyToken));
+    pages("listConfigs", "/api/configs", viewer);
     get("getConfig", 200, "/api/configs/" + configId, viewer);
     get("getConfig", 404, "/api/configs/no-such-config", viewer);
     get("getConfig", 403, "/api/configs/" + configId, Credentials.bearer(heartbeatOnlyToken));
@@ -305,6 +302,7 @@ abstract class OpenApiContractTest {
     get("listConfigVersions", 200, versions, viewer);
     get("listConfigVersions", 404, "/api/configs/no-such-config/versions", viewer);
     get("listConfigVersions", 403, versions, Credentials.bearer(heartbeatOnlyToken));
+    pages("listConfigVersions", versions, viewer);
     get("getConfigVersion", 200, versions + "/1", viewer);
     get("getConfigVersion", 404, versions + "/99", viewer);
     get("getConfigVersion", 403, versions + "/1", Credentials.bearer(heartbeatOnlyToken));
@@ -377,6 +375,7 @@ abstract class OpenApiContractTest {
   void reportingRules() {
     get("listReportingRules", 200, "/api/reporting-rules", viewer);
     get("listReportingRules", 403, "/api/reporting-rules", Credentials.bearer(heartbeatOnlyToken));
+    pages("listReportingRules", "/api/reporting-rules", viewer);
     String defaultRule = new JsonObject(get("listReportingRules", 200, "/api/reporting-rules", viewer).body())
         .getJsonArray("rules").stream().map(JsonObject.class::cast).filter(r -> r.getBoolean("default"))
         .findFirst().orElseThrow().getString("id");
@@ -440,6 +439,7 @@ abstract class OpenApiContractTest {
     send("createConfigGroup", 413, "POST", "/api/config-groups", manager, JSON, huge("name"));
     get("listConfigGroups", 200, "/api/config-groups", viewer);
     get("listConfigGroups", 403, "/api/config-groups", heartbeatOnly);
+    pages("listConfigGroups", "/api/config-groups", viewer);
     get("getConfigGroup", 200, "/api/config-groups/fleet", viewer);
     get("getConfigGroup", 404, "/api/config-groups/no-such-group", viewer);
     get("getConfigGroup", 403, "/api/config-groups/fleet", heartbeatOnly);
@@ -486,6 +486,7 @@ abstract class OpenApiContractTest {
   void labels() {
     get("listLabels", 200, "/api/labels", viewer);
     get("listLabels", 403, "/api/labels", Credentials.bearer(heartbeatOnlyToken));
+    pages("listLabels", "/api/labels", viewer);
     JsonObject label = new JsonObject().put("name", "lab").put("description", "the lab").put("color", "#12AB3c");
     String labelId = id(json("createLabel", 201, "POST", "/api/labels", manager, label));
     String otherId = id(json("createLabel", 201, "POST", "/api/labels", manager, new JsonObject().put("name", "o")));
@@ -568,6 +569,7 @@ abstract class OpenApiContractTest {
   void constants() {
     get("listConstants", 200, "/api/constants", viewer);
     get("listConstants", 403, "/api/constants", Credentials.bearer(heartbeatOnlyToken));
+    pages("listConstants", "/api/constants", viewer);
     String usingId = id(json("createConfig", 201, "POST", "/api/configs", manager, new JsonObject()
         .put("name", "uses constants").put("toml", "[agent]\n  hostname = \"::{host}\"\n  interval = ::{every}\n")));
     get("downloadConfigToml", 400, "/api/configs/" + usingId + "/toml", Credentials.bearer(agentToken));
@@ -760,6 +762,14 @@ abstract class OpenApiContractTest {
   }
 
   // --- requests, each answer judged against the document ---
+
+  /** A listing asked a page at a time: its first page of one item, the page its cursor leads to, and refusals. */
+  private void pages(String operationId, String path, Credentials as) {
+    String cursor = new JsonObject(get(operationId, 200, path + "?limit=1", as).body()).getString("nextCursor");
+    get(operationId, 200, path + (cursor == null ? "?limit=1000" : "?cursor=" + cursor), as);
+    get(operationId, 400, path + "?limit=0", as);
+    get(operationId, 400, path + "?cursor=elsewhere", as);
+  }
 
   private HttpResponse<String> get(String operationId, int status, String path, Credentials as) {
     return get(operationId, status, path, as, "GET");

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import io.heartgate.heartbeat.HeartbeatRoutes;
 import io.heartgate.testsupport.Credentials;
+import io.heartgate.testsupport.ListingPages;
 import io.heartgate.testsupport.MovableClock;
 import io.heartgate.testsupport.Reply;
 import io.heartgate.testsupport.StoreKind;
@@ -166,6 +167,22 @@ class LabelsTest {
     for (String action : List.of("label.create", "label.update", "label.delete")) {
       assertEquals(true, actions.contains(action), action + " audited: " + actions);
     }
+  }
+
+  // The listing is written 250 labels at a time; asked a page at a time, it is read along the names.
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void theListingSpansPagesByNameAndCanBeAskedAPageAtATime(StoreKind kind) throws Exception {
+    start(kind);
+    List<String> names = new java.util.ArrayList<>();
+    for (int i = 0; i < 260; i++) {
+      names.add(0, label(String.format("label-%03d", 259 - i), null).getString("name"));
+    }
+    JsonArray listed = labels();
+    assertEquals(names, listed.stream().map(l -> ((JsonObject) l).getString("name")).toList());
+    assertEquals(listed, ListingPages.read(gateway, "/api/labels", "labels", viewer, 251));
+    assertEquals(listed, ListingPages.read(gateway, "/api/labels", "labels", viewer, 1000));
+    ListingPages.refusesWhatIsNoPage(gateway, "/api/labels", viewer);
   }
 
   @ParameterizedTest

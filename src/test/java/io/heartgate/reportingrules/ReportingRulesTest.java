@@ -9,6 +9,7 @@ import io.heartgate.settings.DatabaseUrl;
 import io.heartgate.store.Store;
 import io.heartgate.testsupport.Await;
 import io.heartgate.testsupport.Credentials;
+import io.heartgate.testsupport.ListingPages;
 import io.heartgate.testsupport.MovableClock;
 import io.heartgate.testsupport.Reply;
 import io.heartgate.testsupport.StoreKind;
@@ -110,6 +111,11 @@ class ReportingRulesTest {
         .mapToObj(i -> String.format("rule-%03d", i)).toList(),
         listed.stream().skip(1).filter(name -> !name.equals(builtIn)).toList(), "then by name, each once");
     assertTrue(listed.contains(builtIn));
+    JsonArray whole = call("GET", RULES, null).json().getJsonArray("rules");
+    for (int limit : new int[] {1, 2, 13, 520, 1000}) {
+      assertEquals(whole, ListingPages.read(gateway, RULES, "rules", manager, limit), limit + " at a time");
+    }
+    ListingPages.refusesWhatIsNoPage(gateway, RULES, manager);
   }
 
   @ParameterizedTest

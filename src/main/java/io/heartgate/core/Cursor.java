@@ -1,0 +1,66 @@
+package io.heartgate.core;
+
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
+/**
+ * A page's {@code nextCursor}: where the page ended, as a small JSON object in base64url, opaque to clients. Anything
+ * else given as a {@code cursor} is a 400 naming it, never a store error: what a cursor holds is checked as a
+ * request's fields are.
+ */
+public final class Cursor {
+  private static final String BY_NAME = "cursor is not a nextCursor of this listing";
+  private static final int MAX_NAME = 1024;
+  private Cursor() {
+  }
+
+  public static String encode(JsonObject fields) {
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(fields.encode().getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** The fields of a cursor this node made; {@code rule} says what a cursor of the listing must be. */
+  public static JsonObject decode(String text, String rule) {
+    try {
+      return new JsonObject(new String(Base64.getUrlDecoder().decode(text), StandardCharsets.UTF_8));
+    } catch (IllegalArgumentException | DecodeException | ClassCastException e) {
+      throw invalid(rule);
+    }
+  }
+
+  /**
+   * A field of the cursor that must be a name: well-formed text, not empty, and not longer than any name a listing
+   * holds (more than the rules of names allow now, which a name stored before them may not follow).
+   */
+  public static String name(JsonObject fields, String key, String rule) {
+    if (fields.getValue(key) instanceof String name && !name.isEmpty() && name.length() <= MAX_NAME
+        && Check.wellFormed(name)) {
+      return name;
+    }
+    throw invalid(rule);
+  }
+
+  /** A field of the cursor that must be a whole number. */
+  public static long number(JsonObject fields, String key, String rule) {
+    Object value = fields.getValue(key);
+    if (value instanceof Integer || value instanceof Long) {
+      return ((Number) value).longValue();
+    }
+    throw invalid(rule);
+  }
+
+  /** The cursor of a listing by name (names are unique in it) that goes on after this name. */
+  public static String afterName(String name) {
+    return encode(new JsonObject().put("n", name));
+  }
+
+  /** The name a cursor of {@link #afterName} stands for. */
+  public static String name(String text) {
+    return name(decode(text, BY_NAME), "n", BY_NAME);
+  }
+
+  public static Invalid invalid(String rule) {
+    return new Invalid("cursor", rule);
+  }
+}
