@@ -1,19 +1,22 @@
-// Configs: the list (filtered by labels), and a new config (optionally starting from the agent template).
+// Configs: the list (filtered by labels), 50 a page read from the API, and a new config (optionally starting from
+// the agent template).
 import { api, query } from '../api.js';
 import { h, field, messageBox, replace, showMessage, clearMessage, table } from '../dom.js';
 import { ALIAS_HINT, aliasValue } from '../aliases.js';
 import { dateTime } from '../format.js';
 import { labelChips, labelFilter, loadLabels } from '../labels.js';
-import { pagedList } from '../paging.js';
+import { PAGE_SIZE, cursorPages } from '../paging.js';
 import { tomlError } from './toml-error.js';
 
-/** The label filter, kept across visits of the page within this tab, as the agents' filters are. */
-const place = { labels: [] };
+/** The label filter and the page, kept across visits of the page within this tab, as the agents' are. */
+const place = { labels: [], cursors: [''] };
 
 export function render(main, ctx) {
   const box = messageBox('configs-message');
   const filterByLabel = h('div', { id: 'configs-label-filter', class: 'toolbar', role: 'search' });
-  const list = pagedList((page) => (page.length ? table('Configs', ['Name', 'Alias', 'Description', 'Labels',
+  const rows = h('div', { id: 'configs-list' });
+  const pages = cursorPages('configs', 'Config', () => load(), place.cursors);
+  const list = (page) => (page.length ? table('Configs', ['Name', 'Alias', 'Description', 'Labels',
     'Version', 'TOML changed', 'Created'], page.map((c) => h('tr', { dataset: { configId: c.id } },
       h('td', null, h('a', { href: `#/configs/${encodeURIComponent(c.id)}`, class: 'config-link' }, c.name)),
       h('td', { class: 'config-alias' }, c.alias ? h('code', null, c.alias) : '—'),
@@ -22,8 +25,7 @@ export function render(main, ctx) {
       h('td', null, String(c.version)),
       h('td', null, dateTime(c.tomlUpdatedAt)),
       h('td', null, dateTime(c.createdAt)))), { id: 'configs-table' })
-    : h('p', { class: 'muted', id: 'configs-empty' }, place.labels.length ? 'No config matches.' : 'No configs yet.')),
-  'Configs');
+    : h('p', { class: 'muted', id: 'configs-empty' }, place.labels.length ? 'No config matches.' : 'No configs yet.'));
   const creating = ctx.can('configs:write') ? createForm() : null;
 
   replace(main,
@@ -33,7 +35,8 @@ export function render(main, ctx) {
     box,
     creating,
     ctx.can('labels:read') ? filterByLabel : null,
-    list.element);
+    rows,
+    pages.element);
 
   function createForm() {
     const name = h('input', { id: 'config-name', name: 'name', required: true, maxlength: 255 });
@@ -81,12 +84,22 @@ export function render(main, ctx) {
     loads += 1;
     const loading = loads;
     try {
-      const answer = await api('GET', `/api/configs${query({ label: place.labels })}`);
-      if (loading === loads) {
-        clearMessage(box);
-        list.show(answer.configs);
+      const answer = await api('GET', `/api/configs${query({ label: place.labels, limit: PAGE_SIZE,
+        cursor: pages.cursor() })}`);
+      if (loading !== loads) {
+        return; // the filter or the page changed while this answer was on its way
       }
+      if (answer.configs.length === 0 && pages.back()) {
+        load(); // the page emptied under us (configs deleted): step back rather than show nothing
+        return;
+      }
+      clearMessage(box);
+      replace(rows, list(answer.configs));
+      pages.shown(answer.nextCursor);
     } catch (error) {
+      if (error.status === 400) {
+        pages.first();
+      }
       showMessage(box, 'error', error.message);
     }
   }
@@ -98,6 +111,7 @@ export function render(main, ctx) {
     });
     const show = () => replace(filterByLabel, labelFilter('filter-label', labels, place.labels, (chosen) => {
       place.labels = chosen;
+      pages.first();
       show();
       load();
     }));

@@ -315,12 +315,12 @@ class ConsoleTest {
   }
 
   /**
-   * The token page reads the API a page at a time (`limit` and `cursor`), never the whole listing: a fleet may hold a
-   * token per agent, and a million do not fit a browser.
+   * The token and config pages read the API a page at a time (`limit` and `cursor`), never the whole listing: a fleet
+   * may hold a token per agent, and a million do not fit a browser. Back from a config, its page is the one left.
    */
   @Test
   @Order(5)
-  void theTokensPageReadsTheApiAPageAtATime() {
+  void theTokensAndConfigsPagesReadTheApiAPageAtATime() {
     browser.signIn("owner", PASSWORD);
     int listed = gateway.get("/api/tokens", browser.session()).json().getJsonArray("tokens").size();
     for (int i = listed; i < 120; i++) {
@@ -353,6 +353,33 @@ class ConsoleTest {
     assertTrue(asked.size() >= 5, asked.toString());
     assertTrue(asked.stream().allMatch(url -> url.contains("limit=50")), asked.toString());
     browser.assertNoConsoleErrors("tokens");
+
+    // The configs too: a config of 100 labels is 20 KB of JSON.
+    int configs = gateway.get("/api/configs", browser.session()).json().getJsonArray("configs").size();
+    for (int i = configs; i < 60; i++) {
+      Reply created = gateway.post("/api/configs", browser.session(), new JsonObject()
+          .put("name", String.format("paged-%03d", i)).put("toml", "[agent]\n"));
+      assertEquals(201, created.status(), created.toString());
+    }
+    browser.driver().executeScript("performance.clearResourceTimings()");
+    browser.click(By.linkText("Configs"));
+    By configRows = By.cssSelector("#configs-table tbody tr");
+    browser.textContaining(By.cssSelector("nav[aria-label='Config pages']"), "Page 1");
+    assertEquals(50, browser.driver().findElements(configRows).size());
+    browser.click(By.id("configs-next"));
+    browser.textContaining(By.cssSelector("nav[aria-label='Config pages']"), "Page 2");
+    browser.textContaining(By.id("configs-table"), "paged-059");
+    assertEquals(10, browser.driver().findElements(configRows).size());
+    browser.click(By.linkText("paged-059"));
+    browser.textContaining(By.id("config-title"), "paged-059");
+    browser.driver().navigate().back();
+    browser.textContaining(By.cssSelector("nav[aria-label='Config pages']"), "Page 2");
+    @SuppressWarnings("unchecked")
+    List<String> configsAsked = (List<String>) browser.driver().executeScript("return performance.getEntriesByType("
+        + "'resource').map(e => e.name).filter(n => n.includes('/api/configs?') || n.endsWith('/api/configs'))");
+    assertTrue(configsAsked.size() >= 3 && configsAsked.stream().allMatch(url -> url.contains("limit=50")),
+        configsAsked.toString());
+    browser.assertNoConsoleErrors("configs");
   }
 
   /** A session ended elsewhere sends the console back to sign-in with a message saying so. */
