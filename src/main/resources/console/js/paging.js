@@ -1,5 +1,5 @@
 // Long lists are shown a page at a time, never all at once.
-import { h } from './dom.js';
+import { h, replace } from './dom.js';
 
 export const PAGE_SIZE = 50;
 
@@ -78,6 +78,60 @@ export function cursorPages(id, label, move, cursors = ['']) {
       next.dataset.cursor = nextCursor || '';
       text.textContent = `Page ${cursors.length}`;
       bar.hidden = cursors.length <= 1 && !nextCursor;
+    },
+  };
+}
+
+/**
+ * A list the API pages, shown PAGE_SIZE items a page: fetch(limit, cursor) answers the API's page, whose items are
+ * at answer[field]; render(items) draws them. Returns {element, load(), restart(), items(), redraw()}: load() shows
+ * the page at the current cursor (again, after a change), restart() the first page (another filter), redraw() the
+ * items shown without asking again. A page that emptied under the operator (its items deleted) steps back; an answer
+ * a later load overtook is dropped; a cursor the API no longer takes (400) goes back to the first page. Failures go
+ * to onError.
+ */
+export function serverList(id, label, field, fetch, render, onError, cursors = ['']) {
+  let loads = 0;
+  let items = [];
+  const rows = h('div', { id: `${id}-list` });
+  const pages = cursorPages(id, label, () => load(), cursors);
+
+  async function load() {
+    loads += 1;
+    const loading = loads;
+    try {
+      const answer = await fetch(PAGE_SIZE, pages.cursor());
+      if (loading !== loads) {
+        return;
+      }
+      if (answer[field].length === 0 && pages.back()) {
+        await load();
+        return;
+      }
+      items = answer[field];
+      replace(rows, render(items));
+      pages.shown(answer.nextCursor);
+    } catch (error) {
+      if (loading !== loads) {
+        return;
+      }
+      if (error.status === 400) {
+        pages.first();
+      }
+      onError(error);
+    }
+  }
+
+  return {
+    element: h('div', null, rows, pages.element),
+    load,
+    restart() {
+      pages.first();
+      return load();
+    },
+    items: () => items,
+    redraw() {
+      replace(rows, render(items));
     },
   };
 }

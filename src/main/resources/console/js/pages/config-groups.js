@@ -1,21 +1,24 @@
-// Config groups: the list (name, alias, member count) and a new group; a group's page edits its members.
-import { api } from '../api.js';
+// Config groups: the list (name, alias, member count), 50 a page read from the API, and a new group; a group's page
+// edits its members.
+import { api, query } from '../api.js';
 import { h, field, messageBox, replace, showMessage, clearMessage, table } from '../dom.js';
 import { ALIAS_HINT, aliasValue } from '../aliases.js';
 import { dateTime } from '../format.js';
-import { pagedList } from '../paging.js';
+import { serverList } from '../paging.js';
 import { showRefusal } from '../refusals.js';
 
 export function render(main, ctx) {
   const box = messageBox('config-groups-message');
-  const list = pagedList((page) => (page.length ? table('Config groups', ['Name', 'Alias', 'Members', 'Description',
+  const list = serverList('config-groups', 'Config group', 'configGroups', (limit, cursor) => api('GET',
+    `/api/config-groups${query({ limit, cursor })}`), (page) => (page.length ? table('Config groups', ['Name', 'Alias', 'Members', 'Description',
     'Updated'], page.map((g) => h('tr', { dataset: { groupId: g.id } },
     h('td', null, h('a', { href: `#/config-groups/${encodeURIComponent(g.id)}`, class: 'group-link' }, g.name)),
     h('td', { class: 'group-alias' }, g.alias ? h('code', null, g.alias) : '—'),
     h('td', { class: 'group-members' }, String(g.configIds.length)),
     h('td', null, g.description || '—'),
     h('td', null, dateTime(g.updatedAt)))), { id: 'config-groups-table' })
-    : h('p', { class: 'muted', id: 'config-groups-empty' }, 'No config groups yet.')), 'Config groups');
+    : h('p', { class: 'muted', id: 'config-groups-empty' }, 'No config groups yet.')),
+  (error) => showMessage(box, 'error', error.message));
 
   replace(main,
     h('div', { class: 'heading' }, h('h2', null, 'Config groups')),
@@ -54,14 +57,6 @@ export function render(main, ctx) {
       form);
   }
 
-  async function load() {
-    try {
-      list.show((await api('GET', '/api/config-groups')).configGroups);
-    } catch (error) {
-      showMessage(box, 'error', error.message);
-    }
-  }
-
-  load();
+  list.load();
   return null;
 }

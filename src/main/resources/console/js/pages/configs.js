@@ -5,7 +5,7 @@ import { h, field, messageBox, replace, showMessage, clearMessage, table } from 
 import { ALIAS_HINT, aliasValue } from '../aliases.js';
 import { dateTime } from '../format.js';
 import { labelChips, labelFilter, loadLabels } from '../labels.js';
-import { PAGE_SIZE, cursorPages } from '../paging.js';
+import { serverList } from '../paging.js';
 import { tomlError } from './toml-error.js';
 
 /** The label filter and the page, kept across visits of the page within this tab, as the agents' are. */
@@ -14,9 +14,11 @@ const place = { labels: [], cursors: [''] };
 export function render(main, ctx) {
   const box = messageBox('configs-message');
   const filterByLabel = h('div', { id: 'configs-label-filter', class: 'toolbar', role: 'search' });
-  const rows = h('div', { id: 'configs-list' });
-  const pages = cursorPages('configs', 'Config', () => load(), place.cursors);
-  const list = (page) => (page.length ? table('Configs', ['Name', 'Alias', 'Description', 'Labels',
+  const list = serverList('configs', 'Config', 'configs', async (limit, cursor) => {
+    const answer = await api('GET', `/api/configs${query({ label: place.labels, limit, cursor })}`);
+    clearMessage(box);
+    return answer;
+  }, (page) => (page.length ? table('Configs', ['Name', 'Alias', 'Description', 'Labels',
     'Version', 'TOML changed', 'Created'], page.map((c) => h('tr', { dataset: { configId: c.id } },
       h('td', null, h('a', { href: `#/configs/${encodeURIComponent(c.id)}`, class: 'config-link' }, c.name)),
       h('td', { class: 'config-alias' }, c.alias ? h('code', null, c.alias) : '—'),
@@ -25,7 +27,8 @@ export function render(main, ctx) {
       h('td', null, String(c.version)),
       h('td', null, dateTime(c.tomlUpdatedAt)),
       h('td', null, dateTime(c.createdAt)))), { id: 'configs-table' })
-    : h('p', { class: 'muted', id: 'configs-empty' }, place.labels.length ? 'No config matches.' : 'No configs yet.'));
+    : h('p', { class: 'muted', id: 'configs-empty' }, place.labels.length ? 'No config matches.' : 'No configs yet.')),
+  (error) => showMessage(box, 'error', error.message), place.cursors);
   const creating = ctx.can('configs:write') ? createForm() : null;
 
   replace(main,
@@ -35,8 +38,7 @@ export function render(main, ctx) {
     box,
     creating,
     ctx.can('labels:read') ? filterByLabel : null,
-    rows,
-    pages.element);
+    list.element);
 
   function createForm() {
     const name = h('input', { id: 'config-name', name: 'name', required: true, maxlength: 255 });
@@ -78,32 +80,6 @@ export function render(main, ctx) {
       form);
   }
 
-  let loads = 0;
-
-  async function load() {
-    loads += 1;
-    const loading = loads;
-    try {
-      const answer = await api('GET', `/api/configs${query({ label: place.labels, limit: PAGE_SIZE,
-        cursor: pages.cursor() })}`);
-      if (loading !== loads) {
-        return; // the filter or the page changed while this answer was on its way
-      }
-      if (answer.configs.length === 0 && pages.back()) {
-        load(); // the page emptied under us (configs deleted): step back rather than show nothing
-        return;
-      }
-      clearMessage(box);
-      replace(rows, list(answer.configs));
-      pages.shown(answer.nextCursor);
-    } catch (error) {
-      if (error.status === 400) {
-        pages.first();
-      }
-      showMessage(box, 'error', error.message);
-    }
-  }
-
   async function showLabelFilter() {
     const labels = await loadLabels().catch((error) => {
       showMessage(box, 'error', error.message);
@@ -111,9 +87,8 @@ export function render(main, ctx) {
     });
     const show = () => replace(filterByLabel, labelFilter('filter-label', labels, place.labels, (chosen) => {
       place.labels = chosen;
-      pages.first();
       show();
-      load();
+      list.restart();
     }));
     show();
   }
@@ -121,6 +96,6 @@ export function render(main, ctx) {
   if (ctx.can('labels:read')) {
     showLabelFilter();
   }
-  load();
+  list.load();
   return null;
 }

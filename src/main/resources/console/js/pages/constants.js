@@ -1,11 +1,12 @@
-// Constants: the list (name, value, description, updated), New constant, edit and delete. The gateway's refusals
+// Constants: the list (name, value, description, updated), 50 a page read from the API, New constant, edit and
+// delete. The gateway's refusals
 // are shown in place: a name taken, a value that would break a config (named, with a link), a constant that
 // configs use (each of them linked).
-import { api } from '../api.js';
+import { api, query } from '../api.js';
 import { h, field, messageBox, replace, showMessage, clearMessage, table, isolate } from '../dom.js';
 import { confirmAction, openDialog, dialogId } from '../dialogs.js';
 import { dateTime } from '../format.js';
-import { pagedList } from '../paging.js';
+import { serverList } from '../paging.js';
 import { showRefusal } from '../refusals.js';
 
 /** Name, value and description fields, filled from a constant when editing one. */
@@ -31,7 +32,8 @@ export function render(main, ctx) {
   const canWrite = ctx.can('constants:write');
   const canDelete = ctx.can('constants:delete');
   const box = messageBox('constants-message');
-  const list = pagedList(renderRows, 'Constants');
+  const list = serverList('constants', 'Constant', 'constants', (limit, cursor) => api('GET',
+    `/api/constants${query({ limit, cursor })}`), renderRows, (error) => showMessage(box, 'error', error.message));
 
   replace(main,
     h('div', { class: 'heading' }, h('h2', null, 'Constants')),
@@ -88,12 +90,8 @@ export function render(main, ctx) {
       : h('p', { class: 'muted', id: 'constants-empty' }, 'No constants yet.');
   }
 
-  async function load() {
-    try {
-      list.show((await api('GET', '/api/constants')).constants);
-    } catch (error) {
-      showMessage(box, 'error', error.message);
-    }
+  function load() {
+    return list.load();
   }
 
   function edit(constant) {

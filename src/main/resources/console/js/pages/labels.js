@@ -1,11 +1,12 @@
-// Labels: the list (colour, name, description), New label, and edit / delete, one at a time or in bulk.
-import { api } from '../api.js';
+// Labels: the list (colour, name, description), 50 a page read from the API, New label, and edit / delete, one at a
+// time or in bulk (the selection kept across pages).
+import { api, query } from '../api.js';
 import { h, field, messageBox, replace, showMessage, clearMessage, table, isolate } from '../dom.js';
 import { confirmAction, openDialog, dialogId } from '../dialogs.js';
 import { bulkResults } from '../bulk.js';
 import { dateTime } from '../format.js';
-import { DEFAULT_COLOR, isColor, loadLabels, swatch } from '../labels.js';
-import { pagedList } from '../paging.js';
+import { DEFAULT_COLOR, isColor, swatch } from '../labels.js';
+import { serverList } from '../paging.js';
 
 /** Name, description and colour fields, filled from a label when editing one. */
 function labelFields(prefix, label) {
@@ -25,14 +26,22 @@ export function render(main, ctx) {
   const box = messageBox('labels-message');
   const results = h('div', { id: 'bulk-results' });
   const selected = new Set();
-  let labels = [];
+  /** The names of the labels shown so far, to name a selected one that is on another page. */
+  const names = new Map();
 
   const selectedCount = h('span', { class: 'muted', 'aria-live': 'polite' }, 'None selected');
   const bulk = canDelete ? h('div', { class: 'toolbar', id: 'bulk-actions', role: 'toolbar',
     'aria-label': 'Selected labels' }, selectedCount,
   h('button', { type: 'button', class: 'secondary small', id: 'bulk-delete', onclick: bulkDelete },
     'Delete selected')) : null;
-  const list = pagedList(renderRows, 'Labels');
+  const list = serverList('labels', 'Label', 'labels', async (limit, cursor) => {
+    const answer = await api('GET', `/api/labels${query({ limit, cursor })}`);
+    answer.labels.forEach((l) => names.set(l.id, l.name));
+    return answer;
+  }, (page) => {
+    updateSelection();
+    return renderRows(page);
+  }, (error) => showMessage(box, 'error', error.message));
 
   replace(main,
     h('div', { class: 'heading' }, h('h2', null, 'Labels')),
@@ -90,8 +99,7 @@ export function render(main, ctx) {
         checked: page.length > 0 && page.every((l) => selected.has(l.id)),
         onchange: (event) => {
           page.forEach((l) => (event.target.checked ? selected.add(l.id) : selected.delete(l.id)));
-          list.show(labels);
-          updateSelection();
+          list.redraw();
         } }));
     }
     const rows = page.map((label) => h('tr', { dataset: { labelId: label.id } },
@@ -117,16 +125,8 @@ export function render(main, ctx) {
       : h('p', { class: 'muted', id: 'labels-empty' }, 'No labels yet.');
   }
 
-  async function load() {
-    try {
-      labels = await loadLabels();
-      const ids = new Set(labels.map((l) => l.id));
-      [...selected].filter((id) => !ids.has(id)).forEach((id) => selected.delete(id));
-      list.show(labels);
-      updateSelection();
-    } catch (error) {
-      showMessage(box, 'error', error.message);
-    }
+  function load() {
+    return list.load();
   }
 
   function edit(label) {
@@ -166,6 +166,7 @@ export function render(main, ctx) {
     results.replaceChildren();
     try {
       await api('DELETE', `/api/labels/${encodeURIComponent(label.id)}`);
+      selected.delete(label.id);
       showMessage(box, 'success', ['Deleted label “', isolate(label.name), '”.']);
     } catch (error) {
       showMessage(box, 'error', error.message);
@@ -181,7 +182,6 @@ export function render(main, ctx) {
       return;
     }
     clearMessage(box);
-    const names = new Map(labels.map((l) => [l.id, l.name]));
     try {
       const answer = await api('DELETE', '/api/labels', { ids });
       replace(results, bulkResults('Delete', 'Label', answer.results, (id) => names.get(id) || id));

@@ -6,7 +6,7 @@ import { confirmAction, openDialog, dialogId } from '../dialogs.js';
 import { bulkResults } from '../bulk.js';
 import { dateTime } from '../format.js';
 import { managesAllTokens } from '../permissions.js';
-import { PAGE_SIZE, cursorPages } from '../paging.js';
+import { serverList } from '../paging.js';
 import { openCreateToken } from './token-create.js';
 
 const SOURCE_TEXT = { api: 'API', bootstrap: 'Bootstrap (OWNER_TOKEN)', preshared: 'Pre-shared' };
@@ -33,7 +33,6 @@ export function render(main, ctx) {
   const selected = new Set();
   /** The names of the tokens shown so far, to name a selected one that is on another page. */
   const names = new Map();
-  let tokens = [];
   let users = [];
 
   const state = select({ id: 'filter-state', onchange: restart },
@@ -48,8 +47,17 @@ export function render(main, ctx) {
       onclick: () => reassign([...selected]) }, 'Reassign selected') : null,
     canDelete ? h('button', { type: 'button', class: 'secondary small', id: 'bulk-delete', onclick: bulkDelete },
       'Delete selected') : null);
-  const rows = h('div', { id: 'tokens-list' });
-  const pages = cursorPages('tokens', 'Token', () => load());
+  const list = serverList('tokens', 'Token', 'tokens', async (limit, cursor) => {
+    const answer = await api('GET', `/api/tokens${query({ state: state.value, userId: all ? user.value : '', limit,
+      cursor })}`);
+    answer.tokens.forEach((t) => names.set(t.id, t.name));
+    return answer;
+  }, (tokens) => {
+    updateSelection();
+    return tokens.length ? renderRows(tokens) : h('p', { class: 'muted', id: 'tokens-empty' },
+      state.value || user.value ? 'No token matches.' : 'No token yet.');
+  }, (error) => showMessage(box, 'error', error.message));
+  const load = () => list.load();
 
   replace(main,
     h('div', { class: 'heading' }, h('h2', null, 'API Tokens'),
@@ -62,8 +70,7 @@ export function render(main, ctx) {
     h('div', { class: 'toolbar' }, field('State', state), all ? field('User', user) : null),
     bulk,
     results,
-    rows,
-    pages.element);
+    list.element);
 
   function updateSelection() {
     selectedCount.textContent = selected.size ? `${selected.size} selected` : 'None selected';
@@ -77,8 +84,7 @@ export function render(main, ctx) {
       checked: page.length > 0 && page.every((t) => selected.has(t.id)),
       onchange: (event) => {
         page.forEach((t) => (event.target.checked ? selected.add(t.id) : selected.delete(t.id)));
-        showRows();
-        updateSelection();
+        list.redraw();
       } });
     const rows = page.map((token) => h('tr', { dataset: { tokenId: token.id } },
       h('td', null, h('input', { type: 'checkbox', 'aria-label': `Select ${token.name}`, checked: selected.has(token.id),
@@ -110,45 +116,10 @@ export function render(main, ctx) {
       'Last used', 'Source', 'Actions'], rows, { id: 'tokens-table' });
   }
 
-  function showRows() {
-    replace(rows, tokens.length ? renderRows(tokens) : h('p', { class: 'muted', id: 'tokens-empty' },
-      state.value || user.value ? 'No token matches.' : 'No token yet.'));
-  }
-
   /** Another filter: its first page, and nothing selected (what another filter selected is not what this shows). */
   function restart() {
-    pages.first();
     selected.clear();
-    updateSelection();
-    load();
-  }
-
-  let loads = 0;
-
-  async function load() {
-    loads += 1;
-    const loading = loads;
-    try {
-      const answer = await api('GET', `/api/tokens${query({ state: state.value, userId: all ? user.value : '',
-        limit: PAGE_SIZE, cursor: pages.cursor() })}`);
-      if (loading !== loads) {
-        return; // the filters or the page changed while this answer was on its way
-      }
-      if (answer.tokens.length === 0 && pages.back()) {
-        load(); // the page emptied under us (tokens deleted): step back rather than show nothing
-        return;
-      }
-      tokens = answer.tokens;
-      tokens.forEach((t) => names.set(t.id, t.name));
-      showRows();
-      pages.shown(answer.nextCursor);
-      updateSelection();
-    } catch (error) {
-      if (error.status === 400) {
-        pages.first();
-      }
-      showMessage(box, 'error', error.message);
-    }
+    list.restart();
   }
 
   async function loadUsers() {

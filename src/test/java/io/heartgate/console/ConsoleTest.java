@@ -315,12 +315,13 @@ class ConsoleTest {
   }
 
   /**
-   * The token and config pages read the API a page at a time (`limit` and `cursor`), never the whole listing: a fleet
-   * may hold a token per agent, and a million do not fit a browser. Back from a config, its page is the one left.
+   * The token, config, label, constant and group pages read the API a page at a time (`limit` and `cursor`), never the
+   * whole listing: a fleet may hold a token per agent, and a million do not fit a browser. Back from a config, its
+   * page is the one left.
    */
   @Test
   @Order(5)
-  void theTokensAndConfigsPagesReadTheApiAPageAtATime() {
+  void theListPagesReadTheApiAPageAtATime() {
     browser.signIn("owner", PASSWORD);
     int listed = gateway.get("/api/tokens", browser.session()).json().getJsonArray("tokens").size();
     for (int i = listed; i < 120; i++) {
@@ -380,6 +381,36 @@ class ConsoleTest {
     assertTrue(configsAsked.size() >= 3 && configsAsked.stream().allMatch(url -> url.contains("limit=50")),
         configsAsked.toString());
     browser.assertNoConsoleErrors("configs");
+
+    // Labels, constants and config groups alike.
+    for (String[] kind : new String[][] {{"Labels", "labels", "/api/labels", "Label"},
+        {"Constants", "constants", "/api/constants", "Constant"},
+        {"Config groups", "config-groups", "/api/config-groups", "Config group"}}) {
+      for (int i = 0; i < 55; i++) {
+        JsonObject body = new JsonObject().put("name", String.format("paged_%03d", i)).put("value", "v")
+            .put("configIds", new JsonArray());
+        if (!kind[1].equals("constants")) {
+          body.remove("value");
+        }
+        if (!kind[1].equals("config-groups")) {
+          body.remove("configIds");
+        }
+        Reply created = gateway.post(kind[2], browser.session(), body);
+        assertEquals(201, created.status(), created.toString());
+      }
+      int total = gateway.get(kind[2], browser.session()).json().getJsonArray(kind[1].equals("config-groups")
+          ? "configGroups" : kind[1]).size();
+      By pager = By.cssSelector("nav[aria-label='" + kind[3] + " pages']");
+      browser.click(By.linkText(kind[0]));
+      browser.textContaining(pager, "Page 1");
+      assertEquals(50, browser.driver().findElements(By.cssSelector("#" + kind[1] + "-table tbody tr")).size());
+      browser.click(By.id(kind[1] + "-next"));
+      browser.textContaining(pager, "Page 2");
+      browser.textContaining(By.id(kind[1] + "-table"), "paged_054");
+      assertEquals(total - 50, browser.driver().findElements(By.cssSelector("#" + kind[1] + "-table tbody tr"))
+          .size(), kind[0]);
+      browser.assertNoConsoleErrors(kind[1]);
+    }
   }
 
   /** A session ended elsewhere sends the console back to sign-in with a message saying so. */
