@@ -1,9 +1,11 @@
 // A config's versions: the history (newest first), one version's TOML, the unified diff between two, rollback to
-// one (with an optional note) and pruning the oldest.
-import { api } from '../api.js';
-import { h, field, messageBox, replace, select, showMessage, clearMessage, table } from '../dom.js';
+// one (with an optional note) and pruning the oldest. The history is read from the API 50 versions a page: a config
+// edited every minute has half a million in a year.
+import { api, query } from '../api.js';
+import { h, field, messageBox, replace, showMessage, clearMessage, table } from '../dom.js';
 import { confirmAction, openDialog, dialogId } from '../dialogs.js';
 import { dateTime } from '../format.js';
+import { serverList } from '../paging.js';
 
 /** How a version's author reads: their name and how they signed in, or "unknown". */
 function author(version) {
@@ -36,15 +38,25 @@ export function versionsSection(ctx, configId, box, restored) {
   const base = `/api/configs/${encodeURIComponent(configId)}/versions`;
   const canWrite = ctx.can('configs:write');
   const canDelete = ctx.can('configs:delete');
-  const list = h('div', { id: 'versions-list' }, h('p', { 'aria-busy': 'true' }, 'Loading…'));
-  const from = select({ id: 'diff-from' }, [], '');
-  const to = select({ id: 'diff-to' }, [], '');
+  /** The newest version, read with the first page (versions come newest first). */
+  let current = null;
+  const list = serverList('versions', 'Version', 'versions', async (limit, cursor) => {
+    const answer = await api('GET', `${base}${query({ limit, cursor })}`);
+    if (!cursor && answer.versions.length) {
+      current = answer.versions[0].version;
+      from.value = String(answer.versions.length > 1 ? answer.versions[1].version : current);
+      to.value = String(current);
+    }
+    return answer;
+  }, versionsTable, (error) => showMessage(box, 'error', error.message));
+  const from = h('input', { id: 'diff-from', type: 'number', min: 1, step: 1, required: true });
+  const to = h('input', { id: 'diff-to', type: 'number', min: 1, step: 1, required: true });
   const diff = h('div', { id: 'version-diff-area' });
   const keep = h('input', { id: 'prune-keep', type: 'number', min: 1, step: 1, value: '10', required: true });
   const element = h('section', { id: 'config-versions' },
     h('h3', null, 'Versions'),
     h('p', { class: 'muted' }, 'Every change of the TOML is kept as a version: a save, a rollback, the creation.'),
-    list,
+    list.element,
     h('h4', null, 'Compare two versions'),
     h('form', { class: 'toolbar', id: 'diff-form', onsubmit: (event) => {
       event.preventDefault();
@@ -58,16 +70,8 @@ export function versionsSection(ctx, configId, box, restored) {
       } }, field('Keep the newest', keep), h('button', { type: 'submit', class: 'secondary', id: 'prune' },
         'Delete older versions'))] : null);
 
-  async function reload() {
-    let versions;
-    try {
-      versions = (await api('GET', base)).versions;
-    } catch (error) {
-      replace(list, h('p', { class: 'message error', role: 'alert' }, error.message));
-      return;
-    }
-    const current = versions.length ? versions[0].version : null;
-    replace(list, table('Versions', ['Version', 'Time', 'Author', 'Note', 'Actions'], versions.map((v) => h('tr', {
+  function versionsTable(versions) {
+    return table('Versions', ['Version', 'Time', 'Author', 'Note', 'Actions'], versions.map((v) => h('tr', {
       class: v.version === current ? 'current' : null, dataset: { version: String(v.version) } },
     h('td', null, String(v.version), v.version === current ? [' ', h('span', { class: 'badge ok' }, 'current')] : null),
     h('td', null, dateTime(v.createdAt)),
@@ -77,12 +81,12 @@ export function versionsSection(ctx, configId, box, restored) {
       h('button', { type: 'button', class: 'secondary', 'data-action': 'view', onclick: () => view(v.version) },
         'View'),
       canWrite && v.version !== current ? h('button', { type: 'button', class: 'secondary', 'data-action': 'rollback',
-        onclick: () => rollback(v.version) }, 'Roll back to this') : null)))), { id: 'versions-table' }));
-    const choices = versions.map((v) => [String(v.version), `Version ${v.version}`]);
-    replace(from, ...choices.map(([value, text]) => h('option', { value }, text)));
-    replace(to, ...choices.map(([value, text]) => h('option', { value }, text)));
-    from.value = versions.length > 1 ? String(versions[1].version) : String(current);
-    to.value = String(current);
+        onclick: () => rollback(v.version) }, 'Roll back to this') : null)))), { id: 'versions-table' });
+  }
+
+  /** The newest versions again (after a save, a rollback or a prune). */
+  function reload() {
+    return list.restart();
   }
 
   async function view(n) {

@@ -113,8 +113,8 @@ class ConfigVersionsConsoleTest {
     assertEquals(SECOND, config().getString("toml"));
     browser.screenshot("versions-01-history");
 
-    browser.chooseValue(By.id("diff-from"), "1");
-    browser.chooseValue(By.id("diff-to"), "2");
+    browser.type(By.id("diff-from"), "1");
+    browser.type(By.id("diff-to"), "2");
     browser.click(By.id("diff-show"));
     WebElement removed = browser.find(By.cssSelector("#version-diff .diff-del"));
     assertEquals("-  percpu = true", removed.getText());
@@ -173,16 +173,41 @@ class ConfigVersionsConsoleTest {
     browser.assertNoConsoleErrors("prune");
   }
 
-  /** A viewer reads the history, a version and a diff, and has no button that changes the config. */
+  /** A long history is read 50 versions a page, and any two versions compare, on a page or not. */
   @Test
   @Order(4)
+  void aLongHistoryIsReadAPageAtATime() {
+    for (int n = 4; n <= 60; n++) {
+      Reply saved = gateway.call("PATCH", "/api/configs/" + configId, team.session("manager"),
+          new JsonObject().put("toml", "[[inputs.cpu]]\n  percpu = " + (n % 2 == 0) + "\n# edit " + n + "\n"));
+      assertEquals(200, saved.status(), saved.toString());
+    }
+    browser.driver().navigate().refresh();
+    browser.find(versionRow(60));
+    assertEquals(50, shownVersions());
+    assertTrue(browser.driver().findElements(versionRow(2)).isEmpty(), "the oldest are on the next page");
+    browser.click(By.id("versions-next"));
+    browser.find(versionRow(2));
+    assertEquals(9, shownVersions(), "versions 10 to 2 (1 was pruned)");
+    browser.type(By.id("diff-from"), "2");
+    browser.type(By.id("diff-to"), "60");
+    browser.click(By.id("diff-show"));
+    browser.textContaining(By.id("version-diff"), "# edit 60");
+    browser.click(By.id("versions-previous"));
+    browser.find(versionRow(60));
+    browser.assertNoConsoleErrors("a long history");
+  }
+
+  /** A viewer reads the history, a version and a diff, and has no button that changes the config. */
+  @Test
+  @Order(5)
   void aViewerSeesNoWriteButtons() {
     JsonObject before = config();
     JsonArray versionsBefore = versions();
     browser.signIn("viewer", Team.PASSWORD);
     browser.open("configs/" + configId);
     browser.driver().navigate().refresh();
-    browser.find(versionRow(3));
+    browser.find(versionRow(60));
     assertEquals("true", browser.find(By.id("config-toml")).getDomProperty("readOnly"));
     for (String absent : new String[] {"#config-save", "#config-note", "#config-delete", "#prune",
         "button[data-action='rollback']", "#config-labels-add"}) {
@@ -190,7 +215,7 @@ class ConfigVersionsConsoleTest {
     }
     browser.click(By.id("diff-show"));
     browser.find(By.cssSelector("#version-diff .diff-add"));
-    browser.find(versionRow(2)).findElement(By.cssSelector("button[data-action='view']")).click();
+    browser.find(versionRow(59)).findElement(By.cssSelector("button[data-action='view']")).click();
     browser.textContaining(By.id("version-toml"), "percpu = false");
     browser.click(By.id("version-close"));
     browser.screenshot("versions-05-viewer");
