@@ -28,6 +28,8 @@ public record AgentCursor(String sortBy, boolean descending, Object value, Strin
             : value instanceof String written && written.indexOf('\0') < 0)) {
       throw Cursor.invalid(RULE);
     }
-    return new AgentCursor(sortBy.wireName(), descending, numeric ? ((Number) value).longValue() : value, id);
+    AgentCursor cursor = new AgentCursor(sortBy.wireName(), descending, numeric ? ((Number) value).longValue() : value,
+        id);
+    return Cursor.exact(text, cursor, cursor.encode(), RULE);
   }
 }

@@ -174,8 +174,7 @@ public final class ConfigRoutes implements Routes {
         .versions(id, before, count).map(page -> page.map(ConfigVersion::toJson));
     StreamedListing.<Integer, Integer>answer(ctx, listings, "versions",
         before -> pages.apply(before, ConfigService.VERSIONS_PAGE), new StreamedListing.ByCursor<>(
-            ConfigService.VERSIONS_PAGE, pages, ConfigRoutes::versionCursor, before -> Cursor.encode(
-                new JsonObject().put("v", before))));
+            ConfigService.VERSIONS_PAGE, pages, ConfigRoutes::versionCursor, ConfigRoutes::versionCursor));
   }
 
   /** The version a cursor of a config's versions stands for: its pages go on below it. */
@@ -185,7 +184,11 @@ public final class ConfigRoutes implements Routes {
     if (before < 1 || before > Integer.MAX_VALUE) {
       throw Cursor.invalid(rule);
     }
-    return (int) before;
+    return Cursor.exact(text, (int) before, versionCursor((int) before), rule);
+  }
+
+  private static String versionCursor(Integer before) {
+    return Cursor.encode(new JsonObject().put("v", before));
   }
 
   private void diff(RoutingContext ctx) {

@@ -146,21 +146,21 @@ public final class Check {
     }
   }
 
-  /** A page size from a query string: {@code absent} when not given, else an integer from 1 to {@code max}. */
+  /**
+   * A page size from a query string: {@code absent} when not given, else an integer from 1 to {@code max} in ASCII
+   * digits (Java would read other scripts' digits too).
+   */
   public static int limit(String field, String text, int absent, int max) {
     if (text == null || text.isEmpty()) {
       return absent;
     }
-    try {
-      if (!Character.isDigit(text.charAt(0))) {
-        throw new NumberFormatException(text);
-      }
-      int limit = Integer.parseInt(text);
-      if (limit >= 1 && limit <= max) {
-        return limit;
-      }
-    } catch (NumberFormatException e) {
-      // answered below
+    long limit = 0;
+    for (int i = 0; i < text.length() && limit <= max; i++) {
+      char c = text.charAt(i);
+      limit = c >= '0' && c <= '9' ? limit * 10 + (c - '0') : Long.MAX_VALUE;
+    }
+    if (limit >= 1 && limit <= max) {
+      return (int) limit;
     }
     throw new Invalid(field, field + " must be an integer from 1 to " + max);
   }

@@ -8,7 +8,8 @@ import java.util.Base64;
 /**
  * A page's {@code nextCursor}: where the page ended, as a small JSON object in base64url, opaque to clients. Anything
  * else given as a {@code cursor} is a 400 naming it, never a store error: what a cursor holds is checked as a
- * request's fields are.
+ * request's fields are, and a cursor must be exactly the text this node makes of it ({@link #exact}): no other key,
+ * no comment, no repeated key, no padding, only UTF-8.
  */
 public final class Cursor {
   private static final String BY_NAME = "cursor is not a nextCursor of this listing";
@@ -50,6 +51,14 @@ public final class Cursor {
     throw invalid(rule);
   }
 
+  /** Returns the cursor when {@code text} is exactly its encoding ({@code encoded}); else a 400 naming it. */
+  public static <C> C exact(String text, C cursor, String encoded, String rule) {
+    if (!encoded.equals(text)) {
+      throw invalid(rule);
+    }
+    return cursor;
+  }
+
   /** The cursor of a listing by name (names are unique in it) that goes on after this name. */
   public static String afterName(String name) {
     return encode(new JsonObject().put("n", name));
@@ -57,7 +66,8 @@ public final class Cursor {
 
   /** The name a cursor of {@link #afterName} stands for. */
   public static String name(String text) {
-    return name(decode(text, BY_NAME), "n", BY_NAME);
+    String name = name(decode(text, BY_NAME), "n", BY_NAME);
+    return exact(text, name, afterName(name), BY_NAME);
   }
 
   public static Invalid invalid(String rule) {

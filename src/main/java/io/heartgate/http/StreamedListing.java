@@ -1,6 +1,7 @@
 package io.heartgate.http;
 
 import io.heartgate.core.Check;
+import io.heartgate.core.Invalid;
 import io.heartgate.core.Page;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -8,6 +9,7 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.List;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -63,8 +65,8 @@ public final class StreamedListing {
    */
   public static <K, C> void answer(RoutingContext ctx, InFlightLimit limit, String field,
       Function<K, Future<Page<JsonObject, K>>> whole, ByCursor<C> paged) {
-    String limitText = ctx.queryParams().get("limit");
-    String cursorText = ctx.queryParams().get("cursor");
+    String limitText = once(ctx, "limit");
+    String cursorText = once(ctx, "cursor");
     if (limitText == null && cursorText == null) {
       stream(ctx, limit, field, null, whole, next -> next == null, next -> "]}");
       return;
@@ -77,6 +79,15 @@ public final class StreamedListing {
             : new Left<>(page.next(), left.items() - page.items().size())));
     stream(ctx, limit, field, new Left<>(after, count), chunks, next -> next == null || next.items() <= 0,
         next -> "],\"nextCursor\":" + (next == null ? "null" : Json.encode(paged.encode().apply(next.after()))) + "}");
+  }
+
+  /** The query parameter, given once or not at all: two are a 400 (which one counts would be a guess). */
+  private static String once(RoutingContext ctx, String name) {
+    List<String> given = ctx.queryParams().getAll(name);
+    if (given.size() > 1) {
+      throw new Invalid(name, name + " is given more than once");
+    }
+    return given.isEmpty() ? null : given.get(0);
   }
 
   /** Where a page stands: the key its next item comes after, and how many items it still lists. */

@@ -21,6 +21,7 @@ public record RuleCursor(boolean isDefault, String name) {
     if (!(fields.getValue("d") instanceof Boolean isDefault)) {
       throw Cursor.invalid(RULE);
     }
-    return new RuleCursor(isDefault, Cursor.name(fields, "n", RULE));
+    RuleCursor cursor = new RuleCursor(isDefault, Cursor.name(fields, "n", RULE));
+    return Cursor.exact(text, cursor, cursor.encode(), RULE);
   }
 }

@@ -21,6 +21,7 @@ public record TokenCursor(long createdAt, String name) {
   /** The cursor a page's {@code nextCursor} stands for; anything else is a 400 naming {@code cursor}. */
   static TokenCursor decode(String text) {
     JsonObject fields = Cursor.decode(text, RULE);
-    return new TokenCursor(Cursor.number(fields, "c", RULE), Cursor.name(fields, "n", RULE));
+    TokenCursor cursor = new TokenCursor(Cursor.number(fields, "c", RULE), Cursor.name(fields, "n", RULE));
+    return Cursor.exact(text, cursor, cursor.encode(), RULE);
   }
 }

@@ -37,7 +37,13 @@ public final class ListingPages {
 
   /** A listing's refusals: a limit out of range, and texts that are no cursor of it (each a 400 naming its field). */
   public static void refusesWhatIsNoPage(TestGateway gateway, String path, Credentials as) {
-    for (String bad : List.of("limit=0", "limit=1001", "limit=x", "limit=-1", "cursor=x", "cursor=MTIz",
+    for (String bad : List.of("limit=0", "limit=1001", "limit=x", "limit=-1", "limit=%EF%BC%95", "limit=%D9%A3",
+        "limit=+5", "limit=1e3", "limit=99999999999999999999", "limit=5&limit=6", "cursor=x", "cursor=MTIz",
+        "cursor=" + of("{\"n\":\"a\"}") + "&cursor=" + of("{\"n\":\"b\"}"), "cursor=" + of("{/*c*/\"n\":\"a\"}"),
+        "cursor=" + of("{\"n\":\"a\",\"x\":1}") + "&limit=3", "cursor=" + of("{\"n\":\"a\",\"n\":\"b\"}"),
+        "cursor=" + of("{\"c\":1,\"n\":\"a\",\"x\":1}"), "cursor=" + of("{\"v\":5,\"x\":1}"),
+        "cursor=" + of("{\"v\":5,\"v\":6}"), "cursor=" + of("{\"d\":false,\"n\":\"a\",\"x\":1}"),
+        "cursor=" + of("{\"n\":\"a\"}") + "%3D%3D",
         "limit=5&cursor=" + "A".repeat(2000), "cursor=" + of("{\"n\":\"\\u0000\"}"),
         "cursor=" + of("{\"n\":\"\\ud800\"}"), "cursor=" + of("{\"n\":\"" + "n".repeat(1025) + "\"}"),
         "cursor=" + of("{\"n\":7,\"v\":\"7\",\"c\":\"1\",\"d\":\"true\"}"), "cursor=" + of("{\"v\":-3}"),
