@@ -87,8 +87,8 @@ export function cursorPages(id, label, move, cursors = ['']) {
  * at answer[field]; render(items) draws them. Returns {element, load(), restart(), items(), redraw()}: load() shows
  * the page at the current cursor (again, after a change), restart() the first page (another filter), redraw() the
  * items shown without asking again. A page that emptied under the operator (its items deleted) steps back; an answer
- * a later load overtook is dropped; a cursor the API no longer takes (400) goes back to the first page. Failures go
- * to onError.
+ * a later load overtook is dropped; a cursor the API no longer takes (400) is left for the first page. Other failures
+ * go to onError.
  */
 export function serverList(id, label, field, fetch, render, onError, cursors = ['']) {
   let loads = 0;
@@ -115,8 +115,10 @@ export function serverList(id, label, field, fetch, render, onError, cursors = [
       if (loading !== loads) {
         return;
       }
-      if (error.status === 400) {
-        pages.first();
+      if (error.status === 400 && pages.cursor()) {
+        pages.first(); // a cursor the API no longer takes (a newer gateway's): start again
+        await load();
+        return;
       }
       onError(error);
     }

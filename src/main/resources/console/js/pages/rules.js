@@ -1,13 +1,24 @@
 // Reporting rules: how long an agent may stay silent before it counts as not reporting (and, optionally, is
-// deleted). One rule is the default; it cannot be deleted.
-import { api } from '../api.js';
+// deleted). One rule is the default, listed first; it cannot be deleted. The list is read from the API 50 a page.
+import { api, query } from '../api.js';
 import { h, field, messageBox, replace, showMessage, clearMessage, table, isolate } from '../dom.js';
 import { confirmAction } from '../dialogs.js';
 import { duration } from '../format.js';
+import { serverList } from '../paging.js';
 
 export function render(main, ctx) {
   const box = messageBox('rules-message');
-  const list = h('div', { id: 'rules-list' });
+  const list = serverList('rules', 'Reporting rule', 'rules', (limit, cursor) => api('GET',
+    `/api/reporting-rules${query({ limit, cursor })}`), (rules) => table('Reporting rules', ['Name',
+    'Not reporting after', 'Auto-delete after', 'Default', 'Actions'], rules.map((rule) => h('tr', null,
+    h('td', null, rule.name),
+    h('td', null, duration(rule.notReportingAfterSeconds)),
+    h('td', null, duration(rule.autoDeleteAfterSeconds)),
+    h('td', null, rule.default ? h('span', { class: 'badge active' }, 'Default') : ''),
+    h('td', null, h('div', { class: 'row-actions' },
+      canWrite ? h('button', { type: 'button', class: 'secondary', onclick: () => edit(rule) }, 'Edit') : null,
+      canDelete && !rule.default ? h('button', { type: 'button', class: 'secondary', onclick: () => remove(rule) },
+        'Delete') : null)))), { id: 'rules-table' }), (error) => showMessage(box, 'error', error.message));
   const canWrite = ctx.can('reporting-rules:write');
   const canDelete = ctx.can('reporting-rules:delete');
   let editing = null;
@@ -31,7 +42,7 @@ export function render(main, ctx) {
   replace(main, h('h2', null, 'Reporting rules'),
     h('p', { class: 'muted' }, 'An agent counts as not reporting once its last heartbeat is older than its rule '
       + 'allows. Agents without a rule, and those of a deleted rule, follow the default rule.'),
-    box, list, form);
+    box, list.element, form);
 
   function edit(rule) {
     editing = rule;
@@ -80,22 +91,8 @@ export function render(main, ctx) {
     }
   }
 
-  async function load() {
-    try {
-      const { rules } = await api('GET', '/api/reporting-rules');
-      replace(list, table('Reporting rules', ['Name', 'Not reporting after', 'Auto-delete after', 'Default', 'Actions'],
-        rules.map((rule) => h('tr', null,
-          h('td', null, rule.name),
-          h('td', null, duration(rule.notReportingAfterSeconds)),
-          h('td', null, duration(rule.autoDeleteAfterSeconds)),
-          h('td', null, rule.default ? h('span', { class: 'badge active' }, 'Default') : ''),
-          h('td', null, h('div', { class: 'row-actions' },
-            canWrite ? h('button', { type: 'button', class: 'secondary', onclick: () => edit(rule) }, 'Edit') : null,
-            canDelete && !rule.default ? h('button', { type: 'button', class: 'secondary', onclick: () => remove(rule) },
-              'Delete') : null)))), { id: 'rules-table' }));
-    } catch (error) {
-      showMessage(box, 'error', error.message);
-    }
+  function load() {
+    return list.load();
   }
 
   load();

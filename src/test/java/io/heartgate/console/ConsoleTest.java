@@ -315,7 +315,7 @@ class ConsoleTest {
   }
 
   /**
-   * The token, config, label, constant and group pages read the API a page at a time (`limit` and `cursor`), never the
+   * The token, config, label, constant, group and rule pages read the API a page at a time (`limit` and `cursor`), never the
    * whole listing: a fleet may hold a token per agent, and a million do not fit a browser. Back from a config, its
    * page is the one left.
    */
@@ -382,18 +382,18 @@ class ConsoleTest {
         configsAsked.toString());
     browser.assertNoConsoleErrors("configs");
 
-    // Labels, constants and config groups alike.
+    // Labels, constants, config groups and reporting rules alike.
     for (String[] kind : new String[][] {{"Labels", "labels", "/api/labels", "Label"},
         {"Constants", "constants", "/api/constants", "Constant"},
-        {"Config groups", "config-groups", "/api/config-groups", "Config group"}}) {
+        {"Config groups", "config-groups", "/api/config-groups", "Config group"},
+        {"Reporting rules", "rules", "/api/reporting-rules", "Reporting rule"}}) {
       for (int i = 0; i < 55; i++) {
-        JsonObject body = new JsonObject().put("name", String.format("paged_%03d", i)).put("value", "v")
-            .put("configIds", new JsonArray());
-        if (!kind[1].equals("constants")) {
-          body.remove("value");
-        }
-        if (!kind[1].equals("config-groups")) {
-          body.remove("configIds");
+        JsonObject body = new JsonObject().put("name", String.format("paged_%03d", i));
+        switch (kind[1]) {
+          case "constants" -> body.put("value", "v");
+          case "config-groups" -> body.put("configIds", new JsonArray());
+          case "rules" -> body.put("notReportingAfterSeconds", 60);
+          default -> { }
         }
         Reply created = gateway.post(kind[2], browser.session(), body);
         assertEquals(201, created.status(), created.toString());
