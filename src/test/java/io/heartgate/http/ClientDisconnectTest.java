@@ -7,6 +7,7 @@ import io.heartgate.settings.LogSetup;
 import io.heartgate.settings.SettingsLoader;
 import io.heartgate.testsupport.Credentials;
 import io.heartgate.testsupport.Poll;
+import io.heartgate.testsupport.SendQueue;
 import io.heartgate.testsupport.StoreKind;
 import io.heartgate.testsupport.Team;
 import io.heartgate.testsupport.TestGateway;
@@ -89,7 +90,7 @@ class ClientDisconnectTest {
       }
       for (Socket socket : leaving) {
         Poll.until(Duration.ofSeconds(20), "the node waits to write more of the listing",
-            () -> sendQueue(gateway.apiPort(), socket.getLocalPort()) > 1_000_000);
+            () -> SendQueue.of(gateway.apiPort(), socket.getLocalPort()) > 1_000_000);
         socket.close();
       }
       Poll.until(Duration.ofSeconds(10), "the listings' ends are in the access log", () -> logged
@@ -100,29 +101,5 @@ class ClientDisconnectTest {
     } finally {
       LogSetup.restoreDefaults();
     }
-  }
-
-  /**
-   * The bytes the node's side of a loopback connection has not sent yet, from /proc/net/tcp and tcp6 (Linux; a
-   * listener on every address takes IPv4 connections as IPv6 ones).
-   */
-  private static long sendQueue(int serverPort, int clientPort) {
-    String local = String.format(":%04X", serverPort);
-    String remote = String.format(":%04X", clientPort);
-    for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
-      List<String> connections;
-      try {
-        connections = java.nio.file.Files.readAllLines(Path.of(table));
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-      for (String line : connections) {
-        String[] fields = line.trim().split("\\s+");
-        if (fields.length > 4 && fields[1].endsWith(local) && fields[2].endsWith(remote)) {
-          return Long.parseLong(fields[4].split(":")[0], 16);
-        }
-      }
-    }
-    return 0;
   }
 }

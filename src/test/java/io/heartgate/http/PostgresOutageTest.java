@@ -1,15 +1,24 @@
 package io.heartgate.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.heartgate.testsupport.Credentials;
 import io.heartgate.testsupport.Poll;
 import io.heartgate.testsupport.Reply;
+import io.heartgate.testsupport.SendQueue;
 import io.heartgate.testsupport.Team;
 import io.heartgate.testsupport.TestGateway;
 import io.heartgate.testsupport.TestPostgres;
 import io.vertx.core.json.JsonObject;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -71,6 +80,52 @@ class PostgresOutageTest {
       Poll.until(Duration.ofSeconds(15), "the edit goes through", () ->
           gateway.call("PATCH", config, owner, edit).status() == 200);
       assertEquals("[mem]\n", gateway.get(config, owner).json().getString("toml"));
+    }
+  }
+
+  /**
+   * A listing is written a page at a time: once its 200 and first page are out, a store failure cannot change its
+   * status, and its client must see a broken answer (no last chunk), never a short one that reads as whole.
+   */
+  @Test
+  void aListingWhoseStoreFailsMidwayIsCutNotEndedShort() throws Exception {
+    try (TestGateway gateway = TestGateway.start(postgres.newDatabase())) {
+      Team team = Team.create(gateway);
+      Credentials owner = team.session("owner");
+      // 9 MB of configs, 80 KB a page: more than the kernel holds for a client that does not read.
+      for (int i = 0; i < 2_000; i++) {
+        assertEquals(201, gateway.post("/api/configs", owner, new JsonObject().put("name", "config " + i)
+            .put("description", "d".repeat(4_000)).put("toml", "[agent]\n")).status());
+      }
+      String token = team.token(owner, "reader", "full").getString("token");
+      try (Socket socket = new Socket()) {
+        socket.setReceiveBufferSize(4096);
+        socket.setSoTimeout(30_000);
+        socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), gateway.apiPort()));
+        socket.getOutputStream().write(("GET /api/configs HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
+            + token + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        byte[] head = socket.getInputStream().readNBytes(12);
+        assertEquals("HTTP/1.1 200", new String(head, StandardCharsets.US_ASCII), "the listing has begun");
+        Poll.until(Duration.ofSeconds(20), "the node waits to write more of the listing",
+            () -> SendQueue.of(gateway.apiPort(), socket.getLocalPort()) > 1_000_000);
+
+        postgres.stopServer();
+        ByteArrayOutputStream rest = new ByteArrayOutputStream();
+        try {
+          socket.getInputStream().transferTo(rest);
+        } catch (IOException reset) {
+          // the connection was reset: what a broken answer looks like too
+        }
+        String text = rest.toString(StandardCharsets.US_ASCII);
+        assertTrue(text.length() > 1_000_000, "pages were written before the store failed: " + text.length());
+        assertFalse(text.contains("\r\n0\r\n\r\n"), "no last chunk: the answer is not taken as whole");
+        assertTrue(text.split("\"name\":\"config ", -1).length - 1 < 2_000, "the listing was cut short");
+      }
+      postgres.startServer();
+      Poll.until(Duration.ofSeconds(15), "the listing is whole again", () -> {
+        Reply listed = gateway.get("/api/configs", owner);
+        return listed.status() == 200 && listed.json().getJsonArray("configs").size() == 2_000;
+      });
     }
   }
 
