@@ -41,66 +41,89 @@ export function pagedList(render, label) {
 
 /**
  * Where the operator is in a listing the API pages itself (`limit`, `cursor` → `nextCursor`): the cursors followed
- * so far, and a Previous/Next bar (`<id>-previous`, `<id>-next`) that moves along them and calls move(). Pass an
- * array of cursors to keep the place across visits of a page; it is changed in place.
+ * so far, and a Previous/Next bar (`<id>-previous`, `<id>-next`) that moves along them and calls move(). A move
+ * counts once its page is shown (shown()); until then both buttons wait, and a page that could not be read
+ * (failed()) leaves the operator where they were. Pass an array of cursors to keep the place across visits of a
+ * page; it is changed in place.
  */
 export function cursorPages(id, label, move, cursors = ['']) {
-  const previous = h('button', { type: 'button', class: 'secondary', id: `${id}-previous`, onclick: () => {
-    cursors.pop();
+  /** The cursors of a move not yet shown; null when none is under way. */
+  let pending = null;
+  const go = (to) => {
+    pending = to;
+    previous.disabled = true;
+    next.disabled = true;
     move();
-  } }, 'Previous page');
-  const next = h('button', { type: 'button', class: 'secondary', id: `${id}-next`, onclick: () => {
-    cursors.push(next.dataset.cursor);
-    move();
-  } }, 'Next page');
+  };
+  const previous = h('button', { type: 'button', class: 'secondary', id: `${id}-previous`,
+    onclick: () => go(cursors.slice(0, -1)) }, 'Previous page');
+  const next = h('button', { type: 'button', class: 'secondary', id: `${id}-next`,
+    onclick: () => go([...cursors, next.dataset.cursor]) }, 'Next page');
   const text = h('span', { class: 'muted', 'aria-live': 'polite' });
   const bar = h('nav', { class: 'pager', 'aria-label': `${label} pages`, hidden: true }, previous, text, next);
+  const place = () => pending || cursors;
+  const buttons = () => {
+    previous.disabled = cursors.length <= 1;
+    next.disabled = !next.dataset.cursor;
+  };
   return {
     element: bar,
     /** The cursor of the page to show ('' for the first). */
-    cursor: () => cursors[cursors.length - 1],
+    cursor: () => place()[place().length - 1],
     /** Back to the first page (another filter, or a cursor the API refused). */
     first() {
-      cursors.splice(0, cursors.length, '');
+      pending = [''];
     },
-    /** One page back, when the page shown emptied (its items deleted); false on the first page. */
+    /** One page back, when the page to show emptied (its items deleted); false on the first page. */
     back() {
-      if (cursors.length <= 1) {
+      if (place().length <= 1) {
         return false;
       }
-      cursors.pop();
+      pending = place().slice(0, -1);
       return true;
     },
     /** The page at cursor() is shown; nextCursor is the API's for the page after it. */
     shown(nextCursor) {
-      previous.disabled = cursors.length <= 1;
-      next.disabled = !nextCursor;
+      if (pending) {
+        cursors.splice(0, cursors.length, ...pending);
+        pending = null;
+      }
       next.dataset.cursor = nextCursor || '';
+      buttons();
       text.textContent = `Page ${cursors.length}`;
       bar.hidden = cursors.length <= 1 && !nextCursor;
+    },
+    /** The page at cursor() could not be read: the operator stays on the page shown. */
+    failed() {
+      pending = null;
+      buttons();
     },
   };
 }
 
 /**
- * A list the API pages, shown PAGE_SIZE items a page: fetch(limit, cursor) answers the API's page, whose items are
- * at answer[field]; render(items) draws them. Returns {element, load(), restart(), items(), redraw()}: load() shows
- * the page at the current cursor (again, after a change), restart() the first page (another filter), redraw() the
- * items shown without asking again. A page that emptied under the operator (its items deleted) steps back; an answer
- * a later load overtook is dropped; a cursor the API no longer takes (400) is left for the first page. Other failures
- * go to onError.
+ * A list the API pages, shown PAGE_SIZE items a page. Options: id and label (of its elements and its bar), field
+ * (where the items are in an answer), fetch(limit, cursor) (the API's page), render(items, cursor),
+ * onPage(answer, cursor) (after a page is shown), onError(error), cursors (to keep the place across visits, as
+ * cursorPages). Returns
+ * {element, load(), restart(), items(), redraw()}: load() shows the page at the current cursor (again, after a
+ * change), restart() the first page (another filter), redraw() the items shown without asking again. A page that
+ * emptied under the operator (its items deleted) steps back; an answer a later load overtook is dropped; a cursor the
+ * API no longer takes (400) is left for the first page. Other failures go to onError.
  */
-export function serverList(id, label, field, fetch, render, onError, cursors = ['']) {
+export function serverList({ id, label, field, fetch, render, onPage = () => {}, onError, cursors = [''] }) {
   let loads = 0;
   let items = [];
+  let shownCursor = '';
   const rows = h('div', { id: `${id}-list` });
   const pages = cursorPages(id, label, () => load(), cursors);
 
   async function load() {
     loads += 1;
     const loading = loads;
+    const cursor = pages.cursor();
     try {
-      const answer = await fetch(PAGE_SIZE, pages.cursor());
+      const answer = await fetch(PAGE_SIZE, cursor);
       if (loading !== loads) {
         return;
       }
@@ -109,17 +132,20 @@ export function serverList(id, label, field, fetch, render, onError, cursors = [
         return;
       }
       items = answer[field];
-      replace(rows, render(items));
+      shownCursor = cursor;
+      replace(rows, render(items, cursor));
       pages.shown(answer.nextCursor);
+      onPage(answer, cursor);
     } catch (error) {
       if (loading !== loads) {
         return;
       }
-      if (error.status === 400 && pages.cursor()) {
+      if (error.status === 400 && cursor) {
         pages.first(); // a cursor the API no longer takes (a newer gateway's): start again
         await load();
         return;
       }
+      pages.failed();
       onError(error);
     }
   }
@@ -133,7 +159,7 @@ export function serverList(id, label, field, fetch, render, onError, cursors = [
     },
     items: () => items,
     redraw() {
-      replace(rows, render(items));
+      replace(rows, render(items, shownCursor));
     },
   };
 }

@@ -80,6 +80,8 @@ class LogOutputTest {
           .status());
       assertEquals(431, RawHttp.exchange(heartbeat, "POST /agents/heartbeat HTTP/1.1\r\nHost: x\r\nX-Big: "
           + "b".repeat(20_000) + "\r\n\r\n", 5_000).status());
+      assertEquals(414, RawHttp.exchange(api, "GET /api/" + "a".repeat(10_000) + " HTTP/1.1\r\nHost: x\r\n\r\n",
+          5_000).status());
 
       node.process().destroy();
       assertTrue(node.process().waitFor(15, TimeUnit.SECONDS), "exits after SIGTERM");
@@ -116,6 +118,7 @@ class LogOutputTest {
     assertEquals("127.0.0.1", access(lines, "GET", "/api/a%zz/[redacted]", 400).getString("client"),
         "a malformed path, as written, its token taken out");
     access(lines, "POST", "/agents/heartbeat", 431);
+    assertEquals("127.0.0.1", access(lines, "-", "-", 414).getString("client"), "a request line not read");
     for (JsonObject line : lines) {
       String text = line.encode();
       for (String secret : List.of(owner, unknown, owner.substring(TokenFormat.PREFIX.length()),

@@ -1,9 +1,9 @@
 package io.heartgate.agents;
 
-import io.heartgate.core.Check;
 import io.heartgate.core.Invalid;
 import io.heartgate.http.Authenticator;
 import io.heartgate.http.InFlightLimit;
+import io.heartgate.http.PageRequest;
 import io.heartgate.http.RequestBody;
 import io.heartgate.http.RequestOrigin;
 import io.heartgate.http.Responses;
@@ -23,8 +23,6 @@ import java.util.Optional;
 
 /** HTTP ↔ JSON for {@code /api/agents} and an agent's latest heartbeat. */
 public final class AgentRoutes implements Routes {
-  private static final int DEFAULT_LIMIT = 100;
-  private static final int MAX_LIMIT = 1000;
   private static final int MAX_SEARCH = 255;
   /**
    * Pages of more agents than this are built {@value #LARGE_PAGES_AT_ONCE} at a time at most: a page of a thousand
@@ -110,10 +108,9 @@ public final class AgentRoutes implements Routes {
       throw new Invalid("sortOrder", "sortOrder must be asc or desc");
     }
     boolean descending = order.equals("desc");
-    int limit = Check.limit("limit", ctx.queryParams().get("limit"), DEFAULT_LIMIT, MAX_LIMIT);
-    String cursorText = ctx.queryParams().get("cursor");
-    AgentCursor after = cursorText == null || cursorText.isEmpty() ? null
-        : AgentCursor.decode(cursorText, sortBy, descending);
+    PageRequest asked = PageRequest.of(ctx);
+    int limit = asked.limit();
+    AgentCursor after = asked.after(text -> AgentCursor.decode(text, sortBy, descending));
     AgentQuery query = new AgentQuery(status, search == null || search.isEmpty() ? null : search, sortBy,
         descending, limit, after, LabelFilter.parse(ctx.queryParams().getAll("label")));
     if (limit > LARGE_PAGE) {

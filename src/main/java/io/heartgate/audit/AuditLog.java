@@ -96,17 +96,24 @@ public final class AuditLog {
     Position start = after == null ? Position.START : after;
     return store.query("SELECT id, at, action, actor_type, actor_id, target_type, target_id, outcome, client_ip, "
             + "user_agent FROM audit_events WHERE at >= $1 AND at < $2 AND (at < $3 OR (at = $3 AND id < $4)) "
-            + "ORDER BY at DESC, id DESC LIMIT $5", Tuple.of(from, to, start.at(), start.id(), limit))
+            + "ORDER BY at DESC, id DESC LIMIT $5", Tuple.of(from, to, start.at(), start.id(), limit + 1))
         .map(rows -> {
+          // One row more than the page, read only to know whether another page follows (a full last page is not
+          // followed by an empty one).
           List<AuditEvent> events = new ArrayList<>();
           Position last = null;
+          boolean more = false;
           for (Row row : rows) {
+            if (events.size() == limit) {
+              more = true;
+              break;
+            }
             events.add(new AuditEvent(row.getLong("at"), row.getString("action"), row.getString("actor_type"),
                 row.getString("actor_id"), row.getString("target_type"), row.getString("target_id"),
                 row.getString("outcome"), row.getString("client_ip"), row.getString("user_agent")));
             last = new Position(row.getLong("at"), row.getLong("id"));
           }
-          return new Page(events, events.size() == limit ? last : null);
+          return new Page(events, more ? last : null);
         });
   }
 }

@@ -4,6 +4,7 @@ import io.heartgate.core.Check;
 import io.heartgate.core.Invalid;
 import io.heartgate.http.Authenticator;
 import io.heartgate.http.InFlightLimit;
+import io.heartgate.http.PageRequest;
 import io.heartgate.http.Routes;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -18,9 +19,6 @@ import java.util.Base64;
  * {@code nextCursor} (null on the last) leads to the next, every event once however many share a millisecond.
  */
 public final class AuditRoutes implements Routes {
-  private static final int DEFAULT_LIMIT = 100;
-  private static final int MAX_LIMIT = 1000;
-
   private final AuditLog audit;
   private final Authenticator auth;
   /** The node's listings, built a few at a time (see {@link InFlightLimit}). */
@@ -40,8 +38,9 @@ public final class AuditRoutes implements Routes {
   private void list(RoutingContext ctx) {
     long from = instant(ctx, "from", 0);
     long to = instant(ctx, "to", Long.MAX_VALUE);
-    int limit = Check.limit("limit", ctx.queryParams().get("limit"), DEFAULT_LIMIT, MAX_LIMIT);
-    AuditLog.Position after = cursor(ctx.queryParams().get("cursor"));
+    PageRequest asked = PageRequest.of(ctx);
+    int limit = asked.limit();
+    AuditLog.Position after = asked.after(AuditRoutes::cursor);
     listings.answer(ctx, "audit", () -> audit.between(from, to, after, limit).map(page -> {
       JsonArray items = new JsonArray();
       for (AuditEvent event : page.events()) {
@@ -66,11 +65,8 @@ public final class AuditRoutes implements Routes {
         .encodeToString((position.at() + "." + position.id()).getBytes(StandardCharsets.US_ASCII));
   }
 
-  /** The position a cursor of this listing stands for; null when none is given; 400 for any other text. */
+  /** The position a cursor of this listing stands for; 400 for any other text. */
   private static AuditLog.Position cursor(String text) {
-    if (text == null || text.isEmpty()) {
-      return null;
-    }
     try {
       String[] parts = new String(Base64.getUrlDecoder().decode(text), StandardCharsets.US_ASCII).split("\\.", -1);
       if (parts.length == 2 && Character.isDigit(parts[0].charAt(0)) && Character.isDigit(parts[1].charAt(0))) {

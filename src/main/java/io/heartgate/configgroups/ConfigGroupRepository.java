@@ -5,6 +5,7 @@ import io.heartgate.configs.AliasRepository;
 import io.heartgate.configs.GroupMembership;
 import io.heartgate.configs.LastModified;
 import io.heartgate.core.Conflict;
+import io.heartgate.core.Page;
 import io.heartgate.store.ChunkedLookup;
 import io.heartgate.store.Sql;
 import io.heartgate.store.Store;
@@ -52,7 +53,7 @@ public final class ConfigGroupRepository implements GroupMembership {
   }
 
   /** The ids of the first {@code limit} groups by name after {@code name} (null: from the first). */
-  public Future<List<String>> idsAfter(String name, int limit) {
+  public Future<List<Page.Keyed<String>>> idsAfter(String name, int limit) {
     return store.idsByName("config_groups", name, limit);
   }
 

@@ -3,9 +3,9 @@ package io.heartgate.configgroups;
 import io.heartgate.configs.Alias;
 import io.heartgate.configs.TomlDownload;
 import io.heartgate.core.Check;
+import io.heartgate.core.Cursor;
 import io.heartgate.core.IdSnapshot;
 import io.heartgate.core.Invalid;
-import io.heartgate.core.Cursor;
 import io.heartgate.http.Authenticator;
 import io.heartgate.http.InFlightLimit;
 import io.heartgate.http.RequestBody;
@@ -76,7 +76,7 @@ public final class ConfigGroupRoutes implements Routes {
     StreamedListing.<IdSnapshot, String>answer(ctx, listings, "configGroups",
         at -> service.page(at).map(page -> page.map(ConfigGroup::toJson)),
         new StreamedListing.ByCursor<>(ConfigGroupService.LISTING_PAGE, (after, count) -> service.after(after, count)
-            .map(page -> page.map(ConfigGroup::toJson)), Cursor::name, Cursor::afterName));
+            .map(page -> page.map(ConfigGroup::toJson)), Cursor::ofName, Cursor::afterName));
   }
 
   private void create(RoutingContext ctx) {

@@ -95,7 +95,7 @@ public final class ConfigGroupService {
   /** At most {@code count} groups by name after {@code name} (null: from the first): a page asked for. */
   public Future<Page<ConfigGroup, String>> after(String name, int count) {
     return groups.idsAfter(name, count + 1)
-        .compose(ids -> Page.ofIds(ids, count, name, groups::byIds, ConfigGroup::id, ConfigGroup::name));
+        .compose(ids -> Page.ofIds(ids, count, groups::byIds, ConfigGroup::id));
   }
 
   public Future<ConfigGroup> get(String idOrAlias) {

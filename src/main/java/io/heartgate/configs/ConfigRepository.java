@@ -1,6 +1,7 @@
 package io.heartgate.configs;
 
 import io.heartgate.core.Conflict;
+import io.heartgate.core.Page;
 import io.heartgate.labels.LabelFilter;
 import io.heartgate.labels.LabelTarget;
 import io.heartgate.store.Sql;
@@ -50,14 +51,14 @@ public final class ConfigRepository {
   }
 
   /** The ids of the first {@code limit} configs carrying the labels by name after {@code name} (null: the first). */
-  public Future<List<String>> idsAfter(LabelFilter labels, String name, int limit) {
+  public Future<List<Page.Keyed<String>>> idsAfter(LabelFilter labels, String name, int limit) {
     List<Object> params = new ArrayList<>(List.of(limit));
     String filter = labels.sql(LabelTarget.CONFIG, "id", params);
     if (name != null) {
       params.add(name);
       filter += " AND name > $" + params.size();
     }
-    return store.strings("SELECT id FROM configs WHERE 1 = 1" + filter + " ORDER BY name LIMIT $1",
+    return store.keyedByName("SELECT id, name FROM configs WHERE 1 = 1" + filter + " ORDER BY name LIMIT $1",
         Tuple.from(params));
   }
 

@@ -132,7 +132,7 @@ public final class ConfigRoutes implements Routes {
     LabelFilter labelled = LabelFilter.parse(ctx.queryParams().getAll("label"));
     StreamedListing.<IdSnapshot, String>answer(ctx, listings, "configs", at -> service.page(labelled, at),
         new StreamedListing.ByCursor<>(ConfigService.LISTING_PAGE,
-            (after, count) -> service.after(labelled, after, count), Cursor::name, Cursor::afterName));
+            (after, count) -> service.after(labelled, after, count), Cursor::ofName, Cursor::afterName));
   }
 
   private void create(RoutingContext ctx) {
@@ -174,21 +174,21 @@ public final class ConfigRoutes implements Routes {
         .versions(id, before, count).map(page -> page.map(ConfigVersion::toJson));
     StreamedListing.<Integer, Integer>answer(ctx, listings, "versions",
         before -> pages.apply(before, ConfigService.VERSIONS_PAGE), new StreamedListing.ByCursor<>(
-            ConfigService.VERSIONS_PAGE, pages, ConfigRoutes::versionCursor, ConfigRoutes::versionCursor));
+            ConfigService.VERSIONS_PAGE, pages, ConfigRoutes::versionsBelow, ConfigRoutes::cursorBelow));
   }
 
   /** The version a cursor of a config's versions stands for: its pages go on below it. */
-  private static Integer versionCursor(String text) {
-    String rule = "cursor is not a nextCursor of this config's versions";
-    long before = Cursor.number(Cursor.decode(text, rule), "v", rule);
+  private static Integer versionsBelow(String text) {
+    long before = Cursor.number(Cursor.decode(text, Cursor.NOT_ONE), "v", Cursor.NOT_ONE);
     if (before < 1 || before > Integer.MAX_VALUE) {
-      throw Cursor.invalid(rule);
+      throw Cursor.invalid(Cursor.NOT_ONE);
     }
-    return Cursor.exact(text, (int) before, versionCursor((int) before), rule);
+    return Cursor.exact(text, (int) before, cursorBelow((int) before), Cursor.NOT_ONE);
   }
 
-  private static String versionCursor(Integer before) {
-    return Cursor.encode(new JsonObject().put("v", before));
+  /** The cursor of the versions below this one. */
+  private static String cursorBelow(Integer version) {
+    return Cursor.encode(new JsonObject().put("v", version));
   }
 
   private void diff(RoutingContext ctx) {

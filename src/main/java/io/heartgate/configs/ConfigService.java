@@ -109,7 +109,7 @@ public final class ConfigService {
    */
   public Future<Page<JsonObject, String>> after(LabelFilter filter, String name, int count) {
     return configs.idsAfter(filter, name, count + 1)
-        .compose(ids -> Page.ofIds(ids, count, name, configs::byIds, Config::id, Config::name))
+        .compose(ids -> Page.ofIds(ids, count, configs::byIds, Config::id))
         .compose(page -> records(page.items()).map(page::with));
   }
 
@@ -240,11 +240,11 @@ public final class ConfigService {
 
   /**
    * At most {@code count} of the config's versions, newest first, without their TOML, below {@code before} (null:
-   * the first page, after checking that the config exists).
+   * from the newest). None is a 404 when the config is not there (a config has a version from its creation on).
    */
   public Future<Page<ConfigVersion, Integer>> versions(String id, Integer before, int count) {
-    return (before == null ? get(id).<Void>mapEmpty() : Future.<Void>succeededFuture())
-        .compose(ignored -> configs.versions(id, before, count + 1))
+    return configs.versions(id, before, count + 1)
+        .compose(read -> read.isEmpty() ? get(id).map(exists -> read) : Future.succeededFuture(read))
         .map(read -> Page.readOneMore(read, count, ConfigVersion::version));
   }
 

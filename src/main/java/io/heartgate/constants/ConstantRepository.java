@@ -1,6 +1,7 @@
 package io.heartgate.constants;
 
 import io.heartgate.core.Conflict;
+import io.heartgate.core.Page;
 import io.heartgate.store.ChunkedLookup;
 import io.heartgate.store.Sql;
 import io.heartgate.store.Store;
@@ -37,7 +38,7 @@ public final class ConstantRepository {
   }
 
   /** The ids of the first {@code limit} constants by name after {@code name} (null: from the first). */
-  public Future<List<String>> idsAfter(String name, int limit) {
+  public Future<List<Page.Keyed<String>>> idsAfter(String name, int limit) {
     return store.idsByName("constants", name, limit);
   }
 

@@ -1,9 +1,9 @@
 package io.heartgate.constants;
 
 import io.heartgate.core.Check;
+import io.heartgate.core.Cursor;
 import io.heartgate.core.IdSnapshot;
 import io.heartgate.core.Invalid;
-import io.heartgate.core.Cursor;
 import io.heartgate.http.Authenticator;
 import io.heartgate.http.InFlightLimit;
 import io.heartgate.http.RequestBody;
@@ -61,7 +61,7 @@ public final class ConstantRoutes implements Routes {
     StreamedListing.<IdSnapshot, String>answer(ctx, listings, "constants",
         at -> service.page(at).map(page -> page.map(Constant::toJson)),
         new StreamedListing.ByCursor<>(ConstantService.LISTING_PAGE, (after, count) -> service.after(after, count)
-            .map(page -> page.map(Constant::toJson)), Cursor::name, Cursor::afterName));
+            .map(page -> page.map(Constant::toJson)), Cursor::ofName, Cursor::afterName));
   }
 
   private void create(RoutingContext ctx) {

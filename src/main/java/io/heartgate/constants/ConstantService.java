@@ -74,7 +74,7 @@ public final class ConstantService {
   /** At most {@code count} constants by name after {@code name} (null: from the first): a page asked for. */
   public Future<Page<Constant, String>> after(String name, int count) {
     return constants.idsAfter(name, count + 1)
-        .compose(ids -> Page.ofIds(ids, count, name, constants::byIds, Constant::id, Constant::name));
+        .compose(ids -> Page.ofIds(ids, count, constants::byIds, Constant::id));
   }
 
   public Future<Constant> get(String id) {

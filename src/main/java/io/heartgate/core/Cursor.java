@@ -12,8 +12,9 @@ import java.util.Base64;
  * no comment, no repeated key, no padding, only UTF-8.
  */
 public final class Cursor {
-  private static final String BY_NAME = "cursor is not a nextCursor of this listing";
-  private static final int MAX_NAME = 1024;
+  /** What is wrong with a cursor that is not one: it is no page's {@code nextCursor}. */
+  public static final String NOT_ONE = "cursor is not a nextCursor of this listing";
+
   private Cursor() {
   }
 
@@ -31,12 +32,12 @@ public final class Cursor {
   }
 
   /**
-   * A field of the cursor that must be a name: well-formed text, not empty, and not longer than any name a listing
-   * holds (more than the rules of names allow now, which a name stored before them may not follow).
+   * A field of the cursor that must be a name: text without NUL or an unpaired surrogate, which no store takes. Any
+   * other name may be one the node gave (one stored before the rules of names may be empty or long), and a cursor is
+   * taken only exactly as given anyway.
    */
   public static String name(JsonObject fields, String key, String rule) {
-    if (fields.getValue(key) instanceof String name && !name.isEmpty() && name.length() <= MAX_NAME
-        && Check.wellFormed(name)) {
+    if (fields.getValue(key) instanceof String name && Check.wellFormed(name)) {
       return name;
     }
     throw invalid(rule);
@@ -65,9 +66,9 @@ public final class Cursor {
   }
 
   /** The name a cursor of {@link #afterName} stands for. */
-  public static String name(String text) {
-    String name = name(decode(text, BY_NAME), "n", BY_NAME);
-    return exact(text, name, afterName(name), BY_NAME);
+  public static String ofName(String text) {
+    String name = name(decode(text, NOT_ONE), "n", NOT_ONE);
+    return exact(text, name, afterName(name), NOT_ONE);
   }
 
   public static Invalid invalid(String rule) {

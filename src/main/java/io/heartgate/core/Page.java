@@ -26,20 +26,22 @@ public record Page<T, K>(List<T> items, K next) {
         : new Page<>(items.subList(0, limit), key.apply(items.get(limit - 1)));
   }
 
+  /** An item's id and its key in the listing's order, as one query read them. */
+  public record Keyed<K>(String id, K key) {
+  }
+
   /**
-   * The page of the items of these ids, which were read with {@code LIMIT limit + 1} in the listing's order: the first
-   * {@code limit} read by {@code byIds} and kept in that order (those deleted in between left out), followed, when
-   * there was one id more, by the page after the last item kept (after {@code after} when none was).
+   * The page of the items of these ids, which were read with their keys with {@code LIMIT limit + 1} in the listing's
+   * order: the first {@code limit} read by {@code byIds} and kept in that order (those deleted in between left out),
+   * followed, when there was one id more, by the page after the key of the last of them as it was read (an item
+   * renamed or deleted in between moves no other one).
    */
-  public static <T, K> Future<Page<T, K>> ofIds(List<String> ids, int limit, K after,
-      Function<List<String>, Future<List<T>>> byIds, Function<T, String> idOf, Function<T, K> key) {
-    List<String> wanted = ids.subList(0, Math.min(limit, ids.size()));
+  public static <T, K> Future<Page<T, K>> ofIds(List<Keyed<K>> ids, int limit,
+      Function<List<String>, Future<List<T>>> byIds, Function<T, String> idOf) {
+    List<String> wanted = ids.subList(0, Math.min(limit, ids.size())).stream().map(Keyed::id).toList();
+    K next = ids.size() <= limit ? null : ids.get(limit - 1).key();
     Future<List<T>> found = wanted.isEmpty() ? Future.succeededFuture(List.of()) : byIds.apply(wanted);
-    return found.map(items -> {
-      List<T> kept = inOrder(wanted, items, idOf);
-      K next = ids.size() <= limit ? null : kept.isEmpty() ? after : key.apply(kept.get(kept.size() - 1));
-      return new Page<>(kept, next);
-    });
+    return found.map(items -> new Page<>(inOrder(wanted, items, idOf), next));
   }
 
   /** The items in the order of these ids; an id with no item is left out. */

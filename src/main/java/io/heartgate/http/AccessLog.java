@@ -49,22 +49,25 @@ final class AccessLog implements Handler<RoutingContext> {
   private void log(RoutingContext ctx, long started, boolean answered) {
     double millis = Math.round((System.nanoTime() - started) / 1_000.0) / 1_000.0;
     // 0: the connection closed before the answer was complete.
-    line(ctx.request(), route(ctx), answered ? ctx.response().getStatusCode() : 0, millis, proxies);
+    line(method(ctx.request().method().name()), route(ctx), ctx.request(),
+        answered ? ctx.response().getStatusCode() : 0, millis, proxies);
   }
 
   /**
-   * The line of a request answered before it reached a router (a malformed path or Host, headers the decoder could
-   * not read), once its answer is on its way: the path as written, as for a request no route matched, and no
-   * duration (none was measured).
+   * The line of a request answered before it reached a router (a malformed path or Host, a request line or headers
+   * the decoder could not read), once its answer is on its way: the path as written, as for a request no route
+   * matched ({@code -} for method and path when the request line itself was not read), and no duration (none was
+   * measured).
    */
   static void refused(HttpServerRequest request, TrustedProxies proxies) {
+    boolean lineRead = InvalidRequests.lineRead(request);
     String path = request.path();
-    line(request, path == null ? "-" : raw(path), request.response().getStatusCode(), 0, proxies);
+    line(lineRead ? method(request.method().name()) : "-", lineRead && path != null ? raw(path) : "-",
+        request, request.response().getStatusCode(), 0, proxies);
   }
 
-  private static void line(HttpServerRequest request, String route, int status, double millis,
+  private static void line(String method, String route, HttpServerRequest request, int status, double millis,
       TrustedProxies proxies) {
-    String method = method(request.method().name());
     String client = RequestOrigin.clientAddress(request, proxies);
     LOG.atInfo()
         .addKeyValue("method", method)

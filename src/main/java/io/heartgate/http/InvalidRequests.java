@@ -5,6 +5,7 @@ import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -14,6 +15,15 @@ import io.vertx.core.json.JsonObject;
  */
 final class InvalidRequests {
   private InvalidRequests() {
+  }
+
+  /**
+   * Whether the request line was read: when it was not (too long, malformed), the decoder hands on a placeholder of
+   * its own, {@code GET /bad-request HTTP/1.0}, whose method and path are not the client's.
+   */
+  static boolean lineRead(HttpServerRequest request) {
+    return !(request.decoderResult().isFailure() && request.version() == HttpVersion.HTTP_1_0
+        && "/bad-request".equals(request.uri()));
   }
 
   static void answer(HttpServerRequest request) {

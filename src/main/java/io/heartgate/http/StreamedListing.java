@@ -1,7 +1,5 @@
 package io.heartgate.http;
 
-import io.heartgate.core.Check;
-import io.heartgate.core.Invalid;
 import io.heartgate.core.Page;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -9,7 +7,6 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import java.util.List;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -17,14 +14,16 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Writes a listing, {@code {"<field>":[…]}}, a page at a time, so that the node holds one page of it (and, for a
- * listing over an {@link io.heartgate.core.IdSnapshot}, its ids) whatever its length: read whole, a listing held
- * every row, its JSON and the encoded answer at once, and one read of 1,100 configs with 100 labels each ran a node
- * of 256 MiB out of memory. The next page is read once the last one has been written to the connection, so a client
- * that reads slowly holds a page, not the listing.
+ * Writes a listing, {@code {"<field>":[…]}}, or one page of it that a client asked for, a chunk at a time, so that
+ * the node holds one chunk of it (and, for a whole listing over an {@link io.heartgate.core.IdSnapshot}, its ids)
+ * whatever its length: read whole, a listing held every row, its JSON and the encoded answer at once, and one read of
+ * 1,100 configs with 100 labels each ran a node of 256 MiB out of memory. The next chunk is read once the last one
+ * has been written to the connection, so a client that reads slowly holds a chunk, not the listing.
  *
- * <p>Pages follow each other as {@link Page} says. The listing is not one snapshot of the store: what is created
- * while it is written is not in it, or may be (tokens), each item is in it once.
+ * <p>Chunks follow each other as {@link Page} says. A listing is not one snapshot of the store: a whole listing over
+ * ids lists each item that existed when it began once, and none created since; one along keys (tokens, versions, a
+ * page asked for) may or may not list what is created while it is written, and an item renamed meanwhile may be in
+ * it twice or not at all.
  *
  * <p>The first page is read before anything is written, so its failure is the request's (a 404, a 503). A failure
  * of the store after that cannot change the status any more: it is logged and the connection reset, so that the
@@ -32,9 +31,6 @@ import java.util.logging.Logger;
  */
 public final class StreamedListing {
   private static final Logger LOG = Logger.getLogger(StreamedListing.class.getName());
-  /** Items of a page asked for without a {@code limit}, and the most a {@code limit} may ask for. */
-  static final int DEFAULT_LIMIT = 100;
-  static final int MAX_LIMIT = 1000;
 
   private StreamedListing() {
   }
@@ -54,40 +50,28 @@ public final class StreamedListing {
   }
 
   /**
-   * Writes the listing the request asks for (200), in one place of {@code limit}, kept until it has been written or
+   * Writes the listing the request asks for (200), in one of the {@code places}, kept until it has been written or
    * could not be. Without {@code ?limit=} and {@code ?cursor=}, the whole listing, {@code {"<field>":[…]}}, read from
-   * {@code whole} a page after the other. With either, one page of it, {@code {"<field>":[…],"nextCursor":…}}: at
-   * most {@code limit} items (1 to {@value #MAX_LIMIT}, {@value #DEFAULT_LIMIT} when only a cursor is given) after the
-   * cursor's, read and written a chunk at a time, so that a page of a thousand large items is held a chunk at a time
-   * too; {@code nextCursor} is null when the listing ends with the page.
+   * {@code whole} a page after the other. With either, the page a {@link PageRequest} says,
+   * {@code {"<field>":[…],"nextCursor":…}}, read and written a chunk at a time, so that a page of a thousand large
+   * items is held a chunk at a time too; {@code nextCursor} is null when the listing ends with the page.
    *
    * @param whole the page after a key; after null, the first
    */
-  public static <K, C> void answer(RoutingContext ctx, InFlightLimit limit, String field,
+  public static <K, C> void answer(RoutingContext ctx, InFlightLimit places, String field,
       Function<K, Future<Page<JsonObject, K>>> whole, ByCursor<C> paged) {
-    String limitText = once(ctx, "limit");
-    String cursorText = once(ctx, "cursor");
-    if (limitText == null && cursorText == null) {
-      stream(ctx, limit, field, null, whole, next -> next == null, next -> "]}");
+    if (!PageRequest.asked(ctx)) {
+      stream(ctx, places, field, null, whole, next -> next == null, next -> "]}");
       return;
     }
-    int count = Check.limit("limit", limitText, DEFAULT_LIMIT, MAX_LIMIT);
-    C after = cursorText == null || cursorText.isEmpty() ? null : paged.decode().apply(cursorText);
+    PageRequest asked = PageRequest.of(ctx);
     Function<Left<C>, Future<Page<JsonObject, Left<C>>>> chunks = left -> paged.pages()
         .apply(left.after(), Math.min(paged.chunk(), left.items()))
         .map(page -> new Page<>(page.items(), page.next() == null ? null
             : new Left<>(page.next(), left.items() - page.items().size())));
-    stream(ctx, limit, field, new Left<>(after, count), chunks, next -> next == null || next.items() <= 0,
+    stream(ctx, places, field, new Left<>(asked.after(paged.decode()), asked.limit()), chunks,
+        next -> next == null || next.items() <= 0,
         next -> "],\"nextCursor\":" + (next == null ? "null" : Json.encode(paged.encode().apply(next.after()))) + "}");
-  }
-
-  /** The query parameter, given once or not at all: two are a 400 (which one counts would be a guess). */
-  private static String once(RoutingContext ctx, String name) {
-    List<String> given = ctx.queryParams().getAll(name);
-    if (given.size() > 1) {
-      throw new Invalid(name, name + " is given more than once");
-    }
-    return given.isEmpty() ? null : given.get(0);
   }
 
   /** Where a page stands: the key its next item comes after, and how many items it still lists. */
@@ -99,9 +83,9 @@ public final class StreamedListing {
    * @param ends whether the listing ends before the page of this key
    * @param closing what ends the answer, after the items, given the key of the page that would have come next
    */
-  private static <K> void stream(RoutingContext ctx, InFlightLimit limit, String field, K first,
+  private static <K> void stream(RoutingContext ctx, InFlightLimit places, String field, K first,
       Function<K, Future<Page<JsonObject, K>>> pages, Predicate<K> ends, Function<K, String> closing) {
-    limit.run(ctx, () -> (ctx.response().closed() ? Future.<Page<JsonObject, K>>failedFuture(new ClientGone(null))
+    places.run(ctx, () -> (ctx.response().closed() ? Future.<Page<JsonObject, K>>failedFuture(new ClientGone(null))
         : pages.apply(first)).compose(page -> {
       HttpServerResponse response = Responses.jsonHead(ctx.response(), 200).setChunked(true);
       return write(response, Buffer.buffer("{\"" + field + "\":["), page, false, new Writing<>(pages, ends, closing));

@@ -1,6 +1,7 @@
 package io.heartgate.labels;
 
 import io.heartgate.core.Conflict;
+import io.heartgate.core.Page;
 import io.heartgate.store.ChunkedLookup;
 import io.heartgate.store.Dialect;
 import io.heartgate.store.Sql;
@@ -39,7 +40,7 @@ public final class LabelRepository {
   }
 
   /** The ids of the first {@code limit} labels by name after {@code name} (null: from the first). */
-  public Future<List<String>> idsAfter(String name, int limit) {
+  public Future<List<Page.Keyed<String>>> idsAfter(String name, int limit) {
     return store.idsByName("labels", name, limit);
   }
 

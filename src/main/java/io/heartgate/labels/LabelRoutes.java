@@ -1,10 +1,10 @@
 package io.heartgate.labels;
 
 import io.heartgate.core.Check;
+import io.heartgate.core.Cursor;
 import io.heartgate.core.IdSnapshot;
 import io.heartgate.core.Invalid;
 import io.heartgate.core.NotFound;
-import io.heartgate.core.Cursor;
 import io.heartgate.http.Authenticator;
 import io.heartgate.http.InFlightLimit;
 import io.heartgate.http.RequestBody;
@@ -72,7 +72,7 @@ public final class LabelRoutes implements Routes {
     StreamedListing.<IdSnapshot, String>answer(ctx, listings, "labels",
         at -> service.page(at).map(page -> page.map(Label::toJson)),
         new StreamedListing.ByCursor<>(LabelService.LISTING_PAGE, (after, count) -> service.after(after, count)
-            .map(page -> page.map(Label::toJson)), Cursor::name, Cursor::afterName));
+            .map(page -> page.map(Label::toJson)), Cursor::ofName, Cursor::afterName));
   }
 
   private void create(RoutingContext ctx) {

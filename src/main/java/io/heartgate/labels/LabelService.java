@@ -59,7 +59,7 @@ public final class LabelService {
   /** At most {@code count} labels by name after {@code name} (null: from the first): a page asked for. */
   public Future<Page<Label, String>> after(String name, int count) {
     return labels.idsAfter(name, count + 1)
-        .compose(ids -> Page.ofIds(ids, count, name, labels::byIds, Label::id, Label::name));
+        .compose(ids -> Page.ofIds(ids, count, labels::byIds, Label::id));
   }
 
   public Future<Label> get(String id) {

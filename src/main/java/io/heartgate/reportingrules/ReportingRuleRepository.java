@@ -1,6 +1,7 @@
 package io.heartgate.reportingrules;
 
 import io.heartgate.core.Conflict;
+import io.heartgate.core.Page;
 import io.heartgate.store.Dialect;
 import io.heartgate.store.RowLocks;
 import io.heartgate.store.Sql;
@@ -19,7 +20,7 @@ public final class ReportingRuleRepository {
   private static final String SELECT = "SELECT id, name, not_reporting_after_seconds, auto_delete_after_seconds, "
       + "is_default, created_at, updated_at FROM reporting_rules";
 
-  private static final String IDS = "SELECT id FROM reporting_rules ORDER BY is_default DESC, name";
+  private static final String ORDER = " ORDER BY is_default DESC, name";
 
   private final Store store;
 
@@ -39,17 +40,25 @@ public final class ReportingRuleRepository {
 
   /** The ids of every rule: the default rule first, then by name. */
   public Future<List<String>> ids() {
-    return store.strings(IDS, Tuple.tuple());
+    return store.strings("SELECT id FROM reporting_rules" + ORDER, Tuple.tuple());
   }
 
   /**
    * The ids of the first {@code limit} rules after {@code after} (null: from the first) in the listing's order, the
    * default rule first, then by name.
    */
-  public Future<List<String>> idsAfter(RuleCursor after, int limit) {
-    return after == null ? store.strings(IDS + " LIMIT $1", Tuple.of(limit))
-        : store.strings("SELECT id FROM reporting_rules WHERE (1 - is_default, name) > ($2, $3) ORDER BY "
-            + "is_default DESC, name LIMIT $1", Tuple.of(limit, after.isDefault() ? 0 : 1, after.name()));
+  public Future<List<Page.Keyed<RuleCursor>>> idsAfter(RuleCursor after, int limit) {
+    // (1 - is_default, name) ascending is the listing's order: the default rule (1) first, then by name.
+    return store.query(after == null ? "SELECT id, is_default, name FROM reporting_rules" + ORDER + " LIMIT $1"
+            : "SELECT id, is_default, name FROM reporting_rules WHERE (1 - is_default, name) > ($2, $3)" + ORDER
+                + " LIMIT $1", after == null ? Tuple.of(limit) : Tuple.of(limit, after.isDefault() ? 0 : 1,
+            after.name()))
+        .map(rows -> {
+          List<Page.Keyed<RuleCursor>> keyed = new ArrayList<>(rows.size());
+          rows.forEach(row -> keyed.add(new Page.Keyed<>(row.getString("id"),
+              new RuleCursor(row.getInteger("is_default") == 1, row.getString("name")))));
+          return keyed;
+        });
   }
 
   /** These rules, in no particular order; ids that name none are left out. */

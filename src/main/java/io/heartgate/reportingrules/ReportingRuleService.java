@@ -58,7 +58,7 @@ public final class ReportingRuleService {
   /** At most {@code count} rules after {@code after} (null: from the first), the default first: a page asked for. */
   public Future<Page<ReportingRule, RuleCursor>> after(RuleCursor after, int count) {
     return rules.idsAfter(after, count + 1)
-        .compose(ids -> Page.ofIds(ids, count, after, rules::byIds, ReportingRule::id, RuleCursor::after));
+        .compose(ids -> Page.ofIds(ids, count, rules::byIds, ReportingRule::id));
   }
 
   public Future<ReportingRule> get(String id) {

@@ -5,11 +5,7 @@ import io.vertx.core.json.JsonObject;
 
 /** Where a page of rules ended: its last rule, the default one (listed first) or another by its name. */
 public record RuleCursor(boolean isDefault, String name) {
-  private static final String RULE = "cursor is not a nextCursor of this listing";
-
-  static RuleCursor after(ReportingRule rule) {
-    return new RuleCursor(rule.isDefault(), rule.name());
-  }
+  private static final String RULE = Cursor.NOT_ONE;
 
   String encode() {
     return Cursor.encode(new JsonObject().put("d", isDefault).put("n", name));

@@ -1,5 +1,6 @@
 package io.heartgate.store;
 
+import io.heartgate.core.Page;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -30,13 +31,22 @@ public interface Sql {
   }
 
   /**
-   * The ids of the table's first {@code limit} rows by name (unique there) after {@code name} (null: from the first),
-   * along its index of names.
+   * The ids and names of the table's first {@code limit} rows by name (unique there) after {@code name} (null: from
+   * the first), along its index of names: the keyset of a listing by name, for its repository.
    */
-  default Future<List<String>> idsByName(String table, String name, int limit) {
-    return name == null
-        ? strings("SELECT id FROM " + table + " ORDER BY name LIMIT $1", Tuple.of(limit))
-        : strings("SELECT id FROM " + table + " WHERE name > $2 ORDER BY name LIMIT $1", Tuple.of(limit, name));
+  default Future<List<Page.Keyed<String>>> idsByName(String table, String name, int limit) {
+    return keyedByName(name == null ? "SELECT id, name FROM " + table + " ORDER BY name LIMIT $1"
+        : "SELECT id, name FROM " + table + " WHERE name > $2 ORDER BY name LIMIT $1",
+        name == null ? Tuple.of(limit) : Tuple.of(limit, name));
+  }
+
+  /** Each row's {@code id} with its {@code name} as its key, in their order. */
+  default Future<List<Page.Keyed<String>>> keyedByName(String sql, Tuple params) {
+    return query(sql, params).map(rows -> {
+      List<Page.Keyed<String>> keyed = new ArrayList<>(rows.size());
+      rows.forEach(row -> keyed.add(new Page.Keyed<>(row.getString("id"), row.getString("name"))));
+      return keyed;
+    });
   }
 
   /** {@code $from, $from+1, …}: {@code count} placeholders, e.g. for an {@code IN (…)} list. */

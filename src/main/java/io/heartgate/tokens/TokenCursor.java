@@ -8,7 +8,7 @@ import io.vertx.core.json.JsonObject;
  * changes, so pages stay exact however many tokens are created, revoked or deleted meanwhile.
  */
 public record TokenCursor(long createdAt, String name) {
-  private static final String RULE = "cursor is not a nextCursor of this listing";
+  private static final String RULE = Cursor.NOT_ONE;
 
   static TokenCursor after(Token token) {
     return new TokenCursor(token.createdAt(), token.name());

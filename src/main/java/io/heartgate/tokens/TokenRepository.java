@@ -165,7 +165,7 @@ public final class TokenRepository implements GrantSource {
 
   /**
    * The first {@code limit} tokens filtered by state and owner (a null filter matches everything), oldest first,
-   * after the token {@code after} in that order (null: from the first). A page starts where the last one ended along
+   * after the cursor's token in that order (null: from the first). A page starts where the last one ended along
    * {@code tokens_created}, rather than reading every token before it again.
    */
   public Future<List<Token>> page(String state, String userId, TokenCursor after, int limit) {

@@ -30,7 +30,7 @@ import java.util.function.Function;
 public final class TokenRoutes implements Routes {
   private static final int MAX_BULK = 1000;
   /** Tokens read at a time for a listing: a few hundred bytes each. */
-  private static final int STREAMED_PAGE = 500;
+  private static final int LISTING_PAGE = 500;
 
   private final TokenService service;
   private final Authenticator auth;
@@ -113,8 +113,8 @@ public final class TokenRoutes implements Routes {
     BiFunction<TokenCursor, Integer, Future<Page<JsonObject, TokenCursor>>> pages =
         (after, count) -> service.page(actor, state, userId, after, count).map(this::json);
     StreamedListing.<TokenCursor, TokenCursor>answer(ctx, listings, "tokens",
-        after -> pages.apply(after, STREAMED_PAGE),
-        new StreamedListing.ByCursor<>(STREAMED_PAGE, pages, TokenCursor::decode, TokenCursor::encode));
+        after -> pages.apply(after, LISTING_PAGE),
+        new StreamedListing.ByCursor<>(LISTING_PAGE, pages, TokenCursor::decode, TokenCursor::encode));
   }
 
   private Page<JsonObject, TokenCursor> json(Page<Token, TokenCursor> page) {

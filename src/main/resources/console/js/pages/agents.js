@@ -6,9 +6,8 @@ import { h, field, messageBox, replace, select, showMessage, clearMessage, table
 import { bulkResults } from '../bulk.js';
 import { AGENT_STATUS, agentStatus, ago, dateTime } from '../format.js';
 import { labelChips, labelFilter, loadLabels } from '../labels.js';
-import { cursorPages } from '../paging.js';
+import { PAGE_SIZE, cursorPages } from '../paging.js';
 
-const PAGE = 50;
 const REFRESH_MS = 15000;
 const BUCKETS = [['lt5m', 'Under 5 minutes'], ['lt30m', 'Under 30 minutes'], ['lt1h', 'Under 1 hour'],
   ['lt12h', 'Under 12 hours'], ['lt24h', 'Under 24 hours'], ['older', 'Older']];
@@ -173,7 +172,7 @@ export function render(main, ctx) {
 
   async function loadPage(moveFocus, loading) {
     const answer = await api('GET', `/api/agents${query({ status: place.status, label: place.labels,
-      search: place.search, sortBy: place.sortBy, sortOrder: place.sortOrder, limit: PAGE, cursor: pages.cursor() })}`);
+      search: place.search, sortBy: place.sortBy, sortOrder: place.sortOrder, limit: PAGE_SIZE, cursor: pages.cursor() })}`);
     if (loading !== loads) {
       return undefined; // a later load (another filter, or the refresh) answers instead
     }
@@ -230,9 +229,15 @@ export function render(main, ctx) {
       clearMessage(box);
       updated.textContent = `Updated ${new Date().toLocaleTimeString()} · refreshes every ${REFRESH_MS / 1000} s`;
     } catch (error) {
-      if (error.code === 'invalid_request' || error.status === 400) {
-        pages.first();
+      if (loading !== loads) {
+        return; // a later load answers instead
       }
+      if (error.status === 400 && pages.cursor()) {
+        pages.first(); // a cursor the API no longer takes (a newer gateway's): start again
+        await load(true);
+        return;
+      }
+      pages.failed();
       showMessage(box, 'error', error.message);
     }
   }

@@ -9,16 +9,21 @@ import { showRefusal } from '../refusals.js';
 
 export function render(main, ctx) {
   const box = messageBox('config-groups-message');
-  const list = serverList('config-groups', 'Config group', 'configGroups', (limit, cursor) => api('GET',
-    `/api/config-groups${query({ limit, cursor })}`), (page) => (page.length ? table('Config groups', ['Name', 'Alias', 'Members', 'Description',
-    'Updated'], page.map((g) => h('tr', { dataset: { groupId: g.id } },
-    h('td', null, h('a', { href: `#/config-groups/${encodeURIComponent(g.id)}`, class: 'group-link' }, g.name)),
-    h('td', { class: 'group-alias' }, g.alias ? h('code', null, g.alias) : '—'),
-    h('td', { class: 'group-members' }, String(g.configIds.length)),
-    h('td', null, g.description || '—'),
-    h('td', null, dateTime(g.updatedAt)))), { id: 'config-groups-table' })
-    : h('p', { class: 'muted', id: 'config-groups-empty' }, 'No config groups yet.')),
-  (error) => showMessage(box, 'error', error.message));
+  const list = serverList({
+    id: 'config-groups',
+    label: 'Config group',
+    field: 'configGroups',
+    fetch: (limit, cursor) => api('GET', `/api/config-groups${query({ limit, cursor })}`),
+    render: (page) => (page.length ? table('Config groups', ['Name', 'Alias', 'Members', 'Description', 'Updated'],
+      page.map((g) => h('tr', { dataset: { groupId: g.id } },
+        h('td', null, h('a', { href: `#/config-groups/${encodeURIComponent(g.id)}`, class: 'group-link' }, g.name)),
+        h('td', { class: 'group-alias' }, g.alias ? h('code', null, g.alias) : '—'),
+        h('td', { class: 'group-members' }, String(g.configIds.length)),
+        h('td', null, g.description || '—'),
+        h('td', null, dateTime(g.updatedAt)))), { id: 'config-groups-table' })
+      : h('p', { class: 'muted', id: 'config-groups-empty' }, 'No config groups yet.')),
+    onError: (error) => showMessage(box, 'error', error.message),
+  });
 
   replace(main,
     h('div', { class: 'heading' }, h('h2', null, 'Config groups')),

@@ -38,19 +38,27 @@ export function versionsSection(ctx, configId, box, restored) {
   const base = `/api/configs/${encodeURIComponent(configId)}/versions`;
   const canWrite = ctx.can('configs:write');
   const canDelete = ctx.can('configs:delete');
-  /** The newest version, read with the first page (versions come newest first). */
-  let current = null;
-  const list = serverList('versions', 'Version', 'versions', async (limit, cursor) => {
-    const answer = await api('GET', `${base}${query({ limit, cursor })}`);
-    if (!cursor && answer.versions.length) {
-      current = answer.versions[0].version;
-      from.value = String(answer.versions.length > 1 ? answer.versions[1].version : current);
-      to.value = String(current);
-    }
-    return answer;
-  }, versionsTable, (error) => showMessage(box, 'error', error.message));
   const from = h('input', { id: 'diff-from', type: 'number', min: 1, step: 1, required: true });
   const to = h('input', { id: 'diff-to', type: 'number', min: 1, step: 1, required: true });
+  /** The newest version, read with the first page (versions come newest first). */
+  let current = null;
+  /** Whether the diff's numbers are to be set from the next first page (not when the operator pages back to it). */
+  let freshDiff = true;
+  const list = serverList({
+    id: 'versions',
+    label: 'Version',
+    field: 'versions',
+    fetch: (limit, cursor) => api('GET', `${base}${query({ limit, cursor })}`),
+    render: versionsTable,
+    onPage: (answer, cursor) => {
+      if (!cursor && freshDiff && answer.versions.length) {
+        freshDiff = false;
+        from.value = String(answer.versions.length > 1 ? answer.versions[1].version : current);
+        to.value = String(current);
+      }
+    },
+    onError: (error) => showMessage(box, 'error', error.message),
+  });
   const diff = h('div', { id: 'version-diff-area' });
   const keep = h('input', { id: 'prune-keep', type: 'number', min: 1, step: 1, value: '10', required: true });
   const element = h('section', { id: 'config-versions' },
@@ -70,7 +78,11 @@ export function versionsSection(ctx, configId, box, restored) {
       } }, field('Keep the newest', keep), h('button', { type: 'submit', class: 'secondary', id: 'prune' },
         'Delete older versions'))] : null);
 
-  function versionsTable(versions) {
+  /** The table of a page of versions; the first page (no cursor) tells which version is the current one. */
+  function versionsTable(versions, cursor) {
+    if (!cursor && versions.length) {
+      current = versions[0].version;
+    }
     return table('Versions', ['Version', 'Time', 'Author', 'Note', 'Actions'], versions.map((v) => h('tr', {
       class: v.version === current ? 'current' : null, dataset: { version: String(v.version) } },
     h('td', null, String(v.version), v.version === current ? [' ', h('span', { class: 'badge ok' }, 'current')] : null),
@@ -84,8 +96,9 @@ export function versionsSection(ctx, configId, box, restored) {
         onclick: () => rollback(v.version) }, 'Roll back to this') : null)))), { id: 'versions-table' });
   }
 
-  /** The newest versions again (after a save, a rollback or a prune). */
+  /** The newest versions again (after a save, a rollback or a prune), the diff's numbers set from them. */
   function reload() {
+    freshDiff = true;
     return list.restart();
   }
 

@@ -14,11 +14,15 @@ const place = { labels: [], cursors: [''] };
 export function render(main, ctx) {
   const box = messageBox('configs-message');
   const filterByLabel = h('div', { id: 'configs-label-filter', class: 'toolbar', role: 'search' });
-  const list = serverList('configs', 'Config', 'configs', async (limit, cursor) => {
-    const answer = await api('GET', `/api/configs${query({ label: place.labels, limit, cursor })}`);
-    clearMessage(box);
-    return answer;
-  }, (page) => (page.length ? table('Configs', ['Name', 'Alias', 'Description', 'Labels',
+  const list = serverList({
+    id: 'configs',
+    label: 'Config',
+    field: 'configs',
+    fetch: (limit, cursor) => api('GET', `/api/configs${query({ label: place.labels, limit, cursor })}`),
+    onPage: () => clearMessage(box),
+    onError: (error) => showMessage(box, 'error', error.message),
+    cursors: place.cursors,
+    render: (page) => (page.length ? table('Configs', ['Name', 'Alias', 'Description', 'Labels',
     'Version', 'TOML changed', 'Created'], page.map((c) => h('tr', { dataset: { configId: c.id } },
       h('td', null, h('a', { href: `#/configs/${encodeURIComponent(c.id)}`, class: 'config-link' }, c.name)),
       h('td', { class: 'config-alias' }, c.alias ? h('code', null, c.alias) : '—'),
@@ -28,7 +32,7 @@ export function render(main, ctx) {
       h('td', null, dateTime(c.tomlUpdatedAt)),
       h('td', null, dateTime(c.createdAt)))), { id: 'configs-table' })
     : h('p', { class: 'muted', id: 'configs-empty' }, place.labels.length ? 'No config matches.' : 'No configs yet.')),
-  (error) => showMessage(box, 'error', error.message), place.cursors);
+  });
   const creating = ctx.can('configs:write') ? createForm() : null;
 
   replace(main,

@@ -1,7 +1,6 @@
 // Constants: the list (name, value, description, updated), 50 a page read from the API, New constant, edit and
-// delete. The gateway's refusals
-// are shown in place: a name taken, a value that would break a config (named, with a link), a constant that
-// configs use (each of them linked).
+// delete. The gateway's refusals are shown in place: a name taken, a value that would break a config (named, with a
+// link), a constant that configs use (each of them linked).
 import { api, query } from '../api.js';
 import { h, field, messageBox, replace, showMessage, clearMessage, table, isolate } from '../dom.js';
 import { confirmAction, openDialog, dialogId } from '../dialogs.js';
@@ -32,8 +31,14 @@ export function render(main, ctx) {
   const canWrite = ctx.can('constants:write');
   const canDelete = ctx.can('constants:delete');
   const box = messageBox('constants-message');
-  const list = serverList('constants', 'Constant', 'constants', (limit, cursor) => api('GET',
-    `/api/constants${query({ limit, cursor })}`), renderRows, (error) => showMessage(box, 'error', error.message));
+  const list = serverList({
+    id: 'constants',
+    label: 'Constant',
+    field: 'constants',
+    fetch: (limit, cursor) => api('GET', `/api/constants${query({ limit, cursor })}`),
+    render: renderRows,
+    onError: (error) => showMessage(box, 'error', error.message),
+  });
 
   replace(main,
     h('div', { class: 'heading' }, h('h2', null, 'Constants')),

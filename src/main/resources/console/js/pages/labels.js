@@ -34,14 +34,18 @@ export function render(main, ctx) {
     'aria-label': 'Selected labels' }, selectedCount,
   h('button', { type: 'button', class: 'secondary small', id: 'bulk-delete', onclick: bulkDelete },
     'Delete selected')) : null;
-  const list = serverList('labels', 'Label', 'labels', async (limit, cursor) => {
-    const answer = await api('GET', `/api/labels${query({ limit, cursor })}`);
-    answer.labels.forEach((l) => names.set(l.id, l.name));
-    return answer;
-  }, (page) => {
-    updateSelection();
-    return renderRows(page);
-  }, (error) => showMessage(box, 'error', error.message));
+  const list = serverList({
+    id: 'labels',
+    label: 'Label',
+    field: 'labels',
+    fetch: (limit, cursor) => api('GET', `/api/labels${query({ limit, cursor })}`),
+    render: renderRows,
+    onPage: (answer) => {
+      answer.labels.forEach((l) => names.set(l.id, l.name));
+      updateSelection();
+    },
+    onError: (error) => showMessage(box, 'error', error.message),
+  });
 
   replace(main,
     h('div', { class: 'heading' }, h('h2', null, 'Labels')),

@@ -8,19 +8,25 @@ import { serverList } from '../paging.js';
 
 export function render(main, ctx) {
   const box = messageBox('rules-message');
-  const list = serverList('rules', 'Reporting rule', 'rules', (limit, cursor) => api('GET',
-    `/api/reporting-rules${query({ limit, cursor })}`), (rules) => table('Reporting rules', ['Name',
-    'Not reporting after', 'Auto-delete after', 'Default', 'Actions'], rules.map((rule) => h('tr', null,
-    h('td', null, rule.name),
-    h('td', null, duration(rule.notReportingAfterSeconds)),
-    h('td', null, duration(rule.autoDeleteAfterSeconds)),
-    h('td', null, rule.default ? h('span', { class: 'badge active' }, 'Default') : ''),
-    h('td', null, h('div', { class: 'row-actions' },
-      canWrite ? h('button', { type: 'button', class: 'secondary', onclick: () => edit(rule) }, 'Edit') : null,
-      canDelete && !rule.default ? h('button', { type: 'button', class: 'secondary', onclick: () => remove(rule) },
-        'Delete') : null)))), { id: 'rules-table' }), (error) => showMessage(box, 'error', error.message));
   const canWrite = ctx.can('reporting-rules:write');
   const canDelete = ctx.can('reporting-rules:delete');
+  const list = serverList({
+    id: 'rules',
+    label: 'Reporting rule',
+    field: 'rules',
+    fetch: (limit, cursor) => api('GET', `/api/reporting-rules${query({ limit, cursor })}`),
+    render: (rules) => table('Reporting rules', ['Name', 'Not reporting after', 'Auto-delete after', 'Default',
+      'Actions'], rules.map((rule) => h('tr', null,
+      h('td', null, rule.name),
+      h('td', null, duration(rule.notReportingAfterSeconds)),
+      h('td', null, duration(rule.autoDeleteAfterSeconds)),
+      h('td', null, rule.default ? h('span', { class: 'badge active' }, 'Default') : ''),
+      h('td', null, h('div', { class: 'row-actions' },
+        canWrite ? h('button', { type: 'button', class: 'secondary', onclick: () => edit(rule) }, 'Edit') : null,
+        canDelete && !rule.default ? h('button', { type: 'button', class: 'secondary', onclick: () => remove(rule) },
+          'Delete') : null)))), { id: 'rules-table' }),
+    onError: (error) => showMessage(box, 'error', error.message),
+  });
   let editing = null;
 
   const name = h('input', { id: 'rule-name', required: true, maxlength: 255 });

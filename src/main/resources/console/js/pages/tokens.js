@@ -47,16 +47,20 @@ export function render(main, ctx) {
       onclick: () => reassign([...selected]) }, 'Reassign selected') : null,
     canDelete ? h('button', { type: 'button', class: 'secondary small', id: 'bulk-delete', onclick: bulkDelete },
       'Delete selected') : null);
-  const list = serverList('tokens', 'Token', 'tokens', async (limit, cursor) => {
-    const answer = await api('GET', `/api/tokens${query({ state: state.value, userId: all ? user.value : '', limit,
-      cursor })}`);
-    answer.tokens.forEach((t) => names.set(t.id, t.name));
-    return answer;
-  }, (tokens) => {
-    updateSelection();
-    return tokens.length ? renderRows(tokens) : h('p', { class: 'muted', id: 'tokens-empty' },
-      state.value || user.value ? 'No token matches.' : 'No token yet.');
-  }, (error) => showMessage(box, 'error', error.message));
+  const list = serverList({
+    id: 'tokens',
+    label: 'Token',
+    field: 'tokens',
+    fetch: (limit, cursor) => api('GET', `/api/tokens${query({ state: state.value, userId: all ? user.value : '',
+      limit, cursor })}`),
+    render: (tokens) => (tokens.length ? renderRows(tokens) : h('p', { class: 'muted', id: 'tokens-empty' },
+      state.value || user.value ? 'No token matches.' : 'No token yet.')),
+    onPage: (answer) => {
+      answer.tokens.forEach((t) => names.set(t.id, t.name));
+      updateSelection();
+    },
+    onError: (error) => showMessage(box, 'error', error.message),
+  });
   const load = () => list.load();
 
   replace(main,
@@ -154,8 +158,8 @@ export function render(main, ctx) {
     const ok = await confirmAction('Delete token', ['Permanently delete “', isolate(token.name), '”? Any agent or '
       + 'client using it loses access, and no record of it is kept.'], 'Delete');
     if (ok) {
-      await act(() => api('DELETE', `/api/tokens/${encodeURIComponent(token.id)}`).then(() => selected.delete(token.id)),
-        ['Deleted “', isolate(token.name), '”.']);
+      await act(() => api('DELETE', `/api/tokens/${encodeURIComponent(token.id)}`)
+        .then(() => selected.delete(token.id)), ['Deleted “', isolate(token.name), '”.']);
     }
   }
 

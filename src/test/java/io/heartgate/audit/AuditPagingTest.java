@@ -63,6 +63,9 @@ class AuditPagingTest {
     } while (cursor != null && pages < 100);
     assertEquals(all, paged, "every event once, newest first");
     assertNull(gateway.get("/api/audit?limit=1000", owner).json().getString("nextCursor"), "the last page");
+    // A full last page is not followed by an empty one (the page went on whenever it was full).
+    assertNull(gateway.get("/api/audit?limit=" + all.size(), owner).json().getString("nextCursor"),
+        "a page of exactly every event is the last");
 
     Reply bad = gateway.get("/api/audit?cursor=not-a-cursor", owner);
     assertEquals(400, bad.status(), bad.toString());

@@ -111,8 +111,10 @@ class ConfigVersionsTest {
     assertEquals(new JsonArray(listed), ListingPages.read(gateway, versions(), "versions", manager, 333));
     assertEquals(new JsonArray(listed), ListingPages.read(gateway, versions(), "versions", manager, 1000));
     ListingPages.refusesWhatIsNoPage(gateway, versions(), manager);
-    assertEquals(404, gateway.get("/api/configs/" + java.util.UUID.randomUUID() + "/versions?limit=5", manager)
-        .status(), "the first page of a config that is not there");
+    String elsewhere = "/api/configs/" + java.util.UUID.randomUUID() + "/versions";
+    assertEquals(404, gateway.get(elsewhere + "?limit=5", manager).status(), "the first page of no config");
+    String cursor = gateway.get(versions() + "?limit=5", manager).json().getString("nextCursor");
+    assertEquals(404, gateway.get(elsewhere + "?cursor=" + cursor, manager).status(), "a later page of no config");
     assertFalse(listed.get(0).containsKey("toml"));
     assertEquals(404, gateway.get("/api/configs/" + java.util.UUID.randomUUID() + "/versions", manager).status());
   }

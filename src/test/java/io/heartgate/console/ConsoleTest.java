@@ -315,8 +315,8 @@ class ConsoleTest {
   }
 
   /**
-   * The token, config, label, constant, group and rule pages read the API a page at a time (`limit` and `cursor`), never the
-   * whole listing: a fleet may hold a token per agent, and a million do not fit a browser. Back from a config, its
+   * The token, config, label, constant, group and rule pages read the API a page at a time (`limit` and `cursor`),
+   * never the whole listing: a fleet may hold a token per agent, and a million do not fit a browser. Back from a config, its
    * page is the one left.
    */
   @Test

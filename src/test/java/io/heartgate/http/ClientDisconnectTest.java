@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.heartgate.settings.LogSetup;
 import io.heartgate.settings.SettingsLoader;
 import io.heartgate.testsupport.Credentials;
+import io.heartgate.testsupport.HeldListing;
 import io.heartgate.testsupport.Poll;
-import io.heartgate.testsupport.SendQueue;
 import io.heartgate.testsupport.StoreKind;
 import io.heartgate.testsupport.Team;
 import io.heartgate.testsupport.TestGateway;
@@ -15,7 +15,6 @@ import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -72,25 +71,17 @@ class ClientDisconnectTest {
     try (TestGateway gateway = TestGateway.start(StoreKind.SQLITE.freshStore(tempDir), "--access-log", "true")) {
       Team team = Team.create(gateway);
       Credentials owner = team.session("owner");
-      // 9 MB of configs: more than the kernel holds for a connection whose client does not read.
-      for (int i = 0; i < 2_000; i++) {
-        assertEquals(201, gateway.post("/api/configs", owner, new JsonObject().put("name", "config " + i)
-            .put("description", "d".repeat(4_000)).put("toml", "[agent]\n")).status());
-      }
+      HeldListing.store(gateway, owner);
       String token = team.token(owner, "leaver", "full").getString("token");
       List<Socket> leaving = new java.util.ArrayList<>();
       for (int i = 0; i < 10; i++) {
-        Socket socket = new Socket();
+        Socket socket = HeldListing.ask(gateway, token);
         leaving.add(socket);
-        socket.setReceiveBufferSize(4096);
-        socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), gateway.apiPort()));
-        socket.getOutputStream().write(("GET /api/configs HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
-            + token + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
         assertEquals(10, socket.getInputStream().readNBytes(10).length, "the listing has begun");
       }
       for (Socket socket : leaving) {
         Poll.until(Duration.ofSeconds(20), "the node waits to write more of the listing",
-            () -> SendQueue.of(gateway.apiPort(), socket.getLocalPort()) > 1_000_000);
+            () -> HeldListing.held(gateway, socket));
         socket.close();
       }
       Poll.until(Duration.ofSeconds(10), "the listings' ends are in the access log", () -> logged

@@ -5,17 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.heartgate.testsupport.Credentials;
+import io.heartgate.testsupport.HeldListing;
 import io.heartgate.testsupport.Poll;
 import io.heartgate.testsupport.Reply;
-import io.heartgate.testsupport.SendQueue;
 import io.heartgate.testsupport.Team;
 import io.heartgate.testsupport.TestGateway;
 import io.heartgate.testsupport.TestPostgres;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -92,22 +90,14 @@ class PostgresOutageTest {
     try (TestGateway gateway = TestGateway.start(postgres.newDatabase())) {
       Team team = Team.create(gateway);
       Credentials owner = team.session("owner");
-      // 9 MB of configs, 80 KB a page: more than the kernel holds for a client that does not read.
-      for (int i = 0; i < 2_000; i++) {
-        assertEquals(201, gateway.post("/api/configs", owner, new JsonObject().put("name", "config " + i)
-            .put("description", "d".repeat(4_000)).put("toml", "[agent]\n")).status());
-      }
+      HeldListing.store(gateway, owner);
       String token = team.token(owner, "reader", "full").getString("token");
-      try (Socket socket = new Socket()) {
-        socket.setReceiveBufferSize(4096);
+      try (Socket socket = HeldListing.ask(gateway, token)) {
         socket.setSoTimeout(30_000);
-        socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), gateway.apiPort()));
-        socket.getOutputStream().write(("GET /api/configs HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
-            + token + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
         byte[] head = socket.getInputStream().readNBytes(12);
         assertEquals("HTTP/1.1 200", new String(head, StandardCharsets.US_ASCII), "the listing has begun");
         Poll.until(Duration.ofSeconds(20), "the node waits to write more of the listing",
-            () -> SendQueue.of(gateway.apiPort(), socket.getLocalPort()) > 1_000_000);
+            () -> HeldListing.held(gateway, socket));
 
         postgres.stopServer();
         ByteArrayOutputStream rest = new ByteArrayOutputStream();
@@ -119,12 +109,12 @@ class PostgresOutageTest {
         String text = rest.toString(StandardCharsets.US_ASCII);
         assertTrue(text.length() > 1_000_000, "pages were written before the store failed: " + text.length());
         assertFalse(text.contains("\r\n0\r\n\r\n"), "no last chunk: the answer is not taken as whole");
-        assertTrue(text.split("\"name\":\"config ", -1).length - 1 < 2_000, "the listing was cut short");
+        assertTrue(text.split("\"name\":\"config ", -1).length - 1 < HeldListing.CONFIGS, "the listing was cut short");
       }
       postgres.startServer();
       Poll.until(Duration.ofSeconds(15), "the listing is whole again", () -> {
         Reply listed = gateway.get("/api/configs", owner);
-        return listed.status() == 200 && listed.json().getJsonArray("configs").size() == 2_000;
+        return listed.status() == 200 && listed.json().getJsonArray("configs").size() == HeldListing.CONFIGS;
       });
     }
   }

@@ -45,7 +45,7 @@ public final class ListingPages {
         "cursor=" + of("{\"v\":5,\"v\":6}"), "cursor=" + of("{\"d\":false,\"n\":\"a\",\"x\":1}"),
         "cursor=" + of("{\"n\":\"a\"}") + "%3D%3D",
         "limit=5&cursor=" + "A".repeat(2000), "cursor=" + of("{\"n\":\"\\u0000\"}"),
-        "cursor=" + of("{\"n\":\"\\ud800\"}"), "cursor=" + of("{\"n\":\"" + "n".repeat(1025) + "\"}"),
+        "cursor=" + of("{\"n\":\"\\ud800\"}"),
         "cursor=" + of("{\"n\":7,\"v\":\"7\",\"c\":\"1\",\"d\":\"true\"}"), "cursor=" + of("{\"v\":-3}"),
         "cursor=" + of("{\"v\":1e30}"), "cursor=" + of("[1,\"a\"]"))) {
       Reply refused = gateway.get(path + (path.contains("?") ? "&" : "?") + bad, as);
