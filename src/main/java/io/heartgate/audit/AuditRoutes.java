@@ -1,7 +1,7 @@
 package io.heartgate.audit;
 
 import io.heartgate.core.Check;
-import io.heartgate.core.Invalid;
+import io.heartgate.core.Cursor;
 import io.heartgate.http.Authenticator;
 import io.heartgate.http.InFlightLimit;
 import io.heartgate.http.PageRequest;
@@ -65,17 +65,18 @@ public final class AuditRoutes implements Routes {
         .encodeToString((position.at() + "." + position.id()).getBytes(StandardCharsets.US_ASCII));
   }
 
-  /** The position a cursor of this listing stands for; 400 for any other text. */
+  /** The position a cursor of this listing stands for, given exactly as a page gave it; 400 for any other text. */
   private static AuditLog.Position cursor(String text) {
     try {
       String[] parts = new String(Base64.getUrlDecoder().decode(text), StandardCharsets.US_ASCII).split("\\.", -1);
       if (parts.length == 2 && Character.isDigit(parts[0].charAt(0)) && Character.isDigit(parts[1].charAt(0))) {
-        return new AuditLog.Position(Long.parseLong(parts[0]), Long.parseLong(parts[1]));
+        AuditLog.Position position = new AuditLog.Position(Long.parseLong(parts[0]), Long.parseLong(parts[1]));
+        return Cursor.exact(text, position, cursor(position), Cursor.NOT_ONE);
       }
     } catch (IllegalArgumentException | StringIndexOutOfBoundsException e) {
       // answered below; NumberFormatException is an IllegalArgumentException
     }
-    throw new Invalid("cursor", "cursor is not one this listing gave");
+    throw Cursor.invalid(Cursor.NOT_ONE);
   }
 
   private static long instant(RoutingContext ctx, String name, long absent) {

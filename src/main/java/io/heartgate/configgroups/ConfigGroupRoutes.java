@@ -25,6 +25,7 @@ import java.util.List;
  * short link {@code /c/{alias}} for a config or a group.
  */
 public final class ConfigGroupRoutes implements Routes {
+  private static final Cursor.ByName BY_NAME = new Cursor.ByName("configGroups");
   private static final int MAX_NAME = 255;
   private static final int MAX_DESCRIPTION = 4096;
   /** Members per group: every save parses all of them together. */
@@ -76,7 +77,7 @@ public final class ConfigGroupRoutes implements Routes {
     StreamedListing.<IdSnapshot, String>answer(ctx, listings, "configGroups",
         at -> service.page(at).map(page -> page.map(ConfigGroup::toJson)),
         new StreamedListing.ByCursor<>(ConfigGroupService.LISTING_PAGE, (after, count) -> service.after(after, count)
-            .map(page -> page.map(ConfigGroup::toJson)), Cursor::ofName, Cursor::afterName));
+            .map(page -> page.map(ConfigGroup::toJson)), BY_NAME::name, BY_NAME::after));
   }
 
   private void create(RoutingContext ctx) {

@@ -34,6 +34,7 @@ import java.util.function.BiFunction;
  * ({@code GET}/{@code HEAD /api/configs/{id}/toml}), all in the {@code configs} authentication group.
  */
 public final class ConfigRoutes implements Routes {
+  private static final Cursor.ByName BY_NAME = new Cursor.ByName("configs");
   private static final int MAX_NAME = 255;
   private static final int MAX_DESCRIPTION = 4096;
   private static final int MAX_URL = 2048;
@@ -132,7 +133,7 @@ public final class ConfigRoutes implements Routes {
     LabelFilter labelled = LabelFilter.parse(ctx.queryParams().getAll("label"));
     StreamedListing.<IdSnapshot, String>answer(ctx, listings, "configs", at -> service.page(labelled, at),
         new StreamedListing.ByCursor<>(ConfigService.LISTING_PAGE,
-            (after, count) -> service.after(labelled, after, count), Cursor::ofName, Cursor::afterName));
+            (after, count) -> service.after(labelled, after, count), BY_NAME::name, BY_NAME::after));
   }
 
   private void create(RoutingContext ctx) {

@@ -23,6 +23,7 @@ import java.util.regex.Pattern;
  * config management (the served TOML is filled with them), and the contract names no group of their own.
  */
 public final class ConstantRoutes implements Routes {
+  private static final Cursor.ByName BY_NAME = new Cursor.ByName("constants");
   static final int MAX_NAME = 128;
   static final int MAX_VALUE = 65_536;
   static final int MAX_DESCRIPTION = 4096;
@@ -61,7 +62,7 @@ public final class ConstantRoutes implements Routes {
     StreamedListing.<IdSnapshot, String>answer(ctx, listings, "constants",
         at -> service.page(at).map(page -> page.map(Constant::toJson)),
         new StreamedListing.ByCursor<>(ConstantService.LISTING_PAGE, (after, count) -> service.after(after, count)
-            .map(page -> page.map(Constant::toJson)), Cursor::ofName, Cursor::afterName));
+            .map(page -> page.map(Constant::toJson)), BY_NAME::name, BY_NAME::after));
   }
 
   private void create(RoutingContext ctx) {

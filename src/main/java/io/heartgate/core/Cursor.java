@@ -60,15 +60,22 @@ public final class Cursor {
     return cursor;
   }
 
-  /** The cursor of a listing by name (names are unique in it) that goes on after this name. */
-  public static String afterName(String name) {
-    return encode(new JsonObject().put("n", name));
-  }
+  /**
+   * The cursors of a listing by name (names are unique in it): the name a page ends with, and the listing's own name,
+   * so that one listing's cursor is not taken by another's.
+   */
+  public record ByName(String listing) {
+    /** The cursor that goes on after this name. */
+    public String after(String name) {
+      return encode(new JsonObject().put("l", listing).put("n", name));
+    }
 
-  /** The name a cursor of {@link #afterName} stands for. */
-  public static String ofName(String text) {
-    String name = name(decode(text, NOT_ONE), "n", NOT_ONE);
-    return exact(text, name, afterName(name), NOT_ONE);
+    /** The name a cursor of this listing stands for. */
+    public String name(String text) {
+      JsonObject fields = decode(text, NOT_ONE);
+      String name = Cursor.name(fields, "n", NOT_ONE);
+      return exact(text, name, after(name), NOT_ONE);
+    }
   }
 
   public static Invalid invalid(String rule) {

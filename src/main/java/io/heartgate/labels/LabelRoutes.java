@@ -26,6 +26,7 @@ import java.util.regex.Pattern;
 
 /** HTTP ↔ JSON for {@code /api/labels}, in the {@code labels} authentication group. */
 public final class LabelRoutes implements Routes {
+  private static final Cursor.ByName BY_NAME = new Cursor.ByName("labels");
   static final int MAX_NAME = 100;
   static final int MAX_DESCRIPTION = 1000;
   /** The most ids (and label ids) one bulk request may name. */
@@ -72,7 +73,7 @@ public final class LabelRoutes implements Routes {
     StreamedListing.<IdSnapshot, String>answer(ctx, listings, "labels",
         at -> service.page(at).map(page -> page.map(Label::toJson)),
         new StreamedListing.ByCursor<>(LabelService.LISTING_PAGE, (after, count) -> service.after(after, count)
-            .map(page -> page.map(Label::toJson)), Cursor::ofName, Cursor::afterName));
+            .map(page -> page.map(Label::toJson)), BY_NAME::name, BY_NAME::after));
   }
 
   private void create(RoutingContext ctx) {

@@ -67,9 +67,15 @@ class AuditPagingTest {
     assertNull(gateway.get("/api/audit?limit=" + all.size(), owner).json().getString("nextCursor"),
         "a page of exactly every event is the last");
 
-    Reply bad = gateway.get("/api/audit?cursor=not-a-cursor", owner);
-    assertEquals(400, bad.status(), bad.toString());
-    assertEquals("cursor", bad.json().getJsonObject("details").getString("field"));
+    String given = gateway.get("/api/audit?limit=1", owner).json().getString("nextCursor");
+    String position = new String(java.util.Base64.getUrlDecoder().decode(given), StandardCharsets.US_ASCII);
+    // A cursor is taken only as a page gave it: not padded, not with a leading zero, not made up.
+    for (String forged : List.of("not-a-cursor", given + "%3D", java.util.Base64.getUrlEncoder().withoutPadding()
+        .encodeToString(("0" + position).getBytes(StandardCharsets.US_ASCII)))) {
+      Reply bad = gateway.get("/api/audit?cursor=" + forged, owner);
+      assertEquals(400, bad.status(), forged + ": " + bad);
+      assertEquals("cursor", bad.json().getJsonObject("details").getString("field"));
+    }
   }
 
   private static List<JsonObject> events(Reply page) {

@@ -43,7 +43,7 @@ public final class ListingPages {
         "cursor=" + of("{\"n\":\"a\",\"x\":1}") + "&limit=3", "cursor=" + of("{\"n\":\"a\",\"n\":\"b\"}"),
         "cursor=" + of("{\"c\":1,\"n\":\"a\",\"x\":1}"), "cursor=" + of("{\"v\":5,\"x\":1}"),
         "cursor=" + of("{\"v\":5,\"v\":6}"), "cursor=" + of("{\"d\":false,\"n\":\"a\",\"x\":1}"),
-        "cursor=" + of("{\"n\":\"a\"}") + "%3D%3D",
+        "cursor=" + of("{\"n\":\"a\"}") + "%3D%3D", "cursor=" + of("{\"l\":\"elsewhere\",\"n\":\"a\"}"),
         "limit=5&cursor=" + "A".repeat(2000), "cursor=" + of("{\"n\":\"\\u0000\"}"),
         "cursor=" + of("{\"n\":\"\\ud800\"}"),
         "cursor=" + of("{\"n\":7,\"v\":\"7\",\"c\":\"1\",\"d\":\"true\"}"), "cursor=" + of("{\"v\":-3}"),
