@@ -106,7 +106,7 @@ export function cursorPages(id, label, move, cursors = ['']) {
  * (where the items are in an answer), fetch(limit, cursor) (the API's page), render(items, cursor),
  * onPage(answer, cursor) (after a page is shown), onError(error), cursors (to keep the place across visits, as
  * cursorPages). Returns
- * {element, load(), restart(), items(), redraw()}: load() shows the page at the current cursor (again, after a
+ * {element, load(), restart(), redraw()}: load() shows the page at the current cursor (again, after a
  * change), restart() the first page (another filter), redraw() the items shown without asking again. A page that
  * emptied under the operator (its items deleted) steps back; an answer a later load overtook is dropped; a cursor the
  * API no longer takes (400) is left for the first page. Other failures go to onError.
@@ -157,7 +157,6 @@ export function serverList({ id, label, field, fetch, render, onPage = () => {},
       pages.first();
       return load();
     },
-    items: () => items,
     redraw() {
       replace(rows, render(items, shownCursor));
     },

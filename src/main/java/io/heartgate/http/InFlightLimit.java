@@ -18,22 +18,23 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
- * So much work of one kind at once on the node, every event loop together, because each holds memory the heap
- * cannot spare many times over (a page of large agents, a config's TOML and its JSON, a listing). The work is counted
- * in places: one each, or for {@link #answer} of a kind of answer, one per {@value #PLACE_BYTES} bytes of the
- * kind's last answer while it is built (a build holds about ten times its answer), at most half of them (all that
- * one holder may use, and what the first of a kind since the start takes). Work finding no room waits its turn,
- * first come first served, if fewer than {@code maxWaiting} wait already and for {@value #WAIT_MS} ms at most;
- * otherwise it is 503 {@code busy} at once. Work keeps places until it has completed and, for an answer, until the answer has been
- * written (or its client has gone), so that clients that ask and hang up, or ask and do not read, cannot pass the
- * limit: once built, an answer waiting to be written keeps a tenth of its places, what its encoded bytes hold. A
- * waiting request holds only itself.
+ * So much work of one kind at once on the node, every event loop together, because each holds memory the heap cannot
+ * spare many times over (a page of large agents, a config's TOML and its JSON, a listing). The work is counted in
+ * places: one each, or for {@link #answer} of a kind of answer, one per {@value #PLACE_BYTES} bytes of the kind's last
+ * answer while it is built (a build holds about ten times its answer), at most half of them (all that one holder may
+ * use, and what the first of a kind since the start takes). Work finding no room waits its turn, first come first
+ * served, if fewer than {@code maxWaiting} wait already and for {@value #WAIT_MS} ms at most; otherwise it is 503
+ * {@code busy} at once. Work keeps places until it has completed and, for an answer, until the answer has been written
+ * (or its client has gone), so that clients that ask and hang up, or ask and do not read, cannot pass the limit: once
+ * built, an answer waiting to be written keeps a tenth of its places, what its encoded bytes hold. A waiting request
+ * holds only itself.
  *
- * <p>One holder (a token, else a user signed in, else a client address) uses at most half of the places and has at
- * most a tenth of the waiting requests: a viewer who asks for listings and reads them slowly would otherwise hold
- * every place until the idle timeout, again and again, and every other reader would wait 10 s for a 503. A request held back by its holder's share does not hold back those of others behind it. Tokens are
- * holders of their own, not their user's: a fleet's tokens are often one user's, and one leaked agent token would
- * otherwise take the share of every other token of the fleet and of the user's own sessions.
+ * <p>One holder (a token, else a user signed in, else a client address) uses at most half of the places and has at most
+ * a tenth of the waiting requests: a viewer who asks for listings and reads them slowly would otherwise hold every
+ * place until the idle timeout, again and again, and every other reader would wait 10 s for a 503. A request held back
+ * by its holder's share does not hold back those of others behind it. Tokens are holders of their own, not their
+ * user's: a fleet's tokens are often one user's, and one leaked agent token would otherwise take the share of every
+ * other token of the fleet and of the user's own sessions.
  */
 public final class InFlightLimit {
   static final long WAIT_MS = 10_000;

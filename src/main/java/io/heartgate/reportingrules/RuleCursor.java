@@ -5,19 +5,17 @@ import io.vertx.core.json.JsonObject;
 
 /** Where a page of rules ended: its last rule, the default one (listed first) or another by its name. */
 public record RuleCursor(boolean isDefault, String name) {
-  private static final String RULE = Cursor.NOT_ONE;
-
   String encode() {
     return Cursor.encode(new JsonObject().put("d", isDefault).put("n", name));
   }
 
   /** The cursor a page's {@code nextCursor} stands for; anything else is a 400 naming {@code cursor}. */
   static RuleCursor decode(String text) {
-    JsonObject fields = Cursor.decode(text, RULE);
+    JsonObject fields = Cursor.decode(text, Cursor.NOT_ONE);
     if (!(fields.getValue("d") instanceof Boolean isDefault)) {
-      throw Cursor.invalid(RULE);
+      throw Cursor.invalid(Cursor.NOT_ONE);
     }
-    RuleCursor cursor = new RuleCursor(isDefault, Cursor.name(fields, "n", RULE));
-    return Cursor.exact(text, cursor, cursor.encode(), RULE);
+    RuleCursor cursor = new RuleCursor(isDefault, Cursor.name(fields, "n", Cursor.NOT_ONE));
+    return Cursor.exact(text, cursor, cursor.encode(), Cursor.NOT_ONE);
   }
 }

@@ -8,8 +8,6 @@ import io.vertx.core.json.JsonObject;
  * changes, so pages stay exact however many tokens are created, revoked or deleted meanwhile.
  */
 public record TokenCursor(long createdAt, String name) {
-  private static final String RULE = Cursor.NOT_ONE;
-
   static TokenCursor after(Token token) {
     return new TokenCursor(token.createdAt(), token.name());
   }
@@ -20,8 +18,8 @@ public record TokenCursor(long createdAt, String name) {
 
   /** The cursor a page's {@code nextCursor} stands for; anything else is a 400 naming {@code cursor}. */
   static TokenCursor decode(String text) {
-    JsonObject fields = Cursor.decode(text, RULE);
-    TokenCursor cursor = new TokenCursor(Cursor.number(fields, "c", RULE), Cursor.name(fields, "n", RULE));
-    return Cursor.exact(text, cursor, cursor.encode(), RULE);
+    JsonObject fields = Cursor.decode(text, Cursor.NOT_ONE);
+    TokenCursor cursor = new TokenCursor(Cursor.number(fields, "c", Cursor.NOT_ONE), Cursor.name(fields, "n", Cursor.NOT_ONE));
+    return Cursor.exact(text, cursor, cursor.encode(), Cursor.NOT_ONE);
   }
 }
