@@ -74,6 +74,13 @@ public final class ConfigGroupRepository implements GroupMembership {
             }));
   }
 
+  /** When the group's content last changed ({@link ConfigGroup#contentChangedAt}); empty when it is gone. */
+  public Future<Optional<Long>> contentChangedAt(String id) {
+    return store.query("SELECT content_changed_at FROM config_groups WHERE id = $1", Tuple.of(id))
+        .map(rows -> rows.size() == 0 ? Optional.empty()
+            : Optional.of(rows.iterator().next().getLong("content_changed_at")));
+  }
+
   /** The group {@code idOrAlias} names: an id first, else an alias. */
   public Future<Optional<ConfigGroup>> byIdOrAlias(String idOrAlias) {
     return store.query(SELECT + " WHERE id = COALESCE((SELECT id FROM config_groups WHERE id = $1), "

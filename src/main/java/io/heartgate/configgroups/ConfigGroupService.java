@@ -5,6 +5,7 @@ import io.heartgate.auth.Principal;
 import io.heartgate.configs.AliasRepository;
 import io.heartgate.configs.Config;
 import io.heartgate.configs.ConfigService;
+import io.heartgate.configs.ServedConfig;
 import io.heartgate.constants.ConstantLookup;
 import io.heartgate.core.ClientInfo;
 import io.heartgate.core.Forbidden;
@@ -29,7 +30,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
 
 /**
  * The rules of config groups: members are existing configs, each at most once, whose TOML combines into one valid
@@ -41,8 +41,8 @@ public final class ConfigGroupService {
   static final String READ_GROUPS = "config-groups:read";
   private static final String TARGET = "config-group";
   private static final String MEMBERS = "configIds";
-  /** Renders of one download when its group keeps changing while it is read; then 503. */
-  private static final int RENDER_ATTEMPTS = 10;
+  /** Reads of a group for its downloads when it keeps changing while it is read; then 503. */
+  private static final int READ_ATTEMPTS = 10;
   /** Groups in a page of their listing. */
   static final int LISTING_PAGE = 50;
 
@@ -79,8 +79,8 @@ public final class ConfigGroupService {
     this.meters = meters;
   }
 
-  /** A group as its downloads need it: the group, and its members' names by id. */
-  private record Served(ConfigGroup group, Map<String, String> names) {
+  /** A group as its downloads need it, as of one moment: the group, and its members as they served then. */
+  private record Served(ConfigGroup group, List<ServedConfig> members) {
   }
 
   /** A new group as the caller asks for it, fields already checked for type and size; alias null for none. */
@@ -121,8 +121,8 @@ public final class ConfigGroupService {
 
   /** The latest Last-Modified of these configs as they are served now; 0 for none. */
   private Future<Long> latestOf(List<String> configIds) {
-    List<Future<Long>> each = configIds.stream().map(configs::lastModified).toList();
-    return Future.all(each).map(ignored -> each.stream().mapToLong(Future::result).max().orElse(0));
+    return configs.served(configIds).map(each -> each.stream().mapToLong(ServedConfig::lastModified).max()
+        .orElse(0));
   }
 
   /**
@@ -161,48 +161,44 @@ public final class ConfigGroupService {
 
   /**
    * The group's document with every member's parameters filled from {@code query}; its {@code Last-Modified} is
-   * the latest of the group's content time and each member's own. The group and each member are read by a read
-   * that starts after the call, shared with the downloads waiting at the same time, so a change is served at once
-   * on every node; members are rendered as single configs are (and cached likewise).
+   * the latest of the group's content time and each member's own. The group and its members are read by a read that
+   * starts after the call, shared with the downloads waiting at the same time, so a change is served at once on
+   * every node; members are rendered as single configs are (and cached likewise).
    */
   public Future<ConfigService.Rendered> render(String idOrAlias, Function<String, String> query) {
-    return render(idOrAlias, query, RENDER_ATTEMPTS);
-  }
-
-  /**
-   * The members are rendered between two reads of the group. Whatever changes what a member serves moves the
-   * group's content time in the same transaction, so the same time before and after means the members were read as
-   * of one state of the group: the document is that state's, under that state's Last-Modified. Otherwise a change
-   * came in between, and the document may be the new one under the old date (which an agent watching with HEAD
-   * would never reload) or the old one under the new date: rendered again.
-   */
-  private Future<ConfigService.Rendered> render(String idOrAlias, Function<String, String> query, int attempts) {
-    return served.get(idOrAlias).compose(before -> members(before, query)
-        .compose(document -> served.get(idOrAlias).compose(after -> {
-          if (after.group().contentChangedAt() == before.group().contentChangedAt()) {
-            return Future.succeededFuture(document);
-          }
-          return attempts > 1 ? render(idOrAlias, query, attempts - 1)
-              : Future.failedFuture(new Unavailable("busy", "The config group changed while it was read; try again"));
-        })));
-  }
-
-  private Future<ConfigService.Rendered> members(Served current, Function<String, String> query) {
-    ConfigGroup group = current.group();
-    // One member after the other, the document's size added up as they come: filled in all at once, a hundred
-    // members near the limit each held their megabyte together, and six such downloads ran a node out of memory.
-    GroupDocument.Filling filling = new GroupDocument.Filling(current.names(), group.contentChangedAt());
-    Future<Void> filled = Future.succeededFuture();
-    for (String id : group.configIds()) {
-      filled = filled.compose(ignored -> configs.render(id, query).transform(member -> filling.add(id, member)));
-    }
-    return filled.compose(ignored -> filling.document());
+    return served.get(idOrAlias).compose(current -> {
+      // One member after the other, the document's size added up as they come: filled in all at once, a hundred
+      // members near the limit each held their megabyte together, and six such downloads ran a node out of memory.
+      GroupDocument.Filling filling = new GroupDocument.Filling(current.group().contentChangedAt());
+      current.members().forEach(member -> filling.add(member, () -> configs.render(member, query)));
+      return filling.document();
+    });
   }
 
   private Future<Served> read(String idOrAlias) {
+    return read(idOrAlias, READ_ATTEMPTS);
+  }
+
+  /**
+   * The group, then its members (their current versions and the constants they use, in one read whatever their
+   * number), then the group's content time again. Whatever changes what a member serves moves the group's content
+   * time in the same transaction, so the same time after as before means the members were read as of the group's
+   * state: the document is that state's, under that state's Last-Modified. Otherwise a change came in between, and
+   * the document might be the new one under the old date (which an agent watching with HEAD would never reload) or
+   * the old one under the new date: read again. A read takes a few statements, so even a constant edited back to
+   * back leaves room for one.
+   */
+  private Future<Served> read(String idOrAlias, int attempts) {
     meters.storeRead(ConfigRenderMeters.Read.GROUP);
-    return get(idOrAlias).compose(group -> configs.summaries(group.configIds())
-        .map(found -> new Served(group, found.stream().collect(Collectors.toMap(Config::id, Config::name)))));
+    return get(idOrAlias).compose(group -> configs.served(group.configIds())
+        .transform(members -> groups.contentChangedAt(group.id()).compose(now -> {
+          if (now.isPresent() && now.get() == group.contentChangedAt()) {
+            return members.succeeded() ? Future.succeededFuture(new Served(group, members.result()))
+                : Future.failedFuture(members.cause());
+          }
+          return attempts > 1 ? read(idOrAlias, attempts - 1)
+              : Future.failedFuture(new Unavailable("busy", "The config group changed while it was read; try again"));
+        })));
   }
 
   private Future<Optional<AliasRepository.Target>> target(String alias) {

@@ -4,10 +4,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import io.heartgate.configs.ConfigService;
+import io.heartgate.configs.ServedConfig;
 import io.heartgate.configs.TomlSize;
 import io.heartgate.configs.TomlTemplate;
+import io.heartgate.core.Failure;
 import io.heartgate.core.Invalid;
-import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * A config group's TOML document: each member in order, after a comment line naming it. The one place the
@@ -43,32 +45,29 @@ final class GroupDocument {
    * may hold, else as the first member's failure (see {@link #refusal}), else served.
    */
   static final class Filling {
-    private final Map<String, String> names;
     private final List<Member> members = new ArrayList<>();
     private final List<Throwable> failures = new ArrayList<>();
     private long chars;
     private long lastModified;
 
-    /**
-     * @param names each member's name by its id
-     * @param contentChangedAt when the group's own content last changed, the least Last-Modified of its document
-     */
-    Filling(Map<String, String> names, long contentChangedAt) {
-      this.names = names;
+    /** @param contentChangedAt when the group's own content last changed, the least Last-Modified of its document */
+    Filling(long contentChangedAt) {
       this.lastModified = contentChangedAt;
     }
 
-    Future<Void> add(String id, AsyncResult<ConfigService.Rendered> member) {
-      if (member.failed()) {
-        failures.add(member.cause());
-        return Future.succeededFuture();
+    /** Adds the member rendered, or its failure; 400 once the members passed what one config may hold. */
+    void add(ServedConfig member, Supplier<ConfigService.Rendered> rendered) {
+      ConfigService.Rendered document;
+      try {
+        document = rendered.get();
+      } catch (Failure refused) {
+        failures.add(refused);
+        return;
       }
-      String toml = member.result().toml();
-      chars = TomlSize.requireFilled(chars + toml.length(), TomlTemplate.MISSING_PARAMETERS,
+      chars = TomlSize.requireFilled(chars + document.toml().length(), TomlTemplate.MISSING_PARAMETERS,
           "This group filled in with these parameters");
-      members.add(new Member(id, names.getOrDefault(id, id), toml));
-      lastModified = Math.max(lastModified, member.result().lastModified());
-      return Future.succeededFuture();
+      members.add(new Member(member.id(), member.name(), document.toml()));
+      lastModified = Math.max(lastModified, document.lastModified());
     }
 
     Future<ConfigService.Rendered> document() {

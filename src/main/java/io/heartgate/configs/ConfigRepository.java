@@ -92,8 +92,26 @@ public final class ConfigRepository {
     return store.query("SELECT id, name, version, toml_changed_at FROM configs WHERE id = COALESCE("
             + "(SELECT id FROM configs WHERE id = $1), (SELECT config_id FROM aliases WHERE alias = $1))",
             Tuple.of(idOrAlias))
-        .map(rows -> first(rows).map(row -> new CurrentVersion(row.getString("id"), row.getString("name"),
-            row.getInteger("version"), row.getLong("toml_changed_at"))));
+        .map(rows -> first(rows).map(ConfigRepository::toCurrentVersion));
+  }
+
+  private static CurrentVersion toCurrentVersion(Row row) {
+    return new CurrentVersion(row.getString("id"), row.getString("name"), row.getInteger("version"),
+        row.getLong("toml_changed_at"));
+  }
+
+  /** The current versions of these configs, in no particular order; ids that name none are left out. */
+  Future<List<CurrentVersion>> currentOf(List<String> ids) {
+    if (ids.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    return store.query("SELECT id, name, version, toml_changed_at FROM configs WHERE id IN ("
+            + Sql.placeholders(1, ids.size()) + ")", Tuple.from(new ArrayList<Object>(ids)))
+        .map(rows -> {
+          List<CurrentVersion> found = new ArrayList<>(rows.size());
+          rows.forEach(row -> found.add(toCurrentVersion(row)));
+          return found;
+        });
   }
 
   /**

@@ -334,9 +334,20 @@ public final class ConfigService {
     return served.current(idOrAlias).map(current -> rendered.of(current, query));
   }
 
-  /** The config's Last-Modified as it is served now: its TOML's change or a constant's, whichever is later. */
-  public Future<Long> lastModified(String id) {
-    return served.current(id).map(current -> current.document().lastModified(current.constants()));
+  /**
+   * These configs as downloads serve them now, in the order of {@code ids}, read together whatever their number (a
+   * group's members): every change committed before the call is in them. 404 when one of them is gone.
+   */
+  public Future<List<ServedConfig>> served(List<String> ids) {
+    return served.all(ids);
+  }
+
+  /**
+   * The config's document as read, with its parameters from {@code query}, taken from {@link RenderedDocuments}
+   * when rendered before; 400 as {@link TomlTemplate#render} says.
+   */
+  public Rendered render(ServedConfig config, Function<String, String> query) {
+    return rendered.of(config, query);
   }
 
   /** The earliest TOML change time that moves the config's Last-Modified, with its constants as they are now. */

@@ -59,7 +59,7 @@ final class RenderedDocuments {
   }
 
   /** The document with its parameters from {@code query}; 400 as {@link TomlTemplate#render} says (not kept). */
-  ConfigService.Rendered of(ServedConfigs.Current current, Function<String, String> query) {
+  ConfigService.Rendered of(ServedConfig current, Function<String, String> query) {
     ConfigDocument document = current.document();
     String[] parameters = document.template().parameterNames().stream().map(query).toArray(String[]::new);
     Key key = new Key(document.id(), current.version(), current.constants(), Arrays.asList(parameters));
@@ -70,7 +70,7 @@ final class RenderedDocuments {
     }
     meters.lookups().miss();
     ConfigService.Rendered rendered = new ConfigService.Rendered(document.render(query, current.constants()),
-        document.lastModified(current.constants()));
+        current.lastModified());
     documents.put(key, rendered);
     return rendered;
   }

@@ -3,10 +3,16 @@ package io.heartgate.configs;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.heartgate.constants.ConstantService;
-import io.heartgate.constants.DefinedConstants;
 import io.heartgate.metrics.ConfigRenderMeters;
 import io.heartgate.store.CoalescedRead;
 import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * A config as downloads serve it now: its current TOML version (found by id or alias), the constants it uses, and
@@ -30,15 +36,6 @@ final class ServedConfigs {
    */
   private static final int PLACEHOLDER_BYTES = 128;
 
-  /**
-   * What a download is made of, read in one go.
-   *
-   * @param version the TOML version of {@code document}
-   * @param constants the constants the document uses, as they were when read
-   */
-  record Current(ConfigDocument document, int version, DefinedConstants constants) {
-  }
-
   private record TemplateKey(String id, int version) {
   }
 
@@ -57,7 +54,7 @@ final class ServedConfigs {
       .weigher((TemplateKey key, Parsed parsed) -> parsed.weight())
       .executor(Runnable::run)
       .build();
-  private final CoalescedRead<String, Current> reads = new CoalescedRead<>(this::read);
+  private final CoalescedRead<String, ServedConfig> reads = new CoalescedRead<>(this::read);
 
   ServedConfigs(ConfigRepository configs, ConstantService constants, ConfigRenderMeters meters) {
     this.configs = configs;
@@ -66,26 +63,66 @@ final class ServedConfigs {
   }
 
   /** The config {@code idOrAlias} names (an id first, else an alias) as it is now; 404 when none. */
-  Future<Current> current(String idOrAlias) {
+  Future<ServedConfig> current(String idOrAlias) {
     return reads.get(idOrAlias);
   }
 
-  private Future<Current> read(String idOrAlias) {
-    // A version read as current may be pruned (after a newer one) before its TOML is read: read again, once.
-    return readOnce(idOrAlias)
-        .recover(e -> e instanceof VersionGone ? readOnce(idOrAlias) : Future.failedFuture(e))
+  /**
+   * These configs as they are now, in the order of {@code ids}, read together whatever their number: one statement
+   * for their current versions, one for the constants they use (and the TOML of a version served for the first
+   * time, one after the other). 404 when one of them is gone. Not shared with other calls: a group's download shares
+   * its own read.
+   */
+  Future<List<ServedConfig>> all(List<String> ids) {
+    return againIfPruned(() -> readAll(ids));
+  }
+
+  private Future<ServedConfig> read(String idOrAlias) {
+    return againIfPruned(() -> readOnce(idOrAlias));
+  }
+
+  /** A version read as current may be pruned (after a newer one) before its TOML is read: read again, once. */
+  private static <T> Future<T> againIfPruned(Supplier<Future<T>> read) {
+    return read.get()
+        .recover(e -> e instanceof VersionGone ? read.get() : Future.failedFuture(e))
         .recover(e -> Future.failedFuture(e instanceof VersionGone ? ConfigService.notFound() : e));
   }
 
-  private Future<Current> readOnce(String idOrAlias) {
+  private Future<ServedConfig> readOnce(String idOrAlias) {
     meters.storeRead(ConfigRenderMeters.Read.CONFIG);
     return configs.current(idOrAlias)
         .compose(row -> row.map(Future::succeededFuture).orElseGet(() -> Future.failedFuture(
             ConfigService.notFound())))
-        .compose(row -> template(row).compose(template -> {
-          ConfigDocument document = new ConfigDocument(row.id(), row.name(), template, row.tomlChangedAt());
-          return constants.named(document.constants()).map(defined -> new Current(document, row.version(), defined));
+        .compose(row -> document(row).compose(document -> constants.named(document.constants())
+            .map(defined -> new ServedConfig(document, row.version(), defined))));
+  }
+
+  private Future<List<ServedConfig>> readAll(List<String> ids) {
+    return configs.currentOf(ids).compose(rows -> {
+      Map<String, ConfigRepository.CurrentVersion> byId = new HashMap<>();
+      rows.forEach(row -> byId.put(row.id(), row));
+      if (!byId.keySet().containsAll(ids)) {
+        return Future.failedFuture(ConfigService.notFound());
+      }
+      List<ConfigDocument> documents = new ArrayList<>(ids.size());
+      Future<Void> read = Future.succeededFuture();
+      for (String id : ids) {
+        read = read.compose(ignored -> document(byId.get(id)).map(document -> {
+          documents.add(document);
+          return null;
         }));
+      }
+      return read.compose(ignored -> {
+        Set<String> names = new HashSet<>();
+        documents.forEach(document -> names.addAll(document.constants()));
+        return constants.named(names);
+      }).map(defined -> documents.stream().map(document -> new ServedConfig(document,
+          byId.get(document.id()).version(), defined.only(document.constants()))).toList());
+    });
+  }
+
+  private Future<ConfigDocument> document(ConfigRepository.CurrentVersion row) {
+    return template(row).map(template -> new ConfigDocument(row.id(), row.name(), template, row.tomlChangedAt()));
   }
 
   /** The version's TOML, parsed: from the cache, else read from the config's versions (a version never changes). */

@@ -19,6 +19,15 @@ public record DefinedConstants(Map<String, String> values, Map<String, Long> cha
     return values.get(name);
   }
 
+  /** These constants among {@code names} only: what one document of several read together uses. */
+  public DefinedConstants only(Set<String> names) {
+    Map<String, String> kept = new HashMap<>(values);
+    Map<String, Long> keptChanges = new HashMap<>(changedAt);
+    kept.keySet().retainAll(names);
+    keptChanges.keySet().retainAll(names);
+    return new DefinedConstants(kept, keptChanges);
+  }
+
   /** The same constants with {@code name} holding {@code value}: how documents would look after that change. */
   public DefinedConstants with(String name, String value) {
     Map<String, String> changed = new HashMap<>(values);

@@ -15,7 +15,7 @@ public final class ConfigRenderMeters {
   public enum Read {
     /** A config's current version and the constants it uses (and its TOML when a new version is first served). */
     CONFIG("config"),
-    /** A config group and its members' names. */
+    /** A config group with its members' current versions and the constants they use (again after a change). */
     GROUP("group"),
     /** What a short link {@code /c/{alias}} names. */
     ALIAS("alias");

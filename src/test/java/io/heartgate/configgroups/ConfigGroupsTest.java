@@ -16,6 +16,7 @@ import io.heartgate.testsupport.Credentials;
 import io.heartgate.testsupport.ListingPages;
 import io.heartgate.testsupport.MovableClock;
 import io.heartgate.testsupport.Reply;
+import io.heartgate.testsupport.Scrape;
 import io.heartgate.testsupport.StoreKind;
 import io.heartgate.testsupport.Team;
 import io.heartgate.testsupport.TelegrafConfigClient;
@@ -30,14 +31,17 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -642,6 +646,94 @@ class ConfigGroupsTest {
     bodiesByDate.forEach((date, bodies) -> assertEquals(1, bodies.size(),
         "one document under Last-Modified " + date + ": " + bodies));
     assertTrue(bodiesByDate.size() > 1, "the polls saw changes: " + bodiesByDate.keySet());
+  }
+
+  /**
+   * A constant that every member of a large group uses, edited back to back: each download is served (a group was
+   * read member after member, and one download that met a change at each of its ten attempts was a 503), with one
+   * value throughout its document, and one document under each Last-Modified.
+   */
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void constantsEditedBackToBackDoNotRefuseDownloadsOfALargeGroup(StoreKind kind) throws Exception {
+    start(kind);
+    String constantPath = constant("INTERVAL", "0s");
+    List<String> members = new ArrayList<>();
+    for (int i = 0; i < 60; i++) {
+      members.add(config("cpu-" + i, "[[inputs.cpu]]\n  name_override = \"cpu-" + i
+          + "\"\n  interval = \"::{INTERVAL}\"\n"));
+    }
+    String id = group(new JsonObject().put("name", "large").put("configIds", new JsonArray(List.copyOf(members))))
+        .getString("id");
+    String path = "/api/config-groups/" + id + "/toml";
+    Map<String, Set<String>> bodiesByDate = new ConcurrentHashMap<>();
+    List<String> refusals = new CopyOnWriteArrayList<>();
+    AtomicBoolean writing = new AtomicBoolean(true);
+    ExecutorService readers = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<?>> polls = new ArrayList<>();
+      for (int r = 0; r < 4; r++) {
+        polls.add(readers.submit(() -> {
+          while (writing.get()) {
+            Reply served = gateway.get(path, owner);
+            if (served.status() != 200) {
+              refusals.add(served.toString());
+              continue;
+            }
+            Set<String> values = new HashSet<>(Pattern.compile("interval = \"([^\"]*)\"")
+                .matcher(served.body()).results().map(match -> match.group(1)).toList());
+            assertEquals(1, values.size(), "one value of the constant in the whole document: " + values);
+            bodiesByDate.computeIfAbsent(served.header("Last-Modified"), date -> ConcurrentHashMap.newKeySet())
+                .add(served.body());
+          }
+        }));
+      }
+      for (int i = 1; i <= 100; i++) {
+        Reply changed = patch(constantPath, new JsonObject().put("value", i + "s"));
+        assertEquals(200, changed.status(), changed.toString());
+      }
+      writing.set(false);
+      for (Future<?> poll : polls) {
+        poll.get();
+      }
+    } finally {
+      writing.set(false);
+      readers.shutdownNow();
+    }
+    assertEquals(List.of(), refusals, "every download served");
+    bodiesByDate.forEach((date, bodies) -> assertEquals(1, bodies.size(),
+        "one document under Last-Modified " + date));
+    assertTrue(bodiesByDate.size() > 1, "the downloads saw changes: " + bodiesByDate.size());
+  }
+
+  /**
+   * A download of a group reads the store once (the group, its members' current versions and the constants they
+   * use), whatever its number of members: it read each member apart, and the group twice.
+   */
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void aDownloadOfAGroupReadsTheStoreOnceWhateverItsMembers(StoreKind kind) throws Exception {
+    start(kind);
+    constant("INTERVAL", "10s");
+    List<String> members = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      members.add(config("cpu-" + i, "[[inputs.cpu]]\n  name_override = \"&{agent_id}-" + i
+          + "\"\n  interval = \"::{INTERVAL}\"\n"));
+    }
+    String id = group(new JsonObject().put("name", "twenty").put("configIds", new JsonArray(List.copyOf(members))))
+        .getString("id");
+    Credentials prometheus = Credentials.bearer(team.token(owner, "prometheus", List.of("metrics:read"))
+        .getString("token"));
+    String path = "/api/config-groups/" + id + "/toml?agent_id=";
+    assertEquals(200, gateway.get(path + "first", owner).status());
+    Scrape before = Scrape.parse(gateway.get("/metrics", prometheus).body());
+    Reply served = gateway.get(path + "second", owner);
+    Scrape after = Scrape.parse(gateway.get("/metrics", prometheus).body());
+    assertEquals(200, served.status(), served.toString());
+    assertTrue(served.body().contains("name_override = \"second-19\""), served.body());
+    String reads = "heartgate_config_render_store_reads_total";
+    assertEquals(1, after.sum(reads, "of", "group") - before.sum(reads, "of", "group"), "reads of the group");
+    assertEquals(0, after.sum(reads, "of", "config") - before.sum(reads, "of", "config"), "reads of a config");
   }
 
   /**

@@ -21,8 +21,8 @@ class RenderedDocumentsTest {
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final ConfigRenderMeters meters = new ConfigRenderMeters(registry);
 
-  private static ServedConfigs.Current current(int version, String url, long urlChangedAt) {
-    return new ServedConfigs.Current(new ConfigDocument("id-1", "fleet", TomlTemplate.of(TOML), 1_000), version,
+  private static ServedConfig current(int version, String url, long urlChangedAt) {
+    return new ServedConfig(new ConfigDocument("id-1", "fleet", TomlTemplate.of(TOML), 1_000), version,
         new DefinedConstants(Map.of("url", url), Map.of("url", urlChangedAt)));
   }
 
