@@ -37,7 +37,8 @@
 # over STORM_CONNECTIONS=512 connections (StormLoad, open loop like FleetLoad, STORM_THREADS=2 event loops); reports
 # the answered rate, p50/p99/max for GET and HEAD, answers by kind, CPU per download, and the gateway's render cache
 # and store-read meters. STORM_BASELINE_JAR (another build, e.g. of main) is measured too, interleaved with this one
-# on fresh stores; STORM_ROUNDS=1 times over.
+# on fresh stores; STORM_ROUNDS=1 times over. STORM_MEMBERS=20 downloads a config group of that config and 19 small
+# ones instead.
 # SCENARIO=agents (src/bench/agents.sh): a million agents filled by SQL, the agents API timed on them, and the
 # heartbeat p99 while the auto-delete job deletes 100,000 of them; see the header of agents.sh.
 # SCENARIO=grants (src/bench/grants.sh): the token cache's bytes per cached grant and the gateway's RSS with

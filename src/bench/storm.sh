@@ -22,6 +22,8 @@ STORM_WARMUP=${STORM_WARMUP:-10}
 STORM_CONNECTIONS=${STORM_CONNECTIONS:-512}
 STORM_THREADS=${STORM_THREADS:-2}
 STORM_ROUNDS=${STORM_ROUNDS:-1}
+# 1: the storm downloads one config; more: a config group of that config and STORM_MEMBERS - 1 small ones.
+STORM_MEMBERS=${STORM_MEMBERS:-1}
 STORM_OWNER=(--owner-username bench-owner --owner-password bench-password-123)
 # Builds measured, each on its own fresh store: this one, and STORM_BASELINE_JAR's when given (interleaved).
 STORM_BUILDS=(current)
@@ -41,20 +43,20 @@ done
 
 # storm_run STORE BUILD ROUND: a fresh store and gateway, the config, the load; records one STORM line per phase
 storm_run() {
-  local db=storm_$2_$3 jar=$JAR setup config token before after phase line metrics
+  local db=storm_$2_$3 jar=$JAR setup path token before after phase line metrics
   [[ $2 == baseline ]] && jar=$STORM_BASELINE_JAR
   if [[ $1 == postgres ]]; then
     pg_sql "CREATE DATABASE $db" || die "could not create the database $db"
   fi
   JAR=$jar start_gateway "storm-$1-$2-$3" "$1" "$db" "${STORM_OWNER[@]}"
-  setup=$("${STORM_JAVA[@]}" -cp "$BENCH_CP" io.heartgate.bench.Provisioner storm-setup "$GW_API" \
+  setup=$("${STORM_JAVA[@]}" -cp "$BENCH_CP" io.heartgate.bench.Provisioner storm-setup "$GW_API" "$STORM_MEMBERS" \
     2>>"$OUT/storm-setup.log" | grep '^RESULT') || die "storm setup failed, see $OUT/storm-setup.log"
-  config=$(value config_id "$setup")
+  path=$(value path "$setup")
   token=$(value token "$setup")
   log "$1 ($2 build, round $3): $STORM_GET_AGENTS GETs in $STORM_GET_SECONDS s, then HEAD at $STORM_HEAD_RATE/s" \
     "for $STORM_DURATION s ($STORM_HEAD_AGENTS agents), after $STORM_WARMUP s of warm-up"
   before=$(cpu_ticks "$1" "$GW_PID")
-  "${STORM_JAVA[@]}" -cp "$BENCH_CP" io.heartgate.bench.StormLoad "$GW_API" "$token" "/api/configs/$config/toml" \
+  "${STORM_JAVA[@]}" -cp "$BENCH_CP" io.heartgate.bench.StormLoad "$GW_API" "$token" "$path" \
     "$STORM_GET_AGENTS" "$STORM_GET_SECONDS" "$STORM_HEAD_RATE" "$STORM_HEAD_AGENTS" "$STORM_DURATION" \
     "$STORM_CONNECTIONS" "$STORM_THREADS" "$STORM_WARMUP" 2>>"$OUT/storm-load.log" >"$OUT/storm-$1-$2-$3.txt" \
     || die "the storm load failed, see $OUT/storm-load.log"
@@ -92,7 +94,8 @@ storm_ms() { awk -v us="$1" 'BEGIN { printf "%.1f", us / 1000 }'; }
   echo "Machine: $CORES cores ($CPU), $MEM_MIB MiB memory; load average before $LOAD_BEFORE, after $LOAD_AFTER."
   echo "Java: $(java -version 2>&1 | head -1). ${PG_VERSION:+PostgreSQL: $PG_VERSION (fsync on, default settings).}"
   echo "Load (StormLoad, open loop, $STORM_CONNECTIONS connections, $STORM_THREADS event loops, on the same machine): one config of"
-  echo "about 1.5 KB with an &{agent_id} parameter and a ::{constant}; after $STORM_WARMUP s of warm-up GETs, GET by"
+  echo "about 1.5 KB with an &{agent_id} parameter and a ::{constant}$( ((STORM_MEMBERS > 1)) && echo ", in a config group with $((STORM_MEMBERS - 1)) small configs using another constant, the group downloaded")";"
+  echo "after $STORM_WARMUP s of warm-up GETs, GET by"
   echo "$STORM_GET_AGENTS distinct agents offered within $STORM_GET_SECONDS s, then HEAD with If-Modified-Since at"
   echo "$STORM_HEAD_RATE/s for $STORM_DURATION s, agent after agent of $STORM_HEAD_AGENTS. Latency from each request's intended"
   echo "send time. Builds: current = this jar${STORM_BASELINE_JAR:+, baseline = $STORM_BASELINE_JAR}; each run on a fresh store."

@@ -9,6 +9,7 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -33,9 +34,11 @@ import java.util.function.IntFunction;
  *       RESULT line.</li>
  *   <li>{@code fleet-timings <apiPort> <agent-id> <search>}: logs in as that owner and times the summary, the first
  *       page by lastSeen, a search and one agent, and reads the token cache's size. Prints one RESULT line.</li>
- *   <li>{@code storm-setup <apiPort>}: logs in as that owner and creates a constant, a config using it and an
- *       {@code agent_id} parameter, and a {@code telegraf-agent} token. Prints one RESULT line with the config's
- *       id and the token.</li>
+ *   <li>{@code storm-setup <apiPort> <members>}: logs in as that owner and creates a constant, a config using it
+ *       and an {@code agent_id} parameter, and a {@code telegraf-agent} token; for more than one member, also that
+ *       many configs less one (each an {@code inputs.procstat} using a second constant), a config group of them all
+ *       (the first config first) and a token that may read configs and groups. Prints one RESULT line with the
+ *       config's id, the token and the path the storm downloads (the config's TOML, or the group's).</li>
  *   <li>{@code render-metrics <apiPort>}: logs in as that owner and prints the config download meters (see
  *       {@code metrics/ConfigRenderMeters}) in one RESULT line; "-" for those the gateway does not have.</li>
  *   <li>{@code use-tokens <apiPort> <tokens-file> <n>}: uses each of the first n tokens of the file once, by a
@@ -62,7 +65,7 @@ public final class Provisioner {
             Integer.parseInt(args[3]), Integer.parseInt(args[4]), Path.of(args[5]));
         case "summary" -> p.summary(Integer.parseInt(args[1]));
         case "fleet-timings" -> p.fleetTimings(Integer.parseInt(args[1]), args[2], args[3]);
-        case "storm-setup" -> p.stormSetup(Integer.parseInt(args[1]));
+        case "storm-setup" -> p.stormSetup(Integer.parseInt(args[1]), Integer.parseInt(args[2]));
         case "render-metrics" -> p.renderMetrics(Integer.parseInt(args[1]));
         case "use-tokens" -> p.useTokens(Integer.parseInt(args[1]), Path.of(args[2]), Integer.parseInt(args[3]));
         default -> throw new IllegalArgumentException("unknown command " + args[0]);
@@ -144,6 +147,14 @@ public final class Provisioner {
         .map(l -> l.substring(l.lastIndexOf(' ') + 1)).findFirst().orElse("-");
   }
 
+  /** Each further member of the storm's group: a process watched, at an interval from a constant. */
+  private static final String STORM_MEMBER_TOML = """
+      [[inputs.procstat]]
+        pattern = "service-%d"
+        interval = "::{storm_interval}"
+        pid_tag = false
+      """;
+
   /** A Telegraf config of about 1.5 KB, as agents of a fleet share it: one parameter, one constant. */
   private static final String STORM_TOML = """
       [agent]
@@ -197,17 +208,35 @@ public final class Provisioner {
       [[inputs.netstat]]
       """;
 
-  private void stormSetup(int apiPort) throws Exception {
+  private void stormSetup(int apiPort, int members) throws Exception {
     String cookie = login(apiPort);
-    check(call(apiPort, HttpMethod.POST, "/api/constants", "Cookie", cookie, new JsonObject()
-        .put("name", "storm_influx_url").put("value", "http://influx.example:8086").toBuffer())
-        .await(60, TimeUnit.SECONDS), 201, "constant");
-    Reply config = call(apiPort, HttpMethod.POST, "/api/configs", "Cookie", cookie, new JsonObject()
-        .put("name", "storm").put("toml", STORM_TOML).toBuffer()).await(60, TimeUnit.SECONDS);
-    check(config, 201, "config");
-    String token = createTokens(apiPort, cookie, 1, "storm-token-")[0];
-    System.out.printf(Locale.ROOT, "RESULT config_id=%s token=%s%n", new JsonObject(config.body).getString("id"),
-        token);
+    create(apiPort, cookie, "/api/constants", new JsonObject().put("name", "storm_influx_url")
+        .put("value", "http://influx.example:8086"));
+    String config = create(apiPort, cookie, "/api/configs", new JsonObject().put("name", "storm")
+        .put("toml", STORM_TOML));
+    String path = "/api/configs/" + config + "/toml";
+    Object permissions = "telegraf-agent";
+    if (members > 1) {
+      create(apiPort, cookie, "/api/constants", new JsonObject().put("name", "storm_interval").put("value", "10s"));
+      JsonArray ids = new JsonArray().add(config);
+      for (int i = 2; i <= members; i++) {
+        ids.add(create(apiPort, cookie, "/api/configs", new JsonObject().put("name", "storm-" + i)
+            .put("toml", String.format(Locale.ROOT, STORM_MEMBER_TOML, i))));
+      }
+      path = "/api/config-groups/" + create(apiPort, cookie, "/api/config-groups", new JsonObject()
+          .put("name", "storm").put("configIds", ids)) + "/toml";
+      permissions = new JsonArray().add("configs:read").add("config-groups:read");
+    }
+    String token = createTokens(apiPort, cookie, 1, "storm-token-", permissions)[0];
+    System.out.printf(Locale.ROOT, "RESULT config_id=%s token=%s path=%s%n", config, token, path);
+  }
+
+  /** Creates what {@code body} describes at {@code path}; its id. */
+  private String create(int apiPort, String cookie, String path, JsonObject body) throws Exception {
+    Reply created = call(apiPort, HttpMethod.POST, path, "Cookie", cookie, body.toBuffer())
+        .await(60, TimeUnit.SECONDS);
+    check(created, 201, path);
+    return new JsonObject(created.body).getString("id");
   }
 
   /** The render cache's lookups, the reads of the store for downloads and the downloads by result. */
@@ -287,9 +316,15 @@ public final class Provisioner {
   }
 
   private String[] createTokens(int apiPort, String cookie, int n, String prefix) throws Exception {
+    return createTokens(apiPort, cookie, n, prefix, "telegraf-agent");
+  }
+
+  /** @param permissions a preset's name, or a JsonArray of permissions */
+  private String[] createTokens(int apiPort, String cookie, int n, String prefix, Object permissions)
+      throws Exception {
     String[] tokens = new String[n];
     run(n, i -> {
-      Buffer body = new JsonObject().put("name", agentId(prefix, i)).put("permissions", "telegraf-agent").toBuffer();
+      Buffer body = new JsonObject().put("name", agentId(prefix, i)).put("permissions", permissions).toBuffer();
       return call(apiPort, HttpMethod.POST, "/api/tokens", "Cookie", cookie, body)
           .compose(r -> expect(r, 201, "token " + i))
           .onSuccess(r -> tokens[i] = new JsonObject(r.body).getString("token"))
