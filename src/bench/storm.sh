@@ -94,7 +94,9 @@ storm_ms() { awk -v us="$1" 'BEGIN { printf "%.1f", us / 1000 }'; }
   echo "Machine: $CORES cores ($CPU), $MEM_MIB MiB memory; load average before $LOAD_BEFORE, after $LOAD_AFTER."
   echo "Java: $(java -version 2>&1 | head -1). ${PG_VERSION:+PostgreSQL: $PG_VERSION (fsync on, default settings).}"
   echo "Load (StormLoad, open loop, $STORM_CONNECTIONS connections, $STORM_THREADS event loops, on the same machine): one config of"
-  echo "about 1.5 KB with an &{agent_id} parameter and a ::{constant}$( ((STORM_MEMBERS > 1)) && echo ", in a config group with $((STORM_MEMBERS - 1)) small configs using another constant, the group downloaded")";"
+  group=""
+  [[ $STORM_MEMBERS -gt 1 ]] && group=", in a config group after which $((STORM_MEMBERS - 1)) small configs using another constant follow, the group downloaded"
+  echo "about 1.5 KB with an &{agent_id} parameter and a ::{constant}$group;"
   echo "after $STORM_WARMUP s of warm-up GETs, GET by"
   echo "$STORM_GET_AGENTS distinct agents offered within $STORM_GET_SECONDS s, then HEAD with If-Modified-Since at"
   echo "$STORM_HEAD_RATE/s for $STORM_DURATION s, agent after agent of $STORM_HEAD_AGENTS. Latency from each request's intended"
@@ -141,11 +143,11 @@ if [[ $SMOKE == 1 ]]; then
         && $(( $(value ok "$l") + $(value not_modified "$l") )) == "$(value sent "$l")" ]] \
         || die "smoke: $store $phase answered $(value ok "$l") 2xx and $(value not_modified "$l") 304 of $(value sent "$l")"
     done
-    # Every download answered 200 looked the cache up once; reads are shared, so never more than downloads (how
-    # many fewer depends on how much the downloads overlap, which a few seconds at smoke rates do not decide).
+    # Every download answered 200 looked the cache up once a member; reads are shared, so never more than downloads
+    # (how many fewer depends on how much the downloads overlap, which a few seconds at smoke rates do not decide).
     r=$(grep "^STORMRUN target=$store build=current round=1 " "$RESULTS")
     [[ $(value store_reads "$r") != - && $(value store_reads "$r") -le $(value downloads_ok "$r") \
-      && $(( $(value cache_hits "$r") + $(value cache_misses "$r") )) == "$(value downloads_ok "$r")" ]] \
+      && $(( $(value cache_hits "$r") + $(value cache_misses "$r") )) == $(( $(value downloads_ok "$r") * STORM_MEMBERS )) ]] \
       || die "smoke: $store: $(value store_reads "$r") store reads, $(value cache_hits "$r") cache hits and" \
         "$(value cache_misses "$r") misses for $(value downloads_ok "$r") downloads"
   done
