@@ -24,6 +24,8 @@ STORM_THREADS=${STORM_THREADS:-2}
 STORM_ROUNDS=${STORM_ROUNDS:-1}
 # 1: the storm downloads one config; more: a config group of that config and STORM_MEMBERS - 1 small ones.
 STORM_MEMBERS=${STORM_MEMBERS:-1}
+[[ $STORM_MEMBERS =~ ^[0-9]+$ && $STORM_MEMBERS -ge 1 && $STORM_MEMBERS -le 100 ]] \
+  || die "STORM_MEMBERS must be 1 to 100 (a group holds at most 100 configs), not $STORM_MEMBERS"
 STORM_OWNER=(--owner-username bench-owner --owner-password bench-password-123)
 # Builds measured, each on its own fresh store: this one, and STORM_BASELINE_JAR's when given (interleaved).
 STORM_BUILDS=(current)

@@ -180,19 +180,22 @@ public final class ConfigGroupService {
   }
 
   /**
-   * The group, then its members (their current versions and the constants they use, in one read whatever their
-   * number), then the group's content time again. Whatever changes what a member serves moves the group's content
+   * The group, then its members (their current versions in one statement, the constants they use in another, and
+   * the TOML of versions not yet in the cache), then the group's content time again. Whatever changes what a member serves moves the group's content
    * time in the same transaction, so the same time after as before means the members were read as of the group's
    * state: the document is that state's, under that state's Last-Modified. Otherwise a change came in between, and
    * the document might be the new one under the old date (which an agent watching with HEAD would never reload) or
    * the old one under the new date: read again. A read takes a few statements, so even a constant edited back to
-   * back leaves room for one.
+   * back leaves room for one. A group deleted meanwhile is a 404.
    */
   private Future<Served> read(String idOrAlias, int attempts) {
     meters.storeRead(ConfigRenderMeters.Read.GROUP);
     return get(idOrAlias).compose(group -> configs.served(group.configIds())
         .transform(members -> groups.contentChangedAt(group.id()).compose(now -> {
-          if (now.isPresent() && now.get() == group.contentChangedAt()) {
+          if (now.isEmpty()) {
+            return Future.failedFuture(notFound());
+          }
+          if (now.get() == group.contentChangedAt()) {
             return members.succeeded() ? Future.succeededFuture(new Served(group, members.result()))
                 : Future.failedFuture(members.cause());
           }

@@ -21,6 +21,7 @@ public final class ConfigRepository {
   private static final String COLUMNS = "id, name, description, toml_changed_at, created_at, updated_at, "
       + "created_by, version, " + AliasRepository.selectAlias(AliasRepository.Owner.CONFIG, "configs.id");
   private static final String DOCUMENT_COLUMNS = "id, name, toml, toml_changed_at";
+  private static final String CURRENT_VERSION_COLUMNS = "id, name, version, toml_changed_at";
   private static final String VERSION_COLUMNS = "version, created_at, author_type, author_id, author_name, note";
   private static final String INSERT_VERSION = "INSERT INTO config_versions (config_id, version, toml, created_at, "
       + "author_type, author_id, author_name, note) ";
@@ -89,7 +90,7 @@ public final class ConfigRepository {
    * none. One statement of primary-key lookups.
    */
   Future<Optional<CurrentVersion>> current(String idOrAlias) {
-    return store.query("SELECT id, name, version, toml_changed_at FROM configs WHERE id = COALESCE("
+    return store.query("SELECT " + CURRENT_VERSION_COLUMNS + " FROM configs WHERE id = COALESCE("
             + "(SELECT id FROM configs WHERE id = $1), (SELECT config_id FROM aliases WHERE alias = $1))",
             Tuple.of(idOrAlias))
         .map(rows -> first(rows).map(ConfigRepository::toCurrentVersion));
@@ -105,7 +106,7 @@ public final class ConfigRepository {
     if (ids.isEmpty()) {
       return Future.succeededFuture(List.of());
     }
-    return store.query("SELECT id, name, version, toml_changed_at FROM configs WHERE id IN ("
+    return store.query("SELECT " + CURRENT_VERSION_COLUMNS + " FROM configs WHERE id IN ("
             + Sql.placeholders(1, ids.size()) + ")", Tuple.from(new ArrayList<Object>(ids)))
         .map(rows -> {
           List<CurrentVersion> found = new ArrayList<>(rows.size());

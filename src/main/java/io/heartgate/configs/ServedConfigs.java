@@ -3,6 +3,7 @@ package io.heartgate.configs;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.heartgate.constants.ConstantService;
+import io.heartgate.core.Invalid;
 import io.heartgate.metrics.ConfigRenderMeters;
 import io.heartgate.store.CoalescedRead;
 import io.vertx.core.Future;
@@ -13,13 +14,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
+import java.util.stream.IntStream;
 
 /**
- * A config as downloads serve it now: its current TOML version (found by id or alias), the constants it uses, and
- * its TOML parsed once per version. Read from the store by a {@link CoalescedRead}, so every download sees every
+ * Configs as downloads serve them now: the current TOML version (found by id or alias), the constants it uses, and
+ * its TOML parsed once per version. One config is read by a {@link CoalescedRead}, so every download sees every
  * change committed before it arrived, on any node, while all the downloads waiting for a config share one read:
  * one indexed lookup of the config's row, one of its constants (none when it uses none), and its TOML only the
- * first time a version is served.
+ * first time a version is served. Several (a group's members) are read together, in as many statements whatever
+ * their number, by a read of their own.
  */
 final class ServedConfigs {
   /**
@@ -35,6 +38,13 @@ final class ServedConfigs {
    * of 128 MiB out of memory.
    */
   private static final int PLACEHOLDER_BYTES = 128;
+  /**
+   * The characters of TOML that configs read together may hold: twice what a document may be once filled in (see
+   * {@link TomlSize#requireFilled}). A group's members are refused on save beyond {@link TomlSize#MAX_BYTES}
+   * together, so only the members of a group that no longer combines (which earlier builds let happen, and which then
+   * does not hold its members back) get here, and only a filling in that halved their TOML could have served them.
+   */
+  static final long MAX_TOGETHER = 2L * TomlSize.MAX_BYTES;
 
   private record TemplateKey(String id, int version) {
   }
@@ -68,10 +78,11 @@ final class ServedConfigs {
   }
 
   /**
-   * These configs as they are now, in the order of {@code ids}, read together whatever their number: one statement
-   * for their current versions, one for the constants they use (and the TOML of a version served for the first
-   * time, one after the other). 404 when one of them is gone. Not shared with other calls: a group's download shares
-   * its own read.
+   * These configs as they are now, in the order of {@code ids}, read together: one statement for their current
+   * versions, one for the constants they use, and the TOML of a version not in the cache, one after the other. 404
+   * when one of them is gone. 400 naming {@code configIds} once their TOML together passes {@link #MAX_TOGETHER}
+   * characters: the read holds it all (a hundred configs of 1 MiB would have been 200 MiB in one read). Not shared
+   * with other calls: a group's download shares its own read.
    */
   Future<List<ServedConfig>> all(List<String> ids) {
     return againIfPruned(() -> readAll(ids));
@@ -105,38 +116,51 @@ final class ServedConfigs {
         return Future.failedFuture(ConfigService.notFound());
       }
       List<ConfigDocument> documents = new ArrayList<>(ids.size());
+      long[] chars = {0};
       Future<Void> read = Future.succeededFuture();
       for (String id : ids) {
-        read = read.compose(ignored -> document(byId.get(id)).map(document -> {
-          documents.add(document);
+        read = read.compose(ignored -> parsed(byId.get(id)).map(parsed -> {
+          chars[0] += parsed.chars();
+          if (chars[0] > MAX_TOGETHER) {
+            throw new Invalid("configIds", "These configs' TOML together is more than " + MAX_TOGETHER
+                + " characters, more than configs served together may hold");
+          }
+          documents.add(document(byId.get(id), parsed));
           return null;
         }));
       }
       return read.compose(ignored -> {
+        List<Set<String>> used = documents.stream().map(ConfigDocument::constants).toList();
         Set<String> names = new HashSet<>();
-        documents.forEach(document -> names.addAll(document.constants()));
-        return constants.named(names);
-      }).map(defined -> documents.stream().map(document -> new ServedConfig(document,
-          byId.get(document.id()).version(), defined.only(document.constants()))).toList());
+        used.forEach(names::addAll);
+        return constants.named(names).map(defined -> IntStream.range(0, documents.size())
+            .mapToObj(i -> new ServedConfig(documents.get(i), byId.get(documents.get(i).id()).version(),
+                defined.only(used.get(i))))
+            .toList());
+      });
     });
   }
 
+  private static ConfigDocument document(ConfigRepository.CurrentVersion row, Parsed parsed) {
+    return new ConfigDocument(row.id(), row.name(), parsed.template(), row.tomlChangedAt());
+  }
+
   private Future<ConfigDocument> document(ConfigRepository.CurrentVersion row) {
-    return template(row).map(template -> new ConfigDocument(row.id(), row.name(), template, row.tomlChangedAt()));
+    return parsed(row).map(parsed -> document(row, parsed));
   }
 
   /** The version's TOML, parsed: from the cache, else read from the config's versions (a version never changes). */
-  private Future<TomlTemplate> template(ConfigRepository.CurrentVersion row) {
+  private Future<Parsed> parsed(ConfigRepository.CurrentVersion row) {
     TemplateKey key = new TemplateKey(row.id(), row.version());
     Parsed cached = templates.getIfPresent(key);
     if (cached != null) {
-      return Future.succeededFuture(cached.template());
+      return Future.succeededFuture(cached);
     }
     return configs.version(row.id(), row.version()).compose(version -> version
         .map(found -> {
           Parsed parsed = new Parsed(TomlTemplate.of(found.toml()), found.toml().length());
           templates.put(key, parsed);
-          return Future.succeededFuture(parsed.template());
+          return Future.succeededFuture(parsed);
         })
         // Pruned, or the config deleted, since its row was read.
         .orElseGet(() -> Future.failedFuture(new VersionGone())));

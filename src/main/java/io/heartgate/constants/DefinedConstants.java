@@ -21,10 +21,15 @@ public record DefinedConstants(Map<String, String> values, Map<String, Long> cha
 
   /** These constants among {@code names} only: what one document of several read together uses. */
   public DefinedConstants only(Set<String> names) {
-    Map<String, String> kept = new HashMap<>(values);
-    Map<String, Long> keptChanges = new HashMap<>(changedAt);
-    kept.keySet().retainAll(names);
-    keptChanges.keySet().retainAll(names);
+    Map<String, String> kept = new HashMap<>();
+    Map<String, Long> keptChanges = new HashMap<>();
+    for (String name : names) {
+      String value = values.get(name);
+      if (value != null) {
+        kept.put(name, value);
+        keptChanges.put(name, changedAt.get(name));
+      }
+    }
     return new DefinedConstants(kept, keptChanges);
   }
 

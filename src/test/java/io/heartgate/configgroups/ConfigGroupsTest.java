@@ -479,6 +479,41 @@ class ConfigGroupsTest {
     assertEquals(200, gateway.get("/api/config-groups/" + broken + "/toml", owner).status());
   }
 
+  /**
+   * A group that no longer combines does not hold its members back, so they may grow beyond what one document may
+   * hold together: a download refuses them once their TOML together passes 2 MiB, rather than holding it all (a
+   * hundred members of 1 MiB would have been 200 MiB a read).
+   */
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void membersGrownInAGroupThatNoLongerCombinesAreRefusedTogether(StoreKind kind) throws Exception {
+    start(kind);
+    constant("section", "a");
+    String named = config("named", "[::{section}]\n  x = 1\n");
+    List<String> grown = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      grown.add(config("grown-" + i, "[b" + i + "]\n  y = 1\n"));
+    }
+    List<String> members = new ArrayList<>(List.of(named));
+    members.addAll(grown);
+    String broken = group(new JsonObject().put("name", "broken").put("configIds", new JsonArray(members)))
+        .getString("id");
+    // As a release that did not check a constant's value against groups left it: [b0] is now defined twice.
+    Await.of(stores.open(url, 1).query("UPDATE constants SET value = 'b0' WHERE name = 'section'", Tuple.tuple()));
+    String padding = "#" + "x".repeat(800 * 1024) + "\n";
+    for (int i = 0; i < grown.size(); i++) {
+      Reply grew = patch("/api/configs/" + grown.get(i), new JsonObject().put("toml", "[b" + i + "]\n  y = 1\n"
+          + padding));
+      assertEquals(200, grew.status(), grew.toString());
+    }
+
+    Reply refused = gateway.get("/api/config-groups/" + broken + "/toml", owner);
+    assertEquals(400, refused.status(), refused.toString());
+    assertEquals("configIds", refused.json().getJsonObject("details").getString("field"), refused.toString());
+    assertEquals(200, gateway.get("/api/configs/" + grown.get(0) + "/toml", owner).status(),
+        "each member is served alone");
+  }
+
   @ParameterizedTest
   @EnumSource(StoreKind.class)
   void aConfigInAGroupCannotBeDeleted(StoreKind kind) throws Exception {
