@@ -45,6 +45,7 @@ final class GroupDocument {
    * may hold, else as the first member's failure (see {@link #refusal}), else served.
    */
   static final class Filling {
+    private static final String TOO_LARGE = "This group filled in with these parameters";
     private final List<Member> members = new ArrayList<>();
     private final List<Throwable> failures = new ArrayList<>();
     private long chars;
@@ -64,15 +65,21 @@ final class GroupDocument {
         failures.add(refused);
         return;
       }
-      chars = TomlSize.requireFilled(chars + document.toml().length(), TomlTemplate.MISSING_PARAMETERS,
-          "This group filled in with these parameters");
+      chars = TomlSize.requireFilled(chars + document.toml().length(), TomlTemplate.MISSING_PARAMETERS, TOO_LARGE);
       members.add(new Member(member.id(), member.name(), document.toml()));
       lastModified = Math.max(lastModified, document.lastModified());
     }
 
+    /**
+     * The document, at most {@link TomlSize#MAX_BYTES} of UTF-8 with the lines naming its members (the characters
+     * counted as the members come only bound the work).
+     */
     Future<ConfigService.Rendered> document() {
-      return failures.isEmpty() ? Future.succeededFuture(new ConfigService.Rendered(of(members), lastModified))
-          : Future.failedFuture(refusal(failures));
+      if (!failures.isEmpty()) {
+        return Future.failedFuture(refusal(failures));
+      }
+      String document = TomlSize.requireFilled(of(members), TomlTemplate.MISSING_PARAMETERS, TOO_LARGE);
+      return Future.succeededFuture(new ConfigService.Rendered(document, lastModified));
     }
   }
 

@@ -10,8 +10,8 @@ import java.util.Locale;
  * {@link ConfigDocument}). Telegraf's URL watcher compares the header as a string, and an HTTP-date has one-second
  * resolution, so every change must move the time to a later second: a TOML change is dated max(now, the start of
  * the next second after the document's previous Last-Modified), and so is a constant's change, past every document
- * that uses it. Two edits within one second therefore get two different dates, at the price of the date running up
- * to a second or so ahead of the wall clock while edits come faster than one a second.
+ * that uses it. Two edits within one second therefore get two different dates, at the price of the date running
+ * ahead of the wall clock, a second for each edit, while edits come faster than one a second.
  */
 public final class LastModified {
   /**

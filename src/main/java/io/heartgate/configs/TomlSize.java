@@ -37,7 +37,7 @@ public final class TomlSize {
   }
 
   /** The document filled in, once built: refused as {@link #requireFilled(long, String, String)} says, in bytes. */
-  static String requireFilled(String document, String field, String what) {
+  public static String requireFilled(String document, String field, String what) {
     if (utf8Bytes(document) > MAX_BYTES) {
       throw filledTooLarge(field, what);
     }

@@ -5,13 +5,14 @@ import io.vertx.core.http.ConnectionPoolTooBusyException;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
 import java.net.ConnectException;
+import java.net.SocketException;
 import java.util.concurrent.TimeoutException;
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
 
 /**
- * Recognises a failure that says the store is out of reach or overloaded right now (down, restarting, every connection
- * busy past the wait or too many waiting for one, a read not answered in time, SQLite's file locked), as opposed to a
+ * Recognises a failure that says the store is out of reach or overloaded right now (down, restarting, its connection
+ * reset, every connection busy past the wait or too many waiting for one, a read not answered in time, SQLite's file locked), as opposed to a
  * bug: the client is asked to retry (503) instead of being told the gateway broke (500). The one place that knows the
  * drivers' ways of saying so.
  */
@@ -25,7 +26,8 @@ public final class StoreOutage {
   public static boolean in(Throwable failure) {
     for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
       if (cause instanceof StoreUnavailableException || cause instanceof ClosedConnectionException
-          || cause instanceof ConnectException || cause instanceof TimeoutException
+          || cause instanceof ConnectException || cause instanceof SocketException
+          || cause instanceof TimeoutException
           || cause instanceof io.netty.channel.ConnectTimeoutException
           || cause instanceof VertxException && POOL_WAIT_TIMEOUT.equals(cause.getMessage())
           || cause instanceof ConnectionPoolTooBusyException

@@ -27,7 +27,9 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgConnection;
 import io.vertx.sqlclient.Tuple;
+import java.net.URLEncoder;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -477,6 +479,31 @@ class ConfigGroupsTest {
     assertEquals(400, patch(constantPath, new JsonObject().put("value", "c")).status(),
         "and so is a value that breaks it");
     assertEquals(200, gateway.get("/api/config-groups/" + broken + "/toml", owner).status());
+  }
+
+  /**
+   * What a group serves is at most 1 MiB of UTF-8, its comment lines counted: a probe filled in characters that are
+   * three bytes each and was served 1,137,380 bytes (the characters were counted, and the lines naming the members
+   * were not).
+   */
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void aDocumentFilledInBeyondOneMebibyteOfUtf8IsRefused(StoreKind kind) throws Exception {
+    start(kind);
+    List<String> members = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      members.add(config("m-" + i, "[m" + i + "]\n  v = \"&{p:d}\"\n#" + "x".repeat(20_000) + "\n"));
+    }
+    String id = group(new JsonObject().put("name", "wide").put("configIds", new JsonArray(List.copyOf(members))))
+        .getString("id");
+    String path = "/api/config-groups/" + id + "/toml?p=";
+    Reply small = gateway.get(path + "a", owner);
+    assertEquals(200, small.status(), small.toString());
+    // About 1,020,000 characters filled in, about 1,060,000 bytes.
+    Reply refused = gateway.get(path + URLEncoder.encode("\u20ac".repeat(400), StandardCharsets.UTF_8), owner);
+    assertEquals(400, refused.status(), "served " + refused.body().getBytes(StandardCharsets.UTF_8).length
+        + " bytes");
+    assertEquals("query", refused.json().getJsonObject("details").getString("field"), refused.toString());
   }
 
   /**
