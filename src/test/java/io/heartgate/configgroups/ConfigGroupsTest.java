@@ -43,6 +43,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -670,7 +671,30 @@ class ConfigGroupsTest {
     String cpu = config("cpu", "[agent]\n  interval = \"::{INTERVAL}\"\n");
     String mem = config("mem", MEM);
     String id = group(new JsonObject().put("name", "g").put("configIds", ids(cpu, mem))).getString("id");
-    String path = "/api/config-groups/" + id + "/toml";
+    downloadWhileChanging("/api/config-groups/" + id + "/toml", served -> {
+      if (served.status() == 503) {
+        // A download that met a change at every attempt is refused rather than served inconsistent.
+        assertEquals("The config group changed while it was read; try again", served.message());
+        return false;
+      }
+      assertEquals(200, served.status(), served.toString());
+      return true;
+    }, () -> {
+      for (int i = 0; i < 30; i++) {
+        Reply changed = i % 2 == 0
+            ? patch("/api/configs/" + mem, new JsonObject().put("toml", MEM + "#" + i + "\n"))
+            : patch(constantPath, new JsonObject().put("value", i + "s"));
+        assertEquals(200, changed.status(), changed.toString());
+      }
+    });
+  }
+
+  /**
+   * Downloads {@code path} from four clients, over and over, while {@code changes} run; {@code served} checks each
+   * answer and says whether it is a document. Then each Last-Modified must have carried one document, and the
+   * downloads must have seen more than one.
+   */
+  private void downloadWhileChanging(String path, Predicate<Reply> served, Runnable changes) throws Exception {
     Map<String, Set<String>> bodiesByDate = new ConcurrentHashMap<>();
     AtomicBoolean writing = new AtomicBoolean(true);
     ExecutorService readers = Executors.newFixedThreadPool(4);
@@ -679,24 +703,15 @@ class ConfigGroupsTest {
       for (int r = 0; r < 4; r++) {
         polls.add(readers.submit(() -> {
           while (writing.get()) {
-            Reply served = gateway.get(path, owner);
-            if (served.status() == 503) {
-              // A download that met a change at every attempt is refused rather than served inconsistent.
-              assertEquals("The config group changed while it was read; try again", served.message());
-              continue;
+            Reply answer = gateway.get(path, owner);
+            if (served.test(answer)) {
+              bodiesByDate.computeIfAbsent(answer.header("Last-Modified"), date -> ConcurrentHashMap.newKeySet())
+                  .add(answer.body());
             }
-            assertEquals(200, served.status(), served.toString());
-            bodiesByDate.computeIfAbsent(served.header("Last-Modified"), date -> ConcurrentHashMap.newKeySet())
-                .add(served.body());
           }
         }));
       }
-      for (int i = 0; i < 30; i++) {
-        Reply changed = i % 2 == 0
-            ? patch("/api/configs/" + mem, new JsonObject().put("toml", MEM + "#" + i + "\n"))
-            : patch(constantPath, new JsonObject().put("value", i + "s"));
-        assertEquals(200, changed.status(), changed.toString());
-      }
+      changes.run();
       writing.set(false);
       for (Future<?> poll : polls) {
         poll.get();
@@ -706,8 +721,8 @@ class ConfigGroupsTest {
       readers.shutdownNow();
     }
     bodiesByDate.forEach((date, bodies) -> assertEquals(1, bodies.size(),
-        "one document under Last-Modified " + date + ": " + bodies));
-    assertTrue(bodiesByDate.size() > 1, "the polls saw changes: " + bodiesByDate.keySet());
+        "one document under Last-Modified " + date + ": " + bodies.size()));
+    assertTrue(bodiesByDate.size() > 1, "the downloads saw changes: " + bodiesByDate.keySet());
   }
 
   /**
@@ -727,45 +742,23 @@ class ConfigGroupsTest {
     }
     String id = group(new JsonObject().put("name", "large").put("configIds", new JsonArray(List.copyOf(members))))
         .getString("id");
-    String path = "/api/config-groups/" + id + "/toml";
-    Map<String, Set<String>> bodiesByDate = new ConcurrentHashMap<>();
     List<String> refusals = new CopyOnWriteArrayList<>();
-    AtomicBoolean writing = new AtomicBoolean(true);
-    ExecutorService readers = Executors.newFixedThreadPool(4);
-    try {
-      List<Future<?>> polls = new ArrayList<>();
-      for (int r = 0; r < 4; r++) {
-        polls.add(readers.submit(() -> {
-          while (writing.get()) {
-            Reply served = gateway.get(path, owner);
-            if (served.status() != 200) {
-              refusals.add(served.toString());
-              continue;
-            }
-            Set<String> values = new HashSet<>(Pattern.compile("interval = \"([^\"]*)\"")
-                .matcher(served.body()).results().map(match -> match.group(1)).toList());
-            assertEquals(1, values.size(), "one value of the constant in the whole document: " + values);
-            bodiesByDate.computeIfAbsent(served.header("Last-Modified"), date -> ConcurrentHashMap.newKeySet())
-                .add(served.body());
-          }
-        }));
+    downloadWhileChanging("/api/config-groups/" + id + "/toml", served -> {
+      if (served.status() != 200) {
+        refusals.add(served.toString());
+        return false;
       }
+      Set<String> values = new HashSet<>(Pattern.compile("interval = \"([^\"]*)\"").matcher(served.body())
+          .results().map(match -> match.group(1)).toList());
+      assertEquals(1, values.size(), "one value of the constant in the whole document: " + values);
+      return true;
+    }, () -> {
       for (int i = 1; i <= 100; i++) {
         Reply changed = patch(constantPath, new JsonObject().put("value", i + "s"));
         assertEquals(200, changed.status(), changed.toString());
       }
-      writing.set(false);
-      for (Future<?> poll : polls) {
-        poll.get();
-      }
-    } finally {
-      writing.set(false);
-      readers.shutdownNow();
-    }
+    });
     assertEquals(List.of(), refusals, "every download served");
-    bodiesByDate.forEach((date, bodies) -> assertEquals(1, bodies.size(),
-        "one document under Last-Modified " + date));
-    assertTrue(bodiesByDate.size() > 1, "the downloads saw changes: " + bodiesByDate.size());
   }
 
   /**
