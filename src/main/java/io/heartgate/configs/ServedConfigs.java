@@ -21,8 +21,8 @@ import java.util.stream.IntStream;
  * its TOML parsed once per version. One config is read by a {@link CoalescedRead}, so every download sees every
  * change committed before it arrived, on any node, while all the downloads waiting for a config share one read:
  * one indexed lookup of the config's row, one of its constants (none when it uses none), and its TOML only the
- * first time a version is served. Several (a group's members) are read together, in as many statements whatever
- * their number, by a read of their own.
+ * first time a version is served. Several (a group's members) are read together by a read of their own: two
+ * statements whatever their number, and the TOML of the versions not in the cache.
  */
 final class ServedConfigs {
   /**
@@ -38,6 +38,7 @@ final class ServedConfigs {
    * of 128 MiB out of memory.
    */
   private static final int PLACEHOLDER_BYTES = 128;
+
   /**
    * The characters of TOML that configs read together may hold: twice what a document may be once filled in (see
    * {@link TomlSize#requireFilled}). A group's members are refused on save beyond {@link TomlSize#MAX_BYTES}
