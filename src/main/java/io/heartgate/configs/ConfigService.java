@@ -335,8 +335,8 @@ public final class ConfigService {
   }
 
   /**
-   * These configs as downloads serve them now, in the order of {@code ids}, read together whatever their number (a
-   * group's members): every change committed before the call is in them. 404 when one of them is gone.
+   * These configs as downloads serve them now, in the order of {@code ids}, read together (a group's members: see
+   * {@link ServedConfigs#all}): every change committed before the call is in them. 404 when one of them is gone.
    */
   public Future<List<ServedConfig>> served(List<String> ids) {
     return served.all(ids);
