@@ -5,8 +5,11 @@ const RESULT_TEXT = { ok: 'Done', not_found: 'Not found', forbidden: 'Not allowe
 
 /** A heading and a table of item × result; title is a string or parts; nameOf(id) says how an item reads. */
 export function bulkResults(title, itemHeader, results, nameOf) {
+  // The caption takes a copy of the title: an element (a name in its <bdi>) is in one place of the page only, and
+  // the heading lost the name to the caption.
+  const caption = [title].flat().map((part) => (part instanceof Node ? part.cloneNode(true) : part));
   return [h('h3', null, title, `: result per ${itemHeader.toLowerCase()}`),
-    table([title, ' results'], [itemHeader, 'Result'], results.map((r) => h('tr', { dataset: { id: r.id } },
+    table([caption, ' results'], [itemHeader, 'Result'], results.map((r) => h('tr', { dataset: { id: r.id } },
       h('td', null, isolate(nameOf(r.id))),
       h('td', null, h('span', { class: `badge ${r.status === 'ok' ? 'success' : 'failure'}` },
         RESULT_TEXT[r.status] || r.status)))), { id: 'bulk-results-table' })];

@@ -204,6 +204,8 @@ class LabelsConsoleTest {
     browser.click(By.id("bulk-assign"));
     String results = browser.textContaining(By.id("bulk-results-table"), "web-02");
     assertTrue(results.contains("db-01") && results.contains("Done"), results);
+    // The heading named no label: its name, one element, was moved into the table's caption.
+    browser.textContaining(By.cssSelector("#bulk-results h3"), "Assign “staging”: result per agent");
     assertEquals(Set.of("staging"), labelsOf("/api/agents/web-02"));
     assertEquals(Set.of("staging", XSS_NAME), labelsOf("/api/agents/db-01"));
     assertEquals(Set.of("production"), labelsOf("/api/agents/web-01"), "an agent not selected is unchanged");
