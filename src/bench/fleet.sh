@@ -112,18 +112,24 @@ mib() { awk -v b="$1" -v unit="$2" 'BEGIN { printf "%.0f", b * unit / 1048576 }'
   echo "Heap: used after a full GC (jcmd GC.run), after $FLEET_PRIMED agents warmed the path up and after the run;"
   echo "bytes per cached grant = their difference / (grants cached after the run - $FLEET_PRIMED). CPU µs per heartbeat:"
   echo "CPU time of the gateway (for postgres: plus every PostgreSQL server process) during the run, warm-up included,"
-  echo "/ its 2xx answers. Non-2xx and unanswered: of the measured requests, after those of the warm-up (+)."
+  echo "/ its 2xx answers. Load CPU µs per heartbeat: the generator's CPU time over the same span / the same answers;"
+  echo "cores busy: both CPU times / the span, of the machine's $CORES (the generator shares them with the gateway)."
+  echo "Non-2xx and unanswered: of the measured requests, after those of the warm-up (+)."
   echo
-  echo "| store | tokens created in s | heartbeats/s acknowledged (target) | non-2xx | unanswered + warm-up errors | p50 ms | p99 ms | p999 ms | max ms | CPU µs per heartbeat |"
-  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+  echo "| store | tokens created in s | heartbeats/s acknowledged (target) | non-2xx | unanswered + warm-up errors | p50 ms | p99 ms | p999 ms | max ms | CPU µs per heartbeat | load CPU µs per heartbeat | cores busy |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
   for store in "${FLEET_STORES[@]}"; do
     l=$(grep "^FLEET target=$store " "$RESULTS")
-    printf '| %s | %s | %.0f (%.0f) | %s | %s + %s | %s | %s | %s | %s | %s |\n' "$store" "$(value provision_s "$l")" \
+    answered=$(( $(value acked "$l") + $(value warmup_acked "$l") ))
+    printf '| %s | %s | %.0f (%.0f) | %s | %s + %s | %s | %s | %s | %s | %s | %s | %s |\n' "$store" "$(value provision_s "$l")" \
       "$(value acked_rate "$l")" "$(value target_rate "$l")" "$(value non2xx "$l")" "$(value failed "$l")" \
       "$(value warmup_errors "$l")" "$(ms "$(value p50_us "$l")")" \
       "$(ms "$(value p99_us "$l")")" "$(ms "$(value p999_us "$l")")" "$(ms "$(value max_us "$l")")" \
-      "$(awk -v t="$(value cpu_ticks "$l")" -v n="$(( $(value acked "$l") + $(value warmup_acked "$l") ))" -v hz="$CLK_TCK" \
-        'BEGIN { if (n > 0) printf "%.0f", t * 1e6 / hz / n; else printf "-" }')"
+      "$(awk -v t="$(value cpu_ticks "$l")" -v n="$answered" -v hz="$CLK_TCK" \
+        'BEGIN { if (n > 0) printf "%.0f", t * 1e6 / hz / n; else printf "-" }')" \
+      "$(awk -v ms="$(value load_cpu_ms "$l")" -v n="$answered" 'BEGIN { if (n > 0) printf "%.0f", ms * 1e3 / n; else printf "-" }')" \
+      "$(awk -v t="$(value cpu_ticks "$l")" -v ms="$(value load_cpu_ms "$l")" -v hz="$CLK_TCK" \
+        -v s="$(( $(value seconds "$l") + $(value warmup_s "$l") ))" 'BEGIN { printf "%.2f", (t / hz + ms / 1e3) / s }')"
   done
   echo
   echo "Agents heartbeating again: of the measured requests, those of the fleet's second round and on (every agent had"

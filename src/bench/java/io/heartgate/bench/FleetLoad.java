@@ -5,6 +5,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import java.io.BufferedReader;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +27,8 @@ import java.util.concurrent.TimeUnit;
  * failed (no answer: connection error or 30 s without one), the 2xx per second, the latency percentiles in µs; the
  * 2xx and the errors of the warm-up; how late the scheduler itself sent; and how many of the measured requests
  * came from agents that had heartbeated before (the fleet's second round and on: no new agent, no token seen for
- * the first time), with their latency percentiles apart.
+ * the first time), with their latency percentiles apart; and the CPU time this generator took over the whole
+ * schedule, warm-up included (what the load itself costs the machine it shares with the gateway).
  */
 public final class FleetLoad {
   static final String AGENT_PREFIX = "fleet-agent-";
@@ -64,19 +66,26 @@ public final class FleetLoad {
       }
     };
     Vertx vertx = Vertx.vertx();
+    long cpuBefore = processCpuNanos();
     // The probe is a GET the heartbeat listener answers 404 or 405: it changes nothing.
     OpenLoop.Result r = OpenLoop.run(vertx, port, new RequestOptions().setURI("/agents/heartbeat"), heartbeats,
         rate, warmup, seconds, connections, threads, !connectionEach);
+    long cpuNanos = processCpuNanos() - cpuBefore;
     vertx.close().await(30, TimeUnit.SECONDS);
     System.out.printf(Locale.ROOT, "RESULT agents=%d target_rate=%.1f seconds=%d sent=%d acked=%d non2xx=%d "
             + "failed=%d acked_rate=%.1f p50_us=%d p99_us=%d p999_us=%d max_us=%d warmup_s=%d warmup_acked=%d "
             + "warmup_errors=%d max_send_lag_us=%d shed=%d repeat_measured=%d repeat_p50_us=%d repeat_p99_us=%d "
-            + "repeat_p999_us=%d repeat_max_us=%d%n",
+            + "repeat_p999_us=%d repeat_max_us=%d load_cpu_ms=%d%n",
         agents, rate, seconds, r.sent, r.ok, r.notModified + r.other, r.failed, r.ok / (double) seconds,
         r.percentileUs(50), r.percentileUs(99), r.percentileUs(99.9), r.latency.getMaxValue(), warmup,
         r.warmupOk, r.warmupErrors, r.maxLagNanos / 1000, r.shed, r.repeatLatency.getTotalCount(),
         r.repeatPercentileUs(50), r.repeatPercentileUs(99), r.repeatPercentileUs(99.9),
-        r.repeatLatency.getMaxValue());
+        r.repeatLatency.getMaxValue(), cpuNanos / 1_000_000);
+  }
+
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   /** At most the first n lines of the file, one token each. */
