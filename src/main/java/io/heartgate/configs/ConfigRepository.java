@@ -12,7 +12,9 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -112,6 +114,27 @@ public final class ConfigRepository {
           List<CurrentVersion> found = new ArrayList<>(rows.size());
           rows.forEach(row -> found.add(toCurrentVersion(row)));
           return found;
+        });
+  }
+
+  /**
+   * The TOML of these versions (each a config's current one when it was read), by config id, in one statement; a
+   * version pruned since, or of a config deleted since, is missing.
+   */
+  Future<Map<String, String>> tomlOf(List<CurrentVersion> versions) {
+    StringBuilder which = new StringBuilder();
+    List<Object> values = new ArrayList<>(2 * versions.size());
+    for (CurrentVersion version : versions) {
+      which.append(values.isEmpty() ? "" : " OR ").append("(config_id = $").append(values.size() + 1)
+          .append(" AND version = $").append(values.size() + 2).append(')');
+      values.add(version.id());
+      values.add(version.version());
+    }
+    return store.query("SELECT config_id, toml FROM config_versions WHERE " + which, Tuple.from(values))
+        .map(rows -> {
+          Map<String, String> toml = new HashMap<>();
+          rows.forEach(row -> toml.put(row.getString("config_id"), row.getString("toml")));
+          return toml;
         });
   }
 

@@ -8,6 +8,7 @@ import io.heartgate.metrics.ConfigRenderMeters;
 import io.heartgate.store.CoalescedRead;
 import io.vertx.core.Future;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -22,7 +23,7 @@ import java.util.stream.IntStream;
  * change committed before it arrived, on any node, while all the downloads waiting for a config share one read:
  * one indexed lookup of the config's row, one of its constants (none when it uses none), and its TOML only the
  * first time a version is served. Several (a group's members) are read together by a read of their own: two
- * statements whatever their number, and the TOML of the versions not in the cache.
+ * statements whatever their number, and the TOML of the versions not in the cache, ten versions a statement.
  */
 final class ServedConfigs {
   /**
@@ -46,8 +47,16 @@ final class ServedConfigs {
    * does not hold its members back) get here, and only a filling in that halved their TOML could have served them.
    */
   static final long MAX_TOGETHER = 2L * TomlSize.MAX_BYTES;
+  /**
+   * Versions whose TOML one statement reads when they are not in the cache: the members of a group of ordinary size
+   * at once, and no more than ten configs of 1 MiB held beyond {@link #MAX_TOGETHER} before it is checked.
+   */
+  private static final int TOML_READ = 10;
 
   private record TemplateKey(String id, int version) {
+    static TemplateKey of(ConfigRepository.CurrentVersion row) {
+      return new TemplateKey(row.id(), row.version());
+    }
   }
 
   /** @param chars the length of the TOML it was parsed from, for its weight */
@@ -80,7 +89,7 @@ final class ServedConfigs {
 
   /**
    * These configs as they are now, in the order of {@code ids}, read together: one statement for their current
-   * versions, one for the constants they use, and the TOML of a version not in the cache, one after the other. 404
+   * versions, one for the constants they use, and one for the TOML of every ten versions not in the cache. 404
    * when one of them is gone. 400 naming {@code configIds} once their TOML together passes {@link #MAX_TOGETHER}
    * characters: the read holds it all (a hundred configs of 1 MiB would have been 200 MiB in one read). Not shared
    * with other calls: a group's download shares its own read.
@@ -116,27 +125,16 @@ final class ServedConfigs {
       if (!byId.keySet().containsAll(ids)) {
         return Future.failedFuture(ConfigService.notFound());
       }
-      List<ConfigDocument> documents = new ArrayList<>(ids.size());
-      long[] chars = {0};
-      Future<Void> read = Future.succeededFuture();
-      for (String id : ids) {
-        read = read.compose(ignored -> parsed(byId.get(id)).map(parsed -> {
-          chars[0] += parsed.chars();
-          if (chars[0] > MAX_TOGETHER) {
-            throw new Invalid("configIds", "These configs' TOML together is more than " + MAX_TOGETHER
-                + " characters, more than configs served together may hold");
-          }
-          documents.add(document(byId.get(id), parsed));
-          return null;
-        }));
-      }
-      return read.compose(ignored -> {
+      List<ConfigRepository.CurrentVersion> members = ids.stream().map(byId::get).toList();
+      return parsed(members).compose(parsed -> {
+        List<ConfigDocument> documents = IntStream.range(0, members.size())
+            .mapToObj(i -> document(members.get(i), parsed.get(i)))
+            .toList();
         List<Set<String>> used = documents.stream().map(ConfigDocument::constants).toList();
         Set<String> names = new HashSet<>();
         used.forEach(names::addAll);
         return constants.named(names).map(defined -> IntStream.range(0, documents.size())
-            .mapToObj(i -> new ServedConfig(documents.get(i), byId.get(documents.get(i).id()).version(),
-                defined.only(used.get(i))))
+            .mapToObj(i -> new ServedConfig(documents.get(i), members.get(i).version(), defined.only(used.get(i))))
             .toList());
       });
     });
@@ -147,24 +145,66 @@ final class ServedConfigs {
   }
 
   private Future<ConfigDocument> document(ConfigRepository.CurrentVersion row) {
-    return parsed(row).map(parsed -> document(row, parsed));
+    return parsed(List.of(row)).map(parsed -> document(row, parsed.get(0)));
   }
 
-  /** The version's TOML, parsed: from the cache, else read from the config's versions (a version never changes). */
-  private Future<Parsed> parsed(ConfigRepository.CurrentVersion row) {
-    TemplateKey key = new TemplateKey(row.id(), row.version());
-    Parsed cached = templates.getIfPresent(key);
-    if (cached != null) {
-      return Future.succeededFuture(cached);
+  /**
+   * The versions' TOML parsed, in their order: from the cache, the others read {@link #TOML_READ} at a time (a
+   * version never changes). 400 naming {@code configIds} once their TOML together passes {@link #MAX_TOGETHER}
+   * characters, checked before each read.
+   */
+  private Future<List<Parsed>> parsed(List<ConfigRepository.CurrentVersion> rows) {
+    Map<TemplateKey, Parsed> found = new HashMap<>();
+    List<ConfigRepository.CurrentVersion> missing = new ArrayList<>();
+    for (ConfigRepository.CurrentVersion row : rows) {
+      Parsed cached = templates.getIfPresent(TemplateKey.of(row));
+      if (cached == null) {
+        missing.add(row);
+      } else {
+        found.put(TemplateKey.of(row), cached);
+      }
     }
-    return configs.version(row.id(), row.version()).compose(version -> version
-        .map(found -> {
-          Parsed parsed = new Parsed(TomlTemplate.of(found.toml()), found.toml().length());
-          templates.put(key, parsed);
-          return Future.succeededFuture(parsed);
-        })
-        // Pruned, or the config deleted, since its row was read.
-        .orElseGet(() -> Future.failedFuture(new VersionGone())));
+    Future<Void> read = Future.succeededFuture();
+    for (int from = 0; from < missing.size(); from += TOML_READ) {
+      List<ConfigRepository.CurrentVersion> some = missing.subList(from, Math.min(from + TOML_READ, missing.size()));
+      read = read.compose(ignored -> {
+        requireTogether(found.values());
+        return parse(some).map(parsed -> {
+          found.putAll(parsed);
+          return null;
+        });
+      });
+    }
+    return read.map(ignored -> {
+      requireTogether(found.values());
+      return rows.stream().map(row -> found.get(TemplateKey.of(row))).toList();
+    });
+  }
+
+  private static void requireTogether(Collection<Parsed> parsed) {
+    if (parsed.stream().mapToLong(Parsed::chars).sum() > MAX_TOGETHER) {
+      throw new Invalid("configIds", "These configs' TOML together is more than " + MAX_TOGETHER
+          + " characters, more than configs served together may hold");
+    }
+  }
+
+  /** Reads the versions' TOML in one statement, parses it and caches it; fails when one of them is gone. */
+  private Future<Map<TemplateKey, Parsed>> parse(List<ConfigRepository.CurrentVersion> rows) {
+    meters.storeRead(ConfigRenderMeters.Read.TOML);
+    return configs.tomlOf(rows).compose(tomls -> {
+      Map<TemplateKey, Parsed> parsed = new HashMap<>();
+      for (ConfigRepository.CurrentVersion row : rows) {
+        String toml = tomls.get(row.id());
+        if (toml == null) {
+          // Pruned, or the config deleted, since its row was read.
+          return Future.failedFuture(new VersionGone());
+        }
+        Parsed one = new Parsed(TomlTemplate.of(toml), toml.length());
+        templates.put(TemplateKey.of(row), one);
+        parsed.put(TemplateKey.of(row), one);
+      }
+      return Future.succeededFuture(parsed);
+    });
   }
 
   /** The version read as current was gone when its TOML was read. */

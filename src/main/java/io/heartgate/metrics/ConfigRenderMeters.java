@@ -13,12 +13,17 @@ import java.util.function.LongSupplier;
 public final class ConfigRenderMeters {
   /** What a read of the store for downloads looked up. */
   public enum Read {
-    /** A config's current version and the constants it uses (and its TOML when a new version is first served). */
+    /** A config's current version and the constants it uses. */
     CONFIG("config"),
     /** A config group with its members' current versions and the constants they use (again after a change). */
     GROUP("group"),
     /** What a short link {@code /c/{alias}} names. */
-    ALIAS("alias");
+    ALIAS("alias"),
+    /**
+     * The TOML of versions not in the cache of parsed templates (served for the first time, or fallen out of it):
+     * one statement, for a config or for several members of a group at once.
+     */
+    TOML("toml");
 
     private final String label;
 

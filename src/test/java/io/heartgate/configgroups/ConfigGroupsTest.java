@@ -792,6 +792,37 @@ class ConfigGroupsTest {
   }
 
   /**
+   * A group's members whose TOML is not in the cache of parsed templates (versions served for the first time, as
+   * after a restart) are read a few at a time, not one statement each: a group of 20 is two reads.
+   */
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void theTomlOfAGroupsNewMembersIsReadAFewAtATime(StoreKind kind) throws Exception {
+    start(kind);
+    List<String> members = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      members.add(config("cpu-" + i, "[[inputs.cpu]]\n  name_override = \"cpu-" + i + "\"\n"));
+    }
+    Credentials prometheus = Credentials.bearer(team.token(owner, "prometheus", List.of("metrics:read"))
+        .getString("token"));
+    String reads = "heartgate_config_render_store_reads_total";
+    Scrape before = Scrape.parse(gateway.get("/metrics", prometheus).body());
+    String id = group(new JsonObject().put("name", "twenty").put("configIds", new JsonArray(List.copyOf(members))))
+        .getString("id");
+    Scrape created = Scrape.parse(gateway.get("/metrics", prometheus).body());
+    Reply served = gateway.get("/api/config-groups/" + id + "/toml", owner);
+    Scrape after = Scrape.parse(gateway.get("/metrics", prometheus).body());
+    assertEquals(200, served.status(), served.toString());
+    for (int i = 0; i < 20; i++) {
+      assertTrue(served.body().contains("name_override = \"cpu-" + i + "\""), served.body());
+    }
+    assertEquals(2, created.sum(reads, "of", "toml") - before.sum(reads, "of", "toml"),
+        "reads of TOML to check the new group's 20 members");
+    assertEquals(0, after.sum(reads, "of", "toml") - created.sum(reads, "of", "toml"),
+        "reads of TOML to serve them next");
+  }
+
+  /**
    * Telegraf compares Last-Modified as text, to the second: each change of what the group serves must move it to a
    * later second even when changes come faster than one a second, whichever member or constant changed.
    */
