@@ -197,7 +197,8 @@ public final class Heartgate {
         .compose(id -> {
           verifierDeployment = id;
           heartbeatBacklog = new HeartbeatBacklog(settings.heartbeatQueueSize(), Runtime.getRuntime().maxMemory());
-          return vertx.deployVerticle(new HeartbeatWriterVerticle(store, clock, heartbeatMeters, heartbeatBacklog));
+          return vertx.deployVerticle(new HeartbeatWriterVerticle(store, clock, heartbeatMeters, heartbeatBacklog,
+              settings.heartbeatCommitWindow()));
         })
         .compose(id -> {
           writerDeployment = id;

@@ -1,6 +1,7 @@
 package io.heartgate.settings;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -57,6 +58,10 @@ public final class Settings {
 
   public int heartbeatQueueSize() {
     return (Integer) values.get(Setting.HEARTBEAT_QUEUE_SIZE);
+  }
+
+  public Duration heartbeatCommitWindow() {
+    return Duration.ofMillis((Integer) values.get(Setting.HEARTBEAT_COMMIT_WINDOW));
   }
 
   public TrustedProxies trustedProxies() {

@@ -10,11 +10,13 @@ import io.heartgate.bus.LocalCodec;
 import io.heartgate.core.Unavailable;
 import io.heartgate.metrics.HeartbeatMeters;
 import io.heartgate.metrics.HeartbeatMeters.Refusal;
+import io.heartgate.settings.SettingsLoader;
 import io.heartgate.store.Store;
 import io.heartgate.testsupport.Await;
 import io.heartgate.testsupport.MovableClock;
 import io.heartgate.testsupport.StoreKind;
 import io.heartgate.testsupport.TestStores;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -26,6 +28,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -47,6 +50,11 @@ class HeartbeatWriterTest {
   private Store store;
 
   private void deployWriter(StoreKind kind, int capacity) {
+    deployWriter(kind, capacity, SettingsLoader.load(List.of(), Map.of()).heartbeatCommitWindow());
+  }
+
+  /** Deploys the writer with this commit window; its deployment id. */
+  private String deployWriter(StoreKind kind, int capacity, Duration commitWindow) {
     LocalCodec.register(vertx, HeartbeatBatch.class);
     LocalCodec.register(vertx, HeartbeatBatch.Outcome.class);
     store = stores.migrated(kind, tempDir, 4);
@@ -54,7 +62,7 @@ class HeartbeatWriterTest {
     HeartbeatBacklog backlog = new HeartbeatBacklog(capacity, Long.MAX_VALUE);
     meters.watchQueue(backlog::waiting, backlog::waitingBytes);
     handOff = new HeartbeatHandOff(routerLoop, backlog);
-    Await.of(vertx.deployVerticle(new HeartbeatWriterVerticle(store, clock, meters, backlog)));
+    return Await.of(vertx.deployVerticle(new HeartbeatWriterVerticle(store, clock, meters, backlog, commitWindow)));
   }
 
   private Future<Object> send(String agentId, long receivedAt) {
@@ -126,6 +134,34 @@ class HeartbeatWriterTest {
     assertEquals(1_000L, totals.getLong("agents"));
     assertEquals(3_000L, totals.getLong("heartbeats"), "coalesced heartbeats still count");
     assertEquals(3L, totals.getLong("newest"), "the newest heartbeat of each agent wins");
+  }
+
+  /**
+   * A batch of few agents waits until the commit window since the previous batch started is over, and heartbeats
+   * arriving meanwhile share it; a queue full enough is written at once, and a node stopping writes what waits.
+   */
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void smallBatchesWaitForTheCommitWindowAndFullOnesDoNot(StoreKind kind) {
+    String writer = deployWriter(kind, 1_000, Duration.ofMinutes(10));
+    Await.of(send("first", 1));
+    Future<Object> waiting = sendIntoWriter("waiting", 2);
+    assertFalse(waiting.isComplete(), "a batch of one agent waits for the window");
+    assertEquals(1L, totals().getLong("agents"));
+    List<Future<Object>> more = new ArrayList<>();
+    for (int agent = 1; agent < HeartbeatWriterVerticle.FULL_ENOUGH; agent++) {
+      more.add(send("agent-" + agent, 3));
+    }
+    Await.of(Future.all(more));
+    Await.of(waiting);
+    DistributionSummary batches = registry.get("heartgate.heartbeat.batch.rows").summary();
+    assertEquals(2, batches.count(), "the waiting agent and those that filled the queue were one batch");
+    assertEquals(1 + HeartbeatWriterVerticle.FULL_ENOUGH, batches.totalAmount());
+    Future<Object> last = sendIntoWriter("last", 4);
+    assertFalse(last.isComplete(), "the window started by the full batch holds the next one");
+    Await.of(vertx.undeploy(writer));
+    Await.of(last);
+    assertEquals(2L + HeartbeatWriterVerticle.FULL_ENOUGH, totals().getLong("agents"));
   }
 
   @ParameterizedTest
