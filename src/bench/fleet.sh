@@ -64,8 +64,10 @@ for store in "${FLEET_STORES[@]}"; do
   tokens=$OUT/fleet-tokens-$store.txt
   log "$store: creating $FLEET_TOKENS telegraf-agent tokens (create-tokens)"
   t0=$(now_ms)
-  "${TOOL_JAVA[@]}" -jar "$JAR" create-tokens --database "$(database_url "$store" fleet)" --user bench-owner \
-    --count "$FLEET_TOKENS" --name-prefix fleet --permissions telegraf-agent --output "$tokens" \
+  # From the run's folder, as the gateway: the checkout's conf/heartgate.json is read from the working folder, and
+  # a build measured with HEARTGATE_JAR refuses the settings it does not know.
+  (cd "$OUT" && exec "${TOOL_JAVA[@]}" -jar "$JAR" create-tokens --database "$(database_url "$store" fleet)" \
+    --user bench-owner --count "$FLEET_TOKENS" --name-prefix fleet --permissions telegraf-agent --output "$tokens") \
     >"$OUT/create-tokens-$store.log" 2>&1 || die "create-tokens failed, see $OUT/create-tokens-$store.log"
   provision_s=$(awk -v ms="$(($(now_ms) - t0))" 'BEGIN { printf "%.1f", ms / 1000 }')
   log "$store: $(tail -1 "$OUT/create-tokens-$store.log")"
@@ -75,16 +77,18 @@ for store in "${FLEET_STORES[@]}"; do
   log "$store: $FLEET_AGENTS agents at $FLEET_RATE heartbeats/s for $FLEET_WARMUP s of warm-up and $FLEET_DURATION s" \
     "($FLEET_CONNECTIONS connections$([[ $FLEET_CONNECTION_EACH == 1 ]] && echo ", a new one per heartbeat"))"
   before=$(cpu_ticks "$store" "$GW_PID")
+  load_started=$(now_ms)
   line=$(fleet_load "$GW_HB" "$FLEET_AGENTS" "$FLEET_RATE" "$FLEET_DURATION" "$FLEET_CONNECTIONS" "$tokens" "$FLEET_WARMUP" \
     "$FLEET_CONNECTION_EACH")
   after=$(cpu_ticks "$store" "$GW_PID")
+  load_span_ms=$(($(now_ms) - load_started))
   heap_after=$(heap_kib "$GW_PID")
   rss=$(rss_kib "$GW_PID" VmRSS)
   peak=$(rss_kib "$GW_PID" VmHWM)
   timings=$("${TOOL_JAVA[@]}" -cp "$BENCH_CP" io.heartgate.bench.Provisioner fleet-timings "$GW_API" fleet-agent-0000001 \
     fleet-agent-00000 2>>"$OUT/fleet-timings.log" | grep '^RESULT') || die "timing the agents API failed, see $OUT/fleet-timings.log"
   stop_pid "$GW_PID"
-  record "FLEET target=$store provision_s=$provision_s ${line#RESULT } cpu_ticks=$((after - before))" \
+  record "FLEET target=$store provision_s=$provision_s ${line#RESULT } cpu_ticks=$((after - before)) load_span_ms=$load_span_ms" \
     "heap_before_kib=$heap_before heap_after_kib=$heap_after rss_kib=$rss peak_kib=$peak" \
     "store_bytes=$(store_bytes "$store") ${timings#RESULT }"
   log "$store: $(value acked_rate "$line") acknowledged/s, p99 $(value p99_us "$line") us, non-2xx $(value non2xx "$line"), failed $(value failed "$line"), not sent (generator backlog full) $(value shed "$line")"
@@ -112,8 +116,9 @@ mib() { awk -v b="$1" -v unit="$2" 'BEGIN { printf "%.0f", b * unit / 1048576 }'
   echo "Heap: used after a full GC (jcmd GC.run), after $FLEET_PRIMED agents warmed the path up and after the run;"
   echo "bytes per cached grant = their difference / (grants cached after the run - $FLEET_PRIMED). CPU µs per heartbeat:"
   echo "CPU time of the gateway (for postgres: plus every PostgreSQL server process) during the run, warm-up included,"
-  echo "/ its 2xx answers. Load CPU µs per heartbeat: the generator's CPU time over the same span / the same answers;"
-  echo "cores busy: both CPU times / the span, of the machine's $CORES (the generator shares them with the gateway)."
+  echo "/ its 2xx answers. Load CPU µs per heartbeat: the generator's CPU time over its schedule / the same answers;"
+  echo "cores busy: both CPU times / the generator's run, of the machine's $CORES (the generator shares them with the"
+  echo "gateway)."
   echo "Non-2xx and unanswered: of the measured requests, after those of the warm-up (+)."
   echo
   echo "| store | tokens created in s | heartbeats/s acknowledged (target) | non-2xx | unanswered + warm-up errors | p50 ms | p99 ms | p999 ms | max ms | CPU µs per heartbeat | load CPU µs per heartbeat | cores busy |"
@@ -129,7 +134,7 @@ mib() { awk -v b="$1" -v unit="$2" 'BEGIN { printf "%.0f", b * unit / 1048576 }'
         'BEGIN { if (n > 0) printf "%.0f", t * 1e6 / hz / n; else printf "-" }')" \
       "$(awk -v ms="$(value load_cpu_ms "$l")" -v n="$answered" 'BEGIN { if (n > 0) printf "%.0f", ms * 1e3 / n; else printf "-" }')" \
       "$(awk -v t="$(value cpu_ticks "$l")" -v ms="$(value load_cpu_ms "$l")" -v hz="$CLK_TCK" \
-        -v s="$(( $(value seconds "$l") + $(value warmup_s "$l") ))" 'BEGIN { printf "%.2f", (t / hz + ms / 1e3) / s }')"
+        -v span="$(value load_span_ms "$l")" 'BEGIN { printf "%.2f", (t / hz + ms / 1e3) / (span / 1e3) }')"
   done
   echo
   echo "Agents heartbeating again: of the measured requests, those of the fleet's second round and on (every agent had"

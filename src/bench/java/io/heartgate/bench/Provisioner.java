@@ -250,7 +250,8 @@ public final class Provisioner {
         sum(lines, "heartgate_config_render_cache_lookups_total", "result=\"hit\""),
         sum(lines, "heartgate_config_render_cache_lookups_total", "result=\"miss\""),
         sum(lines, "heartgate_config_render_cache_bytes", ""),
-        sum(lines, "heartgate_config_render_store_reads_total", ""),
+        subtract(sum(lines, "heartgate_config_render_store_reads_total", ""),
+            sum(lines, "heartgate_config_render_store_reads_total", "of=\"toml\"")),
         sum(lines, "heartgate_config_downloads_total", "result=\"ok\""),
         subtract(sum(lines, "heartgate_config_downloads_total", ""),
             sum(lines, "heartgate_config_downloads_total", "result=\"ok\"")));
