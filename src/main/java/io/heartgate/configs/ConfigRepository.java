@@ -122,6 +122,9 @@ public final class ConfigRepository {
    * version pruned since, or of a config deleted since, is missing.
    */
   Future<Map<String, String>> tomlOf(List<CurrentVersion> versions) {
+    if (versions.isEmpty()) {
+      return Future.succeededFuture(Map.of());
+    }
     StringBuilder which = new StringBuilder();
     List<Object> values = new ArrayList<>(2 * versions.size());
     for (CurrentVersion version : versions) {

@@ -65,6 +65,11 @@ public final class HeartbeatBacklog {
     return waiting.get();
   }
 
+  /** How many heartbeats may wait at once. */
+  int capacity() {
+    return capacity;
+  }
+
   long waitingBytes() {
     return waitingBytes.get();
   }

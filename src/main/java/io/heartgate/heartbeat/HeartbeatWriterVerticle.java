@@ -55,6 +55,8 @@ public final class HeartbeatWriterVerticle extends VerticleBase {
   private final HeartbeatBacklog backlog;
   private final Map<String, Pending> queued = new LinkedHashMap<>();
   private final long commitWindowNanos;
+  /** {@link #FULL_ENOUGH}, or HEARTBEAT_QUEUE_SIZE when smaller, so that the queue can always hold it. */
+  private final int fullEnough;
   private boolean writing;
   /** When the last batch started ({@link System#nanoTime}); how long ago decides the commit window's wait. */
   private long lastStarted;
@@ -119,6 +121,7 @@ public final class HeartbeatWriterVerticle extends VerticleBase {
   public HeartbeatWriterVerticle(Store store, Clock clock, HeartbeatMeters meters, HeartbeatBacklog backlog,
       Duration commitWindow) {
     this.commitWindowNanos = commitWindow.toNanos();
+    this.fullEnough = Math.min(FULL_ENOUGH, backlog.capacity());
     this.lastStarted = System.nanoTime() - commitWindowNanos;
     this.repository = new HeartbeatRepository(store);
     this.clock = clock;
@@ -193,15 +196,16 @@ public final class HeartbeatWriterVerticle extends VerticleBase {
    * is stopping, or the window since the last batch started is over (or all but over).
    */
   private long windowWait() {
-    if (queued.isEmpty() || queued.size() >= FULL_ENOUGH || drained != null) {
+    if (queued.isEmpty() || queued.size() >= fullEnough || drained != null) {
       return 0;
     }
     long wait = commitWindowNanos - (System.nanoTime() - lastStarted);
     return wait < SHORTEST_WAIT_NANOS ? 0 : wait;
   }
 
+  /** Writes the next batch; only while no batch is being written. */
   private void writeBatch() {
-    List<Pending> batch = writing ? List.of() : takeBatch();
+    List<Pending> batch = takeBatch();
     if (batch.isEmpty()) {
       completeDrainIfIdle();
       return;

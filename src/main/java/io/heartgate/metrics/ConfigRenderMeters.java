@@ -21,7 +21,8 @@ public final class ConfigRenderMeters {
     ALIAS("alias"),
     /**
      * The TOML of versions not in the cache of parsed templates (served for the first time, or fallen out of it):
-     * one statement, for a config or for several members of a group at once.
+     * one statement, for a config or for several members of a group at once; also read when a group's members are
+     * saved, to date the group.
      */
     TOML("toml");
 

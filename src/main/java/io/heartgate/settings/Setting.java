@@ -35,8 +35,9 @@ public enum Setting {
       "heartbeats waiting for the store before new ones get 503", "an integer 1-10000000",
       v -> integer(v, 1, 10_000_000)),
   HEARTBEAT_COMMIT_WINDOW("heartbeatCommitWindowMs", "HEARTBEAT_COMMIT_WINDOW_MS", "--heartbeat-commit-window",
-      false, "milliseconds at least between the starts of two heartbeat batches of few agents (0: none), so that "
-          + "heartbeats arriving meanwhile share one transaction", "an integer 0-100", v -> integer(v, 0, 100)),
+      false, "milliseconds after the previous heartbeat batch started before one of fewer than 32 agents starts "
+          + "(0: at once), so that heartbeats arriving meanwhile share its transaction", "an integer 0-100",
+      v -> integer(v, 0, 100)),
   TRUSTED_PROXIES("trustedProxies", "TRUSTED_PROXIES", "--trusted-proxies", false,
       "reverse proxies whose X-Forwarded-For names the agent's address", TrustedProxies.FORM,
       TrustedProxies::parse),

@@ -164,6 +164,31 @@ class HeartbeatWriterTest {
     assertEquals(2L + HeartbeatWriterVerticle.FULL_ENOUGH, totals().getLong("agents"));
   }
 
+  /** A batch held by the window is written when the window ends, with nothing else arriving. */
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void aBatchHeldByTheCommitWindowIsWrittenWhenItEnds(StoreKind kind) {
+    deployWriter(kind, 1_000, Duration.ofMillis(200));
+    Await.of(send("first", 1));
+    Await.of(send("alone", 2));
+    assertEquals(2, registry.get("heartgate.heartbeat.batch.rows").summary().count());
+    assertEquals(2L, totals().getLong("agents"));
+  }
+
+  /** With fewer places in the queue than make a batch full enough, a full queue does not wait for the window. */
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void aQueueSmallerThanABatchFullEnoughDoesNotWait(StoreKind kind) {
+    deployWriter(kind, 4, Duration.ofMinutes(10));
+    Await.of(send("first", 1));
+    List<Future<Object>> four = new ArrayList<>();
+    for (int agent = 1; agent <= 4; agent++) {
+      four.add(send("agent-" + agent, 2));
+    }
+    Await.of(Future.all(four));
+    assertEquals(5L, totals().getLong("agents"));
+  }
+
   @ParameterizedTest
   @EnumSource(StoreKind.class)
   void fullQueueAnswers503AndOnlyAcknowledgedHeartbeatsAreStored(StoreKind kind) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +31,9 @@ class SettingsLoaderTest {
     assertTrue(settings.disabledAuthGroups().isEmpty());
     assertEquals("", settings.ownerToken());
     assertEquals(50_000, settings.heartbeatQueueSize());
+    assertEquals(Duration.ofMillis(5), settings.heartbeatCommitWindow());
+    assertEquals(Duration.ZERO, SettingsLoader.load(List.of("--heartbeat-commit-window", "0"), Map.of())
+        .heartbeatCommitWindow());
   }
 
   @Test
@@ -75,6 +79,7 @@ class SettingsLoaderTest {
       "DATABASE_URL|sqlite:|invalid DATABASE_URL: no file path after sqlite:; expected sqlite:<path> or "
           + "postgres://user:pass@host:port/db",
       "DATABASE_POOL_SIZE|0|invalid DATABASE_POOL_SIZE=0: out of range; expected an integer 1-200",
+      "HEARTBEAT_COMMIT_WINDOW_MS|101|invalid HEARTBEAT_COMMIT_WINDOW_MS=101: out of range; expected an integer 0-100",
       "SESSION_SECRET|short|invalid SESSION_SECRET: too short; expected at least 32 characters",
   })
   void badEnvironmentValueNamesTheSettingAndTheAcceptedForm(String env, String value, String message) {
