@@ -23,28 +23,15 @@ import java.util.logging.Logger;
 /**
  * Writes heartbeats with group commit: they arrive in {@link HeartbeatBatch}es (one per router event loop and
  * turn, their number bounded by the routes' {@link HeartbeatBacklog}) and wait coalesced per agent; a store batch is
- * written as soon as the previous one committed, unless it would hold fewer than {@link #FULL_ENOUGH} agents and the
- * previous one started less than a commit window ago; every heartbeat is settled only after its store batch
- * committed; a router's batch gets one reply once all of its heartbeats are settled. A failed write, a heartbeat
- * that waited too long or a node shutting down is refused (503); nothing is acknowledged that was not written, and
- * a refused heartbeat is not written. Waits are looked at every second as well as before each batch, so a store
+ * written as soon as the previous one committed, unless a {@link CommitWindow} has it wait for more; every heartbeat
+ * is settled only after its store batch committed; a router's batch gets one reply once all of its heartbeats are
+ * settled. A failed write, a heartbeat that waited too long or a node shutting down is refused (503); nothing is
+ * acknowledged that was not written, and a refused heartbeat is not written. Waits are looked at every second as well as before each batch, so a store
  * that stops answering mid-commit holds the one batch it took, not everything that arrives after it. Runs on one
  * event loop, so its state needs no locks.
- *
- * <p>The commit window: each batch costs a transaction and four hand-offs between threads whatever its size, and at
- * the rates a node usually takes (100,000 agents reporting every minute are 1,667 heartbeats a second) batches
- * written as soon as the previous one committed held a few agents each. Waiting until 5 ms after the previous batch
- * started cut the gateway's CPU per heartbeat by a sixth to a third at 1,667 to 5,000 a second, and its p99, for
- * about 3 ms more at the median (README, "Benchmark"). Under load the queue holds {@link #FULL_ENOUGH} agents first
- * and nothing waits; clients sending over fewer connections than that, one request at a time on each, would wait
- * on every batch.
  */
 public final class HeartbeatWriterVerticle extends VerticleBase {
   static final int MAX_BATCH_AGENTS = 500;
-  /** Agents queued that are written at once, whatever the commit window. */
-  static final int FULL_ENOUGH = 32;
-  /** A wait shorter than this is not worth a timer. */
-  private static final long SHORTEST_WAIT_NANOS = 500_000;
   /** A heartbeat still queued after this long is refused rather than written: its agent has given up on it. */
   static final long MAX_QUEUE_WAIT_MS = 10_000;
   private static final long EXPIRY_CHECK_MS = 1_000;
@@ -54,14 +41,12 @@ public final class HeartbeatWriterVerticle extends VerticleBase {
   private final HeartbeatMeters meters;
   private final HeartbeatBacklog backlog;
   private final Map<String, Pending> queued = new LinkedHashMap<>();
-  private final long commitWindowNanos;
-  /** {@link #FULL_ENOUGH}, or HEARTBEAT_QUEUE_SIZE when smaller, so that the queue can always hold it. */
-  private final int fullEnough;
   private boolean writing;
-  /** When the last batch started ({@link System#nanoTime}); how long ago decides the commit window's wait. */
-  private long lastStarted;
+  private final CommitWindow window;
   /** The timer that writes the next batch at the end of the commit window; -1 when none is set. */
   private long windowTimer = -1;
+  /** Agents queued when the window's timer was set. */
+  private int queuedAtWait;
   private Promise<Void> drained;
   private MessageConsumer<HeartbeatBatch> consumer;
   private long expiryCheck;
@@ -115,14 +100,12 @@ public final class HeartbeatWriterVerticle extends VerticleBase {
    * @param clock measures how long a heartbeat has waited
    * @param meters counts acknowledged heartbeats and measures batches
    * @param backlog where the routes reserved each heartbeat's place, given back here as it is settled
-   * @param commitWindow how often at most a batch of fewer than {@link #FULL_ENOUGH} agents starts (zero: every
-   *     batch is written as soon as the previous one committed)
+   * @param commitWindow how long after a batch started the next one of few agents may start (see {@link
+   *     CommitWindow}; zero: as soon as the previous one committed)
    */
   public HeartbeatWriterVerticle(Store store, Clock clock, HeartbeatMeters meters, HeartbeatBacklog backlog,
       Duration commitWindow) {
-    this.commitWindowNanos = commitWindow.toNanos();
-    this.fullEnough = Math.min(FULL_ENOUGH, backlog.capacity());
-    this.lastStarted = System.nanoTime() - commitWindowNanos;
+    this.window = new CommitWindow(commitWindow, backlog.capacity(), System.nanoTime());
     this.repository = new HeartbeatRepository(store);
     this.clock = clock;
     this.meters = meters;
@@ -174,11 +157,13 @@ public final class HeartbeatWriterVerticle extends VerticleBase {
     if (writing) {
       return;
     }
-    long wait = windowWait();
+    long wait = drained != null ? 0 : window.wait(queued.size(), System.nanoTime());
     if (wait > 0) {
       if (windowTimer < 0) {
+        queuedAtWait = queued.size();
         windowTimer = vertx.setTimer(Math.max(1, (wait + 999_999) / 1_000_000), id -> {
           windowTimer = -1;
+          window.waited(queuedAtWait, queued.size());
           writeBatch();
         });
       }
@@ -191,18 +176,6 @@ public final class HeartbeatWriterVerticle extends VerticleBase {
     writeBatch();
   }
 
-  /**
-   * Nanoseconds the next batch waits for the commit window: none when the queue is empty or full enough, the node
-   * is stopping, or the window since the last batch started is over (or all but over).
-   */
-  private long windowWait() {
-    if (queued.isEmpty() || queued.size() >= fullEnough || drained != null) {
-      return 0;
-    }
-    long wait = commitWindowNanos - (System.nanoTime() - lastStarted);
-    return wait < SHORTEST_WAIT_NANOS ? 0 : wait;
-  }
-
   /** Writes the next batch; only while no batch is being written. */
   private void writeBatch() {
     List<Pending> batch = takeBatch();
@@ -212,7 +185,7 @@ public final class HeartbeatWriterVerticle extends VerticleBase {
     }
     writing = true;
     long started = System.nanoTime();
-    lastStarted = started;
+    window.started(started);
     write(batch).onComplete(result -> {
       if (result.succeeded()) {
         // Counted before anyone is answered, so an agent that got its 204 finds it counted.

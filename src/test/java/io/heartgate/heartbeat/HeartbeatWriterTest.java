@@ -149,19 +149,19 @@ class HeartbeatWriterTest {
     assertFalse(waiting.isComplete(), "a batch of one agent waits for the window");
     assertEquals(1L, totals().getLong("agents"));
     List<Future<Object>> more = new ArrayList<>();
-    for (int agent = 1; agent < HeartbeatWriterVerticle.FULL_ENOUGH; agent++) {
+    for (int agent = 1; agent < CommitWindow.FULL_ENOUGH; agent++) {
       more.add(send("agent-" + agent, 3));
     }
     Await.of(Future.all(more));
     Await.of(waiting);
     DistributionSummary batches = registry.get("heartgate.heartbeat.batch.rows").summary();
     assertEquals(2, batches.count(), "the waiting agent and those that filled the queue were one batch");
-    assertEquals(1 + HeartbeatWriterVerticle.FULL_ENOUGH, batches.totalAmount());
+    assertEquals(1 + CommitWindow.FULL_ENOUGH, batches.totalAmount());
     Future<Object> last = sendIntoWriter("last", 4);
     assertFalse(last.isComplete(), "the window started by the full batch holds the next one");
     Await.of(vertx.undeploy(writer));
     Await.of(last);
-    assertEquals(2L + HeartbeatWriterVerticle.FULL_ENOUGH, totals().getLong("agents"));
+    assertEquals(2L + CommitWindow.FULL_ENOUGH, totals().getLong("agents"));
   }
 
   /** A batch held by the window is written when the window ends, with nothing else arriving. */
