@@ -43,14 +43,14 @@ class CommitWindowTest {
   }
 
   @Test
-  void aWaitThatDidNotDoubleTheQueuePausesTheWindowForSomeBatches() {
+  void aWaitWhoseSecondHalfBroughtNothingPausesTheWindowForSomeBatches() {
     CommitWindow window = new CommitWindow(Duration.ofMillis(5), 1_000, T0);
     long now = T0;
     window.started(now);
-    window.waited(4, 8);
-    assertEquals(3 * MS, window.wait(1, now + 2 * MS), "a wait that doubled the queue keeps the window");
-    // Clients waiting for their answers: all of them had sent before the wait, none during it.
-    window.waited(16, 16);
+    window.waited(now, now + 3 * MS, now + 4 * MS);
+    assertEquals(3 * MS, window.wait(1, now + 2 * MS), "heartbeats arriving to the end keep the window");
+    // Clients waiting for their answers: all of them sent within a moment of the first, then none.
+    window.waited(now, now + MS / 2, now + 4 * MS);
     for (int batch = 0; batch < CommitWindow.PAUSE_BATCHES; batch++) {
       assertEquals(0, window.wait(1, now + MS), "batch " + batch + " of the pause");
       now += MS;
