@@ -7,14 +7,15 @@ import java.time.Duration;
  * whatever its size, and at the rates a node usually takes (100,000 agents reporting every minute are 1,667
  * heartbeats a second) batches written as soon as the previous one committed held a few agents each. So a batch of
  * fewer than {@link #FULL_ENOUGH} agents waits until the window since the previous batch started is over, and the
- * heartbeats arriving meanwhile share its transaction: at 1,667 to 5,000 heartbeats a second that took a sixth to a
- * fifth off the gateway's CPU per heartbeat, for a few milliseconds more at the median (README, "Benchmark").
+ * heartbeats arriving meanwhile share its transaction: at 1,667 to 5,000 heartbeats a second that took a fifth off
+ * the gateway's CPU per heartbeat, for a few milliseconds more at the median (README, "6 December: the commit
+ * window").
  *
  * <p>Clients that wait for each answer before they send again over fewer connections than that (a proxy's small
  * pool) never fill the queue while it waits: their next heartbeats all come soon after the answers, then none. A
  * wait in whose second half no heartbeat arrived therefore turns the window off for the next {@link #PAUSE_BATCHES}
  * batches, so such clients lose one wait in that many batches instead of one in every batch (16 connections got
- * 2,662 heartbeats a second with a wait on every batch, against 17,804 without the window).
+ * 2,662 heartbeats a second with a wait on every batch, 14,684 with the pause, 15,897 without a window).
  *
  * <p>Times are {@link System#nanoTime} readings given by the writer; used on its event loop only.
  */
