@@ -26,9 +26,9 @@ import java.util.logging.Logger;
  * written as soon as the previous one committed, unless a {@link CommitWindow} has it wait for more; every heartbeat
  * is settled only after its store batch committed; a router's batch gets one reply once all of its heartbeats are
  * settled. A failed write, a heartbeat that waited too long or a node shutting down is refused (503); nothing is
- * acknowledged that was not written, and a refused heartbeat is not written. Waits are looked at every second as well as before each batch, so a store
- * that stops answering mid-commit holds the one batch it took, not everything that arrives after it. Runs on one
- * event loop, so its state needs no locks.
+ * acknowledged that was not written, and a refused heartbeat is not written. Waits are looked at every second as
+ * well as before each batch, so a store that stops answering mid-commit holds the one batch it took, not everything
+ * that arrives after it. Runs on one event loop, so its state needs no locks.
  */
 public final class HeartbeatWriterVerticle extends VerticleBase {
   static final int MAX_BATCH_AGENTS = 500;
