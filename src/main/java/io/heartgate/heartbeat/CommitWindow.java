@@ -30,6 +30,8 @@ final class CommitWindow {
   private final long windowNanos;
   private final int fullEnough;
   private long lastStarted;
+  private long lastArrival;
+  private long waitBegan;
   private int paused;
 
   /**
@@ -61,9 +63,19 @@ final class CommitWindow {
     }
   }
 
-  /** A wait ran from {@code began} to {@code ended}; the last heartbeat arrived at {@code lastArrival}. */
-  void waited(long began, long lastArrival, long ended) {
-    if (lastArrival - began < (ended - began) / 2) {
+  /** Heartbeats arrived now. */
+  void arrived(long now) {
+    lastArrival = now;
+  }
+
+  /** The writer waits from now, as {@link #wait} said. */
+  void waitBegins(long now) {
+    waitBegan = now;
+  }
+
+  /** The wait ends now. */
+  void waited(long now) {
+    if (lastArrival - waitBegan < (now - waitBegan) / 2) {
       paused = PAUSE_BATCHES;
     }
   }

@@ -45,9 +45,6 @@ public final class HeartbeatWriterVerticle extends VerticleBase {
   private final CommitWindow window;
   /** The timer that writes the next batch at the end of the commit window; -1 when none is set. */
   private long windowTimer = -1;
-  /** When the window's timer was set, and when heartbeats last arrived ({@link System#nanoTime}). */
-  private long waitBegan;
-  private long lastArrival;
   private Promise<Void> drained;
   private MessageConsumer<HeartbeatBatch> consumer;
   private long expiryCheck;
@@ -138,7 +135,7 @@ public final class HeartbeatWriterVerticle extends VerticleBase {
       return;
     }
     Delivery delivery = new Delivery(message);
-    lastArrival = System.nanoTime();
+    window.arrived(System.nanoTime());
     long now = clock.millis();
     for (int i = 0; i < delivery.refusals.length; i++) {
       admit(delivery, i, now);
@@ -162,10 +159,10 @@ public final class HeartbeatWriterVerticle extends VerticleBase {
     long wait = drained != null ? 0 : window.wait(queued.size(), System.nanoTime());
     if (wait > 0) {
       if (windowTimer < 0) {
-        waitBegan = System.nanoTime();
+        window.waitBegins(System.nanoTime());
         windowTimer = vertx.setTimer(Math.max(1, (wait + 999_999) / 1_000_000), id -> {
           windowTimer = -1;
-          window.waited(waitBegan, lastArrival, System.nanoTime());
+          window.waited(System.nanoTime());
           writeBatch();
         });
       }

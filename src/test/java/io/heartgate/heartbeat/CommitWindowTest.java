@@ -47,10 +47,14 @@ class CommitWindowTest {
     CommitWindow window = new CommitWindow(Duration.ofMillis(5), 1_000, T0);
     long now = T0;
     window.started(now);
-    window.waited(now, now + 3 * MS, now + 4 * MS);
+    window.waitBegins(now);
+    window.arrived(now + 3 * MS);
+    window.waited(now + 4 * MS);
     assertEquals(3 * MS, window.wait(1, now + 2 * MS), "heartbeats arriving to the end keep the window");
     // Clients waiting for their answers: all of them sent within a moment of the first, then none.
-    window.waited(now, now + MS / 2, now + 4 * MS);
+    window.waitBegins(now);
+    window.arrived(now + MS / 2);
+    window.waited(now + 4 * MS);
     for (int batch = 0; batch < CommitWindow.PAUSE_BATCHES; batch++) {
       assertEquals(0, window.wait(1, now + MS), "batch " + batch + " of the pause");
       now += MS;
