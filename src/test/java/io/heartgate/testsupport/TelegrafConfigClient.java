@@ -3,7 +3,6 @@ package io.heartgate.testsupport;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 
 /**
  * Fetches and watches a config URL the way Telegraf 1.39.3 does (wire contract §1.2 and §1.5): the initial GET
@@ -26,7 +25,7 @@ public final class TelegrafConfigClient {
 
   /** {@code fetchConfig}: Host, User-Agent, Accept, Authorization, Accept-Encoding. */
   public HttpResponse<String> get() {
-    HttpRequest.Builder request = HttpRequest.newBuilder(configUrl).timeout(Duration.ofSeconds(30))
+    HttpRequest.Builder request = HttpRequest.newBuilder(configUrl).timeout(TestGateway.ANSWER_TIMEOUT)
         .header("User-Agent", TelegrafAgent.USER_AGENT)
         .header("Accept", "application/toml");
     if (authorization != null) {
@@ -37,7 +36,7 @@ public final class TelegrafConfigClient {
 
   /** The watcher's request: no Accept, no Accept-Encoding. */
   public HttpResponse<String> head() {
-    HttpRequest.Builder request = HttpRequest.newBuilder(configUrl).timeout(Duration.ofSeconds(30))
+    HttpRequest.Builder request = HttpRequest.newBuilder(configUrl).timeout(TestGateway.ANSWER_TIMEOUT)
         .header("User-Agent", TelegrafAgent.USER_AGENT);
     if (authorization != null) {
       request.header("Authorization", authorization);

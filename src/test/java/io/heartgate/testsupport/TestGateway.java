@@ -7,6 +7,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,6 +17,12 @@ import java.util.Map;
 /** A gateway node running in the test JVM on free loopback ports, and an HTTP client to talk to it. */
 public final class TestGateway implements AutoCloseable {
   private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  /**
+   * How long a call waits for its answer: longer than any bound of the gateway's own (a change holds its lock 60 s
+   * at most, a SQLite connection is waited for 30 s), so that a request the gateway is slow with fails with the
+   * gateway's own answer, which says what it waited for, rather than with the client's timeout.
+   */
+  public static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(90);
 
   private final Heartgate node;
   private final int apiPort;
@@ -80,7 +87,7 @@ public final class TestGateway implements AutoCloseable {
 
   /** A JSON API call on the API listener; body may be a JsonObject, a String (sent as is) or null. */
   public Reply call(String method, String path, Credentials credentials, Object body) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(api(path)).timeout(Duration.ofSeconds(30));
+    HttpRequest.Builder request = HttpRequest.newBuilder(api(path)).timeout(ANSWER_TIMEOUT);
     if (credentials.authorization() != null) {
       request.header("Authorization", credentials.authorization());
     }
@@ -111,6 +118,11 @@ public final class TestGateway implements AutoCloseable {
   public static HttpResponse<String> send(HttpRequest request) {
     try {
       return CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
+    } catch (HttpTimeoutException e) {
+      // What every thread was doing, in the test's output, next to the gateway's log.
+      System.err.println(ThreadDump.now());
+      throw new java.io.UncheckedIOException(request.method() + " " + request.uri().getPath() + " got no answer within "
+          + request.timeout().map(Duration::toString).orElse("its timeout") + "; threads dumped to the test's output", e);
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     } catch (InterruptedException e) {
