@@ -323,11 +323,15 @@ public final class Store implements Sql {
     return pool.withConnection(connection -> within(connection, "BEGIN IMMEDIATE", () -> work.apply(connection)));
   }
 
-  /** The work between {@code begin} and COMMIT on the connection, rolled back when the work or the COMMIT fails. */
+  /**
+   * The work between {@code begin} and COMMIT on the connection, rolled back when the work fails (or throws: through
+   * compose, so that a throw does not leave the transaction open on the connection) or the COMMIT fails.
+   */
   private static <T> Future<T> within(SqlConnection connection, String begin, Supplier<Future<T>> work) {
-    return connection.query(begin).execute().compose(begun -> work.get().compose(
-        result -> connection.query("COMMIT").execute().map(result).recover(failure -> rollback(connection, failure)),
-        failure -> rollback(connection, failure)));
+    return connection.query(begin).execute()
+        .compose(begun -> Future.succeededFuture().compose(start -> work.get()).compose(
+            result -> connection.query("COMMIT").execute().map(result).recover(failure -> rollback(connection, failure)),
+            failure -> rollback(connection, failure)));
   }
 
   private static <T> Future<T> rollback(SqlConnection connection, Throwable failure) {

@@ -398,6 +398,27 @@ class StoreTest {
     assertEquals(0L, count(store, "SELECT COUNT(*) FROM settings"));
   }
 
+  /**
+   * Work that throws instead of failing its Future is rolled back like work that fails: the transaction it began was
+   * left open on the connection, and on SQLite's one connection every later write joined it, never committed.
+   */
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void aTransactionWhoseWorkThrowsLeavesNoTransactionOpen(StoreKind kind) {
+    DatabaseUrl url = kind.freshStore(tempDir);
+    Store store = stores.open(url, 1);
+    Await.of(Migrations.apply(store, Clock.systemUTC()));
+    Throwable e = Await.failureOf(store.inTransaction(connection -> {
+      throw new IllegalStateException("thrown");
+    }));
+    assertEquals("thrown", e.getMessage());
+    String insert = "INSERT INTO settings (key, value, updated_at) VALUES ($1, 'v', 0)";
+    Await.of(store.query(insert, Tuple.of("after")));
+    Await.of(store.inTransaction(connection -> connection.query(insert, Tuple.of("in a transaction after"))));
+    assertEquals(2L, count(stores.open(url, 1), "SELECT COUNT(*) FROM settings"),
+        "both writes after it committed, seen from another connection");
+  }
+
   @org.junit.jupiter.api.Test
   void sqliteCreatesParentFoldersAndUsesWriteAheadLogging() {
     Path file = tempDir.resolve("a/b/c/heartgate.db");
