@@ -7,7 +7,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,11 +17,13 @@ import java.util.Map;
 public final class TestGateway implements AutoCloseable {
   private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   /**
-   * How long a call waits for its answer: longer than any bound of the gateway's own (a change holds its lock 60 s
-   * at most, a SQLite connection is waited for 30 s), so that a request the gateway is slow with fails with the
-   * gateway's own answer, which says what it waited for, rather than with the client's timeout.
+   * How long a call waits for its answer: longer than the gateway's idle timeout (30 s), which closes a connection
+   * that long silent, so that a request the gateway is slow with fails with the gateway's answer or its close
+   * rather than with the client's timeout.
    */
   public static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(90);
+  /** A call that fails after this long (its connection closed, or no answer in time) dumps the JVM's threads. */
+  private static final Duration LONG_WAIT = Duration.ofSeconds(10);
 
   private final Heartgate node;
   private final int apiPort;
@@ -116,15 +117,18 @@ public final class TestGateway implements AutoCloseable {
   }
 
   public static HttpResponse<String> send(HttpRequest request) {
+    long start = System.nanoTime();
     try {
       return CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
-    } catch (HttpTimeoutException e) {
+    } catch (java.io.IOException e) {
+      Duration waited = Duration.ofNanos(System.nanoTime() - start);
+      if (waited.compareTo(LONG_WAIT) < 0) {
+        throw new java.io.UncheckedIOException(e);
+      }
       // What every thread was doing, in the test's output, next to the gateway's log.
       System.err.println(ThreadDump.now());
-      throw new java.io.UncheckedIOException(request.method() + " " + request.uri().getPath() + " got no answer within "
-          + request.timeout().map(Duration::toString).orElse("its timeout") + "; threads dumped to the test's output", e);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new java.io.UncheckedIOException(request.method() + " " + request.uri().getPath() + " got no answer in "
+          + waited.toSeconds() + " s (" + e + "); threads dumped to the test's output", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
