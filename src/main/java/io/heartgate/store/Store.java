@@ -134,9 +134,15 @@ public final class Store implements Sql {
         .recover(e -> opened.store().close().transform(ignored -> Future.failedFuture(e))));
   }
 
-  /** A SQLite store over one connection from the source. */
+  /**
+   * A SQLite store over one connection from the source. Work waits for the connection as long as the work before it
+   * takes (each statement bounded by SQLite's busy timeout), with no timer of the pool's: vertx-sql-client 5.0.10
+   * may arm a waiter's timer after the waiter got the connection, and when it fires it fails a request already
+   * answered ("Promise already completed", three times in a run of a million agents at 7,000 heartbeats a second),
+   * throwing inside the pool's task chain, where the tasks chained after it (another waiter's connection) are lost.
+   */
   private static Store sqliteStore(Vertx vertx, DatabaseUrl.Sqlite url, SqliteConnectionSource source, String name) {
-    Pool pool = JDBCPool.pool(vertx, source, new PoolOptions().setMaxSize(1).setName(name));
+    Pool pool = JDBCPool.pool(vertx, source, new PoolOptions().setMaxSize(1).setName(name).setConnectionTimeout(0));
     Supplier<Future<Void>> closeSource = () -> vertx.executeBlocking(() -> {
       source.close();
       return null;
