@@ -138,8 +138,8 @@ public final class Store implements Sql {
    * A SQLite store over one connection from the source. Work waits for the connection as long as the work before it
    * takes (each statement bounded by SQLite's busy timeout), with no timer of the pool's: vertx-sql-client 5.0.10
    * may arm a waiter's timer after the waiter got the connection, and when it fires it fails a request already
-   * answered ("Promise already completed", three times in a run of a million agents at 7,000 heartbeats a second),
-   * throwing inside the pool's task chain, where the tasks chained after it (another waiter's connection) are lost.
+   * answered ("Promise already completed", one to four times in most runs of a million agents), throwing inside the
+   * pool's task chain, where the tasks chained after it (another waiter's connection) are lost.
    */
   private static Store sqliteStore(Vertx vertx, DatabaseUrl.Sqlite url, SqliteConnectionSource source, String name) {
     Pool pool = JDBCPool.pool(vertx, source, new PoolOptions().setMaxSize(1).setName(name).setConnectionTimeout(0));
