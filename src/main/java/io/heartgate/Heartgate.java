@@ -173,7 +173,8 @@ public final class Heartgate {
   }
 
   private Future<Void> openStore() {
-    return Store.open(vertx, settings.database(), settings.databasePoolSize())
+    return Store.open(vertx, settings.database(), settings.databasePoolSize(),
+        settings.databaseSocketTimeoutSeconds())
         .compose(opened -> {
           store = opened;
           readiness = new Readiness(store);

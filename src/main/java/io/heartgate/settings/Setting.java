@@ -20,6 +20,10 @@ public enum Setting {
       "store location", DatabaseUrl.FORM, DatabaseUrl::parse),
   DATABASE_POOL_SIZE("databasePoolSize", "DATABASE_POOL_SIZE", "--database-pool-size", false,
       "PostgreSQL connections per node (SQLite always uses one)", "an integer 1-200", v -> integer(v, 1, 200)),
+  DATABASE_SOCKET_TIMEOUT("databaseSocketTimeoutSeconds", "DATABASE_SOCKET_TIMEOUT_SECONDS",
+      "--database-socket-timeout", false, "PostgreSQL: seconds a connection may wait for a byte from the server "
+          + "before it is closed as dead; no statement may take longer", "an integer 1-3600",
+      v -> integer(v, 1, 3600)),
   DISABLED_AUTH_ENDPOINTS("disabledAuthEndpoints", "DISABLED_AUTH_ENDPOINTS", "--disable-auth-endpoints", false,
       "endpoint groups served without authentication", AuthGroup.FORM, AuthGroup::parseList),
   OWNER_USERNAME("ownerUsername", "OWNER_USERNAME", "--owner-username", false,

@@ -35,6 +35,10 @@ public final class Settings {
     return (Integer) values.get(Setting.DATABASE_POOL_SIZE);
   }
 
+  public int databaseSocketTimeoutSeconds() {
+    return (Integer) values.get(Setting.DATABASE_SOCKET_TIMEOUT);
+  }
+
   @SuppressWarnings("unchecked")
   public Set<AuthGroup> disabledAuthGroups() {
     return (Set<AuthGroup>) values.get(Setting.DISABLED_AUTH_ENDPOINTS);

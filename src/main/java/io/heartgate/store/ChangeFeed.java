@@ -2,24 +2,36 @@ package io.heartgate.store;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgConnection;
 import io.vertx.pgclient.pubsub.PgSubscriber;
 import io.vertx.sqlclient.Tuple;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
 
 /**
  * Tells the other nodes sharing one PostgreSQL about a change (NOTIFY) and hears theirs (LISTEN),
  * reconnecting by itself after the database restarts. On SQLite there is one node, so it does nothing.
+ *
+ * <p>A connection that only listens could fall silent for good without anyone knowing (the server's host vanished,
+ * a NAT or firewall on the way forgot it: no reset comes), and the node would go on believing that no other node
+ * changed anything. So it is held to the store's socket timeout like the pool's connections ({@link SocketTimeout}),
+ * and asks the server something every half of it, which a live server answers: a connection that stays silent is
+ * closed, the feed connects again, and the listener starts from the store again, as after any reconnection.
  */
 public final class ChangeFeed {
   private static final Logger LOG = Logger.getLogger(ChangeFeed.class.getName());
   private static final long RECONNECT_DELAY_MS = 500;
 
+  private final Vertx vertx;
   private final PgSubscriber subscriber;
+  private final long pingTimer;
   private volatile boolean closing;
 
-  private ChangeFeed(PgSubscriber subscriber) {
+  private ChangeFeed(Vertx vertx, PgSubscriber subscriber, long pingIntervalMs) {
+    this.vertx = vertx;
     this.subscriber = subscriber;
+    this.pingTimer = pingIntervalMs == 0 ? -1 : vertx.setPeriodic(pingIntervalMs, ignored -> ping());
   }
 
   /**
@@ -29,14 +41,26 @@ public final class ChangeFeed {
   public static Future<ChangeFeed> listen(Vertx vertx, Store store, String channel, Consumer<String> onMessage,
       Runnable onSubscribed) {
     if (store.postgresOptions() == null) {
-      return Future.succeededFuture(new ChangeFeed(null));
+      return Future.succeededFuture(new ChangeFeed(vertx, null, 0));
     }
     PgSubscriber subscriber = PgSubscriber.subscriber(vertx, store.postgresOptions())
         .reconnectPolicy(attempt -> RECONNECT_DELAY_MS);
+    long timeoutMs = store.socketTimeoutMs();
+    ChangeFeed feed = new ChangeFeed(vertx, subscriber, timeoutMs / 2);
+    AtomicBoolean subscribedBefore = new AtomicBoolean();
     subscriber.channel(channel)
-        .subscribeHandler(ignored -> onSubscribed.run())
+        .subscribeHandler(ignored -> {
+          PgConnection connection = subscriber.actualConnection();
+          if (timeoutMs > 0 && connection != null) {
+            SocketTimeout.install(connection, timeoutMs);
+          }
+          if (subscribedBefore.getAndSet(true)) {
+            LOG.info("change feed " + channel + " is listening again on a new connection; what it may have missed "
+                + "meanwhile is read from the store again");
+          }
+          onSubscribed.run();
+        })
         .handler(onMessage::accept);
-    ChangeFeed feed = new ChangeFeed(subscriber);
     subscriber.closeHandler(ignored -> {
       if (!feed.closing) {
         LOG.warning("change feed " + channel + " gave up reconnecting");
@@ -53,8 +77,19 @@ public final class ChangeFeed {
     return store.query("SELECT pg_notify($1, $2)", Tuple.of(channel, payload)).mapEmpty();
   }
 
+  /** Something for a live server to answer on the listening connection (what, and whether it fails, is no matter). */
+  private void ping() {
+    PgConnection connection = subscriber.actualConnection();
+    if (connection != null && !closing) {
+      connection.query("SELECT 1").execute();
+    }
+  }
+
   public Future<Void> close() {
     closing = true;
+    if (pingTimer >= 0) {
+      vertx.cancelTimer(pingTimer);
+    }
     return subscriber == null ? Future.succeededFuture() : subscriber.close();
   }
 }

@@ -51,7 +51,7 @@ public final class Migrations {
   /** Applies the first migrations only: for tests that build a store as an older release left it. */
   static Future<Integer> apply(Store store, Clock clock, List<String> names) {
     List<Migration> migrations = names.stream().map(name -> load(store.dialect(), name)).toList();
-    return store.inTransactionOn(connection -> lock(store.dialect(), connection)
+    return store.inTransactionOfItsOwn(connection -> lock(store.dialect(), connection)
         .compose(ignored -> connection.query("CREATE TABLE IF NOT EXISTS schema_migrations ("
             + "version INTEGER PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL, "
             + "applied_at BIGINT NOT NULL)").execute())

@@ -8,6 +8,7 @@ import io.vertx.jdbcclient.JDBCPool;
 import io.vertx.jdbcclient.JDBCPrepareOptions;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.PgConnection;
 import io.vertx.pgclient.SslMode;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
@@ -46,6 +47,8 @@ public final class Store implements Sql {
   private final Dialect dialect;
   private final String description;
   private final PgConnectOptions postgresOptions;
+  /** PostgreSQL: how long a pooled connection may wait for a byte from the server (0: as long as TCP does). */
+  private final long socketTimeoutMs;
   /**
    * How statements are prepared. On SQLite, without asking for generated keys: the gateway never reads them, and
    * for each statement the JDBC client would otherwise ask the driver for them, which runs one more query.
@@ -53,7 +56,7 @@ public final class Store implements Sql {
   private final PrepareOptions prepareOptions;
   /** Closes what the pool's connections come from, once the pool is closed. */
   private final Supplier<Future<Void>> closeSource;
-  /** Runs plain JDBC work (SQLite), or null (PostgreSQL). */
+  /** Runs plain JDBC work (SQLite); opens connections of their own (PostgreSQL). */
   private final Vertx vertx;
   /** Where the SQLite pool's one connection came from, or null (PostgreSQL). */
   private final SqliteConnectionSource sqliteSource;
@@ -63,8 +66,9 @@ public final class Store implements Sql {
   private Store reader;
 
   private Store(Pool pool, Dialect dialect, String description, PgConnectOptions postgresOptions,
-      Supplier<Future<Void>> closeSource, Vertx vertx, SqliteConnectionSource sqliteSource) {
+      long socketTimeoutMs, Supplier<Future<Void>> closeSource, Vertx vertx, SqliteConnectionSource sqliteSource) {
     this.pool = pool;
+    this.socketTimeoutMs = socketTimeoutMs;
     this.vertx = vertx;
     this.sqliteSource = sqliteSource;
     this.dialect = dialect;
@@ -75,14 +79,26 @@ public final class Store implements Sql {
         : new PrepareOptions();
   }
 
+  /** Opens the store (see below), PostgreSQL's connections waiting for the server as long as TCP does. */
+  public static Future<Store> open(Vertx vertx, DatabaseUrl url, int postgresPoolSize) {
+    return open(vertx, url, postgresPoolSize, 0);
+  }
+
   /**
    * Opens the store and checks that it answers (on SQLite, on its reading connection too); fails with a sentence
-   * naming the store when it cannot be reached, created or written.
+   * naming the store when it cannot be reached, created or written. On PostgreSQL a pooled connection that waits
+   * longer than {@code postgresSocketTimeoutSeconds} (0: no limit) for a byte from the server is closed, failing
+   * its statements as an outage: a server whose host vanished, or a NAT or firewall on the way that forgot the
+   * connection, sends no reset, and a statement would otherwise wait until TCP gives up (about 15 minutes) and
+   * every request given that connection with it. A connection idle that long is closed too, and the pool opens
+   * another when it needs one.
    */
-  public static Future<Store> open(Vertx vertx, DatabaseUrl url, int postgresPoolSize) {
+  public static Future<Store> open(Vertx vertx, DatabaseUrl url, int postgresPoolSize,
+      int postgresSocketTimeoutSeconds) {
     Future<Store> opened = url instanceof DatabaseUrl.Sqlite sqlite
         ? openSqlite(vertx, sqlite)
-        : Future.succeededFuture(openPostgres(vertx, (DatabaseUrl.Postgres) url, postgresPoolSize));
+        : Future.succeededFuture(openPostgres(vertx, (DatabaseUrl.Postgres) url, postgresPoolSize,
+            postgresSocketTimeoutSeconds));
     return opened.compose(store -> store.checkWritable()
         .compose(written -> store.reader == null ? Future.succeededFuture() : store.reader.ping())
         .map(store)
@@ -147,14 +163,14 @@ public final class Store implements Sql {
       source.close();
       return null;
     });
-    return new Store(pool, Dialect.SQLITE, url.masked(), null, closeSource, vertx, source);
+    return new Store(pool, Dialect.SQLITE, url.masked(), null, 0, closeSource, vertx, source);
   }
 
   /** A SQLite store just opened, and where its checkpointer gets its own connection. */
   private record SqliteFiles(Store store, SQLiteDataSource checkpoints) {
   }
 
-  private static Store openPostgres(Vertx vertx, DatabaseUrl.Postgres url, int poolSize) {
+  private static Store openPostgres(Vertx vertx, DatabaseUrl.Postgres url, int poolSize, int socketTimeoutSeconds) {
     PgConnectOptions connect = new PgConnectOptions()
         .setHost(url.host())
         .setPort(url.port())
@@ -172,9 +188,16 @@ public final class Store implements Sql {
             .setConnectionTimeout(POOL_WAIT_SECONDS).setMaxWaitQueueSize(POOL_WAITERS))
         .with(new NetClientOptions().setConnectTimeout(5_000))
         .connectingTo(connect)
+        .withConnectHandler(connection -> {
+          if (socketTimeoutSeconds > 0) {
+            SocketTimeout.install(connection, socketTimeoutSeconds * 1000L);
+          }
+          connection.close();  // gives it to the pool
+        })
         .using(vertx)
         .build();
-    return new Store(pool, Dialect.POSTGRES, url.masked(), connect, Future::succeededFuture, null, null);
+    return new Store(pool, Dialect.POSTGRES, url.masked(), connect, socketTimeoutSeconds * 1000L,
+        Future::succeededFuture, vertx, null);
   }
 
   @Override
@@ -185,6 +208,11 @@ public final class Store implements Sql {
   /** How to open a dedicated PostgreSQL connection (for LISTEN), or null on SQLite. */
   PgConnectOptions postgresOptions() {
     return postgresOptions;
+  }
+
+  /** PostgreSQL: how long a pooled connection may wait for a byte from the server; 0 for no limit, and on SQLite. */
+  long socketTimeoutMs() {
+    return socketTimeoutMs;
   }
 
   /** The store as an operator would name it, password masked. */
@@ -315,6 +343,22 @@ public final class Store implements Sql {
   private static <T> Future<T> driverFailure(Throwable failure) {
     return Future.failedFuture(!(failure instanceof SQLiteException) && failure.getCause() instanceof SQLiteException
         ? failure.getCause() : failure);
+  }
+
+  /**
+   * A transaction over a connection of its own, apart from the pool and not held to its socket timeout: for
+   * migrations, one statement of which may take longer (indexing a million agents' search text took 34 s).
+   */
+  <T> Future<T> inTransactionOfItsOwn(Function<SqlConnection, Future<T>> work) {
+    if (dialect != Dialect.POSTGRES) {
+      return inTransactionOn(work);
+    }
+    return PgConnection.connect(vertx, postgresOptions)
+        .compose(connection -> connection.begin()
+            .compose(tx -> Future.succeededFuture().compose(start -> work.apply(connection))
+                .compose(result -> tx.commit().map(result), failure -> tx.rollback()
+                    .transform(ignored -> Future.<T>failedFuture(failure))))
+            .eventually(connection::close));
   }
 
   /** A transaction over the raw connection: for the store's own DDL (migrations, the start-up write check). */

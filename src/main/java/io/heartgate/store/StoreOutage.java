@@ -12,13 +12,18 @@ import org.sqlite.SQLiteException;
 
 /**
  * Recognises a failure that says the store is out of reach or overloaded right now (down, restarting, its connection
- * reset, every connection busy past the wait or too many waiting for one, a read not answered in time, SQLite's file locked), as opposed to a
- * bug: the client is asked to retry (503) instead of being told the gateway broke (500). The one place that knows the
- * drivers' ways of saying so.
+ * reset or silent past the socket timeout, every connection busy past the wait or too many waiting for one, a read
+ * not answered in time, SQLite's file locked), as opposed to a bug: the client is asked to retry (503) instead of
+ * being told the gateway broke (500). The one place that knows the drivers' ways of saying so.
  */
 public final class StoreOutage {
   /** vertx-sql-client's pool says this, as a plain VertxException, when no connection came in time. */
   private static final String POOL_WAIT_TIMEOUT = "Timeout waiting for connection";
+  /**
+   * And this, when a statement is given a connection that has just closed: the pool learns of the close a moment
+   * after the statements that were on the connection failed.
+   */
+  private static final String CONNECTION_CLOSED = "Connection is not active now";
 
   private StoreOutage() {
   }
@@ -29,7 +34,9 @@ public final class StoreOutage {
           || cause instanceof ConnectException || cause instanceof SocketException
           || cause instanceof TimeoutException
           || cause instanceof io.netty.channel.ConnectTimeoutException
+          || cause instanceof io.netty.handler.timeout.ReadTimeoutException
           || cause instanceof VertxException && POOL_WAIT_TIMEOUT.equals(cause.getMessage())
+          || cause instanceof VertxException && String.valueOf(cause.getMessage()).startsWith(CONNECTION_CLOSED)
           || cause instanceof ConnectionPoolTooBusyException
           || cause instanceof PgException pg && unavailable(pg)
           || cause instanceof SQLiteException sqlite && busy(sqlite)) {

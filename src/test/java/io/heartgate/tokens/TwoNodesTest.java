@@ -6,6 +6,7 @@ import io.heartgate.settings.DatabaseUrl;
 import io.heartgate.testsupport.Credentials;
 import io.heartgate.testsupport.Poll;
 import io.heartgate.testsupport.Reply;
+import io.heartgate.testsupport.SilentProxy;
 import io.heartgate.testsupport.Team;
 import io.heartgate.testsupport.TestGateway;
 import io.heartgate.testsupport.TestPostgres;
@@ -95,6 +96,33 @@ class TwoNodesTest {
       }
     } finally {
       own.destroy();
+    }
+  }
+
+  /**
+   * Node B's connections to PostgreSQL fall silent, as when a NAT or firewall on the way forgets them or the server's
+   * host vanishes, with no reset to tell B. Today B kept using the grant it had cached, revoked on A, for as long as
+   * the cache keeps a grant (10 min): it listened for changes on a connection that would never deliver another, and
+   * each statement on its pool's silent connections would have waited for TCP to give up (about 15 min).
+   */
+  @Test
+  void otherNodeStillLearnsOfChangesAfterItsConnectionsFallSilent() throws Exception {
+    DatabaseUrl.Postgres shared = (DatabaseUrl.Postgres) TestPostgres.shared().newDatabase();
+    try (SilentProxy proxy = SilentProxy.to(shared.host(), shared.port());
+        TestGateway a = TestGateway.start(shared);
+        TestGateway b = TestGateway.start(new DatabaseUrl.Postgres("127.0.0.1", proxy.port(), shared.database(),
+            shared.user(), shared.password(), shared.sslMode()), "--database-socket-timeout", "2")) {
+      Team ownTeam = Team.create(a);
+      JsonObject token = ownTeam.token(ownTeam.session("owner"), "agent", "telegraf-agent");
+      String value = token.getString("token");
+      assertEquals(200, me(b, value), "node B caches the grant");
+
+      proxy.silence();
+      assertEquals(200, a.post("/api/tokens/" + token.getString("id") + "/revoke", ownTeam.session("owner"), null)
+          .status());
+      Poll.until(Duration.ofSeconds(20), "node B refuses the token revoked while its connections were silent",
+          () -> me(b, value) == 401);
+      Poll.until(Duration.ofSeconds(10), "node B ready", () -> ready(b));
     }
   }
 

@@ -1,0 +1,73 @@
+package io.heartgate.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.heartgate.settings.DatabaseUrl;
+import io.heartgate.testsupport.Await;
+import io.heartgate.testsupport.SilentProxy;
+import io.heartgate.testsupport.TestPostgres;
+import io.heartgate.testsupport.Poll;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * PostgreSQL's connections falling silent, as when the server's host vanishes or a NAT or firewall on the way forgets
+ * them, with no reset to say so. Today a statement on such a connection waited until TCP gave up (about 15 minutes),
+ * and so did every request given that connection.
+ */
+class SilentServerTest {
+  private final Vertx vertx = Vertx.vertx();
+
+  @AfterEach
+  void close() {
+    Await.of(vertx.close());
+  }
+
+  private static DatabaseUrl.Postgres through(SilentProxy proxy, DatabaseUrl.Postgres url) {
+    return new DatabaseUrl.Postgres("127.0.0.1", proxy.port(), url.database(), url.user(), url.password(),
+        url.sslMode());
+  }
+
+  @Test
+  void aStatementOnASilentConnectionFailsAsAnOutageAndTheNextOneGetsAConnectionThatAnswers() throws Exception {
+    DatabaseUrl.Postgres url = (DatabaseUrl.Postgres) TestPostgres.shared().newDatabase();
+    try (SilentProxy proxy = SilentProxy.to(url.host(), url.port())) {
+      Store store = Await.of(Store.open(vertx, through(proxy, url), 1, 1));
+      try {
+        Await.of(store.query("SELECT 1", Tuple.tuple()));
+        proxy.silence();
+        Throwable failure = Await.failureOf(store.query("SELECT 2", Tuple.tuple()));
+        assertTrue(StoreOutage.in(failure), "answered as the store being unavailable: " + failure);
+        // The pool learns of the close a moment after the statement on it failed, and may give the closed connection
+        // once more: that is an outage too.
+        Poll.until(Duration.ofSeconds(10), "a statement answered on a new connection", () -> {
+          try {
+            return Await.of(store.query("SELECT 3", Tuple.tuple())).iterator().next().getInteger(0) == 3;
+          } catch (RuntimeException e) {
+            assertTrue(StoreOutage.in(e), "answered as the store being unavailable: " + e);
+            return false;
+          }
+        });
+      } finally {
+        store.close();
+      }
+    }
+  }
+
+  @Test
+  void aStatementOfThePoolIsHeldToTheSocketTimeoutAndAMigrationIsNot() throws Exception {
+    DatabaseUrl.Postgres url = (DatabaseUrl.Postgres) TestPostgres.shared().newDatabase();
+    Store store = Await.of(Store.open(vertx, url, 1, 1));
+    try {
+      assertTrue(StoreOutage.in(Await.failureOf(store.query("SELECT pg_sleep(2.5)", Tuple.tuple()))));
+      assertEquals(1, Await.of(store.inTransactionOfItsOwn(connection -> connection
+          .query("SELECT pg_sleep(2.5), 1").execute())).iterator().next().getInteger(1));
+    } finally {
+      Await.of(store.close());
+    }
+  }
+}

@@ -1,0 +1,123 @@
+package io.heartgate.testsupport;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A TCP proxy on a free loopback port in front of a server, whose connections can be made to fall silent: what either
+ * side sends is dropped and nothing is closed, as when a server's host vanishes or a NAT or firewall on the way
+ * forgets the connection, with no reset to tell either end. Connections made afterwards are forwarded again (the
+ * server came back elsewhere, the path was mended). Plain threads, nothing shared with the gateway's Vert.x.
+ */
+public final class SilentProxy implements AutoCloseable {
+  private final ServerSocket listener;
+  private final String targetHost;
+  private final int targetPort;
+  private final List<Link> links = new CopyOnWriteArrayList<>();
+
+  private SilentProxy(String targetHost, int targetPort) throws IOException {
+    this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    this.targetHost = targetHost;
+    this.targetPort = targetPort;
+    Thread acceptor = new Thread(this::accept, "silent-proxy-" + listener.getLocalPort());
+    acceptor.setDaemon(true);
+    acceptor.start();
+  }
+
+  public static SilentProxy to(String host, int port) {
+    try {
+      return new SilentProxy(host, port);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public int port() {
+    return listener.getLocalPort();
+  }
+
+  /** Every connection open now falls silent for good; later ones are forwarded. */
+  public void silence() {
+    links.forEach(link -> link.silent = true);
+  }
+
+  private void accept() {
+    while (!listener.isClosed()) {
+      try {
+        Socket client = listener.accept();
+        Socket server = new Socket(targetHost, targetPort);
+        Link link = new Link(client, server);
+        links.add(link);
+        pump(link, client, server);
+        pump(link, server, client);
+      } catch (IOException e) {
+        // Closed, or the server refused this one: the client sees its connection closed.
+      }
+    }
+  }
+
+  private static void pump(Link link, Socket from, Socket to) throws IOException {
+    InputStream in = from.getInputStream();
+    OutputStream out = to.getOutputStream();
+    Thread pump = new Thread(() -> {
+      byte[] buffer = new byte[16 * 1024];
+      try {
+        for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+          if (!link.silent) {
+            out.write(buffer, 0, n);
+            out.flush();
+          }
+        }
+      } catch (IOException e) {
+        // One side closed: close the other below.
+      }
+      if (!link.silent) {
+        link.close();
+      }
+    }, "silent-proxy-pump");
+    pump.setDaemon(true);
+    pump.start();
+  }
+
+  @Override
+  public void close() {
+    try {
+      listener.close();
+    } catch (IOException e) {
+      // Nothing to do.
+    }
+    links.forEach(Link::close);
+  }
+
+  /** Both sockets of one proxied connection. */
+  private static final class Link {
+    private final Socket client;
+    private final Socket server;
+    private volatile boolean silent;
+
+    Link(Socket client, Socket server) {
+      this.client = client;
+      this.server = server;
+    }
+
+    void close() {
+      try {
+        client.close();
+      } catch (IOException e) {
+        // Nothing to do.
+      }
+      try {
+        server.close();
+      } catch (IOException e) {
+        // Nothing to do.
+      }
+    }
+  }
+}
