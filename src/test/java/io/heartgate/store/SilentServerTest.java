@@ -9,8 +9,10 @@ import io.heartgate.testsupport.SilentProxy;
 import io.heartgate.testsupport.TestPostgres;
 import io.heartgate.testsupport.Poll;
 import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -55,6 +57,32 @@ class SilentServerTest {
       } finally {
         store.close();
       }
+    }
+  }
+
+  /**
+   * The other way round: a node whose host vanishes leaves its sessions to PostgreSQL, with whatever they hold (the
+   * auto-delete job's lead, a change's lock, a transaction's row locks). PostgreSQL ends a session whose client
+   * stopped answering its TCP keepalives, but by default those start after two hours of silence; each connection
+   * asks for them after 30 s, then three 10 s apart. And it names itself, so that an operator reading
+   * pg_stat_activity sees which sessions are the gateway's.
+   */
+  @Test
+  void everyConnectionAsksPostgresToEndItsSessionWithinAMinuteOfSilenceAndNamesItself() throws Exception {
+    DatabaseUrl.Postgres url = (DatabaseUrl.Postgres) TestPostgres.shared().newDatabase();
+    Store store = Await.of(Store.open(vertx, url, 1, 20));
+    String settings = "SELECT current_setting('tcp_keepalives_idle'), current_setting('tcp_keepalives_interval'), "
+        + "current_setting('tcp_keepalives_count'), current_setting('application_name')";
+    try {
+      Row pooled = Await.of(store.query(settings, Tuple.tuple())).iterator().next();
+      Row own = Await.of(store.inTransactionOfItsOwn(connection -> connection.query(settings).execute()))
+          .iterator().next();
+      for (Row row : List.of(pooled, own)) {
+        assertEquals(List.of("30", "10", "3", "heartgate"), List.of(row.getString(0), row.getString(1),
+            row.getString(2), row.getString(3)));
+      }
+    } finally {
+      Await.of(store.close());
     }
   }
 
