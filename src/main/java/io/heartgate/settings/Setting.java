@@ -21,9 +21,9 @@ public enum Setting {
   DATABASE_POOL_SIZE("databasePoolSize", "DATABASE_POOL_SIZE", "--database-pool-size", false,
       "PostgreSQL connections per node (SQLite always uses one)", "an integer 1-200", v -> integer(v, 1, 200)),
   DATABASE_SOCKET_TIMEOUT("databaseSocketTimeoutSeconds", "DATABASE_SOCKET_TIMEOUT_SECONDS",
-      "--database-socket-timeout", false, "PostgreSQL: seconds a connection may wait for a byte from the server "
-          + "before it is closed as dead; no statement may take longer", "an integer 1-3600",
-      v -> integer(v, 1, 3600)),
+      "--database-socket-timeout", false, "PostgreSQL: seconds a connection may wait for a byte of an answer "
+          + "before it is closed as dead; no statement may take longer (0: as long as TCP does)",
+      "an integer 0-3600", v -> integer(v, 0, 3600)),
   DISABLED_AUTH_ENDPOINTS("disabledAuthEndpoints", "DISABLED_AUTH_ENDPOINTS", "--disable-auth-endpoints", false,
       "endpoint groups served without authentication", AuthGroup.FORM, AuthGroup::parseList),
   OWNER_USERNAME("ownerUsername", "OWNER_USERNAME", "--owner-username", false,
@@ -82,7 +82,8 @@ public enum Setting {
       "seconds a request has to send its whole body once the gateway starts reading it; then the connection is "
           + "closed", "an integer 1-3600", v -> integer(v, 1, 3600)),
   IDLE_TIMEOUT("idleTimeoutSeconds", "IDLE_TIMEOUT_SECONDS", "--idle-timeout", false,
-      "seconds without any byte read or written before a connection is closed", "an integer 1-3600",
+      "seconds without any byte read or written before a connection is closed (a request unanswered 2 s before "
+          + "that is answered 503)", "an integer 1-3600",
       v -> integer(v, 1, 3600)),
   REQUEST_BUFFER_MIB("requestBufferMib", "REQUEST_BUFFER_MIB", "--request-buffer-mib", false,
       "MiB of request bodies buffered at once, all requests together (a quarter of it at most from one "

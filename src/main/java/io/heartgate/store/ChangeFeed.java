@@ -25,13 +25,14 @@ public final class ChangeFeed {
 
   private final Vertx vertx;
   private final PgSubscriber subscriber;
-  private final long pingTimer;
+  private final long socketTimeoutMs;
+  private volatile long pingTimer = -1;
   private volatile boolean closing;
 
-  private ChangeFeed(Vertx vertx, PgSubscriber subscriber, long pingIntervalMs) {
+  private ChangeFeed(Vertx vertx, PgSubscriber subscriber, long socketTimeoutMs) {
     this.vertx = vertx;
     this.subscriber = subscriber;
-    this.pingTimer = pingIntervalMs == 0 ? -1 : vertx.setPeriodic(pingIntervalMs, ignored -> ping());
+    this.socketTimeoutMs = socketTimeoutMs;
   }
 
   /**
@@ -45,15 +46,10 @@ public final class ChangeFeed {
     }
     PgSubscriber subscriber = PgSubscriber.subscriber(vertx, store.postgresOptions())
         .reconnectPolicy(attempt -> RECONNECT_DELAY_MS);
-    long timeoutMs = store.socketTimeoutMs();
-    ChangeFeed feed = new ChangeFeed(vertx, subscriber, timeoutMs / 2);
+    ChangeFeed feed = new ChangeFeed(vertx, subscriber, store.socketTimeoutMs());
     AtomicBoolean subscribedBefore = new AtomicBoolean();
     subscriber.channel(channel)
         .subscribeHandler(ignored -> {
-          PgConnection connection = subscriber.actualConnection();
-          if (timeoutMs > 0 && connection != null) {
-            SocketTimeout.install(connection, timeoutMs);
-          }
           if (subscribedBefore.getAndSet(true)) {
             LOG.info("change feed " + channel + " is listening again on a new connection; what it may have missed "
                 + "meanwhile is read from the store again");
@@ -66,7 +62,14 @@ public final class ChangeFeed {
         LOG.warning("change feed " + channel + " gave up reconnecting");
       }
     });
-    return subscriber.connect().map(feed);
+    return subscriber.connect()
+        .onFailure(e -> subscriber.close())
+        .map(connected -> {
+          if (feed.socketTimeoutMs > 0) {
+            feed.pingTimer = vertx.setPeriodic(feed.socketTimeoutMs / 2, ignored -> feed.ping());
+          }
+          return feed;
+        });
   }
 
   /** Sends a change to every node listening on the channel, this one included. */
@@ -77,10 +80,15 @@ public final class ChangeFeed {
     return store.query("SELECT pg_notify($1, $2)", Tuple.of(channel, payload)).mapEmpty();
   }
 
-  /** Something for a live server to answer on the listening connection (what, and whether it fails, is no matter). */
+  /**
+   * Something for a live server to answer on the listening connection (what, and whether it fails, is no matter),
+   * held to the socket timeout: on each connection the feed makes, from its first ping on, also when it fell silent
+   * before its LISTEN was answered.
+   */
   private void ping() {
     PgConnection connection = subscriber.actualConnection();
     if (connection != null && !closing) {
+      SocketTimeout.install(connection, socketTimeoutMs);
       connection.query("SELECT 1").execute();
     }
   }

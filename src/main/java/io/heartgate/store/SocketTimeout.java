@@ -1,39 +1,123 @@
 package io.heartgate.store;
 
-import io.netty.handler.timeout.ReadTimeoutHandler;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.timeout.ReadTimeoutException;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.impl.SocketConnectionBase;
 import io.vertx.sqlclient.internal.Connection;
 import io.vertx.sqlclient.internal.SqlConnectionInternal;
+import io.vertx.sqlclient.internal.command.CommandBase;
+import io.vertx.sqlclient.internal.command.CommandResponse;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Closes a PostgreSQL connection on which nothing was read for a while, failing what waited on it: a server whose
- * host vanished, or a NAT or firewall on the way that forgot the connection, sends no reset, and a statement would
- * wait until TCP gives up (about 15 minutes).
+ * Closes a PostgreSQL connection that waits for the server's answer and gets no byte of it for a while, failing
+ * what waited on it: a server whose host vanished, or a NAT or firewall on the way that forgot the connection, sends
+ * no reset, and a statement would wait until TCP gives up (about 15 minutes). A connection that waits for nothing
+ * (idle in the pool, or listening) is left alone, however long.
  *
  * <p>Neither the driver nor Vert.x does it: vertx-pg-client 5.0.10 answers any close of its connection (Vert.x's
  * own idle timeout included) by sending the server its goodbye and waiting for the server to close, which a silent
- * server never does, so the connection and everything queued on it stay. Hence Netty's read timeout, put first in
- * the connection's pipeline (nearest the socket), where its close reaches the socket without passing the driver.
- * This reaches into the driver's internals ({@code SocketConnectionBase}); the tests of this package prove it on
- * each upgrade.
+ * server never does; and an idle timeout would close idle connections too, and fail a statement sent just before it
+ * fired. So two small Netty handlers watch each connection: one between the driver's codec and Vert.x counts the
+ * commands sent and the answers decoded, one nearest the socket notes every byte read and closes the socket itself,
+ * past the driver. This reaches into the driver's internals ({@code SocketConnectionBase}, its commands); the tests
+ * of this package prove it on each upgrade.
  */
 final class SocketTimeout {
-  private static final String NAME = "heartgate-socket-timeout";
+  private static final String COMMANDS = "heartgate-awaited-answers";
+  private static final String BYTES = "heartgate-bytes-read";
+  /** Where vertx-core puts the connection's own handler, after the driver's codec. */
+  private static final String VERTX_HANDLER = "handler";
 
   private SocketTimeout() {
   }
 
-  /** From now on the connection is closed once nothing was read from it for that long. */
+  /** From now on the connection is closed once it waited that long for an answer without a byte read. */
   static void install(SqlConnection connection, long timeoutMs) {
     Connection conn = ((SqlConnectionInternal) connection).unwrap();
     while (conn.unwrap() != conn) {
       conn = conn.unwrap();
     }
-    var pipeline = ((SocketConnectionBase) conn).socket().channelHandlerContext().pipeline();
-    if (pipeline.get(NAME) == null) {
-      pipeline.addFirst(NAME, new ReadTimeoutHandler(timeoutMs, TimeUnit.MILLISECONDS));
+    ChannelPipeline pipeline = ((SocketConnectionBase) conn).socket().channelHandlerContext().pipeline();
+    if (pipeline.get(COMMANDS) == null) {
+      Watch watch = new Watch(TimeUnit.MILLISECONDS.toNanos(timeoutMs));
+      pipeline.addFirst(BYTES, watch.bytes);
+      pipeline.addBefore(VERTX_HANDLER, COMMANDS, watch.commands);
+    }
+  }
+
+  /** The state of one connection, touched on its event loop only. */
+  private static final class Watch {
+    private final long timeoutNanos;
+    /** Commands sent whose answer has not been decoded yet. */
+    private int awaited;
+    /** When a byte was last read, or the first command was sent while none was awaited (System.nanoTime). */
+    private long quietSince;
+    private boolean checking;
+    /** The context nearest the socket: a close from it reaches the socket without passing the driver. */
+    private ChannelHandlerContext socketSide;
+
+    Watch(long timeoutNanos) {
+      this.timeoutNanos = timeoutNanos;
+    }
+
+    final ChannelInboundHandlerAdapter bytes = new ChannelInboundHandlerAdapter() {
+      @Override
+      public void handlerAdded(ChannelHandlerContext ctx) {
+        socketSide = ctx;
+      }
+
+      @Override
+      public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        quietSince = System.nanoTime();
+        ctx.fireChannelRead(msg);
+      }
+    };
+
+    final ChannelDuplexHandler commands = new ChannelDuplexHandler() {
+      @Override
+      public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        if (msg instanceof CommandBase<?> && awaited++ == 0) {
+          quietSince = System.nanoTime();
+          checkIn(timeoutNanos);
+        }
+        ctx.write(msg, promise);
+      }
+
+      @Override
+      public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof CommandResponse<?> && awaited > 0) {
+          awaited--;
+        }
+        ctx.fireChannelRead(msg);
+      }
+    };
+
+    private void checkIn(long delayNanos) {
+      if (!checking && socketSide != null) {
+        checking = true;
+        socketSide.executor().schedule(this::check, delayNanos, TimeUnit.NANOSECONDS);
+      }
+    }
+
+    private void check() {
+      checking = false;
+      if (awaited == 0 || !socketSide.channel().isActive()) {
+        return;
+      }
+      long quiet = System.nanoTime() - quietSince;
+      if (quiet < timeoutNanos) {
+        checkIn(timeoutNanos - quiet);
+        return;
+      }
+      // The driver fails what waited with this (an outage to StoreOutage), then the socket is closed.
+      socketSide.fireExceptionCaught(ReadTimeoutException.INSTANCE);
+      socketSide.close();
     }
   }
 }

@@ -47,7 +47,7 @@ public final class Store implements Sql {
   private final Dialect dialect;
   private final String description;
   private final PgConnectOptions postgresOptions;
-  /** PostgreSQL: how long a pooled connection may wait for a byte from the server (0: as long as TCP does). */
+  /** PostgreSQL: how long a connection may wait for a byte of an answer (0: as long as TCP does). */
   private final long socketTimeoutMs;
   /**
    * How statements are prepared. On SQLite, without asking for generated keys: the gateway never reads them, and
@@ -87,11 +87,10 @@ public final class Store implements Sql {
   /**
    * Opens the store and checks that it answers (on SQLite, on its reading connection too); fails with a sentence
    * naming the store when it cannot be reached, created or written. On PostgreSQL a pooled connection that waits
-   * longer than {@code postgresSocketTimeoutSeconds} (0: no limit) for a byte from the server is closed, failing
+   * for an answer and gets no byte of it for {@code postgresSocketTimeoutSeconds} (0: no limit) is closed, failing
    * its statements as an outage: a server whose host vanished, or a NAT or firewall on the way that forgot the
    * connection, sends no reset, and a statement would otherwise wait until TCP gives up (about 15 minutes) and
-   * every request given that connection with it. A connection idle that long is closed too, and the pool opens
-   * another when it needs one.
+   * every request given that connection with it ({@link SocketTimeout}).
    */
   public static Future<Store> open(Vertx vertx, DatabaseUrl url, int postgresPoolSize,
       int postgresSocketTimeoutSeconds) {
@@ -179,14 +178,8 @@ public final class Store implements Sql {
         .setPassword(url.password())
         .setPipeliningLimit(256)
         .setCachePreparedStatements(true);
-    // Named in pg_stat_activity. And a node whose host vanishes leaves its sessions to PostgreSQL, with what they
-    // hold (the auto-delete job's lead, a change's lock, a transaction's row locks): PostgreSQL ends a session whose
-    // client stops answering TCP keepalives, which by default start after two hours; here after 30 s, then three
-    // 10 s apart.
+    // Named in pg_stat_activity (a pooler such as PgBouncer passes it on).
     connect.addProperty("application_name", "heartgate");
-    connect.addProperty("tcp_keepalives_idle", "30");
-    connect.addProperty("tcp_keepalives_interval", "10");
-    connect.addProperty("tcp_keepalives_count", "3");
     if (url.sslMode() != null) {
       connect.setSslMode(SslMode.of(url.sslMode()));
     }
@@ -197,10 +190,13 @@ public final class Store implements Sql {
         .with(new NetClientOptions().setConnectTimeout(5_000))
         .connectingTo(connect)
         .withConnectHandler(connection -> {
-          if (socketTimeoutSeconds > 0) {
-            SocketTimeout.install(connection, socketTimeoutSeconds * 1000L);
+          try {
+            if (socketTimeoutSeconds > 0) {
+              SocketTimeout.install(connection, socketTimeoutSeconds * 1000L);
+            }
+          } finally {
+            connection.close();  // gives it to the pool
           }
-          connection.close();  // gives it to the pool
         })
         .using(vertx)
         .build();
@@ -218,7 +214,7 @@ public final class Store implements Sql {
     return postgresOptions;
   }
 
-  /** PostgreSQL: how long a pooled connection may wait for a byte from the server; 0 for no limit, and on SQLite. */
+  /** PostgreSQL: how long a connection may wait for a byte of an answer; 0 for no limit, and on SQLite. */
   long socketTimeoutMs() {
     return socketTimeoutMs;
   }
