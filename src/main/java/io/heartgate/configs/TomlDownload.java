@@ -45,6 +45,9 @@ public final class TomlDownload {
     DownloadQuery query = DownloadQuery.parse(ctx.request().query());
     source.apply(ctx, query::joined)
         .onSuccess(rendered -> {
+          if (ctx.response().headWritten()) {
+            return;  // answered 503 at its deadline (a download has no body whose room to give back)
+          }
           Buffer body = Buffer.buffer(rendered.toml(), StandardCharsets.UTF_8.name());
           ctx.response().setStatusCode(200)
               .putHeader(HttpHeaders.CONTENT_TYPE, TOML_CONTENT_TYPE)

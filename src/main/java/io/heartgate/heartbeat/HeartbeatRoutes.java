@@ -2,6 +2,7 @@ package io.heartgate.heartbeat;
 
 import io.heartgate.http.Authenticator;
 import io.heartgate.http.RequestBody;
+import io.heartgate.http.Responses;
 import io.heartgate.http.Routes;
 import io.heartgate.metrics.HeartbeatMeters;
 import io.heartgate.metrics.HeartbeatMeters.Refusal;
@@ -102,7 +103,7 @@ public final class HeartbeatRoutes implements Routes {
     AgentHeartbeat heartbeat = new AgentHeartbeat(HeartbeatParser.parse(body),
         AgentAddress.of(ctx.request(), proxies), clock.millis(), body.length);
     handOff.submit(heartbeat)
-        .onSuccess(committed -> ctx.response().setStatusCode(204).end())
+        .onSuccess(committed -> Responses.noContent(ctx))
         .onFailure(ctx::fail);
   }
 }

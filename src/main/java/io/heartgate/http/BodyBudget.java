@@ -53,6 +53,9 @@ public final class BodyBudget {
   public Handler<RoutingContext> reader(long limit) {
     BodyHandler body = BodyHandler.create(false).setBodyLimit(limit);
     return ctx -> {
+      if (AnswerDeadlines.answeredLate(ctx)) {
+        return;  // answered 503 while its credentials were checked: its body is not read, its connection closed
+      }
       if (!hasBody(ctx.request())) {
         // Nothing follows the headers (and the request may have ended while the caller was verified).
         ctx.next();
@@ -77,6 +80,11 @@ public final class BodyBudget {
     };
   }
 
+  /** Whether the request's body is being read (after its credentials were checked, before its last byte). */
+  static boolean reading(RoutingContext ctx) {
+    return ctx.get(RESERVED) != null && !ctx.request().isEnded();
+  }
+
   /** Room taken for one request's body: how much, from which budget, on whose share (null for none). */
   private record Reservation(BodyBudget budget, long bytes, String holder) {
   }
@@ -88,14 +96,15 @@ public final class BodyBudget {
 
   /**
    * Called when the request has ended, answered or its client gone. An answered request gives its room back; one
-   * whose client left after its body was read keeps it until it is answered or fails: the body, and what was made
-   * of it, stay in the heap for as long as the request is processed.
+   * whose client left after its body was read, or that was answered 503 at its deadline ({@link AnswerDeadlines}),
+   * keeps it until its own answer comes or it fails: the body, and what was made of it, stay in the heap for as
+   * long as the request is processed.
    */
   public static void ended(RoutingContext ctx) {
     if (ctx.get(RESERVED) == null) {
       return;
     }
-    if (ctx.response().ended() || !ctx.request().isEnded()) {
+    if (ctx.response().ended() && !AnswerDeadlines.answeredLate(ctx) || !ctx.request().isEnded()) {
       release(ctx);
     } else {
       // The answer still ends the response (its writing fails), so its body-end handlers still run; and whatever

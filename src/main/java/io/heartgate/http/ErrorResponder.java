@@ -46,6 +46,11 @@ public final class ErrorResponder {
   public static void handle(RoutingContext ctx) {
     // The request's processing is over: its body's room is free again, whether or not anyone is left to answer.
     BodyBudget.release(ctx);
+    if (AnswerDeadlines.answeredLate(ctx)) {
+      // Answered 503 at its deadline: this is how it ended after all.
+      LOG.fine(() -> "request failed after its deadline: " + ctx.failure());
+      return;
+    }
     if (ctx.response().closed()) {
       // The client went away (often mid-body): nobody to answer, and nothing wrong with the gateway.
       LOG.fine(() -> "client left before its answer: " + ctx.failure());

@@ -33,6 +33,9 @@ public final class HealthRoutes {
   }
 
   private static void json(RoutingContext ctx, int status, JsonObject body) {
+    if (Responses.answered(ctx)) {
+      return;
+    }
     ctx.response().setStatusCode(status)
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
         .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")

@@ -119,7 +119,7 @@ public final class InFlightLimit {
         int kept = (taken + WRITTEN_SHARE - 1) / WRITTEN_SHARE;
         leave(holder, taken - kept);
         writing.onComplete(written -> {
-          if (kind != null && written.succeeded()) {
+          if (kind != null && written.succeeded() && !AnswerDeadlines.answeredLate(ctx)) {
             lastAnswer.put(kind, ctx.response().bytesWritten());
           }
           leave(holder, kept);

@@ -23,9 +23,12 @@ public final class MetricsRoutes implements Routes {
   public void mount(Router router) {
     router.get(PATH).handler(auth.require(AuthGroup.METRICS, "metrics:read"))
         .handler(ctx -> metrics.scrape(ctx.vertx())
-            .onSuccess(text -> ctx.response().setStatusCode(200)
-                .putHeader(HttpHeaders.CONTENT_TYPE, GatewayMetrics.CONTENT_TYPE)
-                .end(text))
+            .onSuccess(text -> {
+              if (!Responses.answered(ctx)) {
+                ctx.response().setStatusCode(200).putHeader(HttpHeaders.CONTENT_TYPE, GatewayMetrics.CONTENT_TYPE)
+                    .end(text);
+              }
+            })
             .onFailure(ctx::fail));
   }
 }

@@ -19,6 +19,9 @@ public final class Responses {
    * once the answer has been written to the connection (or failed to be: the client left).
    */
   public static Future<Void> json(RoutingContext ctx, int status, JsonObject body) {
+    if (answered(ctx)) {
+      return Future.succeededFuture();
+    }
     Buffer encoded;
     try {
       encoded = body.toBuffer();
@@ -37,6 +40,20 @@ public final class Responses {
   }
 
   public static void noContent(RoutingContext ctx) {
-    ctx.response().setStatusCode(204).end();
+    if (!answered(ctx)) {
+      ctx.response().setStatusCode(204).end();
+    }
+  }
+
+  /**
+   * Whether the request was answered already, 503 at its deadline ({@link AnswerDeadlines}): then its own answer,
+   * come late, is dropped, and its body's room given back. Every answer written after waiting checks it first.
+   */
+  public static boolean answered(RoutingContext ctx) {
+    if (!AnswerDeadlines.answeredLate(ctx)) {
+      return false;
+    }
+    BodyBudget.release(ctx);
+    return true;
   }
 }

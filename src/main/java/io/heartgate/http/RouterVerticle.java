@@ -46,11 +46,12 @@ public final class RouterVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     ConnectionGuard.OnLoop guard = connections.new OnLoop(vertx);
-    Future<HttpServer> api = listen(router(apiRoutes, guard), settings.apiPort(), guard);
+    AnswerDeadlines deadlines = new AnswerDeadlines(vertx, settings.idleTimeoutSeconds());
+    Future<HttpServer> api = listen(router(apiRoutes, guard, deadlines), settings.apiPort(), guard);
     if (settings.heartbeatPort() == settings.apiPort()) {
       return api;
     }
-    return Future.all(api, listen(router(heartbeatRoutes, guard), settings.heartbeatPort(), guard));
+    return Future.all(api, listen(router(heartbeatRoutes, guard, deadlines), settings.heartbeatPort(), guard));
   }
 
   /** Stops accepting connections and lets in-flight requests finish. */
@@ -61,7 +62,7 @@ public final class RouterVerticle extends VerticleBase {
         .toList());
   }
 
-  private Router router(List<Routes> routes, ConnectionGuard.OnLoop guard) {
+  private Router router(List<Routes> routes, ConnectionGuard.OnLoop guard, AnswerDeadlines deadlines) {
     Router router = Router.router(vertx);
     if (settings.accessLog()) {
       // First, so its clock starts before anything else runs; not mounted at all when off.
@@ -73,7 +74,9 @@ public final class RouterVerticle extends VerticleBase {
       if (body) {
         ctx.request().pause();
       }
+      deadlines.started(ctx);
       ctx.addEndHandler(ignored -> {
+        deadlines.ended(ctx);
         BodyBudget.ended(ctx);
         guard.answered(ctx.request(), !body || ctx.request().isEnded());
       });

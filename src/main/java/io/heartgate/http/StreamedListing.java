@@ -87,9 +87,15 @@ public final class StreamedListing {
       Function<K, Future<Page<JsonObject, K>>> pages, Predicate<K> ends, Function<K, String> closing) {
     places.run(ctx, () -> (ctx.response().closed() ? Future.<Page<JsonObject, K>>failedFuture(new ClientGone(null))
         : pages.apply(first)).compose(page -> {
+      if (Responses.answered(ctx)) {
+        return Future.<Void>succeededFuture();
+      }
       HttpServerResponse response = Responses.jsonHead(ctx.response(), 200).setChunked(true);
       return write(response, Buffer.buffer("{\"" + field + "\":["), page, false, new Writing<>(pages, ends, closing));
     })).onFailure(failure -> {
+      if (Responses.answered(ctx)) {
+        return;  // 503 at its deadline: nothing more to say, and nothing to reset
+      }
       if (!ctx.response().headWritten()) {
         ctx.fail(failure);
       } else if (!(failure instanceof ClientGone)) {

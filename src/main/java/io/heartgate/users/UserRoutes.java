@@ -75,8 +75,10 @@ public final class UserRoutes implements Routes {
   private void logout(RoutingContext ctx) {
     service.logout(Authenticator.principal(ctx), SessionCookie.value(ctx.request(), proxies), RequestOrigin.of(ctx))
         .onSuccess(ignored -> {
-          ctx.response().addCookie(SessionCookie.of(ctx.request(), proxies, "").setMaxAge(0));
-          Responses.noContent(ctx);
+          if (!Responses.answered(ctx)) {
+            ctx.response().addCookie(SessionCookie.of(ctx.request(), proxies, "").setMaxAge(0));
+            Responses.noContent(ctx);
+          }
         }).onFailure(ctx::fail);
   }
 
