@@ -50,15 +50,24 @@ public final class SilentProxy implements AutoCloseable {
 
   private void accept() {
     while (!listener.isClosed()) {
+      Socket client;
       try {
-        Socket client = listener.accept();
+        client = listener.accept();
+      } catch (IOException e) {
+        return;  // closed
+      }
+      try {
         Socket server = new Socket(targetHost, targetPort);
         Link link = new Link(client, server);
         links.add(link);
         pump(link, client, server);
         pump(link, server, client);
       } catch (IOException e) {
-        // Closed, or the server refused this one: the client sees its connection closed.
+        try {
+          client.close();  // the server refused this one: so does the proxy
+        } catch (IOException ignored) {
+          // Nothing to do.
+        }
       }
     }
   }
