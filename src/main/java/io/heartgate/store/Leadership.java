@@ -10,6 +10,12 @@ import io.vertx.sqlclient.Tuple;
  * Which node of a cluster runs a job: the holder of a PostgreSQL session advisory lock, kept on a connection of
  * its own. When the leader stops or dies its connection closes, the lock is freed, and the next node to ask
  * takes over. On SQLite there is one node, which always leads. Used from one event loop (a verticle's).
+ *
+ * <p>Each time the leader asks, its connection must answer, within the store's socket timeout ({@link
+ * SocketTimeout}): a lead connection that fell silent (a NAT or firewall that forgot it, the server's host gone)
+ * would otherwise go on leading here after PostgreSQL ended its session and gave the lock to another node, and
+ * the job would run on both. The question also keeps the idle connection alive for whatever on the way forgets
+ * idle connections.
  */
 public final class Leadership {
   private final Vertx vertx;
@@ -29,7 +35,14 @@ public final class Leadership {
       return Future.succeededFuture(true);
     }
     if (held != null) {
-      return Future.succeededFuture(true);
+      SqlConnection connection = held;
+      return store.socketTimeoutMs() == 0 ? Future.succeededFuture(true)
+          : connection.query("SELECT 1").execute().map(true).recover(lost -> {
+            if (held == connection) {
+              held = null;
+            }
+            return connection.close().transform(closed -> Future.succeededFuture(false));
+          });
     }
     return PgConnection.connect(vertx, store.postgresOptions()).compose(connection ->
         connection.preparedQuery("SELECT pg_try_advisory_lock($1)").execute(Tuple.of(lock.key()))
@@ -39,6 +52,9 @@ public final class Leadership {
                 return connection.close().map(false);
               }
               held = connection;
+              if (store.socketTimeoutMs() > 0) {
+                SocketTimeout.install(connection, store.socketTimeoutMs());
+              }
               connection.closeHandler(ignored -> {
                 if (held == connection) {
                   held = null;

@@ -1,6 +1,7 @@
 package io.heartgate.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.heartgate.settings.DatabaseUrl;
@@ -8,9 +9,13 @@ import io.heartgate.testsupport.Await;
 import io.heartgate.testsupport.SilentProxy;
 import io.heartgate.testsupport.TestPostgres;
 import io.heartgate.testsupport.Poll;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -75,6 +80,37 @@ class SilentServerTest {
     } finally {
       Await.of(store.close());
     }
+  }
+
+  /**
+   * The auto-delete job's leader whose lead connection falls silent stops leading: PostgreSQL may end that session
+   * and give the lock to another node, and the job would then run on both. Today it went on leading, its connection
+   * never asked.
+   */
+  @Test
+  void aLeaderWhoseConnectionFallsSilentStopsLeading() throws Exception {
+    DatabaseUrl.Postgres url = (DatabaseUrl.Postgres) TestPostgres.shared().newDatabase();
+    try (SilentProxy proxy = SilentProxy.to(url.host(), url.port())) {
+      Store store = Await.of(Store.open(vertx, through(proxy, url), 1, 1));
+      Context loop = vertx.getOrCreateContext();
+      Leadership leadership = new Leadership(vertx, store, AdvisoryLock.AGENT_SWEEP);
+      try {
+        assertTrue(onLoop(loop, leadership::tryLead), "leads");
+        assertTrue(onLoop(loop, leadership::tryLead), "still leads while its connection answers");
+        proxy.silence();
+        Poll.until(Duration.ofSeconds(10), "the leader to learn its lead is gone", () -> !onLoop(loop,
+            leadership::tryLead));
+        assertFalse(onLoop(loop, () -> Future.succeededFuture(leadership.leads())));
+      } finally {
+        store.close();
+      }
+    }
+  }
+
+  private static <T> T onLoop(Context loop, Supplier<Future<T>> action) {
+    Promise<T> result = Promise.promise();
+    loop.runOnContext(ignored -> action.get().onComplete(result));
+    return Await.of(result.future());
   }
 
   /** An operator reading pg_stat_activity sees which sessions are the gateway's, the migrations' too. */
