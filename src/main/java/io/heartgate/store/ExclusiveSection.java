@@ -75,7 +75,14 @@ public final class ExclusiveSection {
         .compose(set -> connection.query("SELECT pg_advisory_lock(" + lock.key() + ")").execute())
         .recover(e -> Future.failedFuture(e instanceof PgException pg
             && POSTGRES_LOCK_NOT_AVAILABLE.equals(pg.getSqlState()) ? new Unavailable("unavailable", busy) : e))
-        .compose(locked -> bounded(work))
+        .compose(locked -> {
+          // Held to the socket timeout once the lock is taken (the wait for it is silent by design): closing the
+          // connection waits for the server's goodbye, which a server fallen silent never sends.
+          if (store.socketTimeoutMs() > 0) {
+            SocketTimeout.install(connection, store.socketTimeoutMs());
+          }
+          return bounded(work);
+        })
         .eventually(connection::close));
   }
 

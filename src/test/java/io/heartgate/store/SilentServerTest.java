@@ -107,6 +107,28 @@ class SilentServerTest {
     }
   }
 
+  /**
+   * A change whose lock connection falls silent while it runs still ends, and gives the node's own lock back. Today
+   * closing that connection waited for a goodbye from a server that no longer answered: the change never ended, and
+   * every later change of the node waited for it and got 503.
+   */
+  @Test
+  void aChangeWhoseLockConnectionFallsSilentStillEnds() throws Exception {
+    DatabaseUrl.Postgres url = (DatabaseUrl.Postgres) TestPostgres.shared().newDatabase();
+    try (SilentProxy proxy = SilentProxy.to(url.host(), url.port())) {
+      Store store = Await.of(Store.open(vertx, through(proxy, url), 1, 1));
+      ExclusiveSection section = new ExclusiveSection(vertx, store, AdvisoryLock.GROUP_CONTENT, "busy");
+      try {
+        assertEquals("saved", Await.of(section.run(() -> {
+          proxy.silence();
+          return Future.succeededFuture("saved");
+        })));
+      } finally {
+        store.close();
+      }
+    }
+  }
+
   private static <T> T onLoop(Context loop, Supplier<Future<T>> action) {
     Promise<T> result = Promise.promise();
     loop.runOnContext(ignored -> action.get().onComplete(result));
