@@ -15,18 +15,18 @@ import java.util.concurrent.TimeUnit;
  * nothing was read or written for that long, and a request waiting for a slow store is such a connection: its client
  * got no answer, nothing told a slow store from a broken network, and neither the access log nor the meters saw the
  * request. So a request still unanswered 2 s before the idle timeout (counted from its start or, once its body is
- * being read, from the end of its body) is answered
- * 503 with Retry-After, saying that what it asked for may still be done; its late answer is then dropped (see
- * {@link Responses#answered}), and its body's room in the budget kept until then. A listing whose first page was
- * written is left alone: its writes keep the connection alive. One periodic check twice a second per event loop, as
- * for the bodies ({@link BodyDeadlines}), no timer per request. Used on its event loop only.
+ * being read, from the end of its body) is answered 503 with Retry-After, saying that what it asked for may still be
+ * done; its late answer is then dropped (see {@link Responses#answered}), and its body's room in the budget kept
+ * until then. A listing whose first page was written is left alone: its writes keep the connection alive. One
+ * periodic check twice a second per event loop, as for the bodies ({@link BodyDeadlines}), no timer per request.
+ * Used on its event loop only.
  */
 final class AnswerDeadlines {
   private static final long CHECK_MS = 500;
   /** Before the idle timeout: a body is seen whole up to a check late, and the deadline met up to a check late. */
   private static final long MARGIN_MS = 2_000;
   private static final String LATE = AnswerDeadlines.class.getName();
-  static final Unavailable TOO_LATE = new Unavailable("unavailable",
+  private static final Unavailable TOO_LATE = new Unavailable("unavailable",
       "No answer could be given in time; what was asked for may still be done. Try again later");
   private final long limitNanos;
   /** Request → since when it waits (System.nanoTime): its start, or the last check that saw its body being read. */

@@ -8,16 +8,16 @@ import io.heartgate.settings.DatabaseUrl;
 import io.heartgate.testsupport.Await;
 import io.heartgate.testsupport.SilentProxy;
 import io.heartgate.testsupport.TestPostgres;
+import io.heartgate.testsupport.TestStores;
 import io.heartgate.testsupport.Poll;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * PostgreSQL's connections falling silent, as when the server's host vanishes or a NAT or firewall on the way forgets
@@ -25,41 +25,28 @@ import org.junit.jupiter.api.Test;
  * and so did every request given that connection.
  */
 class SilentServerTest {
-  private final Vertx vertx = Vertx.vertx();
-
-  @AfterEach
-  void close() {
-    Await.of(vertx.close());
-  }
-
-  private static DatabaseUrl.Postgres through(SilentProxy proxy, DatabaseUrl.Postgres url) {
-    return new DatabaseUrl.Postgres("127.0.0.1", proxy.port(), url.database(), url.user(), url.password(),
-        url.sslMode());
-  }
+  @RegisterExtension
+  final TestStores stores = new TestStores();
 
   @Test
   void aStatementOnASilentConnectionFailsAsAnOutageAndTheNextOneGetsAConnectionThatAnswers() throws Exception {
     DatabaseUrl.Postgres url = (DatabaseUrl.Postgres) TestPostgres.shared().newDatabase();
     try (SilentProxy proxy = SilentProxy.to(url.host(), url.port())) {
-      Store store = Await.of(Store.open(vertx, through(proxy, url), 1, 1));
-      try {
-        Await.of(store.query("SELECT 1", Tuple.tuple()));
-        proxy.silence();
-        Throwable failure = Await.failureOf(store.query("SELECT 2", Tuple.tuple()));
-        assertTrue(StoreOutage.in(failure), "answered as the store being unavailable: " + failure);
-        // The pool learns of the close a moment after the statement on it failed, and may give the closed connection
-        // once more: that is an outage too.
-        Poll.until(Duration.ofSeconds(10), "a statement answered on a new connection", () -> {
-          try {
-            return Await.of(store.query("SELECT 3", Tuple.tuple())).iterator().next().getInteger(0) == 3;
-          } catch (RuntimeException e) {
-            assertTrue(StoreOutage.in(e), "answered as the store being unavailable: " + e);
-            return false;
-          }
-        });
-      } finally {
-        store.close();
-      }
+      Store store = stores.open(proxy.inFrontOf(url), 1, 1);
+      Await.of(store.query("SELECT 1", Tuple.tuple()));
+      proxy.silence();
+      Throwable failure = Await.failureOf(store.query("SELECT 2", Tuple.tuple()));
+      assertTrue(StoreOutage.in(failure), "answered as the store being unavailable: " + failure);
+      // The pool learns of the close a moment after the statement on it failed, and may give the closed connection
+      // once more: that is an outage too.
+      Poll.until(Duration.ofSeconds(10), "a statement answered on a new connection", () -> {
+        try {
+          return Await.of(store.query("SELECT 3", Tuple.tuple())).iterator().next().getInteger(0) == 3;
+        } catch (RuntimeException e) {
+          assertTrue(StoreOutage.in(e), "answered as the store being unavailable: " + e);
+          return false;
+        }
+      });
     }
   }
 
@@ -70,16 +57,12 @@ class SilentServerTest {
   @Test
   void anIdleConnectionIsKeptPastTheSocketTimeout() throws Exception {
     DatabaseUrl.Postgres url = (DatabaseUrl.Postgres) TestPostgres.shared().newDatabase();
-    Store store = Await.of(Store.open(vertx, url, 1, 1));
+    Store store = stores.open(url, 1, 1);
     String backend = "SELECT pg_backend_pid()";
-    try {
-      int before = Await.of(store.query(backend, Tuple.tuple())).iterator().next().getInteger(0);
-      Thread.sleep(2_500);  // not to wait for anything: idle for longer than the timeout is what is tested
-      assertEquals(before, Await.of(store.query(backend, Tuple.tuple())).iterator().next().getInteger(0),
-          "the same connection");
-    } finally {
-      Await.of(store.close());
-    }
+    int before = Await.of(store.query(backend, Tuple.tuple())).iterator().next().getInteger(0);
+    Thread.sleep(2_500);  // not to wait for anything: idle for longer than the timeout is what is tested
+    assertEquals(before, Await.of(store.query(backend, Tuple.tuple())).iterator().next().getInteger(0),
+        "the same connection");
   }
 
   /**
@@ -91,19 +74,15 @@ class SilentServerTest {
   void aLeaderWhoseConnectionFallsSilentStopsLeading() throws Exception {
     DatabaseUrl.Postgres url = (DatabaseUrl.Postgres) TestPostgres.shared().newDatabase();
     try (SilentProxy proxy = SilentProxy.to(url.host(), url.port())) {
-      Store store = Await.of(Store.open(vertx, through(proxy, url), 1, 1));
-      Context loop = vertx.getOrCreateContext();
-      Leadership leadership = new Leadership(vertx, store, AdvisoryLock.AGENT_SWEEP);
-      try {
-        assertTrue(onLoop(loop, leadership::tryLead), "leads");
-        assertTrue(onLoop(loop, leadership::tryLead), "still leads while its connection answers");
-        proxy.silence();
-        Poll.until(Duration.ofSeconds(10), "the leader to learn its lead is gone", () -> !onLoop(loop,
-            leadership::tryLead));
-        assertFalse(onLoop(loop, () -> Future.succeededFuture(leadership.leads())));
-      } finally {
-        store.close();
-      }
+      Store store = stores.open(proxy.inFrontOf(url), 1, 1);
+      Context loop = stores.vertx().getOrCreateContext();
+      Leadership leadership = new Leadership(stores.vertx(), store, AdvisoryLock.AGENT_SWEEP);
+      assertTrue(onLoop(loop, leadership::tryLead), "leads");
+      assertTrue(onLoop(loop, leadership::tryLead), "still leads while its connection answers");
+      proxy.silence();
+      Poll.until(Duration.ofSeconds(10), "the leader to learn its lead is gone", () -> !onLoop(loop,
+          leadership::tryLead));
+      assertFalse(onLoop(loop, () -> Future.succeededFuture(leadership.leads())));
     }
   }
 
@@ -116,16 +95,12 @@ class SilentServerTest {
   void aChangeWhoseLockConnectionFallsSilentStillEnds() throws Exception {
     DatabaseUrl.Postgres url = (DatabaseUrl.Postgres) TestPostgres.shared().newDatabase();
     try (SilentProxy proxy = SilentProxy.to(url.host(), url.port())) {
-      Store store = Await.of(Store.open(vertx, through(proxy, url), 1, 1));
-      ExclusiveSection section = new ExclusiveSection(vertx, store, AdvisoryLock.GROUP_CONTENT, "busy");
-      try {
-        assertEquals("saved", Await.of(section.run(() -> {
-          proxy.silence();
-          return Future.succeededFuture("saved");
-        })));
-      } finally {
-        store.close();
-      }
+      Store store = stores.open(proxy.inFrontOf(url), 1, 1);
+      ExclusiveSection section = new ExclusiveSection(stores.vertx(), store, AdvisoryLock.GROUP_CONTENT, "busy");
+      assertEquals("saved", Await.of(section.run(() -> {
+        proxy.silence();
+        return Future.succeededFuture("saved");
+      })));
     }
   }
 
@@ -139,27 +114,19 @@ class SilentServerTest {
   @Test
   void everyConnectionNamesItself() throws Exception {
     DatabaseUrl.Postgres url = (DatabaseUrl.Postgres) TestPostgres.shared().newDatabase();
-    Store store = Await.of(Store.open(vertx, url, 1, 20));
+    Store store = stores.open(url, 1, 20);
     String name = "SELECT current_setting('application_name')";
-    try {
-      assertEquals("heartgate", Await.of(store.query(name, Tuple.tuple())).iterator().next().getString(0));
-      assertEquals("heartgate", Await.of(store.inTransactionOfItsOwn(connection -> connection.query(name).execute()))
-          .iterator().next().getString(0));
-    } finally {
-      Await.of(store.close());
-    }
+    assertEquals("heartgate", Await.of(store.query(name, Tuple.tuple())).iterator().next().getString(0));
+    assertEquals("heartgate", Await.of(store.inTransactionOfItsOwn(connection -> connection.query(name).execute()))
+        .iterator().next().getString(0));
   }
 
   @Test
   void aStatementOfThePoolIsHeldToTheSocketTimeoutAndAMigrationIsNot() throws Exception {
     DatabaseUrl.Postgres url = (DatabaseUrl.Postgres) TestPostgres.shared().newDatabase();
-    Store store = Await.of(Store.open(vertx, url, 1, 1));
-    try {
-      assertTrue(StoreOutage.in(Await.failureOf(store.query("SELECT pg_sleep(2.5)", Tuple.tuple()))));
-      assertEquals(1, Await.of(store.inTransactionOfItsOwn(connection -> connection
-          .query("SELECT pg_sleep(2.5), 1").execute())).iterator().next().getInteger(1));
-    } finally {
-      Await.of(store.close());
-    }
+    Store store = stores.open(url, 1, 1);
+    assertTrue(StoreOutage.in(Await.failureOf(store.query("SELECT pg_sleep(2.5)", Tuple.tuple()))));
+    assertEquals(1, Await.of(store.inTransactionOfItsOwn(connection -> connection
+        .query("SELECT pg_sleep(2.5), 1").execute())).iterator().next().getInteger(1));
   }
 }

@@ -1,5 +1,6 @@
 package io.heartgate.testsupport;
 
+import io.heartgate.settings.DatabaseUrl;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -41,6 +42,11 @@ public final class SilentProxy implements AutoCloseable {
 
   public int port() {
     return listener.getLocalPort();
+  }
+
+  /** The PostgreSQL store at url, reached through this proxy (which must be in front of its server). */
+  public DatabaseUrl.Postgres inFrontOf(DatabaseUrl.Postgres url) {
+    return new DatabaseUrl.Postgres("127.0.0.1", port(), url.database(), url.user(), url.password(), url.sslMode());
   }
 
   /** Every connection open now falls silent for good; later ones are forwarded. */

@@ -25,7 +25,12 @@ public final class TestStores implements AfterEachCallback {
 
   /** The store at url with that many connections, closed after the test. */
   public Store open(DatabaseUrl url, int connections) {
-    Store store = Await.of(Store.open(vertx, url, connections));
+    return open(url, connections, 0);
+  }
+
+  /** The same, PostgreSQL's connections held to that socket timeout (0: none). */
+  public Store open(DatabaseUrl url, int connections, int socketTimeoutSeconds) {
+    Store store = Await.of(Store.open(vertx, url, connections, socketTimeoutSeconds));
     opened.add(store);
     return store;
   }

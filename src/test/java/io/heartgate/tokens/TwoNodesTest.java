@@ -110,8 +110,7 @@ class TwoNodesTest {
     DatabaseUrl.Postgres shared = (DatabaseUrl.Postgres) TestPostgres.shared().newDatabase();
     try (SilentProxy proxy = SilentProxy.to(shared.host(), shared.port());
         TestGateway a = TestGateway.start(shared);
-        TestGateway b = TestGateway.start(new DatabaseUrl.Postgres("127.0.0.1", proxy.port(), shared.database(),
-            shared.user(), shared.password(), shared.sslMode()), "--database-socket-timeout", "2")) {
+        TestGateway b = TestGateway.start(proxy.inFrontOf(shared), "--database-socket-timeout", "2")) {
       Team ownTeam = Team.create(a);
       JsonObject token = ownTeam.token(ownTeam.session("owner"), "agent", "telegraf-agent");
       String value = token.getString("token");
