@@ -78,9 +78,7 @@ public final class ExclusiveSection {
         .compose(locked -> {
           // Held to the socket timeout once the lock is taken (the wait for it is silent by design): closing the
           // connection waits for the server's goodbye, which a server fallen silent never sends.
-          if (store.socketTimeoutMs() > 0) {
-            SocketTimeout.install(connection, store.socketTimeoutMs());
-          }
+          SocketTimeout.install(connection, store.socketTimeoutMs());
           return bounded(work);
         })
         .eventually(connection::close));

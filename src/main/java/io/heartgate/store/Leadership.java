@@ -52,9 +52,7 @@ public final class Leadership {
                 return connection.close().map(false);
               }
               held = connection;
-              if (store.socketTimeoutMs() > 0) {
-                SocketTimeout.install(connection, store.socketTimeoutMs());
-              }
+              SocketTimeout.install(connection, store.socketTimeoutMs());
               connection.closeHandler(ignored -> {
                 if (held == connection) {
                   held = null;

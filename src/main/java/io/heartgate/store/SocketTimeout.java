@@ -37,8 +37,11 @@ final class SocketTimeout {
   private SocketTimeout() {
   }
 
-  /** From now on the connection is closed once it waited that long for an answer without a byte read. */
+  /** From now on the connection is closed once it waited that long for an answer without a byte read (0: never). */
   static void install(SqlConnection connection, long timeoutMs) {
+    if (timeoutMs <= 0) {
+      return;
+    }
     Connection conn = ((SqlConnectionInternal) connection).unwrap();
     while (conn.unwrap() != conn) {
       conn = conn.unwrap();

@@ -191,9 +191,7 @@ public final class Store implements Sql {
         .connectingTo(connect)
         .withConnectHandler(connection -> {
           try {
-            if (socketTimeoutSeconds > 0) {
-              SocketTimeout.install(connection, socketTimeoutSeconds * 1000L);
-            }
+            SocketTimeout.install(connection, socketTimeoutSeconds * 1000L);
           } finally {
             connection.close();  // gives it to the pool
           }

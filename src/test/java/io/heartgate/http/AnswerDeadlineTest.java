@@ -26,7 +26,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.logging.Level;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,29 +38,20 @@ import org.junit.jupiter.api.io.TempDir;
 class AnswerDeadlineTest {
   @TempDir
   Path tempDir;
-  private TestGateway gateway;
-
-  @AfterEach
-  void stop() {
-    if (gateway != null) {
-      gateway.close();
-    }
-  }
 
   @Test
   void aRequestStillUnansweredBeforeTheIdleTimeoutGets503AndItsLateAnswerIsDropped() throws Exception {
     DatabaseUrl.Sqlite url = (DatabaseUrl.Sqlite) StoreKind.SQLITE.freshStore(tempDir);
     // The answer is due 2 s before the idle timeout: 2 s here, and the store's busy timeout is 5 s.
-    gateway = TestGateway.start(url, "--idle-timeout", "4");
-    Team team = Team.create(gateway);
-    Credentials owner = team.session("owner");
-    String agentToken = team.token(owner, "agent", "telegraf-agent").getString("token");
-    Credentials prometheus = Credentials.bearer(
-        team.token(owner, "prometheus", List.of("metrics:read")).getString("token"));
-
-    assertEquals(0, bufferedBytes(prometheus));
-    try (LogRecords unhandled = LogRecords.of(Heartgate.class);
+    try (TestGateway gateway = TestGateway.start(url, "--idle-timeout", "4");
+        LogRecords unhandled = LogRecords.of(Heartgate.class);
         LogRecords errors = LogRecords.of(ErrorResponder.class)) {
+      Team team = Team.create(gateway);
+      Credentials owner = team.session("owner");
+      String agentToken = team.token(owner, "agent", "telegraf-agent").getString("token");
+      Credentials prometheus = Credentials.bearer(
+          team.token(owner, "prometheus", List.of("metrics:read")).getString("token"));
+      assertEquals(0, bufferedBytes(gateway, prometheus));
       try (Connection other = DriverManager.getConnection("jdbc:sqlite:" + url.file());
           Statement writer = other.createStatement()) {
         writer.execute("BEGIN IMMEDIATE");
@@ -76,7 +66,7 @@ class AnswerDeadlineTest {
         assertEquals(String.valueOf(ErrorResponder.RETRY_AFTER_SECONDS), answer.header("Retry-After"));
         HttpResponse<String> heartbeatAnswer = heartbeat.join();
         assertEquals(503, heartbeatAnswer.statusCode(), heartbeatAnswer.body());
-        assertTrue(bufferedBytes(prometheus) > 0, "their bodies keep their room while they are processed");
+        assertTrue(bufferedBytes(gateway, prometheus) > 0, "their bodies keep their room while they are processed");
         writer.execute("ROLLBACK");
       }
       // What the late requests asked for may still be done (a 503 says to try again, not that nothing happened).
@@ -91,11 +81,11 @@ class AnswerDeadlineTest {
           .filter(record -> record.getLevel().intValue() >= Level.WARNING.intValue())
           .map(record -> record.getMessage() + " " + record.getThrown()).toList();
       assertTrue(severe.isEmpty(), "late answers dropped quietly: " + severe);
-      assertEquals(0, bufferedBytes(prometheus), "the room given back once they were done");
+      assertEquals(0, bufferedBytes(gateway, prometheus), "the room given back once they were done");
     }
   }
 
-  private double bufferedBytes(Credentials prometheus) {
+  private static double bufferedBytes(TestGateway gateway, Credentials prometheus) {
     Reply reply = gateway.get("/metrics", prometheus);
     assertEquals(200, reply.status(), reply.toString());
     return Scrape.parse(reply.body()).sum("heartgate_request_buffer_bytes");

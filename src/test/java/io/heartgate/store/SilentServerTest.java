@@ -58,9 +58,13 @@ class SilentServerTest {
   void anIdleConnectionIsKeptPastTheSocketTimeout() throws Exception {
     DatabaseUrl.Postgres url = (DatabaseUrl.Postgres) TestPostgres.shared().newDatabase();
     Store store = stores.open(url, 1, 1);
+    Store observer = stores.open(url, 1);
     String backend = "SELECT pg_backend_pid()";
     int before = Await.of(store.query(backend, Tuple.tuple())).iterator().next().getInteger(0);
-    Thread.sleep(2_500);  // not to wait for anything: idle for longer than the timeout is what is tested
+    Poll.until(Duration.ofSeconds(10), "the server to see the connection idle for twice the timeout", () -> Await.of(
+        observer.query("SELECT COALESCE(bool_or(now() - state_change > interval '2 seconds'), false) "
+            + "FROM pg_stat_activity WHERE pid = $1 AND state = 'idle'", Tuple.of(before)))
+        .iterator().next().getBoolean(0));
     assertEquals(before, Await.of(store.query(backend, Tuple.tuple())).iterator().next().getInteger(0),
         "the same connection");
   }
