@@ -11,7 +11,9 @@
 # store; then registers SCALE_AGENTS agents on fresh gateways (memory, GET /api/agents/summary time). Prints the
 # report and writes it to target/bench/<time>/report.md (and target/bench/report.md).
 #
-# Settings (environment): AGENTS=10000 DURATION=20 (seconds per connection count) WARMUP=15 CONNECTIONS="64 256 1024"
+# Settings (environment): AGENTS=10000 DURATION=20 (seconds per connection count) WARMUP=15 (at 64 connections, then 5 s
+# at a time at the largest count until the JIT compilers spent less than WARMUP_QUIET_MS=250 ms in them, at most
+# WARMUP_MORE=60 s more) CONNECTIONS="64 256 1024"
 # WRK_THREADS=2 STORES="sqlite postgres" SCALE_AGENTS=100000 (0 skips scenario 2) SKIP_BUILD=1 (reuse the jar)
 # GATEWAY_JAVA_OPTS="-Xmx256m" (JVM flags of the gateway; set it empty for the JVM's defaults) PG_POOL_SIZE (DATABASE_POOL_SIZE of the gateway, default 8)
 # HEARTGATE_JAR (another build of the gateway to measure, e.g. to compare two commits; implies SKIP_BUILD=1).
@@ -57,6 +59,8 @@ DURATION=${DURATION:-20}
 WARMUP=${WARMUP:-15}
 CONNECTIONS=${CONNECTIONS:-64 256 1024}
 WRK_THREADS=${WRK_THREADS:-2}
+WARMUP_QUIET_MS=${WARMUP_QUIET_MS:-250}
+WARMUP_MORE=${WARMUP_MORE:-60}
 STORES=${STORES:-sqlite postgres}
 SCALE_AGENTS=${SCALE_AGENTS:-100000}
 SCALE_TOKENS=${SCALE_TOKENS:-100}
@@ -178,6 +182,10 @@ cpu_ticks() {
   echo "$total"
 }
 
+# jit_ms PID: milliseconds the JVM's JIT compilers have spent so far (jstat). A run during which they still compile
+# much measures a server not yet warm, which costs the gateway (a large program) far more than the bare server.
+jit_ms() { jstat -compiler "$1" 2>/dev/null | awk 'NR == 2 { printf "%.0f", $4 * 1000 }' || true; }
+
 rss_kib() { sed -n "s/^$2:[[:space:]]*\([0-9]*\) kB/\1/p" "/proc/$1/status" 2>/dev/null || echo 0; }
 
 # heap_kib PID: the used heap after a full collection, in KiB (one jcmd for both commands: each is a JVM start),
@@ -255,15 +263,18 @@ stop_pid() {
 # run_wrk TARGET CONNECTIONS SECONDS PORT AGENTS_FILE [PHASE]: records one WRK line (with phase=PHASE, run by
 # default) unless PHASE=warmup
 run_wrk() {
-  local line before after
+  local line before after jit_before jit_after jit=-
+  jit_before=$(jit_ms "${PID[$1]}")
   before=$(cpu_ticks "$1" "${PID[$1]}")
   line=$(BENCH_AGENTS=$5 BENCH_BODY=$BODY BENCH_THREADS=$WRK_THREADS \
     wrk -t"$WRK_THREADS" -c"$2" -d"$3"s --timeout 10s --latency -s "$ROOT/src/bench/heartbeat.lua" \
     "http://127.0.0.1:$4/agents/heartbeat" 2>&1 | tee "$OUT/wrk-$1-$2-${6:-run}.txt" | grep '^RESULT' || true)
   [[ -n $line ]] || die "wrk printed no result, see $OUT/wrk-$1-$2-${6:-run}.txt"
   after=$(cpu_ticks "$1" "${PID[$1]}")
+  jit_after=$(jit_ms "${PID[$1]}")
+  [[ -n $jit_before && -n $jit_after ]] && jit=$((jit_after - jit_before))
   if [[ ${6:-run} != warmup ]]; then
-    record "WRK target=$1 c=$2 phase=${6:-run} ${line#RESULT } cpu_ticks=$((after - before))"
+    record "WRK target=$1 c=$2 phase=${6:-run} ${line#RESULT } cpu_ticks=$((after - before)) jit_ms=$jit"
     log "$1 c=$2 ${6:-run}: $(value rps "$line") req/s, p99 $(value p99_us "$line") us, non-2xx $(value non2xx "$line")"
   fi
   local requests non2xx
@@ -339,10 +350,31 @@ for p in "${PROVISIONERS[@]}"; do
   log "${p%%:*}: $(tail -1 "$OUT/provision-${p%%:*}.log")"
 done
 
+# warm_up TARGET: WARMUP s at 64 connections, then 5 s at a time at the largest connection count measured until the
+# JIT compilers spent less than WARMUP_QUIET_MS in those 5 s (at most WARMUP_MORE s more): a server measured while
+# they still compile is charged for it, and the gateway, a far larger program than the bare server, far more (at
+# 256 connections after 5 s of warm-up, 7.7 s of compiling in a 15 s run and 0.30 x bare; after 20 s, 1.3 s and 0.45).
+warm_up() {
+  local largest=64 c more=0 before after
+  for c in $CONNECTIONS; do ((c > largest)) && largest=$c; done
+  log "warming up $1 (${WARMUP} s, 64 connections)"
+  run_wrk "$1" 64 "$WARMUP" "${PORT[$1]}" "$OUT/agents-$1.txt" warmup
+  while ((more < WARMUP_MORE)); do
+    before=$(jit_ms "${PID[$1]}")
+    run_wrk "$1" "$largest" 5 "${PORT[$1]}" "$OUT/agents-$1.txt" warmup
+    after=$(jit_ms "${PID[$1]}")
+    more=$((more + 5))
+    [[ -n $before && -n $after ]] && ((after - before < WARMUP_QUIET_MS)) && break
+  done
+  log "$1 warm after $((WARMUP + more)) s"
+  WARMED+=", $1 $((WARMUP + more)) s"
+}
+
+WARMED=""
 for target in "${TARGETS[@]}"; do
-  log "warming up $target (${WARMUP} s, 64 connections)"
-  run_wrk "$target" 64 "$WARMUP" "${PORT[$target]}" "$OUT/agents-$target.txt" warmup
+  warm_up "$target"
 done
+WARMED=${WARMED#, }
 
 # Interleaved, so that a noisy neighbour disturbs every target of a connection count alike.
 for c in $CONNECTIONS; do
@@ -434,14 +466,16 @@ answered_ms() { if [[ $(value requests "$2") -gt 0 ]]; then ms "$(value "$1" "$2
   echo
   echo "Machine: $CORES cores ($CPU), $MEM_MIB MiB memory; load average before $LOAD_BEFORE, after $LOAD_AFTER."
   echo "Java: $(java -version 2>&1 | head -1). ${PG_VERSION:+PostgreSQL: $PG_VERSION (fsync on, default settings).}"
-  echo "Load: wrk $WRK_THREADS threads on the same machine, $DURATION s per connection count after ${WARMUP} s of"
-  echo "warm-up, POST /agents/heartbeat with the 'all' fixture ($(wc -c <"$BODY") bytes), $AGENTS agents, one token each."
+  echo "Load: wrk $WRK_THREADS threads on the same machine, $DURATION s per connection count after a warm-up until the"
+  echo "JIT compilers were quiet ($WARMED), POST /agents/heartbeat with the 'all' fixture ($(wc -c <"$BODY") bytes),"
+  echo "$AGENTS agents, one token each."
   echo "Gateway: java ${GATEWAY_JAVA_OPTS:+$GATEWAY_JAVA_OPTS }-jar target/heartgate.jar (pool size $PG_POOL_SIZE on PostgreSQL)."
   echo "CPU µs per heartbeat: CPU time of the server process (for postgres: plus every PostgreSQL server process)"
-  echo "during the run, divided by the heartbeats answered; wrk's own CPU is not included."
+  echo "during the run, divided by the heartbeats answered; wrk's own CPU is not included. JIT ms: time the JVM's"
+  echo "compilers spent during the run (jstat): more than a few hundred means the server was measured before it was warm."
   echo
-  echo "| target | connections | heartbeats/s | × bare | p50 ms | p99 ms | p99 × bare | max ms | non-2xx | socket errors | CPU µs per heartbeat |"
-  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+  echo "| target | connections | heartbeats/s | × bare | p50 ms | p99 ms | p99 × bare | max ms | non-2xx | socket errors | CPU µs per heartbeat | JIT ms |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
   for c in $CONNECTIONS; do
     bare=$(grep "^WRK target=bare c=$c phase=run " "$RESULTS")
     for target in "${TARGETS[@]}"; do
@@ -449,10 +483,10 @@ answered_ms() { if [[ $(value requests "$2") -gt 0 ]]; then ms "$(value "$1" "$2
       errors=$(( $(value connect_err "$l") + $(value read_err "$l") + $(value write_err "$l") + $(value timeouts "$l") ))
       cpu=$(awk -v t="$(value cpu_ticks "$l")" -v n="$(value requests "$l")" -v hz="$CLK_TCK" \
         'BEGIN { if (n > 0) printf "%.0f", t * 1e6 / hz / n; else printf "-" }')
-      printf '| %s | %s | %.0f | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$target" "$c" "$(value rps "$l")" \
+      printf '| %s | %s | %.0f | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$target" "$c" "$(value rps "$l")" \
         "$(ratio "$(value rps "$l")" "$(value rps "$bare")")" "$(ms "$(value p50_us "$l")")" \
         "$(ms "$(value p99_us "$l")")" "$(ratio "$(value p99_us "$l")" "$(value p99_us "$bare")")" \
-        "$(ms "$(value max_us "$l")")" "$(value non2xx "$l")" "$errors" "$cpu"
+        "$(ms "$(value max_us "$l")")" "$(value non2xx "$l")" "$errors" "$cpu" "$(value jit_ms "$l")"
     done
   done
   echo
