@@ -45,9 +45,34 @@ class HeartbeatBatchLockOrderTest {
         .iterator().next().getLong(0));
   }
 
+  /**
+   * Details as they were are neither rewritten nor locked (an ON CONFLICT DO UPDATE whose WHERE is false still locks
+   * its row, a write to the table and its log for each heartbeat); those are most heartbeats of a fleet.
+   */
+  @Test
+  void aBatchLeavesDetailsAsTheyWereUnlocked() {
+    Store store = stores.migrated(StoreKind.POSTGRES, tempDir, 4);
+    HeartbeatRepository heartbeats = new HeartbeatRepository(store);
+    Await.of(heartbeats.write(List.of(heartbeat(1, "[]"))));
+
+    // Holding x's agents row, the batch is seen waiting for it; x's details, the same as stored, are free.
+    HalfwayTransaction.around(store, "SELECT id FROM agents WHERE id = 'x' FOR UPDATE",
+        "SELECT agent_id FROM agent_heartbeats WHERE agent_id = 'x' FOR UPDATE NOWAIT",
+        () -> heartbeats.write(List.of(heartbeat(2, "[]"))));
+
+    assertEquals(2L, Await.of(store.query("SELECT heartbeats FROM agents WHERE id = 'x'", Tuple.tuple()))
+        .iterator().next().getLong(0));
+    assertEquals(1_000L, Await.of(store.query("SELECT received_at FROM agent_heartbeats WHERE agent_id = 'x'",
+        Tuple.tuple())).iterator().next().getLong(0), "the details were not rewritten");
+  }
+
   /** A heartbeat of agent x whose logs differ each time, so the batch rewrites its details. */
   private static HeartbeatRepository.Coalesced heartbeat(int n) {
-    HeartbeatBody body = new HeartbeatBody("x", "1.38.0", "host-x", "ok", null, "[]", "[{\"n\":" + n + "}]", "{}");
+    return heartbeat(n, "[{\"n\":" + n + "}]");
+  }
+
+  private static HeartbeatRepository.Coalesced heartbeat(int n, String logs) {
+    HeartbeatBody body = new HeartbeatBody("x", "1.38.0", "host-x", "ok", null, "[]", logs, "{}");
     return new HeartbeatRepository.Coalesced(new AgentHeartbeat(body, "127.0.0.1", 1_000L * n, 100), 1);
   }
 }
