@@ -376,12 +376,34 @@ for target in "${TARGETS[@]}"; do
 done
 WARMED=${WARMED#, }
 
-# Interleaved, so that a noisy neighbour disturbs every target of a connection count alike.
+# bare_mean CONNECTIONS: one line for the bare server at that count from its runs before and after the gateways'
+# (phase=mean): rates, percentiles and the JIT's time averaged, counts summed, the larger maximum.
+bare_mean() {
+  awk -v c="$1" '$2 == "target=bare" && $3 == "c=" c && ($4 == "phase=run" || $4 == "phase=after") {
+      n++
+      for (i = 5; i <= NF; i++) { split($i, kv, "="); v[kv[1]] += kv[2]; if (kv[1] == "max_us" && kv[2] > top) top = kv[2] }
+    }
+    END {
+      line = "WRK target=bare c=" c " phase=mean"
+      for (k in v) {
+        if (k == "rps" || k ~ /^p[0-9]+_us$/ || k == "duration_us" || k == "jit_ms") line = line " " k "=" v[k] / n
+        else if (k == "max_us") line = line " max_us=" top
+        else line = line " " k "=" v[k]
+      }
+      print line
+    }' "$RESULTS"
+}
+
+# Interleaved, so that a noisy neighbour disturbs every target of a connection count alike; the bare server runs
+# before and after the gateways, and their ratios are to the mean of its two runs, so that a machine getting
+# busier or quieter during a connection count does not move them.
 for c in $CONNECTIONS; do
   for target in "${TARGETS[@]}"; do
     LAST_PHASE[$target]=$(now_ms)
     run_wrk "$target" "$c" "$DURATION" "${PORT[$target]}" "$OUT/agents-$target.txt"
   done
+  run_wrk bare "$c" "$DURATION" "${PORT[bare]}" "$OUT/agents-bare.txt" after
+  record "$(bare_mean "$c")"
 done
 
 for target in "${TARGETS[@]}"; do
@@ -473,13 +495,15 @@ answered_ms() { if [[ $(value requests "$2") -gt 0 ]]; then ms "$(value "$1" "$2
   echo "CPU µs per heartbeat: CPU time of the server process (for postgres: plus every PostgreSQL server process)"
   echo "during the run, divided by the heartbeats answered; wrk's own CPU is not included. JIT ms: time the JVM's"
   echo "compilers spent during the run (jstat): more than a few hundred means the server was measured before it was warm."
+  echo "The bare server ran before and after the gateways at each connection count: its row is the mean of the two."
   echo
   echo "| target | connections | heartbeats/s | × bare | p50 ms | p99 ms | p99 × bare | max ms | non-2xx | socket errors | CPU µs per heartbeat | JIT ms |"
   echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
   for c in $CONNECTIONS; do
-    bare=$(grep "^WRK target=bare c=$c phase=run " "$RESULTS")
+    bare=$(grep "^WRK target=bare c=$c phase=mean " "$RESULTS")
     for target in "${TARGETS[@]}"; do
       l=$(grep "^WRK target=$target c=$c phase=run " "$RESULTS")
+      [[ $target == bare ]] && l=$bare
       errors=$(( $(value connect_err "$l") + $(value read_err "$l") + $(value write_err "$l") + $(value timeouts "$l") ))
       cpu=$(awk -v t="$(value cpu_ticks "$l")" -v n="$(value requests "$l")" -v hz="$CLK_TCK" \
         'BEGIN { if (n > 0) printf "%.0f", t * 1e6 / hz / n; else printf "-" }')
