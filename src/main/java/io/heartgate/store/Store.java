@@ -356,10 +356,7 @@ public final class Store implements Sql {
       return inTransactionOn(work);
     }
     return PgConnection.connect(vertx, postgresOptions)
-        .compose(connection -> connection.begin()
-            .compose(tx -> Future.succeededFuture().compose(start -> work.apply(connection))
-                .compose(result -> tx.commit().map(result), failure -> tx.rollback()
-                    .transform(ignored -> Future.<T>failedFuture(failure))))
+        .compose(connection -> within(connection, "BEGIN", () -> work.apply(connection))
             .eventually(connection::close));
   }
 
