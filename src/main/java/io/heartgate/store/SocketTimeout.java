@@ -6,6 +6,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.timeout.ReadTimeoutException;
+import io.netty.util.AttributeKey;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.impl.SocketConnectionBase;
 import io.vertx.sqlclient.internal.Connection;
@@ -33,6 +34,7 @@ final class SocketTimeout {
   private static final String BYTES = "heartgate-bytes-read";
   /** Where vertx-core puts the connection's own handler, after the driver's codec. */
   private static final String VERTX_HANDLER = "handler";
+  private static final AttributeKey<Watch> WATCH = AttributeKey.valueOf("heartgate-socket-timeout");
 
   private SocketTimeout() {
   }
@@ -42,21 +44,39 @@ final class SocketTimeout {
     if (timeoutMs <= 0) {
       return;
     }
-    Connection conn = ((SqlConnectionInternal) connection).unwrap();
-    while (conn.unwrap() != conn) {
-      conn = conn.unwrap();
-    }
-    ChannelPipeline pipeline = ((SocketConnectionBase) conn).socket().channelHandlerContext().pipeline();
+    ChannelPipeline pipeline = pipeline(connection);
     if (pipeline.get(COMMANDS) == null) {
       Watch watch = new Watch(TimeUnit.MILLISECONDS.toNanos(timeoutMs));
+      pipeline.channel().attr(WATCH).set(watch);
       pipeline.addFirst(BYTES, watch.bytes);
       pipeline.addBefore(VERTX_HANDLER, COMMANDS, watch.commands);
     }
   }
 
-  /** The state of one connection, touched on its event loop only. */
+  /**
+   * Until called again, the connection may also wait that much longer for an answer (0: no more than the timeout):
+   * for a statement the server answers late by design, such as a wait for a lock bounded by {@code lock_timeout}.
+   */
+  static void allowSilence(SqlConnection connection, long moreMs) {
+    Watch watch = pipeline(connection).channel().attr(WATCH).get();
+    if (watch != null) {
+      watch.moreNanos = TimeUnit.MILLISECONDS.toNanos(moreMs);
+    }
+  }
+
+  private static ChannelPipeline pipeline(SqlConnection connection) {
+    Connection conn = ((SqlConnectionInternal) connection).unwrap();
+    while (conn.unwrap() != conn) {
+      conn = conn.unwrap();
+    }
+    return ((SocketConnectionBase) conn).socket().channelHandlerContext().pipeline();
+  }
+
+  /** The state of one connection, touched on its event loop only (but for {@link #moreNanos}). */
   private static final class Watch {
     private final long timeoutNanos;
+    /** Set by {@link #allowSilence} from any thread. */
+    private volatile long moreNanos;
     /** Commands sent whose answer has not been decoded yet. */
     private int awaited;
     /** When a byte was last read, or the first command was sent while none was awaited (System.nanoTime). */
@@ -114,8 +134,9 @@ final class SocketTimeout {
         return;
       }
       long quiet = System.nanoTime() - quietSince;
-      if (quiet < timeoutNanos) {
-        checkIn(timeoutNanos - quiet);
+      long allowed = timeoutNanos + moreNanos;
+      if (quiet < allowed) {
+        checkIn(allowed - quiet);
         return;
       }
       // The driver fails what waited with this (an outage to StoreOutage), then the socket is closed.
