@@ -80,10 +80,10 @@ public final class ExclusiveSection {
       return bounded(work);  // SQLite: one node
     }
     Context caller = Vertx.currentContext();
-    PgConnection reused = takeKept();
+    PgConnection reused = unkeep(null);
     Future<PgConnection> locked = reused == null ? connect().compose(fresh -> lockOn(fresh, deadline))
         // One ended since it was kept (its close not seen yet) fails at its first statement: another is opened.
-        : lockOn(reused, deadline).recover(e -> e instanceof Unavailable || e instanceof PgException
+        : lockOn(reused, deadline).recover(e -> e instanceof Unavailable || System.nanoTime() >= deadline
             ? Future.failedFuture(e) : connect().compose(fresh -> lockOn(fresh, deadline)));
     return locked.compose(connection -> on(caller)
         .compose(start -> bounded(work))
@@ -93,10 +93,12 @@ public final class ExclusiveSection {
   /** The connection holding the lock; or failed, the connection kept if it still serves, else closed. */
   private Future<PgConnection> lockOn(PgConnection connection, long deadline) {
     long waitMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
-    // The wait for the lock is silent by design: PostgreSQL answers once it is granted or lock_timeout passed.
-    SocketTimeout.allowSilence(connection, waitMs);
     return connection.query("SET lock_timeout = " + waitMs).execute()
-        .compose(set -> connection.query("SELECT pg_advisory_lock(" + lock.key() + ")").execute())
+        .compose(set -> {
+          // The wait for the lock is silent by design: PostgreSQL answers once it is granted or lock_timeout passed.
+          SocketTimeout.allowSilence(connection, waitMs);
+          return connection.query("SELECT pg_advisory_lock(" + lock.key() + ")").execute();
+        })
         .andThen(done -> SocketTimeout.allowSilence(connection, 0))
         .map(connection)
         .recover(e -> {
@@ -124,35 +126,28 @@ public final class ExclusiveSection {
   }
 
   private synchronized void keep(PgConnection connection) {
-    if (kept != null) {
+    if (kept != null) {  // cannot be while runs are one at a time; closed rather than lost
       connection.close();
       return;
     }
     kept = connection;
-    closeKeptTimer = vertx.setTimer(KEEP_MS, fired -> forget(connection, true));
-  }
-
-  private synchronized PgConnection takeKept() {
-    PgConnection taken = kept;
-    if (taken != null) {
-      kept = null;
-      vertx.cancelTimer(closeKeptTimer);
-    }
-    return taken;
-  }
-
-  /** Forgets the connection if it is the one kept, closing it if asked. */
-  private void forget(PgConnection connection, boolean close) {
-    synchronized (this) {
-      if (kept != connection) {
-        return;
+    closeKeptTimer = vertx.setTimer(KEEP_MS, fired -> {
+      PgConnection idle = unkeep(connection);
+      if (idle != null) {
+        idle.close();
       }
-      kept = null;
-      vertx.cancelTimer(closeKeptTimer);
+    });
+  }
+
+  /** The kept connection, no longer kept; null if none is, or another than the one expected (unless null). */
+  private synchronized PgConnection unkeep(PgConnection expected) {
+    PgConnection taken = kept;
+    if (taken == null || expected != null && taken != expected) {
+      return null;
     }
-    if (close) {
-      connection.close();
-    }
+    kept = null;
+    vertx.cancelTimer(closeKeptTimer);
+    return taken;
   }
 
   private Future<PgConnection> connect() {
@@ -162,7 +157,9 @@ public final class ExclusiveSection {
           // Held to the socket timeout: closing the connection waits for the server's goodbye, which a server fallen
           // silent never sends.
           SocketTimeout.install(connection, store.socketTimeoutMs());
-          connection.closeHandler(closed -> forget(connection, false));
+          connection.closeHandler(closed -> unkeep(connection));
+          // The server ending it while kept (a restart, an administrator) is no news: the next run opens another.
+          connection.exceptionHandler(e -> LOG.fine("the connection of " + lock.name() + ": " + e));
           return connection;
         })
         .recover(e -> {

@@ -136,7 +136,8 @@ final class SocketTimeout {
       long quiet = System.nanoTime() - quietSince;
       long allowed = timeoutNanos + moreNanos;
       if (quiet < allowed) {
-        checkIn(allowed - quiet);
+        // No later than the timeout: what is allowed may shrink back meanwhile.
+        checkIn(Math.min(allowed - quiet, timeoutNanos));
         return;
       }
       // The driver fails what waited with this (an outage to StoreOutage), then the socket is closed.
