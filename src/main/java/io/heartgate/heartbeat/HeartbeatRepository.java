@@ -3,18 +3,24 @@ package io.heartgate.heartbeat;
 import io.heartgate.store.Dialect;
 import io.heartgate.store.Store;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.sqlclient.Tuple;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Writes a batch of coalesced heartbeats in one transaction: the narrow agents row of every agent, and the big
  * part of its latest heartbeat (configurations, logs) only where that changed. On PostgreSQL one statement
- * upserts both tables from unnest() arrays; on SQLite (in-process, no round trips) one JDBC batch per table, and one
- * statement that adds the new agents to the search index, all in one task with the driver's own API (see
- * {@link Store#inJdbcTransaction}).
+ * upserts both tables from unnest() arrays; on SQLite (in-process, no round trips) one statement reads which
+ * agents' details changed (by their hash in the agents row), one JDBC batch writes the agents rows, one the changed
+ * details, and one statement adds the new agents to the search index, all in one task with the driver's own API
+ * (see {@link Store#inJdbcTransaction}).
  */
 final class HeartbeatRepository {
   private static final String AGENT_COLUMNS =
@@ -23,8 +29,13 @@ final class HeartbeatRepository {
       + "ip = excluded.ip, version = excluded.version, reported_status = excluded.reported_status, "
       + "statistics = excluded.statistics, last_seen = %s(agents.last_seen, excluded.last_seen), "
       + "heartbeats = agents.heartbeats + excluded.heartbeats";
-  private static final String SQLITE_AGENTS = Dialect.SQLITE.sql("INSERT INTO agents (" + AGENT_COLUMNS + ") "
-      + "VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8)" + AGENT_UPDATE.formatted("MAX"));
+  /** SQLite: with the hash of the details the batch leaves stored (see V13__agent_details_hash). */
+  private static final String SQLITE_AGENTS = Dialect.SQLITE.sql("INSERT INTO agents (" + AGENT_COLUMNS
+      + ", details_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9)" + AGENT_UPDATE.formatted("MAX")
+      + ", details_hash = excluded.details_hash");
+  /** SQLite: the hash of the details stored for each of the agents of a JSON array of ids that has one. */
+  private static final String SQLITE_STORED_HASHES = Dialect.SQLITE.sql("SELECT id, details_hash FROM agents "
+      + "WHERE details_hash IS NOT NULL AND id IN (SELECT value FROM json_each($1))");
 
   // The big columns are rewritten only when they differ from what is stored (and the row is then left alone).
   private static final String DETAIL_UPDATE = " ON CONFLICT (agent_id) DO UPDATE SET "
@@ -122,11 +133,23 @@ final class HeartbeatRepository {
     return store.query(POSTGRES_BATCH, arrays).mapEmpty();
   }
 
+  /**
+   * Writes the batch's agents rows and, where the hash of the details stored differs from the new one (or there is
+   * none), its details: most heartbeats leave their details as they were, and so cost one statement, not two.
+   */
   private static void writeSqlite(Connection connection, List<Coalesced> batch) throws SQLException {
+    DetailsHash hash = new DetailsHash();
+    long[] hashes = new long[batch.size()];
+    for (int i = 0; i < hashes.length; i++) {
+      hashes[i] = hash.of(batch.get(i).latest().body());
+    }
+    Map<String, Long> stored = storedHashes(connection, batch);
     try (PreparedStatement agents = connection.prepareStatement(SQLITE_AGENTS);
         PreparedStatement details = connection.prepareStatement(SQLITE_DETAILS);
         PreparedStatement index = connection.prepareStatement(SQLITE_INDEX_NEW_AGENTS)) {
-      for (Coalesced coalesced : batch) {
+      boolean detailsChanged = false;
+      for (int i = 0; i < hashes.length; i++) {
+        Coalesced coalesced = batch.get(i);
         AgentHeartbeat hb = coalesced.latest();
         HeartbeatBody body = hb.body();
         agents.setString(1, body.id());
@@ -137,17 +160,42 @@ final class HeartbeatRepository {
         agents.setString(6, body.statistics());
         agents.setLong(7, hb.receivedAt());
         agents.setLong(8, coalesced.count());
+        agents.setLong(9, hashes[i]);
         agents.addBatch();
-        details.setString(1, body.id());
-        details.setString(2, body.configurations());
-        details.setString(3, body.logs());
-        details.setString(4, body.extras());
-        details.setLong(5, hb.receivedAt());
-        details.addBatch();
+        Long storedHash = stored.get(body.id());
+        if (storedHash == null || storedHash != hashes[i]) {
+          details.setString(1, body.id());
+          details.setString(2, body.configurations());
+          details.setString(3, body.logs());
+          details.setString(4, body.extras());
+          details.setLong(5, hb.receivedAt());
+          details.addBatch();
+          detailsChanged = true;
+        }
       }
       agents.executeBatch();
-      details.executeBatch();
+      if (detailsChanged) {
+        details.executeBatch();
+      }
       index.executeUpdate();
     }
+  }
+
+  /** Agent id → the hash of its details stored, for the batch's agents that have one. */
+  private static Map<String, Long> storedHashes(Connection connection, List<Coalesced> batch) throws SQLException {
+    JsonArray ids = new JsonArray(new ArrayList<>(batch.size()));
+    for (Coalesced coalesced : batch) {
+      ids.add(coalesced.latest().body().id());
+    }
+    Map<String, Long> stored = new HashMap<>();
+    try (PreparedStatement select = connection.prepareStatement(SQLITE_STORED_HASHES)) {
+      select.setString(1, ids.encode());
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          stored.put(rows.getString(1), rows.getLong(2));
+        }
+      }
+    }
+    return stored;
   }
 }

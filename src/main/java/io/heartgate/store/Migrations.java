@@ -29,7 +29,7 @@ public final class Migrations {
   static final List<String> NAMES = List.of("V1__initial_schema", "V2__login_attempts", "V3__labels",
       "V4__config_versions", "V5__constants", "V6__aliases_and_config_groups", "V7__agents_at_scale",
       "V8__agent_search", "V9__agent_tally", "V10__no_hostname_index", "V11__agent_search_per_batch",
-      "V12__tokens_by_creation");
+      "V12__tokens_by_creation", "V13__agent_details_hash");
 
   /** A SQLite trigger, whose statements run from BEGIN to END. */
   private static final Pattern TRIGGER_WITH_BODY =

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.heartgate.agents.AgentRepository;
 import io.heartgate.bus.Addresses;
 import io.heartgate.bus.LocalCodec;
 import io.heartgate.core.Unavailable;
@@ -23,12 +24,14 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -94,8 +97,27 @@ class HeartbeatWriterTest {
   }
 
   private static AgentHeartbeat heartbeat(String agentId, long receivedAt, int bodyBytes) {
+    return heartbeat(agentId, receivedAt, bodyBytes, null);
+  }
+
+  /** @param logs the stored log entries, compact JSON, or null when the agent sent none */
+  private static AgentHeartbeat heartbeat(String agentId, long receivedAt, int bodyBytes, String logs) {
     return new AgentHeartbeat(new HeartbeatBody(agentId, "Telegraf 1.39.3", "host-" + agentId, "ok", null, "[]",
-        null, "{\"schema\":1}"), "127.0.0.1", receivedAt, bodyBytes);
+        logs, "{\"schema\":1}"), "127.0.0.1", receivedAt, bodyBytes);
+  }
+
+  /** Sends one heartbeat with these logs and waits for its acknowledgement. */
+  private void sendWithLogs(String agentId, long receivedAt, String logs) {
+    Promise<Object> settled = Promise.promise();
+    routerLoop.runOnContext(ignored -> handOff.submit(heartbeat(agentId, receivedAt, 100, logs)).<Object>mapEmpty()
+        .onComplete(settled));
+    Await.of(settled.future());
+  }
+
+  /** The logs stored as the agent's latest heartbeat details. */
+  private String storedLogs(String agentId) {
+    return Await.of(store.query("SELECT logs FROM agent_heartbeats WHERE agent_id = $1", Tuple.of(agentId)))
+        .iterator().next().getString("logs");
   }
 
   /**
@@ -299,5 +321,53 @@ class HeartbeatWriterTest {
     assertEquals(Refusal.QUEUE_FULL, HeartbeatRoutes.refusal(503, full));
     release.complete();
     Await.of(Future.join(replies).otherwiseEmpty());
+  }
+
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void detailsAreStoredWhenTheyChangeAndAgainWhenTheyChangeBack(StoreKind kind) {
+    deployWriter(kind, 1_000);
+    String first = "[{\"message\":\"disk full\"}]";
+    String second = "[{\"message\":\"disk fine\"}]";
+    sendWithLogs("changing", 1, first);
+    assertEquals(first, storedLogs("changing"));
+    sendWithLogs("changing", 2, second);
+    assertEquals(second, storedLogs("changing"));
+    sendWithLogs("changing", 3, null);
+    assertEquals(null, storedLogs("changing"), "no logs is a change too");
+    sendWithLogs("changing", 4, first);
+    assertEquals(first, storedLogs("changing"), "back as they were first");
+  }
+
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void anAgentDeletedAndBackWithTheSameDetailsHasThemAgain(StoreKind kind) {
+    deployWriter(kind, 1_000);
+    String logs = "[{\"message\":\"disk full\"}]";
+    sendWithLogs("returning", 1, logs);
+    Await.of(new AgentRepository(store).delete("returning"));
+    sendWithLogs("returning", 2, logs);
+    assertEquals(logs, storedLogs("returning"));
+  }
+
+  /**
+   * SQLite keeps the hash of the stored details in the agents row and writes details only when the new hash differs:
+   * details the hash says are stored are not written again, and an agent without a hash (written by an earlier
+   * release) gets its details written. Shown by changing the stored details behind the hash's back.
+   */
+  @Test
+  void onSqliteDetailsAreWrittenUnlessTheStoredHashSaysTheyAreThere() {
+    deployWriter(StoreKind.SQLITE, 1_000);
+    String logs = "[{\"message\":\"disk full\"}]";
+    sendWithLogs("hashed", 1, logs);
+    Await.of(store.query("UPDATE agent_heartbeats SET logs = 'changed behind the hash' WHERE agent_id = 'hashed'"));
+    sendWithLogs("hashed", 2, logs);
+    assertEquals("changed behind the hash", storedLogs("hashed"), "the same details as the hash's are not written");
+
+    Await.of(store.query("UPDATE agents SET details_hash = NULL WHERE id = 'hashed'"));
+    sendWithLogs("hashed", 3, logs);
+    assertEquals(logs, storedLogs("hashed"), "without a hash, the details are written");
+    assertEquals(3L, Await.of(store.query("SELECT heartbeats FROM agents WHERE id = 'hashed'")).iterator().next()
+        .getLong("heartbeats"));
   }
 }

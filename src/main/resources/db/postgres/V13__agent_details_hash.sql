@@ -1,0 +1,2 @@
+-- SQLite only (see its V13__agent_details_hash): PostgreSQL's one batch statement already leaves the details that
+-- did not change out before its upsert, on the server. Nothing to change here; the version is kept in step.
