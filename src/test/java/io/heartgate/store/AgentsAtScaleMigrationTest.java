@@ -5,11 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.heartgate.testsupport.Await;
 import io.heartgate.testsupport.StoreKind;
 import io.heartgate.testsupport.TestStores;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Tuple;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -43,13 +44,13 @@ class AgentsAtScaleMigrationTest {
       Await.of(store.query("INSERT INTO agent_heartbeats (agent_id, payload, received_at) VALUES ($1, '{}', 1)",
           Tuple.of("a" + i)));
     }
-    List<String> before = dump();
+    Map<String, List<JsonObject>> before = StoredRows.of(store, List.of("agents", "agent_heartbeats"));
     Set<String> indexesBefore = agentIndexes();
 
     assertEquals(Migrations.NAMES.size() - previousRelease.size(),
         Await.of(Migrations.apply(store, Clock.systemUTC())));
 
-    assertEquals(before, dump(), "every row kept as it was");
+    StoredRows.assertKept(before, StoredRows.of(store, List.of("agents", "agent_heartbeats")));
     Set<String> expected = new TreeSet<>(indexesBefore);
     expected.remove("agents_last_seen");
     expected.remove("agents_hostname");
@@ -64,14 +65,5 @@ class AgentsAtScaleMigrationTest {
     Set<String> names = new TreeSet<>();
     Await.of(store.query(sql, Tuple.tuple())).forEach(row -> names.add(row.getString(0)));
     return names;
-  }
-
-  private List<String> dump() {
-    List<String> rows = new ArrayList<>();
-    for (String table : List.of("agents", "agent_heartbeats")) {
-      Await.of(store.query("SELECT * FROM " + table + " ORDER BY 1", Tuple.tuple()))
-          .forEach(row -> rows.add(table + " " + row.toJson().encode()));
-    }
-    return rows;
   }
 }

@@ -6,11 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.heartgate.testsupport.Await;
 import io.heartgate.testsupport.StoreKind;
 import io.heartgate.testsupport.TestStores;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Tuple;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -50,12 +51,12 @@ class AliasesAndGroupsMigrationTest {
     sql("INSERT INTO labels (id, name, description, color, created_at) VALUES ('l1', 'eu', '', '#3b82f6', 1)");
     sql("INSERT INTO agent_labels (agent_id, label_id) VALUES ('a1', 'l1')");
     sql("INSERT INTO config_labels (config_id, label_id) VALUES ('c1', 'l1')");
-    List<String> before = dump();
+    Map<String, List<JsonObject>> before = StoredRows.of(store, TABLES);
 
     assertEquals(Migrations.NAMES.size() - previousRelease.size(),
         Await.of(Migrations.apply(store, Clock.systemUTC())));
 
-    assertEquals(before, dump(), "every row kept as it was");
+    StoredRows.assertKept(before, StoredRows.of(store, TABLES));
     for (String table : List.of("config_groups", "config_group_members", "aliases")) {
       assertEquals(0L, count(table), table + " starts empty");
     }
@@ -90,14 +91,5 @@ class AliasesAndGroupsMigrationTest {
 
   private long count(String table) {
     return Await.of(store.query("SELECT COUNT(*) FROM " + table, Tuple.tuple())).iterator().next().getLong(0);
-  }
-
-  private List<String> dump() {
-    List<String> rows = new ArrayList<>();
-    for (String table : TABLES) {
-      Await.of(store.query("SELECT * FROM " + table + " ORDER BY 1", Tuple.tuple()))
-          .forEach(row -> rows.add(table + " " + row.toJson().encode()));
-    }
-    return rows;
   }
 }
