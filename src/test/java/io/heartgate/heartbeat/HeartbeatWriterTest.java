@@ -3,6 +3,7 @@ package io.heartgate.heartbeat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.heartgate.agents.AgentRepository;
@@ -72,11 +73,14 @@ class HeartbeatWriterTest {
     return send(agentId, receivedAt, 100);
   }
 
-  /** Through the routes' hand-off, on one event loop: heartbeats sent in a row travel to the writer together. */
   private Future<Object> send(String agentId, long receivedAt, int bodyBytes) {
+    return send(heartbeat(agentId, receivedAt, bodyBytes));
+  }
+
+  /** Through the routes' hand-off, on one event loop: heartbeats sent in a row travel to the writer together. */
+  private Future<Object> send(AgentHeartbeat heartbeat) {
     Promise<Object> settled = Promise.promise();
-    routerLoop.runOnContext(ignored -> handOff.submit(heartbeat(agentId, receivedAt, bodyBytes)).<Object>mapEmpty()
-        .onComplete(settled));
+    routerLoop.runOnContext(ignored -> handOff.submit(heartbeat).<Object>mapEmpty().onComplete(settled));
     return settled.future();
   }
 
@@ -108,10 +112,7 @@ class HeartbeatWriterTest {
 
   /** Sends one heartbeat with these logs and waits for its acknowledgement. */
   private void sendWithLogs(String agentId, long receivedAt, String logs) {
-    Promise<Object> settled = Promise.promise();
-    routerLoop.runOnContext(ignored -> handOff.submit(heartbeat(agentId, receivedAt, 100, logs)).<Object>mapEmpty()
-        .onComplete(settled));
-    Await.of(settled.future());
+    Await.of(send(heartbeat(agentId, receivedAt, 100, logs)));
   }
 
   /** The logs stored as the agent's latest heartbeat details. */
@@ -334,7 +335,7 @@ class HeartbeatWriterTest {
     sendWithLogs("changing", 2, second);
     assertEquals(second, storedLogs("changing"));
     sendWithLogs("changing", 3, null);
-    assertEquals(null, storedLogs("changing"), "no logs is a change too");
+    assertNull(storedLogs("changing"), "no logs is a change too");
     sendWithLogs("changing", 4, first);
     assertEquals(first, storedLogs("changing"), "back as they were first");
   }
