@@ -147,7 +147,6 @@ final class HeartbeatRepository {
     try (PreparedStatement agents = connection.prepareStatement(SQLITE_AGENTS);
         PreparedStatement details = connection.prepareStatement(SQLITE_DETAILS);
         PreparedStatement index = connection.prepareStatement(SQLITE_INDEX_NEW_AGENTS)) {
-      boolean detailsChanged = false;
       for (int i = 0; i < hashes.length; i++) {
         Coalesced coalesced = batch.get(i);
         AgentHeartbeat hb = coalesced.latest();
@@ -170,13 +169,10 @@ final class HeartbeatRepository {
           details.setString(4, body.extras());
           details.setLong(5, hb.receivedAt());
           details.addBatch();
-          detailsChanged = true;
         }
       }
       agents.executeBatch();
-      if (detailsChanged) {
-        details.executeBatch();
-      }
+      details.executeBatch();
       index.executeUpdate();
     }
   }
