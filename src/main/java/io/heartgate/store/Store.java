@@ -99,7 +99,7 @@ public final class Store implements Sql {
         : Future.succeededFuture(openPostgres(vertx, (DatabaseUrl.Postgres) url, postgresPoolSize,
             postgresSocketTimeoutSeconds));
     return opened.compose(store -> store.checkWritable()
-        .compose(written -> store.reader == null ? Future.succeededFuture() : store.reader.ping())
+        .compose(written -> store.ping())
         .map(store)
         .recover(e -> store.close().transform(ignored -> Future.failedFuture(new StoreUnavailableException(
             "cannot use the store " + url.masked() + ": " + rootMessage(e), e)))));
@@ -387,9 +387,13 @@ public final class Store implements Sql {
     return connection.query("ROLLBACK").execute().transform(ignored -> Future.failedFuture(failure));
   }
 
-  /** Succeeds when the store answers a query within two seconds. */
+  /**
+   * Succeeds when the store answers a query within two seconds. On SQLite the query goes to the reading connection:
+   * through the writing one it waited for whatever write held it, up to the 5 s busy timeout when another process
+   * holds the file, and the node reported not ready while it could still serve every read.
+   */
   public Future<Void> ping() {
-    return pool.query("SELECT 1").execute()
+    return reads().pool.query("SELECT 1").execute()
         .timeout(PING_TIMEOUT_MS, TimeUnit.MILLISECONDS)
         .<Void>mapEmpty()
         .recover(e -> Future.failedFuture(new StoreUnavailableException(
