@@ -12,7 +12,7 @@ import java.util.List;
  * How the Vert.x JDBC client turns a SQLite row into values: as its own decoder does, but with a column's descriptor
  * read from the result set's metadata once per kind of value in that column, not once per value.
  * vertx-jdbc-client 5.0.10 builds the descriptor again for every value it decodes (the declared type, the driver's
- * type name and class name, and a {@code Class.forName} of it), and that took about half of the SQLite reading
+ * type name and class name, and a {@code Class.forName} of it), and that took about half of the SQLite
  * connection's time in a listing of 1,000 configs with 100 labels each (a 22 MB answer: 1.6 s).
  *
  * <p>SQLite types values, not columns: sqlite-jdbc 3.50 describes a column by its declared type and by the value in
