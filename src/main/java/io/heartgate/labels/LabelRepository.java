@@ -146,7 +146,8 @@ public final class LabelRepository {
   /** The labels of each object, by name; an object without labels is absent from the map. */
   public Future<Map<String, List<Label>>> labelsOf(LabelTarget target, List<String> targetIds) {
     Map<String, List<Label>> labels = new HashMap<>();
-    return ChunkedLookup.run(store, targetIds,
+    // On the reading connection (Store#reads): a page of agents or configs waits for no write to add its labels.
+    return ChunkedLookup.run(store.reads(), targetIds,
             in -> "SELECT t." + target.column + " AS target_id, l.id, l.name, l.description, l.color, l.created_at "
                 + "FROM " + target.table + " t JOIN labels l ON l.id = t.label_id "
                 + "WHERE t." + target.column + " IN (" + in + ") ORDER BY l.name, l.id",

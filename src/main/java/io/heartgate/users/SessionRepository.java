@@ -2,7 +2,7 @@ package io.heartgate.users;
 
 import io.heartgate.auth.Account;
 import io.heartgate.auth.Role;
-import io.heartgate.store.Sql;
+import io.heartgate.store.Store;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
@@ -10,10 +10,17 @@ import java.util.Optional;
 
 /** SQL for login sessions, the one owner of the sessions table. A session is known by its id's SHA-256 only. */
 public final class SessionRepository {
-  private final Sql store;
+  private final Store store;
+  /**
+   * Where a session is looked up on every console request ({@link Store#reads}): on SQLite the reading connection,
+   * so that a console page waits for no heartbeat batch or other write. A session ended (logout, password change,
+   * user disabled) is committed before that request is answered, so every lookup that begins after it sees it gone.
+   */
+  private final Store reads;
 
-  public SessionRepository(Sql store) {
+  public SessionRepository(Store store) {
     this.store = store;
+    this.reads = store.reads();
   }
 
   public Future<Void> insert(String idHash, String userId, long createdAt, long expiresAt) {
@@ -23,7 +30,7 @@ public final class SessionRepository {
 
   /** The active user of a session that has not expired at {@code now}; empty otherwise. */
   public Future<Optional<Account>> activeUser(String idHash, long now) {
-    return store.query("SELECT u.id, u.username, u.role FROM sessions s JOIN users u ON u.id = s.user_id "
+    return reads.query("SELECT u.id, u.username, u.role FROM sessions s JOIN users u ON u.id = s.user_id "
             + "WHERE s.id_hash = $1 AND s.expires_at > $2 AND u.status = 'active'", Tuple.of(idHash, now))
         .map(rows -> {
           if (rows.size() == 0) {

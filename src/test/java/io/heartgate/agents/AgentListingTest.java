@@ -22,6 +22,9 @@ import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -31,9 +34,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -477,5 +482,31 @@ class AgentListingTest {
         new JsonObject().putNull("reportingRuleId")).status());
     assertEquals(403, gateway.call("PATCH", "/api/agents/labelled", viewer,
         new JsonObject().putNull("reportingRuleId")).status());
+  }
+
+  // Today: on SQLite a page of agents, an agent and the summary were read through the store's one writing connection,
+  // behind every write before them: a heartbeat batch, an auto-delete batch, or a write waiting for the file (held by
+  // another process, up to the 5 s busy timeout); and the summary's snapshot held that connection, and every heartbeat
+  // with it, while it counted the fleet. They now read through the reading connection, labels too.
+  @Test
+  void onSqliteAgentsAreReadWhileAWriteWaitsForTheFile() throws Exception {
+    start(StoreKind.SQLITE);
+    heartbeat("edge-01");
+    try (Connection other = DriverManager.getConnection("jdbc:sqlite:" + ((DatabaseUrl.Sqlite) url).file());
+        Statement writer = other.createStatement()) {
+      writer.execute("BEGIN IMMEDIATE");
+      CompletableFuture<Reply> created = CompletableFuture.supplyAsync(() -> gateway.post("/api/tokens", owner,
+          new JsonObject().put("name", "waits").put("permissions", List.of("configs:read"))));
+      int reads = 0;
+      while (!created.isDone()) {
+        assertEquals("edge-01", list("").getJsonArray("agents").getJsonObject(0).getString("id"));
+        assertEquals("edge-01", gateway.get("/api/agents/edge-01", viewer).json().getString("id"));
+        assertEquals(1L, gateway.get("/api/agents/summary", viewer).json().getLong("total"));
+        reads++;
+      }
+      assertTrue(reads > 1, "read while the write waited: " + reads);
+      assertEquals(503, created.join().status(), "the write, once SQLite's busy timeout ran out");
+      writer.execute("ROLLBACK");
+    }
   }
 }
