@@ -16,15 +16,13 @@ import io.heartgate.testsupport.Team;
 import io.heartgate.testsupport.TelegrafAgent;
 import io.heartgate.testsupport.TestGateway;
 import io.heartgate.testsupport.TestStores;
+import io.heartgate.testsupport.WaitingSqliteWrite;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -34,7 +32,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -492,21 +489,11 @@ class AgentListingTest {
   void onSqliteAgentsAreReadWhileAWriteWaitsForTheFile() throws Exception {
     start(StoreKind.SQLITE);
     heartbeat("edge-01");
-    try (Connection other = DriverManager.getConnection("jdbc:sqlite:" + ((DatabaseUrl.Sqlite) url).file());
-        Statement writer = other.createStatement()) {
-      writer.execute("BEGIN IMMEDIATE");
-      CompletableFuture<Reply> created = CompletableFuture.supplyAsync(() -> gateway.post("/api/tokens", owner,
-          new JsonObject().put("name", "waits").put("permissions", List.of("configs:read"))));
-      int reads = 0;
-      while (!created.isDone()) {
-        assertEquals("edge-01", list("").getJsonArray("agents").getJsonObject(0).getString("id"));
-        assertEquals("edge-01", gateway.get("/api/agents/edge-01", viewer).json().getString("id"));
-        assertEquals(1L, gateway.get("/api/agents/summary", viewer).json().getLong("total"));
-        reads++;
-      }
-      assertTrue(reads > 1, "read while the write waited: " + reads);
-      assertEquals(503, created.join().status(), "the write, once SQLite's busy timeout ran out");
-      writer.execute("ROLLBACK");
-    }
+    int reads = WaitingSqliteWrite.checksWhileWaiting(gateway, owner, (DatabaseUrl.Sqlite) url, () -> {
+      assertEquals("edge-01", list("").getJsonArray("agents").getJsonObject(0).getString("id"));
+      assertEquals("edge-01", gateway.get("/api/agents/edge-01", viewer).json().getString("id"));
+      assertEquals(1L, gateway.get("/api/agents/summary", viewer).json().getLong("total"));
+    });
+    assertTrue(reads > 1, "read while the write waited: " + reads);
   }
 }

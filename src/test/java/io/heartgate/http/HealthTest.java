@@ -5,20 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.heartgate.settings.DatabaseUrl;
 import io.heartgate.testsupport.Credentials;
-import io.heartgate.testsupport.Reply;
 import io.heartgate.testsupport.StoreKind;
 import io.heartgate.testsupport.Team;
 import io.heartgate.testsupport.TestGateway;
+import io.heartgate.testsupport.WaitingSqliteWrite;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -82,21 +77,11 @@ class HealthTest {
     DatabaseUrl.Sqlite url = (DatabaseUrl.Sqlite) StoreKind.SQLITE.freshStore(tempDir);
     try (TestGateway gateway = TestGateway.start(url)) {
       Credentials owner = Team.create(gateway).session("owner");
-      try (Connection other = DriverManager.getConnection("jdbc:sqlite:" + url.file());
-          Statement writer = other.createStatement()) {
-        writer.execute("BEGIN IMMEDIATE");
-        CompletableFuture<Reply> created = CompletableFuture.supplyAsync(() -> gateway.post("/api/tokens", owner,
-            new JsonObject().put("name", "waits").put("permissions", List.of("configs:read"))));
-        int checked = 0;
-        while (!created.isDone()) {
-          HttpResponse<String> ready = TestGateway.get(gateway.api("/health/ready"));
-          assertEquals(200, ready.statusCode(), "ready while a write waits: " + ready.body());
-          checked++;
-        }
-        assertTrue(checked > 1, "checked while the write waited: " + checked);
-        assertEquals(503, created.join().status(), "the write, once SQLite's busy timeout ran out");
-        writer.execute("ROLLBACK");
-      }
+      int checks = WaitingSqliteWrite.checksWhileWaiting(gateway, owner, url, () -> {
+        HttpResponse<String> ready = TestGateway.get(gateway.api("/health/ready"));
+        assertEquals(200, ready.statusCode(), "ready while a write waits: " + ready.body());
+      });
+      assertTrue(checks > 1, "checked while the write waited: " + checks);
     }
   }
 }
