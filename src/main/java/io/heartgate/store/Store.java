@@ -307,8 +307,9 @@ public final class Store implements Sql {
 
   /**
    * Runs reads in one snapshot of the store: what they read was all true at one moment, whatever is written
-   * meanwhile (PostgreSQL: one repeatable-read transaction; SQLite: one read transaction on its one connection, so
-   * the gateway's writes wait for it). For reads only; the work's Future decides nothing.
+   * meanwhile (PostgreSQL: one repeatable-read transaction; SQLite: one read transaction on this store's one
+   * connection, which holds it meanwhile: through {@link #reads} the reading connection, which write-ahead logging
+   * lets read while the writing one writes). For reads only; the work's Future decides nothing.
    */
   public <T> Future<T> inSnapshot(Function<Sql, Future<T>> work) {
     String begin = dialect == Dialect.SQLITE ? "BEGIN DEFERRED"
