@@ -3,6 +3,7 @@ package io.heartgate.audit;
 import io.heartgate.auth.Principal;
 import io.heartgate.core.ClientInfo;
 import io.heartgate.store.Sql;
+import io.heartgate.store.Store;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
@@ -21,16 +22,23 @@ public final class AuditLog {
       + "target_id, outcome, client_ip, user_agent) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
 
   private final Sql store;
+  /** Where the log is read: on SQLite the reading connection, which waits for no write (see {@link Store#reads}). */
+  private final Sql reads;
   private final Clock clock;
 
-  public AuditLog(Sql store, Clock clock) {
+  public AuditLog(Store store, Clock clock) {
+    this(store, store.reads(), clock);
+  }
+
+  private AuditLog(Sql store, Sql reads, Clock clock) {
     this.store = store;
+    this.reads = reads;
     this.clock = clock;
   }
 
   /** The same log, writing through a transaction's client, so that its events commit or roll back with the change. */
   public AuditLog within(Sql transaction) {
-    return new AuditLog(transaction, clock);
+    return new AuditLog(transaction, reads, clock);
   }
 
   /**
@@ -94,7 +102,7 @@ public final class AuditLog {
   /** Events from {@code from} (inclusive) to {@code to} (exclusive), after the position (null: from the newest). */
   public Future<Page> between(long from, long to, Position after, int limit) {
     Position start = after == null ? Position.START : after;
-    return store.query("SELECT id, at, action, actor_type, actor_id, target_type, target_id, outcome, client_ip, "
+    return reads.query("SELECT id, at, action, actor_type, actor_id, target_type, target_id, outcome, client_ip, "
             + "user_agent FROM audit_events WHERE at >= $1 AND at < $2 AND (at < $3 OR (at = $3 AND id < $4)) "
             + "ORDER BY at DESC, id DESC LIMIT $5", Tuple.of(from, to, start.at(), start.id(), limit + 1))
         .map(rows -> {

@@ -31,9 +31,12 @@ public final class ConfigGroupRepository implements GroupMembership {
       constraint -> new Conflict("config_group_name_conflict", "A config group with this name already exists"));
 
   private final Store store;
+  /** Listings: on SQLite the reading connection, which waits for no write (see {@link Store#reads}). */
+  private final Store reads;
 
   public ConfigGroupRepository(Store store) {
     this.store = store;
+    this.reads = store.reads();
   }
 
   /**
@@ -49,20 +52,20 @@ public final class ConfigGroupRepository implements GroupMembership {
 
   /** The ids of every group, by name. */
   public Future<List<String>> ids() {
-    return store.strings("SELECT id FROM config_groups ORDER BY name", Tuple.tuple());
+    return reads.strings("SELECT id FROM config_groups ORDER BY name", Tuple.tuple());
   }
 
   /** The ids of the first {@code limit} groups by name after {@code name} (null: from the first). */
   public Future<List<Page.Keyed<String>>> idsAfter(String name, int limit) {
-    return store.idsByName("config_groups", name, limit);
+    return reads.idsByName("config_groups", name, limit);
   }
 
   /** These groups with their members, in no particular order; ids that name none are left out. */
   public Future<List<ConfigGroup>> byIds(List<String> ids) {
     Tuple in = Tuple.from(new ArrayList<Object>(ids));
     String placeholders = Sql.placeholders(1, ids.size());
-    return store.query(SELECT + " WHERE id IN (" + placeholders + ")", in)
-        .compose(rows -> store.query("SELECT group_id, config_id FROM config_group_members WHERE group_id IN ("
+    return reads.query(SELECT + " WHERE id IN (" + placeholders + ")", in)
+        .compose(rows -> reads.query("SELECT group_id, config_id FROM config_group_members WHERE group_id IN ("
                 + placeholders + ") ORDER BY group_id, position", in)
             .map(members -> {
               Map<String, List<String>> byGroup = new HashMap<>();

@@ -29,9 +29,12 @@ public final class ConfigRepository {
       + "author_type, author_id, author_name, note) ";
 
   private final Store store;
+  /** Listings: on SQLite the reading connection, which waits for no write (see {@link Store#reads}). */
+  private final Store reads;
 
   public ConfigRepository(Store store) {
     this.store = store;
+    this.reads = store.reads();
   }
 
   /** What an update changes; a null field keeps the stored one. */
@@ -50,7 +53,7 @@ public final class ConfigRepository {
   public Future<List<String>> ids(LabelFilter labels) {
     List<Object> params = new ArrayList<>();
     String filter = labels.sql(LabelTarget.CONFIG, "id", params);
-    return store.strings("SELECT id FROM configs WHERE 1 = 1" + filter + " ORDER BY name", Tuple.from(params));
+    return reads.strings("SELECT id FROM configs WHERE 1 = 1" + filter + " ORDER BY name", Tuple.from(params));
   }
 
   /** The ids of the first {@code limit} configs carrying the labels by name after {@code name} (null: the first). */
@@ -61,7 +64,7 @@ public final class ConfigRepository {
       params.add(name);
       filter += " AND name > $" + params.size();
     }
-    return store.keyedByName("SELECT id, name FROM configs WHERE 1 = 1" + filter + " ORDER BY name LIMIT $1",
+    return reads.keyedByName("SELECT id, name FROM configs WHERE 1 = 1" + filter + " ORDER BY name LIMIT $1",
         Tuple.from(params));
   }
 
@@ -75,7 +78,7 @@ public final class ConfigRepository {
     if (ids.isEmpty()) {
       return Future.succeededFuture(List.of());
     }
-    return store.query("SELECT " + COLUMNS + " FROM configs WHERE id IN (" + Sql.placeholders(1, ids.size()) + ")",
+    return reads.query("SELECT " + COLUMNS + " FROM configs WHERE id IN (" + Sql.placeholders(1, ids.size()) + ")",
         Tuple.from(new ArrayList<Object>(ids))).map(rows -> {
           List<Config> configs = new ArrayList<>(rows.size());
           rows.forEach(row -> configs.add(toConfig(row, null)));
@@ -255,7 +258,7 @@ public final class ConfigRepository {
    * their TOML.
    */
   public Future<List<ConfigVersion>> versions(String id, Integer before, int limit) {
-    return store.query("SELECT " + VERSION_COLUMNS + " FROM config_versions WHERE config_id = $1 "
+    return reads.query("SELECT " + VERSION_COLUMNS + " FROM config_versions WHERE config_id = $1 "
             + (before == null ? "" : "AND version < $3 ") + "ORDER BY version DESC LIMIT $2",
             before == null ? Tuple.of(id, limit) : Tuple.of(id, limit, before))
         .map(rows -> {
@@ -266,7 +269,7 @@ public final class ConfigRepository {
   }
 
   public Future<Optional<ConfigVersion>> version(String id, int n) {
-    return store.query("SELECT " + VERSION_COLUMNS + ", toml FROM config_versions WHERE config_id = $1 "
+    return reads.query("SELECT " + VERSION_COLUMNS + ", toml FROM config_versions WHERE config_id = $1 "
             + "AND version = $2", Tuple.of(id, n))
         .map(rows -> first(rows).map(row -> toVersion(row, row.getString("toml"))));
   }

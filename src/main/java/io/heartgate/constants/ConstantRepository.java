@@ -23,9 +23,12 @@ public final class ConstantRepository {
       "SELECT id, name, value, description, created_at, updated_at, value_changed_at FROM constants";
 
   private final Store store;
+  /** Listings: on SQLite the reading connection, which waits for no write (see {@link Store#reads}). */
+  private final Store reads;
 
   public ConstantRepository(Store store) {
     this.store = store;
+    this.reads = store.reads();
   }
 
   /** What an update changes; a null field keeps the stored one. */
@@ -34,17 +37,17 @@ public final class ConstantRepository {
 
   /** The ids of every constant, by name. */
   public Future<List<String>> ids() {
-    return store.strings("SELECT id FROM constants ORDER BY name", Tuple.tuple());
+    return reads.strings("SELECT id FROM constants ORDER BY name", Tuple.tuple());
   }
 
   /** The ids of the first {@code limit} constants by name after {@code name} (null: from the first). */
   public Future<List<Page.Keyed<String>>> idsAfter(String name, int limit) {
-    return store.idsByName("constants", name, limit);
+    return reads.idsByName("constants", name, limit);
   }
 
   /** These constants, in no particular order; ids that name none are left out. */
   public Future<List<Constant>> byIds(List<String> ids) {
-    return store.query(SELECT + " WHERE id IN (" + Sql.placeholders(1, ids.size()) + ")",
+    return reads.query(SELECT + " WHERE id IN (" + Sql.placeholders(1, ids.size()) + ")",
         Tuple.from(new ArrayList<Object>(ids))).map(rows -> {
           List<Constant> constants = new ArrayList<>(rows.size());
           rows.forEach(row -> constants.add(toConstant(row)));

@@ -25,9 +25,12 @@ public final class LabelRepository {
   private static final String SELECT = "SELECT id, name, description, color, created_at FROM labels";
 
   private final Store store;
+  /** Listings: on SQLite the reading connection, which waits for no write (see {@link Store#reads}). */
+  private final Store reads;
 
   public LabelRepository(Store store) {
     this.store = store;
+    this.reads = store.reads();
   }
 
   /** What an update changes; a null field keeps the stored one. */
@@ -36,17 +39,17 @@ public final class LabelRepository {
 
   /** The ids of every label, by name. */
   public Future<List<String>> ids() {
-    return store.strings("SELECT id FROM labels ORDER BY name", Tuple.tuple());
+    return reads.strings("SELECT id FROM labels ORDER BY name", Tuple.tuple());
   }
 
   /** The ids of the first {@code limit} labels by name after {@code name} (null: from the first). */
   public Future<List<Page.Keyed<String>>> idsAfter(String name, int limit) {
-    return store.idsByName("labels", name, limit);
+    return reads.idsByName("labels", name, limit);
   }
 
   /** These labels, in no particular order; ids that name none are left out. */
   public Future<List<Label>> byIds(List<String> ids) {
-    return store.query(SELECT + " WHERE id IN (" + Sql.placeholders(1, ids.size()) + ")",
+    return reads.query(SELECT + " WHERE id IN (" + Sql.placeholders(1, ids.size()) + ")",
         Tuple.from(new ArrayList<Object>(ids))).map(LabelRepository::all);
   }
 
@@ -147,7 +150,7 @@ public final class LabelRepository {
   public Future<Map<String, List<Label>>> labelsOf(LabelTarget target, List<String> targetIds) {
     Map<String, List<Label>> labels = new HashMap<>();
     // On the reading connection (Store#reads): a page of agents or configs waits for no write to add its labels.
-    return ChunkedLookup.run(store.reads(), targetIds,
+    return ChunkedLookup.run(reads, targetIds,
             in -> "SELECT t." + target.column + " AS target_id, l.id, l.name, l.description, l.color, l.created_at "
                 + "FROM " + target.table + " t JOIN labels l ON l.id = t.label_id "
                 + "WHERE t." + target.column + " IN (" + in + ") ORDER BY l.name, l.id",

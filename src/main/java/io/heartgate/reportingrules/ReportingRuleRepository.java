@@ -23,9 +23,12 @@ public final class ReportingRuleRepository {
   private static final String ORDER = " ORDER BY is_default DESC, name";
 
   private final Store store;
+  /** Listings: on SQLite the reading connection, which waits for no write (see {@link Store#reads}). */
+  private final Store reads;
 
   public ReportingRuleRepository(Store store) {
     this.store = store;
+    this.reads = store.reads();
   }
 
   /**
@@ -40,7 +43,7 @@ public final class ReportingRuleRepository {
 
   /** The ids of every rule: the default rule first, then by name. */
   public Future<List<String>> ids() {
-    return store.strings("SELECT id FROM reporting_rules" + ORDER, Tuple.tuple());
+    return reads.strings("SELECT id FROM reporting_rules" + ORDER, Tuple.tuple());
   }
 
   /**
@@ -49,7 +52,7 @@ public final class ReportingRuleRepository {
    */
   public Future<List<Page.Keyed<RuleCursor>>> idsAfter(RuleCursor after, int limit) {
     // (1 - is_default, name) ascending is the listing's order: the default rule (1) first, then by name.
-    return store.query(after == null ? "SELECT id, is_default, name FROM reporting_rules" + ORDER + " LIMIT $1"
+    return reads.query(after == null ? "SELECT id, is_default, name FROM reporting_rules" + ORDER + " LIMIT $1"
             : "SELECT id, is_default, name FROM reporting_rules WHERE (1 - is_default, name) > ($2, $3)" + ORDER
                 + " LIMIT $1", after == null ? Tuple.of(limit) : Tuple.of(limit, after.isDefault() ? 0 : 1,
             after.name()))
@@ -63,7 +66,7 @@ public final class ReportingRuleRepository {
 
   /** These rules, in no particular order; ids that name none are left out. */
   public Future<List<ReportingRule>> byIds(List<String> ids) {
-    return store.query(SELECT + " WHERE id IN (" + Sql.placeholders(1, ids.size()) + ")",
+    return reads.query(SELECT + " WHERE id IN (" + Sql.placeholders(1, ids.size()) + ")",
         Tuple.from(new ArrayList<Object>(ids))).map(ReportingRuleRepository::all);
   }
 

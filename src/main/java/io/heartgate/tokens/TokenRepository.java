@@ -65,10 +65,13 @@ public final class TokenRepository implements GrantSource {
       + "WHERE id = $1 AND state = 'active'";
 
   private final Store store;
+  /** Listings and grants: on SQLite the reading connection, which waits for no write (see {@link Store#reads}). */
+  private final Store reads;
   private final Clock clock;
 
   public TokenRepository(Store store, Clock clock) {
     this.store = store;
+    this.reads = store.reads();
     this.clock = clock;
   }
 
@@ -185,7 +188,7 @@ public final class TokenRepository implements GrantSource {
       sql.append(" AND (t.created_at, t.name) > ($").append(params.size() - 1).append(", $")
           .append(params.size()).append(")");
     }
-    return store.query(sql.append(" ORDER BY t.created_at, t.name LIMIT $1").toString(), Tuple.from(params))
+    return reads.query(sql.append(" ORDER BY t.created_at, t.name LIMIT $1").toString(), Tuple.from(params))
         .map(TokenRepository::all);
   }
 
@@ -253,7 +256,7 @@ public final class TokenRepository implements GrantSource {
   @Override
   public Future<Map<String, Grant>> grantsByHash(List<String> tokenHashes) {
     if (store.dialect() == Dialect.SQLITE) {
-      return store.reads().withJdbc(connection -> sqliteGrants(connection, tokenHashes));
+      return reads.withJdbc(connection -> sqliteGrants(connection, tokenHashes));
     }
     Map<String, Grant> grants = new HashMap<>();
     return ChunkedLookup.run(store, tokenHashes, TokenRepository::grantsSql,

@@ -22,11 +22,14 @@ import java.util.Optional;
 public final class UserRepository implements Accounts {
   private static final String COLUMNS = "id, username, password_hash, role, status, created_at";
   private final Store store;
+  /** Listings: on SQLite the reading connection, which waits for no write (see {@link Store#reads}). */
+  private final Store reads;
   /** Stamps updated_at. */
   private final Clock clock;
 
   public UserRepository(Store store, Clock clock) {
     this.store = store;
+    this.reads = store.reads();
     this.clock = clock;
   }
 
@@ -64,7 +67,7 @@ public final class UserRepository implements Accounts {
   }
 
   public Future<List<User>> all() {
-    return store.query("SELECT " + COLUMNS + " FROM users ORDER BY created_at, username").map(rows -> {
+    return reads.query("SELECT " + COLUMNS + " FROM users ORDER BY created_at, username").map(rows -> {
       List<User> users = new ArrayList<>();
       rows.forEach(row -> users.add(toUser(row)));
       return users;
