@@ -6,7 +6,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.jdbcclient.JDBCPool;
 import io.vertx.jdbcclient.JDBCPrepareOptions;
-import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.PgConnection;
 import io.vertx.pgclient.SslMode;
@@ -42,6 +41,11 @@ public final class Store implements Sql {
   /** How long a request waits for a PostgreSQL connection, and how many may wait, before 503. */
   private static final int POOL_WAIT_SECONDS = 10;
   private static final int POOL_WAITERS = 1_000;
+  /**
+   * How long a pooled PostgreSQL connect may take past TCP (SSL request, startup, authentication) before its socket is
+   * closed and its slot given back to the pool ({@link HandshakeTimeout}).
+   */
+  private static final long HANDSHAKE_TIMEOUT_MS = 5_000;
 
   private final Pool pool;
   private final Dialect dialect;
@@ -183,7 +187,7 @@ public final class Store implements Sql {
     if (url.sslMode() != null) {
       connect.setSslMode(SslMode.of(url.sslMode()));
     }
-    Pool pool = PgBuilder.pool()
+    Pool pool = HandshakeTimeout.pool(HANDSHAKE_TIMEOUT_MS)
         .with(new PoolOptions().setMaxSize(poolSize).setName("heartgate-pg")
             // While the server stands still, requests wait for a connection 10 s at most, 1,000 at most.
             .setConnectionTimeout(POOL_WAIT_SECONDS).setMaxWaitQueueSize(POOL_WAITERS))

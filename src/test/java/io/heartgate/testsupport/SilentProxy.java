@@ -10,6 +10,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A TCP proxy on a free loopback port in front of a server, whose connections can be made to fall silent: what either
@@ -22,6 +23,10 @@ public final class SilentProxy implements AutoCloseable {
   private final String targetHost;
   private final int targetPort;
   private final List<Link> links = new CopyOnWriteArrayList<>();
+  /** Connections accepted while new ones are held: open, read from and never answered, never closed by the proxy. */
+  private final List<Socket> held = new CopyOnWriteArrayList<>();
+  private volatile boolean holdNew;
+  private final AtomicInteger ended = new AtomicInteger();
 
   private SilentProxy(String targetHost, int targetPort) throws IOException {
     this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -54,6 +59,49 @@ public final class SilentProxy implements AutoCloseable {
     links.forEach(link -> link.silent = true);
   }
 
+  /**
+   * From now on, until {@link #forwardNew}, every new connection is accepted but silent: what the client sends is read
+   * and dropped, nothing reaches the server, nothing comes back, and nothing is closed (a server that accepts TCP
+   * but never answers the startup handshake, or a path to it that forgets the connection right after).
+   */
+  public void holdNew() {
+    holdNew = true;
+  }
+
+  /** New connections are forwarded again (those held stay held). */
+  public void forwardNew() {
+    holdNew = false;
+  }
+
+  /** How many connections were accepted and held so far. */
+  public int heldCount() {
+    return held.size();
+  }
+
+  /** How many of the held connections the client ended (its FIN read), by closing or shutting down its output. */
+  public int heldEnded() {
+    return ended.get();
+  }
+
+  private void hold(Socket client) {
+    held.add(client);
+    Thread drain = new Thread(() -> {
+      byte[] buffer = new byte[16 * 1024];
+      try {
+        InputStream in = client.getInputStream();
+        while (in.read(buffer) >= 0) {
+          // Dropped.
+        }
+        ended.incrementAndGet();
+      } catch (IOException e) {
+        ended.incrementAndGet();  // reset by the client
+      }
+      // Nothing is closed: a silent peer does not answer a goodbye either.
+    }, "silent-proxy-held");
+    drain.setDaemon(true);
+    drain.start();
+  }
+
   private void accept() {
     while (!listener.isClosed()) {
       Socket client;
@@ -61,6 +109,10 @@ public final class SilentProxy implements AutoCloseable {
         client = listener.accept();
       } catch (IOException e) {
         return;  // closed
+      }
+      if (holdNew) {
+        hold(client);
+        continue;
       }
       try {
         Socket server = new Socket(targetHost, targetPort);
@@ -109,6 +161,13 @@ public final class SilentProxy implements AutoCloseable {
       // Nothing to do.
     }
     links.forEach(Link::close);
+    held.forEach(socket -> {
+      try {
+        socket.close();
+      } catch (IOException e) {
+        // Nothing to do.
+      }
+    });
   }
 
   /** Both sockets of one proxied connection. */
