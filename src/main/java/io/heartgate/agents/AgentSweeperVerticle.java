@@ -55,7 +55,7 @@ public final class AgentSweeperVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    leadership = new Leadership(vertx, store, AdvisoryLock.AGENT_SWEEP);
+    leadership = new Leadership(store, AdvisoryLock.AGENT_SWEEP);
     timer = vertx.setPeriodic(intervalMs, intervalMs, ignored -> tick());
     return Future.succeededFuture();
   }

@@ -151,7 +151,7 @@ public final class ExclusiveSection {
   }
 
   private Future<PgConnection> connect() {
-    Future<PgConnection> connecting = PgConnection.connect(vertx, store.postgresOptions());
+    Future<PgConnection> connecting = store.connectApart();
     return connecting.timeout(CONNECT_MS, TimeUnit.MILLISECONDS)
         .map(connection -> {
           // Held to the socket timeout: closing the connection waits for the server's goodbye, which a server fallen

@@ -41,7 +41,9 @@ import java.util.concurrent.TimeUnit;
  * (the driver's own {@code PgConnectionFactory}) is given a Vert.x ({@code VertxWrapper}, Vert.x's integrator API)
  * whose NetClients arm the timer on each socket once TCP connected ({@code NetSocketInternal}'s pipeline); the
  * factory drops it once its connect completed ({@code doConnectInternal}, {@code SocketConnectionBase.socket()}).
- * The tests of this package prove it on each upgrade.
+ * The tests of this package prove it on each upgrade. The connections a node opens apart from the pool come from
+ * such a factory too ({@link Store#connectApart}), but for the change feed's, which vertx-pg-client's subscriber
+ * opens itself.
  */
 final class HandshakeTimeout {
   private static final String NAME = "heartgate-handshake-timeout";
@@ -54,23 +56,31 @@ final class HandshakeTimeout {
     return ClientBuilder.pool(new PgDriver() {
       @Override
       public ConnectionFactory<PgConnectOptions> createConnectionFactory(Vertx vertx, NetClientOptions options) {
-        return new PgConnectionFactory(new Watched((VertxInternal) vertx, timeoutMs), options) {
-          @Override
-          protected Future<Connection> doConnectInternal(PgConnectOptions connect, ContextInternal context) {
-            // Handshake done (the server sent ReadyForQuery): the timer is dropped.
-            return super.doConnectInternal(connect, context).andThen(connected -> {
-              if (connected.succeeded()) {
-                ChannelPipeline pipeline = ((SocketConnectionBase) connected.result()).socket()
-                    .channelHandlerContext().pipeline();
-                if (pipeline.get(NAME) != null) {
-                  pipeline.remove(NAME);
-                }
-              }
-            });
-          }
-        };
+        return connections(vertx, options, timeoutMs);
       }
     });
+  }
+
+  /**
+   * Makes PostgreSQL connections whose connects are closed when their handshake takes longer than timeoutMs: the
+   * pool's, and those a node opens apart from it ({@link ConnectionFactory#connect}); closing it closes its client.
+   */
+  static ConnectionFactory<PgConnectOptions> connections(Vertx vertx, NetClientOptions options, long timeoutMs) {
+    return new PgConnectionFactory(new Watched((VertxInternal) vertx, timeoutMs), options) {
+      @Override
+      protected Future<Connection> doConnectInternal(PgConnectOptions connect, ContextInternal context) {
+        // Handshake done (the server sent ReadyForQuery): the timer is dropped.
+        return super.doConnectInternal(connect, context).andThen(connected -> {
+          if (connected.succeeded()) {
+            ChannelPipeline pipeline = ((SocketConnectionBase) connected.result()).socket()
+                .channelHandlerContext().pipeline();
+            if (pipeline.get(NAME) != null) {
+              pipeline.remove(NAME);
+            }
+          }
+        });
+      }
+    };
   }
 
   /** The Vert.x the driver's connection factory is given: its NetClients arm the timer on every socket. */

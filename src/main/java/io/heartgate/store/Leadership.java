@@ -1,8 +1,6 @@
 package io.heartgate.store;
 
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.pgclient.PgConnection;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 
@@ -18,13 +16,11 @@ import io.vertx.sqlclient.Tuple;
  * idle connections.
  */
 public final class Leadership {
-  private final Vertx vertx;
   private final Store store;
   private final AdvisoryLock lock;
   private SqlConnection held;
 
-  public Leadership(Vertx vertx, Store store, AdvisoryLock lock) {
-    this.vertx = vertx;
+  public Leadership(Store store, AdvisoryLock lock) {
     this.store = store;
     this.lock = lock;
   }
@@ -44,7 +40,7 @@ public final class Leadership {
             return connection.close().transform(closed -> Future.succeededFuture(false));
           });
     }
-    return PgConnection.connect(vertx, store.postgresOptions()).compose(connection ->
+    return store.connectApart().compose(connection ->
         connection.preparedQuery("SELECT pg_try_advisory_lock($1)").execute(Tuple.of(lock.key()))
             .map(rows -> rows.iterator().next().getBoolean(0))
             .compose(acquired -> {

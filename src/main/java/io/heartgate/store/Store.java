@@ -2,6 +2,7 @@ package io.heartgate.store;
 
 import io.heartgate.settings.DatabaseUrl;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.jdbcclient.JDBCPool;
@@ -16,6 +17,7 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
+import io.vertx.sqlclient.spi.ConnectionFactory;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Path;
@@ -68,6 +70,8 @@ public final class Store implements Sql {
   private SqliteCheckpointer checkpointer;
   /** SQLite's reading connection (see {@link #reads}), or null (PostgreSQL; or SQLite while opening). */
   private Store reader;
+  /** PostgreSQL: where connections apart from the pool come from (see {@link #connectApart}); null on SQLite. */
+  private ConnectionFactory<PgConnectOptions> apart;
 
   private Store(Pool pool, Dialect dialect, String description, PgConnectOptions postgresOptions,
       long socketTimeoutMs, Supplier<Future<Void>> closeSource, Vertx vertx, SqliteConnectionSource sqliteSource) {
@@ -202,8 +206,15 @@ public final class Store implements Sql {
         })
         .using(vertx)
         .build();
-    return new Store(pool, Dialect.POSTGRES, url.masked(), connect, socketTimeoutSeconds * 1000L,
-        Future::succeededFuture, vertx, null);
+    ConnectionFactory<PgConnectOptions> apart = HandshakeTimeout.connections(vertx,
+        new NetClientOptions().setConnectTimeout(5_000), HANDSHAKE_TIMEOUT_MS);
+    Store store = new Store(pool, Dialect.POSTGRES, url.masked(), connect, socketTimeoutSeconds * 1000L, () -> {
+      Promise<Void> closed = Promise.promise();
+      apart.close(closed);
+      return closed.future();
+    }, vertx, null);
+    store.apart = apart;
+    return store;
   }
 
   @Override
@@ -219,6 +230,14 @@ public final class Store implements Sql {
   /** PostgreSQL: how long a connection may wait for a byte of an answer; 0 for no limit, and on SQLite. */
   long socketTimeoutMs() {
     return socketTimeoutMs;
+  }
+
+  /**
+   * PostgreSQL: a connection of its own, apart from the pool (for a lock held across statements, a migration), its
+   * handshake bounded as the pool's ({@link HandshakeTimeout}); the caller closes it.
+   */
+  Future<PgConnection> connectApart() {
+    return apart.connect(vertx.getOrCreateContext(), postgresOptions).map(PgConnection.class::cast);
   }
 
   /** The store as an operator would name it, password masked. */
@@ -360,7 +379,7 @@ public final class Store implements Sql {
     if (dialect != Dialect.POSTGRES) {
       return inTransactionOn(work);
     }
-    return PgConnection.connect(vertx, postgresOptions)
+    return connectApart()
         .compose(connection -> within(connection, "BEGIN", () -> work.apply(connection))
             .eventually(connection::close));
   }

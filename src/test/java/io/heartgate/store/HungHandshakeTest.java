@@ -57,6 +57,24 @@ class HungHandshakeTest {
     }
   }
 
+  // Today the lead of the auto-delete job was asked for on a connection apart from the pool, with no bound on its
+  // handshake: unanswered, the node waited for it for good and never ran the job again, whoever held the lead.
+  @Test
+  void aConnectionApartFromThePoolWhoseHandshakeIsNeverAnsweredFailsAndTheNextOneLeads() throws Exception {
+    DatabaseUrl.Postgres url = (DatabaseUrl.Postgres) TestPostgres.shared().newDatabase();
+    try (SilentProxy proxy = SilentProxy.to(url.host(), url.port())) {
+      Store store = stores.open(proxy.inFrontOf(url), 1, 1);
+      Leadership leadership = new Leadership(store, AdvisoryLock.AGENT_SWEEP);
+      proxy.holdNew();
+      Throwable failure = Await.failureOf(leadership.tryLead());
+      assertTrue(StoreOutage.in(failure), "an outage: " + failure);
+      assertEquals(1, proxy.heldCount());
+      proxy.forwardNew();
+      assertTrue(Await.of(leadership.tryLead()), "leads once the server answers again");
+      Poll.until(Duration.ofSeconds(5), "the held connection ended by the client", () -> proxy.heldEnded() == 1);
+    }
+  }
+
   /**
    * The handshake's timer ends with the handshake: a connection that finished it is not closed when the timer would
    * have fired, neither while a statement runs past it nor idle in the pool (no socket timeout here).

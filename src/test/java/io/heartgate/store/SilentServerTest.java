@@ -80,7 +80,7 @@ class SilentServerTest {
     try (SilentProxy proxy = SilentProxy.to(url.host(), url.port())) {
       Store store = stores.open(proxy.inFrontOf(url), 1, 1);
       Context loop = stores.vertx().getOrCreateContext();
-      Leadership leadership = new Leadership(stores.vertx(), store, AdvisoryLock.AGENT_SWEEP);
+      Leadership leadership = new Leadership(store, AdvisoryLock.AGENT_SWEEP);
       assertTrue(onLoop(loop, leadership::tryLead), "leads");
       assertTrue(onLoop(loop, leadership::tryLead), "still leads while its connection answers");
       proxy.silence();
