@@ -248,9 +248,10 @@ public final class ConfigService {
         .map(read -> Page.readOneMore(read, count, ConfigVersion::version));
   }
 
-  /** One version with its TOML. */
+  /** One version with its TOML; a 404 for the config when it is not there, else for the version. */
   public Future<ConfigVersion> version(String id, int n) {
-    return get(id).compose(ignored -> configs.version(id, n)).compose(version -> existing(version, n));
+    return configs.version(id, n).compose(version -> version.isPresent() ? Future.succeededFuture(version)
+        : get(id).map(exists -> version)).compose(version -> existing(version, n));
   }
 
   private static Future<ConfigVersion> existing(Optional<ConfigVersion> version, int n) {
