@@ -22,28 +22,29 @@ import io.vertx.pgclient.impl.PgConnectionFactory;
 import io.vertx.pgclient.spi.PgDriver;
 import io.vertx.sqlclient.ClientBuilder;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.impl.SocketConnectionBase;
 import io.vertx.sqlclient.internal.Connection;
 import io.vertx.sqlclient.spi.ConnectionFactory;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Bounds a pooled PostgreSQL connect's startup handshake (SSL request, startup message, authentication, up to the
- * server's ReadyForQuery): a server, or a path to it, that accepts the TCP connection and then answers nothing, with
- * no reset, would otherwise hold one of the pool's slots forever. vertx-pg-client 5.0.10 has no timer of its own past
- * the TCP connect ({@code NetClientOptions.setConnectTimeout}), its pool's wait timeout fails the waiter but not the
- * connect, and an idle timeout of Vert.x's closes through the driver, which answers with Terminate and waits for the
- * server to close (as {@link SocketTimeout} says). So the pool's connects get a socket of their own: a Netty handler
- * nearest the socket, added as soon as TCP connected, closes the socket itself when the handshake is not done in time;
- * the driver then fails the connect, and the pool gives the slot back.
+ * Bounds a PostgreSQL connect's startup handshake (SSL request, startup message, authentication, up to the server's
+ * ReadyForQuery): a server, or a path to it, that accepts the TCP connection and then answers nothing, with no reset,
+ * would otherwise hold one of the pool's places forever, or whatever waits for a connection apart from the pool.
+ * vertx-pg-client 5.0.10 has no timer of its own past the TCP connect ({@code NetClientOptions.setConnectTimeout}),
+ * its pool's wait timeout fails the waiter but not the connect, and an idle timeout of Vert.x's closes through the
+ * driver, which answers with Terminate and waits for the server to close (as {@link SocketTimeout} says). So a Netty
+ * handler is put first in each connect's pipeline as soon as TCP connected, and closes the socket itself, past the
+ * driver, when the handshake is not done in time; the driver then fails the connect. After a TLS upgrade Vert.x puts
+ * its own handlers before it, and the close passes TLS's, which says goodbye first (bounded by Netty, 3 s). With
+ * {@code sslmode=prefer} or {@code allow} the driver tries once more without or with TLS, so the bound is twice this.
  *
- * <p>Reaches into Vert.x and the driver: the pool's driver is a {@code PgDriver} (public SPI) whose connection factory
- * (the driver's own {@code PgConnectionFactory}) is given a Vert.x ({@code VertxWrapper}, Vert.x's integrator API)
- * whose NetClients arm the timer on each socket once TCP connected ({@code NetSocketInternal}'s pipeline); the
- * factory drops it once its connect completed ({@code doConnectInternal}, {@code SocketConnectionBase.socket()}).
- * The tests of this package prove it on each upgrade. The connections a node opens apart from the pool come from
- * such a factory too ({@link Store#connectApart}), but for the change feed's, which vertx-pg-client's subscriber
- * opens itself.
+ * <p>Reaches into Vert.x and the driver: connections come from the driver's own {@code PgConnectionFactory}, given a
+ * Vert.x ({@code VertxWrapper}, Vert.x's integrator API) whose NetClients arm the timer on each socket
+ * ({@code NetSocketInternal}'s pipeline); the factory drops it once its connect completed ({@code doConnectInternal},
+ * {@code SocketConnectionBase.socket()}). The pool's come through a {@code PgDriver} (public SPI) making such a
+ * factory; those apart from the pool from one such factory per store ({@link Store#connectApart}), but for the change
+ * feed's, which vertx-pg-client's subscriber opens itself. The tests of this package prove it on each upgrade,
+ * without TLS.
  */
 final class HandshakeTimeout {
   private static final String NAME = "heartgate-handshake-timeout";
@@ -72,8 +73,7 @@ final class HandshakeTimeout {
         // Handshake done (the server sent ReadyForQuery): the timer is dropped.
         return super.doConnectInternal(connect, context).andThen(connected -> {
           if (connected.succeeded()) {
-            ChannelPipeline pipeline = ((SocketConnectionBase) connected.result()).socket()
-                .channelHandlerContext().pipeline();
+            ChannelPipeline pipeline = SocketTimeout.pipeline(connected.result());
             if (pipeline.get(NAME) != null) {
               pipeline.remove(NAME);
             }
@@ -153,7 +153,7 @@ final class HandshakeTimeout {
     }
   }
 
-  /** Nearest the socket: a close from it reaches the socket without passing the driver. */
+  /** First in the pipeline: a close from it reaches the socket (through TLS's handlers only), not the driver. */
   private static final class Deadline extends ChannelInboundHandlerAdapter {
     private final long timeoutMs;
     private ScheduledFuture<?> timer;
@@ -173,7 +173,8 @@ final class HandshakeTimeout {
     }
 
     private void expire(ChannelHandlerContext ctx) {
-      if (ctx.isRemoved() || !ctx.channel().isActive()) {
+      // Removed off the channel's thread, a handler leaves the pipeline at once but is told later (isRemoved).
+      if (ctx.isRemoved() || ctx.pipeline().context(this) == null || !ctx.channel().isActive()) {
         return;
       }
       // The driver fails the connect with this (an outage to StoreOutage), then the socket is closed.

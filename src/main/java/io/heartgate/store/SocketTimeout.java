@@ -65,7 +65,12 @@ final class SocketTimeout {
   }
 
   private static ChannelPipeline pipeline(SqlConnection connection) {
-    Connection conn = ((SqlConnectionInternal) connection).unwrap();
+    return pipeline(((SqlConnectionInternal) connection).unwrap());
+  }
+
+  /** The Netty pipeline of the driver's connection (see the class comment: the driver's internals). */
+  static ChannelPipeline pipeline(Connection connection) {
+    Connection conn = connection;
     while (conn.unwrap() != conn) {
       conn = conn.unwrap();
     }

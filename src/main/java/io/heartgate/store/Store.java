@@ -43,9 +43,12 @@ public final class Store implements Sql {
   /** How long a request waits for a PostgreSQL connection, and how many may wait, before 503. */
   private static final int POOL_WAIT_SECONDS = 10;
   private static final int POOL_WAITERS = 1_000;
+  /** How long a PostgreSQL connect may wait for TCP to connect. */
+  private static final int TCP_CONNECT_TIMEOUT_MS = 5_000;
   /**
-   * How long a pooled PostgreSQL connect may take past TCP (SSL request, startup, authentication) before its socket is
-   * closed and its slot given back to the pool ({@link HandshakeTimeout}).
+   * How long a PostgreSQL connect may take past TCP (SSL request, startup, authentication) before its socket is
+   * closed, failing the connect: the pool's, whose place is then given back, and those apart from the pool
+   * ({@link HandshakeTimeout}).
    */
   private static final long HANDSHAKE_TIMEOUT_MS = 5_000;
 
@@ -60,7 +63,10 @@ public final class Store implements Sql {
    * for each statement the JDBC client would otherwise ask the driver for them, which runs one more query.
    */
   private final PrepareOptions prepareOptions;
-  /** Closes what the pool's connections come from, once the pool is closed. */
+  /**
+   * Closes, once the pool is closed, what else the store's connections come from: SQLite's source, PostgreSQL's
+   * factory of connections apart from the pool.
+   */
   private final Supplier<Future<Void>> closeSource;
   /** Runs plain JDBC work (SQLite); opens connections of their own (PostgreSQL). */
   private final Vertx vertx;
@@ -71,11 +77,13 @@ public final class Store implements Sql {
   /** SQLite's reading connection (see {@link #reads}), or null (PostgreSQL; or SQLite while opening). */
   private Store reader;
   /** PostgreSQL: where connections apart from the pool come from (see {@link #connectApart}); null on SQLite. */
-  private ConnectionFactory<PgConnectOptions> apart;
+  private final ConnectionFactory<PgConnectOptions> apart;
 
   private Store(Pool pool, Dialect dialect, String description, PgConnectOptions postgresOptions,
-      long socketTimeoutMs, Supplier<Future<Void>> closeSource, Vertx vertx, SqliteConnectionSource sqliteSource) {
+      long socketTimeoutMs, Supplier<Future<Void>> closeSource, Vertx vertx, SqliteConnectionSource sqliteSource,
+      ConnectionFactory<PgConnectOptions> apart) {
     this.pool = pool;
+    this.apart = apart;
     this.socketTimeoutMs = socketTimeoutMs;
     this.vertx = vertx;
     this.sqliteSource = sqliteSource;
@@ -170,7 +178,7 @@ public final class Store implements Sql {
       source.close();
       return null;
     });
-    return new Store(pool, Dialect.SQLITE, url.masked(), null, 0, closeSource, vertx, source);
+    return new Store(pool, Dialect.SQLITE, url.masked(), null, 0, closeSource, vertx, source, null);
   }
 
   /** A SQLite store just opened, and where its checkpointer gets its own connection. */
@@ -195,7 +203,7 @@ public final class Store implements Sql {
         .with(new PoolOptions().setMaxSize(poolSize).setName("heartgate-pg")
             // While the server stands still, requests wait for a connection 10 s at most, 1,000 at most.
             .setConnectionTimeout(POOL_WAIT_SECONDS).setMaxWaitQueueSize(POOL_WAITERS))
-        .with(new NetClientOptions().setConnectTimeout(5_000))
+        .with(new NetClientOptions().setConnectTimeout(TCP_CONNECT_TIMEOUT_MS))
         .connectingTo(connect)
         .withConnectHandler(connection -> {
           try {
@@ -207,14 +215,14 @@ public final class Store implements Sql {
         .using(vertx)
         .build();
     ConnectionFactory<PgConnectOptions> apart = HandshakeTimeout.connections(vertx,
-        new NetClientOptions().setConnectTimeout(5_000), HANDSHAKE_TIMEOUT_MS);
-    Store store = new Store(pool, Dialect.POSTGRES, url.masked(), connect, socketTimeoutSeconds * 1000L, () -> {
+        new NetClientOptions().setConnectTimeout(TCP_CONNECT_TIMEOUT_MS), HANDSHAKE_TIMEOUT_MS);
+    Supplier<Future<Void>> closeApart = () -> {
       Promise<Void> closed = Promise.promise();
       apart.close(closed);
       return closed.future();
-    }, vertx, null);
-    store.apart = apart;
-    return store;
+    };
+    return new Store(pool, Dialect.POSTGRES, url.masked(), connect, socketTimeoutSeconds * 1000L, closeApart, vertx,
+        null, apart);
   }
 
   @Override
