@@ -64,7 +64,8 @@ class AgentDeleteLockOrderTest {
     CompletableFuture<Integer> deleted = CompletableFuture.supplyAsync(
         () -> gateway.call("DELETE", "/api/agents/x", owner, null).status());
     Poll.until(DEADLINE, "the delete to wait for the batch", () -> Await.of(sql.preparedQuery(
-        "SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'DELETE FROM agent%'")
+        "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' "
+            + "AND query LIKE 'DELETE FROM agent%'")
         .execute(Tuple.tuple())).iterator().next().getLong(0) == 1);
     // The batch goes on to the agents row, and commits.
     Await.of(batch.query("UPDATE agents SET heartbeats = heartbeats + 1 WHERE id = 'x'").execute());

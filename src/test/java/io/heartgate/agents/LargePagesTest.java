@@ -57,7 +57,8 @@ class LargePagesTest {
       building = List.of(viewer, manager).stream().map(user -> CompletableFuture.supplyAsync(() ->
           gateway.get("/api/agents?limit=500", user))).toList();
       Poll.until(Duration.ofSeconds(10), "both pages wait for the lock", () -> Await.of(watcher.query(
-          "SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%agents%'"))
+          "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' "
+          + "AND query LIKE '%agents%'"))
           .iterator().next().getLong(0) == 2);
       for (Credentials user : List.of(team.session("administrator"), viewer)) {
         Reply third = gateway.get("/api/agents?limit=1000", user);

@@ -936,7 +936,8 @@ class ConfigGroupsTest {
     PgConnection holder = Await.of(PgConnection.connect(stores.vertx(),
         TestPostgres.connectOptions((DatabaseUrl.Postgres) url)));
     String heldLocks = "SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = "
-        + (AdvisoryLock.GROUP_CONTENT.key() & 0xFFFFFFFFL);
+        + (AdvisoryLock.GROUP_CONTENT.key() & 0xFFFFFFFFL)
+        + " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())";
     try {
       Await.of(holder.query("SELECT pg_advisory_lock(" + AdvisoryLock.GROUP_CONTENT.key() + ")").execute());
 

@@ -81,7 +81,8 @@ class BodiesInProcessingTest {
   }
 
   private static long waitingForLocks(Store observer) {
-    return Await.of(observer.query("SELECT count(*) FROM pg_locks WHERE NOT granted", Tuple.tuple()))
+    return Await.of(observer.query("SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+        + "WHERE NOT l.granted AND a.datname = current_database()", Tuple.tuple()))
         .iterator().next().getLong(0);
   }
 
