@@ -3,73 +3,63 @@ package io.heartgate.store;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgConnection;
-import io.vertx.pgclient.pubsub.PgSubscriber;
 import io.vertx.sqlclient.Tuple;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
 
 /**
- * Tells the other nodes sharing one PostgreSQL about a change (NOTIFY) and hears theirs (LISTEN),
- * reconnecting by itself after the database restarts. On SQLite there is one node, so it does nothing.
+ * Tells the other nodes sharing one PostgreSQL about a change (NOTIFY) and hears theirs (LISTEN) on a connection of
+ * its own, connecting again by itself whenever that connection is lost. On SQLite there is one node, so it does
+ * nothing.
  *
  * <p>A connection that only listens could fall silent for good without anyone knowing (the server's host vanished,
  * a NAT or firewall on the way forgot it: no reset comes), and the node would go on believing that no other node
  * changed anything. So it is held to the store's socket timeout like the pool's connections ({@link SocketTimeout}),
  * and asks the server something every half of it, which a live server answers: a connection that stays silent is
- * closed, the feed connects again, and the listener starts from the store again, as after any reconnection.
+ * closed, the feed connects again, and the listener starts from the store again, as after any reconnection. Its
+ * connects are those of {@link Store#connectApart}, whose handshake is bounded: vertx-pg-client's own subscriber,
+ * used before, opens its connections itself, and one whose handshake went unanswered left the node deaf for good.
  */
 public final class ChangeFeed {
   private static final Logger LOG = Logger.getLogger(ChangeFeed.class.getName());
   private static final long RECONNECT_DELAY_MS = 500;
 
   private final Vertx vertx;
-  private final PgSubscriber subscriber;
-  private final long socketTimeoutMs;
-  private volatile long pingTimer = -1;
-  private volatile boolean closing;
+  private final Store store;
+  private final String channel;
+  private final Consumer<String> onMessage;
+  private final Runnable onSubscribed;
+  /** The listening connection, or null while there is none. Touched on the context that called {@link #listen}. */
+  private PgConnection listening;
+  private long pingTimer = -1;
+  private boolean subscribedBefore;
+  private boolean closing;
 
-  private ChangeFeed(Vertx vertx, PgSubscriber subscriber, long socketTimeoutMs) {
+  private ChangeFeed(Vertx vertx, Store store, String channel, Consumer<String> onMessage, Runnable onSubscribed) {
     this.vertx = vertx;
-    this.subscriber = subscriber;
-    this.socketTimeoutMs = socketTimeoutMs;
+    this.store = store;
+    this.channel = channel;
+    this.onMessage = onMessage;
+    this.onSubscribed = onSubscribed;
   }
 
   /**
-   * Listens on a channel. {@code onSubscribed} runs after every (re)connection, because notifications sent
-   * while the connection was down are lost and the listener must assume it missed some.
+   * Listens on a channel; fails when the first connection or its LISTEN does. {@code onSubscribed} runs after every
+   * (re)connection, because notifications sent while the connection was down are lost and the listener must assume
+   * it missed some.
    */
   public static Future<ChangeFeed> listen(Vertx vertx, Store store, String channel, Consumer<String> onMessage,
       Runnable onSubscribed) {
-    if (store.postgresOptions() == null) {
-      return Future.succeededFuture(new ChangeFeed(vertx, null, 0));
+    ChangeFeed feed = new ChangeFeed(vertx, store, channel, onMessage, onSubscribed);
+    if (store.dialect() == Dialect.SQLITE) {
+      return Future.succeededFuture(feed);
     }
-    PgSubscriber subscriber = PgSubscriber.subscriber(vertx, store.postgresOptions())
-        .reconnectPolicy(attempt -> RECONNECT_DELAY_MS);
-    ChangeFeed feed = new ChangeFeed(vertx, subscriber, store.socketTimeoutMs());
-    AtomicBoolean subscribedBefore = new AtomicBoolean();
-    subscriber.channel(channel)
-        .subscribeHandler(ignored -> {
-          if (subscribedBefore.getAndSet(true)) {
-            LOG.info("change feed " + channel + " is listening again on a new connection; what it may have missed "
-                + "meanwhile is read from the store again");
-          }
-          onSubscribed.run();
-        })
-        .handler(onMessage::accept);
-    subscriber.closeHandler(ignored -> {
-      if (!feed.closing) {
-        LOG.warning("change feed " + channel + " gave up reconnecting");
+    return feed.subscribe().map(subscribed -> {
+      if (store.socketTimeoutMs() > 0) {
+        feed.pingTimer = vertx.setPeriodic(store.socketTimeoutMs() / 2, ignored -> feed.ping());
       }
+      return feed;
     });
-    return subscriber.connect()
-        .onFailure(e -> subscriber.close())
-        .map(connected -> {
-          if (feed.socketTimeoutMs > 0) {
-            feed.pingTimer = vertx.setPeriodic(feed.socketTimeoutMs / 2, ignored -> feed.ping());
-          }
-          return feed;
-        });
   }
 
   /** Sends a change to every node listening on the channel, this one included. */
@@ -80,15 +70,61 @@ public final class ChangeFeed {
     return store.query("SELECT pg_notify($1, $2)", Tuple.of(channel, payload)).mapEmpty();
   }
 
-  /**
-   * Something for a live server to answer on the listening connection (what, and whether it fails, is no matter),
-   * held to the socket timeout: on each connection the feed makes, from its first ping on, also when it fell silent
-   * before its LISTEN was answered.
-   */
+  /** Connects, listens, and once it listens hands the connection's loss over to {@link #connectionLost}. */
+  private Future<Void> subscribe() {
+    return store.connectApart().compose(connection -> {
+      SocketTimeout.install(connection, store.socketTimeoutMs());
+      connection.notificationHandler(notification -> {
+        if (channel.equals(notification.getChannel())) {
+          onMessage.accept(notification.getPayload());
+        }
+      });
+      return connection.query("LISTEN \"" + channel.replace("\"", "\"\"") + "\"").execute()
+          .<Void>map(listened -> {
+            if (closing) {
+              connection.close();
+              return null;
+            }
+            listening = connection;
+            connection.closeHandler(ignored -> connectionLost(connection));
+            if (subscribedBefore) {
+              LOG.info("change feed " + channel + " is listening again on a new connection; what it may have missed "
+                  + "meanwhile is read from the store again");
+            }
+            subscribedBefore = true;
+            onSubscribed.run();
+            return null;
+          })
+          .onFailure(e -> connection.close());
+    });
+  }
+
+  private void connectionLost(PgConnection connection) {
+    if (listening == connection) {
+      listening = null;
+    }
+    if (!closing) {
+      LOG.warning("change feed " + channel + " lost its connection; connecting again every "
+          + RECONNECT_DELAY_MS + " ms");
+      resubscribeLater();
+    }
+  }
+
+  private void resubscribeLater() {
+    vertx.setTimer(RECONNECT_DELAY_MS, ignored -> {
+      if (!closing) {
+        subscribe().onFailure(e -> {
+          LOG.fine("change feed " + channel + " cannot connect yet (trying again): " + Store.rootMessage(e));
+          resubscribeLater();
+        });
+      }
+    });
+  }
+
+  /** Something for a live server to answer on the listening connection (what, and whether it fails, is no matter). */
   private void ping() {
-    PgConnection connection = subscriber.actualConnection();
+    PgConnection connection = listening;
     if (connection != null && !closing) {
-      SocketTimeout.install(connection, socketTimeoutMs);
       connection.query("SELECT 1").execute();
     }
   }
@@ -98,6 +134,8 @@ public final class ChangeFeed {
     if (pingTimer >= 0) {
       vertx.cancelTimer(pingTimer);
     }
-    return subscriber == null ? Future.succeededFuture() : subscriber.close();
+    PgConnection connection = listening;
+    listening = null;
+    return connection == null ? Future.succeededFuture() : connection.close();
   }
 }

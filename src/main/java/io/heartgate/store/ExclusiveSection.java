@@ -76,7 +76,7 @@ public final class ExclusiveSection {
   }
 
   private <T> Future<T> acrossNodes(Supplier<Future<T>> work, long deadline) {
-    if (store.postgresOptions() == null) {
+    if (store.dialect() == Dialect.SQLITE) {
       return bounded(work);  // SQLite: one node
     }
     Context caller = Vertx.currentContext();

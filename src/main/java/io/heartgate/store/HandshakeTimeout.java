@@ -42,9 +42,8 @@ import java.util.concurrent.TimeUnit;
  * Vert.x ({@code VertxWrapper}, Vert.x's integrator API) whose NetClients arm the timer on each socket
  * ({@code NetSocketInternal}'s pipeline); the factory drops it once its connect completed ({@code doConnectInternal},
  * {@code SocketConnectionBase.socket()}). The pool's come through a {@code PgDriver} (public SPI) making such a
- * factory; those apart from the pool from one such factory per store ({@link Store#connectApart}), but for the change
- * feed's, which vertx-pg-client's subscriber opens itself. The tests of this package prove it on each upgrade,
- * without TLS.
+ * factory; those apart from the pool (the change feed's too) from one such factory per store
+ * ({@link Store#connectApart}). The tests of this package prove it on each upgrade, without TLS.
  */
 final class HandshakeTimeout {
   private static final String NAME = "heartgate-handshake-timeout";

@@ -27,7 +27,7 @@ public final class Leadership {
 
   /** Whether this node leads now, taking the lead when nobody holds it. */
   public Future<Boolean> tryLead() {
-    if (store.postgresOptions() == null) {
+    if (store.dialect() == Dialect.SQLITE) {
       return Future.succeededFuture(true);
     }
     if (held != null) {
@@ -60,7 +60,7 @@ public final class Leadership {
 
   /** Whether this node holds the lead now (it may have lost it since it last asked, with its connection). */
   public boolean leads() {
-    return store.postgresOptions() == null || held != null;
+    return store.dialect() == Dialect.SQLITE || held != null;
   }
 
   /** Gives the lead up (closing its connection frees the lock at once). */

@@ -230,11 +230,6 @@ public final class Store implements Sql {
     return dialect;
   }
 
-  /** How to open a dedicated PostgreSQL connection (for LISTEN), or null on SQLite. */
-  PgConnectOptions postgresOptions() {
-    return postgresOptions;
-  }
-
   /** PostgreSQL: how long a connection may wait for a byte of an answer; 0 for no limit, and on SQLite. */
   long socketTimeoutMs() {
     return socketTimeoutMs;
