@@ -1,10 +1,13 @@
 package io.heartgate.store;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.function.Consumer;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -19,24 +22,33 @@ import java.util.logging.Logger;
  * closed, the feed connects again, and the listener starts from the store again, as after any reconnection. Its
  * connects are those of {@link Store#connectApart}, whose handshake is bounded: vertx-pg-client's own subscriber,
  * used before, opens its connections itself, and one whose handshake went unanswered left the node deaf for good.
+ *
+ * <p>Everything it does runs on the context {@link #listen} was called on (or made there), {@link #close} included.
  */
 public final class ChangeFeed {
   private static final Logger LOG = Logger.getLogger(ChangeFeed.class.getName());
   private static final long RECONNECT_DELAY_MS = 500;
+  /** While it cannot connect again, it says so at most this often (each failed attempt at FINE). */
+  private static final long STILL_DOWN_EVERY_MS = 60_000;
 
   private final Vertx vertx;
+  private final Context context;
   private final Store store;
   private final String channel;
   private final Consumer<String> onMessage;
   private final Runnable onSubscribed;
-  /** The listening connection, or null while there is none. Touched on the context that called {@link #listen}. */
+  /** The listening connection, or null while there is none. */
   private PgConnection listening;
   private long pingTimer = -1;
   private boolean subscribedBefore;
+  /** When the listening connection was lost, and when that was last said in the log (System.nanoTime). */
+  private long lostAt;
+  private long saidAt;
   private boolean closing;
 
   private ChangeFeed(Vertx vertx, Store store, String channel, Consumer<String> onMessage, Runnable onSubscribed) {
     this.vertx = vertx;
+    this.context = vertx.getOrCreateContext();
     this.store = store;
     this.channel = channel;
     this.onMessage = onMessage;
@@ -46,7 +58,7 @@ public final class ChangeFeed {
   /**
    * Listens on a channel; fails when the first connection or its LISTEN does. {@code onSubscribed} runs after every
    * (re)connection, because notifications sent while the connection was down are lost and the listener must assume
-   * it missed some.
+   * it missed some (should it throw, that is logged, and the feed listens on).
    */
   public static Future<ChangeFeed> listen(Vertx vertx, Store store, String channel, Consumer<String> onMessage,
       Runnable onSubscribed) {
@@ -54,7 +66,9 @@ public final class ChangeFeed {
     if (store.dialect() == Dialect.SQLITE) {
       return Future.succeededFuture(feed);
     }
-    return feed.subscribe().map(subscribed -> {
+    Promise<Void> subscribed = Promise.promise();
+    feed.context.runOnContext(ignored -> feed.subscribe().onComplete(subscribed));
+    return subscribed.future().map(first -> {
       if (store.socketTimeoutMs() > 0) {
         feed.pingTimer = vertx.setPeriodic(store.socketTimeoutMs() / 2, ignored -> feed.ping());
       }
@@ -70,32 +84,46 @@ public final class ChangeFeed {
     return store.query("SELECT pg_notify($1, $2)", Tuple.of(channel, payload)).mapEmpty();
   }
 
-  /** Connects, listens, and once it listens hands the connection's loss over to {@link #connectionLost}. */
+  /** Connects and listens; a connection that does not come to listen is closed. */
   private Future<Void> subscribe() {
     return store.connectApart().compose(connection -> {
-      SocketTimeout.install(connection, store.socketTimeoutMs());
-      connection.notificationHandler(notification -> {
-        if (channel.equals(notification.getChannel())) {
-          onMessage.accept(notification.getPayload());
-        }
-      });
-      return connection.query("LISTEN \"" + channel.replace("\"", "\"\"") + "\"").execute()
-          .<Void>map(listened -> {
-            if (closing) {
-              connection.close();
-              return null;
-            }
-            listening = connection;
-            connection.closeHandler(ignored -> connectionLost(connection));
-            if (subscribedBefore) {
-              LOG.info("change feed " + channel + " is listening again on a new connection; what it may have missed "
-                  + "meanwhile is read from the store again");
-            }
-            subscribedBefore = true;
-            onSubscribed.run();
-            return null;
-          })
-          .onFailure(e -> connection.close());
+      Future<Void> listened;
+      try {
+        listened = listenOn(connection);
+      } catch (RuntimeException e) {
+        listened = Future.failedFuture(e);
+      }
+      return listened.onFailure(e -> connection.close());
+    });
+  }
+
+  /** Once the connection listens, hands its loss over to {@link #connectionLost}. */
+  private Future<Void> listenOn(PgConnection connection) {
+    SocketTimeout.install(connection, store.socketTimeoutMs());
+    connection.notificationHandler(notification -> {
+      if (channel.equals(notification.getChannel())) {
+        onMessage.accept(notification.getPayload());
+      }
+    });
+    return connection.query("LISTEN \"" + channel.replace("\"", "\"\"") + "\"").execute().map(listened -> {
+      if (closing) {
+        connection.close();
+        return null;
+      }
+      listening = connection;
+      connection.closeHandler(ignored -> connectionLost(connection));
+      if (subscribedBefore) {
+        LOG.info("change feed " + channel + " is listening again on a new connection, after "
+            + (System.nanoTime() - lostAt) / 1_000_000 + " ms; what it may have missed meanwhile is read from the "
+            + "store again");
+      }
+      subscribedBefore = true;
+      try {
+        onSubscribed.run();
+      } catch (RuntimeException e) {
+        LOG.log(Level.SEVERE, "change feed " + channel + ": its listener failed on subscribing", e);
+      }
+      return null;
     });
   }
 
@@ -104,17 +132,28 @@ public final class ChangeFeed {
       listening = null;
     }
     if (!closing) {
-      LOG.warning("change feed " + channel + " lost its connection; connecting again every "
-          + RECONNECT_DELAY_MS + " ms");
+      lostAt = System.nanoTime();
+      saidAt = lostAt;
+      LOG.warning("change feed " + channel + " lost its connection; connecting again every " + RECONNECT_DELAY_MS
+          + " ms");
       resubscribeLater();
     }
   }
 
+  /** One attempt after the other, until one listens: each attempt's failure, and only that, schedules the next. */
   private void resubscribeLater() {
     vertx.setTimer(RECONNECT_DELAY_MS, ignored -> {
       if (!closing) {
         subscribe().onFailure(e -> {
-          LOG.fine("change feed " + channel + " cannot connect yet (trying again): " + Store.rootMessage(e));
+          long now = System.nanoTime();
+          String cause = Store.rootMessage(e);
+          if (now - saidAt >= STILL_DOWN_EVERY_MS * 1_000_000) {
+            saidAt = now;
+            LOG.warning("change feed " + channel + " still cannot listen, " + (now - lostAt) / 1_000_000_000
+                + " s after it lost its connection (trying again): " + cause);
+          } else {
+            LOG.fine("change feed " + channel + " cannot listen yet (trying again): " + cause);
+          }
           resubscribeLater();
         });
       }
@@ -123,19 +162,22 @@ public final class ChangeFeed {
 
   /** Something for a live server to answer on the listening connection (what, and whether it fails, is no matter). */
   private void ping() {
-    PgConnection connection = listening;
-    if (connection != null && !closing) {
-      connection.query("SELECT 1").execute();
+    if (listening != null && !closing) {
+      listening.query("SELECT 1").execute();
     }
   }
 
   public Future<Void> close() {
-    closing = true;
-    if (pingTimer >= 0) {
-      vertx.cancelTimer(pingTimer);
-    }
-    PgConnection connection = listening;
-    listening = null;
-    return connection == null ? Future.succeededFuture() : connection.close();
+    Promise<Void> closed = Promise.promise();
+    context.runOnContext(ignored -> {
+      closing = true;
+      if (pingTimer >= 0) {
+        vertx.cancelTimer(pingTimer);
+      }
+      PgConnection connection = listening;
+      listening = null;
+      (connection == null ? Future.<Void>succeededFuture() : connection.close()).onComplete(closed);
+    });
+    return closed.future();
   }
 }

@@ -236,7 +236,7 @@ public final class Store implements Sql {
   }
 
   /**
-   * PostgreSQL: a connection of its own, apart from the pool (for a lock held across statements, a migration), its
+   * PostgreSQL: a connection of its own, apart from the pool (a lock held across statements, a migration, LISTEN), its
    * handshake bounded as the pool's ({@link HandshakeTimeout}); the caller closes it.
    */
   Future<PgConnection> connectApart() {

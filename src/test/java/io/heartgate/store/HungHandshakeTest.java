@@ -9,7 +9,6 @@ import io.heartgate.testsupport.Poll;
 import io.heartgate.testsupport.SilentProxy;
 import io.heartgate.testsupport.TestPostgres;
 import io.heartgate.testsupport.TestStores;
-import io.vertx.core.Promise;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
@@ -91,10 +90,8 @@ class HungHandshakeTest {
       Store direct = stores.open(url, 1, 20);
       BlockingQueue<String> heard = new LinkedBlockingQueue<>();
       AtomicInteger subscribed = new AtomicInteger();
-      Promise<ChangeFeed> listening = Promise.promise();
-      stores.vertx().getOrCreateContext().runOnContext(ignored -> ChangeFeed.listen(stores.vertx(), viaProxy,
-          "hung_handshake", heard::add, subscribed::incrementAndGet).onComplete(listening));
-      ChangeFeed feed = Await.of(listening.future());
+      ChangeFeed feed = Await.of(ChangeFeed.listen(stores.vertx(), viaProxy, "hung_handshake", heard::add,
+          subscribed::incrementAndGet));
       try {
         proxy.holdNew();
         proxy.silence();
