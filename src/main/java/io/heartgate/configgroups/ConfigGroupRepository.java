@@ -31,7 +31,10 @@ public final class ConfigGroupRepository implements GroupMembership {
       constraint -> new Conflict("config_group_name_conflict", "A config group with this name already exists"));
 
   private final Store store;
-  /** Listings: on SQLite the reading connection, which waits for no write (see {@link Store#reads}). */
+  /**
+   * Listings, single groups and what downloads read: on SQLite the reading connection, which waits for no write
+   * (see {@link Store#reads}).
+   */
   private final Store reads;
 
   public ConfigGroupRepository(Store store) {
@@ -79,21 +82,21 @@ public final class ConfigGroupRepository implements GroupMembership {
 
   /** When the group's content last changed ({@link ConfigGroup#contentChangedAt}); empty when it is gone. */
   public Future<Optional<Long>> contentChangedAt(String id) {
-    return store.query("SELECT content_changed_at FROM config_groups WHERE id = $1", Tuple.of(id))
+    return reads.query("SELECT content_changed_at FROM config_groups WHERE id = $1", Tuple.of(id))
         .map(rows -> rows.size() == 0 ? Optional.empty()
             : Optional.of(rows.iterator().next().getLong("content_changed_at")));
   }
 
   /** The group {@code idOrAlias} names: an id first, else an alias. */
   public Future<Optional<ConfigGroup>> byIdOrAlias(String idOrAlias) {
-    return store.query(SELECT + " WHERE id = COALESCE((SELECT id FROM config_groups WHERE id = $1), "
+    return reads.query(SELECT + " WHERE id = COALESCE((SELECT id FROM config_groups WHERE id = $1), "
             + "(SELECT group_id FROM aliases WHERE alias = $1))", Tuple.of(idOrAlias))
         .compose(rows -> {
           if (rows.size() == 0) {
             return Future.succeededFuture(Optional.empty());
           }
           Row row = rows.iterator().next();
-          return members(store, row.getString("id")).map(ids -> Optional.of(toGroup(row, ids)));
+          return members(reads, row.getString("id")).map(ids -> Optional.of(toGroup(row, ids)));
         });
   }
 

@@ -29,15 +29,16 @@ public final class AliasRepository {
   public record Target(Owner owner, String id) {
   }
 
-  private final Store store;
+  /** On SQLite the reading connection, which waits for no write (see {@link Store#reads}): downloads ask. */
+  private final Store reads;
 
   public AliasRepository(Store store) {
-    this.store = store;
+    this.reads = store.reads();
   }
 
   /** What the alias names, if anything. */
   public Future<Optional<Target>> resolve(String alias) {
-    return store.query("SELECT config_id, group_id FROM aliases WHERE alias = $1", Tuple.of(alias))
+    return reads.query("SELECT config_id, group_id FROM aliases WHERE alias = $1", Tuple.of(alias))
         .map(rows -> {
           if (rows.size() == 0) {
             return Optional.empty();

@@ -29,7 +29,10 @@ public final class ConfigRepository {
       + "author_type, author_id, author_name, note) ";
 
   private final Store store;
-  /** Listings: on SQLite the reading connection, which waits for no write (see {@link Store#reads}). */
+  /**
+   * Listings, single configs and what downloads read: on SQLite the reading connection, which waits for no write
+   * (see {@link Store#reads}).
+   */
   private final Store reads;
 
   public ConfigRepository(Store store) {
@@ -69,7 +72,7 @@ public final class ConfigRepository {
   }
 
   public Future<Optional<Config>> byId(String id) {
-    return store.query("SELECT " + COLUMNS + ", toml FROM configs WHERE id = $1", Tuple.of(id))
+    return reads.query("SELECT " + COLUMNS + ", toml FROM configs WHERE id = $1", Tuple.of(id))
         .map(rows -> first(rows).map(row -> toConfig(row, row.getString("toml"))));
   }
 
@@ -95,7 +98,7 @@ public final class ConfigRepository {
    * none. One statement of primary-key lookups.
    */
   Future<Optional<CurrentVersion>> current(String idOrAlias) {
-    return store.query("SELECT " + CURRENT_VERSION_COLUMNS + " FROM configs WHERE id = COALESCE("
+    return reads.query("SELECT " + CURRENT_VERSION_COLUMNS + " FROM configs WHERE id = COALESCE("
             + "(SELECT id FROM configs WHERE id = $1), (SELECT config_id FROM aliases WHERE alias = $1))",
             Tuple.of(idOrAlias))
         .map(rows -> first(rows).map(ConfigRepository::toCurrentVersion));
@@ -111,7 +114,7 @@ public final class ConfigRepository {
     if (ids.isEmpty()) {
       return Future.succeededFuture(List.of());
     }
-    return store.query("SELECT " + CURRENT_VERSION_COLUMNS + " FROM configs WHERE id IN ("
+    return reads.query("SELECT " + CURRENT_VERSION_COLUMNS + " FROM configs WHERE id IN ("
             + Sql.placeholders(1, ids.size()) + ")", Tuple.from(new ArrayList<Object>(ids)))
         .map(rows -> {
           List<CurrentVersion> found = new ArrayList<>(rows.size());
@@ -136,7 +139,7 @@ public final class ConfigRepository {
       values.add(version.id());
       values.add(version.version());
     }
-    return store.query("SELECT config_id, toml FROM config_versions WHERE " + which, Tuple.from(values))
+    return reads.query("SELECT config_id, toml FROM config_versions WHERE " + which, Tuple.from(values))
         .map(rows -> {
           Map<String, String> toml = new HashMap<>();
           rows.forEach(row -> toml.put(row.getString("config_id"), row.getString("toml")));

@@ -23,7 +23,7 @@ public final class ConstantRepository {
       "SELECT id, name, value, description, created_at, updated_at, value_changed_at FROM constants";
 
   private final Store store;
-  /** Listings: on SQLite the reading connection, which waits for no write (see {@link Store#reads}). */
+  /** Listings, single constants and what downloads read: on SQLite the reading connection (see {@link Store#reads}). */
   private final Store reads;
 
   public ConstantRepository(Store store) {
@@ -70,7 +70,7 @@ public final class ConstantRepository {
   public Future<DefinedConstants> named(Set<String> names) {
     Map<String, String> values = new HashMap<>();
     Map<String, Long> changedAt = new HashMap<>();
-    return ChunkedLookup.run(store, List.copyOf(names),
+    return ChunkedLookup.run(reads, List.copyOf(names),
             in -> "SELECT name, value, value_changed_at FROM constants WHERE name IN (" + in + ")",
             rows -> rows.forEach(row -> {
               values.put(row.getString("name"), row.getString("value"));
@@ -144,7 +144,7 @@ public final class ConstantRepository {
   }
 
   private Future<Optional<Constant>> one(String sql, String key) {
-    return store.query(sql, Tuple.of(key))
+    return reads.query(sql, Tuple.of(key))
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(toConstant(rows.iterator().next())));
   }
 

@@ -25,7 +25,9 @@ public final class LabelRepository {
   private static final String SELECT = "SELECT id, name, description, color, created_at FROM labels";
 
   private final Store store;
-  /** Listings: on SQLite the reading connection, which waits for no write (see {@link Store#reads}). */
+  /**
+   * Listings and single items: on SQLite the reading connection, which waits for no write (see {@link Store#reads}).
+   */
   private final Store reads;
 
   public LabelRepository(Store store) {
@@ -54,7 +56,7 @@ public final class LabelRepository {
   }
 
   public Future<Optional<Label>> byId(String id) {
-    return store.query(SELECT + " WHERE id = $1", Tuple.of(id))
+    return reads.query(SELECT + " WHERE id = $1", Tuple.of(id))
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(toLabel(rows.iterator().next())));
   }
 

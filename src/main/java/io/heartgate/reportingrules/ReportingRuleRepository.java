@@ -23,7 +23,9 @@ public final class ReportingRuleRepository {
   private static final String ORDER = " ORDER BY is_default DESC, name";
 
   private final Store store;
-  /** Listings: on SQLite the reading connection, which waits for no write (see {@link Store#reads}). */
+  /**
+   * Listings and single items: on SQLite the reading connection, which waits for no write (see {@link Store#reads}).
+   */
   private final Store reads;
 
   public ReportingRuleRepository(Store store) {
@@ -71,7 +73,7 @@ public final class ReportingRuleRepository {
   }
 
   public Future<Optional<ReportingRule>> byId(String id) {
-    return store.query(SELECT + " WHERE id = $1", Tuple.of(id)).map(ReportingRuleRepository::first);
+    return reads.query(SELECT + " WHERE id = $1", Tuple.of(id)).map(ReportingRuleRepository::first);
   }
 
   /**

@@ -65,7 +65,10 @@ public final class TokenRepository implements GrantSource {
       + "WHERE id = $1 AND state = 'active'";
 
   private final Store store;
-  /** Listings and grants: on SQLite the reading connection, which waits for no write (see {@link Store#reads}). */
+  /**
+   * Listings, single tokens and grants: on SQLite the reading connection, which waits for no write (see {@link
+   * Store#reads}).
+   */
   private final Store reads;
   private final Clock clock;
 
@@ -159,7 +162,7 @@ public final class TokenRepository implements GrantSource {
   }
 
   public Future<Optional<Token>> byId(String id) {
-    return store.query(SELECT + " WHERE t.id = $1", Tuple.of(id)).map(TokenRepository::first);
+    return reads.query(SELECT + " WHERE t.id = $1", Tuple.of(id)).map(TokenRepository::first);
   }
 
   public Future<Optional<Token>> byHash(String hash) {

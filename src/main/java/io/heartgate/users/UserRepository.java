@@ -22,7 +22,9 @@ import java.util.Optional;
 public final class UserRepository implements Accounts {
   private static final String COLUMNS = "id, username, password_hash, role, status, created_at";
   private final Store store;
-  /** Listings: on SQLite the reading connection, which waits for no write (see {@link Store#reads}). */
+  /**
+   * Listings and single items: on SQLite the reading connection, which waits for no write (see {@link Store#reads}).
+   */
   private final Store reads;
   /** Stamps updated_at. */
   private final Clock clock;
@@ -52,11 +54,11 @@ public final class UserRepository implements Accounts {
   }
 
   public Future<Optional<User>> byId(String id) {
-    return store.query("SELECT " + COLUMNS + " FROM users WHERE id = $1", Tuple.of(id)).map(UserRepository::first);
+    return reads.query("SELECT " + COLUMNS + " FROM users WHERE id = $1", Tuple.of(id)).map(UserRepository::first);
   }
 
   public Future<Optional<User>> byUsername(String username) {
-    return store.query("SELECT " + COLUMNS + " FROM users WHERE username = $1", Tuple.of(username))
+    return reads.query("SELECT " + COLUMNS + " FROM users WHERE username = $1", Tuple.of(username))
         .map(UserRepository::first);
   }
 
