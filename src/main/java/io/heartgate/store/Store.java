@@ -40,8 +40,8 @@ import org.sqlite.SQLiteException;
  */
 public final class Store implements Sql {
   private static final long PING_TIMEOUT_MS = 2_000;
-  /** How long a request waits for a PostgreSQL connection, and how many may wait, before 503. */
-  private static final int POOL_WAIT_SECONDS = 10;
+  /** How long a request waits for a PostgreSQL connection, and how many may wait, before 503 (see {@link #connection}). */
+  private static final long POOL_WAIT_MS = 10_000;
   private static final int POOL_WAITERS = 1_000;
   /** How long a PostgreSQL connect may wait for TCP to connect. */
   private static final int TCP_CONNECT_TIMEOUT_MS = 5_000;
@@ -201,8 +201,9 @@ public final class Store implements Sql {
     }
     Pool pool = HandshakeTimeout.pool(HANDSHAKE_TIMEOUT_MS)
         .with(new PoolOptions().setMaxSize(poolSize).setName("heartgate-pg")
-            // While the server stands still, requests wait for a connection 10 s at most, 1,000 at most.
-            .setConnectionTimeout(POOL_WAIT_SECONDS).setMaxWaitQueueSize(POOL_WAITERS))
+            // While the server stands still, 1,000 requests at most wait for a connection; how long, the store bounds
+            // itself (see connection()): no timer of the pool's.
+            .setConnectionTimeout(0).setMaxWaitQueueSize(POOL_WAITERS))
         .with(new NetClientOptions().setConnectTimeout(TCP_CONNECT_TIMEOUT_MS))
         .connectingTo(connect)
         .withConnectHandler(connection -> {
@@ -260,12 +261,50 @@ public final class Store implements Sql {
 
   @Override
   public Future<RowSet<Row>> query(String sql, Tuple params) {
-    return pool.preparedQuery(dialect.sql(sql), prepareOptions).execute(params).recover(Store::driverFailure);
+    if (dialect == Dialect.SQLITE) {
+      return pool.preparedQuery(dialect.sql(sql), prepareOptions).execute(params).recover(Store::driverFailure);
+    }
+    return withConnection(connection -> on(connection).query(sql, params));
   }
 
   @Override
   public Future<RowSet<Row>> batch(String sql, List<Tuple> params) {
-    return pool.withConnection(connection -> on(connection).batch(sql, params));
+    return withConnection(connection -> on(connection).batch(sql, params));
+  }
+
+  /** The work on one of the pool's connections (see {@link #connection}), given back once the work is done. */
+  private <T> Future<T> withConnection(Function<SqlConnection, Future<T>> work) {
+    return connection().compose(connection -> Future.<Void>succeededFuture()
+        .compose(ignored -> work.apply(connection))
+        .eventually(connection::close));
+  }
+
+  /**
+   * One of the pool's connections. On PostgreSQL a request waits for it {@link #POOL_WAIT_MS} at most, a bound the
+   * store keeps rather than the pool: in vertx-sql-client 5.0.10 the pool's own wait timer may fire for a waiter
+   * that was already given its connection and throw inside the pool ("Promise already completed", once in each of
+   * two runs of a million agents), losing whatever the pool had queued after it, and a transaction's wait ended in a
+   * bare "Timeout" that no one took for an outage. A request that gave up keeps its place in the pool's queue (of
+   * {@link #POOL_WAITERS} at most) until a connection comes to it, which then goes straight back, unused. On SQLite
+   * work waits as long as the work before it takes (see {@link #sqliteStore}).
+   */
+  private Future<SqlConnection> connection() {
+    Future<SqlConnection> leased = pool.getConnection();
+    if (dialect == Dialect.SQLITE || leased.isComplete()) {
+      return leased;
+    }
+    Promise<SqlConnection> bounded = Promise.promise();
+    long timer = vertx.setTimer(POOL_WAIT_MS, id -> bounded.tryFail(new StoreUnavailableException(
+        "every connection to the store " + description + " stayed busy for " + POOL_WAIT_MS + " ms", null)));
+    leased.onComplete(result -> {
+      vertx.cancelTimer(timer);
+      if (result.failed()) {
+        bounded.tryFail(result.cause());
+      } else if (!bounded.tryComplete(result.result())) {
+        result.result().close();
+      }
+    });
+    return bounded.future();
   }
 
   /** Runs the work in one transaction: committed when its Future succeeds, rolled back when it fails. */
@@ -321,7 +360,7 @@ public final class Store implements Sql {
       return Future.failedFuture(new IllegalStateException("plain JDBC work is for the SQLite store only"));
     }
     // Holding the pool's one connection, so that no statement of the pool runs on it meanwhile.
-    return pool.withConnection(held -> vertx.executeBlocking(() -> work.run(sqliteSource.handedOut()), false))
+    return withConnection(held -> vertx.executeBlocking(() -> work.run(sqliteSource.handedOut()), false))
         .recover(Store::driverFailure);
   }
 
@@ -340,7 +379,7 @@ public final class Store implements Sql {
   public <T> Future<T> inSnapshot(Function<Sql, Future<T>> work) {
     String begin = dialect == Dialect.SQLITE ? "BEGIN DEFERRED"
         : "START TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY";
-    return pool.withConnection(connection -> within(connection, begin, () -> work.apply(on(connection))));
+    return withConnection(connection -> within(connection, begin, () -> work.apply(on(connection))));
   }
 
   /** The dialect-speaking client of one connection. */
@@ -389,14 +428,20 @@ public final class Store implements Sql {
 
   /** A transaction over the raw connection: for the store's own DDL (migrations, the start-up write check). */
   <T> Future<T> inTransactionOn(Function<SqlConnection, Future<T>> work) {
+    // Not the pool's withTransaction, whose wait for a connection the pool bounds (see connection()).
     if (dialect != Dialect.SQLITE) {
-      return pool.withTransaction(work);
+      // The client's transaction: a COMMIT after the server failed the transaction (a statement failed and the work
+      // went on) fails, where a plain COMMIT would answer as if it had committed.
+      return withConnection(connection -> connection.begin().compose(transaction -> Future.<Void>succeededFuture()
+          .compose(ignored -> work.apply(connection))
+          .compose(result -> transaction.commit().map(result),
+              failure -> transaction.rollback().transform(ignored -> Future.failedFuture(failure)))));
     }
     // vertx-jdbc-client 5.0.x leaves the JDBC connection in manual-commit mode after withTransaction
     // (vert-x3/vertx-jdbc-client#356): every later write outside a transaction would stay uncommitted, lost at
-    // shutdown or undone by an unrelated rollback. So on SQLite the transaction is plain SQL on a connection
-    // that stays in autocommit mode.
-    return pool.withConnection(connection -> within(connection, "BEGIN IMMEDIATE", () -> work.apply(connection)));
+    // shutdown or undone by an unrelated rollback. So on SQLite the transaction is plain SQL on a connection that
+    // stays in autocommit mode.
+    return withConnection(connection -> within(connection, "BEGIN IMMEDIATE", () -> work.apply(connection)));
   }
 
   /**

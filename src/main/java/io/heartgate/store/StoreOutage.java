@@ -17,8 +17,6 @@ import org.sqlite.SQLiteException;
  * being told the gateway broke (500). The one place that knows the drivers' ways of saying so.
  */
 public final class StoreOutage {
-  /** vertx-sql-client's pool says this, as a plain VertxException, when no connection came in time. */
-  private static final String POOL_WAIT_TIMEOUT = "Timeout waiting for connection";
   /**
    * And this, when a statement is given a connection that has just closed: the pool learns of the close a moment
    * after the statements that were on the connection failed.
@@ -35,7 +33,6 @@ public final class StoreOutage {
           || cause instanceof TimeoutException
           || cause instanceof io.netty.channel.ConnectTimeoutException
           || cause instanceof io.netty.handler.timeout.ReadTimeoutException
-          || cause instanceof VertxException && POOL_WAIT_TIMEOUT.equals(cause.getMessage())
           || cause instanceof VertxException && String.valueOf(cause.getMessage()).startsWith(CONNECTION_CLOSED)
           || cause instanceof ConnectionPoolTooBusyException
           || cause instanceof PgException pg && unavailable(pg)

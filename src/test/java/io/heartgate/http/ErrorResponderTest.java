@@ -7,7 +7,6 @@ import io.heartgate.core.Invalid;
 import io.heartgate.core.TooManyAttempts;
 import io.heartgate.core.Unavailable;
 import io.heartgate.store.StoreUnavailableException;
-import io.vertx.core.VertxException;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.impl.NoStackTraceTimeoutException;
@@ -38,8 +37,7 @@ class ErrorResponderTest {
 
   @Test
   void aStoreOutOfReachOrOverloadedIsA503WithRetryAfterNotA500() {
-    for (Throwable outage : List.of(new VertxException("Timeout waiting for connection", true),
-        new StoreUnavailableException("down", null), ClosedConnectionException.INSTANCE,
+    for (Throwable outage : List.of(new StoreUnavailableException("down", null), ClosedConnectionException.INSTANCE,
         new RuntimeException(new ConnectException("Connection refused")),
         new NoStackTraceTimeoutException("timed out"),
         new SQLiteException("[SQLITE_BUSY] database is locked", SQLiteErrorCode.SQLITE_BUSY),
