@@ -98,24 +98,38 @@ public final class UserRepository implements Accounts {
     return new Conflict("setup_complete", "An owner already exists");
   }
 
-  public Future<Void> update(String id, Role role, String status, String passwordHash) {
-    return store.query("UPDATE users SET role = $2, status = $3, password_hash = $4, updated_at = $5 WHERE id = $1",
-            Tuple.of(id, role.wireName(), status, passwordHash, clock.millis()))
+  /**
+   * Writes role, status and password over the user as {@code before} holds it; false, writing nothing, when the user
+   * changed since (or is gone): whatever the caller decided on what it read, it decided on another user.
+   */
+  public Future<Boolean> update(User before, Role role, String status, String passwordHash) {
+    return store.query("UPDATE users SET role = $2, status = $3, password_hash = $4, updated_at = $5 "
+                + "WHERE id = $1 AND role = $6 AND status = $7 AND password_hash = $8",
+            Tuple.of(before.id(), role.wireName(), status, passwordHash, clock.millis(), before.role().wireName(),
+                before.status(), before.passwordHash()))
+        .map(rows -> rows.rowCount() > 0);
+  }
+
+  public Future<Void> setPassword(String id, String passwordHash) {
+    return store.query("UPDATE users SET password_hash = $2, updated_at = $3 WHERE id = $1",
+            Tuple.of(id, passwordHash, clock.millis()))
         .mapEmpty();
   }
 
   /**
-   * Deletes the user; their tokens and sessions go with them (foreign keys cascade). On PostgreSQL their tokens are
+   * Deletes the user if their role is still the one {@code before} holds (false otherwise, or when they are gone);
+   * their tokens and sessions go with them (foreign keys cascade). On PostgreSQL their tokens are
    * locked first, in id order: the cascade deletes them in the order it finds them, and the write of the tokens'
    * last use locks them in id order (see TokenRepository), so the two could each hold a row the other waited for, a
    * deadlock. This lock, the only SQL here on tokens, is part of what deleting a user does to them.
    */
-  public Future<Boolean> delete(String id) {
-    Tuple user = Tuple.of(id);
+  public Future<Boolean> delete(User before) {
+    Tuple user = Tuple.of(before.id());
     return store.inTransaction(tx -> (tx.dialect() == Dialect.POSTGRES
             ? tx.query(RowLocks.inOrder("tokens", "user_id = $1", "id", RowLocks.Strength.UPDATE), user)
             : Future.succeededFuture())
-        .compose(locked -> tx.query("DELETE FROM users WHERE id = $1", user))
+        .compose(locked -> tx.query("DELETE FROM users WHERE id = $1 AND role = $2",
+            Tuple.of(before.id(), before.role().wireName())))
         .map(rows -> rows.rowCount() > 0));
   }
 

@@ -12,6 +12,7 @@ import io.heartgate.core.Invalid;
 import io.heartgate.core.NotFound;
 import io.heartgate.core.TooManyAttempts;
 import io.heartgate.core.Unauthorized;
+import io.heartgate.core.Unavailable;
 import io.heartgate.metrics.LoginMeters;
 import io.heartgate.tokens.TokenService;
 import io.vertx.core.Future;
@@ -32,6 +33,9 @@ public final class UserService {
   private static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9._@+-]{1,64}");
   private static final String NOT_A_USERNAME = "(not a valid username)";
   private static final Logger LOG = Logger.getLogger(UserService.class.getName());
+
+  /** How many times a change of a user is read and checked again when another change came in between. */
+  private static final int CHANGE_ATTEMPTS = 5;
 
   private final UserRepository users;
   private final TokenService tokens;
@@ -166,7 +170,7 @@ public final class UserService {
         .compose(owner -> {
           PasswordRules.check(owner.username(), password);
           return hasher.hash(password)
-              .compose(hash -> users.update(owner.id(), owner.role(), owner.status(), hash))
+              .compose(hash -> users.setPassword(owner.id(), hash))
               .compose(ignored -> sessions.closeAllOf(owner.id()))
               .compose(ignored -> audit.record("user.password_reset", null, "user", owner.id(), AuditLog.SUCCESS,
                   client))
@@ -231,6 +235,18 @@ public final class UserService {
    */
   public Future<User> update(Principal actor, String id, Role role, String status, String password,
       String keptSession, ClientInfo client) {
+    return changed(actor, id, role, status, password, CHANGE_ATTEMPTS)
+        .compose(user -> password == null ? Future.succeededFuture() : sessions.closeOthersOf(id, keptSession))
+        .compose(ignored -> audit.record("user.update", actor, "user", id, AuditLog.SUCCESS, client))
+        .compose(ignored -> get(id))
+        .recover(failure -> refused("user.update", actor, id, client, failure));
+  }
+
+  /**
+   * Reads the user, checks the change against it and writes it over that user only; read and checked again when
+   * another change came in between (see {@link UserRepository#update}). The user as it was.
+   */
+  private Future<User> changed(Principal actor, String id, Role role, String status, String password, int attempts) {
     return get(id).compose(user -> {
       Role newRole = role == null ? user.role() : role;
       String newStatus = status == null ? user.status() : status;
@@ -239,13 +255,17 @@ public final class UserService {
         PasswordRules.check(user.username(), password);
       }
       Future<String> hash = password == null ? Future.succeededFuture(user.passwordHash()) : hasher.hash(password);
-      return hash.compose(newHash -> users.update(id, newRole, newStatus, newHash))
-          .compose(ignored -> narrowGrants(actor, user, newRole, newStatus))
-          .compose(ignored -> password == null ? Future.succeededFuture() : sessions.closeOthersOf(id, keptSession))
-          .compose(ignored -> audit.record("user.update", actor, "user", id, AuditLog.SUCCESS,
-              client))
-          .compose(ignored -> get(id));
-    }).recover(failure -> refused("user.update", actor, id, client, failure));
+      return hash.compose(newHash -> users.update(user, newRole, newStatus, newHash)).compose(written -> {
+        if (!written) {
+          return attempts > 1 ? changed(actor, id, role, status, password, attempts - 1) : changedMeanwhile();
+        }
+        return narrowGrants(actor, user, newRole, newStatus).map(user);
+      });
+    });
+  }
+
+  private static <T> Future<T> changedMeanwhile() {
+    return Future.failedFuture(new Unavailable("busy", "The user changed while it was being changed; try again"));
   }
 
   private static void checkMayChange(Principal actor, User user, Role newRole, String newStatus) {
@@ -285,6 +305,14 @@ public final class UserService {
   }
 
   public Future<Void> delete(Principal actor, String id, ClientInfo client) {
+    return deleted(actor, id, CHANGE_ATTEMPTS)
+        .compose(ignored -> changes.announce(Invalidation.user(id)))
+        .compose(ignored -> audit.record("user.delete", actor, "user", id, AuditLog.SUCCESS, client))
+        .recover(failure -> refused("user.delete", actor, id, client, failure));
+  }
+
+  /** Reads the user, checks the deletion against it and deletes that user only; read and checked again otherwise. */
+  private Future<Void> deleted(Principal actor, String id, int attempts) {
     return get(id).compose(user -> {
       if (user.role() == Role.OWNER) {
         return Future.failedFuture(actor.role() == Role.OWNER
@@ -294,11 +322,9 @@ public final class UserService {
       if (user.role() == Role.ADMINISTRATOR && actor.role() != Role.OWNER) {
         return Future.failedFuture(new Forbidden("only the owner can delete administrators"));
       }
-      return users.delete(id)
-          .compose(ignored -> changes.announce(Invalidation.user(id)))
-          .compose(ignored -> audit.record("user.delete", actor, "user", id, AuditLog.SUCCESS,
-              client));
-    }).recover(failure -> refused("user.delete", actor, id, client, failure));
+      return users.delete(user).compose(gone -> gone ? Future.<Void>succeededFuture()
+          : attempts > 1 ? deleted(actor, id, attempts - 1) : changedMeanwhile());
+    });
   }
 
   /** Ends the session of the cookie (none: nothing to end) and audits the sign-out. */

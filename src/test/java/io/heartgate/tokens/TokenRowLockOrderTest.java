@@ -43,7 +43,8 @@ class TokenRowLockOrderTest {
   @Test
   void deletingAUserWaitsForALastUseWrite() {
     fill();
-    whileALastUseWriteIsHalfway(() -> new UserRepository(store, Clock.systemUTC()).delete("u"));
+    UserRepository users = new UserRepository(store, Clock.systemUTC());
+    whileALastUseWriteIsHalfway(() -> users.byId("u").compose(user -> users.delete(user.orElseThrow())));
     assertEquals(0L, count("SELECT COUNT(*) FROM tokens"), "the user's tokens went with them");
   }
 

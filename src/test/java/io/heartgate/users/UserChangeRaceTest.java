@@ -1,0 +1,80 @@
+package io.heartgate.users;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.heartgate.testsupport.Concurrently;
+import io.heartgate.testsupport.Credentials;
+import io.heartgate.testsupport.Reply;
+import io.heartgate.testsupport.StoreKind;
+import io.heartgate.testsupport.Team;
+import io.heartgate.testsupport.TestGateway;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Two changes of one user at once. Today a change read the user, checked it, and wrote role, status and password
+ * back whole: when another change landed in between, the first one's write undid it (the owner's promotion to
+ * administrator silently lost), and its checks had passed on a user that was no longer what it checked (an
+ * administrator changing, or deleting, a user who had just become an administrator, which only the owner may).
+ * A change now writes only over the user it checked, and checks again otherwise.
+ */
+class UserChangeRaceTest {
+  private static final int TRIALS = 12;
+
+  @TempDir
+  Path tempDir;
+
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void aPromotionIsNeverUndoneByAnAdministratorsChangeMadeAtTheSameTime(StoreKind kind) throws Exception {
+    try (TestGateway gateway = TestGateway.start(kind.freshStore(tempDir))) {
+      Team team = Team.create(gateway);
+      Credentials owner = team.session("owner");
+      Credentials administrator = team.session("administrator");
+      for (int trial = 0; trial < TRIALS; trial++) {
+        String id = Team.addUser(gateway, owner, "member" + trial, "manager").id();
+        String path = "/api/users/" + id;
+        List<Reply> replies = Concurrently.run(2, i -> i == 0
+            ? gateway.call("PATCH", path, owner, new JsonObject().put("role", "administrator"))
+            : gateway.call("PATCH", path, administrator, new JsonObject().put("status", "disabled")));
+        assertEquals(200, replies.get(0).status(), "the owner's promotion: " + replies.get(0));
+        Reply disabling = replies.get(1);
+        assertTrue(disabling.status() == 200 || disabling.status() == 403, "the administrator's change: " + disabling);
+        JsonObject user = gateway.get(path, owner).json();
+        assertEquals("administrator", user.getString("role"), "trial " + trial + ", the promotion kept: " + user);
+        if (disabling.status() == 403) {
+          assertEquals("active", user.getString("status"), "trial " + trial + ", refused and not applied: " + user);
+        }
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void anAdministratorNeverDeletesAUserPromotedToAdministratorAtTheSameTime(StoreKind kind) throws Exception {
+    try (TestGateway gateway = TestGateway.start(kind.freshStore(tempDir))) {
+      Team team = Team.create(gateway);
+      Credentials owner = team.session("owner");
+      Credentials administrator = team.session("administrator");
+      for (int trial = 0; trial < TRIALS; trial++) {
+        String id = Team.addUser(gateway, owner, "member" + trial, "manager").id();
+        String path = "/api/users/" + id;
+        List<Reply> replies = Concurrently.run(2, i -> i == 0
+            ? gateway.call("PATCH", path, owner, new JsonObject().put("role", "administrator"))
+            : gateway.call("DELETE", path, administrator, null));
+        Reply promotion = replies.get(0);
+        Reply deletion = replies.get(1);
+        // Either the deletion came first (the promotion then finds no user) or the promotion did (the deletion is
+        // refused); never both answered as done.
+        assertTrue(promotion.status() == 200 && deletion.status() == 403
+                || promotion.status() == 404 && deletion.status() == 204,
+            "trial " + trial + ": promotion " + promotion + ", deletion " + deletion);
+      }
+    }
+  }
+}
