@@ -23,9 +23,16 @@ public final class SessionRepository {
     this.reads = store.reads();
   }
 
-  public Future<Void> insert(String idHash, String userId, long createdAt, long expiresAt) {
-    return store.query("INSERT INTO sessions (id_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
-        Tuple.of(idHash, userId, createdAt, expiresAt)).mapEmpty();
+  /**
+   * Opens a session for the user if they are still active with the password hash {@code user} holds; false,
+   * opening none, otherwise: a password changed (or the user disabled) since the login read them ended every
+   * session the user had, and a session opened after that with the old password would outlive it.
+   */
+  public Future<Boolean> insert(String idHash, User user, long createdAt, long expiresAt) {
+    return store.query("INSERT INTO sessions (id_hash, user_id, created_at, expires_at) SELECT CAST($1 AS TEXT), id, "
+            + "CAST($3 AS BIGINT), CAST($4 AS BIGINT) FROM users WHERE id = $2 AND password_hash = $5 "
+            + "AND status = 'active'",
+        Tuple.of(idHash, user.id(), createdAt, expiresAt, user.passwordHash())).map(rows -> rows.rowCount() > 0);
   }
 
   /** The active user of a session that has not expired at {@code now}; empty otherwise. */

@@ -51,14 +51,18 @@ public final class SessionService {
         .map(kept -> new SessionService(sessions, kept.getBytes(StandardCharsets.UTF_8), clock));
   }
 
-  /** Opens a session for the user; the Future holds the cookie value. */
-  public Future<String> open(String userId) {
+  /**
+   * Opens a session for the user as the login read them; the Future holds the cookie value. 401 as for a wrong
+   * password when their password changed, or they were disabled, since (see {@link SessionRepository#insert}).
+   */
+  public Future<String> open(User user) {
     byte[] raw = new byte[32];
     RANDOM.nextBytes(raw);
     String id = HexFormat.of().formatHex(raw);
     long now = clock.millis();
-    return sessions.insert(TokenFormat.hash(id), userId, now, now + LIFETIME_MS)
-        .map(ignored -> id + "." + sign(id));
+    return sessions.insert(TokenFormat.hash(id), user, now, now + LIFETIME_MS)
+        .compose(opened -> opened ? Future.succeededFuture(id + "." + sign(id))
+            : Future.failedFuture(new Unauthorized(UserService.INVALID_LOGIN)));
   }
 
   /** The active user behind a cookie, with their role's permissions, or a 401. */

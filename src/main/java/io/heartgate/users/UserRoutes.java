@@ -65,7 +65,7 @@ public final class UserRoutes implements Routes {
   }
 
   private void loginWith(RoutingContext ctx, Future<User> user, int status) {
-    user.compose(u -> sessions.open(u.id()).map(cookie -> {
+    user.compose(u -> sessions.open(u).map(cookie -> {
       ctx.response().addCookie(SessionCookie.of(ctx.request(), proxies, cookie)
           .setMaxAge(SessionService.LIFETIME_MS / 1000));
       return u;

@@ -32,6 +32,8 @@ import java.util.logging.Logger;
 public final class UserService {
   private static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9._@+-]{1,64}");
   private static final String NOT_A_USERNAME = "(not a valid username)";
+  /** What a refused login is told, whatever the reason. */
+  static final String INVALID_LOGIN = "Invalid username or password";
   private static final Logger LOG = Logger.getLogger(UserService.class.getName());
 
   /** How many times a change of a user is read and checked again when another change came in between. */
@@ -142,7 +144,7 @@ public final class UserService {
         .compose(matches -> {
           if (!matches || !found.get().active()) {
             return auditLogin(found.orElse(null), username, AuditLog.FAILURE, client)
-                .compose(ignored -> Future.failedFuture(new Unauthorized("Invalid username or password")));
+                .compose(ignored -> Future.failedFuture(new Unauthorized(INVALID_LOGIN)));
           }
           return limits.succeeded(attempt)
               .compose(ignored -> auditLogin(found.get(), username, AuditLog.SUCCESS, client))
@@ -235,7 +237,7 @@ public final class UserService {
    */
   public Future<User> update(Principal actor, String id, Role role, String status, String password,
       String keptSession, ClientInfo client) {
-    return changed(actor, id, role, status, password, CHANGE_ATTEMPTS)
+    return changed(actor, id, role, status, password, null, CHANGE_ATTEMPTS)
         .compose(user -> password == null ? Future.succeededFuture() : sessions.closeOthersOf(id, keptSession))
         .compose(ignored -> audit.record("user.update", actor, "user", id, AuditLog.SUCCESS, client))
         .compose(ignored -> get(id))
@@ -244,9 +246,11 @@ public final class UserService {
 
   /**
    * Reads the user, checks the change against it and writes it over that user only; read and checked again when
-   * another change came in between (see {@link UserRepository#update}). The user as it was.
+   * another change came in between (see {@link UserRepository#update}). A new password is hashed once: {@code
+   * hashed} is its hash from an earlier attempt, or null. The user as it was.
    */
-  private Future<User> changed(Principal actor, String id, Role role, String status, String password, int attempts) {
+  private Future<User> changed(Principal actor, String id, Role role, String status, String password,
+      Future<String> hashed, int attempts) {
     return get(id).compose(user -> {
       Role newRole = role == null ? user.role() : role;
       String newStatus = status == null ? user.status() : status;
@@ -254,10 +258,12 @@ public final class UserService {
       if (password != null) {
         PasswordRules.check(user.username(), password);
       }
-      Future<String> hash = password == null ? Future.succeededFuture(user.passwordHash()) : hasher.hash(password);
+      Future<String> hash = password == null ? Future.succeededFuture(user.passwordHash())
+          : hashed != null ? hashed : hasher.hash(password);
       return hash.compose(newHash -> users.update(user, newRole, newStatus, newHash)).compose(written -> {
         if (!written) {
-          return attempts > 1 ? changed(actor, id, role, status, password, attempts - 1) : changedMeanwhile();
+          return attempts > 1 ? changed(actor, id, role, status, password, password == null ? null : hash,
+              attempts - 1) : changedMeanwhile();
         }
         return narrowGrants(actor, user, newRole, newStatus).map(user);
       });
