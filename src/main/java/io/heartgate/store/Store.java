@@ -40,7 +40,10 @@ import org.sqlite.SQLiteException;
  */
 public final class Store implements Sql {
   private static final long PING_TIMEOUT_MS = 2_000;
-  /** How long a request waits for a PostgreSQL connection, and how many may wait, before 503 (see {@link #connection}). */
+  /**
+   * How long a request waits for a PostgreSQL connection, and how many may wait, before 503 (see {@link
+   * #connection}).
+   */
   private static final long POOL_WAIT_MS = 10_000;
   private static final int POOL_WAITERS = 1_000;
   /** How long a PostgreSQL connect may wait for TCP to connect. */

@@ -21,7 +21,8 @@ public final class FreePort {
   private static final int FIRST = 20_000;
   private static final int BLOCK = 2_000;
   private static final int BLOCKS = 5;
-  private static final int START = FIRST + BLOCK * Math.floorMod(Integer.getInteger("heartgate.test.fork", 1) - 1, BLOCKS);
+  private static final int START =
+      FIRST + BLOCK * Math.floorMod(Integer.getInteger("heartgate.test.fork", 1) - 1, BLOCKS);
   private static final AtomicInteger NEXT = new AtomicInteger(ThreadLocalRandom.current().nextInt(BLOCK));
 
   private FreePort() {
