@@ -425,26 +425,32 @@ public final class Store implements Sql {
       return inTransactionOn(work);
     }
     return connectApart()
-        .compose(connection -> within(connection, "BEGIN", () -> work.apply(connection))
-            .eventually(connection::close));
+        .compose(connection -> inClientTransaction(connection, work).eventually(connection::close));
   }
 
   /** A transaction over the raw connection: for the store's own DDL (migrations, the start-up write check). */
   <T> Future<T> inTransactionOn(Function<SqlConnection, Future<T>> work) {
     // Not the pool's withTransaction, whose wait for a connection the pool bounds (see connection()).
     if (dialect != Dialect.SQLITE) {
-      // The client's transaction: a COMMIT after the server failed the transaction (a statement failed and the work
-      // went on) fails, where a plain COMMIT would answer as if it had committed.
-      return withConnection(connection -> connection.begin().compose(transaction -> Future.<Void>succeededFuture()
-          .compose(ignored -> work.apply(connection))
-          .compose(result -> transaction.commit().map(result),
-              failure -> transaction.rollback().transform(ignored -> Future.failedFuture(failure)))));
+      return withConnection(connection -> inClientTransaction(connection, work));
     }
     // vertx-jdbc-client 5.0.x leaves the JDBC connection in manual-commit mode after withTransaction
     // (vert-x3/vertx-jdbc-client#356): every later write outside a transaction would stay uncommitted, lost at
     // shutdown or undone by an unrelated rollback. So on SQLite the transaction is plain SQL on a connection that
     // stays in autocommit mode.
     return withConnection(connection -> within(connection, "BEGIN IMMEDIATE", () -> work.apply(connection)));
+  }
+
+  /**
+   * PostgreSQL: the work in the client's transaction on the connection, committed when it succeeds and rolled back
+   * when it fails or throws. A COMMIT after the server failed the transaction (a statement failed and the work went
+   * on) fails, where a plain COMMIT would answer as if it had committed.
+   */
+  private static <T> Future<T> inClientTransaction(SqlConnection connection, Function<SqlConnection, Future<T>> work) {
+    return connection.begin().compose(transaction -> Future.<Void>succeededFuture()
+        .compose(ignored -> work.apply(connection))
+        .compose(result -> transaction.commit().map(result),
+            failure -> transaction.rollback().transform(ignored -> Future.failedFuture(failure))));
   }
 
   /**
