@@ -86,15 +86,9 @@ public final class ChangeFeed {
 
   /** Connects and listens; a connection that does not come to listen is closed. */
   private Future<Void> subscribe() {
-    return store.connectApart().compose(connection -> {
-      Future<Void> listened;
-      try {
-        listened = listenOn(connection);
-      } catch (RuntimeException e) {
-        listened = Future.failedFuture(e);
-      }
-      return listened.onFailure(e -> connection.close());
-    });
+    return store.connectApart().compose(connection -> Future.<Void>succeededFuture()
+        .compose(ignored -> listenOn(connection))
+        .onFailure(e -> connection.close()));
   }
 
   /** Once the connection listens, hands its loss over to {@link #connectionLost}. */

@@ -238,7 +238,7 @@ public final class UserService {
   public Future<User> update(Principal actor, String id, Role role, String status, String password,
       String keptSession, ClientInfo client) {
     return changed(actor, id, role, status, password, null, CHANGE_ATTEMPTS)
-        .compose(user -> password == null ? Future.succeededFuture() : sessions.closeOthersOf(id, keptSession))
+        .compose(changed -> password == null ? Future.succeededFuture() : sessions.closeOthersOf(id, keptSession))
         .compose(ignored -> audit.record("user.update", actor, "user", id, AuditLog.SUCCESS, client))
         .compose(ignored -> get(id))
         .recover(failure -> refused("user.update", actor, id, client, failure));
