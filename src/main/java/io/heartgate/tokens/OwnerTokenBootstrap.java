@@ -60,7 +60,7 @@ public final class OwnerTokenBootstrap {
         .compose(ignored -> {
           Future<Void> chain = Future.succeededFuture();
           for (Token old : previous) {
-            chain = chain.compose(v -> tokens.revoke(old.id(), "system"))
+            chain = chain.compose(v -> tokens.revoke(old.id(), "system", null).mapEmpty())
                 .compose(v -> changes.announce(Invalidation.tokenId(old.id())));
           }
           return chain;

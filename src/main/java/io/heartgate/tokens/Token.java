@@ -30,6 +30,12 @@ public record Token(String id, String name, String userId, String username, Role
     return BOOTSTRAP.equals(source);
   }
 
+  /** This token as revoked at that time by them. */
+  public Token revoked(long at, String by) {
+    return new Token(id, name, userId, username, ownerRole, permissions, REVOKED, source, expiresAt, createdAt, by, at,
+        lastUsedAt);
+  }
+
   public boolean active() {
     return ACTIVE.equals(state);
   }

@@ -1,5 +1,6 @@
 package io.heartgate.tokens;
 
+import io.heartgate.auth.Account;
 import io.heartgate.auth.Grant;
 import io.heartgate.auth.GrantSource;
 import io.heartgate.auth.Permissions;
@@ -63,6 +64,10 @@ public final class TokenRepository implements GrantSource {
       + "source, expires_at, created_at, created_by) VALUES ($1, $2, $3, $4, $5, 'active', $6, $7, $8, $9)";
   private static final String REVOKE = "UPDATE tokens SET state = 'revoked', revoked_at = $2, revoked_by = $3 "
       + "WHERE id = $1 AND state = 'active'";
+
+  /** A token row's columns as a write leaves them, for the answer to be what was written. */
+  private static final String RETURNING_OWN_COLUMNS = " RETURNING id, name, permissions, state, source, expires_at, "
+      + "created_at, revoked_by, revoked_at, last_used_at";
 
   private final Store store;
   /**
@@ -200,27 +205,39 @@ public final class TokenRepository implements GrantSource {
         .map(TokenRepository::all);
   }
 
-  /** Revokes an active token; a revoked one keeps its first revocation (idempotent). */
-  public Future<Void> revoke(String id, String by) {
-    return store.query(REVOKE, Tuple.of(id, clock.millis(), by)).mapEmpty();
+  /**
+   * Revokes an active token; a revoked one keeps its first revocation (idempotent). With {@code ownedBy}, only while
+   * the token is that user's: a caller who may revoke only their own read it as theirs, and it may have been
+   * reassigned since. When it revoked the token, the time it did; otherwise null.
+   */
+  public Future<Long> revoke(String id, String by, String ownedBy) {
+    long at = clock.millis();
+    Future<RowSet<Row>> revoked = ownedBy == null ? store.query(REVOKE, Tuple.of(id, at, by))
+        : store.query(REVOKE + " AND user_id = $4", Tuple.of(id, at, by, ownedBy));
+    return revoked.map(rows -> rows.rowCount() > 0 ? at : null);
   }
 
   /**
-   * Moves a token to another user with permissions already clamped to that user's role, in one transaction that
-   * first runs {@code first} (which may refuse).
+   * Moves a token to another user with permissions already clamped to that user's role (revoking it when none are
+   * left), in one transaction that first runs {@code first} (which may refuse). The token as moved, or none when
+   * there was no token to move.
    */
-  public Future<Void> reassign(String id, String userId, Set<String> permissions, String by,
+  public Future<Optional<Token>> reassign(String id, Account to, Set<String> permissions, String by,
       Function<Sql, Future<Void>> first) {
     return store.inTransaction(tx -> first.apply(tx).compose(ignored -> permissions.isEmpty()
-        ? tx.query("UPDATE tokens SET user_id = $2, state = 'revoked', "
-            + "revoked_at = COALESCE(revoked_at, $3), revoked_by = COALESCE(revoked_by, $4) WHERE id = $1",
-            Tuple.of(id, userId, clock.millis(), by))
-        : tx.query("UPDATE tokens SET user_id = $2, permissions = $3 WHERE id = $1",
-            Tuple.of(id, userId, Permissions.encode(permissions))))).mapEmpty();
+        ? tx.query("UPDATE tokens SET user_id = $2, state = 'revoked', revoked_at = COALESCE(revoked_at, $3), "
+            + "revoked_by = COALESCE(revoked_by, $4) WHERE id = $1" + RETURNING_OWN_COLUMNS,
+            Tuple.of(id, to.id(), clock.millis(), by))
+        : tx.query("UPDATE tokens SET user_id = $2, permissions = $3 WHERE id = $1" + RETURNING_OWN_COLUMNS,
+            Tuple.of(id, to.id(), Permissions.encode(permissions)))))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(ofUser(rows.iterator().next(), to)));
   }
 
-  public Future<Boolean> delete(String id) {
-    return store.query("DELETE FROM tokens WHERE id = $1", Tuple.of(id)).map(rows -> rows.rowCount() > 0);
+  /** Deletes a token, with {@code ownedBy} only while it is that user's (as {@link #revoke}); whether it did. */
+  public Future<Boolean> delete(String id, String ownedBy) {
+    return (ownedBy == null ? store.query("DELETE FROM tokens WHERE id = $1", Tuple.of(id))
+        : store.query("DELETE FROM tokens WHERE id = $1 AND user_id = $2", Tuple.of(id, ownedBy)))
+        .map(rows -> rows.rowCount() > 0);
   }
 
   /**
@@ -373,6 +390,14 @@ public final class TokenRepository implements GrantSource {
     List<Token> tokens = new ArrayList<>(rows.size());
     rows.forEach(row -> tokens.add(toToken(row)));
     return tokens;
+  }
+
+  /** A token row written (its own columns, see {@link #RETURNING_OWN_COLUMNS}) and the user it now belongs to. */
+  private static Token ofUser(Row row, Account user) {
+    return new Token(row.getString("id"), row.getString("name"), user.id(), user.username(), user.role(),
+        Permissions.decode(row.getString("permissions")), row.getString("state"), row.getString("source"),
+        row.getLong("expires_at"), row.getLong("created_at"), row.getString("revoked_by"), row.getLong("revoked_at"),
+        row.getLong("last_used_at"));
   }
 
   private static Token toToken(Row row) {

@@ -212,7 +212,19 @@ public final class TokenService {
   /** A token the caller may see, or 404: owner and administrator see all, anyone else only their own. */
   public Future<Token> visible(Principal actor, String id) {
     return tokens.byId(id).compose(token -> token.filter(t -> canSee(actor, t)).map(Future::succeededFuture)
-        .orElseGet(() -> Future.failedFuture(new NotFound("No such token"))));
+        .orElseGet(TokenService::noSuchToken));
+  }
+
+  private static <T> Future<T> noSuchToken() {
+    return Future.failedFuture(new NotFound("No such token"));
+  }
+
+  /**
+   * The user whose tokens alone the actor may revoke or delete, or null when they may any token: their write is
+   * bound to it, as the token they found theirs may be reassigned before it.
+   */
+  private static String onlyTokensOf(Principal actor) {
+    return actor.role().managesAllTokens() ? null : actor.userId();
   }
 
   private static boolean canSee(Principal actor, Token token) {
@@ -239,10 +251,11 @@ public final class TokenService {
 
   public Future<Token> revoke(Principal actor, String id, ClientInfo client) {
     return visible(actor, id)
-        .compose(token -> tokens.revoke(id, actor.actorId()))
-        .compose(ignored -> changes.announce(Invalidation.tokenId(id)))
-        .compose(ignored -> audit.record("token.revoke", actor, "token", id, AuditLog.SUCCESS, client))
-        .compose(ignored -> visible(actor, id));
+        .compose(token -> tokens.revoke(id, actor.actorId(), onlyTokensOf(actor)).compose(at -> at == null
+            // Revoked already; or reassigned away from the caller since it was read, and then no longer visible.
+            ? visible(actor, id)
+            : changes.announce(Invalidation.tokenId(id)).map(token.revoked(at, actor.actorId()))))
+        .compose(token -> audit.record("token.revoke", actor, "token", id, AuditLog.SUCCESS, client).map(token));
   }
 
   /**
@@ -264,11 +277,12 @@ public final class TokenService {
       if (refusal != null) {
         return refuseReassign(actor, id, client, refusal);
       }
-      return tokens.reassign(id, userId, kept, actor.actorId(),
+      return tokens.reassign(id, target.get(), kept, actor.actorId(),
               tx -> stillHolds(tx, userId, target.get().role(), "the user's role"))
-          .compose(ignored -> changes.announce(Invalidation.tokenId(id)))
-          .compose(ignored -> audit.record("token.reassign", actor, "token", id, AuditLog.SUCCESS, client))
-          .compose(ignored -> visible(actor, id));
+          .compose(moved -> moved.map(Future::succeededFuture).orElseGet(TokenService::noSuchToken))
+          .compose(moved -> changes.announce(Invalidation.tokenId(id))
+              .compose(ignored -> audit.record("token.reassign", actor, "token", id, AuditLog.SUCCESS, client))
+              .map(moved));
     }));
   }
 
@@ -297,8 +311,8 @@ public final class TokenService {
 
   public Future<Void> delete(Principal actor, String id, ClientInfo client) {
     return visible(actor, id)
-        .compose(token -> tokens.delete(id))
-        .compose(ignored -> changes.announce(Invalidation.tokenId(id)))
+        .compose(token -> tokens.delete(id, onlyTokensOf(actor)))
+        .compose(deleted -> deleted ? changes.announce(Invalidation.tokenId(id)) : noSuchToken())
         .compose(ignored -> audit.record("token.delete", actor, "token", id, AuditLog.SUCCESS, client));
   }
 
