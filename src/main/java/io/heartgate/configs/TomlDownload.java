@@ -6,7 +6,6 @@ import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
@@ -29,15 +28,13 @@ public final class TomlDownload {
   }
 
   /**
-   * Serves {@code GET} and {@code HEAD} on the path: the guard first, then the document {@code source} makes from
-   * the request and the parameters of its query string (all values of a name joined with ", "; null when none).
-   * Vert.x answers HEAD for a GET route with 404/405, and Telegraf's URL watcher sends HEAD: both are registered.
+   * Serves {@code GET} on the path (and {@code HEAD}, which Telegraf's URL watcher sends, as the router adds it to
+   * every GET route): the guard first, then the document {@code source} makes from the request and the parameters
+   * of its query string (all values of a name joined with ", "; null when none).
    */
   public void mount(Router router, String path, Handler<RoutingContext> guard,
       BiFunction<RoutingContext, Function<String, String>, Future<ConfigService.Rendered>> source) {
-    for (Route route : new Route[] {router.get(path), router.head(path)}) {
-      route.handler(guard).handler(ctx -> serve(ctx, source)).failureHandler(this::countRefused);
-    }
+    router.get(path).handler(guard).handler(ctx -> serve(ctx, source)).failureHandler(this::countRefused);
   }
 
   private void serve(RoutingContext ctx,

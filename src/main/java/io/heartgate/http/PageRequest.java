@@ -1,15 +1,13 @@
 package io.heartgate.http;
 
 import io.heartgate.core.Check;
-import io.heartgate.core.Invalid;
 import io.vertx.ext.web.RoutingContext;
-import java.util.List;
 import java.util.function.Function;
 
 /**
  * What a request asks of a listing that pages: {@code ?limit=} items at most (1 to {@value #MAX_LIMIT}, {@value
  * #DEFAULT_LIMIT} when absent) after {@code ?cursor=} (a page's {@code nextCursor}; empty or absent: the first page),
- * each given once at most: two are a 400, since which one counts would be a guess.
+ * each given once at most (see the router).
  *
  * @param cursor null for the first page
  */
@@ -18,8 +16,8 @@ public record PageRequest(int limit, String cursor) {
   static final int MAX_LIMIT = 1000;
 
   public static PageRequest of(RoutingContext ctx) {
-    String cursor = once(ctx, "cursor");
-    return new PageRequest(Check.limit("limit", once(ctx, "limit"), DEFAULT_LIMIT, MAX_LIMIT),
+    String cursor = ctx.queryParams().get("cursor");
+    return new PageRequest(Check.limit("limit", ctx.queryParams().get("limit"), DEFAULT_LIMIT, MAX_LIMIT),
         cursor == null || cursor.isEmpty() ? null : cursor);
   }
 
@@ -31,13 +29,5 @@ public record PageRequest(int limit, String cursor) {
   /** The key the cursor stands for, read by {@code decode}; null for the first page. */
   public <C> C after(Function<String, C> decode) {
     return cursor == null ? null : decode.apply(cursor);
-  }
-
-  private static String once(RoutingContext ctx, String name) {
-    List<String> given = ctx.queryParams().getAll(name);
-    if (given.size() > 1) {
-      throw new Invalid(name, name + " is given more than once");
-    }
-    return given.isEmpty() ? null : given.get(0);
   }
 }

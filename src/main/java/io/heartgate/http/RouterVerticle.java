@@ -23,6 +23,8 @@ import java.util.concurrent.TimeUnit;
 public final class RouterVerticle extends VerticleBase {
   /** How long in-flight requests may finish when the node stops. */
   private static final long SHUTDOWN_GRACE_SECONDS = 4;
+  /** The one query parameter of the API that may be given more than once: the label filter, all must match. */
+  private static final String REPEATABLE = "label";
 
   private final Settings settings;
   private final List<Routes> apiRoutes;
@@ -95,6 +97,7 @@ public final class RouterVerticle extends VerticleBase {
           String path = ctx.request().path();
           if (!path.startsWith("/c/") && !path.endsWith("/toml")) {
             params.forEach(Check::unicode);
+            requireOnce(params);
           }
         } catch (IllegalArgumentException malformed) {
           ctx.fail(new Invalid("query", "The query string is malformed"));
@@ -112,11 +115,28 @@ public final class RouterVerticle extends VerticleBase {
       ctx.next();
     });
     routes.forEach(r -> r.mount(router));
+    MethodsAllowed methods = MethodsAllowed.addHead(router);
     router.route().failureHandler(ErrorResponder::handle);
-    for (int status : new int[] {400, 404, 405, 413, 415, 500}) {
+    for (int status : new int[] {400, 404, 413, 415, 500}) {
       router.errorHandler(status, ErrorResponder::handle);
     }
+    router.errorHandler(405, ctx -> {
+      methods.putAllow(ctx);
+      ErrorResponder.handle(ctx);
+    });
     return router;
+  }
+
+  /**
+   * Each query parameter of the API given once at most, {@value #REPEATABLE} aside (a filter, every one counts):
+   * which of two counts would be a guess, and a second one was never checked.
+   */
+  private static void requireOnce(MultiMap params) {
+    for (String name : params.names()) {
+      if (!REPEATABLE.equals(name) && params.getAll(name).size() > 1) {
+        throw new Invalid(name, name + " is given more than once");
+      }
+    }
   }
 
   private Future<HttpServer> listen(Router router, int port, ConnectionGuard.OnLoop guard) {

@@ -164,4 +164,27 @@ class BadInputTest {
         .put("expiresAt", Instant.now().plusSeconds(3600).toString()));
     assertEquals(201, expiresSoon.status(), "a future RFC 3339 time is fine");
   }
+
+  /**
+   * A parameter given twice: the first one counted and the second was never checked (?sortBy=lastSeen&sortBy=bogus
+   * listed, and a prune kept the versions of the first keepLatest of two).
+   */
+  @org.junit.jupiter.api.Test
+  void aQueryParameterGivenTwiceIs400NamingIt() {
+    for (String query : List.of("/api/agents?sortBy=lastSeen&sortBy=bogus", "/api/agents?status=ok&status=ok",
+        "/api/audit?from=2026-01-01T00:00:00Z&from=yesterday", "/api/tokens?state=active&state=revoked")) {
+      Reply twice = gateway.get(query, owner);
+      assertEquals(400, twice.status(), query);
+      String name = query.substring(query.lastIndexOf('&') + 1, query.lastIndexOf('='));
+      assertEquals(name + " is given more than once", twice.json().getString("message"), query);
+    }
+    Reply created = gateway.post("/api/configs", owner, new io.vertx.core.json.JsonObject().put("name", "twice")
+        .put("toml", "a = 1"));
+    String versions = "/api/configs/" + created.json().getString("id") + "/versions";
+    assertEquals(200, gateway.call("PATCH", "/api/configs/" + created.json().getString("id"), owner,
+        new io.vertx.core.json.JsonObject().put("toml", "a = 2")).status());
+    assertEquals(400, gateway.call("DELETE", versions + "?keepLatest=1&keepLatest=2", owner, null).status());
+    assertEquals(2, gateway.get(versions, owner).json().getJsonArray("versions").size(), "none pruned");
+    assertEquals(200, gateway.get("/api/agents?label=a&label=b", owner).status(), "label repeats by design");
+  }
 }

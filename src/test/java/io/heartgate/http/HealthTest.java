@@ -14,6 +14,7 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,6 +56,27 @@ class HealthTest {
       JsonObject body = new JsonObject(wrongMethod.body());
       assertEquals("method_not_allowed", body.getString("error"));
       assertEquals("Method not allowed on this resource", body.getString("message"));
+      assertEquals("GET, HEAD", wrongMethod.headers().firstValue("allow").orElse(null), "the methods it has");
+      HttpResponse<String> notThere = TestGateway.send(HttpRequest.newBuilder(gateway.api("/api/configs"))
+          .method("PATCH", HttpRequest.BodyPublishers.noBody()).build());
+      assertEquals(405, notThere.statusCode());
+      assertEquals("GET, HEAD, POST", notThere.headers().firstValue("allow").orElse(null));
+    }
+  }
+
+  /** HEAD wherever GET is served (RFC 9110): load balancers check health with it. */
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void headAnswersAsGetDoesWithoutABody(StoreKind kind) throws Exception {
+    try (TestGateway gateway = TestGateway.start(kind.freshStore(tempDir))) {
+      for (String path : List.of("/health/ready", "/health/live", "/api/version")) {
+        HttpResponse<String> get = TestGateway.get(gateway.api(path));
+        HttpResponse<String> head = TestGateway.send(HttpRequest.newBuilder(gateway.api(path))
+            .method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
+        assertEquals(200, head.statusCode(), path);
+        assertEquals("", head.body(), path);
+        assertEquals(get.headers().firstValue("content-type"), head.headers().firstValue("content-type"), path);
+      }
     }
   }
 
