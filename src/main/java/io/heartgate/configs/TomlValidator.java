@@ -5,20 +5,28 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import com.fasterxml.jackson.dataformat.toml.TomlReadFeature;
 import io.heartgate.core.Invalid;
+import java.time.DateTimeException;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Checks on write that a config is TOML that Telegraf can load, with its constants, its parameters and Telegraf's
  * own placeholders standing in (see {@link TomlTemplate#forValidation}); 400 with line and column otherwise.
  */
 public final class TomlValidator {
-  /** Thread-safe once built; parsing a tree needs no configuration. */
-  private static final TomlMapper TOML = new TomlMapper();
+  /**
+   * Thread-safe once built. Dates and times are read as such, so that one that is none (February 30, 25:61) is
+   * refused as Telegraf's parser refuses it; read as text they passed.
+   */
+  private static final TomlMapper TOML = TomlMapper.builder().enable(TomlReadFeature.PARSE_JAVA_TIME).build();
   /** The parser's limit of nesting, which Heartgate holds dotted keys and headers to as well. */
   private static final int MAX_DEPTH = TOML.getFactory().streamReadConstraints().getMaxNestingDepth();
 
@@ -45,16 +53,33 @@ public final class TomlValidator {
       throw tooDeep(field);
     } catch (JsonProcessingException e) {
       JsonLocation at = e.getLocation();
-      Map<String, Object> details = new LinkedHashMap<>();
-      String where = "";
-      if (at != null && at.getLineNr() > 0) {
-        details.put("line", at.getLineNr());
-        details.put("column", at.getColumnNr());
-        where = " at line " + at.getLineNr() + ", column " + at.getColumnNr();
-      }
-      throw new Invalid(field, field + " is not valid TOML" + where + ": " + e.getOriginalMessage(), details);
+      throw notValid(field, at == null ? 0 : at.getLineNr(), at == null ? 0 : at.getColumnNr(),
+          e.getOriginalMessage());
+    } catch (DateTimeException e) {
+      // The parser reads the whole document before it hands out a token, and says not where: found by its text.
+      int at = e instanceof DateTimeParseException parse ? valueAt(text, parse.getParsedString()) : -1;
+      int line = at < 0 ? 0 : 1 + (int) text.substring(0, at).chars().filter(c -> c == '\n').count();
+      throw notValid(field, line, at - text.lastIndexOf('\n', at - 1), "not a date or time: " + e.getMessage());
     }
     requireWhatTelegrafLoads(field, tree);
+  }
+
+  /** 400 naming the field, the parser's reason, and the line and column (both from 1; none when line is 0). */
+  private static Invalid notValid(String field, int line, int column, String reason) {
+    Map<String, Object> details = new LinkedHashMap<>();
+    String where = "";
+    if (line > 0) {
+      details.put("line", line);
+      details.put("column", column);
+      where = " at line " + line + ", column " + column;
+    }
+    return new Invalid(field, field + " is not valid TOML" + where + ": " + reason, details);
+  }
+
+  /** Where that text first stands as a value (after {@code =}, {@code [} or {@code ,}); -1 when nowhere. */
+  private static int valueAt(String text, String value) {
+    Matcher found = Pattern.compile("[=\\[,][ \t]*(" + Pattern.quote(value) + ")").matcher(text);
+    return found.find() ? found.start(1) : -1;
   }
 
   /**

@@ -180,6 +180,22 @@ class TomlTemplateTest {
     assertFalse(error.getMessage().contains("Exception"), error.getMessage());
   }
 
+  /** Dates and times that are none passed as text (a helper's probe); Telegraf's parser refuses them. */
+  @Test
+  void aDateOrTimeThatIsNoneIsRefusedWhereItStands() {
+    for (String[] bad : new String[][] {{"a = 2026-02-30\n", "1", "5"},
+        {"x = \"2026-02-30\"\n[t]\n  b = 25:61:00\n", "3", "7"},
+        {"c = [1979-05-27T07:32:00Z, 2026-13-01T00:00:00Z]\n", "1", "28"}}) {
+      Invalid refused = assertThrows(Invalid.class, () -> TomlValidator.requireValid("toml", TomlTemplate.of(bad[0]),
+          name -> null), bad[0]);
+      assertEquals(Integer.valueOf(bad[1]), refused.details().get("line"), refused.getMessage());
+      assertEquals(Integer.valueOf(bad[2]), refused.details().get("column"), refused.getMessage());
+      assertTrue(refused.getMessage().contains("not a date or time"), refused.getMessage());
+    }
+    TomlValidator.requireValid("toml", TomlTemplate.of("a = 2024-02-29\nb = 23:59:59.999\n"
+        + "c = 1979-05-27T07:32:00-08:00\nd = 1979-05-27 07:32:00\ne = 2026-12-31T23:59:59Z\n"), name -> null);
+  }
+
   @Test
   void constantsAreFilledAsWrittenOneScanWithParameters() {
     String toml = "# ::{commented} and &{commented_param}\n[[outputs.influxdb_v2]]\n  urls = [\"::{host}/&{path}\"]\n"
