@@ -1,6 +1,7 @@
 package io.heartgate.tokens;
 
 import io.heartgate.audit.AuditLog;
+import io.heartgate.auth.Account;
 import io.heartgate.auth.Accounts;
 import io.heartgate.auth.AuthChanges;
 import io.heartgate.auth.Invalidation;
@@ -261,7 +262,8 @@ public final class TokenService {
   /**
    * Moves a token to another user, its permissions re-clamped to that user's role. Refused (and the refusal
    * audited) unless the caller could itself hold the result: the new owner's role may not rank above the
-   * caller's, the result may not exceed the calling credential, and the bootstrap token stays the owner's.
+   * caller's, the result may not exceed the calling credential, the bootstrap token stays the owner's, and a
+   * disabled user gets none.
    */
   public Future<Token> reassign(Principal actor, String id, String userId, ClientInfo client) {
     if (actor.isAnonymous() || !actor.role().managesAllTokens()) {
@@ -273,7 +275,7 @@ public final class TokenService {
         return Future.failedFuture(new NotFound("No such user"));
       }
       Set<String> kept = target.get().role().clamp(token.permissions());
-      Forbidden refusal = reassignRefusal(actor, token, target.get().role(), kept);
+      Forbidden refusal = reassignRefusal(actor, token, target.get(), kept);
       if (refusal != null) {
         return refuseReassign(actor, id, client, refusal);
       }
@@ -287,10 +289,14 @@ public final class TokenService {
   }
 
   /** Why the caller may not give the token to a user of that role, keeping those permissions; null if they may. */
-  private static Forbidden reassignRefusal(Principal actor, Token token, Role targetRole, Set<String> kept) {
+  private static Forbidden reassignRefusal(Principal actor, Token token, Account target, Set<String> kept) {
     if (token.fromBootstrap()) {
       return new Forbidden("the bootstrap token belongs to the owner; set a new OWNER_TOKEN to replace it");
     }
+    if (!target.active()) {
+      return new Forbidden("cannot reassign a token to a disabled user; enable the user first");
+    }
+    Role targetRole = target.role();
     if (targetRole.ranksAbove(actor.role())) {
       return new Forbidden("cannot reassign a token to a user whose role (" + targetRole.wireName()
           + ") ranks above yours (" + actor.role().wireName() + ")");

@@ -115,6 +115,18 @@ class TokenLifecycleTest {
     Reply unknownUser = gateway.post("/api/tokens/" + full.getString("id") + "/reassign", team.session("owner"),
         new JsonObject().put("userId", "no-such-user"));
     assertEquals(404, unknownUser.status());
+
+    // A disabled user: refused as such, every time (it was refused as a role "changed while the token was written").
+    String disabled = Team.addUser(gateway, team.session("owner"), "disabled-manager", "manager").id();
+    assertEquals(200, gateway.call("PATCH", "/api/users/" + disabled, team.session("owner"),
+        new JsonObject().put("status", "disabled")).status());
+    Reply toDisabled = gateway.post("/api/tokens/" + full.getString("id") + "/reassign", team.session("owner"),
+        new JsonObject().put("userId", disabled));
+    assertEquals(403, toDisabled.status(), toDisabled.toString());
+    assertEquals("cannot reassign a token to a disabled user; enable the user first",
+        toDisabled.json().getString("message"));
+    assertEquals("viewer", gateway.get("/api/tokens/" + full.getString("id"), team.session("owner")).json()
+        .getString("username"), "left where it was");
   }
 
   @ParameterizedTest
