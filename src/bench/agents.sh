@@ -12,7 +12,7 @@
 # log line, so including up to 1 s of waiting for its next run; and as the job logs it, when it does).
 # AGENTS_BASELINE_JAR (another build, e.g. of main): measured first, each build on its own copy of the store as
 # filled, so that both meet the same rows in the same run (the baseline creates the schema: it must not know
-# migrations the build lacks). With SMOKE=1 (after the fleet and storm smokes): 6,000 agents (600 retiring: two
+# migrations the build lacks). With SMOKE=1 (after the fleet and storm smokes): 6,000 agents (600 retiring: several
 # batches of the job), a few seconds of load, failing unless every retiring agent is deleted with every heartbeat
 # answered 2xx; its report is agents-report.md.
 

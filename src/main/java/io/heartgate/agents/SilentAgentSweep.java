@@ -11,10 +11,12 @@ import java.util.function.LongFunction;
  */
 final class SilentAgentSweep {
   /**
-   * Agents deleted per transaction. A heartbeat batch that arrives meanwhile waits for it:
-   * 500 keeps that wait to tens of milliseconds at a million agents (measured with src/bench/agents.sh).
+   * Agents deleted per transaction. A heartbeat batch that arrives meanwhile waits for it, and on SQLite the time a
+   * batch takes grows faster than its size: at a million agents under 1,000 heartbeats/s, deleting 100,000 of them
+   * in batches of 500 raised the heartbeat p99 to 238-387 ms, of 250 to 82-204 ms, of 125 to 62-68 ms, the sweep
+   * taking 22-26, 27-31 and 35 s (README, Benchmark).
    */
-  static final int BATCH_SIZE = 500;
+  static final int BATCH_SIZE = 125;
 
   /** What a run did: agents deleted, batches run, and whether it ran until no silent agent was left. */
   record Outcome(int deleted, int batches, boolean finished) {
