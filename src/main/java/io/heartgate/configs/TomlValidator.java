@@ -22,11 +22,13 @@ import java.util.regex.Pattern;
  * own placeholders standing in (see {@link TomlTemplate#forValidation}); 400 with line and column otherwise.
  */
 public final class TomlValidator {
+  /** Thread-safe once built; dates and times are read as text. */
+  private static final TomlMapper TOML = new TomlMapper();
   /**
-   * Thread-safe once built. Dates and times are read as such, so that one that is none (February 30, 25:61) is
-   * refused as Telegraf's parser refuses it; read as text they passed.
+   * The same, with dates and times read as such: one that is none (February 30, 25:61) is refused as Telegraf's
+   * parser refuses it; read as text it passed.
    */
-  private static final TomlMapper TOML = TomlMapper.builder().enable(TomlReadFeature.PARSE_JAVA_TIME).build();
+  private static final TomlMapper DATES = TomlMapper.builder().enable(TomlReadFeature.PARSE_JAVA_TIME).build();
   /** The parser's limit of nesting, which Heartgate holds dotted keys and headers to as well. */
   private static final int MAX_DEPTH = TOML.getFactory().streamReadConstraints().getMaxNestingDepth();
 
@@ -34,7 +36,7 @@ public final class TomlValidator {
   }
 
   /**
-   * Fails with 400 naming the field, the parser's reason, and the line and column (both from 1).
+   * Fails with 400 naming the field, the parser's reason, and the line and column (both from 1) when known.
    *
    * @param constants the value of each defined constant, written in place as the served TOML will have it; null
    *     for an undefined one
@@ -48,20 +50,37 @@ public final class TomlValidator {
     }
     JsonNode tree;
     try {
-      tree = TOML.readTree(text);
+      tree = readTree(field, text);
     } catch (StreamConstraintsException e) {
       throw tooDeep(field);
     } catch (JsonProcessingException e) {
       JsonLocation at = e.getLocation();
       throw notValid(field, at == null ? 0 : at.getLineNr(), at == null ? 0 : at.getColumnNr(),
           e.getOriginalMessage());
-    } catch (DateTimeException e) {
-      // The parser reads the whole document before it hands out a token, and says not where: found by its text.
-      int at = e instanceof DateTimeParseException parse ? valueAt(text, parse.getParsedString()) : -1;
-      int line = at < 0 ? 0 : 1 + (int) text.substring(0, at).chars().filter(c -> c == '\n').count();
-      throw notValid(field, line, at - text.lastIndexOf('\n', at - 1), "not a date or time: " + e.getMessage());
     }
     requireWhatTelegrafLoads(field, tree);
+  }
+
+  /**
+   * The document's tree, refused when a date or time in it is none. Java reads fewer forms than TOML allows (more
+   * than nine digits of a second, an offset beyond 18 hours): a form it cannot read is left to the parser alone, and
+   * only a value it read and found impossible (a cause given) is refused.
+   */
+  private static JsonNode readTree(String field, String text) throws JsonProcessingException {
+    try {
+      return DATES.readTree(text);
+    } catch (DateTimeException e) {
+      DateTimeParseException read = e instanceof DateTimeParseException parse ? parse : null;
+      String impossible = read == null || read.getCause() == null ? null : read.getCause().getMessage();
+      if (impossible == null || impossible.startsWith("Zone offset")) {
+        return TOML.readTree(text);
+      }
+      // The parser reads the whole document before it hands out a token, and says not where: found by its text.
+      int at = valueAt(text, read.getParsedString());
+      int line = at < 0 ? 0 : 1 + (int) text.substring(0, at).chars().filter(c -> c == '\n').count();
+      throw notValid(field, line, at - text.lastIndexOf('\n', at - 1),
+          "not a date or time: " + read.getParsedString() + " (" + impossible + ")");
+    }
   }
 
   /** 400 naming the field, the parser's reason, and the line and column (both from 1; none when line is 0). */

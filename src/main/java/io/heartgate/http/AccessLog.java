@@ -137,7 +137,7 @@ final class AccessLog implements Handler<RoutingContext> {
     return true;
   }
 
-  private static boolean startsWith(String path, String prefix) {
+  static boolean startsWith(String path, String prefix) {
     return path.startsWith(prefix) || (prefix.endsWith("/") && path.equals(prefix.substring(0, prefix.length() - 1)));
   }
 

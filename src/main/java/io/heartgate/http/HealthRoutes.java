@@ -19,26 +19,16 @@ public final class HealthRoutes {
   }
 
   private void live(RoutingContext ctx) {
-    json(ctx, 200, new JsonObject().put("status", "ok"));
+    Responses.json(ctx, 200, new JsonObject().put("status", "ok"));
   }
 
   private void ready(RoutingContext ctx) {
     readiness.check()
-        .onSuccess(ignored -> json(ctx, 200, new JsonObject().put("ready", true)))
+        .onSuccess(ignored -> Responses.json(ctx, 200, new JsonObject().put("ready", true)))
         .onFailure(e -> {
           ctx.response().putHeader(HttpHeaders.RETRY_AFTER, String.valueOf(ErrorResponder.RETRY_AFTER_SECONDS));
-          json(ctx, 503, new JsonObject().put("ready", false).put("error", "not_ready").put("message",
+          Responses.json(ctx, 503, new JsonObject().put("ready", false).put("error", "not_ready").put("message",
               "Not ready: " + e.getMessage()));
         });
-  }
-
-  private static void json(RoutingContext ctx, int status, JsonObject body) {
-    if (Responses.answered(ctx)) {
-      return;
-    }
-    ctx.response().setStatusCode(status)
-        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-        .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
-        .end(body.toBuffer());
   }
 }

@@ -32,13 +32,18 @@ final class MethodsAllowed {
     return new MethodsAllowed(List.copyOf(router.getRoutes()));
   }
 
-  /** Puts the methods of the request's path in {@code Allow}, for the 405 about to be answered. */
+  /**
+   * Puts the methods of the request's path in {@code Allow}, for the 405 about to be answered: of the routes whose
+   * pattern fits it as the access log matches them, a trailing slash aside (as the router sets it aside).
+   */
   void putAllow(RoutingContext ctx) {
     Set<String> allowed = new TreeSet<>();
     String path = ctx.normalizedPath();
+    String trimmed = path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
     for (Route route : routes) {
-      if (route.methods() != null && route.isExactPath() && route.getPath() != null
-          && AccessLog.segmentsMatch(route.getPath(), path)) {
+      String pattern = route.getPath();
+      if (route.methods() != null && pattern != null && (route.isExactPath()
+          ? AccessLog.segmentsMatch(pattern, trimmed) : AccessLog.startsWith(path, pattern))) {
         route.methods().forEach(method -> allowed.add(method.name()));
       }
     }

@@ -3,6 +3,7 @@ package io.heartgate.http;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -29,7 +30,12 @@ public final class Responses {
       ctx.fail(e);
       return Future.failedFuture(e);
     }
-    return jsonHead(ctx.response(), status).end(encoded);
+    HttpServerResponse response = jsonHead(ctx.response(), status);
+    if (ctx.request().method() == HttpMethod.HEAD) {
+      // The length GET's answer has, which Vert.x leaves out of an answer to HEAD that it is given a body for.
+      return response.putHeader(HttpHeaders.CONTENT_LENGTH, String.valueOf(encoded.length())).end();
+    }
+    return response.end(encoded);
   }
 
   /** The status and headers of a JSON answer, whole or written a part at a time. */

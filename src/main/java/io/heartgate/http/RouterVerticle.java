@@ -129,11 +129,12 @@ public final class RouterVerticle extends VerticleBase {
 
   /**
    * Each query parameter of the API given once at most, {@value #REPEATABLE} aside (a filter, every one counts):
-   * which of two counts would be a guess, and a second one was never checked.
+   * which of two counts would be a guess, and a second one was never checked. Names as the router reads them, case
+   * aside.
    */
   private static void requireOnce(MultiMap params) {
     for (String name : params.names()) {
-      if (!REPEATABLE.equals(name) && params.getAll(name).size() > 1) {
+      if (!REPEATABLE.equalsIgnoreCase(name) && params.getAll(name).size() > 1) {
         throw new Invalid(name, name + " is given more than once");
       }
     }

@@ -205,16 +205,20 @@ public final class TokenRepository implements GrantSource {
         .map(TokenRepository::all);
   }
 
+  /** A revocation made: when, and the user the token belonged to then. */
+  public record Revoked(long at, String ownerId) {
+  }
+
   /**
    * Revokes an active token; a revoked one keeps its first revocation (idempotent). With {@code ownedBy}, only while
    * the token is that user's: a caller who may revoke only their own read it as theirs, and it may have been
-   * reassigned since. When it revoked the token, the time it did; otherwise null.
+   * reassigned since. The revocation, or null when it changed nothing.
    */
-  public Future<Long> revoke(String id, String by, String ownedBy) {
+  public Future<Revoked> revoke(String id, String by, String ownedBy) {
     long at = clock.millis();
-    Future<RowSet<Row>> revoked = ownedBy == null ? store.query(REVOKE, Tuple.of(id, at, by))
-        : store.query(REVOKE + " AND user_id = $4", Tuple.of(id, at, by, ownedBy));
-    return revoked.map(rows -> rows.rowCount() > 0 ? at : null);
+    Future<RowSet<Row>> revoked = ownedBy == null ? store.query(REVOKE + " RETURNING user_id", Tuple.of(id, at, by))
+        : store.query(REVOKE + " AND user_id = $4 RETURNING user_id", Tuple.of(id, at, by, ownedBy));
+    return revoked.map(rows -> rows.size() == 0 ? null : new Revoked(at, rows.iterator().next().getString(0)));
   }
 
   /**

@@ -252,11 +252,24 @@ public final class TokenService {
 
   public Future<Token> revoke(Principal actor, String id, ClientInfo client) {
     return visible(actor, id)
-        .compose(token -> tokens.revoke(id, actor.actorId(), onlyTokensOf(actor)).compose(at -> at == null
-            // Revoked already; or reassigned away from the caller since it was read, and then no longer visible.
-            ? visible(actor, id)
-            : changes.announce(Invalidation.tokenId(id)).map(token.revoked(at, actor.actorId()))))
+        .compose(token -> revoked(actor, token))
         .compose(token -> audit.record("token.revoke", actor, "token", id, AuditLog.SUCCESS, client).map(token));
+  }
+
+  /**
+   * Revokes the token read, and answers it as revoked. Read again when the revocation found it revoked already, or
+   * reassigned away from the caller since (then no longer visible), or moved to another user in between (by a
+   * caller who may revoke any token).
+   */
+  private Future<Token> revoked(Principal actor, Token read) {
+    return tokens.revoke(read.id(), actor.actorId(), onlyTokensOf(actor)).compose(revoked -> {
+      if (revoked == null) {
+        return visible(actor, read.id());
+      }
+      Future<Void> announced = changes.announce(Invalidation.tokenId(read.id()));
+      return revoked.ownerId().equals(read.userId()) ? announced.map(read.revoked(revoked.at(), actor.actorId()))
+          : announced.compose(ignored -> visible(actor, read.id()));
+    });
   }
 
   /**
@@ -282,13 +295,12 @@ public final class TokenService {
       return tokens.reassign(id, target.get(), kept, actor.actorId(),
               tx -> stillHolds(tx, userId, target.get().role(), "the user's role"))
           .compose(moved -> moved.map(Future::succeededFuture).orElseGet(TokenService::noSuchToken))
-          .compose(moved -> changes.announce(Invalidation.tokenId(id))
-              .compose(ignored -> audit.record("token.reassign", actor, "token", id, AuditLog.SUCCESS, client))
-              .map(moved));
+          .compose(moved -> changes.announce(Invalidation.tokenId(id)).map(moved))
+          .compose(moved -> audit.record("token.reassign", actor, "token", id, AuditLog.SUCCESS, client).map(moved));
     }));
   }
 
-  /** Why the caller may not give the token to a user of that role, keeping those permissions; null if they may. */
+  /** Why the caller may not give the token to that user, keeping those permissions; null if they may. */
   private static Forbidden reassignRefusal(Principal actor, Token token, Account target, Set<String> kept) {
     if (token.fromBootstrap()) {
       return new Forbidden("the bootstrap token belongs to the owner; set a new OWNER_TOKEN to replace it");
