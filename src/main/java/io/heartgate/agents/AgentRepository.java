@@ -164,6 +164,11 @@ public final class AgentRepository {
    *
    * @param sample tells how to search for the query's term, if any
    */
+  /** The store's kind, for work whose pace differs between them (the auto-delete job's batches). */
+  Dialect dialect() {
+    return store.dialect();
+  }
+
   Future<List<Agent>> page(AgentQuery query, SearchSample sample, long now) {
     List<Object> params = new ArrayList<>(List.of(now));
     StringBuilder sql = new StringBuilder("SELECT * FROM (").append(AGENTS).append(") x WHERE 1 = 1");

@@ -59,7 +59,7 @@ class SilentAgentSweepLockOrderTest {
   @Test
   void aBatchThatKeepsAnAgentWhichJustReportedDoesNotEndTheRun() {
     fill();
-    int more = SilentAgentSweep.BATCH_SIZE - 1;
+    int more = SilentAgentSweep.POSTGRES_BATCH - 1;
     Await.of(store.query("INSERT INTO agents (id, hostname, first_seen, last_seen, heartbeats, reporting_rule_id) "
         + "SELECT 'z' || g, 'z' || g, $1 + g, $1 + g, 1, 'brief' FROM generate_series(1, $2) g",
         Tuple.of(NOW - 3_600_000L, more)));

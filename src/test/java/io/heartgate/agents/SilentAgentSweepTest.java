@@ -28,7 +28,6 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class SilentAgentSweepTest {
   private static final long NOW = 1_800_000_000_000L;
-  private static final int SILENT = 2 * SilentAgentSweep.BATCH_SIZE + SilentAgentSweep.BATCH_SIZE / 2;
   private static final String AGENT = "INSERT INTO agents (id, hostname, first_seen, last_seen, heartbeats, "
       + "reporting_rule_id) VALUES ($1, $1, $2, $2, 1, $3)";
 
@@ -37,19 +36,24 @@ class SilentAgentSweepTest {
   @RegisterExtension
   final TestStores stores = new TestStores();
   private Store store;
+  /** Silent agents to delete: two batches of the store's and a half. */
+  private int silentCount;
 
   /**
-   * SILENT agents of a rule deleting after 2 minutes, silent for an hour and more ({@code silent-0000} the longest);
+   * {@link #silentCount} agents of a rule deleting after 2 minutes, silent for an hour and more ({@code
+   * silent-0000} the longest);
    * 100 fresh ones of that rule; 100 of the default rule (no auto-delete) silent for a day; heartbeat details for all.
    */
   private void fill(StoreKind kind) {
     store = stores.migrated(kind, tempDir, 2);
+    int batch = SilentAgentSweep.batchSize(store.dialect());
+    silentCount = 2 * batch + batch / 2;
     Await.of(store.query("INSERT INTO reporting_rules (id, name, not_reporting_after_seconds, "
         + "auto_delete_after_seconds, is_default, created_at, updated_at) VALUES ('brief', 'Brief', 60, 120, 0, 0, 0)",
         Tuple.tuple()));
     List<Tuple> agents = new ArrayList<>();
-    for (int i = 0; i < SILENT; i++) {
-      agents.add(Tuple.of(silent(i), NOW - 3_600_000L - (SILENT - i) * 1_000L, "brief"));
+    for (int i = 0; i < silentCount; i++) {
+      agents.add(Tuple.of(silent(i), NOW - 3_600_000L - (silentCount - i) * 1_000L, "brief"));
     }
     for (int i = 0; i < 100; i++) {
       agents.add(Tuple.of(String.format(Locale.ROOT, "fresh-%03d", i), NOW - i * 100L, "brief"));
@@ -91,7 +95,7 @@ class SilentAgentSweepTest {
           return Future.succeededFuture(true);
         }));
 
-    assertEquals(SILENT, outcome.deleted());
+    assertEquals(silentCount, outcome.deleted());
     assertEquals(3, outcome.batches(), "two full batches and the rest");
     assertEquals(2, asked.get(), "asked before each batch after the first");
     assertTrue(outcome.finished());
@@ -104,14 +108,14 @@ class SilentAgentSweepTest {
   void anAgentWhoseHeartbeatLandsDuringTheSweepIsKept(StoreKind kind) {
     fill(kind);
     // The longest silent go first: the last silent agent is in the last batch. It reports after the first one.
-    String late = silent(SILENT - 1);
+    String late = silent(silentCount - 1);
     AtomicInteger asked = new AtomicInteger();
     SilentAgentSweep.Outcome outcome = Await.of(new SilentAgentSweep(new AgentRepository(store))
         .run(NOW, tookMs -> asked.getAndIncrement() > 0 ? Future.succeededFuture(true)
             : store.query("UPDATE agents SET last_seen = $1, heartbeats = heartbeats + 1 WHERE id = $2",
                 Tuple.of(NOW + 5, late)).map(true)));
 
-    assertEquals(SILENT - 1, outcome.deleted());
+    assertEquals(silentCount - 1, outcome.deleted());
     assertEquals(survivorsExpected(late), ids("agents", "id"));
   }
 
@@ -122,9 +126,10 @@ class SilentAgentSweepTest {
     SilentAgentSweep.Outcome outcome = Await.of(new SilentAgentSweep(new AgentRepository(store))
         .run(NOW, tookMs -> Future.succeededFuture(false)));
 
-    assertEquals(SilentAgentSweep.BATCH_SIZE, outcome.deleted());
+    int batch = SilentAgentSweep.batchSize(store.dialect());
+    assertEquals(batch, outcome.deleted());
     assertFalse(outcome.finished());
     assertFalse(ids("agents", "id").contains(silent(0)), "the longest silent went first");
-    assertTrue(ids("agents", "id").contains(silent(SilentAgentSweep.BATCH_SIZE)));
+    assertTrue(ids("agents", "id").contains(silent(batch)));
   }
 }
