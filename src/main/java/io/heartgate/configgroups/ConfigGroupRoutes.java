@@ -82,7 +82,7 @@ public final class ConfigGroupRoutes implements Routes {
 
   private void create(RoutingContext ctx) {
     JsonObject body = RequestBody.object(ctx);
-    String name = Check.text(NAME, body.getValue(NAME), Check.Text.required(MAX_NAME).asName());
+    String name = Check.text(NAME, body.getValue(NAME), Check.Text.required(MAX_NAME).asChosenName());
     String description = Check.text(DESCRIPTION, body.getValue(DESCRIPTION),
         Check.Text.optional(MAX_DESCRIPTION).orBlank());
     String alias = Alias.check(body.getValue(Alias.FIELD));
@@ -98,7 +98,7 @@ public final class ConfigGroupRoutes implements Routes {
     JsonObject body = RequestBody.object(ctx);
     RequestBody.refuseNulls(body, NAME, DESCRIPTION, MEMBERS);
     ConfigGroupRepository.Changes changes = new ConfigGroupRepository.Changes(
-        Check.text(NAME, body.getValue(NAME), Check.Text.optional(MAX_NAME).asName()),
+        Check.text(NAME, body.getValue(NAME), Check.Text.optional(MAX_NAME).asChosenName()),
         Check.text(DESCRIPTION, body.getValue(DESCRIPTION), Check.Text.optional(MAX_DESCRIPTION).orBlank()),
         Alias.change(body), members(body), 0);
     service.update(Authenticator.principal(ctx), ctx.pathParam(ID), changes, RequestOrigin.of(ctx))

@@ -138,7 +138,7 @@ public final class ConfigRoutes implements Routes {
 
   private void create(RoutingContext ctx) {
     JsonObject body = RequestBody.object(ctx);
-    String name = Check.text(NAME, body.getValue(NAME), Check.Text.required(MAX_NAME).asName());
+    String name = Check.text(NAME, body.getValue(NAME), Check.Text.required(MAX_NAME).asChosenName());
     String description = Check.text(DESCRIPTION, body.getValue(DESCRIPTION),
         Check.Text.optional(MAX_DESCRIPTION).orBlank());
     String toml = toml(body);
@@ -161,7 +161,7 @@ public final class ConfigRoutes implements Routes {
     }
     RequestBody.refuseNulls(body, NAME, DESCRIPTION, TOML);
     ConfigRepository.Changes changes = new ConfigRepository.Changes(
-        Check.text(NAME, body.getValue(NAME), Check.Text.optional(MAX_NAME).asName()),
+        Check.text(NAME, body.getValue(NAME), Check.Text.optional(MAX_NAME).asChosenName()),
         Check.text(DESCRIPTION, body.getValue(DESCRIPTION), Check.Text.optional(MAX_DESCRIPTION).orBlank()),
         toml(body), Alias.change(body));
     String note = note(body);

@@ -18,24 +18,34 @@ public final class Check {
    * @param blankAllowed an empty or all-space value is accepted
    * @param maxLength the most UTF-16 characters accepted
    * @param name a name, which holds no control characters and no invisible formatting ({@link #isPlain})
+   * @param trimmed no space at either end
    */
-  public record Text(boolean required, boolean blankAllowed, int maxLength, boolean name) {
+  public record Text(boolean required, boolean blankAllowed, int maxLength, boolean name, boolean trimmed) {
     public static Text required(int maxLength) {
-      return new Text(true, false, maxLength, false);
+      return new Text(true, false, maxLength, false, false);
     }
 
     public static Text optional(int maxLength) {
-      return new Text(false, false, maxLength, false);
+      return new Text(false, false, maxLength, false, false);
     }
 
     /** The same rule, with an empty value accepted (a description that may be cleared). */
     public Text orBlank() {
-      return new Text(required, true, maxLength, name);
+      return new Text(required, true, maxLength, name, trimmed);
     }
 
     /** The same rule, for a name: shown in lists, dialogs, logs and terminals as what tells it apart. */
     public Text asName() {
-      return new Text(required, blankAllowed, maxLength, true);
+      return new Text(required, blankAllowed, maxLength, true, trimmed);
+    }
+
+    /**
+     * The same rule, for a name an operator chooses (of a label, config, group, token or reporting rule): nor may it
+     * begin or end with a space, no-break ones included, which would tell {@code web} and {@code web } apart by
+     * nothing shown. Not for what agents report, which is taken as it comes.
+     */
+    public Text asChosenName() {
+      return new Text(required, blankAllowed, maxLength, true, true);
     }
   }
 
@@ -66,7 +76,15 @@ public final class Check {
       throw new Invalid(field, field
           + " must not contain control characters or invisible formatting (such as U+202E)");
     }
+    if (rule.trimmed() && !text.isEmpty() && (space(text.codePointAt(0))
+        || space(text.codePointBefore(text.length())))) {
+      throw new Invalid(field, field + " must not begin or end with a space");
+    }
     return text;
+  }
+
+  private static boolean space(int c) {
+    return Character.isWhitespace(c) || Character.isSpaceChar(c);
   }
 
   /**

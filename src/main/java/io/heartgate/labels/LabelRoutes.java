@@ -79,7 +79,7 @@ public final class LabelRoutes implements Routes {
   private void create(RoutingContext ctx) {
     JsonObject body = RequestBody.object(ctx);
     LabelService.NewLabel label = new LabelService.NewLabel(
-        Check.text(NAME, body.getValue(NAME), Check.Text.required(MAX_NAME).asName()),
+        Check.text(NAME, body.getValue(NAME), Check.Text.required(MAX_NAME).asChosenName()),
         Check.text(DESCRIPTION, body.getValue(DESCRIPTION), Check.Text.optional(MAX_DESCRIPTION).orBlank()),
         color(body.getValue(COLOR_FIELD)));
     respond(ctx, 201, service.create(Authenticator.principal(ctx), label, RequestOrigin.of(ctx)));
@@ -89,7 +89,7 @@ public final class LabelRoutes implements Routes {
     JsonObject body = RequestBody.object(ctx);
     RequestBody.refuseNulls(body, NAME, DESCRIPTION, COLOR_FIELD);
     LabelRepository.Changes changes = new LabelRepository.Changes(
-        Check.text(NAME, body.getValue(NAME), Check.Text.optional(MAX_NAME).asName()),
+        Check.text(NAME, body.getValue(NAME), Check.Text.optional(MAX_NAME).asChosenName()),
         Check.text(DESCRIPTION, body.getValue(DESCRIPTION), Check.Text.optional(MAX_DESCRIPTION).orBlank()),
         color(body.getValue(COLOR_FIELD)));
     if (changes.name() == null && changes.description() == null && changes.color() == null) {

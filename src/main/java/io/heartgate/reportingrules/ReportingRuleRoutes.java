@@ -66,7 +66,7 @@ public final class ReportingRuleRoutes implements Routes {
   private void create(RoutingContext ctx) {
     JsonObject body = RequestBody.object(ctx);
     ReportingRuleService.NewRule rule = new ReportingRuleService.NewRule(
-        Check.text(NAME, body.getValue(NAME), Check.Text.required(MAX_NAME).asName()),
+        Check.text(NAME, body.getValue(NAME), Check.Text.required(MAX_NAME).asChosenName()),
         whole(body, NOT_REPORTING, MIN_NOT_REPORTING, MAX_NOT_REPORTING, true),
         whole(body, AUTO_DELETE, MIN_AUTO_DELETE, MAX_AUTO_DELETE, false),
         Boolean.TRUE.equals(flag(body, DEFAULT)));
@@ -78,7 +78,7 @@ public final class ReportingRuleRoutes implements Routes {
     // A PATCH may clear the auto-delete threshold with null; the other fields always have a value.
     RequestBody.refuseNulls(body, NAME, NOT_REPORTING, DEFAULT);
     ReportingRuleService.Patch patch = new ReportingRuleService.Patch(
-        Check.text(NAME, body.getValue(NAME), Check.Text.optional(MAX_NAME).asName()),
+        Check.text(NAME, body.getValue(NAME), Check.Text.optional(MAX_NAME).asChosenName()),
         whole(body, NOT_REPORTING, MIN_NOT_REPORTING, MAX_NOT_REPORTING, false),
         body.containsKey(AUTO_DELETE),
         whole(body, AUTO_DELETE, MIN_AUTO_DELETE, MAX_AUTO_DELETE, false),

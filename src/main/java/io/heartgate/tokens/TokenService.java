@@ -75,7 +75,7 @@ public final class TokenService {
     if (refusal != null) {
       return Future.failedFuture(refusal);
     }
-    Check.text("name", request.name(), Check.Text.required(MAX_NAME).asName());
+    Check.text("name", request.name(), Check.Text.required(MAX_NAME).asChosenName());
     RequestedPermissions permissions = RequestedPermissions.within(actor.permissions(), request.permissionList(),
         request.preset());
     Invalid expiry = expiryRefusal(request.expiresAt());
@@ -166,7 +166,7 @@ public final class TokenService {
       return Future.failedFuture(new Invalid("count", "count must be between 1 and " + MAX_BULK));
     }
     Check.text("namePrefix", request.namePrefix(),
-        Check.Text.required(MAX_NAME - 1 - digits(request.count())).asName());
+        Check.Text.required(MAX_NAME - 1 - digits(request.count())).asChosenName());
     RequestedPermissions permissions = RequestedPermissions.within(actor.permissions(), request.permissionList(),
         request.preset());
     Invalid expiry = expiryRefusal(request.expiresAt());

@@ -70,6 +70,24 @@ class NameCharactersTest {
     }
   }
 
+  /**
+   * Today (a fourth probe): "c3", "c3 ", " c3" and "c3" with a no-break space were four configs shown alike; and so
+   * for labels, groups, tokens and rules. What an agent reports is taken as it comes.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"trailing ", " leading", "nbsp\u00a0", "\u00a0nbsp", "ideographic\u3000"})
+  void aChosenNameThatBeginsOrEndsWithASpaceIsRefused(String name) {
+    for (String path : CREATIONS) {
+      Reply refused = gateway.call("POST", path, owner, body(path, name));
+      assertEquals(400, refused.status(), path + ": " + refused);
+      assertEquals("name must not begin or end with a space", refused.json().getString("message"), path);
+    }
+    Reply renamed = gateway.call("PATCH", "/api/labels/" + gateway.call("POST", "/api/labels", owner,
+        body("/api/labels", "plain " + name.length())).json().getString("id"), owner, new JsonObject()
+        .put("name", name));
+    assertEquals(400, renamed.status(), "a rename too: " + renamed);
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"Zürich ✓", "日本語", "שלום", "👩‍💻 dev"})
   void aNameInAnyScriptIsAccepted(String name) {
