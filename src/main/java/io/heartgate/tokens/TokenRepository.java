@@ -398,16 +398,18 @@ public final class TokenRepository implements GrantSource {
 
   /** A token row written (its own columns, see {@link #RETURNING_OWN_COLUMNS}) and the user it now belongs to. */
   private static Token ofUser(Row row, Account user) {
-    return new Token(row.getString("id"), row.getString("name"), user.id(), user.username(), user.role(),
+    return toToken(row, user.id(), user.username(), user.role());
+  }
+
+  /** A token row read with its owner's name and role. */
+  private static Token toToken(Row row) {
+    return toToken(row, row.getString("user_id"), row.getString("username"), Role.of(row.getString("role")));
+  }
+
+  private static Token toToken(Row row, String userId, String username, Role role) {
+    return new Token(row.getString("id"), row.getString("name"), userId, username, role,
         Permissions.decode(row.getString("permissions")), row.getString("state"), row.getString("source"),
         row.getLong("expires_at"), row.getLong("created_at"), row.getString("revoked_by"), row.getLong("revoked_at"),
         row.getLong("last_used_at"));
-  }
-
-  private static Token toToken(Row row) {
-    return new Token(row.getString("id"), row.getString("name"), row.getString("user_id"), row.getString("username"),
-        Role.of(row.getString("role")), Permissions.decode(row.getString("permissions")), row.getString("state"),
-        row.getString("source"), row.getLong("expires_at"), row.getLong("created_at"), row.getString("revoked_by"),
-        row.getLong("revoked_at"), row.getLong("last_used_at"));
   }
 }
