@@ -43,9 +43,9 @@ public final class Main {
       System.err.println("heartgate: cannot start: " + e.getMessage());
       return ExitCodes.FAILED;
     }
-    log.info(String.format("Heartgate listening on API %s:%d and heartbeat %s:%d, store %s (started in %d ms)",
-        settings.host(), settings.apiPort(), settings.host(), settings.heartbeatPort(),
-        settings.database().masked(), (System.nanoTime() - started) / 1_000_000));
+    log.info(String.format("Heartgate listening on API %s:%d and heartbeat %s:%d, store %s, transport %s "
+        + "(started in %d ms)", settings.host(), settings.apiPort(), settings.host(), settings.heartbeatPort(),
+        settings.database().masked(), node.transport(), (System.nanoTime() - started) / 1_000_000));
     CountDownLatch stopped = new CountDownLatch(1);
     Runnable shutdown = () -> {
       log.info("stopping: draining requests and heartbeats");

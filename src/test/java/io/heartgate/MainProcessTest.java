@@ -58,6 +58,11 @@ class MainProcessTest {
       assertTrue(output(process).contains("stopped"), output(process));
       assertFalse(output(process).contains(" WARN "), "a clean start has nothing to warn about: "
           + output(process));
+      if (System.getProperty("os.name").equals("Linux")
+          && List.of("amd64", "aarch64").contains(System.getProperty("os.arch"))) {
+        assertTrue(output(process).contains(", transport epoll "), "Netty's epoll transport is packaged and loads: "
+            + output(process));
+      }
     } finally {
       process.destroyForcibly();
     }
