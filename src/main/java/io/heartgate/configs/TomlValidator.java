@@ -29,6 +29,8 @@ public final class TomlValidator {
    * parser refuses it; read as text it passed.
    */
   private static final TomlMapper DATES = TomlMapper.builder().enable(TomlReadFeature.PARSE_JAVA_TIME).build();
+  /** A time: hours to seconds (group 1), its fraction of a second (2) and its offset (3), when there are. */
+  private static final Pattern TIME = Pattern.compile("(\\d{2}:\\d{2}:\\d{2})(\\.\\d+)?([+-]\\d{2}:\\d{2})?");
   /** The parser's limit of nesting, which Heartgate holds dotted keys and headers to as well. */
   private static final int MAX_DEPTH = TOML.getFactory().streamReadConstraints().getMaxNestingDepth();
 
@@ -63,22 +65,25 @@ public final class TomlValidator {
 
   /**
    * The document's tree, refused when a date or time in it is none. Java reads fewer forms than TOML allows (more
-   * than nine digits of a second, an offset beyond 18 hours): a form it cannot read is left to the parser alone, and
-   * only a value it read and found impossible (a cause given) is refused.
+   * than nine digits of a second, an offset beyond 18 hours): such values are read with their extra digits dropped
+   * and their offset as {@code Z}, which leaves their date and time as written; a form still unread is left to the
+   * parser alone, and only a value Java read and found impossible (a cause given) is refused.
    */
   private static JsonNode readTree(String field, String text) throws JsonProcessingException {
+    String readable = javaReadable(text);
     try {
-      return DATES.readTree(text);
+      return DATES.readTree(readable);
     } catch (DateTimeException e) {
       DateTimeParseException read = e instanceof DateTimeParseException parse ? parse : null;
       String impossible = read == null || read.getCause() == null ? null : read.getCause().getMessage();
       if (impossible == null || impossible.startsWith("Zone offset")) {
         return TOML.readTree(text);
       }
-      // The parser reads the whole document before it hands out a token, and says not where: found by its text.
-      int at = valueAt(text, read.getParsedString());
-      int line = at < 0 ? 0 : 1 + (int) text.substring(0, at).chars().filter(c -> c == '\n').count();
-      throw notValid(field, line, at - text.lastIndexOf('\n', at - 1),
+      // The parser reads the whole document before it hands out a token, and says not where: found by its text
+      // (the lines are those of the text as written; a column after a value made readable on its line may differ).
+      int at = valueAt(readable, read.getParsedString());
+      int line = at < 0 ? 0 : 1 + (int) readable.substring(0, at).chars().filter(c -> c == '\n').count();
+      throw notValid(field, line, at - readable.lastIndexOf('\n', at - 1),
           "not a date or time: " + read.getParsedString() + " (" + impossible + ")");
     }
   }
@@ -95,10 +100,28 @@ public final class TomlValidator {
     return new Invalid(field, field + " is not valid TOML" + where + ": " + reason, details);
   }
 
-  /** Where that text first stands as a value (after {@code =}, {@code [} or {@code ,}); -1 when nowhere. */
+  /**
+   * Where that text first stands as a value (after {@code =}, {@code [} or {@code ,}, on its line or, in an array,
+   * a later one); -1 when nowhere.
+   */
   private static int valueAt(String text, String value) {
-    Matcher found = Pattern.compile("[=\\[,][ \t]*(" + Pattern.quote(value) + ")").matcher(text);
+    Matcher found = Pattern.compile("[=\\[,]\\s*(" + Pattern.quote(value) + ")").matcher(text);
     return found.find() ? found.start(1) : -1;
+  }
+
+  /**
+   * The text with every time's digits of a second beyond nine dropped and every offset beyond 18 hours written
+   * {@code Z}, in one pass: forms TOML allows and Java does not read. Text in strings that looks alike changes too,
+   * which changes nothing of what is checked.
+   */
+  private static String javaReadable(String text) {
+    return TIME.matcher(text).replaceAll(time -> {
+      String fraction = time.group(2) == null ? "" : time.group(2);
+      String offset = time.group(3) == null ? "" : time.group(3);
+      boolean offsetUnread = !offset.isEmpty() && Integer.parseInt(offset.substring(1, 3)) >= 18;
+      return Matcher.quoteReplacement(time.group(1) + fraction.substring(0, Math.min(fraction.length(), 10))
+          + (offsetUnread ? "Z" : offset));
+    });
   }
 
   /**

@@ -198,6 +198,28 @@ class TomlTemplateTest {
         + "f = 1979-05-27T07:32:00.999999999999Z\ng = 1979-05-27T07:32:00+23:59\n"), name -> null);
   }
 
+  /**
+   * A form Java does not read once had the whole document read without dates, so a date that is none anywhere else
+   * in it passed; and a date in an array written over several lines was refused without its place.
+   */
+  @Test
+  void aDateThatIsNoneIsRefusedBesideFormsJavaDoesNotRead() {
+    for (String[] bad : new String[][] {
+        {"f = 1979-05-27T07:32:00.1234567890Z\nbad = 2026-02-30\n", "2", "7"},
+        {"g = 1979-05-27T07:32:00+23:59\n[t]\nbad = 2026-04-31T00:00:00Z\n", "3", "7"},
+        {"bad = 2026-02-30T01:02:03.1234567890Z\n", "1", "7"},
+        {"c = [\n  1979-05-27,\n  2026-02-30,\n]\n", "3", "3"}}) {
+      Invalid refused = assertThrows(Invalid.class, () -> TomlValidator.requireValid("toml", TomlTemplate.of(bad[0]),
+          name -> null), bad[0]);
+      assertTrue(refused.getMessage().contains("not a date or time"), refused.getMessage());
+      assertEquals(Integer.valueOf(bad[1]), refused.details().get("line"), refused.getMessage());
+      assertEquals(Integer.valueOf(bad[2]), refused.details().get("column"), refused.getMessage());
+    }
+    TomlValidator.requireValid("toml", TomlTemplate.of("f = 1979-05-27T07:32:00.1234567890Z\n"
+        + "s = \"2026-02-30T00:00:00.1234567890Z is text\"\ng = 1979-05-27T07:32:00-23:59\nok = 2024-02-29\n"),
+        name -> null);
+  }
+
   @Test
   void constantsAreFilledAsWrittenOneScanWithParameters() {
     String toml = "# ::{commented} and &{commented_param}\n[[outputs.influxdb_v2]]\n  urls = [\"::{host}/&{path}\"]\n"
