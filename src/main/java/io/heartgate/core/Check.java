@@ -83,8 +83,9 @@ public final class Check {
     return text;
   }
 
+  /** A space, no-break ones included, or the Braille pattern blank: a symbol by Unicode's tables, blank on screen. */
   private static boolean space(int c) {
-    return Character.isWhitespace(c) || Character.isSpaceChar(c);
+    return Character.isWhitespace(c) || Character.isSpaceChar(c) || c == 0x2800;
   }
 
   /**

@@ -72,10 +72,12 @@ class NameCharactersTest {
 
   /**
    * Today (a fourth probe): "c3", "c3 ", " c3" and "c3" with a no-break space were four configs shown alike; and so
-   * for labels, groups, tokens and rules. What an agent reports is taken as it comes.
+   * for labels, groups, tokens and rules. What an agent reports is taken as it comes. A fifth: a name of one
+   * Braille blank (U+2800, a symbol that shows as a space) was accepted.
    */
   @ParameterizedTest
-  @ValueSource(strings = {"trailing ", " leading", "nbsp\u00a0", "\u00a0nbsp", "ideographic\u3000"})
+  @ValueSource(strings = {"trailing ", " leading", "nbsp\u00a0", "\u00a0nbsp", "ideographic\u3000", "\u2800",
+      "braille blank\u2800"})
   void aChosenNameThatBeginsOrEndsWithASpaceIsRefused(String name) {
     for (String path : CREATIONS) {
       Reply refused = gateway.call("POST", path, owner, body(path, name));
