@@ -323,7 +323,11 @@ public final class Heartgate {
       return "epoll";
     }
     Throwable why = vertx.unavailableNativeTransportCause();
-    return why == null ? "Java NIO" : "Java NIO (epoll unavailable: " + why.getMessage() + ")";
+    while (why != null && why.getCause() != null) {
+      why = why.getCause();
+    }
+    // The root cause says why ("Only supported on Linux", a library that did not load); the wrappers say nothing.
+    return why == null ? "Java NIO" : "Java NIO (epoll unavailable: " + why + ")";
   }
 
   /**

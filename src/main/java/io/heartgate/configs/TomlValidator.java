@@ -66,17 +66,20 @@ public final class TomlValidator {
   /**
    * The document's tree, refused when a date or time in it is none. Java reads fewer forms than TOML allows (more
    * than nine digits of a second, an offset beyond 18 hours): such values are read with their extra digits dropped
-   * and their offset as {@code Z}, which leaves their date and time as written; a form still unread is left to the
-   * parser alone, and only a value Java read and found impossible (a cause given) is refused.
+   * and every offset as {@code +00:00}, which leaves their date and time as written; a form still unread is left to
+   * the parser alone, and only a value Java read and found impossible (a cause given) is refused.
    */
   private static JsonNode readTree(String field, String text) throws JsonProcessingException {
     String readable = javaReadable(text);
     try {
       return DATES.readTree(readable);
+    } catch (JsonProcessingException e) {
+      // Refused as written: where, and why (two quoted keys may also differ only in what was made readable).
+      return TOML.readTree(text);
     } catch (DateTimeException e) {
       DateTimeParseException read = e instanceof DateTimeParseException parse ? parse : null;
       String impossible = read == null || read.getCause() == null ? null : read.getCause().getMessage();
-      if (impossible == null || impossible.startsWith("Zone offset")) {
+      if (impossible == null) {
         return TOML.readTree(text);
       }
       // The parser reads the whole document before it hands out a token, and says not where: found by its text
@@ -110,17 +113,16 @@ public final class TomlValidator {
   }
 
   /**
-   * The text with every time's digits of a second beyond nine dropped and every offset beyond 18 hours written
-   * {@code Z}, in one pass: forms TOML allows and Java does not read. Text in strings that looks alike changes too,
-   * which changes nothing of what is checked.
+   * The text with every time's digits of a second beyond nine dropped and every offset written {@code +00:00} (the
+   * same length; an offset never makes a date impossible), in one pass: forms TOML allows and Java does not read
+   * (more digits, an offset beyond 18 hours or of 60 minutes). Text in strings that looks alike changes too; a
+   * document that then no longer parses is read as written (see {@link #readTree}).
    */
   private static String javaReadable(String text) {
     return TIME.matcher(text).replaceAll(time -> {
       String fraction = time.group(2) == null ? "" : time.group(2);
-      String offset = time.group(3) == null ? "" : time.group(3);
-      boolean offsetUnread = !offset.isEmpty() && Integer.parseInt(offset.substring(1, 3)) >= 18;
       return Matcher.quoteReplacement(time.group(1) + fraction.substring(0, Math.min(fraction.length(), 10))
-          + (offsetUnread ? "Z" : offset));
+          + (time.group(3) == null ? "" : "+00:00"));
     });
   }
 

@@ -41,8 +41,8 @@ public final class Check {
 
     /**
      * The same rule, for a name an operator chooses (of a label, config, group, token or reporting rule): nor may it
-     * begin or end with a space, no-break ones included, which would tell {@code web} and {@code web } apart by
-     * nothing shown. Not for what agents report, which is taken as it comes.
+     * begin or end with a space, no-break ones and the Braille blank included, which would tell {@code web} and
+     * {@code web } apart by nothing shown. Not for what agents report, which is taken as it comes.
      */
     public Text asChosenName() {
       return new Text(required, blankAllowed, maxLength, true, true);

@@ -207,6 +207,7 @@ class TomlTemplateTest {
     for (String[] bad : new String[][] {
         {"f = 1979-05-27T07:32:00.1234567890Z\nbad = 2026-02-30\n", "2", "7"},
         {"g = 1979-05-27T07:32:00+23:59\n[t]\nbad = 2026-04-31T00:00:00Z\n", "3", "7"},
+        {"h = 1979-05-27T07:32:00+05:60\nbad = 2026-02-29\n", "2", "7"},
         {"bad = 2026-02-30T01:02:03.1234567890Z\n", "1", "7"},
         {"c = [\n  1979-05-27,\n  2026-02-30,\n]\n", "3", "3"}}) {
       Invalid refused = assertThrows(Invalid.class, () -> TomlValidator.requireValid("toml", TomlTemplate.of(bad[0]),
@@ -216,8 +217,12 @@ class TomlTemplateTest {
       assertEquals(Integer.valueOf(bad[2]), refused.details().get("column"), refused.getMessage());
     }
     TomlValidator.requireValid("toml", TomlTemplate.of("f = 1979-05-27T07:32:00.1234567890Z\n"
-        + "s = \"2026-02-30T00:00:00.1234567890Z is text\"\ng = 1979-05-27T07:32:00-23:59\nok = 2024-02-29\n"),
-        name -> null);
+        + "s = \"2026-02-30T00:00:00.1234567890Z is text\"\ng = 1979-05-27T07:32:00-23:59\nok = 2024-02-29\n"
+        // Two keys that differ only where a time's extra digits are dropped for Java.
+        + "\"k 00:00:00.1234567890\" = 1\n\"k 00:00:00.123456789\" = 2\n"), name -> null);
+    Invalid syntax = assertThrows(Invalid.class, () -> TomlValidator.requireValid("toml",
+        TomlTemplate.of("t = [1979-05-27T07:32:00.1234567890+23:59, oops]\n"), name -> null));
+    assertEquals(44, syntax.details().get("column"), "where oops stands as written: " + syntax.getMessage());
   }
 
   @Test
