@@ -19,6 +19,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.io.IOException;
 import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -51,7 +52,7 @@ public final class ErrorResponder {
       LOG.fine(() -> "request failed after its deadline: " + ctx.failure());
       return;
     }
-    if (ctx.response().closed()) {
+    if (ctx.response().closed() || connectionFailedMidBody(ctx)) {
       // The client went away (often mid-body): nobody to answer, and nothing wrong with the gateway.
       LOG.fine(() -> "client left before its answer: " + ctx.failure());
       return;
@@ -70,6 +71,14 @@ public final class ErrorResponder {
       }
     }
     send(ctx.response(), answer(ctx.failure(), ctx.statusCode()));
+  }
+
+  /**
+   * The connection failed while the body was being read (a client that reset it: "Connection reset by peer"), before
+   * the response knows it is closed: the client's doing, and anyone could repeat it to fill the log.
+   */
+  private static boolean connectionFailedMidBody(RoutingContext ctx) {
+    return ctx.failure() instanceof IOException && !ctx.request().isEnded();
   }
 
   /**
