@@ -45,6 +45,7 @@ public final class ErrorResponder {
 
   /** Failure handler for a router: answers whatever failed the routing context. */
   public static void handle(RoutingContext ctx) {
+    boolean connectionFailedMidBody = ctx.failure() instanceof IOException && BodyBudget.reading(ctx);
     // The request's processing is over: its body's room is free again, whether or not anyone is left to answer.
     BodyBudget.release(ctx);
     if (AnswerDeadlines.answeredLate(ctx)) {
@@ -52,8 +53,11 @@ public final class ErrorResponder {
       LOG.fine(() -> "request failed after its deadline: " + ctx.failure());
       return;
     }
-    if (ctx.response().closed() || connectionFailedMidBody(ctx)) {
-      // The client went away (often mid-body): nobody to answer, and nothing wrong with the gateway.
+    if (ctx.response().closed() || connectionFailedMidBody) {
+      // The client went away (often mid-body): nobody to answer, and nothing wrong with the gateway. A connection that
+      // failed while the body was read is the client's (reset: "Connection reset by peer"), known before the response
+      // knows it is closed; nothing else runs then, so no store's failure is taken for it. Anyone could repeat it to
+      // fill the log.
       LOG.fine(() -> "client left before its answer: " + ctx.failure());
       return;
     }
@@ -71,14 +75,6 @@ public final class ErrorResponder {
       }
     }
     send(ctx.response(), answer(ctx.failure(), ctx.statusCode()));
-  }
-
-  /**
-   * The connection failed while the body was being read (a client that reset it: "Connection reset by peer"), before
-   * the response knows it is closed: the client's doing, and anyone could repeat it to fill the log.
-   */
-  private static boolean connectionFailedMidBody(RoutingContext ctx) {
-    return ctx.failure() instanceof IOException && !ctx.request().isEnded();
   }
 
   /**

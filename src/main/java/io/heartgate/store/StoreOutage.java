@@ -30,6 +30,8 @@ public final class StoreOutage {
     for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
       if (cause instanceof StoreUnavailableException || cause instanceof ClosedConnectionException
           || cause instanceof ConnectException || cause instanceof SocketException
+          // The epoll transport's form of a SocketException ("Connection reset by peer"): not one itself.
+          || cause instanceof io.netty.channel.unix.Errors.NativeIoException
           || cause instanceof TimeoutException
           || cause instanceof io.netty.channel.ConnectTimeoutException
           || cause instanceof io.netty.handler.timeout.ReadTimeoutException

@@ -3,6 +3,7 @@ package io.heartgate.store;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.netty.channel.unix.Errors;
 import io.vertx.core.VertxException;
 import java.net.SocketException;
 import org.junit.jupiter.api.Test;
@@ -17,6 +18,8 @@ class StoreOutageTest {
   void aConnectionResetUnderAReadIsAnOutage() {
     assertTrue(StoreOutage.in(new SocketException("Connection reset")));
     assertTrue(StoreOutage.in(new VertxException(new SocketException("Broken pipe"))));
+    // The same on the epoll transport (error -104: ECONNRESET), which had a PostgreSQL reset answered 500.
+    assertTrue(StoreOutage.in(new Errors.NativeIoException("recvAddress(..)", -104)));
   }
 
   @Test
