@@ -159,16 +159,16 @@ public final class AgentRepository {
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(agent(rows.iterator().next())));
   }
 
-  /**
-   * One page, plus one more agent when there are more (so the caller knows whether to hand out a cursor).
-   *
-   * @param sample tells how to search for the query's term, if any
-   */
   /** The store's kind, for work whose pace differs between them (the auto-delete job's batches). */
   Dialect dialect() {
     return store.dialect();
   }
 
+  /**
+   * One page, plus one more agent when there are more (so the caller knows whether to hand out a cursor).
+   *
+   * @param sample tells how to search for the query's term, if any
+   */
   Future<List<Agent>> page(AgentQuery query, SearchSample sample, long now) {
     List<Object> params = new ArrayList<>(List.of(now));
     StringBuilder sql = new StringBuilder("SELECT * FROM (").append(AGENTS).append(") x WHERE 1 = 1");
