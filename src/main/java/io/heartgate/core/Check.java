@@ -93,16 +93,15 @@ public final class Check {
    * line or paragraph separator, and none of the invisible characters that make one name look like another or
    * reorder the text around it: Unicode's format characters (the bidirectional marks, embeddings, overrides and
    * isolates, the zero-width space, the soft hyphen, the word joiner, the byte-order mark, the tags), the combining
-   * grapheme joiner and the Hangul fillers. The zero-width joiner and non-joiner stay: scripts and emoji need them.
+   * grapheme joiner, the Hangul fillers, Khmer's two inherent vowels (which Unicode says not to use), and a variation
+   * selector where it selects nothing (see {@link #selectsAVariation}). The zero-width joiner and non-joiner stay:
+   * scripts and emoji need them.
    */
   static boolean isPlain(String text) {
-    for (int i = 0; i < text.length(); ) {
-      int c = text.codePointAt(i);
-      // Printable ASCII, nearly every name, passes without a look at Unicode's tables.
-      if ((c < 0x20 || c > 0x7e) && hidden(c)) {
+    for (int i = 0; i < text.length(); i += Character.charCount(text.codePointAt(i))) {
+      if (hiddenAt(text, i)) {
         return false;
       }
-      i += Character.charCount(c);
     }
     return true;
   }
@@ -116,15 +115,46 @@ public final class Check {
       return text;
     }
     StringBuilder shown = new StringBuilder(text.length());
-    text.codePoints().forEach(c -> shown.appendCodePoint(hidden(c) ? '?' : c));
+    for (int i = 0; i < text.length(); i += Character.charCount(text.codePointAt(i))) {
+      shown.appendCodePoint(hiddenAt(text, i) ? '?' : text.codePointAt(i));
+    }
     return shown.toString();
   }
 
-  private static boolean hidden(int c) {
+  private static boolean hiddenAt(String text, int i) {
+    int c = text.codePointAt(i);
+    // Printable ASCII, nearly every name, passes without a look at Unicode's tables.
+    if (c >= 0x20 && c <= 0x7e) {
+      return false;
+    }
     int type = Character.getType(c);
     return type == Character.CONTROL || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR
         || type == Character.FORMAT && c != 0x200c && c != 0x200d
-        || c == 0x034f || c == 0x115f || c == 0x1160 || c == 0x3164 || c == 0xffa0;
+        || c == 0x034f || c == 0x115f || c == 0x1160 || c == 0x3164 || c == 0xffa0 || c == 0x17b4 || c == 0x17b5
+        || variationSelector(c) && !selectsAVariation(text, i);
+  }
+
+  private static boolean variationSelector(int c) {
+    return c >= 0xfe00 && c <= 0xfe0f || c >= 0xe0100 && c <= 0xe01ef || c >= 0x180b && c <= 0x180d || c == 0x180f;
+  }
+
+  /**
+   * Whether the variation selector at i can choose how the character before it looks: after a character beyond
+   * ASCII (an emoji, an ideograph, Mongolian), or in a keycap (a digit, {@code #} or {@code *}, the selector, then
+   * U+20E3). After any other ASCII character, or first, it changes nothing visible, and "web" with one after it is
+   * another name that looks the same.
+   */
+  private static boolean selectsAVariation(String text, int i) {
+    if (i == 0) {
+      return false;
+    }
+    int before = text.codePointBefore(i);
+    if (before > 0x7e) {
+      return true;
+    }
+    int after = i + Character.charCount(text.codePointAt(i));
+    return (before >= '0' && before <= '9' || before == '#' || before == '*')
+        && after < text.length() && text.codePointAt(after) == 0x20e3;
   }
 
   /** Whether the text holds neither NUL nor an unpaired surrogate (what {@link #unicode} refuses). */

@@ -59,7 +59,10 @@ class NameCharactersTest {
       "prod-agent\u202etxt.exe", "isolate\u2066x\u2069", "mark\u200f", "prod\u200b", "bom\ufeff",
       // Today (a third probe): still accepted.
       "line\u2028sep", "para\u2029sep", "word\u2060joiner", "soft\u00adhyphen", "cgj\u034f", "mongolian\u180e",
-      "invisible\u2064plus", "anchor\ufff9", "filler\u3164", "filler\u115f", "tag\udb40\udc41"})
+      "invisible\u2064plus", "anchor\ufff9", "filler\u3164", "filler\u115f", "tag\udb40\udc41",
+      // Today (the open list of earlier stops): variation selectors that select nothing, Khmer's inherent vowels.
+      "web\ufe0f", "web\ufe0fserver", "\ufe0fweb", "web\udb40\udd00", "mongolian\u180b", "khmer\u17b4",
+      "khmer\u17b5x", "keycap 1\ufe0f"})
   void aNameWithControlOrFormattingCharactersIsRefused(String name) {
     for (String path : CREATIONS) {
       Reply refused = gateway.call("POST", path, owner, body(path, name));
@@ -91,7 +94,8 @@ class NameCharactersTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"Zürich ✓", "日本語", "שלום", "👩‍💻 dev"})
+  @ValueSource(strings = {"Zürich ✓", "日本語", "שלום", "👩‍💻 dev", "love \u2764\ufe0f", "keycap 1\ufe0f\u20e3",
+      "ideograph \u845b\udb40\udd00"})
   void aNameInAnyScriptIsAccepted(String name) {
     for (String path : CREATIONS) {
       Reply created = gateway.call("POST", path, owner, body(path, name + " " + path.length()));
@@ -104,5 +108,6 @@ class NameCharactersTest {
   void whatIsRecordedAsSentShowsHiddenCharactersAsQuestionMarks() {
     assertEquals("evil?2J?RLO?x", Check.printable("evil\u009b2J\u202eRLO\u0085x"));
     assertEquals("Telegraf/1.39.3 Go/1.25 ✓ Zürich", Check.printable("Telegraf/1.39.3 Go/1.25 ✓ Zürich"));
+    assertEquals("web? \u2764\ufe0f", Check.printable("web\ufe0f \u2764\ufe0f"));
   }
 }
