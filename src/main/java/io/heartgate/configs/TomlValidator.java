@@ -31,6 +31,8 @@ public final class TomlValidator {
   private static final TomlMapper DATES = TomlMapper.builder().enable(TomlReadFeature.PARSE_JAVA_TIME).build();
   /** A time: hours to seconds (group 1), its fraction of a second (2) and its offset (3), when there are. */
   private static final Pattern TIME = Pattern.compile("(\\d{2}:\\d{2}:\\d{2})(\\.\\d+)?([+-]\\d{2}:\\d{2})?");
+  /** An offset from UTC at the end of a value: its hours (group 1) and minutes (2). */
+  private static final Pattern OFFSET = Pattern.compile("[+-](\\d{2}):(\\d{2})$");
   /** The parser's limit of nesting, which Heartgate holds dotted keys and headers to as well. */
   private static final int MAX_DEPTH = TOML.getFactory().streamReadConstraints().getMaxNestingDepth();
 
@@ -64,10 +66,11 @@ public final class TomlValidator {
   }
 
   /**
-   * The document's tree, refused when a date or time in it is none. Java reads fewer forms than TOML allows (more
-   * than nine digits of a second, an offset beyond 18 hours): such values are read with their extra digits dropped
-   * and every offset as {@code +00:00}, which leaves their date and time as written; a form still unread is left to
-   * the parser alone, and only a value Java read and found impossible (a cause given) is refused.
+   * The document's tree, refused when a date or time in it is none or its offset is not TOML's. Java reads fewer
+   * forms than TOML allows (more than nine digits of a second, an offset beyond 18 hours): such values are read with
+   * their extra digits dropped and every offset as {@code +00:00}, which leaves their date and time as written; a
+   * form still unread is left to the parser alone, and only a value Java read and found impossible (a cause given),
+   * or whose offset is beyond TOML's, is refused.
    */
   private static JsonNode readTree(String field, String text) throws JsonProcessingException {
     String readable = javaReadable(text);
@@ -78,7 +81,10 @@ public final class TomlValidator {
       return TOML.readTree(text);
     } catch (DateTimeException e) {
       DateTimeParseException read = e instanceof DateTimeParseException parse ? parse : null;
-      String impossible = read == null || read.getCause() == null ? null : read.getCause().getMessage();
+      String impossible = read == null ? null : offsetBeyondToml(read.getParsedString());
+      if (impossible == null && read != null && read.getCause() != null) {
+        impossible = read.getCause().getMessage();
+      }
       if (impossible == null) {
         return TOML.readTree(text);
       }
@@ -105,25 +111,44 @@ public final class TomlValidator {
 
   /**
    * Where that text first stands as a value (after {@code =}, {@code [} or {@code ,}, on its line or, in an array,
-   * a later one); -1 when nowhere.
+   * a later one); -1 when nowhere. The date and time of the value as read may have been written apart by a space
+   * or a lowercase {@code t}.
    */
   private static int valueAt(String text, String value) {
-    Matcher found = Pattern.compile("[=\\[,]\\s*(" + Pattern.quote(value) + ")").matcher(text);
+    String[] dateAndTime = value.split("T", 2);
+    String written = dateAndTime.length == 1 ? Pattern.quote(value)
+        : Pattern.quote(dateAndTime[0]) + "[Tt ]" + Pattern.quote(dateAndTime[1]);
+    Matcher found = Pattern.compile("[=\\[,]\\s*(" + written + ")").matcher(text);
     return found.find() ? found.start(1) : -1;
   }
 
   /**
-   * The text with every time's digits of a second beyond nine dropped and every offset written {@code +00:00} (the
-   * same length; an offset never makes a date impossible), in one pass: forms TOML allows and Java does not read
-   * (more digits, an offset beyond 18 hours or of 60 minutes). Text in strings that looks alike changes too; a
-   * document that then no longer parses is read as written (see {@link #readTree}).
+   * The text with every time's digits of a second beyond nine dropped and every offset TOML allows written
+   * {@code +00:00} (the same length; such an offset never makes a date impossible), in one pass: forms TOML allows
+   * and Java does not read (more digits, an offset beyond 18 hours). An offset TOML does not allow stays as written,
+   * for Java to refuse where it stands as a value (see {@link #offsetBeyondToml}). Text in strings that looks alike
+   * changes too; a document that then no longer parses is read as written (see {@link #readTree}).
    */
   private static String javaReadable(String text) {
     return TIME.matcher(text).replaceAll(time -> {
       String fraction = time.group(2) == null ? "" : time.group(2);
+      String offset = time.group(3);
       return Matcher.quoteReplacement(time.group(1) + fraction.substring(0, Math.min(fraction.length(), 10))
-          + (time.group(3) == null ? "" : "+00:00"));
+          + (offset == null ? "" : offsetBeyondToml(offset) == null ? "+00:00" : offset));
     });
+  }
+
+  /**
+   * Why the offset at the end of the value is not TOML's (RFC 3339's: hours 00 to 23, minutes 00 to 59), or null
+   * when it is or there is none. The parser takes any two digits for each.
+   */
+  private static String offsetBeyondToml(String value) {
+    Matcher offset = OFFSET.matcher(value);
+    if (!offset.find()) {
+      return null;
+    }
+    boolean within = Integer.parseInt(offset.group(1)) <= 23 && Integer.parseInt(offset.group(2)) <= 59;
+    return within ? null : "an offset's hours run from 00 to 23 and its minutes from 00 to 59";
   }
 
   /**

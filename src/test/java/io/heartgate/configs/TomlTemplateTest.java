@@ -207,7 +207,7 @@ class TomlTemplateTest {
     for (String[] bad : new String[][] {
         {"f = 1979-05-27T07:32:00.1234567890Z\nbad = 2026-02-30\n", "2", "7"},
         {"g = 1979-05-27T07:32:00+23:59\n[t]\nbad = 2026-04-31T00:00:00Z\n", "3", "7"},
-        {"h = 1979-05-27T07:32:00+05:60\nbad = 2026-02-29\n", "2", "7"},
+        {"h = 1979-05-27T07:32:00-05:59\nbad = 2026-02-29\n", "2", "7"},
         {"bad = 2026-02-30T01:02:03.1234567890Z\n", "1", "7"},
         {"c = [\n  1979-05-27,\n  2026-02-30,\n]\n", "3", "3"}}) {
       Invalid refused = assertThrows(Invalid.class, () -> TomlValidator.requireValid("toml", TomlTemplate.of(bad[0]),
@@ -223,6 +223,27 @@ class TomlTemplateTest {
     Invalid syntax = assertThrows(Invalid.class, () -> TomlValidator.requireValid("toml",
         TomlTemplate.of("t = [1979-05-27T07:32:00.1234567890+23:59, oops]\n"), name -> null));
     assertEquals(44, syntax.details().get("column"), "where oops stands as written: " + syntax.getMessage());
+  }
+
+  /**
+   * The parser takes any two digits for an offset's hours and minutes: "+99:99" passed and was served, and TOML (RFC
+   * 3339) allows hours 00 to 23 and minutes 00 to 59. Such text in a string is no offset.
+   */
+  @Test
+  void anOffsetBeyondTomlsIsRefusedWhereItStands() {
+    for (String[] bad : new String[][] {
+        {"a = 1979-05-27T07:32:00+24:00\n", "1", "5"},
+        {"ok = 1979-05-27T07:32:00Z\nb = 1979-05-27T07:32:00.5-05:60\n", "2", "5"},
+        {"[t]\nc = [1979-05-27T07:32:00+23:59, 1979-05-27 07:32:00+99:99]\n", "2", "33"}}) {
+      Invalid refused = assertThrows(Invalid.class, () -> TomlValidator.requireValid("toml", TomlTemplate.of(bad[0]),
+          name -> null), bad[0]);
+      assertTrue(refused.getMessage().contains("an offset's hours run from 00 to 23 and its minutes from 00 to 59"),
+          refused.getMessage());
+      assertEquals(Integer.valueOf(bad[1]), refused.details().get("line"), refused.getMessage());
+      assertEquals(Integer.valueOf(bad[2]), refused.details().get("column"), refused.getMessage());
+    }
+    TomlValidator.requireValid("toml", TomlTemplate.of("s = \"07:32:00+99:99 is text\"\n"
+        + "d = 1979-05-27T07:32:00-23:59\n"), name -> null);
   }
 
   @Test
