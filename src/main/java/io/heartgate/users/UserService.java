@@ -286,7 +286,10 @@ public final class UserService {
       throw new Invalid("role", "there is exactly one owner; choose administrator, manager or viewer");
     }
     boolean touchesAdministrator = user.role() == Role.ADMINISTRATOR || newRole == Role.ADMINISTRATOR;
-    if (touchesAdministrator && actor.role() != Role.OWNER) {
+    // Their own password (role and status as they are) is no promotion: an administrator may change it.
+    boolean ownPasswordOnly = user.id().equals(actor.userId()) && newRole == user.role()
+        && newStatus.equals(user.status());
+    if (touchesAdministrator && actor.role() != Role.OWNER && !ownPasswordOnly) {
       throw new Forbidden("only the owner can promote, change or demote administrators");
     }
   }

@@ -103,8 +103,9 @@ export function render(main, ctx) {
       try {
         await api('PATCH', `/api/users/${encodeURIComponent(user.id)}`, { password: input.value });
         dialog.close();
-        showMessage(box, 'success', ['New password set for ', isolate(user.username),
-          '; their other sessions are ended.']);
+        showMessage(box, 'success', user.id === ctx.me.user.id
+          ? 'Your new password is set; your other sessions are ended.'
+          : ['New password set for ', isolate(user.username), '; their other sessions are ended.']);
       } catch (error) {
         showMessage(dialogBox, 'error', error.message);
       }

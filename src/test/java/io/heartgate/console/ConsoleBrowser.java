@@ -54,7 +54,11 @@ final class ConsoleBrowser implements AutoCloseable {
     this.driver = driver;
     this.origin = origin;
     // A page re-renders what it shows: an element read while it was replaced is read again, not a failure.
-    this.wait = (WebDriverWait) new WebDriverWait(driver, WAIT).ignoring(StaleElementReferenceException.class);
+    this.wait = newWait();
+  }
+
+  private WebDriverWait newWait() {
+    return (WebDriverWait) new WebDriverWait(driver, WAIT).ignoring(StaleElementReferenceException.class);
   }
 
   /**
@@ -129,7 +133,8 @@ final class ConsoleBrowser implements AutoCloseable {
   }
 
   void until(String what, Predicate<ChromeDriver> condition) {
-    wait.withMessage(what).until(d -> condition.test(driver));
+    // A wait of its own: a message set on the shared one stayed, and named this wait in every later timeout.
+    newWait().withMessage(what).until(d -> condition.test(driver));
   }
 
   /** The element that a nav link with this text points at, if the nav shows it. */

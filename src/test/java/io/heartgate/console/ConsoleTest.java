@@ -413,9 +413,33 @@ class ConsoleTest {
     }
   }
 
-  /** A session ended elsewhere sends the console back to sign-in with a message saying so. */
+  /**
+   * Today (the open list of earlier stops): the Users page offered an administrator "Reset password" on their own
+   * row, and the gateway refused it (403), every change of an administrator being the owner's.
+   */
   @Test
   @Order(6)
+  void anAdministratorSetsTheirOwnPassword() {
+    browser.signIn("owner", PASSWORD);
+    Reply created = gateway.post("/api/users", browser.session(),
+        new JsonObject().put("username", "ada").put("password", PASSWORD).put("role", "administrator"));
+    assertEquals(201, created.status(), created.toString());
+    browser.signIn("ada", PASSWORD);
+    browser.click(By.linkText("Users"));
+    By ada = By.xpath("//table[@id='users-table']//tr[td[starts-with(normalize-space(), 'ada')]]");
+    browser.find(ada).findElement(By.xpath(".//button[normalize-space()='Reset password']")).click();
+    browser.type(By.id("reset-password"), "ada's new passphrase");
+    browser.click(By.cssSelector("dialog[open] button[type='submit']"));
+    browser.textContaining(By.id("users-message"), "Your new password is set");
+    browser.assertNoConsoleErrors("own password");
+    browser.signIn("ada", "ada's new passphrase");
+    // Away from Users: a sign-in returns to the page it left, and the next test's click on Users must load it.
+    browser.open("agents");
+  }
+
+  /** A session ended elsewhere sends the console back to sign-in with a message saying so. */
+  @Test
+  @Order(7)
   void anEndedSessionReturnsToSignIn() {
     browser.signIn("owner", PASSWORD);
     Credentials session = browser.session();
@@ -429,7 +453,7 @@ class ConsoleTest {
 
   /** The lockout (429) says when to try again. Last: it also slows further logins from this address. */
   @Test
-  @Order(7)
+  @Order(8)
   void aLockoutSaysWhenToTryAgain() {
     browser.open("agents");
     browser.find(By.id("signin-form"));
