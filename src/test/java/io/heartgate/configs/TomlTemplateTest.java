@@ -209,7 +209,9 @@ class TomlTemplateTest {
         {"g = 1979-05-27T07:32:00+23:59\n[t]\nbad = 2026-04-31T00:00:00Z\n", "3", "7"},
         {"h = 1979-05-27T07:32:00-05:59\nbad = 2026-02-29\n", "2", "7"},
         {"bad = 2026-02-30T01:02:03.1234567890Z\n", "1", "7"},
-        {"c = [\n  1979-05-27,\n  2026-02-30,\n]\n", "3", "3"}}) {
+        {"c = [\n  1979-05-27,\n  2026-02-30,\n]\n", "3", "3"},
+        {"d = [ # dates, [b] and 2026-02-30\n  2026-02-30, # the last\n]\n", "2", "3"},
+        {"e = [ # 2026-02-30\n  1, 2026-02-30 ]\n", "2", "6"}}) {
       Invalid refused = assertThrows(Invalid.class, () -> TomlValidator.requireValid("toml", TomlTemplate.of(bad[0]),
           name -> null), bad[0]);
       assertTrue(refused.getMessage().contains("not a date or time"), refused.getMessage());
