@@ -111,13 +111,13 @@ public final class TomlValidator {
 
   /**
    * Where that text first stands as a value (after {@code =}, {@code [} or {@code ,}, on its line or, in an array,
-   * a later one, comments between); -1 when nowhere. The date and time of the value as read may have been written apart by a space
-   * or a lowercase {@code t}.
+   * a later one, comments between); -1 when nowhere. The date and time of the value as read may have been written
+   * apart by a space.
    */
   private static int valueAt(String text, String value) {
     String[] dateAndTime = value.split("T", 2);
     String written = dateAndTime.length == 1 ? Pattern.quote(value)
-        : Pattern.quote(dateAndTime[0]) + "[Tt ]" + Pattern.quote(dateAndTime[1]);
+        : Pattern.quote(dateAndTime[0]) + "[T ]" + Pattern.quote(dateAndTime[1]);
     Matcher found = Pattern.compile("[=\\[,](?:\\s|#[^\\n]*+)*(" + written + ")").matcher(text);
     return found.find() ? found.start(1) : -1;
   }

@@ -139,23 +139,40 @@ public final class Check {
   }
 
   /**
-   * Whether the variation selector at i can choose how the character before it looks: after a character beyond
-   * ASCII (an emoji, an ideograph, Mongolian), or in a keycap (a digit, {@code #} or {@code *}, the selector, then
-   * U+20E3). After any other ASCII character, or first, it changes nothing visible, and "web" with one after it is
-   * another name that looks the same.
+   * Whether the variation selector at i can choose how the character before it looks, by Unicode's kinds of
+   * variation: an ideograph's (U+E0100 on) after a Han character, Mongolian's after a Mongolian one, text or emoji
+   * presentation (U+FE0E, U+FE0F) after a symbol that is no letter, or U+FE0F in a keycap (a digit, {@code #} or
+   * {@code *}, the selector, then U+20E3); the other standardized ones (U+FE00 to U+FE0D) after any character
+   * beyond ASCII that is no space, mark, format character or selector. Elsewhere, first included, it changes
+   * nothing visible, and "web" or "café" with one after it is another name that looks the same.
    */
   private static boolean selectsAVariation(String text, int i) {
     if (i == 0) {
       return false;
     }
+    int selector = text.codePointAt(i);
     int before = text.codePointBefore(i);
-    if (before > 0x7e) {
-      return true;
+    if (before <= 0x7e) {
+      int after = i + Character.charCount(selector);
+      return selector == 0xfe0f && (before >= '0' && before <= '9' || before == '#' || before == '*')
+          && after < text.length() && text.codePointAt(after) == 0x20e3;
     }
-    int after = i + Character.charCount(text.codePointAt(i));
-    return (before >= '0' && before <= '9' || before == '#' || before == '*')
-        && after < text.length() && text.codePointAt(after) == 0x20e3;
+    int type = Character.getType(before);
+    if (variationSelector(before) || Character.isWhitespace(before) || Character.isSpaceChar(before)
+        || type == Character.NON_SPACING_MARK || type == Character.COMBINING_SPACING_MARK
+        || type == Character.ENCLOSING_MARK || type == Character.FORMAT) {
+      return false;
+    }
+    if (selector >= 0xe0100) {
+      return Character.UnicodeScript.of(before) == Character.UnicodeScript.HAN;
+    }
+    if (selector <= 0x180f) {
+      return Character.UnicodeScript.of(before) == Character.UnicodeScript.MONGOLIAN;
+    }
+    // U+2139 (ℹ) is a letter by its category and an emoji with U+FE0F.
+    return selector < 0xfe0e || !Character.isLetter(before) || before == 0x2139;
   }
+
 
   /** Whether the text holds neither NUL nor an unpaired surrogate (what {@link #unicode} refuses). */
   public static boolean wellFormed(CharSequence text) {

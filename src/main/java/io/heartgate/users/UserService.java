@@ -24,10 +24,10 @@ import java.util.regex.Pattern;
 import java.util.logging.Logger;
 
 /**
- * The rules of users: exactly one owner; only the owner creates, promotes, changes or deletes administrators;
- * the owner cannot be demoted, disabled or deleted; logins within the {@link LoginLimits}; passwords by the
- * {@link PasswordRules}. A role change or a disabled user narrows grants at once; a password change ends the
- * user's other sessions.
+ * The rules of users: exactly one owner; only the owner creates, promotes, changes or deletes administrators, but
+ * for an administrator's own password, changed in their session; the owner cannot be demoted, disabled or deleted;
+ * logins within the {@link LoginLimits}; passwords by the {@link PasswordRules}. A role change or a disabled user
+ * narrows grants at once; a password change ends the user's other sessions.
  */
 public final class UserService {
   private static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9._@+-]{1,64}");
@@ -254,7 +254,7 @@ public final class UserService {
     return get(id).compose(user -> {
       Role newRole = role == null ? user.role() : role;
       String newStatus = status == null ? user.status() : status;
-      checkMayChange(actor, user, newRole, newStatus);
+      checkMayChange(actor, user, newRole, newStatus, password != null);
       if (password != null) {
         PasswordRules.check(user.username(), password);
       }
@@ -274,7 +274,8 @@ public final class UserService {
     return Future.failedFuture(new Unavailable("busy", "The user changed while it was being changed; try again"));
   }
 
-  private static void checkMayChange(Principal actor, User user, Role newRole, String newStatus) {
+  private static void checkMayChange(Principal actor, User user, Role newRole, String newStatus,
+      boolean newPassword) {
     if (user.role() == Role.OWNER) {
       if (actor.role() != Role.OWNER) {
         throw new Forbidden("only the owner can change the owner");
@@ -286,9 +287,10 @@ public final class UserService {
       throw new Invalid("role", "there is exactly one owner; choose administrator, manager or viewer");
     }
     boolean touchesAdministrator = user.role() == Role.ADMINISTRATOR || newRole == Role.ADMINISTRATOR;
-    // Their own password (role and status as they are) is no promotion: an administrator may change it.
-    boolean ownPasswordOnly = user.id().equals(actor.userId()) && newRole == user.role()
-        && newStatus.equals(user.status());
+    // Their own password (role and status as they are) is no promotion: an administrator may change it in their
+    // session. Not with a token: one narrowed to users:write would otherwise win every permission of the role.
+    boolean ownPasswordOnly = newPassword && user.id().equals(actor.userId()) && actor.tokenId() == null
+        && newRole == user.role() && newStatus.equals(user.status());
     if (touchesAdministrator && actor.role() != Role.OWNER && !ownPasswordOnly) {
       throw new Forbidden("only the owner can promote, change or demote administrators");
     }

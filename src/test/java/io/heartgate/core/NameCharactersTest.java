@@ -62,7 +62,8 @@ class NameCharactersTest {
       "invisible\u2064plus", "anchor\ufff9", "filler\u3164", "filler\u115f", "tag\udb40\udc41",
       // Today (the open list of earlier stops): variation selectors that select nothing, Khmer's inherent vowels.
       "web\ufe0f", "web\ufe0fserver", "\ufe0fweb", "web\udb40\udd00", "mongolian\u180b", "khmer\u17b4",
-      "khmer\u17b5x", "keycap 1\ufe0f"})
+      "khmer\u17b5x", "keycap 1\ufe0f", "caf\u00e9\ufe0f", "love \u2764\ufe0f\ufe0f", "web\u200d\ufe0f",
+      "keycap 1\ufe00\u20e3", "acute \u00e9\udb40\udd00", "mark e\u0301\ufe0f"})
   void aNameWithControlOrFormattingCharactersIsRefused(String name) {
     for (String path : CREATIONS) {
       Reply refused = gateway.call("POST", path, owner, body(path, name));
@@ -95,7 +96,8 @@ class NameCharactersTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"Zürich ✓", "日本語", "שלום", "👩‍💻 dev", "love \u2764\ufe0f", "keycap 1\ufe0f\u20e3",
-      "ideograph \u845b\udb40\udd00"})
+      "ideograph \u845b\udb40\udd00", "info \u2139\ufe0f", "flag \ud83c\udff3\ufe0f\u200d\ud83c\udf08",
+      "keycap #\ufe0f\u20e3"})
   void aNameInAnyScriptIsAccepted(String name) {
     for (String path : CREATIONS) {
       Reply created = gateway.call("POST", path, owner, body(path, name + " " + path.length()));

@@ -541,7 +541,8 @@ class UsersAndSessionsTest {
 
   /**
    * Today (the open list of earlier stops): an administrator could not change their own password, since every
-   * change of an administrator was the owner's; it is no promotion. Their own role and status stay the owner's.
+   * change of an administrator was the owner's; it is no promotion. Their own role and status stay the owner's, and
+   * so does their password for their tokens: one narrowed to users:write would win the role's every permission.
    */
   @ParameterizedTest
   @EnumSource(StoreKind.class)
@@ -559,6 +560,11 @@ class UsersAndSessionsTest {
         403, "forbidden", null);
     assertError(patch("/api/users/" + admin2.json().getString("id"), adminHere,
         new JsonObject().put("password", "a new passphrase")), 403, "forbidden", null);
+    Credentials adminToken = Credentials.bearer(team.token(adminHere, "narrow", List.of("users:write"))
+        .getString("token"));
+    assertError(patch("/api/users/" + adminId, adminToken, new JsonObject().put("password", "a new passphrase")),
+        403, "forbidden", null);
+    assertError(patch("/api/users/" + adminId, adminHere, new JsonObject()), 403, "forbidden", null);
     assertEquals(200, login("administrator", Team.PASSWORD).status(), "nothing refused changed anything");
 
     Reply changed = patch("/api/users/" + adminId, adminHere, new JsonObject().put("password", "a new passphrase"));
