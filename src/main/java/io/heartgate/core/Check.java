@@ -1,13 +1,21 @@
 package io.heartgate.core;
 
+import java.text.Normalizer;
 import java.time.DateTimeException;
 import java.time.Instant;
+import java.util.EnumSet;
+import java.util.Set;
 
 /**
  * The one validator of what clients send: texts, times and page limits, from a JSON body, a heartbeat or a query
  * string alike. Every refusal is an {@link Invalid} naming the field, in the same words wherever it happens.
  */
 public final class Check {
+  /** Scripts whose letters a zero-width joiner or non-joiner changes nothing in (see {@link #joinsTwo}). */
+  private static final Set<Character.UnicodeScript> NEVER_JOINED = EnumSet.of(Character.UnicodeScript.LATIN,
+      Character.UnicodeScript.GREEK, Character.UnicodeScript.CYRILLIC, Character.UnicodeScript.HAN,
+      Character.UnicodeScript.HIRAGANA, Character.UnicodeScript.KATAKANA, Character.UnicodeScript.HANGUL);
+
   private Check() {
   }
 
@@ -42,7 +50,10 @@ public final class Check {
     /**
      * The same rule, for a name an operator chooses (of a label, config, group, token or reporting rule): nor may it
      * begin or end with a space, no-break ones and the Braille blank included, which would tell {@code web} and
-     * {@code web } apart by nothing shown. Not for what agents report, which is taken as it comes.
+     * {@code web } apart by nothing shown, nor hold a space but single ordinary ones between words (a no-break or
+     * a doubled space looks like one, and HTML shows two as one); and it is kept in Unicode's composed form (NFC),
+     * so that "café" typed with a combining accent is the same name as "café". Not for what agents report, which is
+     * taken as it comes.
      */
     public Text asChosenName() {
       return new Text(required, blankAllowed, maxLength, true, true);
@@ -62,9 +73,11 @@ public final class Check {
       }
       return null;
     }
-    if (!(value instanceof String text)) {
+    if (!(value instanceof String sent)) {
       throw new Invalid(field, field + " must be a string");
     }
+    String text = rule.trimmed() && !Normalizer.isNormalized(sent, Normalizer.Form.NFC)
+        ? Normalizer.normalize(sent, Normalizer.Form.NFC) : sent;
     if (!rule.blankAllowed() && text.isBlank()) {
       throw new Invalid(field, field + " must not be empty");
     }
@@ -80,7 +93,21 @@ public final class Check {
         || space(text.codePointBefore(text.length())))) {
       throw new Invalid(field, field + " must not begin or end with a space");
     }
+    if (rule.trimmed() && !singleSpaced(text)) {
+      throw new Invalid(field, field + " must separate words with single ordinary spaces (U+0020)");
+    }
     return text;
+  }
+
+  /** Whether the only spaces in the text are single U+0020s (its ends are checked apart). */
+  private static boolean singleSpaced(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == ' ' ? i > 0 && text.charAt(i - 1) == ' ' : c > 0x7e && space(c)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** A space, no-break ones included, or the Braille pattern blank: a symbol by Unicode's tables, blank on screen. */
@@ -94,8 +121,8 @@ public final class Check {
    * reorder the text around it: Unicode's format characters (the bidirectional marks, embeddings, overrides and
    * isolates, the zero-width space, the soft hyphen, the word joiner, the byte-order mark, the tags), the combining
    * grapheme joiner, the Hangul fillers, Khmer's two inherent vowels (which Unicode says not to use), and a variation
-   * selector where it selects nothing (see {@link #selectsAVariation}). The zero-width joiner and non-joiner stay:
-   * scripts and emoji need them.
+   * selector where it selects nothing (see {@link #selectsAVariation}). The zero-width joiner and non-joiner stay
+   * where they join (see {@link #joinsTwo}): scripts and emoji need them.
    */
   static boolean isPlain(String text) {
     for (int i = 0; i < text.length(); i += Character.charCount(text.codePointAt(i))) {
@@ -129,9 +156,25 @@ public final class Check {
     }
     int type = Character.getType(c);
     return type == Character.CONTROL || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR
-        || type == Character.FORMAT && c != 0x200c && c != 0x200d
+        || type == Character.FORMAT && (c != 0x200c && c != 0x200d || !joinsTwo(text, i))
         || c == 0x034f || c == 0x115f || c == 0x1160 || c == 0x3164 || c == 0xffa0 || c == 0x17b4 || c == 0x17b5
         || variationSelector(c) && !selectsAVariation(text, i);
+  }
+
+  /**
+   * Whether the zero-width joiner or non-joiner at i stands between two characters it can join: beyond ASCII, no
+   * space or format character (a joiner included), and of none of the scripts that never join (Latin, Greek,
+   * Cyrillic, Han, Kana, Hangul); so in emoji sequences, Indic, Arabic and the like. Elsewhere it shows nothing and
+   * changes nothing, and "web" with one inside or at an end is another name that looks the same.
+   */
+  private static boolean joinsTwo(String text, int i) {
+    int after = i + 1;
+    return i > 0 && after < text.length() && joinable(text.codePointBefore(i)) && joinable(text.codePointAt(after));
+  }
+
+  private static boolean joinable(int c) {
+    return c > 0x7e && !space(c) && Character.getType(c) != Character.FORMAT && !NEVER_JOINED.contains(
+        Character.UnicodeScript.of(c));
   }
 
   private static boolean variationSelector(int c) {

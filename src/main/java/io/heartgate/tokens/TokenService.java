@@ -75,7 +75,7 @@ public final class TokenService {
     if (refusal != null) {
       return Future.failedFuture(refusal);
     }
-    Check.text("name", request.name(), Check.Text.required(MAX_NAME).asChosenName());
+    String name = Check.text("name", request.name(), Check.Text.required(MAX_NAME).asChosenName());
     RequestedPermissions permissions = RequestedPermissions.within(actor.permissions(), request.permissionList(),
         request.preset());
     Invalid expiry = expiryRefusal(request.expiresAt());
@@ -85,7 +85,7 @@ public final class TokenService {
     String value = request.rawToken() != null ? request.rawToken() : TokenFormat.generate();
     String hash = TokenFormat.hash(value);
     String source = request.rawToken() != null ? "preshared" : "api";
-    TokenRepository.NewToken row = new TokenRepository.NewToken(UUID.randomUUID().toString(), request.name(), hash,
+    TokenRepository.NewToken row = new TokenRepository.NewToken(UUID.randomUUID().toString(), name, hash,
         actor.userId(), permissions.granted(), source, request.expiresAt(), actor.actorId());
     return tokens.insert(row, tx -> stillHolds(tx, actor.userId(), actor.role(), "your role"))
         // A verifier may remember this hash as unknown for a moment: make it work on its very next request.
@@ -165,7 +165,7 @@ public final class TokenService {
     if (request.count() < 1 || request.count() > MAX_BULK) {
       return Future.failedFuture(new Invalid("count", "count must be between 1 and " + MAX_BULK));
     }
-    Check.text("namePrefix", request.namePrefix(),
+    String namePrefix = Check.text("namePrefix", request.namePrefix(),
         Check.Text.required(MAX_NAME - 1 - digits(request.count())).asChosenName());
     RequestedPermissions permissions = RequestedPermissions.within(actor.permissions(), request.permissionList(),
         request.preset());
@@ -173,11 +173,11 @@ public final class TokenService {
     if (expiry != null) {
       return Future.failedFuture(expiry);
     }
-    String prefix = request.namePrefix() + "-";
+    String prefix = namePrefix + "-";
     return tokens.namePrefixTaken(prefix).compose(taken -> taken
         ? Future.failedFuture(new Conflict("token_name_conflict", "A token whose name starts with " + prefix
             + " already exists; choose another name prefix"))
-        : Future.succeededFuture(new Bulk(actor, request.namePrefix(), request.count(), permissions.granted(),
+        : Future.succeededFuture(new Bulk(actor, namePrefix, request.count(), permissions.granted(),
             permissions.dropped(), request.expiresAt())));
   }
 

@@ -63,7 +63,9 @@ class NameCharactersTest {
       // Today (the open list of earlier stops): variation selectors that select nothing, Khmer's inherent vowels.
       "web\ufe0f", "web\ufe0fserver", "\ufe0fweb", "web\udb40\udd00", "mongolian\u180b", "khmer\u17b4",
       "khmer\u17b5x", "keycap 1\ufe0f", "caf\u00e9\ufe0f", "love \u2764\ufe0f\ufe0f", "web\u200d\ufe0f",
-      "keycap 1\ufe00\u20e3", "acute \u00e9\udb40\udd00", "mark e\u0301\ufe0f"})
+      "keycap 1\ufe00\u20e3", "acute \u00e9\udb40\udd00", "mark e\u0301\ufe0f",
+      // Today (a helper's probe): zero-width joiners that join nothing.
+      "we\u200db", "web\u200d", "\u200dweb", "we\u200cb", "Web\u200d\u200dServer", "caf\u00e9\u200d\u00e9"})
   void aNameWithControlOrFormattingCharactersIsRefused(String name) {
     for (String path : CREATIONS) {
       Reply refused = gateway.call("POST", path, owner, body(path, name));
@@ -94,10 +96,37 @@ class NameCharactersTest {
     assertEquals(400, renamed.status(), "a rename too: " + renamed);
   }
 
+  /**
+   * Today (a helper's probe): "web server" with a no-break, thin, ideographic or doubled space was another name that
+   * looked the same (HTML shows two spaces as one).
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"web\u00a0server", "web\u2009server", "web\u3000server", "web  server", "a b  c"})
+  void aChosenNameSeparatesWordsWithSingleOrdinarySpaces(String name) {
+    for (String path : CREATIONS) {
+      Reply refused = gateway.call("POST", path, owner, body(path, name));
+      assertEquals(400, refused.status(), path + ": " + refused);
+      assertEquals("name must separate words with single ordinary spaces (U+0020)",
+          refused.json().getString("message"), path);
+    }
+  }
+
+  /** Today (the same probe): "café" with a combining accent and "café" composed were two names that looked alike. */
+  @Test
+  void aChosenNameIsKeptComposedSoThatItsLookAlikeIsTheSameName() {
+    for (String path : CREATIONS) {
+      Reply decomposed = gateway.call("POST", path, owner, body(path, "cafe\u0301 " + path.length()));
+      assertEquals(201, decomposed.status(), path + ": " + decomposed);
+      assertEquals("caf\u00e9 " + path.length(), decomposed.json().getString("name"), path);
+      Reply composed = gateway.call("POST", path, owner, body(path, "caf\u00e9 " + path.length()));
+      assertEquals(409, composed.status(), path + ": " + composed);
+    }
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"Zürich ✓", "日本語", "שלום", "👩‍💻 dev", "love \u2764\ufe0f", "keycap 1\ufe0f\u20e3",
       "ideograph \u845b\udb40\udd00", "info \u2139\ufe0f", "flag \ud83c\udff3\ufe0f\u200d\ud83c\udf08",
-      "keycap #\ufe0f\u20e3"})
+      "keycap #\ufe0f\u20e3", "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645", "\u0915\u094d\u200d\u0937"})
   void aNameInAnyScriptIsAccepted(String name) {
     for (String path : CREATIONS) {
       Reply created = gateway.call("POST", path, owner, body(path, name + " " + path.length()));
