@@ -201,8 +201,7 @@ public final class Check {
           && after < text.length() && text.codePointAt(after) == 0x20e3;
     }
     int type = Character.getType(before);
-    if (variationSelector(before) || Character.isWhitespace(before) || Character.isSpaceChar(before)
-        || type == Character.NON_SPACING_MARK || type == Character.COMBINING_SPACING_MARK
+    if (variationSelector(before) || space(before) || type == Character.NON_SPACING_MARK || type == Character.COMBINING_SPACING_MARK
         || type == Character.ENCLOSING_MARK || type == Character.FORMAT) {
       return false;
     }
@@ -215,7 +214,6 @@ public final class Check {
     // U+2139 (ℹ) is a letter by its category and an emoji with U+FE0F.
     return selector < 0xfe0e || !Character.isLetter(before) || before == 0x2139;
   }
-
 
   /** Whether the text holds neither NUL nor an unpaired surrogate (what {@link #unicode} refuses). */
   public static boolean wellFormed(CharSequence text) {

@@ -431,6 +431,7 @@ class ConsoleTest {
     browser.type(By.id("reset-password"), "ada's new passphrase");
     browser.click(By.cssSelector("dialog[open] button[type='submit']"));
     browser.textContaining(By.id("users-message"), "Your new password is set");
+    browser.screenshot("15b-own-password");
     browser.assertNoConsoleErrors("own password");
     browser.signIn("ada", "ada's new passphrase");
     // Away from Users: a sign-in returns to the page it left, and the next test's click on Users must load it.
