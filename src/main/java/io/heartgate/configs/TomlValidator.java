@@ -88,12 +88,17 @@ public final class TomlValidator {
       if (impossible == null) {
         return TOML.readTree(text);
       }
-      // The parser reads the whole document before it hands out a token, and says not where: found by its text
-      // (the lines are those of the text as written; a column after a value made readable on its line may differ).
-      int at = valueAt(readable, read.getParsedString());
-      int line = at < 0 ? 0 : 1 + (int) readable.substring(0, at).chars().filter(c -> c == '\n').count();
-      throw notValid(field, line, at - readable.lastIndexOf('\n', at - 1),
-          "not a date or time: " + read.getParsedString() + " (" + impossible + ")");
+      // The parser reads the whole document before it hands out a token, and says not where: found by its text as
+      // read, then placed and quoted in the text as written.
+      int readAt = valueAt(readable, read.getParsedString());
+      if (readAt < 0) {
+        throw notValid(field, 0, 0, "not a date or time: " + read.getParsedString() + " (" + impossible + ")");
+      }
+      int at = writtenAt(text, readAt);
+      String value = text.substring(at, writtenAt(text, readAt + read.getParsedString().length()));
+      int line = 1 + (int) text.substring(0, at).chars().filter(c -> c == '\n').count();
+      throw notValid(field, line, at - text.lastIndexOf('\n', at - 1),
+          "not a date or time: " + value + " (" + impossible + ")");
     }
   }
 
@@ -136,6 +141,23 @@ public final class TomlValidator {
       return Matcher.quoteReplacement(time.group(1) + fraction.substring(0, Math.min(fraction.length(), 10))
           + (offset == null ? "" : offsetBeyondToml(offset) == null ? "+00:00" : offset));
     });
+  }
+
+  /**
+   * Where a place in {@link #javaReadable}'s text stands in the text as written: past the digits dropped before it. A
+   * place at the end of a time made shorter is its end as written.
+   */
+  private static int writtenAt(String text, int readAt) {
+    int dropped = 0;
+    Matcher time = TIME.matcher(text);
+    while (time.find() && time.start() - dropped <= readAt) {
+      int extra = time.group(2) == null ? 0 : Math.max(0, time.group(2).length() - 10);
+      if (readAt < time.end() - dropped - extra) {
+        break;
+      }
+      dropped += extra;
+    }
+    return readAt + dropped;
   }
 
   /**

@@ -228,6 +228,21 @@ class TomlTemplateTest {
   }
 
   /**
+   * A value with more than nine digits of a second is read with the extra ones dropped: refused, it was quoted without
+   * them, and a later value on its line was placed as many columns too far left.
+   */
+  @Test
+  void aValueRefusedBesideDroppedDigitsIsQuotedAndPlacedAsWritten() {
+    String written = "2026-02-30 01:02:03.1234567890123Z";
+    Invalid refused = assertThrows(Invalid.class, () -> TomlValidator.requireValid("toml", TomlTemplate.of(
+        "ok = 1\nf = [1979-05-27T07:32:00.1234567890123Z, " + written + "] # 07:00:00.12345678901\n"),
+        name -> null));
+    assertEquals(2, refused.details().get("line"), refused.getMessage());
+    assertEquals(42, refused.details().get("column"), refused.getMessage());
+    assertTrue(refused.getMessage().contains("not a date or time: " + written + " ("), refused.getMessage());
+  }
+
+  /**
    * The parser takes any two digits for an offset's hours and minutes: "+99:99" passed and was served, and TOML (RFC
    * 3339) allows hours 00 to 23 and minutes 00 to 59. Such text in a string is no offset.
    */
