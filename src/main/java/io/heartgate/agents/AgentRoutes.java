@@ -4,6 +4,7 @@ import io.heartgate.core.Invalid;
 import io.heartgate.http.Authenticator;
 import io.heartgate.http.InFlightLimit;
 import io.heartgate.http.PageRequest;
+import io.heartgate.http.QueryParams;
 import io.heartgate.http.RequestBody;
 import io.heartgate.http.RequestOrigin;
 import io.heartgate.http.Responses;
@@ -55,7 +56,7 @@ public final class AgentRoutes implements Routes {
   public void mount(Router router) {
     router.get("/api/agents").handler(auth.require(AuthGroup.AGENTS, "agents:read")).handler(this::list);
     router.get("/api/agents/summary").handler(auth.require(AuthGroup.AGENTS, "agents:read")).handler(ctx ->
-        respond(ctx, agents.summary(LabelFilter.parse(ctx.queryParams().getAll("label")))
+        respond(ctx, agents.summary(LabelFilter.parse(QueryParams.of(ctx).getAll("label")))
             .map(AgentSummary::toJson)));
     // Assigning a label needs write on the agent and labels:read. The bulk paths come first: "bulk" is no agent.
     router.put("/api/agents/bulk/labels/assign")
@@ -90,20 +91,20 @@ public final class AgentRoutes implements Routes {
   }
 
   private void list(RoutingContext ctx) {
-    String status = ctx.queryParams().get("status");
+    String status = QueryParams.of(ctx).get("status");
     if (status != null && !AgentStatus.isWireName(status)) {
       throw new Invalid("status", "status must be one of " + String.join(", ", AgentStatus.WIRE_NAMES));
     }
-    String search = ctx.queryParams().get("search");
+    String search = QueryParams.of(ctx).get("search");
     if (search != null && search.length() > MAX_SEARCH) {
       throw new Invalid("search", "search must be at most " + MAX_SEARCH + " characters");
     }
-    String sortByName = Optional.ofNullable(ctx.queryParams().get("sortBy")).orElse("id");
+    String sortByName = Optional.ofNullable(QueryParams.of(ctx).get("sortBy")).orElse("id");
     AgentQuery.SortKey sortBy = AgentQuery.SortKey.byWireName(sortByName);
     if (sortBy == null) {
       throw new Invalid("sortBy", "sortBy must be one of id, hostname, lastSeen, status");
     }
-    String order = Optional.ofNullable(ctx.queryParams().get("sortOrder")).orElse("asc");
+    String order = Optional.ofNullable(QueryParams.of(ctx).get("sortOrder")).orElse("asc");
     if (!order.equals("asc") && !order.equals("desc")) {
       throw new Invalid("sortOrder", "sortOrder must be asc or desc");
     }
@@ -112,7 +113,7 @@ public final class AgentRoutes implements Routes {
     int limit = asked.limit();
     AgentCursor after = asked.after(text -> AgentCursor.decode(text, sortBy, descending));
     AgentQuery query = new AgentQuery(status, search == null || search.isEmpty() ? null : search, sortBy,
-        descending, limit, after, LabelFilter.parse(ctx.queryParams().getAll("label")));
+        descending, limit, after, LabelFilter.parse(QueryParams.of(ctx).getAll("label")));
     if (limit > LARGE_PAGE) {
       // Two at a time whatever their size: a page ends before about PAGE_BYTES.
       largePages.answer(ctx, null, () -> built(query));

@@ -5,6 +5,7 @@ import io.heartgate.core.Cursor;
 import io.heartgate.http.Authenticator;
 import io.heartgate.http.InFlightLimit;
 import io.heartgate.http.PageRequest;
+import io.heartgate.http.QueryParams;
 import io.heartgate.http.Routes;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -80,7 +81,7 @@ public final class AuditRoutes implements Routes {
   }
 
   private static long instant(RoutingContext ctx, String name, long absent) {
-    String value = ctx.queryParams().get(name);
+    String value = QueryParams.of(ctx).get(name);
     return value == null || value.isEmpty() ? absent : Check.time(name, value).toEpochMilli();
   }
 }

@@ -8,6 +8,7 @@ import io.heartgate.core.NotFound;
 import io.heartgate.core.Page;
 import io.heartgate.http.Authenticator;
 import io.heartgate.http.InFlightLimit;
+import io.heartgate.http.QueryParams;
 import io.heartgate.http.RequestBody;
 import io.heartgate.http.RequestOrigin;
 import io.heartgate.http.Responses;
@@ -130,7 +131,7 @@ public final class ConfigRoutes implements Routes {
   }
 
   private void list(RoutingContext ctx) {
-    LabelFilter labelled = LabelFilter.parse(ctx.queryParams().getAll("label"));
+    LabelFilter labelled = LabelFilter.parse(QueryParams.of(ctx).getAll("label"));
     StreamedListing.<IdSnapshot, String>answer(ctx, listings, "configs", at -> service.page(labelled, at),
         new StreamedListing.ByCursor<>(ConfigService.LISTING_PAGE,
             (after, count) -> service.after(labelled, after, count), BY_NAME::name, BY_NAME::after));
@@ -220,7 +221,7 @@ public final class ConfigRoutes implements Routes {
   }
 
   private void prune(RoutingContext ctx) {
-    String keepLatest = ctx.queryParams().get(KEEP_LATEST);
+    String keepLatest = QueryParams.of(ctx).get(KEEP_LATEST);
     if (keepLatest == null || keepLatest.isEmpty()) {
       throw new Invalid(KEEP_LATEST, KEEP_LATEST + " is required: how many of the newest versions to keep");
     }

@@ -16,14 +16,14 @@ public record PageRequest(int limit, String cursor) {
   static final int MAX_LIMIT = 1000;
 
   public static PageRequest of(RoutingContext ctx) {
-    String cursor = ctx.queryParams().get("cursor");
-    return new PageRequest(Check.limit("limit", ctx.queryParams().get("limit"), DEFAULT_LIMIT, MAX_LIMIT),
+    String cursor = QueryParams.of(ctx).get("cursor");
+    return new PageRequest(Check.limit("limit", QueryParams.of(ctx).get("limit"), DEFAULT_LIMIT, MAX_LIMIT),
         cursor == null || cursor.isEmpty() ? null : cursor);
   }
 
   /** Whether the request asks for a page ({@code limit} or {@code cursor}), where a listing is whole otherwise. */
   static boolean asked(RoutingContext ctx) {
-    return ctx.queryParams().contains("limit") || ctx.queryParams().contains("cursor");
+    return QueryParams.of(ctx).contains("limit") || QueryParams.of(ctx).contains("cursor");
   }
 
   /** The key the cursor stands for, read by {@code decode}; null for the first page. */

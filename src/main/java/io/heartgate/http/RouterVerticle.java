@@ -91,7 +91,7 @@ public final class RouterVerticle extends VerticleBase {
     for (String prefix : new String[] {"/api/*", "/c/*"}) {
       router.route(prefix).handler(ctx -> {
         try {
-          MultiMap params = ctx.request().params();
+          MultiMap params = QueryParams.of(ctx);
           // No parameter the store may meet holds NUL or an unpaired surrogate (PostgreSQL refuses a NUL in any
           // text). A config document's parameters are values for its TOML, escaped there, so they may.
           String path = ctx.request().path();

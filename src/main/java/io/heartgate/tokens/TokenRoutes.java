@@ -10,6 +10,7 @@ import io.heartgate.core.NotFound;
 import io.heartgate.core.Page;
 import io.heartgate.http.Authenticator;
 import io.heartgate.http.InFlightLimit;
+import io.heartgate.http.QueryParams;
 import io.heartgate.http.RequestBody;
 import io.heartgate.http.RequestOrigin;
 import io.heartgate.http.Responses;
@@ -104,11 +105,11 @@ public final class TokenRoutes implements Routes {
    * {@link StreamedListing}.
    */
   private void list(RoutingContext ctx) {
-    String state = ctx.queryParams().get("state");
+    String state = QueryParams.of(ctx).get("state");
     if (state != null && !state.equals(Token.ACTIVE) && !state.equals(Token.REVOKED)) {
       throw new Invalid("state", "state must be active or revoked");
     }
-    String userId = ctx.queryParams().get("userId");
+    String userId = QueryParams.of(ctx).get("userId");
     Principal actor = Authenticator.principal(ctx);
     BiFunction<TokenCursor, Integer, Future<Page<JsonObject, TokenCursor>>> pages =
         (after, count) -> service.page(actor, state, userId, after, count).map(this::json);

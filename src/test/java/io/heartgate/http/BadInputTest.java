@@ -187,4 +187,19 @@ class BadInputTest {
     assertEquals(2, gateway.get(versions, owner).json().getJsonArray("versions").size(), "none pruned");
     assertEquals(200, gateway.get("/api/agents?label=a&label=b", owner).status(), "label repeats by design");
   }
+
+  /**
+   * Only {@code &} separates query parameters, as on a config's download (and in HTML forms): a literal {@code ;}
+   * separated them on /api/, so ?state=active;state=revoked named state twice and ?limit=1;from=… read a page of
+   * a page of one audit event.
+   */
+  @org.junit.jupiter.api.Test
+  void aSemicolonInTheQueryIsPartOfItsValue() {
+    Reply state = gateway.get("/api/tokens?state=active;state=revoked", owner);
+    assertEquals(400, state.status());
+    assertEquals("state must be active or revoked", state.json().getString("message"));
+    Reply limit = gateway.get("/api/audit?limit=1;from=2026-01-01T00:00:00Z", owner);
+    assertEquals(400, limit.status(), limit.body());
+    assertEquals("limit", limit.json().getJsonObject("details").getString("field"), limit.body());
+  }
 }
