@@ -238,16 +238,18 @@ public final class UserService {
   public Future<User> update(Principal actor, String id, Role role, String status, String password,
       String keptSession, ClientInfo client) {
     return changed(actor, id, role, status, password, null, CHANGE_ATTEMPTS)
-        .compose(changed -> password == null ? Future.succeededFuture() : sessions.closeOthersOf(id, keptSession))
-        .compose(ignored -> audit.record("user.update", actor, "user", id, AuditLog.SUCCESS, client))
-        .compose(ignored -> get(id))
+        .compose(written -> (password == null ? Future.<Void>succeededFuture()
+            : sessions.closeOthersOf(id, keptSession)).map(written))
+        .compose(written -> audit.record("user.update", actor, "user", id, AuditLog.SUCCESS, client)
+            .map(written))
         .recover(failure -> refused("user.update", actor, id, client, failure));
   }
 
   /**
    * Reads the user, checks the change against it and writes it over that user only; read and checked again when
    * another change came in between (see {@link UserRepository#update}). A new password is hashed once: {@code
-   * hashed} is its hash from an earlier attempt, or null. The user as it was.
+   * hashed} is its hash from an earlier attempt, or null. The user as written (read again afterwards, a change or
+   * deletion made meanwhile answered a change that was made as 404, or with the other's fields).
    */
   private Future<User> changed(Principal actor, String id, Role role, String status, String password,
       Future<String> hashed, int attempts) {
@@ -260,13 +262,14 @@ public final class UserService {
       }
       Future<String> hash = password == null ? Future.succeededFuture(user.passwordHash())
           : hashed != null ? hashed : hasher.hash(password);
-      return hash.compose(newHash -> users.update(user, newRole, newStatus, newHash)).compose(written -> {
+      return hash.compose(newHash -> users.update(user, newRole, newStatus, newHash).compose(written -> {
         if (!written) {
           return attempts > 1 ? changed(actor, id, role, status, password, password == null ? null : hash,
               attempts - 1) : changedMeanwhile();
         }
-        return narrowGrants(actor, user, newRole, newStatus).map(user);
-      });
+        return narrowGrants(actor, user, newRole, newStatus).map(new User(user.id(), user.username(), newHash,
+            newRole, newStatus, user.createdAt()));
+      }));
     });
   }
 
