@@ -62,7 +62,18 @@ public final class TomlValidator {
       throw notValid(field, at == null ? 0 : at.getLineNr(), at == null ? 0 : at.getColumnNr(),
           e.getOriginalMessage());
     }
+    int escape = TomlEscapes.firstSurrogate(text);
+    if (escape >= 0) {
+      String written = text.substring(escape, escape + (text.charAt(escape + 1) == 'u' ? 6 : 10));
+      throw notValid(field, lineAt(text, escape), escape - text.lastIndexOf('\n', escape - 1),
+          written + " names no Unicode character (a surrogate, D800 to DFFF)");
+    }
     requireWhatTelegrafLoads(field, tree);
+  }
+
+  /** The line (from 1) of that place in the text. */
+  private static int lineAt(String text, int at) {
+    return 1 + (int) text.substring(0, at).chars().filter(c -> c == '\n').count();
   }
 
   /**
@@ -96,8 +107,7 @@ public final class TomlValidator {
       }
       int at = writtenAt(text, readAt);
       String value = text.substring(at, writtenAt(text, readAt + read.getParsedString().length()));
-      int line = 1 + (int) text.substring(0, at).chars().filter(c -> c == '\n').count();
-      throw notValid(field, line, at - text.lastIndexOf('\n', at - 1),
+      throw notValid(field, lineAt(text, at), at - text.lastIndexOf('\n', at - 1),
           "not a date or time: " + value + " (" + impossible + ")");
     }
   }

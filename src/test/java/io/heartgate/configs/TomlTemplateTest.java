@@ -243,6 +243,33 @@ class TomlTemplateTest {
   }
 
   /**
+   * A Unicode escape that names a surrogate (alone, or two making a pair) passed and was served; TOML forbids it and Telegraf's parser refuses it (a helper's probe). Such text in
+   * a literal string or a comment is no escape.
+   */
+  @Test
+  void anEscapeThatNamesNoCharacterIsRefusedWhereItStands() {
+    for (String[] bad : new String[][] {
+        {"[agent]\n  hostname = \"\\uD800\"\n", "2", "15", "\\uD800"},
+        {"a = 'x'\nb = \"\"\"ok \\\" \\uD83D\\uDE00\"\"\"\n", "2", "14", "\\uD83D"},
+        {"\"k\\U0000dfff\" = 1\n", "1", "3", "\\U0000dfff"},
+        {"[\"t\\uDC00\"]\n", "1", "4", "\\uDC00"}}) {
+      Invalid refused = assertThrows(Invalid.class, () -> TomlValidator.requireValid("toml", TomlTemplate.of(bad[0]),
+          name -> null), bad[0]);
+      assertEquals(Integer.valueOf(bad[1]), refused.details().get("line"), refused.getMessage());
+      assertEquals(Integer.valueOf(bad[2]), refused.details().get("column"), refused.getMessage());
+      assertTrue(refused.getMessage().contains(": " + bad[3] + " names no Unicode character"), refused.getMessage());
+    }
+    TomlValidator.requireValid("toml", TomlTemplate.of("a = '\\uD800'\nb = '''\\uDFFF''''\n# \"\\uD800\"\n"
+        + "c = \"\\U0001F600 \\uFFFF \\\\uD800\"\nd = \"\"\"x\"\"\"\"\ne = '\"\\uD800'\n"), name -> null);
+    Invalid beyond = assertThrows(Invalid.class, () -> TomlValidator.requireValid("toml",
+        TomlTemplate.of("[\"t\\U00110000\"]\n"), name -> null), "beyond 10FFFF: the parser refuses it");
+    assertEquals(4, beyond.details().get("column"), beyond.getMessage());
+    Invalid constant = assertThrows(Invalid.class, () -> TomlValidator.requireValid("value",
+        TomlTemplate.of("a = \"::{C}\"\n"), Map.of("C", "\\uDBFF")::get));
+    assertTrue(constant.getMessage().contains("\\uDBFF names no Unicode character"), constant.getMessage());
+  }
+
+  /**
    * The parser takes any two digits for an offset's hours and minutes: "+99:99" passed and was served, and TOML (RFC
    * 3339) allows hours 00 to 23 and minutes 00 to 59. Such text in a string is no offset.
    */
