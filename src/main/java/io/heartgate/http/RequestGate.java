@@ -44,9 +44,7 @@ final class RequestGate implements Handler<HttpServerRequest> {
       headers.add("Strict-Transport-Security", "max-age=31536000");
     }
     String path = request.path();
-    // The API's answers, the short config links and the metrics are for their caller only, never for a cache on
-    // the way.
-    if (path != null && (path.startsWith("/api/") || path.startsWith("/c/") || path.equals("/metrics"))) {
+    if (path != null && forTheCallerOnly(path)) {
       headers.add(HttpHeaders.CACHE_CONTROL, "no-store");
     }
     Failure refused = framing(request);
@@ -58,6 +56,16 @@ final class RequestGate implements Handler<HttpServerRequest> {
       return;
     }
     router.handle(request);
+  }
+
+  /**
+   * The API's answers, the short config links and the metrics are for their caller only, never for a cache on the
+   * way; so is whatever a path written otherwise may route to (the router removes dot segments and decodes escaped
+   * letters: /console/../api/agents and /%61pi/agents are the API).
+   */
+  private static boolean forTheCallerOnly(String path) {
+    return path.startsWith("/api/") || path.startsWith("/c/") || path.equals("/metrics") || path.contains("..")
+        || path.indexOf('%') >= 0;
   }
 
   /**

@@ -94,7 +94,7 @@ public final class RouterVerticle extends VerticleBase {
           MultiMap params = QueryParams.of(ctx);
           // No parameter the store may meet holds NUL or an unpaired surrogate (PostgreSQL refuses a NUL in any
           // text). A config document's parameters are values for its TOML, escaped there, so they may.
-          String path = ctx.request().path();
+          String path = ctx.normalizedPath();
           if (!path.startsWith("/c/") && !path.endsWith("/toml")) {
             params.forEach(Check::unicode);
             requireOnce(params);

@@ -189,6 +189,19 @@ class BadInputTest {
   }
 
   /**
+   * The checks of the query were skipped for a path that began with /c/ as written: /c/../api/agents is routed as
+   * /api/agents, and took a NUL or a parameter given twice (a helper's probe).
+   */
+  @org.junit.jupiter.api.Test
+  void aPathThatOnlyLooksLikeADownloadHasItsQueryChecked() {
+    for (String query : List.of("/c/../api/agents?search=a%00b", "/c/../api/tokens?state=active&state=revoked",
+        "/api/configs/x/toml/../../../agents?search=a%00b")) {
+      Reply refused = gateway.get(query, owner);
+      assertEquals(400, refused.status(), query + " " + refused.body());
+    }
+  }
+
+  /**
    * Only {@code &} separates query parameters, as on a config's download (and in HTML forms): a literal {@code ;}
    * separated them on /api/, so ?state=active;state=revoked named state twice and ?limit=1;from=… read a page of
    * a page of one audit event.
