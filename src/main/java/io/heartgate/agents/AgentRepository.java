@@ -383,13 +383,15 @@ public final class AgentRepository {
 
   /**
    * The reported configuration sources (JSON array text) of every agent that is not {@code not_reporting} now
-   * and whose latest heartbeat's sources contain the text. A scan of the heartbeat details, meant for rare
-   * checks such as deleting a config, not for a hot path.
+   * and whose latest heartbeat's sources contain the text, or a percent sign (an escape may write the text
+   * otherwise). A scan of the heartbeat details, meant for rare checks such as deleting a config, not for a hot
+   * path.
    */
   public Future<List<String>> configurationsOfReportingAgentsMentioning(String text, long now) {
     return store.query("SELECT h.configurations FROM agents a" + EFFECTIVE_RULE
             + " JOIN agent_heartbeats h ON h.agent_id = a.id WHERE " + STATUS + " <> 'not_reporting' "
-            + "AND h.configurations LIKE $2 ESCAPE '\\'", Tuple.of(now, Sql.containing(text)))
+            + "AND (h.configurations LIKE $2 ESCAPE '\\' OR h.configurations LIKE $3 ESCAPE '\\')",
+            Tuple.of(now, Sql.containing(text), Sql.containing("%")))
         .map(rows -> {
           List<String> sources = new ArrayList<>(rows.size());
           rows.forEach(row -> sources.add(row.getString(0)));

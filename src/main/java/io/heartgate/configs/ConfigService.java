@@ -19,6 +19,7 @@ import io.heartgate.store.ForeignKeyViolation;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
+import io.vertx.core.internal.net.RFC3986;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -359,13 +360,14 @@ public final class ConfigService {
 
   /**
    * How many agents that report now list one of this config's URLs. The store narrows the agents down by text; the
-   * exact test is here: a source whose path (query and fragment left off) ends in {@code /api/configs/<id>/toml},
+   * exact test is here: a source whose path as the router reads it (see {@link #pathOf}) ends in {@code /api/configs/<id>/toml},
    * or, by its alias, in {@code /api/configs/<alias>/toml} or {@code /c/<alias>}, so a proxy prefix or another
    * host name still counts, and another config's id never does.
    */
   private Future<Integer> agentsUsing(Config config) {
     List<String> byId = List.of(Config.tomlPath(config.id()));
-    Future<Integer> viaId = agents.configurationsOfReportingAgentsMentioning(byId.get(0))
+    // The store narrows by the id alone: a path with a dot segment holds it apart from the rest of the path.
+    Future<Integer> viaId = agents.configurationsOfReportingAgentsMentioning(config.id())
         .map(all -> (int) all.stream().filter(sources -> names(sources, byId)).count());
     if (config.alias() == null) {
       return viaId;
@@ -393,10 +395,14 @@ public final class ConfigService {
     return false;
   }
 
+  /**
+   * The URL's path as the router reads it, escaped letters decoded and dot segments removed (Vert.x's own
+   * normalization, which the router applies): {@code /api/configs/x/../<id>/to%6Dl} is served as the config's.
+   */
   private static String pathOf(String url) {
     try {
       String rawPath = URI.create(url).getRawPath();
-      return rawPath == null ? "" : rawPath;
+      return rawPath == null || rawPath.isEmpty() ? "" : RFC3986.normalizePath(rawPath);
     } catch (IllegalArgumentException notAUri) {
       return "";
     }

@@ -318,6 +318,32 @@ class ConfigsTest {
     assertEquals(List.of("by proxy"), names());
   }
 
+  /**
+   * A download URL written otherwise than the gateway writes it (a letter escaped, a dot segment) is served all the
+   * same, and was not counted: a config that agents fetch so could be deleted under them (a helper's probe).
+   */
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void aConfigNamedByAUrlWrittenOtherwiseIsInUse(StoreKind kind) throws Exception {
+    start(kind);
+    String agentToken = team.token(team.session("owner"), "fleet", "telegraf-agent").getString("token");
+    String escaped = create("escaped", "a = 1\n").getString("id");
+    String dotted = create("dotted", "a = 2\n").getString("id");
+    Reply aliased = call("POST", CONFIGS, new JsonObject().put("name", "aliased").put("alias", "use2")
+        .put("toml", "a = 3\n"));
+    assertEquals(201, aliased.status(), aliased.toString());
+    String escapedUrl = "http://gw.example/api/configs/" + escaped.substring(0, 35) + "%"
+        + Integer.toHexString(escaped.charAt(35)) + "/toml";
+    heartbeat(agentToken, "agent-1", escapedUrl);
+    heartbeat(agentToken, "agent-2", "http://gw.example/api/configs/x/../" + dotted + "/toml?agent_id=agent-2");
+    heartbeat(agentToken, "agent-3", "http://gw.example/c/%75se2");
+    assertEquals(200, gateway.get(escapedUrl.substring("http://gw.example".length()), team.session("owner"))
+        .status(), "served as written");
+    for (String id : List.of(escaped, dotted, aliased.json().getString("id"))) {
+      assertError(call("DELETE", CONFIGS + "/" + id, null), 409, "config_in_use", "used by 1 reporting agent ");
+    }
+  }
+
   private void heartbeat(String token, String agentId, String... configurations) {
     JsonObject body = new JsonObject().put("id", agentId).put("version", TelegrafAgent.VERSION).put("schema", 1)
         .put("configurations", new JsonArray(List.of((Object[]) configurations)));
