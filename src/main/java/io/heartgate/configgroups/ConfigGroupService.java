@@ -119,10 +119,14 @@ public final class ConfigGroupService {
         .compose(ignored -> get(id));
   }
 
-  /** The latest Last-Modified of these configs as they are served now; 0 for none. */
+  /**
+   * The latest Last-Modified of these configs as they are served now; 0 for none. A member deleted since the check
+   * is named as the check names it.
+   */
   private Future<Long> latestOf(List<String> configIds) {
     return configs.served(configIds).map(each -> each.stream().mapToLong(ServedConfig::lastModified).max()
-        .orElse(0));
+        .orElse(0L))
+        .recover(failure -> failure instanceof NotFound ? unknownAmong(configIds) : Future.failedFuture(failure));
   }
 
   /**
@@ -268,9 +272,12 @@ public final class ConfigGroupService {
 
   /** A member deleted between the check and the write: the foreign key refused the write. */
   private <T> Future<T> membersGone(Throwable failure, List<String> configIds) {
-    if (!ForeignKeyViolation.in(failure) || configIds == null) {
-      return Future.failedFuture(failure);
-    }
+    return ForeignKeyViolation.in(failure) && configIds != null ? unknownAmong(configIds)
+        : Future.failedFuture(failure);
+  }
+
+  /** Fails naming those of the configs that are gone. */
+  private <T> Future<T> unknownAmong(List<String> configIds) {
     return configs.summaries(configIds).compose(found -> Future.failedFuture(unknownConfigs(configIds.stream()
         .filter(id -> found.stream().noneMatch(c -> c.id().equals(id))).toList())));
   }

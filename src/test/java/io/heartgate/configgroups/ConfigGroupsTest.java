@@ -963,6 +963,29 @@ class ConfigGroupsTest {
     }
   }
 
+  /**
+   * A config deleted while a group takes it as a member: the group's change answered 404 "No such config" (about
+   * the group, which exists) when the deletion came between its check and its read of the members (a helper's
+   * probe, 4 rounds in 8). It is 400 naming the member, as when the config was gone before.
+   */
+  @Test
+  void aMemberDeletedWhileAGroupTakesItIsNamedAsUnknown() throws Exception {
+    start(StoreKind.SQLITE);
+    String group = group(new JsonObject().put("name", "g").put("configIds", ids(config("kept", CPU))))
+        .getString("id");
+    for (int round = 0; round < 16; round++) {
+      String member = config("gone" + round, MEM);
+      List<Reply> replies = Concurrently.run(2, i -> i == 0
+          ? patch("/api/config-groups/" + group, new JsonObject().put("configIds", ids(member)))
+          : gateway.call("DELETE", "/api/configs/" + member, owner, null));
+      Reply change = replies.get(0);
+      assertTrue(change.status() == 200 || change.status() == 400, "round " + round + ": " + change);
+      if (change.status() == 400) {
+        assertEquals(ids(member), change.json().getJsonObject("details").getJsonArray("unknown"), change.toString());
+      }
+    }
+  }
+
   private void raceChangesAgainstNewMembers(TestGateway changedOn) throws Exception {
     for (int round = 0; round < 12; round++) {
       String clashing = "[x" + round + "]\n";
