@@ -60,14 +60,16 @@ public final class ApiDocsRoutes implements Routes {
     router.get("/api/openapi.yaml").handler(ctx -> send(ctx, "application/yaml; charset=utf-8", yaml));
     router.get("/api/docs").handler(policy)
         .handler(ctx -> send(ctx, "text/html; charset=utf-8", page));
-    router.get("/api/docs/assets/*").handler(policy)
+    router.get("/api/docs/assets/*").handler(policy).handler(StaticHead.INSTANCE)
         .handler(StaticHandler.create("apidocs").setCachingEnabled(false).setDefaultContentEncoding("UTF-8"));
     router.get(SWAGGER_UI_PATH + "*").handler(ApiDocsRoutes::onlyThePagesFiles).handler(policy)
+        .handler(StaticHead.INSTANCE)
         .handler(StaticHandler.create(SWAGGER_UI).setCachingEnabled(false).setDefaultContentEncoding("UTF-8"));
   }
 
   private static void send(RoutingContext ctx, String contentType, Buffer body) {
-    ctx.response().setStatusCode(200).putHeader(HttpHeaders.CONTENT_TYPE, contentType).end(body);
+    ctx.response().setStatusCode(200).putHeader(HttpHeaders.CONTENT_TYPE, contentType);
+    Responses.whole(ctx, body);
   }
 
   private static void onlyThePagesFiles(RoutingContext ctx) {

@@ -1,5 +1,6 @@
 package io.heartgate.http;
 
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -29,13 +30,16 @@ public final class ConsoleRoutes implements Routes {
           ctx.response().putHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
           ctx.next();
         })
+        .handler(StaticHead.INSTANCE)
         .handler(StaticHandler.create("console").setCachingEnabled(false).setDefaultContentEncoding("UTF-8"));
     // The stylesheet's path carries its version, so the browser may keep it. Only its WebJar: the others in the jar
     // (Swagger UI's, with a demo page of its own) are not the console's to serve.
-    router.route("/webjars/picocss__pico/*").handler(StaticHandler.create("META-INF/resources/webjars/picocss__pico"));
+    router.route("/webjars/picocss__pico/*").handler(StaticHead.INSTANCE)
+        .handler(StaticHandler.create("META-INF/resources/webjars/picocss__pico"));
   }
 
   private static void toConsole(RoutingContext ctx) {
-    ctx.response().setStatusCode(302).putHeader(HttpHeaders.LOCATION, PATH).end();
+    ctx.response().setStatusCode(302).putHeader(HttpHeaders.LOCATION, PATH);
+    Responses.whole(ctx, Buffer.buffer());
   }
 }

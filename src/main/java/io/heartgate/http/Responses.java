@@ -30,12 +30,18 @@ public final class Responses {
       ctx.fail(e);
       return Future.failedFuture(e);
     }
-    HttpServerResponse response = jsonHead(ctx.response(), status);
-    if (ctx.request().method() == HttpMethod.HEAD) {
-      // The length GET's answer has, which Vert.x leaves out of an answer to HEAD that it is given a body for.
-      return response.putHeader(HttpHeaders.CONTENT_LENGTH, String.valueOf(encoded.length())).end();
-    }
-    return response.end(encoded);
+    jsonHead(ctx.response(), status);
+    return whole(ctx, encoded);
+  }
+
+  /**
+   * Ends the answer with the body, its status and headers set; to HEAD without it, but with the Content-Length GET's
+   * answer has, which Vert.x leaves out of an answer to HEAD.
+   */
+  public static Future<Void> whole(RoutingContext ctx, Buffer body) {
+    HttpServerResponse response = ctx.response().putHeader(HttpHeaders.CONTENT_LENGTH,
+        String.valueOf(body.length()));
+    return ctx.request().method() == HttpMethod.HEAD ? response.end() : response.end(body);
   }
 
   /** The status and headers of a JSON answer, whole or written a part at a time. */

@@ -67,16 +67,21 @@ class HealthTest {
     }
   }
 
-  /** HEAD wherever GET is served (RFC 9110): load balancers check health with it. */
+  /**
+   * HEAD wherever GET is served (RFC 9110): load balancers check health with it. Today (a helper's probe): the
+   * console's files and the API's description went without the Content-Type or Content-Length GET has.
+   */
   @ParameterizedTest
   @EnumSource(StoreKind.class)
   void headAnswersAsGetDoesWithoutABody(StoreKind kind) throws Exception {
     try (TestGateway gateway = TestGateway.start(kind.freshStore(tempDir))) {
-      for (String path : List.of("/health/ready", "/health/live", "/api/version")) {
+      for (String path : List.of("/health/ready", "/health/live", "/api/version", "/", "/console/",
+          "/console/js/app.js", "/console/favicon.svg", "/webjars/picocss__pico/2.1.1/css/pico.min.css",
+          "/api/docs", "/api/openapi.json", "/api/openapi.yaml", "/api/docs/swagger-ui/swagger-ui.css")) {
         HttpResponse<String> get = TestGateway.get(gateway.api(path));
         HttpResponse<String> head = TestGateway.send(HttpRequest.newBuilder(gateway.api(path))
             .method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
-        assertEquals(200, head.statusCode(), path);
+        assertEquals(get.statusCode(), head.statusCode(), path);
         // No body: the client does not read one after HEAD, so a body sent would be taken for the next answer.
         assertEquals("", head.body(), path);
         for (String header : List.of("content-type", "content-length", "cache-control")) {
