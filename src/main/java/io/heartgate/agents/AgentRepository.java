@@ -33,6 +33,11 @@ public final class AgentRepository {
    * {@code ReportingRuleService}.
    */
   private static final String RULE_OF_AGENT = ruleOf("a");
+  /**
+   * The heartbeat's sources lower-cased, with every escaped character of an id or alias ({@code [a-z0-9-]}) written
+   * plainly: the text that {@link #configurationsOfReportingAgentsMentioning} narrows by.
+   */
+  private static final String SOURCES_UNESCAPED = unescaped("lower(h.configurations)");
   private static final String EFFECTIVE_RULE = " JOIN reporting_rules r ON r.id = " + RULE_OF_AGENT;
   /** Agent a is silent for longer than rule r allows at $1 (written so that a range of last_seen serves it). */
   private static final String NOT_REPORTING = notReportingAfter("a", "r.not_reporting_after_seconds");
@@ -383,15 +388,15 @@ public final class AgentRepository {
 
   /**
    * The reported configuration sources (JSON array text) of every agent that is not {@code not_reporting} now
-   * and whose latest heartbeat's sources contain the text, or a percent sign (an escape may write the text
-   * otherwise). A scan of the heartbeat details, meant for rare checks such as deleting a config, not for a hot
-   * path.
+   * and whose latest heartbeat's sources contain the text (of lower-case letters, digits and '-', such as an id
+   * or an alias), also where a URL writes its characters escaped ({@code %2D} for '-') or in capitals; the exact
+   * test is the caller's. A scan of the heartbeat details, meant for rare checks such as deleting a config, not for
+   * a hot path.
    */
   public Future<List<String>> configurationsOfReportingAgentsMentioning(String text, long now) {
     return store.query("SELECT h.configurations FROM agents a" + EFFECTIVE_RULE
             + " JOIN agent_heartbeats h ON h.agent_id = a.id WHERE " + STATUS + " <> 'not_reporting' "
-            + "AND (h.configurations LIKE $2 ESCAPE '\\' OR h.configurations LIKE $3 ESCAPE '\\')",
-            Tuple.of(now, Sql.containing(text), Sql.containing("%")))
+            + "AND " + SOURCES_UNESCAPED + " LIKE $2 ESCAPE '\\'", Tuple.of(now, Sql.containing(text)))
         .map(rows -> {
           List<String> sources = new ArrayList<>(rows.size());
           rows.forEach(row -> sources.add(row.getString(0)));
@@ -590,5 +595,13 @@ public final class AgentRepository {
     buckets.put("lt24h", 24 * 60 * 60_000L);
     buckets.put("older", Long.MAX_VALUE);
     return buckets;
+  }
+
+  private static String unescaped(String text) {
+    String out = text;
+    for (char c : "-0123456789abcdefghijklmnopqrstuvwxyz".toCharArray()) {
+      out = "replace(" + out + ", '%" + Integer.toHexString(c) + "', '" + c + "')";
+    }
+    return out;
   }
 }

@@ -10,6 +10,7 @@ import io.heartgate.core.IdSnapshot;
 import io.heartgate.core.Invalid;
 import io.heartgate.core.NotFound;
 import io.heartgate.core.Page;
+import io.heartgate.core.RoutedPath;
 import io.heartgate.labels.LabelFilter;
 import io.heartgate.labels.LabelService;
 import io.heartgate.labels.LabelTarget;
@@ -19,7 +20,6 @@ import io.heartgate.store.ForeignKeyViolation;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
-import io.vertx.core.internal.net.RFC3986;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -360,9 +360,9 @@ public final class ConfigService {
 
   /**
    * How many agents that report now list one of this config's URLs. The store narrows the agents down by text; the
-   * exact test is here: a source whose path as the router reads it (see {@link #pathOf}) ends in {@code /api/configs/<id>/toml},
-   * or, by its alias, in {@code /api/configs/<alias>/toml} or {@code /c/<alias>}, so a proxy prefix or another
-   * host name still counts, and another config's id never does.
+   * exact test is here: a source whose path as the router reads it (see {@link #pathOf}) ends in
+   * {@code /api/configs/<id>/toml}, or, by its alias, in {@code /api/configs/<alias>/toml} or {@code /c/<alias>}, so
+   * a proxy prefix or another host name still counts, and another config's id never does.
    */
   private Future<Integer> agentsUsing(Config config) {
     List<String> byId = List.of(Config.tomlPath(config.id()));
@@ -395,14 +395,12 @@ public final class ConfigService {
     return false;
   }
 
-  /**
-   * The URL's path as the router reads it, escaped letters decoded and dot segments removed (Vert.x's own
-   * normalization, which the router applies): {@code /api/configs/x/../<id>/to%6Dl} is served as the config's.
-   */
+  /** The URL's path as the router reads it ({@code /api/configs/x/../<id>/to%6Dl} is the config's); "" for none. */
   private static String pathOf(String url) {
     try {
       String rawPath = URI.create(url).getRawPath();
-      return rawPath == null || rawPath.isEmpty() ? "" : RFC3986.normalizePath(rawPath);
+      String routed = rawPath == null || rawPath.isEmpty() ? null : RoutedPath.of(rawPath);
+      return routed == null ? "" : routed;
     } catch (IllegalArgumentException notAUri) {
       return "";
     }

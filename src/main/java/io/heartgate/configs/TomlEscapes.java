@@ -15,21 +15,25 @@ final class TomlEscapes {
     this.text = text;
   }
 
-  /** Where the first such escape begins (its backslash), or -1 when there is none. */
-  static int firstSurrogate(String text) {
+  /** An escape as written ({@code \uD800}) and where it begins (its backslash). */
+  record Escape(int at, String written) {
+  }
+
+  /** The first such escape; null when there is none. */
+  static Escape firstSurrogate(String text) {
     return new TomlEscapes(text).scan();
   }
 
-  private int scan() {
+  private Escape scan() {
     while (i < text.length()) {
       char c = text.charAt(i);
       if (c == '#') {
         int end = text.indexOf('\n', i);
         i = end < 0 ? text.length() : end;
       } else if (c == '"') {
-        int at = basicString(text.startsWith("\"\"\"", i) ? "\"\"\"" : "\"");
-        if (at >= 0) {
-          return at;
+        Escape escape = basicString(text.startsWith("\"\"\"", i) ? "\"\"\"" : "\"");
+        if (escape != null) {
+          return escape;
         }
       } else if (c == '\'') {
         String delimiter = text.startsWith("'''", i) ? "'''" : "'";
@@ -40,11 +44,11 @@ final class TomlEscapes {
         i++;
       }
     }
-    return -1;
+    return null;
   }
 
-  /** Reads the basic string opening at i up to its delimiter; the place of a bad escape in it, or -1. */
-  private int basicString(String delimiter) {
+  /** Reads the basic string opening at i up to its delimiter; its first escape naming a surrogate, or null. */
+  private Escape basicString(String delimiter) {
     i += delimiter.length();
     while (i < text.length() && !text.startsWith(delimiter, i)) {
       if (text.charAt(i) != '\\') {
@@ -58,12 +62,12 @@ final class TomlEscapes {
       } : 0;
       long codePoint = codePoint(i + 2, digits);
       if (codePoint >= Character.MIN_SURROGATE && codePoint <= Character.MAX_SURROGATE) {
-        return i;
+        return new Escape(i, text.substring(i, i + 2 + digits));
       }
       i += 2 + digits;
     }
     closeWith(delimiter);
-    return -1;
+    return null;
   }
 
   /** The code point the hex digits from there name; -1 for none (no digits, too few, or not hex). */

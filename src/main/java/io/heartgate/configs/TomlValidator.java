@@ -31,6 +31,8 @@ public final class TomlValidator {
   private static final TomlMapper DATES = TomlMapper.builder().enable(TomlReadFeature.PARSE_JAVA_TIME).build();
   /** A time: hours to seconds (group 1), its fraction of a second (2) and its offset (3), when there are. */
   private static final Pattern TIME = Pattern.compile("(\\d{2}:\\d{2}:\\d{2})(\\.\\d+)?([+-]\\d{2}:\\d{2})?");
+  /** The most of a fraction of a second Java reads: its point and nine digits. */
+  private static final int READABLE_FRACTION = 10;
   /** An offset from UTC at the end of a value: its hours (group 1) and minutes (2). */
   private static final Pattern OFFSET = Pattern.compile("[+-](\\d{2}):(\\d{2})$");
   /** The parser's limit of nesting, which Heartgate holds dotted keys and headers to as well. */
@@ -62,11 +64,11 @@ public final class TomlValidator {
       throw notValid(field, at == null ? 0 : at.getLineNr(), at == null ? 0 : at.getColumnNr(),
           e.getOriginalMessage());
     }
-    int escape = TomlEscapes.firstSurrogate(text);
-    if (escape >= 0) {
-      String written = text.substring(escape, escape + (text.charAt(escape + 1) == 'u' ? 6 : 10));
-      throw notValid(field, lineAt(text, escape), escape - text.lastIndexOf('\n', escape - 1),
-          written + " names no Unicode character (a surrogate, D800 to DFFF)");
+    TomlEscapes.Escape surrogate = TomlEscapes.firstSurrogate(text);
+    if (surrogate != null) {
+      int at = surrogate.at();
+      throw notValid(field, lineAt(text, at), at - text.lastIndexOf('\n', at - 1),
+          surrogate.written() + " names no Unicode character (a surrogate, D800 to DFFF)");
     }
     requireWhatTelegrafLoads(field, tree);
   }
@@ -148,7 +150,7 @@ public final class TomlValidator {
     return TIME.matcher(text).replaceAll(time -> {
       String fraction = time.group(2) == null ? "" : time.group(2);
       String offset = time.group(3);
-      return Matcher.quoteReplacement(time.group(1) + fraction.substring(0, Math.min(fraction.length(), 10))
+      return Matcher.quoteReplacement(time.group(1) + fraction.substring(0, Math.min(fraction.length(), READABLE_FRACTION))
           + (offset == null ? "" : offsetBeyondToml(offset) == null ? "+00:00" : offset));
     });
   }
@@ -161,7 +163,7 @@ public final class TomlValidator {
     int dropped = 0;
     Matcher time = TIME.matcher(text);
     while (time.find() && time.start() - dropped <= readAt) {
-      int extra = time.group(2) == null ? 0 : Math.max(0, time.group(2).length() - 10);
+      int extra = time.group(2) == null ? 0 : Math.max(0, time.group(2).length() - READABLE_FRACTION);
       if (readAt < time.end() - dropped - extra) {
         break;
       }

@@ -8,7 +8,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.StaticHandler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -60,16 +59,15 @@ public final class ApiDocsRoutes implements Routes {
     router.get("/api/openapi.yaml").handler(ctx -> send(ctx, "application/yaml; charset=utf-8", yaml));
     router.get("/api/docs").handler(policy)
         .handler(ctx -> send(ctx, "text/html; charset=utf-8", page));
-    router.get("/api/docs/assets/*").handler(policy).handler(StaticHead.INSTANCE)
-        .handler(StaticHandler.create("apidocs").setCachingEnabled(false).setDefaultContentEncoding("UTF-8"));
+    router.get("/api/docs/assets/*").handler(policy).handler(StaticFiles.HEAD_TYPE)
+        .handler(StaticFiles.from("apidocs").setCachingEnabled(false));
     router.get(SWAGGER_UI_PATH + "*").handler(ApiDocsRoutes::onlyThePagesFiles).handler(policy)
-        .handler(StaticHead.INSTANCE)
-        .handler(StaticHandler.create(SWAGGER_UI).setCachingEnabled(false).setDefaultContentEncoding("UTF-8"));
+        .handler(StaticFiles.HEAD_TYPE)
+        .handler(StaticFiles.from(SWAGGER_UI).setCachingEnabled(false));
   }
 
   private static void send(RoutingContext ctx, String contentType, Buffer body) {
-    ctx.response().setStatusCode(200).putHeader(HttpHeaders.CONTENT_TYPE, contentType);
-    Responses.whole(ctx, body);
+    Responses.whole(ctx.response().setStatusCode(200).putHeader(HttpHeaders.CONTENT_TYPE, contentType), body);
   }
 
   private static void onlyThePagesFiles(RoutingContext ctx) {

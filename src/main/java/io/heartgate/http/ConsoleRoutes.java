@@ -4,7 +4,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.StaticHandler;
 
 /**
  * The operator console: static pages, ES modules and styles from the jar ({@code console/}, and the stylesheet's
@@ -30,16 +29,15 @@ public final class ConsoleRoutes implements Routes {
           ctx.response().putHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
           ctx.next();
         })
-        .handler(StaticHead.INSTANCE)
-        .handler(StaticHandler.create("console").setCachingEnabled(false).setDefaultContentEncoding("UTF-8"));
+        .handler(StaticFiles.HEAD_TYPE)
+        .handler(StaticFiles.from("console").setCachingEnabled(false));
     // The stylesheet's path carries its version, so the browser may keep it. Only its WebJar: the others in the jar
     // (Swagger UI's, with a demo page of its own) are not the console's to serve.
-    router.route("/webjars/picocss__pico/*").handler(StaticHead.INSTANCE)
-        .handler(StaticHandler.create("META-INF/resources/webjars/picocss__pico"));
+    router.route("/webjars/picocss__pico/*").handler(StaticFiles.HEAD_TYPE)
+        .handler(StaticFiles.from("META-INF/resources/webjars/picocss__pico"));
   }
 
   private static void toConsole(RoutingContext ctx) {
-    ctx.response().setStatusCode(302).putHeader(HttpHeaders.LOCATION, PATH);
-    Responses.whole(ctx, Buffer.buffer());
+    Responses.whole(ctx.response().setStatusCode(302).putHeader(HttpHeaders.LOCATION, PATH), Buffer.buffer());
   }
 }

@@ -176,10 +176,7 @@ public final class ErrorResponder {
       response.putHeader(HttpHeaders.RETRY_AFTER, String.valueOf(answer.retryAfterSeconds()));
     }
     Buffer bytes = body.toBuffer();
-    // Said outright, so that a HEAD's answer (which Vert.x sends without the body) carries it as GET's does.
-    response.setStatusCode(answer.status())
-        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-        .putHeader(HttpHeaders.CONTENT_LENGTH, String.valueOf(bytes.length()))
-        .end(bytes);
+    Responses.whole(response.setStatusCode(answer.status()).putHeader(HttpHeaders.CONTENT_TYPE, "application/json"),
+        bytes);
   }
 }

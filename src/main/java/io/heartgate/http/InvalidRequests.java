@@ -41,16 +41,13 @@ final class InvalidRequests {
       sentence = "The request headers are too large";
     }
     Buffer body = new JsonObject().put("error", code).put("message", sentence).toBuffer();
-    request.response()
-        .setStatusCode(status)
-        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-        // Said outright, so that a HEAD's answer carries it as a GET's does.
-        .putHeader(HttpHeaders.CONTENT_LENGTH, String.valueOf(body.length()))
-        .putHeader(HttpHeaders.CONNECTION, "close")
-        .putHeader("X-Content-Type-Options", "nosniff")
-        // Whatever the path (it may not have been read): as every /api answer, for no cache on the way.
-        .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
-        .end(body)
+    Responses.whole(request.response()
+            .setStatusCode(status)
+            .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+            .putHeader(HttpHeaders.CONNECTION, "close")
+            .putHeader("X-Content-Type-Options", "nosniff")
+            // Whatever the path (it may not have been read): as every /api answer, for no cache on the way.
+            .putHeader(HttpHeaders.CACHE_CONTROL, "no-store"), body)
         .onComplete(ignored -> request.connection().close());
   }
 }

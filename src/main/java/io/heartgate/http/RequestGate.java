@@ -2,6 +2,7 @@ package io.heartgate.http;
 
 import io.heartgate.core.Failure;
 import io.heartgate.core.Invalid;
+import io.heartgate.core.RoutedPath;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
@@ -60,12 +61,11 @@ final class RequestGate implements Handler<HttpServerRequest> {
 
   /**
    * The API's answers, the short config links and the metrics are for their caller only, never for a cache on the
-   * way; so is whatever a path written otherwise may route to (the router removes dot segments and decodes escaped
-   * letters: /console/../api/agents and /%61pi/agents are the API).
+   * way: by the path as the router reads it (see {@link RoutedPath}), and a path it cannot read is refused anyway.
    */
   private static boolean forTheCallerOnly(String path) {
-    return path.startsWith("/api/") || path.startsWith("/c/") || path.equals("/metrics") || path.contains("..")
-        || path.indexOf('%') >= 0;
+    String routed = RoutedPath.of(path);
+    return routed == null || routed.startsWith("/api/") || routed.startsWith("/c/") || routed.equals("/metrics");
   }
 
   /**

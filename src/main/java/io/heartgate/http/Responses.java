@@ -3,7 +3,6 @@ package io.heartgate.http;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -30,18 +29,15 @@ public final class Responses {
       ctx.fail(e);
       return Future.failedFuture(e);
     }
-    jsonHead(ctx.response(), status);
-    return whole(ctx, encoded);
+    return whole(jsonHead(ctx.response(), status), encoded);
   }
 
   /**
-   * Ends the answer with the body, its status and headers set; to HEAD without it, but with the Content-Length GET's
-   * answer has, which Vert.x leaves out of an answer to HEAD.
+   * Ends the answer with the body, its status and headers set. Its length is said outright: Vert.x sends an answer
+   * to HEAD without the body, and without the Content-Length it would have put for GET.
    */
-  public static Future<Void> whole(RoutingContext ctx, Buffer body) {
-    HttpServerResponse response = ctx.response().putHeader(HttpHeaders.CONTENT_LENGTH,
-        String.valueOf(body.length()));
-    return ctx.request().method() == HttpMethod.HEAD ? response.end() : response.end(body);
+  public static Future<Void> whole(HttpServerResponse response, Buffer body) {
+    return response.putHeader(HttpHeaders.CONTENT_LENGTH, String.valueOf(body.length())).end(body);
   }
 
   /** The status and headers of a JSON answer, whole or written a part at a time. */

@@ -248,8 +248,8 @@ public final class UserService {
   /**
    * Reads the user, checks the change against it and writes it over that user only; read and checked again when
    * another change came in between (see {@link UserRepository#update}). A new password is hashed once: {@code
-   * hashed} is its hash from an earlier attempt, or null. The user as written (read again afterwards, a change or
-   * deletion made meanwhile answered a change that was made as 404, or with the other's fields).
+   * hashed} is its hash from an earlier attempt, or null. The user as written, not read again: a change or deletion
+   * landing meanwhile would answer a change that was made with 404, or with the other's fields.
    */
   private Future<User> changed(Principal actor, String id, Role role, String status, String password,
       Future<String> hashed, int attempts) {

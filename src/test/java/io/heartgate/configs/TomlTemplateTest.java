@@ -243,8 +243,8 @@ class TomlTemplateTest {
   }
 
   /**
-   * A Unicode escape that names a surrogate (alone, or two making a pair) passed and was served; TOML forbids it and Telegraf's parser refuses it (a helper's probe). Such text in
-   * a literal string or a comment is no escape.
+   * A Unicode escape that names a surrogate (alone, or two making a pair) passed and was served; TOML forbids it and
+   * Telegraf's parser refuses it (a helper's probe). Such text in a literal string or a comment is no escape.
    */
   @Test
   void anEscapeThatNamesNoCharacterIsRefusedWhereItStands() {

@@ -244,9 +244,10 @@ class HttpEdgeTest {
     assertEquals("no-store", error.headers().firstValue("Cache-Control").orElse(null));
     HttpResponse<String> unknown = TestGateway.get(gateway.api("/api/no-such-thing"));
     assertEquals("no-store", unknown.headers().firstValue("Cache-Control").orElse(null));
-    // Today: an API path written otherwise (a dot segment, an escaped letter) was routed to the API, and its answer
-    // went without no-store.
-    for (String path : List.of("/console/../api/agents", "/%61pi/agents", "/x/%2e%2e/api/agents")) {
+    // Today: an API path written otherwise (a dot segment, an escaped letter, a doubled slash) was routed to the
+    // API, and its answer went without no-store.
+    for (String path : List.of("/console/../api/agents", "/%61pi/agents", "/x/%2e%2e/api/agents", "//api/agents",
+        "/./api/agents")) {
       RawHttp.Answer written = send("GET " + path + " HTTP/1.1\r\nHost: localhost\r\n\r\n");
       assertEquals(401, written.status(), path + ": " + written.text());
       assertEquals("no-store", written.header("Cache-Control"), path + ": " + written.text());
