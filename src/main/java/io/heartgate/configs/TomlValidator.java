@@ -150,7 +150,8 @@ public final class TomlValidator {
     return TIME.matcher(text).replaceAll(time -> {
       String fraction = time.group(2) == null ? "" : time.group(2);
       String offset = time.group(3);
-      return Matcher.quoteReplacement(time.group(1) + fraction.substring(0, Math.min(fraction.length(), READABLE_FRACTION))
+      String readable = fraction.substring(0, Math.min(fraction.length(), READABLE_FRACTION));
+      return Matcher.quoteReplacement(time.group(1) + readable
           + (offset == null ? "" : offsetBeyondToml(offset) == null ? "+00:00" : offset));
     });
   }
