@@ -8,6 +8,7 @@ import io.heartgate.labels.LabelFilter;
 import io.heartgate.labels.LabelService;
 import io.heartgate.labels.LabelTarget;
 import io.heartgate.reportingrules.ReportingRuleService;
+import io.heartgate.store.ForeignKeyViolation;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import java.time.Clock;
@@ -93,8 +94,14 @@ public final class AgentService {
   public Future<Agent> update(String id, String ruleId) {
     return (ruleId == null ? Future.succeededFuture(true) : rules.exists(ruleId))
         .compose(known -> known ? agents.update(id, ruleId)
-            : Future.failedFuture(new Invalid("reportingRuleId", "reportingRuleId names no reporting rule")))
+            // A rule deleted between the check and the write: its foreign key refused the write.
+            .recover(failure -> Future.failedFuture(ForeignKeyViolation.in(failure) ? unknownRule() : failure))
+            : Future.failedFuture(unknownRule()))
         .compose(updated -> updated ? get(id) : Future.failedFuture(unknownAgent()));
+  }
+
+  private static Invalid unknownRule() {
+    return new Invalid("reportingRuleId", "reportingRuleId names no reporting rule");
   }
 
   /** Deletes the agent and its latest heartbeat. */

@@ -2,6 +2,7 @@ package io.heartgate.http;
 
 import io.heartgate.metrics.GatewayMetrics;
 import io.heartgate.settings.AuthGroup;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 
@@ -25,8 +26,8 @@ public final class MetricsRoutes implements Routes {
         .handler(ctx -> metrics.scrape(ctx.vertx())
             .onSuccess(text -> {
               if (!Responses.answered(ctx)) {
-                ctx.response().setStatusCode(200).putHeader(HttpHeaders.CONTENT_TYPE, GatewayMetrics.CONTENT_TYPE)
-                    .end(text);
+                Responses.whole(ctx.response().setStatusCode(200)
+                    .putHeader(HttpHeaders.CONTENT_TYPE, GatewayMetrics.CONTENT_TYPE), Buffer.buffer(text));
               }
             })
             .onFailure(ctx::fail));

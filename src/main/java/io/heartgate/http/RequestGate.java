@@ -65,7 +65,7 @@ final class RequestGate implements Handler<HttpServerRequest> {
    */
   private static boolean forTheCallerOnly(String path) {
     String routed = RoutedPath.of(path);
-    return routed == null || routed.startsWith("/api/") || routed.startsWith("/c/") || routed.equals("/metrics");
+    return routed == null || routed.startsWith("/api") || routed.startsWith("/c/") || routed.startsWith("/metrics");
   }
 
   /**
