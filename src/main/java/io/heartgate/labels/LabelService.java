@@ -101,13 +101,14 @@ public final class LabelService {
 
   /**
    * Assigns the labels to an object the caller found to exist; not found when a label is unknown or the object
-   * was deleted meanwhile. Audited per object.
+   * was deleted meanwhile (whichever is gone is named). Audited per object.
    */
   public Future<Void> assign(Principal actor, LabelTarget target, String targetId, List<String> labelIds,
       ClientInfo client, Supplier<NotFound> targetGone) {
     return requireAll(labelIds)
         .compose(ignored -> labels.assign(target, targetId, labelIds, MAX_PER_OBJECT)
-            .recover(e -> Future.failedFuture(ForeignKeyViolation.in(e) ? targetGone.get() : e)))
+            .recover(e -> !ForeignKeyViolation.in(e) ? Future.failedFuture(e)
+                : requireAll(labelIds).compose(labelsThere -> Future.failedFuture(targetGone.get()))))
         .compose(assigned -> assigned ? Future.succeededFuture() : Future.failedFuture(new Conflict("label_limit",
             target.anyOne + " carries at most " + MAX_PER_OBJECT + " labels; remove some first")))
         .compose(ignored -> audit.record(target.auditType + ".labels.assign", actor, target.auditType, targetId,

@@ -2,8 +2,10 @@ package io.heartgate.labels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.heartgate.heartbeat.HeartbeatRoutes;
+import io.heartgate.testsupport.Concurrently;
 import io.heartgate.testsupport.Credentials;
 import io.heartgate.testsupport.ListingPages;
 import io.heartgate.testsupport.MovableClock;
@@ -94,6 +96,24 @@ class LabelsTest {
     Reply listed = gateway.get(path, viewer);
     assertEquals(200, listed.status(), listed.toString());
     return listed.json().getJsonArray(key).stream().map(o -> ((JsonObject) o).getString("id")).toList();
+  }
+
+  // Today (a helper's probe): a label deleted while it was being assigned answered "Agent not found" for an agent
+  // that exists; whichever is gone is named.
+  @org.junit.jupiter.api.Test
+  void aLabelDeletedWhileItIsAssignedIsTheOneNamed() throws Exception {
+    start(StoreKind.SQLITE);
+    agent("web-01");
+    for (int round = 0; round < 25; round++) {
+      String id = label("racing-" + round, null).getString("id");
+      List<Reply> replies = Concurrently.run(2, i -> i == 0 ? call("PUT", "/api/agents/web-01/labels/" + id, null)
+          : call("DELETE", "/api/labels/" + id, null));
+      Reply assigned = replies.get(0);
+      assertTrue(assigned.status() == 200 || assigned.status() == 404, "round " + round + ": " + assigned);
+      if (assigned.status() == 404) {
+        assertEquals("Label not found", assigned.message(), "round " + round);
+      }
+    }
   }
 
   @ParameterizedTest
