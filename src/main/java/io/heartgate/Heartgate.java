@@ -263,7 +263,7 @@ public final class Heartgate {
     ReportingRuleService reportingRules = new ReportingRuleService(new ReportingRuleRepository(store), audit, clock);
     AgentRepository agentRepository = new AgentRepository(store);
     LabelService labels = new LabelService(new LabelRepository(store), audit, clock);
-    AgentService agents = new AgentService(agentRepository, reportingRules, labels, clock);
+    AgentService agents = new AgentService(agentRepository, reportingRules, labels, audit, clock);
     agents.sampleForSearches();
     watchStore(agentRepository);
     ConfigRepository configs = new ConfigRepository(store);

@@ -81,7 +81,7 @@ public final class AgentRoutes implements Routes {
         respond(ctx, agents.get(ctx.pathParam("id")).map(Agent::toJson)));
     router.patch("/api/agents/:id").handler(auth.require(AuthGroup.AGENTS, "agents:write")).handler(this::update);
     router.delete("/api/agents/:id").handler(auth.require(AuthGroup.AGENTS, "agents:delete")).handler(ctx ->
-        agents.delete(ctx.pathParam("id"))
+        agents.delete(Authenticator.principal(ctx), ctx.pathParam("id"), RequestOrigin.of(ctx))
             .onSuccess(ignored -> Responses.noContent(ctx))
             .onFailure(ctx::fail));
     // In no group: DISABLED_AUTH_ENDPOINTS=heartbeat opens the agents' way in, not their logs to everybody.
@@ -165,7 +165,8 @@ public final class AgentRoutes implements Routes {
       throw new Invalid("reportingRuleId", "nothing to change: give reportingRuleId");
     }
     String ruleId = RequestBody.string(body, "reportingRuleId", false, 255);
-    respond(ctx, agents.update(ctx.pathParam("id"), ruleId).map(Agent::toJson));
+    respond(ctx, agents.update(Authenticator.principal(ctx), ctx.pathParam("id"), ruleId, RequestOrigin.of(ctx))
+        .map(Agent::toJson));
   }
 
   private static void respond(RoutingContext ctx, Future<JsonObject> result) {

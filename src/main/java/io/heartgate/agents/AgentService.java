@@ -1,5 +1,6 @@
 package io.heartgate.agents;
 
+import io.heartgate.audit.AuditLog;
 import io.heartgate.auth.Principal;
 import io.heartgate.core.ClientInfo;
 import io.heartgate.core.Invalid;
@@ -16,19 +17,24 @@ import java.util.List;
 
 /**
  * The rules of agents: status is read as of the clock's now, an agent's reporting rule must exist, labels are
- * assigned through {@link LabelService}. Agents are created and refreshed only by the heartbeat writer.
+ * assigned through {@link LabelService}, and a change or deletion through the API is audited. Agents are created and
+ * refreshed only by the heartbeat writer.
  */
 public final class AgentService {
+  private static final String TARGET = "agent";
   private final AgentRepository agents;
   private final ReportingRuleService rules;
   private final LabelService labels;
+  private final AuditLog audit;
   private final Clock clock;
   private final SearchSamples searchSamples;
 
-  public AgentService(AgentRepository agents, ReportingRuleService rules, LabelService labels, Clock clock) {
+  public AgentService(AgentRepository agents, ReportingRuleService rules, LabelService labels, AuditLog audit,
+      Clock clock) {
     this.agents = agents;
     this.rules = rules;
     this.labels = labels;
+    this.audit = audit;
     this.clock = clock;
     this.searchSamples = new SearchSamples(agents::searchSample, clock);
   }
@@ -91,13 +97,15 @@ public final class AgentService {
    * Sets the agent's reporting rule (null: the default rule) and returns the agent as it is now. Labels are no
    * longer set here: they are label objects, assigned with {@link #assignLabels}.
    */
-  public Future<Agent> update(String id, String ruleId) {
+  public Future<Agent> update(Principal actor, String id, String ruleId, ClientInfo client) {
     return (ruleId == null ? Future.succeededFuture(true) : rules.exists(ruleId))
         .compose(known -> known ? agents.update(id, ruleId)
             // A rule deleted between the check and the write: its foreign key refused the write.
             .recover(failure -> Future.failedFuture(ForeignKeyViolation.in(failure) ? unknownRule() : failure))
             : Future.failedFuture(unknownRule()))
-        .compose(updated -> updated ? get(id) : Future.failedFuture(unknownAgent()));
+        .compose(updated -> updated ? audit.record("agent.update", actor, TARGET, id, AuditLog.SUCCESS, client)
+            : Future.failedFuture(unknownAgent()))
+        .compose(ignored -> get(id));
   }
 
   private static Invalid unknownRule() {
@@ -105,8 +113,9 @@ public final class AgentService {
   }
 
   /** Deletes the agent and its latest heartbeat. */
-  public Future<Void> delete(String id) {
-    return agents.delete(id).compose(deleted -> deleted ? Future.succeededFuture()
+  public Future<Void> delete(Principal actor, String id, ClientInfo client) {
+    return agents.delete(id).compose(deleted -> deleted
+        ? audit.record("agent.delete", actor, TARGET, id, AuditLog.SUCCESS, client)
         : Future.failedFuture(unknownAgent()));
   }
 

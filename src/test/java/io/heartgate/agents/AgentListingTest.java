@@ -449,6 +449,8 @@ class AgentListingTest {
     assertEquals("not_found", latest.error());
     assertEquals(404, gateway.call("DELETE", "/api/agents/doomed", owner, null).status(), "already gone");
     assertEquals(List.of("kept"), ids(list("")));
+    // Today (a helper's probe): deleting an agent left no trace in the audit log.
+    assertEquals(List.of("agent.delete doomed success"), audited("agent."));
     assertNull(list("").getString("nextCursor"));
 
     heartbeat("doomed");
@@ -479,6 +481,19 @@ class AgentListingTest {
         new JsonObject().putNull("reportingRuleId")).status());
     assertEquals(403, gateway.call("PATCH", "/api/agents/labelled", viewer,
         new JsonObject().putNull("reportingRuleId")).status());
+    assertEquals(List.of("agent.update labelled success"), audited("agent."), "the one change made, audited");
+  }
+
+  /** The audit log's events whose action starts so, oldest first: action, target and outcome. */
+  private List<String> audited(String actionPrefix) {
+    Reply events = gateway.get("/api/audit?limit=1000", owner);
+    assertEquals(200, events.status(), events.toString());
+    List<String> found = new ArrayList<>(events.json().getJsonArray("events").stream().map(JsonObject.class::cast)
+        .filter(event -> event.getString("action").startsWith(actionPrefix))
+        .map(event -> event.getString("action") + " " + event.getString("targetId") + " " + event.getString("outcome"))
+        .toList());
+    Collections.reverse(found);
+    return found;
   }
 
   // Today: on SQLite a page of agents, an agent and the summary were read through the store's one writing connection,
