@@ -26,9 +26,10 @@ public final class Check {
    * @param blankAllowed an empty or all-space value is accepted
    * @param maxLength the most UTF-16 characters accepted
    * @param name a name, which holds no control characters and no invisible formatting ({@link #isPlain})
-   * @param trimmed no space at either end
+   * @param chosen a name an operator chooses: no space at either end, single ordinary spaces between words, kept in
+   *     NFC (see {@link #asChosenName})
    */
-  public record Text(boolean required, boolean blankAllowed, int maxLength, boolean name, boolean trimmed) {
+  public record Text(boolean required, boolean blankAllowed, int maxLength, boolean name, boolean chosen) {
     public static Text required(int maxLength) {
       return new Text(true, false, maxLength, false, false);
     }
@@ -39,12 +40,12 @@ public final class Check {
 
     /** The same rule, with an empty value accepted (a description that may be cleared). */
     public Text orBlank() {
-      return new Text(required, true, maxLength, name, trimmed);
+      return new Text(required, true, maxLength, name, chosen);
     }
 
     /** The same rule, for a name: shown in lists, dialogs, logs and terminals as what tells it apart. */
     public Text asName() {
-      return new Text(required, blankAllowed, maxLength, true, trimmed);
+      return new Text(required, blankAllowed, maxLength, true, chosen);
     }
 
     /**
@@ -76,7 +77,7 @@ public final class Check {
     if (!(value instanceof String sent)) {
       throw new Invalid(field, field + " must be a string");
     }
-    String text = rule.trimmed() && !Normalizer.isNormalized(sent, Normalizer.Form.NFC)
+    String text = rule.chosen() && !Normalizer.isNormalized(sent, Normalizer.Form.NFC)
         ? Normalizer.normalize(sent, Normalizer.Form.NFC) : sent;
     if (!rule.blankAllowed() && text.isBlank()) {
       throw new Invalid(field, field + " must not be empty");
@@ -89,11 +90,11 @@ public final class Check {
       throw new Invalid(field, field
           + " must not contain control characters or invisible formatting (such as U+202E)");
     }
-    if (rule.trimmed() && !text.isEmpty() && (space(text.codePointAt(0))
+    if (rule.chosen() && !text.isEmpty() && (space(text.codePointAt(0))
         || space(text.codePointBefore(text.length())))) {
       throw new Invalid(field, field + " must not begin or end with a space");
     }
-    if (rule.trimmed() && !singleSpaced(text)) {
+    if (rule.chosen() && !singleSpaced(text)) {
       throw new Invalid(field, field + " must separate words with single ordinary spaces (U+0020)");
     }
     return text;
@@ -201,8 +202,8 @@ public final class Check {
           && after < text.length() && text.codePointAt(after) == 0x20e3;
     }
     int type = Character.getType(before);
-    if (variationSelector(before) || space(before) || type == Character.NON_SPACING_MARK || type == Character.COMBINING_SPACING_MARK
-        || type == Character.ENCLOSING_MARK || type == Character.FORMAT) {
+    if (variationSelector(before) || space(before) || type == Character.NON_SPACING_MARK
+        || type == Character.COMBINING_SPACING_MARK || type == Character.ENCLOSING_MARK || type == Character.FORMAT) {
       return false;
     }
     if (selector >= 0xe0100) {
