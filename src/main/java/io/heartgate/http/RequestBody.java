@@ -61,8 +61,15 @@ public final class RequestBody {
     return new JsonObject(fields);
   }
 
-  /** 415 unless the request declares a JSON body ({@code application/json}, a charset parameter allowed). */
+  /**
+   * 415 unless the request declares a JSON body ({@code application/json}, a charset parameter allowed), sent as it
+   * is: no content coding other than {@code identity} (RFC 9110, 15.5.16); the gateway decompresses nothing.
+   */
   public static void requireJson(RoutingContext ctx) {
+    String coding = ctx.request().getHeader("Content-Encoding");
+    if (coding != null && !coding.strip().equalsIgnoreCase("identity")) {
+      throw new UnsupportedMediaType("The request body must not be compressed (Content-Encoding: " + coding + ")");
+    }
     String contentType = ctx.request().getHeader("Content-Type");
     String[] parts = contentType == null ? new String[] {""} : contentType.split(";");
     if (!parts[0].strip().toLowerCase(Locale.ROOT).equals("application/json")) {

@@ -9,12 +9,15 @@ import io.heartgate.testsupport.Team;
 import io.heartgate.testsupport.TelegrafAgent;
 import io.heartgate.testsupport.TestGateway;
 import io.vertx.core.json.JsonObject;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.stream.Stream;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -227,6 +230,35 @@ class HeartbeatBadInputTest {
       assertEquals("unsupported_media_type", new JsonObject(response.body()).getString("error"));
     }
     assertNothingStored();
+  }
+
+  // Today: a gzip body (Content-Encoding) was read as it came and refused as malformed JSON (400), which tells an
+  // operator who turned on compression in front of Telegraf the wrong thing.
+  @Test
+  void aCompressedBodyIs415() throws IOException {
+    byte[] json = ("{" + OK + "}").getBytes(StandardCharsets.UTF_8);
+    ByteArrayOutputStream gzipped = new ByteArrayOutputStream();
+    try (GZIPOutputStream out = new GZIPOutputStream(gzipped)) {
+      out.write(json);
+    }
+    for (String encoding : new String[] {"gzip", "deflate, gzip", "br"}) {
+      HttpResponse<String> response = TestGateway.send(HttpRequest.newBuilder(
+              gateway.heartbeatListener(HeartbeatRoutes.PATH))
+          .header("Authorization", "Bearer " + agentToken).header("Content-Type", "application/json")
+          .header("Content-Encoding", encoding)
+          .POST(HttpRequest.BodyPublishers.ofByteArray(gzipped.toByteArray())).build());
+      assertEquals(415, response.statusCode(), encoding + ": " + response.body());
+      assertEquals("The request body must not be compressed (Content-Encoding: " + encoding + ")",
+          new JsonObject(response.body()).getString("message"));
+    }
+    assertNothingStored();
+    HttpResponse<String> identity = TestGateway.send(HttpRequest.newBuilder(
+            gateway.heartbeatListener(HeartbeatRoutes.PATH))
+        .header("Authorization", "Bearer " + agentToken).header("Content-Type", "application/json")
+        .header("Content-Encoding", "identity").POST(HttpRequest.BodyPublishers.ofByteArray(json)).build());
+    assertEquals(204, identity.statusCode(), "identity is no coding: " + identity.body());
+    assertEquals(204, gateway.call("DELETE", "/api/agents/bad-input", owner, null).status(),
+        "removed again: the other cases count on an empty registry");
   }
 
   @Test

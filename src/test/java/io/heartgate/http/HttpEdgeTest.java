@@ -197,6 +197,18 @@ class HttpEdgeTest {
     assertEquals(401, utf8.status(), "UTF-8 said outright is read: " + utf8.text());
   }
 
+  // Today: a compressed body was read as it came, a 400 for JSON that was only compressed.
+  @Test
+  void aJsonBodyWithAContentCodingIs415() {
+    String body = "{\"username\":\"u\",\"password\":\"p\"}";
+    RawHttp.Answer answer = send("POST /api/auth/login/local HTTP/1.1\r\nHost: localhost\r\nContent-Type: "
+        + "application/json\r\nContent-Encoding: gzip\r\nContent-Length: " + body.length() + "\r\n\r\n" + body);
+    assertJsonError(answer, 415, "unsupported_media_type");
+    RawHttp.Answer identity = send("POST /api/auth/login/local HTTP/1.1\r\nHost: localhost\r\nContent-Type: "
+        + "application/json\r\nContent-Encoding: Identity\r\nContent-Length: " + body.length() + "\r\n\r\n" + body);
+    assertEquals(401, identity.status(), "identity is no coding: " + identity.text());
+  }
+
   // Today: Jackson read the overlong C0 BC as "<" (401 for the user "ov<script>"), and a UTF-16 body as JSON.
   @ParameterizedTest
   @ValueSource(strings = {"{\"username\":\"ov\u00c0\u00bcscript\",\"password\":\"p\"}",
