@@ -89,14 +89,19 @@ public final class ConfigGroupRepository implements GroupMembership {
 
   /** The group {@code idOrAlias} names: an id first, else an alias. */
   public Future<Optional<ConfigGroup>> byIdOrAlias(String idOrAlias) {
-    return reads.query(SELECT + " WHERE id = COALESCE((SELECT id FROM config_groups WHERE id = $1), "
-            + "(SELECT group_id FROM aliases WHERE alias = $1))", Tuple.of(idOrAlias))
+    return one(reads, "id = COALESCE((SELECT id FROM config_groups WHERE id = $1), "
+        + "(SELECT group_id FROM aliases WHERE alias = $1))", idOrAlias);
+  }
+
+  /** The group the condition on {@code $1} finds, with its members; empty when there is none. */
+  private static Future<Optional<ConfigGroup>> one(Sql sql, String where, String parameter) {
+    return sql.query(SELECT + " WHERE " + where, Tuple.of(parameter))
         .compose(rows -> {
           if (rows.size() == 0) {
             return Future.succeededFuture(Optional.empty());
           }
           Row row = rows.iterator().next();
-          return members(reads, row.getString("id")).map(ids -> Optional.of(toGroup(row, ids)));
+          return members(sql, row.getString("id")).map(ids -> Optional.of(toGroup(row, ids)));
         });
   }
 
@@ -104,32 +109,35 @@ public final class ConfigGroupRepository implements GroupMembership {
    * Inserts the group, its members and its alias in one transaction. Fails with a {@link Conflict} when the name
    * or alias is taken, and with the store's foreign key violation when a member is not (or no longer) a config.
    */
-  public Future<Void> insert(ConfigGroup group) {
+  public Future<ConfigGroup> insert(ConfigGroup group) {
     return store.inTransaction(sql -> sql.query("INSERT INTO config_groups (id, name, description, "
                 + "content_changed_at, created_at, updated_at, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7)",
                 Tuple.from(new Object[] {group.id(), group.name(), group.description(), group.contentChangedAt(),
                     group.createdAt(), group.updatedAt(), group.createdBy()}))
             .compose(ignored -> insertMembers(sql, group.id(), group.configIds()))
             .compose(ignored -> AliasRepository.apply(sql, AliasRepository.Owner.GROUP, group.id(),
-                group.alias() == null ? null : new Alias.Change(group.alias()))))
+                group.alias() == null ? null : new Alias.Change(group.alias())))
+            .compose(ignored -> one(sql, "id = $1", group.id()))
+            .map(Optional::orElseThrow))
         .recover(UniqueViolation.asConflict(CONFLICTS));
   }
 
   /**
-   * Applies the changes in one transaction; false when there is no such group. The content time moves only when
-   * the members or their order differ from the stored ones; the row is updated first, so concurrent edits of one
-   * group wait for each other. Fails as {@link #insert} does.
+   * Applies the changes in one transaction; the group as they leave it, read in that transaction, or empty when
+   * there is no such group. The content time moves only when the members or their order differ from the stored
+   * ones; the row is updated first, so concurrent edits of one group wait for each other. Fails as {@link #insert}
+   * does.
    */
-  public Future<Boolean> update(String id, Changes changes, long now) {
+  public Future<Optional<ConfigGroup>> update(String id, Changes changes, long now) {
     return store.inTransaction(sql -> sql.query("UPDATE config_groups SET "
                 + "name = COALESCE(CAST($2 AS TEXT), name), "
                 + "description = COALESCE(CAST($3 AS TEXT), description), "
                 + "updated_at = $4 WHERE id = $1", Tuple.of(id, changes.name(), changes.description(), now))
-            .compose(rows -> rows.rowCount() == 0 ? Future.succeededFuture(false)
+            .compose(rows -> rows.rowCount() == 0 ? Future.succeededFuture(Optional.<ConfigGroup>empty())
                 : replaceMembers(sql, id, changes, now)
                     .compose(ignored -> AliasRepository.apply(sql, AliasRepository.Owner.GROUP, id,
                         changes.alias()))
-                    .map(true)))
+                    .compose(ignored -> one(sql, "id = $1", id))))
         .recover(UniqueViolation.asConflict(CONFLICTS));
   }
 

@@ -115,8 +115,8 @@ public final class ConfigGroupService {
             .compose(latest -> groups.insert(new ConfigGroup(id, request.name(), request.alias(),
                     request.description(), request.configIds(), Math.max(now, latest), now, now, actor.userId()))
                 .recover(e -> membersGone(e, request.configIds()))))
-        .compose(ignored -> audit.record("config-group.create", actor, TARGET, id, AuditLog.SUCCESS, client))
-        .compose(ignored -> get(id));
+        .compose(created -> audit.record("config-group.create", actor, TARGET, id, AuditLog.SUCCESS, client)
+            .map(created));
   }
 
   /**
@@ -149,10 +149,12 @@ public final class ConfigGroupService {
             .compose(latest -> groups.update(group.id(), new ConfigGroupRepository.Changes(changes.name(),
                     changes.description(), changes.alias(), changes.configIds(), latest), clock.millis())
                 .recover(e -> membersGone(e, changes.configIds())))
-            .compose(found -> found ? Future.succeededFuture(group) : Future.failedFuture(notFound())));
+            .compose(changed -> changed.map(Future::succeededFuture)
+                .orElseGet(() -> Future.failedFuture(notFound()))));
+    // Answered as written: a deletion right after the change must not turn a change that was done into a 404.
     return (changes.configIds() == null ? change.get() : contentChanges.run(change))
-        .compose(group -> audit.record("config-group.update", actor, TARGET, group.id(), AuditLog.SUCCESS, client)
-            .compose(ignored -> get(group.id())));
+        .compose(changed -> audit.record("config-group.update", actor, TARGET, changed.id(), AuditLog.SUCCESS, client)
+            .map(changed));
   }
 
   /** Deletes the group; its members stay. */
