@@ -72,7 +72,11 @@ public final class ConfigRepository {
   }
 
   public Future<Optional<Config>> byId(String id) {
-    return reads.query("SELECT " + COLUMNS + ", toml FROM configs WHERE id = $1", Tuple.of(id))
+    return byId(reads, id);
+  }
+
+  private static Future<Optional<Config>> byId(Sql sql, String id) {
+    return sql.query("SELECT " + COLUMNS + ", toml FROM configs WHERE id = $1", Tuple.of(id))
         .map(rows -> first(rows).map(row -> toConfig(row, row.getString("toml"))));
   }
 
@@ -162,10 +166,10 @@ public final class ConfigRepository {
   }
 
   /**
-   * Inserts the config, its alias and its version 1 in one transaction; fails with a {@link Conflict} when the
-   * name or the alias is taken.
+   * Inserts the config, its alias and its version 1 in one transaction; the config as stored. Fails with a
+   * {@link Conflict} when the name or the alias is taken.
    */
-  public Future<Void> insert(Config config, Authorship authorship) {
+  public Future<Config> insert(Config config, Authorship authorship) {
     Object[] by = authorship.columns();
     return store.inTransaction(sql -> sql.query("INSERT INTO configs (id, name, description, toml, "
                 + "toml_changed_at, created_at, updated_at, created_by, version) "
@@ -176,13 +180,15 @@ public final class ConfigRepository {
                 Tuple.from(new Object[] {config.id(), config.toml(), config.createdAt(), by[0], by[1], by[2],
                     by[3]})))
             .compose(ignored -> AliasRepository.apply(sql, AliasRepository.Owner.CONFIG, config.id(),
-                config.alias() == null ? null : new Alias.Change(config.alias()))))
-        .<Void>mapEmpty()
+                config.alias() == null ? null : new Alias.Change(config.alias())))
+            .compose(ignored -> byId(sql, config.id()))
+            .map(Optional::orElseThrow))
         .recover(UniqueViolation.asConflict(CONFLICTS));
   }
 
   /**
-   * Applies the changes in one transaction; false when there is no such config. The TOML change time moves and a
+   * Applies the changes in one transaction; the config as they leave it, read in that transaction, or empty when
+   * there is no such config. The TOML change time moves and a
    * new version is recorded only when the TOML differs from the stored one byte for byte (see
    * {@link LastModified}); the comparison, the move and the new version number happen in one statement that
    * locks the row, so concurrent edits can neither keep one date nor take one number. Fails with a
@@ -191,11 +197,12 @@ public final class ConfigRepository {
    * @param notBefore the earliest TOML change time that gives the document a later Last-Modified than the constants
    *     it uses give it now (0 when it uses none)
    */
-  public Future<Boolean> update(String id, Changes changes, long now, long notBefore, Authorship authorship,
-      TomlChanged alongside) {
+  public Future<Optional<Config>> update(String id, Changes changes, long now, long notBefore,
+      Authorship authorship, TomlChanged alongside) {
     return store.inTransaction(sql -> update(sql, id, changes, now, notBefore, authorship, false, alongside)
-            .compose(found -> !found ? Future.succeededFuture(false)
-                : AliasRepository.apply(sql, AliasRepository.Owner.CONFIG, id, changes.alias()).map(true)))
+            .compose(found -> !found ? Future.succeededFuture(Optional.<Config>empty())
+                : AliasRepository.apply(sql, AliasRepository.Owner.CONFIG, id, changes.alias())
+                    .compose(ignored -> byId(sql, id))))
         .recover(UniqueViolation.asConflict(CONFLICTS));
   }
 

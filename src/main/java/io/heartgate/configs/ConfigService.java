@@ -155,13 +155,12 @@ public final class ConfigService {
     Config config = new Config(UUID.randomUUID().toString(), request.name(), request.description(), request.toml(),
         now, now, now, actor.userId(), 1, request.alias());
     TomlTemplate template = TomlTemplate.of(request.toml());
-    Supplier<Future<Void>> insert = () -> valid(template)
+    Supplier<Future<Config>> insert = () -> valid(template)
         .compose(ignored -> configs.insert(config, new ConfigRepository.Authorship(author(actor), null)));
     // A new config is in no group; only a constant changed at the same moment could break it.
     return (template.constantNames().isEmpty() ? insert.get() : contentChanges.run(insert))
-        .compose(ignored -> audit.record("config.create", actor, TARGET, config.id(),
-            AuditLog.SUCCESS, client))
-        .compose(ignored -> get(config.id()));
+        .compose(created -> audit.record("config.create", actor, TARGET, config.id(),
+            AuditLog.SUCCESS, client).map(created));
   }
 
   /**
@@ -181,7 +180,7 @@ public final class ConfigService {
       return before.compose(config -> (config == null ? Future.succeededFuture(0L) : nextChangeAt(config))
           .compose(notBefore -> configs.update(id, changes, clock.millis(), notBefore,
               new ConfigRepository.Authorship(author(actor), note), groupsFollow(id)))
-          .compose(found -> found ? get(id) : Future.failedFuture(notFound())));
+          .compose(changed -> changed.map(Future::succeededFuture).orElseGet(() -> Future.failedFuture(notFound()))));
     };
     return (changes.toml() == null ? change.get() : contentChanges.run(change))
         .compose(after -> audit.record("config.update", actor, TARGET, id, AuditLog.SUCCESS, client).map(after));

@@ -19,8 +19,8 @@ import java.util.function.Function;
 
 /** SQL for constants (table constants). */
 public final class ConstantRepository {
-  private static final String SELECT =
-      "SELECT id, name, value, description, created_at, updated_at, value_changed_at FROM constants";
+  private static final String COLUMNS = "id, name, value, description, created_at, updated_at, value_changed_at";
+  private static final String SELECT = "SELECT " + COLUMNS + " FROM constants";
 
   private final Store store;
   /** Listings, single constants and what downloads read: on SQLite the reading connection (see {@link Store#reads}). */
@@ -80,32 +80,32 @@ public final class ConstantRepository {
   }
 
   /**
-   * Fails with a {@link Conflict} when the name is taken.
+   * The constant as stored. Fails with a {@link Conflict} when the name is taken.
    *
    * @param alongside work in the same transaction (what the new constant's users are part of moves with it)
    */
-  public Future<Void> insert(Constant constant, Function<Sql, Future<Void>> alongside) {
-    return store.inTransaction(sql -> sql.query("INSERT INTO constants (id, name, value, description, created_at, "
-                + "updated_at, value_changed_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+  public Future<Constant> insert(Constant constant, Function<Sql, Future<Void>> alongside) {
+    return store.inTransaction(sql -> sql.query("INSERT INTO constants (" + COLUMNS + ") "
+                + "VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING " + COLUMNS,
             Tuple.from(new Object[] {constant.id(), constant.name(), constant.value(), constant.description(),
                 constant.createdAt(), constant.updatedAt(), constant.valueChangedAt()}))
-            .compose(ignored -> alongside.apply(sql)))
+            .compose(rows -> alongside.apply(sql).map(toConstant(rows.iterator().next()))))
         .recover(UniqueViolation.asConflict(ConstantRepository::nameTaken));
   }
 
   /** As {@link #update(String, Changes, long, long, Function)}, with nothing alongside. */
-  public Future<Boolean> update(String id, Changes changes, long now, long valueChangedAt) {
+  public Future<Optional<Constant>> update(String id, Changes changes, long now, long valueChangedAt) {
     return update(id, changes, now, valueChangedAt, sql -> Future.succeededFuture());
   }
 
   /**
-   * Applies the changes; false when there is no such constant. The value's change time moves to
-   * {@code valueChangedAt} only when the name or the value differs from the stored one; the comparison and the move
-   * happen in the statement that writes them. Fails with a {@link Conflict} when the new name is taken.
+   * Applies the changes; the constant as they leave it, or empty when there is no such constant. The value's change
+   * time moves to {@code valueChangedAt} only when the name or the value differs from the stored one; the comparison
+   * and the move happen in the statement that writes them. Fails with a {@link Conflict} when the new name is taken.
    *
    * @param alongside work in the same transaction when there is such a constant
    */
-  public Future<Boolean> update(String id, Changes changes, long now, long valueChangedAt,
+  public Future<Optional<Constant>> update(String id, Changes changes, long now, long valueChangedAt,
       Function<Sql, Future<Void>> alongside) {
     String name = "CAST($2 AS TEXT)";
     String value = "CAST($3 AS TEXT)";
@@ -113,10 +113,12 @@ public final class ConstantRepository {
             + "value_changed_at = CASE WHEN (" + name + " IS NULL OR name = " + name + ") AND (" + value
             + " IS NULL OR value = " + value + ") THEN value_changed_at ELSE CAST($6 AS BIGINT) END, "
             + "name = COALESCE(" + name + ", name), value = COALESCE(" + value + ", value), "
-            + "description = COALESCE(CAST($4 AS TEXT), description), updated_at = $5 WHERE id = $1",
+            + "description = COALESCE(CAST($4 AS TEXT), description), updated_at = $5 WHERE id = $1 "
+            + "RETURNING " + COLUMNS,
             Tuple.from(new Object[] {id, changes.name(), changes.value(), changes.description(), now,
                 valueChangedAt}))
-            .compose(rows -> rows.rowCount() == 0 ? Future.succeededFuture(false) : alongside.apply(sql).map(true)))
+            .compose(rows -> rows.size() == 0 ? Future.succeededFuture(Optional.<Constant>empty())
+                : alongside.apply(sql).map(Optional.of(toConstant(rows.iterator().next())))))
         .recover(UniqueViolation.asConflict(ConstantRepository::nameTaken));
   }
 

@@ -15,6 +15,7 @@ import java.time.Clock;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -100,8 +101,8 @@ public final class ConstantService {
               return constants.insert(new Constant(id, request.name(), request.value(), description, now, now, at),
                   sql -> users.changed(sql, fitting.users(), at));
             }))
-        .compose(ignored -> audit.record("constant.create", actor, TARGET, id, AuditLog.SUCCESS, client))
-        .compose(ignored -> get(id));
+        .compose(created -> audit.record("constant.create", actor, TARGET, id, AuditLog.SUCCESS, client)
+            .map(created));
   }
 
   /**
@@ -112,19 +113,19 @@ public final class ConstantService {
   public Future<Constant> update(Principal actor, String id, ConstantRepository.Changes changes,
       ClientInfo client) {
     boolean served = changes.name() != null || changes.value() != null;
-    Supplier<Future<Boolean>> write = () -> get(id).compose(current -> roomFor(current,
+    Supplier<Future<Optional<Constant>>> write = () -> get(id).compose(current -> roomFor(current,
             changes.value() == null ? current.value() : changes.value(),
             changes.description() == null ? current.description() : changes.description())
         .compose(ignored -> served ? renameOrRevalue(current, changes)
             : constants.update(id, changes, clock.millis(), current.valueChangedAt())));
     return (served ? contentChanges.run(write) : write.get())
-        .compose(found -> found ? Future.succeededFuture() : Future.failedFuture(notFound()))
-        .compose(ignored -> audit.record("constant.update", actor, TARGET, id, AuditLog.SUCCESS, client))
-        .compose(ignored -> get(id));
+        .compose(changed -> changed.map(Future::succeededFuture).orElseGet(() -> Future.failedFuture(notFound())))
+        .compose(changed -> audit.record("constant.update", actor, TARGET, id, AuditLog.SUCCESS, client)
+            .map(changed));
   }
 
   /** In the exclusive section: checks a new name or value against the constant's users, then writes the changes. */
-  private Future<Boolean> renameOrRevalue(Constant current, ConstantRepository.Changes changes) {
+  private Future<Optional<Constant>> renameOrRevalue(Constant current, ConstantRepository.Changes changes) {
     String id = current.id();
     boolean renamed = changes.name() != null && !changes.name().equals(current.name());
     boolean revalued = changes.value() != null && !changes.value().equals(current.value());

@@ -22,7 +22,8 @@ import java.util.TreeSet;
 
 /** SQL for labels and their assignments to agents and configs (tables labels, agent_labels, config_labels). */
 public final class LabelRepository {
-  private static final String SELECT = "SELECT id, name, description, color, created_at FROM labels";
+  private static final String COLUMNS = "id, name, description, color, created_at";
+  private static final String SELECT = "SELECT " + COLUMNS + " FROM labels";
 
   private final Store store;
   /**
@@ -56,8 +57,11 @@ public final class LabelRepository {
   }
 
   public Future<Optional<Label>> byId(String id) {
-    return reads.query(SELECT + " WHERE id = $1", Tuple.of(id))
-        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(toLabel(rows.iterator().next())));
+    return reads.query(SELECT + " WHERE id = $1", Tuple.of(id)).map(LabelRepository::first);
+  }
+
+  private static Optional<Label> first(RowSet<Row> rows) {
+    return rows.size() == 0 ? Optional.empty() : Optional.of(toLabel(rows.iterator().next()));
   }
 
   /** Which of these ids name a label. */
@@ -69,25 +73,29 @@ public final class LabelRepository {
   }
 
   /**
-   * Inserts the label unless {@code max} labels exist already (false then). Parallel inserts on PostgreSQL each
-   * count without the others' rows, so the bound may be passed by as many as insert at once (the pool's size).
-   * Fails with a {@link Conflict} when the name is taken.
+   * Inserts the label unless {@code max} labels exist already (empty then); the label as stored. Parallel inserts
+   * on PostgreSQL each count without the others' rows, so the bound may be passed by as many as insert at once (the
+   * pool's size). Fails with a {@link Conflict} when the name is taken.
    */
-  public Future<Boolean> insert(Label label, int max) {
-    return store.query("INSERT INTO labels (id, name, description, color, created_at) SELECT CAST($1 AS TEXT), "
+  public Future<Optional<Label>> insert(Label label, int max) {
+    return store.query("INSERT INTO labels (" + COLUMNS + ") SELECT CAST($1 AS TEXT), "
                 + "CAST($2 AS TEXT), CAST($3 AS TEXT), CAST($4 AS TEXT), CAST($5 AS BIGINT) "
-                + "WHERE (SELECT COUNT(*) FROM labels) < $6",
+                + "WHERE (SELECT COUNT(*) FROM labels) < $6 RETURNING " + COLUMNS,
             Tuple.of(label.id(), label.name(), label.description(), label.color(), label.createdAt(), max))
-        .map(rows -> rows.rowCount() > 0)
+        .map(LabelRepository::first)
         .recover(UniqueViolation.asConflict(LabelRepository::nameTaken));
   }
 
-  /** False when there is no such label; fails with a {@link Conflict} when the new name is taken. */
-  public Future<Boolean> update(String id, Changes changes) {
+  /**
+   * The label as the changes leave it, written and read in one statement; empty when there is no such label.
+   * Fails with a {@link Conflict} when the new name is taken.
+   */
+  public Future<Optional<Label>> update(String id, Changes changes) {
     return store.query("UPDATE labels SET name = COALESCE(CAST($2 AS TEXT), name), "
             + "description = COALESCE(CAST($3 AS TEXT), description), color = COALESCE(CAST($4 AS TEXT), color) "
-            + "WHERE id = $1", Tuple.of(id, changes.name(), changes.description(), changes.color()))
-        .map(rows -> rows.rowCount() > 0)
+            + "WHERE id = $1 RETURNING " + COLUMNS, Tuple.of(id, changes.name(), changes.description(),
+                changes.color()))
+        .map(LabelRepository::first)
         .recover(UniqueViolation.asConflict(LabelRepository::nameTaken));
   }
 

@@ -72,18 +72,17 @@ public final class LabelService {
         request.description() == null ? "" : request.description(),
         request.color() == null ? DEFAULT_COLOR : request.color(), clock.millis());
     return labels.insert(label, MAX_LABELS)
-        .compose(inserted -> inserted ? Future.succeededFuture() : Future.failedFuture(new Conflict("label_limit",
-            "A node holds at most " + MAX_LABELS + " labels; delete some first")))
-        .compose(ignored -> audit.record("label.create", actor, TARGET, label.id(), AuditLog.SUCCESS, client))
-        .compose(ignored -> get(label.id()));
+        .compose(inserted -> inserted.map(Future::succeededFuture).orElseGet(() -> Future.failedFuture(
+            new Conflict("label_limit", "A node holds at most " + MAX_LABELS + " labels; delete some first"))))
+        .compose(created -> audit.record("label.create", actor, TARGET, label.id(), AuditLog.SUCCESS, client)
+            .map(created));
   }
 
-  /** Applies the changes; fields already validated, at least one given. */
+  /** Applies the changes; fields already validated, at least one given. The label as written. */
   public Future<Label> update(Principal actor, String id, LabelRepository.Changes changes, ClientInfo client) {
     return labels.update(id, changes)
-        .compose(found -> found ? Future.succeededFuture() : Future.failedFuture(notFound()))
-        .compose(ignored -> audit.record("label.update", actor, TARGET, id, AuditLog.SUCCESS, client))
-        .compose(ignored -> get(id));
+        .compose(changed -> changed.map(Future::succeededFuture).orElseGet(() -> Future.failedFuture(notFound())))
+        .compose(changed -> audit.record("label.update", actor, TARGET, id, AuditLog.SUCCESS, client).map(changed));
   }
 
   /** Deletes the label and removes it from every agent and config. */

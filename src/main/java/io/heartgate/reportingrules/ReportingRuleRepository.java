@@ -17,8 +17,9 @@ import java.util.Optional;
 
 /** SQL for reporting rules. */
 public final class ReportingRuleRepository {
-  private static final String SELECT = "SELECT id, name, not_reporting_after_seconds, auto_delete_after_seconds, "
-      + "is_default, created_at, updated_at FROM reporting_rules";
+  private static final String COLUMNS = "id, name, not_reporting_after_seconds, auto_delete_after_seconds, "
+      + "is_default, created_at, updated_at";
+  private static final String SELECT = "SELECT " + COLUMNS + " FROM reporting_rules";
 
   private static final String ORDER = " ORDER BY is_default DESC, name";
 
@@ -77,27 +78,26 @@ public final class ReportingRuleRepository {
   }
 
   /**
-   * Inserts; a default rule takes the flag from the old default in the same transaction. Fails with a
-   * {@link Conflict} when the name is taken or another request moved the default meanwhile.
+   * Inserts; a default rule takes the flag from the old default in the same transaction. The rule as stored. Fails
+   * with a {@link Conflict} when the name is taken or another request moved the default meanwhile.
    */
-  public Future<Void> insert(ReportingRule rule) {
-    return store.<Void>inTransaction(connection -> takeDefaultIf(rule.isDefault(), connection, rule.id(),
+  public Future<ReportingRule> insert(ReportingRule rule) {
+    return store.inTransaction(connection -> takeDefaultIf(rule.isDefault(), connection, rule.id(),
             rule.updatedAt())
-        .compose(ignored -> connection.query("INSERT INTO reporting_rules (id, name, "
-                + "not_reporting_after_seconds, auto_delete_after_seconds, is_default, created_at, updated_at) "
-                + "VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        .compose(ignored -> connection.query("INSERT INTO reporting_rules (" + COLUMNS + ") "
+                + "VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING " + COLUMNS,
             Tuple.from(new Object[] {rule.id(), rule.name(), rule.notReportingAfterSeconds(),
                 rule.autoDeleteAfterSeconds(), rule.isDefault() ? 1 : 0, rule.createdAt(), rule.updatedAt()})))
-        .mapEmpty())
+        .map(rows -> toRule(rows.iterator().next())))
         .recover(UniqueViolation.asConflict(ReportingRuleRepository::conflict));
   }
 
   /**
-   * Applies the changes in one transaction (a rule made default takes the flag from the old default); false
-   * when there is no such rule. Fails with a {@link Conflict} when the new name is taken or another request moved
-   * the default meanwhile.
+   * Applies the changes in one transaction (a rule made default takes the flag from the old default); the rule as
+   * they leave it, or empty when there is no such rule. Fails with a {@link Conflict} when the new name is taken or
+   * another request moved the default meanwhile.
    */
-  public Future<Boolean> update(String id, Changes changes, long now) {
+  public Future<Optional<ReportingRule>> update(String id, Changes changes, long now) {
     return store.inTransaction(connection -> takeDefaultIf(changes.makeDefault(), connection, id, now)
         // Written as one statement from the request's fields, not a read-modify-write, so two concurrent
         // updates of different fields both land.
@@ -107,15 +107,15 @@ public final class ReportingRuleRepository {
                 + "auto_delete_after_seconds = CASE WHEN $4 = 1 THEN CAST($5 AS INTEGER) "
                 + "ELSE auto_delete_after_seconds END, "
                 + "is_default = CASE WHEN $6 = 1 THEN 1 ELSE is_default END, "
-                + "updated_at = $7 WHERE id = $1",
+                + "updated_at = $7 WHERE id = $1 RETURNING " + COLUMNS,
             Tuple.from(new Object[] {id, changes.name(), changes.notReportingAfterSeconds(),
                 changes.setAutoDelete() ? 1 : 0, changes.autoDeleteAfterSeconds(), changes.makeDefault() ? 1 : 0,
                 now})))
         // An unknown id must not leave the old default cleared: fail, so the transaction rolls back.
-        .compose(rows -> rows.rowCount() > 0 ? Future.succeededFuture(true)
-            : Future.<Boolean>failedFuture(new NoSuchRule())))
+        .compose(rows -> rows.size() > 0 ? Future.succeededFuture(first(rows))
+            : Future.<Optional<ReportingRule>>failedFuture(new NoSuchRule())))
         .recover(UniqueViolation.asConflict(ReportingRuleRepository::conflict))
-        .recover(e -> e instanceof NoSuchRule ? Future.succeededFuture(false) : Future.failedFuture(e));
+        .recover(e -> e instanceof NoSuchRule ? Future.succeededFuture(Optional.empty()) : Future.failedFuture(e));
   }
 
   /**

@@ -76,9 +76,8 @@ public final class ReportingRuleService {
     ReportingRule rule = new ReportingRule(UUID.randomUUID().toString(), request.name(),
         request.notReportingAfterSeconds(), request.autoDeleteAfterSeconds(), request.makeDefault(), now, now);
     return rules.insert(rule)
-        .compose(ignored -> audit.record("reporting-rule.create", actor, TARGET, rule.id(),
-            AuditLog.SUCCESS, client))
-        .compose(ignored -> get(rule.id()));
+        .compose(created -> audit.record("reporting-rule.create", actor, TARGET, rule.id(),
+            AuditLog.SUCCESS, client).map(created));
   }
 
   public Future<ReportingRule> update(Principal actor, String id, Patch patch, ClientInfo client) {
@@ -94,10 +93,9 @@ public final class ReportingRuleService {
               Boolean.TRUE.equals(patch.isDefault()));
           return rules.update(id, changes, clock.millis());
         })
-        .compose(found -> found ? Future.succeededFuture() : Future.failedFuture(notFound()))
-        .compose(ignored -> audit.record("reporting-rule.update", actor, TARGET, id, AuditLog.SUCCESS,
-            client))
-        .compose(ignored -> get(id));
+        .compose(changed -> changed.map(Future::succeededFuture).orElseGet(() -> Future.failedFuture(notFound())))
+        .compose(changed -> audit.record("reporting-rule.update", actor, TARGET, id, AuditLog.SUCCESS,
+            client).map(changed));
   }
 
   /** Deletes a rule other than the default; its agents fall back to the default. */

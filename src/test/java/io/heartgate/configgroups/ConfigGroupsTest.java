@@ -986,37 +986,6 @@ class ConfigGroupsTest {
     }
   }
 
-  /**
-   * A group deleted while it is changed: the change read its answer after it committed and was audited, so a
-   * deletion in between made a change that was done answer 404. A change answered 404 is one that was not done.
-   */
-  @ParameterizedTest
-  @EnumSource(StoreKind.class)
-  void aChangeRacingTheGroupsDeletionIsAnsweredAsItWent(StoreKind kind) throws Exception {
-    start(kind);
-    String member = config("member", CPU);
-    for (int round = 0; round < 24; round++) {
-      String group = group(new JsonObject().put("name", "g" + round).put("configIds", ids(member))).getString("id");
-      List<Reply> replies = Concurrently.run(2, i -> i == 0
-          ? patch("/api/config-groups/" + group, new JsonObject().put("description", "changed"))
-          : gateway.call("DELETE", "/api/config-groups/" + group, owner, null));
-      Reply change = replies.get(0);
-      assertEquals(204, replies.get(1).status(), replies.get(1).toString());
-      boolean audited = gateway.get("/api/audit?limit=1000", owner).json().getJsonArray("events").stream()
-          .map(JsonObject.class::cast)
-          .anyMatch(event -> "config-group.update".equals(event.getString("action"))
-              && group.equals(event.getString("targetId")));
-      if (change.status() == 200) {
-        assertEquals("changed", change.json().getString("description"), change.toString());
-        assertEquals(List.of(member), change.json().getJsonArray("configIds").getList(), change.toString());
-      } else {
-        assertEquals(404, change.status(), "round " + round + ": " + change);
-      }
-      assertEquals(change.status() == 200, audited, "round " + round + ": done and audited only when answered 200: "
-          + change);
-    }
-  }
-
   private void raceChangesAgainstNewMembers(TestGateway changedOn) throws Exception {
     for (int round = 0; round < 12; round++) {
       String clashing = "[x" + round + "]\n";
