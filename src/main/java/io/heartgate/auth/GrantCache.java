@@ -21,6 +21,10 @@ import java.util.function.Predicate;
  * refuses and invalidates through it, and the routers read a cached, usable grant from it through the verifier. An
  * invalidation removes the entry for every reader at once, so no reader can see a grant the verifier has dropped.
  * An entry is kept small (a million of them on a node serving a fleet): see {@link TokenKey} and {@link Grant}.
+ *
+ * <p>While the node cannot hear the other nodes' changes (its change feed lost its connection and does not listen
+ * again yet), the cache holds and serves nothing: every lookup asks the store, as a miss would, so that a token
+ * revoked on another node meanwhile is refused here too.
  */
 final class GrantCache {
   /** A safety net only: every narrowing change invalidates explicitly. */
@@ -34,6 +38,9 @@ final class GrantCache {
   private static final Grant UNKNOWN = new Grant("", "", "", Role.VIEWER, Set.of(), 0);
 
   private final AsyncLoadingCache<TokenKey, Grant> cache;
+  private final GrantLoads loads;
+  /** False from the loss of the change feed's connection until it listens again (see {@link #deaf}). */
+  private volatile boolean hearing = true;
   private final TokenCacheMeters meters;
   /**
    * Grant → when it was last used since the previous flush. By the grant itself (by identity), which the cache
@@ -48,7 +55,7 @@ final class GrantCache {
    */
   GrantCache(GrantSource source, TokenCacheMeters meters) {
     this.meters = meters;
-    GrantLoads loads = new GrantLoads(source);
+    this.loads = new GrantLoads(source);
     AsyncLoadingCache<TokenKey, Grant> built = Caffeine.newBuilder()
         // Maintenance runs on the thread that touched the cache (an event loop) instead of waking a ForkJoinPool
         // thread after every few hundred hits; loads complete on Vert.x anyway.
@@ -69,6 +76,10 @@ final class GrantCache {
    * hit.
    */
   CompletableFuture<Optional<Grant>> get(String tokenHash) {
+    if (!hearing) {
+      meters.lookups().miss();
+      return loads.load(tokenHash).thenApply(Optional::ofNullable);
+    }
     TokenKey key = TokenKey.ofHash(tokenHash);
     CompletableFuture<Grant> cached = cache.getIfPresent(key);
     if (cached != null) {
@@ -84,6 +95,9 @@ final class GrantCache {
    * and the caller asks the verifier, which loads or refuses with the contract's message.
    */
   Grant usableNow(String tokenHash, long now) {
+    if (!hearing) {
+      return null;
+    }
     CompletableFuture<Grant> cached = cache.getIfPresent(TokenKey.ofHash(tokenHash));
     if (cached == null || !cached.isDone() || cached.isCompletedExceptionally()) {
       return null;
@@ -142,10 +156,20 @@ final class GrantCache {
     cache.synchronous().invalidateAll();
   }
 
-  /** The change feed reconnected and may have missed changes: everything goes. */
+  /**
+   * The change feed lost its connection: changes of other nodes go unheard from now on, so nothing cached may be
+   * served, nor anything loaded meanwhile be kept, until {@link #resync}.
+   */
+  void deaf() {
+    hearing = false;
+    invalidateAll();
+  }
+
+  /** The change feed listens again and may have missed changes: everything goes, and the cache serves again. */
   void resync() {
     meters.invalidated(TokenCacheMeters.Origin.RESYNC, TokenCacheMeters.Scope.ALL);
     invalidateAll();
+    hearing = true;
   }
 
   private void removeIf(Predicate<Grant> matches) {

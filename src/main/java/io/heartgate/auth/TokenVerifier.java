@@ -106,7 +106,9 @@ public final class TokenVerifier extends VerticleBase implements CachedGrants {
               } else {
                 grants.invalidateAll();
               }
-            }))
+            },
+            // Deaf to the other nodes' changes: no cached grant can be trusted until it listens again.
+            grants::deaf))
         .onSuccess(started -> feed = started);
   }
 

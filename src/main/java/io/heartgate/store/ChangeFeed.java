@@ -37,6 +37,7 @@ public final class ChangeFeed {
   private final String channel;
   private final Consumer<String> onMessage;
   private final Runnable onSubscribed;
+  private final Runnable onLost;
   /** The listening connection, or null while there is none. */
   private PgConnection listening;
   private long pingTimer = -1;
@@ -46,23 +47,26 @@ public final class ChangeFeed {
   private long saidAt;
   private boolean closing;
 
-  private ChangeFeed(Vertx vertx, Store store, String channel, Consumer<String> onMessage, Runnable onSubscribed) {
+  private ChangeFeed(Vertx vertx, Store store, String channel, Consumer<String> onMessage, Runnable onSubscribed,
+      Runnable onLost) {
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     this.store = store;
     this.channel = channel;
     this.onMessage = onMessage;
     this.onSubscribed = onSubscribed;
+    this.onLost = onLost;
   }
 
   /**
    * Listens on a channel; fails when the first connection or its LISTEN does. {@code onSubscribed} runs after every
    * (re)connection, because notifications sent while the connection was down are lost and the listener must assume
-   * it missed some (should it throw, that is logged, and the feed listens on).
+   * it missed some (should it throw, that is logged, and the feed listens on). {@code onLost} runs as soon as the
+   * listening connection is lost: until {@code onSubscribed} runs again, the listener hears nothing of other nodes.
    */
   public static Future<ChangeFeed> listen(Vertx vertx, Store store, String channel, Consumer<String> onMessage,
-      Runnable onSubscribed) {
-    ChangeFeed feed = new ChangeFeed(vertx, store, channel, onMessage, onSubscribed);
+      Runnable onSubscribed, Runnable onLost) {
+    ChangeFeed feed = new ChangeFeed(vertx, store, channel, onMessage, onSubscribed, onLost);
     if (store.dialect() == Dialect.SQLITE) {
       return Future.succeededFuture(feed);
     }
@@ -130,6 +134,11 @@ public final class ChangeFeed {
       saidAt = lostAt;
       LOG.warning("change feed " + channel + " lost its connection; connecting again every " + RECONNECT_DELAY_MS
           + " ms");
+      try {
+        onLost.run();
+      } catch (RuntimeException e) {
+        LOG.log(Level.SEVERE, "change feed " + channel + ": its listener failed on the loss", e);
+      }
       resubscribeLater();
     }
   }

@@ -91,7 +91,7 @@ class HungHandshakeTest {
       BlockingQueue<String> heard = new LinkedBlockingQueue<>();
       AtomicInteger subscribed = new AtomicInteger();
       ChangeFeed feed = Await.of(ChangeFeed.listen(stores.vertx(), viaProxy, "hung_handshake", heard::add,
-          subscribed::incrementAndGet));
+          subscribed::incrementAndGet, () -> { }));
       try {
         proxy.holdNew();
         proxy.silence();
