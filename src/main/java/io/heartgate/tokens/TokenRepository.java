@@ -89,19 +89,20 @@ public final class TokenRepository implements GrantSource {
   }
 
   /**
-   * Inserts; fails with a {@link Conflict} when the name or the value is taken (the name is named first when
-   * both are).
+   * Inserts; the token as stored, read in its transaction. Fails with a {@link Conflict} when the name or the value
+   * is taken (the name is named first when both are).
    */
-  public Future<Void> insert(NewToken token) {
+  public Future<Token> insert(NewToken token) {
     return insert(token, tx -> Future.succeededFuture());
   }
 
   /** Inserts as {@link #insert(NewToken)} does, in one transaction that first runs {@code first} (which may refuse). */
-  public Future<Void> insert(NewToken token, Function<Sql, Future<Void>> first) {
+  public Future<Token> insert(NewToken token, Function<Sql, Future<Void>> first) {
     return store.inTransaction(tx -> first.apply(tx)
             .compose(ignored -> checkFree(tx, token.name(), token.hash()))
-            .compose(ignored -> tx.query(INSERT, tuple(token, clock.millis()))))
-        .<Void>mapEmpty()
+            .compose(ignored -> tx.query(INSERT, tuple(token, clock.millis())))
+            .compose(ignored -> tx.query(SELECT + " WHERE t.id = $1", Tuple.of(token.id())))
+            .map(rows -> first(rows).orElseThrow()))
         // Another request may have taken the name or the value since the check.
         .recover(TokenRepository::asConflict);
   }

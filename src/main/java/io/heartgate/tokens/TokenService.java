@@ -87,22 +87,24 @@ public final class TokenService {
     String source = request.rawToken() != null ? "preshared" : "api";
     TokenRepository.NewToken row = new TokenRepository.NewToken(UUID.randomUUID().toString(), name, hash,
         actor.userId(), permissions.granted(), source, request.expiresAt(), actor.actorId());
+    // Answered as written: the user's deletion right after would leave nothing to read again.
     return tokens.insert(row, tx -> stillHolds(tx, actor.userId(), actor.role(), "your role"))
         // A verifier may remember this hash as unknown for a moment: make it work on its very next request.
-        .compose(ignored -> changes.announce(Invalidation.tokenHash(hash)))
-        .compose(ignored -> tokens.byId(row.id()))
+        .compose(created -> changes.announce(Invalidation.tokenHash(hash)).map(created))
         .compose(created -> audit.record("token.create", actor, "token", row.id(), AuditLog.SUCCESS,
-            client).map(new Created(created.orElseThrow(), value, permissions.dropped())));
+            client).map(new Created(created, value, permissions.dropped())));
   }
 
   /**
    * In the transaction that writes a token: refuses it unless its user still holds the role its permissions were
    * clamped to, and is active (see {@link Accounts#holds}). A token must not be stored beside a role change with
-   * the permissions of the role before it: the change narrows only the tokens it finds.
+   * the permissions of the role before it: the change narrows only the tokens it finds. A conflict, not a refusal:
+   * asked again, the request is judged by the user as they are now.
    */
   private Future<Void> stillHolds(Sql tx, String userId, Role role, String whose) {
     return accounts.holds(tx, userId, role).compose(holds -> holds ? Future.succeededFuture()
-        : Future.failedFuture(new Forbidden(whose + " changed while the token was written; try again")));
+        : Future.failedFuture(new Conflict("changed_meanwhile", whose + " or account changed while the token was "
+            + "written; try again")));
   }
 
   /** Why the actor may not create tokens at all; null if they may. */
