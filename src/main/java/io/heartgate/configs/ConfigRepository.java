@@ -199,33 +199,61 @@ public final class ConfigRepository {
    */
   public Future<Optional<Config>> update(String id, Changes changes, long now, long notBefore,
       Authorship authorship, TomlChanged alongside) {
-    return store.inTransaction(sql -> update(sql, id, changes, now, notBefore, authorship, false, alongside)
-            .compose(found -> !found ? Future.succeededFuture(Optional.<Config>empty())
-                : AliasRepository.apply(sql, AliasRepository.Owner.CONFIG, id, changes.alias())
-                    .compose(ignored -> byId(sql, id))))
+    return store.inTransaction(sql -> renamedOnly(sql, id, changes)
+            .compose(renamed -> update(sql, id, changes, now, notBefore, authorship, false, alongside)
+                .compose(found -> !found ? Future.succeededFuture(Optional.<Config>empty())
+                    // A group's document names its members: a new name is a change of what it serves.
+                    : (renamed ? alongside.run(sql, now) : Future.<Void>succeededFuture())
+                        .compose(ignored -> AliasRepository.apply(sql, AliasRepository.Owner.CONFIG, id,
+                            changes.alias()))
+                        .compose(ignored -> byId(sql, id)))))
         .recover(UniqueViolation.asConflict(CONFLICTS));
   }
 
-  /** Work in the transaction that changed a config's TOML, given the TOML's new change time. */
+  /**
+   * Whether the changes give the config another name and leave its TOML as it is (a TOML change runs {@code
+   * alongside} by itself). Read in the transaction before the update: the callers make renames and TOML changes
+   * wait for each other.
+   */
+  private static Future<Boolean> renamedOnly(Sql sql, String id, Changes changes) {
+    if (changes.name() == null) {
+      return Future.succeededFuture(false);
+    }
+    return sql.query("SELECT CASE WHEN name <> CAST($2 AS TEXT) AND (CAST($3 AS TEXT) IS NULL "
+            + "OR toml = CAST($3 AS TEXT)) THEN 1 ELSE 0 END AS renamed FROM configs WHERE id = $1",
+            Tuple.of(id, changes.name(), changes.toml()))
+        .map(rows -> first(rows).map(row -> row.getInteger("renamed") == 1).orElse(false));
+  }
+
+  /**
+   * Work in the transaction that changed a config's TOML, given the TOML's new change time, or its name alone, given
+   * the time of the change.
+   */
   public interface TomlChanged {
     Future<Void> run(Sql sql, long tomlChangedAt);
   }
 
   /**
-   * Makes a new version with the TOML of version {@code n}, even when the current TOML is the same; empty when
-   * there is no such config or version, else the new version's number.
+   * Makes a new version with the TOML of version {@code n}, even when the current TOML is the same (its change time
+   * then stays, and {@code alongside} does not run); empty when there is no such config or version, else the new
+   * version's number.
    */
   public Future<Optional<Integer>> rollback(String id, int n, long now, long notBefore, Authorship authorship,
       TomlChanged alongside) {
-    return store.inTransaction(sql -> sql.query("SELECT toml FROM config_versions WHERE config_id = $1 "
-            + "AND version = $2", Tuple.of(id, n))
+    // TOML changes wait for each other (the callers' exclusive section): the current TOML read here stays until the
+    // update.
+    return store.inTransaction(sql -> sql.query("SELECT v.toml, c.toml AS current FROM config_versions v "
+            + "JOIN configs c ON c.id = v.config_id WHERE v.config_id = $1 AND v.version = $2", Tuple.of(id, n))
         .compose(rows -> {
           Optional<Row> row = first(rows);
           if (row.isEmpty()) {
             return Future.succeededFuture(Optional.<Integer>empty());
           }
-          Changes changes = new Changes(null, null, row.get().getString("toml"), null);
-          return update(sql, id, changes, now, notBefore, authorship, true, alongside).compose(found -> !found
+          String toml = row.get().getString("toml");
+          Changes changes = new Changes(null, null, toml, null);
+          TomlChanged changed = toml.equals(row.get().getString("current")) ? (tx, at) -> Future.succeededFuture()
+              : alongside;
+          return update(sql, id, changes, now, notBefore, authorship, true, changed).compose(found -> !found
               ? Future.succeededFuture(Optional.<Integer>empty())
               : sql.query("SELECT version FROM configs WHERE id = $1", Tuple.of(id))
                   .map(versions -> first(versions).map(v -> v.getInteger("version"))));
@@ -233,20 +261,21 @@ public final class ConfigRepository {
   }
 
   /**
-   * @param always make a new version and move the change time even when the TOML is the same (a rollback)
+   * @param always make a new version even when the TOML is the same (a rollback); its change time moves only when
+   *     the TOML differs, as the contract has {@code Last-Modified} change exactly when the TOML does
    * @param alongside run in the same transaction when the TOML changed
    */
   private static Future<Boolean> update(Sql sql, String id, Changes changes, long now, long notBefore,
       Authorship authorship, boolean always, TomlChanged alongside) {
     String newToml = "CAST($4 AS TEXT)";
-    String unchanged = always ? "1 = 0" : newToml + " IS NULL OR toml = " + newToml;
+    String unchanged = newToml + " IS NULL OR toml = " + newToml;
     Object[] by = authorship.columns();
     return sql.query("UPDATE configs SET "
             + "name = COALESCE(CAST($2 AS TEXT), name), "
             + "description = COALESCE(CAST($3 AS TEXT), description), "
             + "toml_changed_at = CASE WHEN " + unchanged + " THEN toml_changed_at "
             + "ELSE " + LastModified.nextChangeSql("toml_changed_at", "CAST($6 AS BIGINT)") + " END, "
-            + "version = CASE WHEN " + unchanged + " THEN version ELSE version + 1 END, "
+            + "version = CASE WHEN " + (always ? "1 = 0" : unchanged) + " THEN version ELSE version + 1 END, "
             + "toml = COALESCE(" + newToml + ", toml), "
             + "updated_at = $5 WHERE id = $1",
             Tuple.of(id, changes.name(), changes.description(), changes.toml(), now, Math.max(now, notBefore)))

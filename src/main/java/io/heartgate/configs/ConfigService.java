@@ -182,13 +182,14 @@ public final class ConfigService {
               new ConfigRepository.Authorship(author(actor), note), groupsFollow(id)))
           .compose(changed -> changed.map(Future::succeededFuture).orElseGet(() -> Future.failedFuture(notFound()))));
     };
-    return (changes.toml() == null ? change.get() : contentChanges.run(change))
+    // A new name changes what the config's groups serve (a comment line naming it), as a new TOML does.
+    return (changes.toml() == null && changes.name() == null ? change.get() : contentChanges.run(change))
         .compose(after -> audit.record("config.update", actor, TARGET, id, AuditLog.SUCCESS, client).map(after));
   }
 
   /**
-   * When the config's TOML changes, the groups it is in move their Last-Modified too, in the same transaction (past
-   * their own, not only past the config's, which may be older than a group's).
+   * When the config's TOML or name changes, the groups it is in move their Last-Modified too, in the same transaction
+   * (past their own, not only past the config's, which may be older than a group's).
    */
   private ConfigRepository.TomlChanged groupsFollow(String id) {
     return (sql, tomlChangedAt) -> groups.membersChanged(sql, List.of(id), tomlChangedAt);

@@ -617,6 +617,7 @@ class ConfigGroupsTest {
     String id = group(new JsonObject().put("name", "g").put("alias", "grp").put("configIds", ids(cpu, mem)))
         .getString("id");
     String token = team.token(owner, "agent", List.of("configs:read", "config-groups:read")).getString("token");
+    String memName = "mem";
     for (String path : List.of("/api/config-groups/" + id + "/toml", "/c/grp")) {
       TelegrafConfigClient telegraf = new TelegrafConfigClient(gateway.api(path + "?name=x"), "Token " + token);
       assertEquals(200, telegraf.get().statusCode());
@@ -630,10 +631,15 @@ class ConfigGroupsTest {
       assertEquals(200, patch("/api/config-groups/" + id, new JsonObject().put("configIds", ids(cpu, mem)))
           .status());
       assertFalse(telegraf.tick(), "the same members in the same order do not reload");
-      assertEquals(200, patch("/api/configs/" + mem, new JsonObject().put("name", "mem-" + path.length())
-          .put("description", "d")).status());
+      assertEquals(200, patch("/api/configs/" + mem, new JsonObject().put("name", memName).put("description", "d"))
+          .status());
       assertEquals(200, gateway.post("/api/configs/" + cpu + "/assign/" + label, owner, null).status());
-      assertFalse(telegraf.tick(), "a member's name, description or label does not reload");
+      assertFalse(telegraf.tick(), "a member's description or label, or the name it has, does not reload");
+      memName = "mem-" + path.length();
+      assertEquals(200, patch("/api/configs/" + mem, new JsonObject().put("name", memName)).status());
+      assertTrue(telegraf.tick(), "a member's new name reloads: the document names it");
+      assertTrue(telegraf.get().body().contains("# config: " + memName), "the new name served");
+      assertFalse(telegraf.tick(), "new baseline");
       assertEquals(200, patch("/api/configs/" + other, new JsonObject().put("toml", "[[inputs.disk]]\n#x\n"))
           .status());
       assertFalse(telegraf.tick(), "a config outside the group does not reload");
@@ -681,9 +687,12 @@ class ConfigGroupsTest {
       return true;
     }, () -> {
       for (int i = 0; i < 30; i++) {
-        Reply changed = i % 2 == 0
-            ? patch("/api/configs/" + mem, new JsonObject().put("toml", MEM + "#" + i + "\n"))
-            : patch(constantPath, new JsonObject().put("value", i + "s"));
+        // Today a member's new name (on the document's comment line) was served under the Last-Modified before it.
+        Reply changed = switch (i % 3) {
+          case 0 -> patch("/api/configs/" + mem, new JsonObject().put("toml", MEM + "#" + i + "\n"));
+          case 1 -> patch(constantPath, new JsonObject().put("value", i + "s"));
+          default -> patch("/api/configs/" + mem, new JsonObject().put("name", "mem-" + i));
+        };
         assertEquals(200, changed.status(), changed.toString());
       }
     });
