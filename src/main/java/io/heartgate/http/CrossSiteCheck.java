@@ -27,6 +27,10 @@ final class CrossSiteCheck {
     if (!STATE_CHANGING.contains(request.method())) {
       return null;
     }
+    // No browser sends either header twice: such a request is not trusted on the first one's word.
+    if (request.headers().getAll("Sec-Fetch-Site").size() > 1 || request.headers().getAll("Origin").size() > 1) {
+      return refused();
+    }
     String fetchSite = request.getHeader("Sec-Fetch-Site");
     if (fetchSite != null) {
       return SAME_SITE_FETCHES.contains(fetchSite.strip()) ? null : refused();
