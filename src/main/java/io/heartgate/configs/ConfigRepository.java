@@ -236,9 +236,9 @@ public final class ConfigRepository {
   /**
    * Makes a new version with the TOML of version {@code n}, even when the current TOML is the same (its change time
    * then stays, and {@code alongside} does not run); empty when there is no such config or version, else the new
-   * version's number.
+   * version, read in the transaction.
    */
-  public Future<Optional<Integer>> rollback(String id, int n, long now, long notBefore, Authorship authorship,
+  public Future<Optional<ConfigVersion>> rollback(String id, int n, long now, long notBefore, Authorship authorship,
       TomlChanged alongside) {
     // TOML changes wait for each other (the callers' exclusive section): the current TOML read here stays until the
     // update.
@@ -247,16 +247,16 @@ public final class ConfigRepository {
         .compose(rows -> {
           Optional<Row> row = first(rows);
           if (row.isEmpty()) {
-            return Future.succeededFuture(Optional.<Integer>empty());
+            return Future.succeededFuture(Optional.<ConfigVersion>empty());
           }
           String toml = row.get().getString("toml");
           Changes changes = new Changes(null, null, toml, null);
           TomlChanged changed = toml.equals(row.get().getString("current")) ? (tx, at) -> Future.succeededFuture()
               : alongside;
           return update(sql, id, changes, now, notBefore, authorship, true, changed).compose(found -> !found
-              ? Future.succeededFuture(Optional.<Integer>empty())
+              ? Future.succeededFuture(Optional.<ConfigVersion>empty())
               : sql.query("SELECT version FROM configs WHERE id = $1", Tuple.of(id))
-                  .map(versions -> first(versions).map(v -> v.getInteger("version"))));
+                  .compose(versions -> version(sql, id, versions.iterator().next().getInteger("version"))));
         }));
   }
 
@@ -308,7 +308,11 @@ public final class ConfigRepository {
   }
 
   public Future<Optional<ConfigVersion>> version(String id, int n) {
-    return reads.query("SELECT " + VERSION_COLUMNS + ", toml FROM config_versions WHERE config_id = $1 "
+    return version(reads, id, n);
+  }
+
+  private static Future<Optional<ConfigVersion>> version(Sql sql, String id, int n) {
+    return sql.query("SELECT " + VERSION_COLUMNS + ", toml FROM config_versions WHERE config_id = $1 "
             + "AND version = $2", Tuple.of(id, n))
         .map(rows -> first(rows).map(row -> toVersion(row, row.getString("toml"))));
   }

@@ -300,8 +300,8 @@ public final class ConfigService {
                 new ConfigRepository.Authorship(author(actor), kept), groupsFollow(id)))
             .compose(made -> made.map(Future::succeededFuture)
                 .orElseGet(() -> Future.failedFuture(noSuchVersion(n)))))
-        .compose(made -> audit.record("config.rollback", actor, TARGET, id, AuditLog.SUCCESS, client)
-            .compose(ignored -> version(id, made)));
+        // Answered as written: the config's deletion right after would leave no version to read again.
+        .compose(made -> audit.record("config.rollback", actor, TARGET, id, AuditLog.SUCCESS, client).map(made));
   }
 
   /** Deletes all but the newest {@code keepLatest} versions (never the current one); how many went. */

@@ -35,7 +35,9 @@ class ChangesRacingDeletionTest {
     CONSTANT("/api/constants", "constant.update"),
     REPORTING_RULE("/api/reporting-rules", "reporting-rule.update"),
     CONFIG("/api/configs", "config.update"),
-    CONFIG_GROUP("/api/config-groups", "config-group.update");
+    CONFIG_GROUP("/api/config-groups", "config-group.update"),
+    /** A config's rollback to its version 1: the change, a new version 2 answered 201. */
+    CONFIG_ROLLBACK("/api/configs", "config.rollback");
 
     final String path;
     final String action;
@@ -51,7 +53,7 @@ class ChangesRacingDeletionTest {
         case LABEL -> body;
         case CONSTANT -> body.put("value", "v");
         case REPORTING_RULE -> body.put("notReportingAfterSeconds", 300);
-        case CONFIG -> body.put("toml", "[[inputs.cpu]]\n");
+        case CONFIG, CONFIG_ROLLBACK -> body.put("toml", "[[inputs.cpu]]\n");
         case CONFIG_GROUP -> body.put("configIds", new JsonArray());
       };
     }
@@ -84,20 +86,25 @@ class ChangesRacingDeletionTest {
       assertEquals(201, created.status(), where + created);
       String id = created.json().getString("id");
       String renamed = "renamed_" + kind.name().toLowerCase(Locale.ROOT) + round;
-      List<Reply> replies = Concurrently.run(2, i -> i == 0
-          ? gateway.call("PATCH", kind.path + "/" + id, owner, new JsonObject().put("name", renamed))
-          : gateway.call("DELETE", kind.path + "/" + id, owner, null));
+      boolean rollback = kind == Kind.CONFIG_ROLLBACK;
+      List<Reply> replies = Concurrently.run(2, i -> i == 1
+          ? gateway.call("DELETE", kind.path + "/" + id, owner, null)
+          : rollback ? gateway.post(kind.path + "/" + id + "/versions/1/rollback", owner, null)
+          : gateway.call("PATCH", kind.path + "/" + id, owner, new JsonObject().put("name", renamed)));
       Reply change = replies.get(0);
       assertEquals(204, replies.get(1).status(), where + replies.get(1));
-      if (change.status() == 200) {
-        assertEquals(renamed, change.json().getString("name"), where + change);
+      int done = rollback ? 201 : 200;
+      if (change.status() == done) {
+        assertEquals(rollback ? 2 : renamed, rollback ? change.json().getInteger("version")
+            : change.json().getString("name"), where + change);
       } else {
         assertEquals(404, change.status(), where + change);
       }
       boolean audited = gateway.get("/api/audit?limit=1000", owner).json().getJsonArray("events").stream()
           .map(JsonObject.class::cast)
           .anyMatch(event -> kind.action.equals(event.getString("action")) && id.equals(event.getString("targetId")));
-      assertEquals(change.status() == 200, audited, where + "done and audited only when answered 200: " + change);
+      assertEquals(change.status() == done, audited, where + "done and audited only when answered " + done + ": "
+          + change);
     }
   }
 }
