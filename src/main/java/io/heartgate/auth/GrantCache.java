@@ -48,6 +48,8 @@ final class GrantCache {
    * token is another key, merged by {@link #takeUses}.
    */
   private final Map<Grant, Long> usedSinceFlush = new ConcurrentHashMap<>();
+  /** Token id → when it was last used since the previous flush, while the cache serves nothing (see {@link #deaf}). */
+  private final Map<String, Long> usedWhileDeaf = new ConcurrentHashMap<>();
 
   /**
    * @param source asked for the misses, many at once (see {@link GrantLoads})
@@ -112,7 +114,12 @@ final class GrantCache {
   }
 
   void recordUse(Grant grant, long now) {
-    usedSinceFlush.put(grant, now);
+    if (hearing) {
+      usedSinceFlush.put(grant, now);
+    } else {
+      // Each request loads a grant of its own meanwhile: by token, or the map would take one per request.
+      usedWhileDeaf.merge(grant.tokenId(), now, Math::max);
+    }
   }
 
   /**
@@ -125,6 +132,12 @@ final class GrantCache {
       Long usedAt = usedSinceFlush.remove(grant);
       if (usedAt != null) {
         taken.merge(grant.tokenId(), usedAt, Math::max);
+      }
+    }
+    for (String tokenId : List.copyOf(usedWhileDeaf.keySet())) {
+      Long usedAt = usedWhileDeaf.remove(tokenId);
+      if (usedAt != null) {
+        taken.merge(tokenId, usedAt, Math::max);
       }
     }
     return taken;

@@ -198,7 +198,7 @@ public final class ConfigRepository {
    *     it uses give it now (0 when it uses none)
    */
   public Future<Optional<Config>> update(String id, Changes changes, long now, long notBefore,
-      Authorship authorship, TomlChanged alongside) {
+      Authorship authorship, ServedChanged alongside) {
     return store.inTransaction(sql -> renamedOnly(sql, id, changes)
             .compose(renamed -> update(sql, id, changes, now, notBefore, authorship, false, alongside)
                 .compose(found -> !found ? Future.succeededFuture(Optional.<Config>empty())
@@ -226,11 +226,11 @@ public final class ConfigRepository {
   }
 
   /**
-   * Work in the transaction that changed a config's TOML, given the TOML's new change time, or its name alone, given
-   * the time of the change.
+   * Work in the transaction that changed what a config serves in its groups: its TOML, given the TOML's new change
+   * time, or its name alone (on the group document's comment line), given the time of the change.
    */
-  public interface TomlChanged {
-    Future<Void> run(Sql sql, long tomlChangedAt);
+  public interface ServedChanged {
+    Future<Void> run(Sql sql, long changedAt);
   }
 
   /**
@@ -239,7 +239,7 @@ public final class ConfigRepository {
    * version, read in the transaction.
    */
   public Future<Optional<ConfigVersion>> rollback(String id, int n, long now, long notBefore, Authorship authorship,
-      TomlChanged alongside) {
+      ServedChanged alongside) {
     // TOML changes wait for each other (the callers' exclusive section): the current TOML read here stays until the
     // update.
     return store.inTransaction(sql -> sql.query("SELECT v.toml, c.toml AS current FROM config_versions v "
@@ -251,7 +251,7 @@ public final class ConfigRepository {
           }
           String toml = row.get().getString("toml");
           Changes changes = new Changes(null, null, toml, null);
-          TomlChanged changed = toml.equals(row.get().getString("current")) ? (tx, at) -> Future.succeededFuture()
+          ServedChanged changed = toml.equals(row.get().getString("current")) ? (tx, at) -> Future.succeededFuture()
               : alongside;
           return update(sql, id, changes, now, notBefore, authorship, true, changed).compose(found -> !found
               ? Future.succeededFuture(Optional.<ConfigVersion>empty())
@@ -266,7 +266,7 @@ public final class ConfigRepository {
    * @param alongside run in the same transaction when the TOML changed
    */
   private static Future<Boolean> update(Sql sql, String id, Changes changes, long now, long notBefore,
-      Authorship authorship, boolean always, TomlChanged alongside) {
+      Authorship authorship, boolean always, ServedChanged alongside) {
     String newToml = "CAST($4 AS TEXT)";
     String unchanged = newToml + " IS NULL OR toml = " + newToml;
     Object[] by = authorship.columns();

@@ -191,8 +191,8 @@ public final class ConfigService {
    * When the config's TOML or name changes, the groups it is in move their Last-Modified too, in the same transaction
    * (past their own, not only past the config's, which may be older than a group's).
    */
-  private ConfigRepository.TomlChanged groupsFollow(String id) {
-    return (sql, tomlChangedAt) -> groups.membersChanged(sql, List.of(id), tomlChangedAt);
+  private ConfigRepository.ServedChanged groupsFollow(String id) {
+    return (sql, changedAt) -> groups.membersChanged(sql, List.of(id), changedAt);
   }
 
   /**
@@ -284,8 +284,8 @@ public final class ConfigService {
   }
 
   /**
-   * Makes a new version with the TOML of version {@code n} (even when it is the current TOML: the caller asked
-   * for a new version, and watching agents reload); the new version, with its TOML.
+   * Makes a new version with the TOML of version {@code n}, even when it is the current TOML (the caller asked for
+   * a new version; {@code Last-Modified} then stays, as the document does); the new version, with its TOML.
    */
   public Future<ConfigVersion> rollback(Principal actor, String id, int n, String note, ClientInfo client) {
     String kept = note != null ? note : "Rollback to version " + n;

@@ -66,9 +66,14 @@ public final class RequestBody {
    * is: no content coding other than {@code identity} (RFC 9110, 15.5.16); the gateway decompresses nothing.
    */
   public static void requireJson(RoutingContext ctx) {
-    String coding = ctx.request().getHeader("Content-Encoding");
-    if (coding != null && !coding.strip().equalsIgnoreCase("identity")) {
-      throw new UnsupportedMediaType("The request body must not be compressed (Content-Encoding: " + coding + ")");
+    // Every value of every Content-Encoding header (a list, and a header may be repeated).
+    for (String codings : ctx.request().headers().getAll("Content-Encoding")) {
+      for (String coding : codings.split(",")) {
+        if (!coding.strip().equalsIgnoreCase("identity")) {
+          throw new UnsupportedMediaType("The request body must not be compressed (Content-Encoding: "
+              + shown(coding.strip()) + ")");
+        }
+      }
     }
     String contentType = ctx.request().getHeader("Content-Type");
     String[] parts = contentType == null ? new String[] {""} : contentType.split(";");
@@ -83,6 +88,11 @@ public final class RequestBody {
         throw new UnsupportedMediaType("The request body must be JSON in UTF-8 (charset=utf-8, or none)");
       }
     }
+  }
+
+  /** A client's value as an answer quotes it: at most 32 characters of it. */
+  private static String shown(String value) {
+    return value.length() <= 32 ? value : value.substring(0, 32) + "…";
   }
 
   /** 400 naming the first of these fields that the body gives as null (a change may leave a field out, not null it). */

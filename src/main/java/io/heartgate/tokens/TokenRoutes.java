@@ -4,6 +4,7 @@ import io.heartgate.auth.Permissions;
 import io.heartgate.auth.Principal;
 import io.heartgate.auth.TokenFormat;
 import io.heartgate.core.Check;
+import io.heartgate.core.Conflict;
 import io.heartgate.core.Forbidden;
 import io.heartgate.core.Invalid;
 import io.heartgate.core.NotFound;
@@ -134,7 +135,10 @@ public final class TokenRoutes implements Routes {
     bulk(ctx, RequestBody.object(ctx), action);
   }
 
-  /** Runs the action for each id in turn; each gets ok, not_found or forbidden. */
+  /**
+   * Runs the action for each id in turn; each gets ok, not_found or forbidden (the contract's three; a token whose
+   * user changed while it was written, 409 alone, is not done either, and counts as forbidden).
+   */
   private void bulk(RoutingContext ctx, JsonObject body, Function<String, Future<Void>> action) {
     List<String> ids = RequestBody.strings(body, "ids", true);
     if (ids.isEmpty() || ids.size() > MAX_BULK) {
@@ -145,7 +149,7 @@ public final class TokenRoutes implements Routes {
     for (String id : ids) {
       chain = chain.compose(ignored -> action.apply(id)
           .map("ok")
-          .recover(e -> e instanceof NotFound || e instanceof Forbidden
+          .recover(e -> e instanceof NotFound || e instanceof Forbidden || e instanceof Conflict
               ? Future.succeededFuture(e instanceof NotFound ? "not_found" : "forbidden")
               : Future.failedFuture(e))
           .map(status -> {

@@ -200,7 +200,7 @@ class HttpEdgeTest {
   // Today: a compressed body was read as it came, a 400 for JSON that was only compressed.
   @Test
   void aJsonBodyWithAContentCodingIs415() {
-    String body = "{\"username\":\"u\",\"password\":\"p\"}";
+    String body = "{\"username\":\"coded\",\"password\":\"p\"}";
     RawHttp.Answer answer = send("POST /api/auth/login/local HTTP/1.1\r\nHost: localhost\r\nContent-Type: "
         + "application/json\r\nContent-Encoding: gzip\r\nContent-Length: " + body.length() + "\r\n\r\n" + body);
     assertJsonError(answer, 415, "unsupported_media_type");

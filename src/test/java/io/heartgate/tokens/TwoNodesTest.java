@@ -154,8 +154,9 @@ class TwoNodesTest {
       Await.of(other.query("SELECT 1").execute());
       Await.of(admin.query("ALTER DATABASE " + shared.database() + " ALLOW_CONNECTIONS false").execute());
       try {
-        Await.of(admin.preparedQuery("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 "
-            + "AND query LIKE 'LISTEN%'").execute(Tuple.of(shared.database())));
+        int cut = Await.of(admin.preparedQuery("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            + "WHERE datname = $1 AND query LIKE 'LISTEN%'").execute(Tuple.of(shared.database()))).size();
+        assertEquals(1, cut, "node B's feed connection, the one that listens");
         // What another node's revocation writes; its notification is lost, as B is not listening.
         Await.of(other.preparedQuery("UPDATE tokens SET state = 'revoked', revoked_at = $2 WHERE id = $1")
             .execute(Tuple.of(token.getString("id"), System.currentTimeMillis())));
