@@ -17,6 +17,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -97,9 +98,14 @@ final class CreateTokensCommand implements Callable<Integer> {
     try (BufferedWriter lines = Files.newBufferedWriter(ownerOnly(file), StandardCharsets.US_ASCII,
         StandardOpenOption.WRITE)) {
       for (int batch = 0; batch < bulk.batches(); batch++) {
+        if (batch > 0) {
+          pause(bulk);
+        }
         List<String> values;
+        long started = System.nanoTime();
         try {
           values = AdminNode.await(tokens.createBatch(bulk, batch, client));
+          tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
         } catch (RuntimeException e) {
           throw CommandFailure.failed("created " + created + " of " + count + " tokens (their values are in " + file
               + ") and then failed: " + ExitCodes.message(e));
@@ -113,6 +119,19 @@ final class CreateTokensCommand implements Callable<Integer> {
       }
     } catch (IOException e) {
       throw CommandFailure.failed("cannot write " + file + " after " + created + " tokens were created: " + e);
+    }
+  }
+
+  /** The last batch's time, which the pause before the next one follows. */
+  private long tookMs;
+
+  /** Leaves the store to a running node between two batches (see {@link TokenService.Bulk#pauseAfterMs}). */
+  private void pause(TokenService.Bulk bulk) {
+    try {
+      Thread.sleep(bulk.pauseAfterMs(tookMs));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw CommandFailure.failed("interrupted");
     }
   }
 

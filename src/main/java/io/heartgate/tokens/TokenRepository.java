@@ -83,6 +83,11 @@ public final class TokenRepository implements GrantSource {
     this.clock = clock;
   }
 
+  /** Whether the store lets one writer in at a time (SQLite), which a bulk creation leaves to others now and then. */
+  public boolean singleWriter() {
+    return store.dialect() == Dialect.SQLITE;
+  }
+
   /** A new token's row; {@code hash} is the SHA-256 of its value. */
   public record NewToken(String id, String name, String hash, String userId, Set<String> permissions, String source,
       Long expiresAt, String createdBy) {

@@ -130,11 +130,27 @@ public final class TokenService {
   /**
    * A bulk creation that passed every rule: what its tokens hold, what was dropped, and its batches (one
    * transaction each, so that none holds SQLite's one writer for long).
+   *
+   * @param singleWriter the store lets one writer in at a time (SQLite): a running node's heartbeats wait for each
+   *     batch, so batches are smaller and leave the store to others between them
    */
   public record Bulk(Principal actor, String namePrefix, int count, Set<String> granted, Set<String> dropped,
-      Long expiresAt) {
+      Long expiresAt, boolean singleWriter) {
     public int batches() {
-      return (count + BULK_BATCH - 1) / BULK_BATCH;
+      return (count + batchSize() - 1) / batchSize();
+    }
+
+    int batchSize() {
+      return singleWriter ? SINGLE_WRITER_BULK_BATCH : BULK_BATCH;
+    }
+
+    /**
+     * How long to leave the store to others after a batch that took {@code tookMs}: on SQLite as long again (half
+     * of its writer's time), and at least the longest sleep of SQLite's busy handler, or a running node's writer,
+     * waking up to try again, could find the next batch holding it every time (heartbeats waited seconds).
+     */
+    public long pauseAfterMs(long tookMs) {
+      return singleWriter ? Math.max(BUSY_HANDLER_LONGEST_SLEEP_MS + 10, tookMs) : 0;
     }
 
     public String firstName() {
@@ -154,6 +170,13 @@ public final class TokenService {
   public static final int MAX_BULK = 10_000_000;
   /** Tokens per batch (and transaction) of a bulk creation. */
   static final int BULK_BATCH = 10_000;
+  /**
+   * On SQLite: a batch of 10,000 held the one writer for up to 4.4 s in a store of 2 million tokens, and a running
+   * node's heartbeats waited as long (a helper's probe).
+   */
+  static final int SINGLE_WRITER_BULK_BATCH = 2_000;
+  /** SQLite's default busy handler sleeps at most this long between two tries. */
+  private static final long BUSY_HANDLER_LONGEST_SLEEP_MS = 100;
 
   /**
    * Checks a bulk creation before anything is created: the caller's role, the count, the names (the prefix must
@@ -180,7 +203,7 @@ public final class TokenService {
         ? Future.failedFuture(new Conflict("token_name_conflict", "A token whose name starts with " + prefix
             + " already exists; choose another name prefix"))
         : Future.succeededFuture(new Bulk(actor, namePrefix, request.count(), permissions.granted(),
-            permissions.dropped(), request.expiresAt())));
+            permissions.dropped(), request.expiresAt(), tokens.singleWriter())));
   }
 
   /**
@@ -189,8 +212,8 @@ public final class TokenService {
    * order of their names.
    */
   public Future<List<String>> createBatch(Bulk bulk, int batch, ClientInfo client) {
-    int from = batch * BULK_BATCH;
-    int to = Math.min(bulk.count(), from + BULK_BATCH);
+    int from = batch * bulk.batchSize();
+    int to = Math.min(bulk.count(), from + bulk.batchSize());
     List<String> values = new ArrayList<>(to - from);
     List<String> ids = new ArrayList<>(to - from);
     List<TokenRepository.NewToken> rows = new ArrayList<>(to - from);
