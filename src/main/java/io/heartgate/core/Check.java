@@ -82,7 +82,9 @@ public final class Check {
     if (!rule.blankAllowed() && text.isBlank()) {
       throw new Invalid(field, field + " must not be empty");
     }
-    if (text.length() > rule.maxLength()) {
+    // Characters, as the contract counts them (a character beyond U+FFFF is two UTF-16 units); the second test is
+    // only read when the first cannot tell.
+    if (text.length() > rule.maxLength() && text.codePointCount(0, text.length()) > rule.maxLength()) {
       throw new Invalid(field, field + " must be at most " + rule.maxLength() + " characters");
     }
     unicode(field, text);

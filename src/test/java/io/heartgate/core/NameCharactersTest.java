@@ -135,6 +135,17 @@ class NameCharactersTest {
   }
 
   // Today (a third probe): the audit log kept a User-Agent's C1 controls (CSI, NEL) and U+202E as sent.
+  // Today (a helper's probe): lengths were counted in UTF-16 units, so 128 emoji were "more than 255 characters".
+  @Test
+  void aLengthIsCountedInCharactersNotUtf16Units() {
+    String emoji = "\ud83d\ude00";
+    Reply longest = gateway.call("POST", "/api/tokens", owner, new JsonObject().put("name", emoji.repeat(255)));
+    assertEquals(201, longest.status(), longest.toString());
+    Reply longer = gateway.call("POST", "/api/tokens", owner, new JsonObject().put("name", "x" + emoji.repeat(255)));
+    assertEquals(400, longer.status(), longer.toString());
+    assertEquals("name must be at most 255 characters", longer.json().getString("message"));
+  }
+
   @Test
   void whatIsRecordedAsSentShowsHiddenCharactersAsQuestionMarks() {
     assertEquals("evil?2J?RLO?x", Check.printable("evil\u009b2J\u202eRLO\u0085x"));
