@@ -114,9 +114,11 @@ public final class LabelRoutes implements Routes {
    */
   public static List<String> ids(JsonObject body, String field) {
     List<String> ids = RequestBody.strings(body, field, true);
-    if (ids.isEmpty() || ids.size() > MAX_BULK
-        || ids.stream().anyMatch(id -> id.isEmpty() || id.length() > MAX_ID)) {
+    if (ids.isEmpty() || ids.size() > MAX_BULK) {
       throw new Invalid(field, field + " must hold 1 to " + MAX_BULK + " ids");
+    }
+    if (ids.stream().anyMatch(id -> id.isEmpty() || id.codePointCount(0, id.length()) > MAX_ID)) {
+      throw new Invalid(field, field + " must hold ids of 1 to " + MAX_ID + " characters");
     }
     return ids;
   }
