@@ -95,9 +95,21 @@ public final class Authenticator {
     return disabledGroups.contains(group) ? anonymous(anonymousPermissions) : admit();
   }
 
-  /** A public route (first-owner setup, login): no credentials, and a body no larger than a login needs. */
+  /**
+   * A public route (first-owner setup, login): no credentials, and a body no larger than a login needs. A browser
+   * that says it comes from another site is refused as a cookie's change would be: a page elsewhere must not sign its
+   * visitor in to an account of its choosing, nor claim a new gateway's owner (browsers also ask before sending JSON
+   * across sites; this does not count on it).
+   */
   public Handler<RoutingContext> open() {
-    return publicBody;
+    return ctx -> {
+      Forbidden crossSite = CrossSiteCheck.refusal(ctx.request(), proxies);
+      if (crossSite != null) {
+        ctx.fail(crossSite);
+      } else {
+        publicBody.handle(ctx);
+      }
+    };
   }
 
   /** Anyone, as a caller holding the permissions: the operator disabled authentication for their group. */

@@ -1,6 +1,7 @@
 package io.heartgate.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.heartgate.testsupport.Credentials;
 import io.heartgate.testsupport.StoreKind;
@@ -73,6 +74,25 @@ class CrossSiteTest {
     HttpResponse<String> logout = post("/api/auth/logout", team.session("owner"), "Origin", "https://evil.example");
     assertEquals(403, logout.statusCode());
     assertEquals(200, gateway.get("/api/auth/me", team.session("owner")).status(), "still signed in");
+  }
+
+  // Today (a helper's probe): a login said to come from another site opened a session (login CSRF).
+  @Test
+  void aLoginFromAnotherSiteIsRefused() {
+    String own = "http://127.0.0.1:" + gateway.apiPort();
+    String body = new JsonObject().put("username", "owner").put("password", Team.PASSWORD).encode();
+    for (String[] crossSite : new String[][] {{"Origin", "https://evil.example"}, {"Sec-Fetch-Site", "cross-site"}}) {
+      HttpResponse<String> refused = TestGateway.send(HttpRequest.newBuilder(gateway.api("/api/auth/login/local"))
+          .header("Content-Type", "application/json").headers(crossSite)
+          .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+      assertEquals(403, refused.statusCode(), String.join(" ", crossSite) + ": " + refused.body());
+      assertEquals("csrf_rejected", new JsonObject(refused.body()).getString("error"));
+      assertTrue(refused.headers().allValues("Set-Cookie").isEmpty(), "no session");
+    }
+    HttpResponse<String> sameOrigin = TestGateway.send(HttpRequest.newBuilder(gateway.api("/api/auth/login/local"))
+        .header("Content-Type", "application/json").header("Origin", own).header("Sec-Fetch-Site", "same-origin")
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    assertEquals(200, sameOrigin.statusCode(), sameOrigin.body());
   }
 
   @Test
