@@ -6,6 +6,7 @@ import io.heartgate.store.SqliteBackup;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
@@ -40,7 +41,7 @@ final class BackupCommand implements Callable<Integer> {
           + "e.g. pg_dump --format=custom --file=heartgate.dump 'postgres://user:pass@host:port/db'");
     }
     Path copy = target.toAbsolutePath();
-    if (Files.exists(copy)) {
+    if (Files.exists(copy, LinkOption.NOFOLLOW_LINKS)) {
       throw CommandFailure.failed(copy + " exists already; name a new file");
     }
     if (!Files.isDirectory(copy.getParent())) {

@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
@@ -68,7 +69,7 @@ final class CreateTokensCommand implements Callable<Integer> {
   public Integer call() {
     Settings settings = store.settings(terminal);
     Path file = output.toAbsolutePath();
-    if (Files.exists(file)) {
+    if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
       throw CommandFailure.failed(file + " exists already; name a new file");
     }
     if (!Files.isDirectory(file.getParent())) {

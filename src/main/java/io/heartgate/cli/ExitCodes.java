@@ -2,6 +2,10 @@ package io.heartgate.cli;
 
 import io.heartgate.core.Invalid;
 import io.heartgate.settings.InvalidSettingException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
 
 /**
  * The exit codes of every command, and which failure gets which: 0 done; 1 failed while running (the store
@@ -24,9 +28,29 @@ public final class ExitCodes {
     return failure instanceof InvalidSettingException || failure instanceof Invalid ? USAGE : FAILED;
   }
 
-  /** The one line printed for a failure: its sentence, or its kind when it has none. */
+  /**
+   * The one line printed for a failure: its sentence, or its kind when it has none. A wrapper that only repeats
+   * its cause (its sentence is the cause's class and sentence) gives way to the cause; a file the system refused is
+   * named with the reason, not the exception's class.
+   */
   static String message(Throwable failure) {
-    String message = failure.getMessage();
-    return message == null || message.isBlank() ? failure.getClass().getSimpleName() : message;
+    Throwable shown = failure;
+    while (shown.getCause() != null && shown.getCause().toString().equals(shown.getMessage())) {
+      shown = shown.getCause();
+    }
+    if (shown instanceof FileAlreadyExistsException exists) {
+      return exists.getFile() + " exists already; name a new file";
+    }
+    if (shown instanceof AccessDeniedException denied) {
+      return denied.getFile() + ": permission denied";
+    }
+    if (shown instanceof NoSuchFileException missing) {
+      return missing.getFile() + " does not exist";
+    }
+    if (shown instanceof FileSystemException refused && refused.getReason() != null) {
+      return refused.getFile() + ": " + refused.getReason();
+    }
+    String message = shown.getMessage();
+    return message == null || message.isBlank() ? shown.getClass().getSimpleName() : message;
   }
 }

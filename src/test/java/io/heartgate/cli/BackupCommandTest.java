@@ -122,6 +122,27 @@ class BackupCommandTest {
     assertFalse(Files.exists(tempDir.resolve("c.db")), "nor a copy");
   }
 
+  // Today (a helper's probe): "heartgate: java.nio.file.FileAlreadyExistsException: …", and the driver's class name
+  // before a file that is no store.
+  @Test
+  void aLinkLeftDanglingOrAFileThatIsNoStoreIsNamedPlainly() throws Exception {
+    DatabaseUrl store = new DatabaseUrl.Sqlite(tempDir.resolve("heartgate.db"));
+    assertEquals(0, CommandRun.on(store, Map.of(), "", "migrate").exitCode());
+    Path link = Files.createSymbolicLink(tempDir.resolve("link.db"), tempDir.resolve("gone.db"));
+    CommandRun dangling = CommandRun.on(store, Map.of(), "", "backup", "--to", link.toString());
+    assertEquals(1, dangling.exitCode(), dangling.toString());
+    assertEquals("heartgate: " + link + " exists already; name a new file\n", dangling.err());
+    assertFalse(Files.exists(tempDir.resolve("gone.db")), "nothing written through the link");
+
+    Path notAStore = Files.writeString(tempDir.resolve("notes.db"), "not a database, but long enough to be read "
+        + "as one: ".repeat(40));
+    CommandRun refused = CommandRun.on(new DatabaseUrl.Sqlite(notAStore), Map.of(), "", "backup", "--to",
+        tempDir.resolve("copy.db").toString());
+    assertEquals(1, refused.exitCode(), refused.toString());
+    assertFalse(refused.err().contains("Exception"), refused.err());
+    assertTrue(refused.err().startsWith("heartgate: "), refused.err());
+  }
+
   @Test
   void postgresIsBackedUpWithPgDump() {
     DatabaseUrl postgres = new DatabaseUrl.Postgres("127.0.0.1", FreePort.find(), "hg", "hg", "s3cret", null);
