@@ -10,6 +10,8 @@ import io.heartgate.core.Check;
 import io.heartgate.core.Invalid;
 import io.heartgate.core.StrictUtf8;
 import io.heartgate.core.UnsupportedMediaType;
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -66,8 +68,10 @@ public final class RequestBody {
    * is: no content coding other than {@code identity} (RFC 9110, 15.5.16); the gateway decompresses nothing.
    */
   public static void requireJson(RoutingContext ctx) {
-    // Every value of every Content-Encoding header (a list, and a header may be repeated).
-    for (String codings : ctx.request().headers().getAll("Content-Encoding")) {
+    // Every value of every Content-Encoding header (a list, and a header may be repeated); none on most requests.
+    MultiMap headers = ctx.request().headers();
+    for (String codings : headers.contains(HttpHeaders.CONTENT_ENCODING) ? headers.getAll(HttpHeaders.CONTENT_ENCODING)
+        : List.<String>of()) {
       for (String coding : codings.split(",")) {
         if (!coding.strip().equalsIgnoreCase("identity")) {
           throw new UnsupportedMediaType("The request body must not be compressed (Content-Encoding: "
