@@ -23,8 +23,10 @@ import java.util.function.Predicate;
  * An entry is kept small (a million of them on a node serving a fleet): see {@link TokenKey} and {@link Grant}.
  *
  * <p>While the node cannot hear the other nodes' changes (its change feed lost its connection and does not listen
- * again yet), the cache holds and serves nothing: every lookup asks the store, as a miss would, so that a token
- * revoked on another node meanwhile is refused here too.
+ * again yet), the cache serves nothing: every lookup asks the store, as a miss would, so that a token revoked on
+ * another node meanwhile is refused here too. Only when the store cannot answer either (it is down, or out of this
+ * node's reach) does a grant cached before stand, as it would have with the feed up: scrapes of the metrics go on
+ * through an outage, and whatever needs the store fails anyway.
  */
 final class GrantCache {
   /** A safety net only: every narrowing change invalidates explicitly. */
@@ -78,11 +80,14 @@ final class GrantCache {
    * hit.
    */
   CompletableFuture<Optional<Grant>> get(String tokenHash) {
+    TokenKey key = TokenKey.ofHash(tokenHash);
     if (!hearing) {
       meters.lookups().miss();
-      return loads.load(tokenHash).thenApply(Optional::ofNullable);
+      return loads.load(tokenHash).handle((found, failure) -> failure == null
+              ? CompletableFuture.completedFuture(Optional.ofNullable(found))
+              : knownBefore(key).orElseGet(() -> CompletableFuture.failedFuture(failure)))
+          .thenCompose(answer -> answer);
     }
-    TokenKey key = TokenKey.ofHash(tokenHash);
     CompletableFuture<Grant> cached = cache.getIfPresent(key);
     if (cached != null) {
       meters.lookups().hit();
@@ -90,6 +95,16 @@ final class GrantCache {
       cached = cache.get(key);
     }
     return cached.thenApply(grant -> grant == UNKNOWN ? Optional.empty() : Optional.of(grant));
+  }
+
+  /** What the cache held for the key before the feed was lost (or since, from this node's changes), if anything. */
+  private Optional<CompletableFuture<Optional<Grant>>> knownBefore(TokenKey key) {
+    CompletableFuture<Grant> cached = cache.getIfPresent(key);
+    if (cached == null || !cached.isDone() || cached.isCompletedExceptionally()) {
+      return Optional.empty();
+    }
+    Grant grant = cached.join();
+    return Optional.of(CompletableFuture.completedFuture(grant == UNKNOWN ? Optional.empty() : Optional.of(grant)));
   }
 
   /**
@@ -171,11 +186,10 @@ final class GrantCache {
 
   /**
    * The change feed lost its connection: changes of other nodes go unheard from now on, so nothing cached may be
-   * served, nor anything loaded meanwhile be kept, until {@link #resync}.
+   * served while the store can answer, nor anything loaded meanwhile be kept, until {@link #resync}.
    */
   void deaf() {
     hearing = false;
-    invalidateAll();
   }
 
   /** The change feed listens again and may have missed changes: everything goes, and the cache serves again. */
