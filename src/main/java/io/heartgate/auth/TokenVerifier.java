@@ -107,7 +107,7 @@ public final class TokenVerifier extends VerticleBase implements CachedGrants {
                 grants.invalidateAll();
               }
             },
-            // Deaf to the other nodes' changes: no cached grant can be trusted until it listens again.
+            // Deaf to the other nodes' changes: the store's answer rules over the cache until it listens again.
             grants::deaf))
         .onSuccess(started -> feed = started);
   }

@@ -73,7 +73,8 @@ public final class RequestBody {
     for (String codings : headers.contains(HttpHeaders.CONTENT_ENCODING) ? headers.getAll(HttpHeaders.CONTENT_ENCODING)
         : List.<String>of()) {
       for (String coding : codings.split(",")) {
-        if (!coding.strip().equalsIgnoreCase("identity")) {
+        // An empty element of the list names no coding (RFC 9110, 5.6.1).
+        if (!coding.isBlank() && !coding.strip().equalsIgnoreCase("identity")) {
           throw new UnsupportedMediaType("The request body must not be compressed (Content-Encoding: "
               + shown(coding.strip()) + ")");
         }

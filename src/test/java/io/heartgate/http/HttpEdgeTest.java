@@ -207,6 +207,9 @@ class HttpEdgeTest {
     RawHttp.Answer identity = send("POST /api/auth/login/local HTTP/1.1\r\nHost: localhost\r\nContent-Type: "
         + "application/json\r\nContent-Encoding: Identity\r\nContent-Length: " + body.length() + "\r\n\r\n" + body);
     assertEquals(401, identity.status(), "identity is no coding: " + identity.text());
+    RawHttp.Answer empty = send("POST /api/auth/login/local HTTP/1.1\r\nHost: localhost\r\nContent-Type: "
+        + "application/json\r\nContent-Encoding: \r\nContent-Length: " + body.length() + "\r\n\r\n" + body);
+    assertEquals(401, empty.status(), "an empty list names no coding: " + empty.text());
   }
 
   // Today: Jackson read the overlong C0 BC as "<" (401 for the user "ov<script>"), and a UTF-16 body as JSON.
