@@ -96,11 +96,12 @@ final class CreateTokensCommand implements Callable<Integer> {
   private void write(Path file, TokenService tokens, TokenService.Bulk bulk) {
     ClientInfo client = Commands.client(NAME);
     int created = 0;
+    long tookMs = 0;
     try (BufferedWriter lines = Files.newBufferedWriter(ownerOnly(file), StandardCharsets.US_ASCII,
         StandardOpenOption.WRITE)) {
       for (int batch = 0; batch < bulk.batches(); batch++) {
         if (batch > 0) {
-          pause(bulk);
+          pause(bulk.pauseAfterMs(tookMs));
         }
         List<String> values;
         long started = System.nanoTime();
@@ -123,13 +124,10 @@ final class CreateTokensCommand implements Callable<Integer> {
     }
   }
 
-  /** The last batch's time, which the pause before the next one follows. */
-  private long tookMs;
-
   /** Leaves the store to a running node between two batches (see {@link TokenService.Bulk#pauseAfterMs}). */
-  private void pause(TokenService.Bulk bulk) {
+  private static void pause(long ms) {
     try {
-      Thread.sleep(bulk.pauseAfterMs(tookMs));
+      Thread.sleep(ms);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw CommandFailure.failed("interrupted");

@@ -188,11 +188,10 @@ public final class ConfigRepository {
 
   /**
    * Applies the changes in one transaction; the config as they leave it, read in that transaction, or empty when
-   * there is no such config. The TOML change time moves and a
-   * new version is recorded only when the TOML differs from the stored one byte for byte (see
-   * {@link LastModified}); the comparison, the move and the new version number happen in one statement that
-   * locks the row, so concurrent edits can neither keep one date nor take one number. Fails with a
-   * {@link Conflict} when the new name or alias is taken.
+   * there is no such config. The TOML change time moves and a new version is recorded only when the TOML differs
+   * from the stored one byte for byte (see {@link LastModified}); the comparison, the move and the new version
+   * number happen in one statement that locks the row, so concurrent edits can neither keep one date nor take one
+   * number. Fails with a {@link Conflict} when the new name or alias is taken.
    *
    * @param notBefore the earliest TOML change time that gives the document a later Last-Modified than the constants
    *     it uses give it now (0 when it uses none)
